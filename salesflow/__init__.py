@@ -1,0 +1,3 @@
+"""salesflow: a terminal CRM for people who sell alone."""
+
+__version__ = "0.1.0"

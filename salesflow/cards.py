@@ -1,0 +1,41 @@
+"""The lead card behind `lead show`: the lead's facts plus one section per kind of history.
+
+Later capabilities (activities, follow-ups, quotes) add a section function to SECTIONS instead
+of changing `lead show`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from salesflow import leads, moves, pipeline
+from salesflow.leads import Lead
+
+Section = Callable[[sqlite3.Connection, Lead], list[dict[str, Any]]]
+
+
+def _history(conn: sqlite3.Connection, lead: Lead) -> list[dict[str, Any]]:
+    return [
+        {
+            "from": m.from_stage or None,
+            "to": m.to_stage,
+            "at": m.changed_at,
+            "note": m.note,
+            "reason": m.reason,
+        }
+        for m in moves.history(conn, lead.id)
+    ]
+
+
+SECTIONS: dict[str, Section] = {"history": _history}
+
+
+def lead_card(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
+    lead = leads.resolve(conn, ref)
+    stage = pipeline.get_stage(conn, lead.stage)
+    card: dict[str, Any] = {"lead": lead.record(stage.probability)}
+    for name, section in SECTIONS.items():
+        card[name] = section(conn, lead)
+    return card

@@ -1,0 +1,256 @@
+"""`salesflow lead …`: add, list, show, edit and remove leads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.session import Session
+
+if TYPE_CHECKING:
+    from salesflow.leads import LeadFields
+
+app = typer.Typer(
+    help="Capture, find and change leads.", no_args_is_help=True, rich_markup_mode=None
+)
+
+Company = Annotated[str | None, typer.Option("--company", "-c", help="Company name.")]
+Email = Annotated[str | None, typer.Option("--email", "-e")]
+Phone = Annotated[str | None, typer.Option("--phone", "-p")]
+Source = Annotated[
+    str | None, typer.Option("--source", "-s", help="Trade show, website, referral …")
+]
+Grade = Annotated[
+    str | None,
+    typer.Option(
+        "--grade", "-g", help="A: clear near-term need, B: potential need, C: long-term nurture."
+    ),
+]
+Bant = Annotated[
+    str | None,
+    typer.Option(
+        "--bant", help="budget=yes,authority=unknown,need=yes,timeline=no (yes/no/unknown)."
+    ),
+]
+BantNote = Annotated[str | None, typer.Option("--bant-note", help="A note on BANT.")]
+Value = Annotated[
+    str | None,
+    typer.Option("--value", "-v", help="Expected value: 50000, 50k, 1,200.50, $3.5k, ¥1200."),
+]
+Currency = Annotated[
+    str | None, typer.Option("--currency", help="ISO 4217 code (default: config currency).")
+]
+Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag; repeat for more.")]
+Note = Annotated[str | None, typer.Option("--note", "-n", help="Free notes.")]
+Close = Annotated[
+    str | None,
+    typer.Option("--expected-close", help="Expected close date: 2026-12-31, eom, +30d …"),
+]
+
+
+def _fields(
+    s: Session,
+    *,
+    name: str | None,
+    company: str | None,
+    email: str | None,
+    phone: str | None,
+    source: str | None,
+    grade: str | None,
+    bant: str | None,
+    bant_note: str | None,
+    value: str | None,
+    currency: str | None,
+    default_currency: str,
+    tags: list[str] | None,
+    note: str | None,
+    expected_close: str | None,
+) -> LeadFields:
+    from salesflow import leads, money
+
+    return leads.LeadFields(
+        name=name,
+        company=company,
+        email=email,
+        phone=phone,
+        source=source,
+        grade=leads.check_grade(grade) if grade else None,
+        bant=leads.parse_bant(bant) if bant else {},
+        bant_note=bant_note,
+        value=leads.read_value(value, currency, default_currency),
+        currency=money.check_currency(currency) if currency else None,
+        tags=leads.clean_tags(tags) if tags is not None else None,
+        notes=note,
+        expected_close=s.parse_date(expected_close).isoformat() if expected_close else None,
+    )
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The contact's name.")],
+    company: Company = None,
+    email: Email = None,
+    phone: Phone = None,
+    source: Source = None,
+    grade: Grade = None,
+    bant: Bant = None,
+    bant_note: BantNote = None,
+    value: Value = None,
+    currency: Currency = None,
+    tag: Tags = None,
+    note: Note = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Start in a later open stage.")
+    ] = None,
+    expected_close: Close = None,
+) -> None:
+    """Capture a new lead."""
+    from salesflow import leads, pipeline
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        fields = _fields(
+            s, name=name, company=company, email=email, phone=phone, source=source, grade=grade,
+            bant=bant, bant_note=bant_note, value=value, currency=currency,
+            default_currency=s.currency, tags=tag, note=note, expected_close=expected_close,
+        )  # fmt: skip
+        first = pipeline.open_stages(conn)[0]
+        start = pipeline.get_stage(conn, stage) if stage else first
+        if not start.is_open:
+            raise leads.SalesflowError(
+                f'a new lead starts in an open stage, not "{start.name}" — add it, then advance it'
+            )
+        lead = leads.add(conn, fields, stage=start.name, currency=s.currency, now_iso=s.now_iso)
+    s.term.say(f"Added lead {lead.label} in stage {lead.stage}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
+    grade: Grade = None,
+    source: Source = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", "-t", help="Only leads with this tag.")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-q", help="Text in name, company, email or phone.")
+    ] = None,
+    open_: Annotated[
+        bool,
+        typer.Option(
+            "--open/--closed",
+            help="Open leads (default) or closed (won/lost) ones.",
+            show_default=False,
+        ),
+    ] = True,
+    all_: Annotated[bool, typer.Option("--all", "-a", help="Open and closed leads.")] = False,
+    sort: Annotated[
+        str,
+        typer.Option("--sort", help="id, created, updated, value, name, company, stage, close."),
+    ] = "id",
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="At most N leads.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """List leads (open ones unless --closed or --all)."""
+    from salesflow import leads, pipeline
+    from salesflow.output import render
+    from salesflow.output.views import lead_columns
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        flt = leads.LeadFilter(
+            stage=pipeline.get_stage(conn, stage).name if stage else None,
+            grade=leads.check_grade(grade) if grade else None,
+            source=source,
+            tag=tag,
+            search=search,
+            status="all" if all_ else ("open" if open_ else "closed"),
+            sort=sort,
+            limit=limit,
+        )
+        rows = [lead.record(p) for lead, p in leads.search(conn, flt)]
+    render(rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty="No leads match.")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    ref: Annotated[
+        str, typer.Argument(help="Lead number (12, #12) or a piece of its name/company.")
+    ],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Show one lead: facts, BANT and its stage history."""
+    from salesflow import cards
+    from salesflow.output import write_object
+    from salesflow.output.views import lead_card
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        card = cards.lead_card(conn, ref)
+    if fmt in (Format.json, Format.ndjson):
+        write_object(card, s.term)
+    elif fmt == Format.table:
+        lead_card(card, s.term)
+    else:
+        from salesflow.output import render
+
+        render([card["lead"]], fmt.value, s.term)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Lead number or a piece of its name/company.")],
+    name: Annotated[str | None, typer.Option("--name", help="New contact name.")] = None,
+    company: Company = None,
+    email: Email = None,
+    phone: Phone = None,
+    source: Source = None,
+    grade: Grade = None,
+    bant: Bant = None,
+    bant_note: BantNote = None,
+    value: Value = None,
+    currency: Currency = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Replace the tags.")] = None,
+    note: Note = None,
+    expected_close: Close = None,
+) -> None:
+    """Change a lead's facts (only the options given)."""
+    from salesflow import leads
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        lead = leads.resolve(conn, ref)
+        fields = _fields(
+            s, name=name, company=company, email=email, phone=phone, source=source, grade=grade,
+            bant=bant, bant_note=bant_note, value=value, currency=currency,
+            default_currency=lead.currency, tags=tag, note=note, expected_close=expected_close,
+        )  # fmt: skip
+        lead = leads.edit(conn, lead, fields, s.now_iso)
+    s.term.say(f"Updated lead {lead.label}")
+
+
+@app.command("rm")
+def rm(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Lead number or a piece of its name/company.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a lead and its history (salesflow undo brings it back)."""
+    from salesflow import leads
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        lead = leads.resolve(conn, ref)
+        if not yes and not typer.confirm(f"Delete lead {lead.label} and its history?", err=True):
+            raise leads.SalesflowError("nothing deleted — pass --yes to delete without asking")
+        leads.remove(conn, lead)
+    s.term.say(f"Deleted lead {lead.label} (salesflow undo brings it back)")

@@ -1,0 +1,26 @@
+"""Options shared by many commands, declared once so every listing behaves the same."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    ndjson = "ndjson"
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+]
+RawOpt = Annotated[
+    bool,
+    typer.Option("--raw", help="CSV/TSV: do not escape cells that look like spreadsheet formulas."),
+]

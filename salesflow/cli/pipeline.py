@@ -1,0 +1,130 @@
+"""`salesflow advance` and `salesflow stages …`: moving leads and shaping the pipeline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.session import Session
+
+stages_app = typer.Typer(
+    help="Show or change the pipeline's stages and win probabilities.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+
+
+def advance(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Lead number or a piece of its name/company.")],
+    stage: Annotated[
+        str | None, typer.Argument(help="Target stage (default: the next open stage).")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="Why it moved.")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", help="Lost reason (required for lost).")
+    ] = None,
+    reopen: Annotated[
+        bool, typer.Option("--reopen", help="Reopen a won/lost lead (to the stage it closed from).")
+    ] = False,
+) -> None:
+    """Move a lead to the next stage, or to any named stage (won, lost --reason …)."""
+    from salesflow import leads, moves
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        lead = leads.resolve(conn, ref)
+        move = moves.advance(
+            conn, lead, stage, now_iso=s.now_iso, note=note, reason=reason, reopen=reopen
+        )
+    s.term.say(f"{lead.label}: {move.from_stage} → {move.to_stage}")
+
+
+@stages_app.callback()
+def stages_list(ctx: typer.Context, fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
+    """The pipeline: stages in order with their win probability and open deals."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _show(ctx.obj, fmt, raw)
+
+
+def _show(s: Session, fmt: Format, raw: bool) -> None:
+    from salesflow import pipeline
+    from salesflow.output import render
+    from salesflow.output.views import stage_columns
+
+    with s.read() as conn:
+        counts = dict(conn.execute("SELECT stage, count(*) FROM leads GROUP BY stage").fetchall())
+        rows = [
+            {
+                "position": st.position + 1,
+                "name": st.name,
+                "probability": st.probability,
+                "kind": st.kind,
+                "stale_days": st.stale_days,
+                "open_deals": counts.get(st.name, 0) if st.is_open else None,
+            }
+            for st in pipeline.stages(conn)
+        ]
+    render(rows, fmt.value, s.term, columns=stage_columns(), raw=raw)
+
+
+def _parse_map(pairs: list[str] | None) -> dict[str, str]:
+    from salesflow.errors import SalesflowError
+
+    mapping: dict[str, str] = {}
+    for pair in pairs or []:
+        old, sep, new = pair.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise SalesflowError(f'--map "{pair}" — write --map OLD=NEW')
+        mapping[old.strip()] = new.strip()
+    return mapping
+
+
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option("--map", "-m", help="Move leads of a dropped stage: OLD=NEW (repeatable)."),
+]
+
+
+@stages_app.command("preset")
+def stages_preset(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="b2b, simple or seed6.")],
+    map_: MapOpt = None,
+) -> None:
+    """Replace the pipeline with a preset (b2b, simple, seed6)."""
+    from salesflow import pipeline
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        moved = pipeline.set_pipeline(conn, pipeline.preset(name), _parse_map(map_))
+    _report(s, name, moved)
+
+
+@stages_app.command("set")
+def stages_set(
+    ctx: typer.Context,
+    specs: Annotated[
+        list[str], typer.Argument(help="Open stages in order: NAME:PROB[:STALE_DAYS] …")
+    ],
+    map_: MapOpt = None,
+) -> None:
+    """Define your own open stages, e.g. `stages set lead:10 demo:40 quote:70` (won/lost stay)."""
+    from salesflow import pipeline
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        moved = pipeline.set_pipeline(
+            conn, [pipeline.parse_spec(x) for x in specs], _parse_map(map_)
+        )
+    _report(s, "your stages", moved)
+
+
+def _report(s: Session, what: str, moved: dict[str, int]) -> None:
+    s.term.say(f"Pipeline set to {what}.")
+    for old, count in moved.items():
+        s.term.say(f"  moved {count} lead(s) out of {old}")
+    _show(s, Format.table, False)

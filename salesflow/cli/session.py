@@ -1,0 +1,84 @@
+"""Per-command state handed to every command: the database, the terminal and the clock."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, tzinfo
+from functools import cached_property
+from pathlib import Path
+
+from salesflow import dates, store
+from salesflow.errors import SalesflowError
+from salesflow.output.terminal import Terminal
+
+DEFAULT_CURRENCY = "USD"
+
+
+class Session:
+    def __init__(self, db: str | None, argv: list[str], term: Terminal | None = None) -> None:
+        self.db_option = db
+        self.argv = argv
+        self.term = term or Terminal.detect()
+
+    @cached_property
+    def path(self) -> Path:
+        return store.resolve_path(self.db_option)
+
+    @cached_property
+    def conn(self) -> sqlite3.Connection:
+        return store.connect(
+            self.path,
+            on_created=lambda p: self.term.say(f"Created a new salesflow database at {p}"),
+        )
+
+    @cached_property
+    def now(self) -> datetime:
+        # SALESFLOW_NOW pins the clock (ISO 8601, UTC): for tests and for reproducing a report.
+        pinned = os.environ.get("SALESFLOW_NOW")
+        if pinned:
+            try:
+                return dates.from_utc_iso(pinned)
+            except (SalesflowError, ValueError):
+                raise SalesflowError(f'SALESFLOW_NOW="{pinned}" is not an ISO 8601 time') from None
+        return dates.utc_now()
+
+    @property
+    def now_iso(self) -> str:
+        return dates.to_utc_iso(self.now)
+
+    @cached_property
+    def tz(self) -> tzinfo:
+        return dates.local_zone(store.get_setting(self.conn, "timezone"))
+
+    @property
+    def today(self) -> date:
+        return dates.local_today(self.now, self.tz)
+
+    @property
+    def date_order(self) -> str | None:
+        return store.get_setting(self.conn, "date_order")
+
+    @property
+    def currency(self) -> str:
+        return store.get_setting(self.conn, "currency") or DEFAULT_CURRENCY
+
+    def parse_date(self, text: str) -> date:
+        return dates.parse_date(text, self.today, self.date_order)
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for a command that only reads."""
+        with store.transaction(self.conn) as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, journalled for `salesflow undo` under the command line."""
+        with store.transaction(
+            self.conn, write=True, command=shlex.join(self.argv), now_iso=self.now_iso
+        ) as conn:
+            yield conn

@@ -1,0 +1,107 @@
+"""Money as integer minor units plus an ISO 4217 code; arithmetic in Decimal, never float."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from salesflow.errors import SalesflowError
+
+# Minor-unit exponents that differ from the usual 2 (ISO 4217). Any other well-formed
+# three-letter code is accepted with 2 decimals, so a rare currency never blocks a seller.
+_EXPONENTS = {
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
+    "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
+    "XPF": 0,
+}  # fmt: skip
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "¥": None, "￥": None}
+_MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "w": 10_000, "万": 10_000}
+_AMOUNT = re.compile(
+    r"^(?P<sym>[$€£₩₹¥￥])?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<mult>[kKmMwW万]?)"
+    r"\s*(?P<code>[A-Za-z]{3})?$"
+)
+_ROUNDING = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN}
+
+
+@dataclass(frozen=True)
+class Money:
+    minor: int
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{to_decimal_string(self.minor, self.currency)} {self.currency}"
+
+
+def exponent(currency: str) -> int:
+    return _EXPONENTS.get(currency, 2)
+
+
+def check_currency(code: str) -> str:
+    """Return the upper-cased code, or refuse anything that is not three letters."""
+    up = code.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", up):
+        raise SalesflowError(
+            f'"{code}" is not a currency code — '
+            "use a three-letter ISO 4217 code such as CNY, USD, EUR"
+        )
+    return up
+
+
+def quantize(amount: Decimal, currency: str, rounding: str = "half-up") -> Decimal:
+    return amount.quantize(Decimal(1).scaleb(-exponent(currency)), rounding=_ROUNDING[rounding])
+
+
+def to_minor(amount: Decimal, currency: str, rounding: str = "half-up") -> int:
+    return int(quantize(amount, currency, rounding).scaleb(exponent(currency)))
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def to_decimal_string(minor: int, currency: str) -> str:
+    """The machine form: `500000.00`, `1200` for JPY, `1.250` for BHD."""
+    exp = exponent(currency)
+    return str(Decimal(minor).scaleb(-exp).quantize(Decimal(1).scaleb(-exp)))
+
+
+def display(minor: int | None, currency: str | None) -> str:
+    """The human form with thousands separators: `500,000.00 CNY`."""
+    if minor is None or currency is None:
+        return ""
+    exp = exponent(currency)
+    return f"{to_decimal(minor, currency):,.{exp}f} {currency}"
+
+
+def parse_money(text: str, default_currency: str) -> Money:
+    """Read `50000`, `50k`, `1,200.50`, `¥1200`, `$3.5k`, `12000 JPY`, `3万` as Money.
+
+    `¥` is CNY unless the default currency is JPY, because the same sign serves both.
+    The amount is rounded half-up to the currency's minor unit; negative amounts are refused.
+    """
+    raw = text.strip()
+    hint = "write an amount such as 50000, 50k, 1,200.50, $3.5k or 1200 EUR"
+    if raw.startswith("-"):
+        raise SalesflowError(f'value "{text}" is negative — amounts must be zero or more')
+    m = _AMOUNT.match(raw)
+    if not m:
+        raise SalesflowError(f'cannot read amount "{text}" — {hint}')
+    currency = default_currency
+    sym, code = m.group("sym"), m.group("code")
+    if sym:
+        currency = _SYMBOLS[sym] or ("JPY" if default_currency == "JPY" else "CNY")
+    if code:
+        code = check_currency(code)
+        if sym and code != currency:
+            raise SalesflowError(f'amount "{text}" names two currencies ({currency} and {code})')
+        currency = code
+    num = m.group("num")
+    if "," in num and not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", num):
+        raise SalesflowError(f'cannot read amount "{text}" — misplaced thousands separator; {hint}')
+    try:
+        amount = Decimal(num.replace(",", "")) * _MULTIPLIERS[m.group("mult").lower()]
+    except (InvalidOperation, KeyError):
+        raise SalesflowError(f'cannot read amount "{text}" — {hint}') from None
+    return Money(to_minor(amount, currency), currency)

@@ -1,0 +1,106 @@
+"""Moving a lead through the pipeline: forwards, backwards, won, lost and reopened.
+
+Every move is a `stage_changes` row, so conversion and cycle figures are computed from history.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from salesflow import pipeline
+from salesflow.errors import SalesflowError
+from salesflow.leads import Lead
+
+
+@dataclass(frozen=True)
+class Move:
+    lead_id: int
+    from_stage: str
+    to_stage: str
+    changed_at: str
+    note: str | None
+    reason: str | None
+
+
+def advance(
+    conn: sqlite3.Connection,
+    lead: Lead,
+    target: str | None,
+    *,
+    now_iso: str,
+    note: str | None = None,
+    reason: str | None = None,
+    reopen: bool = False,
+) -> Move:
+    """Move `lead` to `target` (default: the next open stage; with `reopen`: the stage it was
+    closed from). Losing needs a reason; a closed lead moves only with `reopen`."""
+    current = pipeline.get_stage(conn, lead.stage)
+    if not current.is_open and not reopen:
+        raise SalesflowError(
+            f"{lead.label} is {lead.stage} — reopen it first: salesflow advance {lead.id} --reopen"
+        )
+    if reopen and current.is_open:
+        raise SalesflowError(
+            f"{lead.label} is open (stage {lead.stage}) — --reopen is for won or lost leads"
+        )
+    if target is None:
+        to = _reopen_stage(conn, lead) if reopen else _next_open(conn, current)
+    else:
+        to = pipeline.get_stage(conn, target)
+    if to.name == lead.stage:
+        raise SalesflowError(f"{lead.label} is already in stage {lead.stage}")
+    if to.kind == "lost" and not (reason and reason.strip()):
+        raise SalesflowError(
+            "losing a deal needs a reason — "
+            f'salesflow advance {lead.id} lost --reason "price too high"'
+        )
+    if reason and to.kind != "lost":
+        raise SalesflowError("--reason is for lost deals — use --note for other moves")
+    changes: dict[str, str | None] = {"stage": to.name, "updated_at": now_iso}
+    if to.kind == "lost":
+        changes |= {"closed_at": now_iso, "lost_reason": reason.strip(), "lost_from": lead.stage}
+    elif to.kind == "won":
+        changes |= {"closed_at": now_iso, "won_note": note, "lost_reason": None, "lost_from": None}
+    else:
+        changes |= {"closed_at": None, "lost_reason": None, "lost_from": None}
+    assignments = ", ".join(f"{k} = ?" for k in changes)
+    conn.execute(f"UPDATE leads SET {assignments} WHERE id = ?", (*changes.values(), lead.id))
+    conn.execute(
+        "INSERT INTO stage_changes (lead_id, from_stage, to_stage, changed_at, note, reason) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (lead.id, lead.stage, to.name, now_iso, note, reason),
+    )
+    return Move(lead.id, lead.stage, to.name, now_iso, note, reason)
+
+
+def _next_open(conn: sqlite3.Connection, current: pipeline.Stage) -> pipeline.Stage:
+    later = [s for s in pipeline.open_stages(conn) if s.position > current.position]
+    if not later:
+        raise SalesflowError(
+            f'"{current.name}" is the last open stage — name the next one: won, or lost --reason …'
+        )
+    return later[0]
+
+
+def _reopen_stage(conn: sqlite3.Connection, lead: Lead) -> pipeline.Stage:
+    """The open stage the lead was in when it was closed (or the first, if that is gone)."""
+    row = conn.execute(
+        "SELECT from_stage FROM stage_changes WHERE lead_id = ? AND to_stage = ? "
+        "ORDER BY changed_at DESC, id DESC LIMIT 1",
+        (lead.id, lead.stage),
+    ).fetchone()
+    names = {s.name: s for s in pipeline.open_stages(conn)}
+    previous = lead.lost_from or (row[0] if row else None)
+    if previous in names:
+        return names[previous]
+    return next(iter(names.values()))
+
+
+def history(conn: sqlite3.Connection, lead_id: int) -> list[Move]:
+    rows = conn.execute(
+        "SELECT lead_id, coalesce(from_stage, ''), to_stage, changed_at, note, reason "
+        "FROM stage_changes WHERE lead_id = ? ORDER BY changed_at, id",
+        (lead_id,),
+    )
+    return [Move(*r) for r in rows]

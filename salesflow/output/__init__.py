@@ -1,0 +1,122 @@
+"""render(rows, fmt): the one renderer every listing goes through.
+
+Rows are plain dicts with stable keys (money already a decimal string, times ISO 8601). Machine
+formats write every key; the table shows the chosen columns. Rows may be a generator, so an
+export streams instead of holding the whole table in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from salesflow import csvsafe
+from salesflow.output.terminal import Terminal
+
+FORMATS = ("table", "csv", "tsv", "json", "ndjson")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    justify: str = "left"
+    get: Callable[[dict[str, Any]], str] | None = None
+    style: str | None = None
+
+    def cell(self, row: dict[str, Any]) -> str:
+        if self.get is not None:
+            return self.get(row)
+        value = row.get(self.key)
+        return "" if value is None else str(value)
+
+
+def render(
+    rows: Iterable[dict[str, Any]],
+    fmt: str,
+    term: Terminal,
+    *,
+    columns: list[Column] | None = None,
+    title: str | None = None,
+    raw: bool = False,
+    empty: str = "Nothing to show.",
+    row_style: Callable[[dict[str, Any]], str | None] | None = None,
+) -> int:
+    """Write rows in `fmt` to the terminal's stdout; returns how many rows were written."""
+    if fmt == "table":
+        return _table(list(rows), term, columns, title, empty, row_style)
+    if fmt in ("csv", "tsv"):
+        return write_delimited(rows, term.out, delimiter="," if fmt == "csv" else "\t", raw=raw)
+    if fmt == "json":
+        return write_json(rows, term.out)
+    if fmt == "ndjson":
+        n = 0
+        for row in rows:
+            term.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+        return n
+    raise ValueError(f"unknown format {fmt}")
+
+
+def write_delimited(rows: Iterable[dict[str, Any]], out: Any, *, delimiter: str, raw: bool) -> int:
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    n = 0
+    for row in rows:
+        if n == 0:
+            writer.writerow(list(row))
+        writer.writerow([_cell(v, raw) for v in row.values()])
+        n += 1
+    return n
+
+
+def _cell(value: Any, raw: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return text if raw or not isinstance(value, str) else csvsafe.escape(text)
+
+
+def write_json(rows: Iterable[dict[str, Any]], out: Any) -> int:
+    # Streamed by hand so a 100k-row export never builds the whole list.
+    n = 0
+    out.write("[")
+    for n, row in enumerate(rows, 1):
+        out.write(("\n" if n == 1 else ",\n") + json.dumps(row, ensure_ascii=False))
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def write_object(obj: dict[str, Any], term: Terminal) -> None:
+    term.out.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def _table(
+    rows: list[dict[str, Any]],
+    term: Terminal,
+    columns: list[Column] | None,
+    title: str | None,
+    empty: str,
+    row_style: Callable[[dict[str, Any]], str | None] | None,
+) -> int:
+    from rich import box
+    from rich.table import Table
+
+    console = term.console()
+    if not rows:
+        console.print(empty)
+        return 0
+    cols = columns or [Column(k, k) for k in rows[0]]
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for c in cols:
+        table.add_column(c.header, justify=c.justify, style=c.style, overflow="fold")
+    for row in rows:
+        table.add_row(*(c.cell(row) for c in cols), style=row_style(row) if row_style else None)
+    console.print(table)
+    return len(rows)

@@ -1,0 +1,52 @@
+"""The terminal as one object (streams, TTY, colour, width), so tests can fake it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@dataclass
+class Terminal:
+    out: TextIO
+    err: TextIO
+    is_tty: bool
+    color: bool
+    width: int
+    _consoles: dict[bool, Console] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def detect(cls, out: TextIO | None = None, err: TextIO | None = None) -> Terminal:
+        out = out or sys.stdout
+        err = err or sys.stderr
+        is_tty = bool(getattr(out, "isatty", lambda: False)())
+        color = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+        # Piped tables are read by people too (mail, less): wide enough not to truncate.
+        width = shutil.get_terminal_size((120, 24)).columns if is_tty else 160
+        return cls(out=out, err=err, is_tty=is_tty, color=color, width=width)
+
+    def console(self, stderr: bool = False) -> Console:
+        if stderr not in self._consoles:
+            from rich.console import Console
+
+            self._consoles[stderr] = Console(
+                file=self.err if stderr else self.out,
+                force_terminal=self.color,
+                no_color=not self.color,
+                color_system="auto" if self.color else None,
+                width=self.width,
+                highlight=False,
+                emoji=False,
+                soft_wrap=False,
+            )
+        return self._consoles[stderr]
+
+    def say(self, message: str) -> None:
+        """A one-line confirmation for the user, on stderr so stdout stays pipeable."""
+        print(message, file=self.err)

@@ -1,0 +1,107 @@
+"""Rich views of domain data: column sets for listings and the lead card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from salesflow import money
+from salesflow.output import Column
+from salesflow.output.terminal import Terminal
+
+
+def _money(row: dict[str, Any], key: str = "value") -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    return money.display(money.to_minor(_dec(value), row["currency"]), row["currency"])
+
+
+def _dec(text: str) -> Any:
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
+def lead_columns() -> list[Column]:
+    return [
+        Column("id", "#", justify="right", style="dim"),
+        Column("name", "Name", style="bold"),
+        Column("company", "Company"),
+        Column("stage", "Stage", style="cyan"),
+        Column("grade", "Grade", justify="center"),
+        Column("value", "Value", justify="right", get=_money),
+        Column("probability", "Prob", justify="right", get=lambda r: f"{r['probability']}%"),
+        Column("source", "Source"),
+        Column("tags", "Tags", style="magenta"),
+    ]
+
+
+def stage_columns() -> list[Column]:
+    return [
+        Column("position", "#", justify="right", style="dim"),
+        Column("name", "Stage", style="bold"),
+        Column("probability", "Win %", justify="right", get=lambda r: f"{r['probability']}%"),
+        Column("kind", "Kind"),
+        Column("stale_days", "Stale after", justify="right", get=lambda r: f"{r['stale_days']} d"),
+        Column("open_deals", "Open deals", justify="right"),
+    ]
+
+
+def when(iso: str | None) -> str:
+    """A stored UTC time as a short readable UTC stamp."""
+    return "" if not iso else iso.replace("T", " ").removesuffix("Z")[:16]
+
+
+def lead_card(card: dict[str, Any], term: Terminal) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    lead = card["lead"]
+    console = term.console()
+    title = Text(f"#{lead['id']} {lead['name']}", style="bold")
+    if lead["company"]:
+        title.append(f"  {lead['company']}")
+    console.print(title)
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim")
+    facts.add_column()
+    bant = "  ".join(
+        f"{k}: {lead['bant_' + k]}" for k in ("budget", "authority", "need", "timeline")
+    )
+    for label, value in (
+        ("Stage", f"{lead['stage']} ({lead['probability']}%)"),
+        ("Value", _money(lead) or "—"),
+        ("Grade", lead["grade"]),
+        ("Source", lead["source"]),
+        ("Email", lead["email"]),
+        ("Phone", lead["phone"]),
+        ("Tags", lead["tags"]),
+        ("Expected close", lead["expected_close"]),
+        ("BANT", bant + (f"  ({lead['bant_note']})" if lead["bant_note"] else "")),
+        ("Lost reason", lead["lost_reason"]),
+        ("Won note", lead["won_note"]),
+        ("Notes", lead["notes"]),
+        ("Created", when(lead["created_at"]) + " UTC"),
+        ("Closed", when(lead["closed_at"])),
+    ):
+        if value:
+            facts.add_row(label, Text(str(value)))
+    console.print(facts)
+    for name, rows in card.items():
+        if name == "lead" or not rows:
+            continue
+        console.print()
+        console.print(Text(name.replace("_", " ").capitalize(), style="bold underline"))
+        section = Table(box=None, show_header=False, pad_edge=False)
+        for row in rows:
+            section.add_row(*(_cell(k, v) for k, v in row.items()))
+        console.print(section)
+
+
+def _cell(key: str, value: Any) -> Any:
+    from rich.text import Text
+
+    if value is None:
+        return ""
+    text = when(value) if key.endswith("at") and isinstance(value, str) else str(value)
+    return Text(text)

@@ -1,0 +1,165 @@
+"""The stage pipeline: ordered open stages with win probabilities, then `won` and `lost`."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from salesflow.errors import SalesflowError
+
+WON, LOST = "won", "lost"
+DEFAULT_STALE_DAYS = 14
+PRESETS: dict[str, list[tuple[str, int]]] = {
+    "b2b": [
+        ("lead", 10),
+        ("contacted", 20),
+        ("qualified", 35),
+        ("proposal", 50),
+        ("quote", 65),
+        ("negotiation", 80),
+    ],
+    "simple": [("lead", 10), ("quote", 50)],
+    "seed6": [
+        ("identify", 10),
+        ("demo", 35),
+        ("needs & solution", 65),
+        ("quote/contract", 75),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    probability: int
+    kind: str  # open | won | lost
+    position: int
+    stale_days: int = DEFAULT_STALE_DAYS
+
+    @property
+    def is_open(self) -> bool:
+        return self.kind == "open"
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One stage as the user typed it: `name:probability[:stale_days]`."""
+
+    name: str
+    probability: int
+    stale_days: int = DEFAULT_STALE_DAYS
+
+
+def install_default(conn: sqlite3.Connection) -> None:
+    _write_stages(conn, [StageSpec(n, p) for n, p in PRESETS["b2b"]])
+
+
+def stages(conn: sqlite3.Connection) -> list[Stage]:
+    rows = conn.execute(
+        "SELECT name, probability, kind, position, stale_days FROM stages ORDER BY position"
+    )
+    return [Stage(*r) for r in rows]
+
+
+def open_stages(conn: sqlite3.Connection) -> list[Stage]:
+    return [s for s in stages(conn) if s.is_open]
+
+
+def get_stage(conn: sqlite3.Connection, name: str) -> Stage:
+    """Find a stage by name, case-insensitively; unknown names list the valid ones."""
+    all_stages = stages(conn)
+    for s in all_stages:
+        if s.name == name:
+            return s
+    folded = [s for s in all_stages if s.name.casefold() == name.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    names = ", ".join(s.name for s in all_stages)
+    raise SalesflowError(f'unknown stage "{name}" — the stages are: {names}')
+
+
+def parse_spec(text: str) -> StageSpec:
+    """Read `name:prob` or `name:prob:stale_days`; the name may hold any text, CJK included."""
+    parts = text.rsplit(":", 2)
+    hint = "write stages as name:probability, e.g. lead:10 demo:40 quote:70"
+    if len(parts) < 2 or not parts[0].strip():
+        raise SalesflowError(f'cannot read stage "{text}" — {hint}')
+    if len(parts) == 3 and not parts[1].strip().isdigit():
+        parts = [parts[0] + ":" + parts[1], parts[2]]
+    name = parts[0].strip()
+    try:
+        probability = int(parts[1].strip().rstrip("%"))
+        stale = int(parts[2]) if len(parts) == 3 else DEFAULT_STALE_DAYS
+    except ValueError:
+        raise SalesflowError(f'cannot read stage "{text}" — {hint}') from None
+    if not 0 <= probability <= 100:
+        raise SalesflowError(f'stage "{name}" has probability {probability} — use 0 to 100')
+    if stale < 1:
+        raise SalesflowError(f'stage "{name}" has a stale limit of {stale} days — use 1 or more')
+    return StageSpec(name, probability, stale)
+
+
+def set_pipeline(
+    conn: sqlite3.Connection, specs: list[StageSpec], mapping: dict[str, str]
+) -> dict[str, int]:
+    """Replace the open stages. Leads in a stage that disappears are moved by `mapping`
+    (old=new, history rewritten too so reports stay coherent) or the change is refused.
+    Returns how many leads each mapping moved."""
+    if not specs:
+        raise SalesflowError(
+            "give at least one open stage, e.g. salesflow stages set lead:10 quote:60"
+        )
+    names = [s.name for s in specs]
+    reserved = {WON, LOST} & {n.casefold() for n in names}
+    if reserved:
+        raise SalesflowError(
+            f'"{sorted(reserved)[0]}" always exists as a closed stage — list only the open stages'
+        )
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise SalesflowError(f'stage "{sorted(dupes)[0]}" is listed twice')
+    valid_targets = set(names) | {WON, LOST}
+    for old, new in mapping.items():
+        if new not in valid_targets:
+            raise SalesflowError(f'--map {old}={new}: "{new}" is not a stage of the new pipeline')
+    kept = set(names) | {WON, LOST}
+    blocking = conn.execute(
+        "SELECT stage, count(*), group_concat(id) FROM leads GROUP BY stage ORDER BY stage"
+    ).fetchall()
+    moved: dict[str, int] = {}
+    for stage, count, ids in blocking:
+        if stage in kept:
+            continue
+        if stage not in mapping:
+            shown = ", ".join(f"#{i}" for i in ids.split(",")[:5])
+            raise SalesflowError(
+                f'{count} lead(s) are in stage "{stage}", which the new pipeline drops ({shown}) '
+                f"— keep the stage or add --map {stage}=NEW_STAGE"
+            )
+        moved[stage] = count
+    for old, new in mapping.items():
+        conn.execute("UPDATE leads SET stage = ? WHERE stage = ?", (new, old))
+        conn.execute("UPDATE leads SET lost_from = ? WHERE lost_from = ?", (new, old))
+        conn.execute("UPDATE stage_changes SET to_stage = ? WHERE to_stage = ?", (new, old))
+        conn.execute("UPDATE stage_changes SET from_stage = ? WHERE from_stage = ?", (new, old))
+    _write_stages(conn, specs)
+    return moved
+
+
+def _write_stages(conn: sqlite3.Connection, specs: list[StageSpec]) -> None:
+    # Delete-and-insert keeps positions dense; `won`/`lost` always follow the open stages.
+    conn.execute("DELETE FROM stages")
+    rows = [(s.name, i, s.probability, "open", s.stale_days) for i, s in enumerate(specs)]
+    rows += [(WON, len(specs), 100, "won", DEFAULT_STALE_DAYS)]
+    rows += [(LOST, len(specs) + 1, 0, "lost", DEFAULT_STALE_DAYS)]
+    conn.executemany(
+        "INSERT INTO stages (name, position, probability, kind, stale_days) VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def preset(name: str) -> list[StageSpec]:
+    key = name.strip().lower()
+    if key not in PRESETS:
+        raise SalesflowError(f'unknown preset "{name}" — choose one of: {", ".join(PRESETS)}')
+    return [StageSpec(n, p) for n, p in PRESETS[key]]

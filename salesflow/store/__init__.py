@@ -1,0 +1,184 @@
+"""The SQLite file: where it lives, opening it safely, transactions and settings.
+
+Plain `sqlite3` on the everyday path: sqlite-utils costs ~65 ms to import and commits on its
+own, so it is kept for bulk work only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from salesflow.errors import SalesflowError
+from salesflow.store import journal
+from salesflow.store.migrations import LATEST, MIGRATIONS
+
+# 'SFLW': marks the file as ours, so another app's SQLite database is refused, not altered.
+APPLICATION_ID = 0x53464C57
+BUSY_TIMEOUT_S = 30.0
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("salesflow", appauthor=False)) / "salesflow.db"
+
+
+def resolve_path(explicit: str | None) -> Path:
+    """`--db` beats `SALESFLOW_DB` beats the platform's user data folder."""
+    chosen = explicit or os.environ.get("SALESFLOW_DB")
+    return Path(chosen).expanduser() if chosen else default_path()
+
+
+def _create_file(path: Path) -> None:
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+            os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by the umask
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+    except OSError as e:
+        raise SalesflowError(
+            f"cannot create the database at {path}: {e.strerror} — "
+            "pass a writable path with --db or SALESFLOW_DB"
+        ) from None
+
+
+def connect(path: Path, on_created: Callable[[Path], None] | None = None) -> sqlite3.Connection:
+    """Open (creating on first use) and migrate the database at `path`."""
+    created = not path.exists()
+    if created:
+        _create_file(path)
+    elif path.is_dir():
+        raise SalesflowError(
+            f"{path} is a folder, not a database file — pass a file path with --db"
+        )
+    elif path.stat().st_size == 0:
+        raise SalesflowError(
+            f"{path} is an empty file, not a salesflow database — remove it or choose another --db"
+        )
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        app_id, version = _identity(conn)
+    except sqlite3.DatabaseError as e:
+        raise SalesflowError(
+            f"{path} is not a salesflow database ({e}) — choose another file with --db"
+        ) from None
+    if not created and app_id != APPLICATION_ID:
+        raise SalesflowError(
+            f"{path} is an SQLite database of another application — salesflow will not touch it; "
+            "choose another file with --db"
+        )
+    if version > LATEST:
+        raise SalesflowError(
+            f"{path} was written by a newer salesflow (schema {version}, this one knows {LATEST}) "
+            "— upgrade salesflow to open it"
+        )
+    if version < LATEST:
+        try:
+            _migrate(conn, path, version)
+        except BaseException:
+            if created:  # leave no half-made file behind for the next run to trip on
+                conn.close()
+                path.unlink(missing_ok=True)
+            raise
+    if created and on_created:
+        on_created(path)
+    return conn
+
+
+def _identity(conn: sqlite3.Connection) -> tuple[int, int]:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    return app_id, version
+
+
+def backup_path(path: Path, label: str) -> Path:
+    return path.with_name(f"{path.name}.{label}.bak")
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    if version > 0:
+        # The safety copy before a schema change; a checkpoint first so the copy is whole.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        target = backup_path(path, f"schema{version}")
+        shutil.copyfile(path, target)
+        os.chmod(target, 0o600)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read under the write lock: another process may have migrated meanwhile.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, _name, sql in MIGRATIONS:
+            if number > version:
+                for statement in _statements(sql):
+                    conn.execute(statement)
+                if number == 1:
+                    from salesflow.pipeline import install_default
+
+                    install_default(conn)
+        journal.install_triggers(conn)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {LATEST}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> Iterator[str]:
+    # executescript() would COMMIT our transaction; split on the statement terminator instead.
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf
+            buf = ""
+    if buf.strip():
+        yield buf
+
+
+@contextmanager
+def transaction(
+    conn: sqlite3.Connection, *, write: bool = False, command: str | None = None, now_iso: str = ""
+) -> Iterator[sqlite3.Connection]:
+    """One command = one transaction. A write starts with BEGIN IMMEDIATE so it waits on the
+    busy timeout instead of failing on lock upgrade; with `command` it is journalled for undo."""
+    conn.execute("BEGIN IMMEDIATE" if write or command else "BEGIN")
+    try:
+        journal_id = journal.begin_command(conn, command, now_iso) if command else None
+        yield conn
+        if journal_id is not None:
+            journal.end_command(conn, journal_id)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def get_setting(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def set_setting(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+    if value is None:
+        conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+    else:
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+def all_settings(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM settings ORDER BY key").fetchall())

@@ -1,0 +1,113 @@
+"""The undo journal: triggers write the inverse SQL of every row change into `journal_steps`.
+
+One `journal` row is one command, so `undo` takes back a whole command however many rows it
+touched. Triggers record only while the newest `journal` row is open, so migrations and
+`undo` itself leave no steps. The triggers are generated from the live schema, which makes
+every table a later migration adds undoable without further code.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY, command TEXT NOT NULL, "
+    "created_at TEXT NOT NULL, open INTEGER NOT NULL DEFAULT 1)",
+    "CREATE TABLE IF NOT EXISTS journal_steps (id INTEGER PRIMARY KEY, "
+    "journal_id INTEGER NOT NULL, sql TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS journal_steps_journal ON journal_steps (journal_id)",
+)
+# How many commands stay undoable; older steps are pruned so the file does not grow forever.
+KEEP = 100
+_RECORDING = "(SELECT open FROM journal ORDER BY id DESC LIMIT 1) = 1"
+_CURRENT = "(SELECT id FROM journal ORDER BY id DESC LIMIT 1)"
+
+
+@dataclass(frozen=True)
+class Undone:
+    command: str
+    created_at: str
+    rows: int
+
+
+def journalled_tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT LIKE 'journal%' ORDER BY name"
+    )
+    return [r[0] for r in rows]
+
+
+def install_triggers(conn: sqlite3.Connection) -> None:
+    """(Re)create the three undo triggers of every table, matching its current columns."""
+    for statement in SCHEMA:  # not executescript(): it would commit the caller's transaction
+        conn.execute(statement)
+    for table in journalled_tables(conn):
+        cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+        for event in ("insert", "update", "delete"):
+            conn.execute(f'DROP TRIGGER IF EXISTS "journal_{table}_{event}"')
+        q = f"'\"{table}\"'"
+        insert_inverse = f"'DELETE FROM ' || {q} || ' WHERE rowid = ' || NEW.rowid"
+        sets = " || ', ' || ".join(f'\'"{c}" = \' || quote(OLD."{c}")' for c in cols)
+        update_inverse = f"'UPDATE ' || {q} || ' SET ' || {sets} || ' WHERE rowid = ' || OLD.rowid"
+        names = ", ".join(f'"{c}"' for c in cols).replace("'", "''")
+        values = " || ', ' || ".join(f'quote(OLD."{c}")' for c in cols)
+        delete_inverse = (
+            f"'INSERT INTO ' || {q} || ' (rowid, {names}) VALUES (' || OLD.rowid || ', ' "
+            f"|| {values} || ')'"
+        )
+        for event, inverse in (
+            ("insert", insert_inverse),
+            ("update", update_inverse),
+            ("delete", delete_inverse),
+        ):
+            conn.execute(
+                f'CREATE TRIGGER "journal_{table}_{event}" AFTER {event.upper()} ON "{table}" '
+                f"WHEN {_RECORDING} BEGIN "
+                f"INSERT INTO journal_steps (journal_id, sql) VALUES ({_CURRENT}, {inverse}); END"
+            )
+
+
+def begin_command(conn: sqlite3.Connection, command: str, now_iso: str) -> int:
+    cur = conn.execute(
+        "INSERT INTO journal (command, created_at, open) VALUES (?, ?, 1)", (command, now_iso)
+    )
+    return int(cur.lastrowid)
+
+
+def end_command(conn: sqlite3.Connection, journal_id: int) -> None:
+    """Close the command; a command that changed nothing leaves no journal entry."""
+    has_steps = conn.execute(
+        "SELECT 1 FROM journal_steps WHERE journal_id = ? LIMIT 1", (journal_id,)
+    ).fetchone()
+    if has_steps:
+        conn.execute("UPDATE journal SET open = 0 WHERE id = ?", (journal_id,))
+        conn.execute(
+            "DELETE FROM journal_steps WHERE journal_id IN "
+            "(SELECT id FROM journal WHERE id <= ? - ?)",
+            (journal_id, KEEP),
+        )
+        conn.execute("DELETE FROM journal WHERE id <= ? - ?", (journal_id, KEEP))
+    else:
+        conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
+
+
+def undo_last(conn: sqlite3.Connection) -> Undone | None:
+    """Replay the newest command's inverse steps, newest first. Runs inside the caller's
+    transaction; foreign keys are checked at commit because rows come back in reverse order."""
+    row = conn.execute(
+        "SELECT id, command, created_at FROM journal WHERE open = 0 ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    journal_id, command, created_at = row
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    steps = conn.execute(
+        "SELECT sql FROM journal_steps WHERE journal_id = ? ORDER BY id DESC", (journal_id,)
+    ).fetchall()
+    for (sql,) in steps:
+        conn.execute(sql)
+    conn.execute("DELETE FROM journal_steps WHERE journal_id = ?", (journal_id,))
+    conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
+    return Undone(command=command, created_at=created_at, rows=len(steps))

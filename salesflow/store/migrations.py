@@ -1,0 +1,68 @@
+"""Numbered schema changes. Append only: a released step is never edited.
+
+`PRAGMA user_version` holds the number of the last applied step, so the every-command
+check is one pragma read.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "spine: settings, stages, leads, stage history",
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE stages (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            position INTEGER NOT NULL,
+            probability INTEGER NOT NULL CHECK (probability BETWEEN 0 AND 100),
+            kind TEXT NOT NULL CHECK (kind IN ('open', 'won', 'lost')),
+            stale_days INTEGER NOT NULL DEFAULT 14
+        );
+        CREATE TABLE leads (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            company TEXT,
+            email TEXT,
+            phone TEXT,
+            source TEXT,
+            grade TEXT CHECK (grade IN ('A', 'B', 'C')),
+            bant_budget TEXT NOT NULL DEFAULT 'unknown',
+            bant_authority TEXT NOT NULL DEFAULT 'unknown',
+            bant_need TEXT NOT NULL DEFAULT 'unknown',
+            bant_timeline TEXT NOT NULL DEFAULT 'unknown',
+            bant_note TEXT,
+            value_minor INTEGER CHECK (value_minor IS NULL OR value_minor >= 0),
+            currency TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '',
+            notes TEXT,
+            expected_close TEXT,
+            lost_reason TEXT,
+            lost_from TEXT,
+            won_note TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            closed_at TEXT
+        );
+        CREATE INDEX leads_stage ON leads (stage);
+        CREATE INDEX leads_created_at ON leads (created_at);
+        CREATE TABLE stage_changes (
+            id INTEGER PRIMARY KEY,
+            lead_id INTEGER NOT NULL REFERENCES leads (id),
+            from_stage TEXT,
+            to_stage TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            note TEXT,
+            reason TEXT
+        );
+        CREATE INDEX stage_changes_lead ON stage_changes (lead_id, changed_at);
+        """,
+    ),
+]
+
+LATEST = MIGRATIONS[-1][0]

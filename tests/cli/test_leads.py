@@ -1,0 +1,190 @@
+import csv
+import io
+import json
+
+import pytest
+
+
+def rows(result) -> list[dict]:
+    return json.loads(result.stdout)
+
+
+def test_add_and_list_as_json(ok, two_leads) -> None:
+    data = rows(ok("lead", "list", "--format", "json"))
+    assert [r["id"] for r in data] == [1, 2]
+    zw = data[0]
+    assert zw["name"] == "张伟"
+    assert zw["company"] == "深圳某科技有限公司"
+    assert zw["value"] == "500000.00" and zw["currency"] == "CNY"
+    assert zw["grade"] == "A" and zw["stage"] == "lead" and zw["probability"] == 10
+    assert zw["tags"] == "hardware" and zw["notes"] == "needs 50 units"
+    assert zw["created_at"] == "2026-11-23T09:00:00Z"
+    jane = data[1]
+    assert (jane["value"], jane["currency"]) == ("12500.00", "USD")
+    required = "id name company email phone source grade stage value currency probability tags "
+    required += "created_at updated_at closed_at lost_reason expected_close"
+    assert set(required.split()) <= set(zw)
+
+
+def test_add_says_where_the_database_was_created(run, db_path) -> None:
+    result = run("lead", "add", "Ann")
+    assert f"Created a new salesflow database at {db_path}" in result.stderr
+    assert "Added lead #1 Ann" in result.stderr
+    again = run("lead", "add", "Bob")
+    assert "Created" not in again.stderr
+
+
+def test_filters(ok, two_leads) -> None:
+    ok("lead", "add", "Carl", "--grade", "A", "--tag", "hardware,vip", "--source", "referral")
+    ids = lambda *a: [r["id"] for r in rows(ok("lead", "list", "--format", "json", *a))]  # noqa: E731
+    assert ids("--grade", "A") == [1, 3]
+    assert ids("--grade", "a", "--source", "referral") == [3]
+    assert ids("--tag", "vip") == [3]
+    assert ids("--tag", "hardware") == [1, 3]
+    assert ids("--search", "acme") == [2]
+    assert ids("--search", "深圳") == [1]
+    assert ids("--search", "138 0000") == [1]
+    assert ids("--sort", "value", "--limit", "1") == [1]
+    assert ids("--sort", "name") == [3, 2, 1]
+    ok("advance", "2", "lost", "--reason", "price")
+    assert ids() == [1, 3]
+    assert ids("--closed") == [2]
+    assert ids("--all") == [1, 2, 3]
+    assert ids("--stage", "lost", "--all") == [2]
+
+
+def test_csv_is_rfc4180_with_formula_escape(ok) -> None:
+    ok("lead", "add", "=cmd|calc", "--company", 'Quote "Co", Ltd', "--phone", "+1 555")
+    out = ok("lead", "list", "--format", "csv").stdout
+    assert out.startswith("id,name,company,")
+    record = next(csv.DictReader(io.StringIO(out)))
+    assert record["name"] == "'=cmd|calc"
+    assert record["company"] == 'Quote "Co", Ltd'
+    assert record["phone"] == "'+1 555"
+    raw = next(csv.DictReader(io.StringIO(ok("lead", "list", "--format", "csv", "--raw").stdout)))
+    assert raw["name"] == "=cmd|calc"
+
+
+def test_tsv_and_ndjson(ok, two_leads) -> None:
+    tsv = ok("lead", "list", "--format", "tsv").stdout.splitlines()
+    assert tsv[0].split("\t")[:3] == ["id", "name", "company"]
+    assert len(tsv) == 3
+    nd = ok("lead", "list", "--format", "ndjson").stdout.splitlines()
+    assert [json.loads(line)["name"] for line in nd] == ["张伟", "Jane Roe"]
+
+
+def test_table_has_no_ansi_when_not_a_terminal(ok, two_leads) -> None:
+    out = ok("lead", "list").stdout
+    assert "\x1b[" not in out
+    assert "深圳某科技有限公司" in out and "500,000.00 CNY" in out
+
+
+def test_empty_list_says_so(ok) -> None:
+    assert "No leads match." in ok("lead", "list").stdout
+    assert ok("lead", "list", "--format", "json").stdout.strip() == "[]"
+    assert ok("lead", "list", "--format", "csv").stdout == ""
+
+
+def test_show_by_piece_of_company(ok, two_leads) -> None:
+    out = ok("lead", "show", "acme").stdout
+    assert "#2 Jane Roe" in out and "12,500.00 USD" in out and "History" in out
+    card = json.loads(ok("lead", "show", "#1", "--format", "json").stdout)
+    assert card["lead"]["name"] == "张伟"
+    assert card["history"] == [
+        {
+            "from": None,
+            "to": "lead",
+            "at": "2026-11-23T09:00:00Z",
+            "note": "created",
+            "reason": None,
+        }
+    ]
+
+
+def test_show_by_whole_company_name_beats_ambiguity(ok) -> None:
+    ok("lead", "add", "A", "--company", "Acme")
+    ok("lead", "add", "B", "--company", "Acme Europe")
+    card = json.loads(ok("lead", "show", "acme", "--format", "json").stdout)
+    assert card["lead"]["name"] == "A"
+
+
+def test_edit(ok, two_leads) -> None:
+    ok("lead", "edit", "1", "--value", "480000", "--bant",
+       "budget=yes,authority=unknown,need=yes,timeline=no", "--bant-note", "CFO signs")  # fmt: skip
+    lead = json.loads(ok("lead", "show", "1", "--format", "json").stdout)["lead"]
+    assert (lead["value"], lead["currency"]) == ("480000.00", "CNY")  # keeps the lead's currency
+    assert (lead["bant_budget"], lead["bant_need"], lead["bant_timeline"]) == ("yes", "yes", "no")
+    assert lead["bant_note"] == "CFO signs"
+    ok("lead", "edit", "jane", "--tag", "a", "--tag", "b", "--expected-close", "2026-12-31",
+       "--email", "jane@acme.test", "--grade", "c")  # fmt: skip
+    lead = json.loads(ok("lead", "show", "2", "--format", "json").stdout)["lead"]
+    assert lead["tags"] == "a,b" and lead["grade"] == "C"
+    assert lead["expected_close"] == "2026-12-31" and lead["email"] == "jane@acme.test"
+
+
+def test_edit_currency_only_reexpresses_the_amount(ok) -> None:
+    ok("lead", "add", "Ken", "--value", "1234", "--currency", "JPY")
+    ok("lead", "edit", "ken", "--currency", "usd")
+    lead = json.loads(ok("lead", "show", "ken", "--format", "json").stdout)["lead"]
+    assert (lead["value"], lead["currency"]) == ("1234.00", "USD")
+
+
+def test_add_in_later_stage_with_expected_close(ok) -> None:
+    ok("lead", "add", "Late", "--stage", "qualified", "--expected-close", "2026-12-15")
+    lead = rows(ok("lead", "list", "--format", "json"))[0]
+    assert lead["stage"] == "qualified" and lead["probability"] == 35
+    assert lead["expected_close"] == "2026-12-15"
+
+
+def test_rm_asks_and_undo_brings_it_back(run, ok, two_leads) -> None:
+    refused = run("lead", "rm", "1", input="n\n")
+    assert refused.exit_code == 1
+    assert len(rows(ok("lead", "list", "--format", "json"))) == 2
+    ok("advance", "1")
+    ok("lead", "rm", "1", input="y\n")
+    assert [r["id"] for r in rows(ok("lead", "list", "--format", "json"))] == [2]
+    ok("undo")
+    card = json.loads(ok("lead", "show", "1", "--format", "json").stdout)
+    assert card["lead"]["stage"] == "contacted" and len(card["history"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("lead", "add", "X", "--grade", "D"), 'grade "D" is not A, B or C'),
+        (("lead", "add", "X", "--currency", "dollars"), "ISO 4217"),
+        (("lead", "add", "X", "--value", "lots"), 'cannot read amount "lots"'),
+        (("lead", "add", "X", "--value", "-5"), "negative"),
+        (
+            ("lead", "add", "X", "--value", "$5", "--currency", "CNY"),
+            "in USD but --currency says CNY",
+        ),
+        (("lead", "add", "X", "--bant", "money=yes"), 'cannot read BANT "money=yes"'),
+        (("lead", "add", "X", "--bant", "budget=maybe"), "use yes, no or unknown"),
+        (("lead", "add", "X", "--stage", "nowhere"), 'unknown stage "nowhere"'),
+        (("lead", "add", "X", "--stage", "won"), "starts in an open stage"),
+        (("lead", "add", "X", "--expected-close", "32/13"), "32/13"),
+        (("lead", "add", "  "), "needs a name"),
+        (("lead", "show", "nobody"), 'no lead matches "nobody"'),
+        (("lead", "show", "99"), "no lead #99"),
+        (("lead", "edit", "1"), "nothing to change"),
+        (("lead", "edit", "1", "--name", ""), "name cannot be empty"),
+        (("lead", "list", "--stage", "nowhere"), 'unknown stage "nowhere"'),
+        (("lead", "list", "--sort", "mood"), 'cannot sort by "mood"'),
+        (("lead", "rm", "99", "--yes"), "no lead #99"),
+    ],
+)
+def test_bad_input(fails, two_leads, args, message) -> None:
+    fails(*args, match=message)
+
+
+def test_ambiguous_reference_lists_candidates(fails, ok, two_leads) -> None:
+    ok("lead", "add", "Jane Doe", "--company", "Other")
+    result = fails("lead", "show", "jane", match='"jane" matches 2 leads')
+    assert "#2 Jane Roe (Acme Ltd)" in result.stderr and "#3 Jane Doe (Other)" in result.stderr
+
+
+def test_usage_errors_exit_2(fails, two_leads) -> None:
+    fails("lead", "list", "--format", "xml", code=2, match="xml")
+    fails("lead", "add", code=2, match="Missing argument")
+    fails("lead", "frobnicate", code=2)

@@ -1,0 +1,135 @@
+import json
+
+import pytest
+
+
+def lead(ok, ref: str) -> dict:
+    return json.loads(ok("lead", "show", ref, "--format", "json").stdout)
+
+
+def test_advance_walks_the_default_pipeline(ok, two_leads) -> None:
+    ok("advance", "1")
+    assert lead(ok, "1")["lead"]["stage"] == "contacted"
+    ok("advance", "1", "proposal", "--note", "demo went well")
+    card = lead(ok, "1")
+    assert card["lead"]["stage"] == "proposal" and card["lead"]["probability"] == 50
+    assert [(h["from"], h["to"], h["note"]) for h in card["history"]] == [
+        (None, "lead", "created"),
+        ("lead", "contacted", None),
+        ("contacted", "proposal", "demo went well"),
+    ]
+    ok("advance", "1", "qualified")  # backwards is allowed and recorded
+    assert lead(ok, "1")["history"][-1]["to"] == "qualified"
+
+
+def test_lost_needs_a_reason_and_reopen_returns_to_the_stage(ok, fails, two_leads) -> None:
+    ok("advance", "2", "negotiation")
+    fails("advance", "2", "lost", match="losing a deal needs a reason")
+    ok("advance", "2", "lost", "--reason", "price too high")
+    card = lead(ok, "2")["lead"]
+    assert card["stage"] == "lost" and card["lost_reason"] == "price too high"
+    assert card["closed_at"] == "2026-11-23T09:00:00Z"
+    fails("advance", "2", match="reopen it first")
+    fails("advance", "2", "proposal", match="reopen it first")
+    ok("advance", "2", "--reopen")
+    card = lead(ok, "2")
+    assert card["lead"]["stage"] == "negotiation"
+    assert card["lead"]["closed_at"] is None and card["lead"]["lost_reason"] is None
+    assert card["history"][-1]["from"] == "lost" and card["history"][-1]["to"] == "negotiation"
+
+
+def test_won_with_note(ok, two_leads) -> None:
+    ok("advance", "1", "won", "--note", "signed at the fair")
+    card = lead(ok, "1")["lead"]
+    assert card["stage"] == "won" and card["won_note"] == "signed at the fair"
+    assert card["probability"] == 100
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("advance", "1", "heaven"), 'unknown stage "heaven" — the stages are: lead, contacted'),
+        (("advance", "1", "lead"), "already in stage lead"),
+        (("advance", "1", "--reopen"), "--reopen is for won or lost leads"),
+        (("advance", "1", "proposal", "--reason", "x"), "--reason is for lost deals"),
+        (("advance", "nobody"), 'no lead matches "nobody"'),
+        (("advance", "1", "negotiation"), ""),
+    ],
+)
+def test_advance_bad_input(ok, fails, two_leads, args, message) -> None:
+    if args[-1] == "negotiation":
+        ok(*args)
+        fails("advance", "1", match="is the last open stage")
+        return
+    fails(*args, match=message)
+
+
+def test_stages_list_and_formats(ok, two_leads) -> None:
+    out = ok("stages").stdout
+    for name in (
+        "lead",
+        "contacted",
+        "qualified",
+        "proposal",
+        "quote",
+        "negotiation",
+        "won",
+        "lost",
+    ):
+        assert name in out
+    data = json.loads(ok("stages", "--format", "json").stdout)
+    assert [(s["name"], s["probability"]) for s in data] == [
+        ("lead", 10), ("contacted", 20), ("qualified", 35), ("proposal", 50),
+        ("quote", 65), ("negotiation", 80), ("won", 100), ("lost", 0),
+    ]  # fmt: skip
+    assert data[0]["open_deals"] == 2
+
+
+def test_presets(ok, fails, two_leads) -> None:
+    ok("stages", "preset", "simple")
+    names = [s["name"] for s in json.loads(ok("stages", "--format", "json").stdout)]
+    assert names == ["lead", "quote", "won", "lost"]
+    ok("advance", "1")
+    assert lead(ok, "1")["lead"]["stage"] == "quote"
+    fails("stages", "preset", "seed6", match='1 lead(s) are in stage "lead"')
+    ok("stages", "preset", "seed6", "--map", "lead=identify", "--map", "quote=quote/contract")
+    assert lead(ok, "1")["lead"]["stage"] == "quote/contract"
+    assert lead(ok, "2")["lead"]["stage"] == "identify"
+    assert lead(ok, "1")["history"][0]["to"] == "identify"  # history follows the mapping
+    fails("stages", "preset", "enterprise", match='unknown preset "enterprise"')
+
+
+def test_stages_set_with_chinese_names(ok, fails) -> None:
+    ok("stages", "set", "线索:10", "初步联系:20", "需求分析:35", "报价:65", "谈判:80:7")
+    data = json.loads(ok("stages", "--format", "json").stdout)
+    assert [s["name"] for s in data] == [
+        "线索",
+        "初步联系",
+        "需求分析",
+        "报价",
+        "谈判",
+        "won",
+        "lost",
+    ]
+    assert data[4]["stale_days"] == 7 and data[0]["stale_days"] == 14
+    ok("lead", "add", "王芳", "--company", "杭州某贸易公司")
+    ok("advance", "王芳")
+    assert lead(ok, "王芳")["lead"]["stage"] == "初步联系"
+    ok("advance", "王芳", "报价")
+    assert lead(ok, "1")["lead"]["probability"] == 65
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("stages", "set", "lead"), 'cannot read stage "lead"'),
+        (("stages", "set", "lead:110"), "probability 110"),
+        (("stages", "set", "lead:10", "lead:20"), 'stage "lead" is listed twice'),
+        (("stages", "set", "lead:10", "won:100"), '"won" always exists'),
+        (("stages", "set", "a:10", "--map", "lead=zzz"), '"zzz" is not a stage'),
+        (("stages", "set", "a:10", "--map", "nonsense"), "write --map OLD=NEW"),
+        (("stages", "set", "a:x"), 'cannot read stage "a:x"'),
+    ],
+)
+def test_stages_bad_input(fails, two_leads, args, message) -> None:
+    fails(*args, match=message)

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from salesflow.cli import app
+
+NOW = "2026-11-23T09:00:00Z"  # a Monday; tests that need the clock pin it here
+
+
+@pytest.fixture(autouse=True)
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "data" / "sf.db"
+    monkeypatch.setenv("SALESFLOW_DB", str(path))
+    monkeypatch.setenv("SALESFLOW_NOW", NOW)
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.delenv("SALESFLOW_DEBUG", raising=False)
+    return path
+
+
+@pytest.fixture
+def run() -> Callable[..., object]:
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+        return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def ok(run):
+    """Run a command that must succeed; returns its result."""
+
+    def invoke(*args: str, **kw):
+        result = run(*args, **kw)
+        assert result.exit_code == 0, (args, result.stdout, result.stderr)
+        return result
+
+    return invoke
+
+
+def dump(path: Path) -> list[str]:
+    """The database's logical content, to prove a failed command changed nothing."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def fails(run, db_path: Path):
+    """Run a command that must fail with one `Error:` line and leave the database unchanged."""
+
+    def invoke(*args: str, code: int = 1, match: str = "", **kw):
+        before = dump(db_path) if db_path.exists() else None
+        result = run(*args, **kw)
+        assert result.exit_code == code, (args, result.stdout, result.stderr)
+        err = result.stderr.strip()
+        if code == 1:
+            assert err.startswith("Error: "), err
+            assert len(err.splitlines()) == 1, err
+        assert "Traceback" not in result.stderr + result.stdout
+        assert match in err, (match, err)
+        if before is not None:
+            assert dump(db_path) == before
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def two_leads(ok) -> None:
+    ok(
+        "lead", "add", "张伟", "--company", "深圳某科技有限公司", "--email", "zw@example.cn",
+        "--phone", "+86 138 0000 0000", "--source", "trade show", "--grade", "A",
+        "--value", "500k", "--currency", "CNY", "--tag", "hardware", "--note", "needs 50 units",
+    )  # fmt: skip
+    ok("lead", "add", "Jane Roe", "--company", "Acme Ltd", "--source", "website", "--grade", "B",
+       "--value", "$12,500")  # fmt: skip
+
+
+Invoke = Callable[..., object]
