@@ -43,25 +43,27 @@ _PERIOD_UNITS = {
     **dict.fromkeys(("min", "mins", "minute", "minutes"), "min"),
 }
 
+# Plain strings, compiled (and cached by `re`) on first use so that importing this
+# module stays cheap for commands that never read a date.
 # [0-9], not \d: \d also matches Arabic-Indic and other digits nobody means here.
-_OFFSET = re.compile(
+_OFFSET = (
     r"(?:(?P<sign>[+-]) ?|(?P<in>in ))?(?:(?P<n>[0-9]{1,6})|(?P<one>an?) )"
     r" ?(?P<unit>[a-z]+)(?P<ago> ago)?"
 )
-_WEEKDAY = re.compile(r"(?:(?P<rel>next|last|this) )?(?P<name>[a-z]{3,9})")
+_WEEKDAY = r"(?:(?P<rel>next|last|this) )?(?P<name>[a-z]{3,9})"
 # A leading 4-digit year makes any separator unambiguous: always Y-M-D.
-_ISO = re.compile(r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})")
-_COMPACT = re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})")
-_CJK = re.compile(r"(?:(?P<y>[0-9]{4})年)?(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})[日号]")
-_AMBIGUOUS = re.compile(
+_ISO = r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})"
+_COMPACT = r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"
+_CJK = r"(?:(?P<y>[0-9]{4})年)?(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})[日号]"
+_AMBIGUOUS = (
     r"(?P<a>[0-9]{1,2})(?P<sep>[-/.])(?P<b>[0-9]{1,2})(?:(?P=sep)(?P<c>[0-9]{2}|[0-9]{4}))?"
 )
 _TIME = r"(?:[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?|[0-9]{1,2}(?::[0-9]{2})? ?[ap]\.?m\.?)"
 # The date/time separator: a space (optionally "at"/"@"), ISO's T after a digit, or
 # nothing after a CJK date (明天15:00) since Chinese does not put spaces there.
-_DATE_THEN_TIME = re.compile(rf"(?P<d>.+?)(?: at | ?@ ?| |(?<=[0-9])t|(?<=[天日号]))(?P<t>{_TIME})")
-_TIME_THEN_DATE = re.compile(rf"(?P<t>{_TIME}),? (?P<d>.+)")
-_TIME_PARTS = re.compile(r"([0-9]+)(?::([0-9]+))?(?::([0-9]+))?(?: ?([ap])m)?")
+_DATE_THEN_TIME = rf"(?P<d>.+?)(?: at | ?@ ?| |(?<=[0-9])t|(?<=[天日号]))(?P<t>{_TIME})"
+_TIME_THEN_DATE = rf"(?P<t>{_TIME}),? (?P<d>.+)"
+_TIME_PARTS = r"([0-9]+)(?::([0-9]+))?(?::([0-9]+))?(?: ?([ap])m)?"
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,7 @@ def _parse(text: str, today: date, order: str | None) -> tuple[date | None, time
         raise SalesflowError(f'date_order must be DMY, MDY or YMD, not "{_show(order)}"')
     if re.fullmatch(_TIME, s):
         return None, _time(s, text)
-    m = _DATE_THEN_TIME.fullmatch(s) or _TIME_THEN_DATE.fullmatch(s)
+    m = re.fullmatch(_DATE_THEN_TIME, s) or re.fullmatch(_TIME_THEN_DATE, s)
     day_text, at = (m["d"], _time(m["t"], text)) if m else (s, None)
     try:
         return _day(day_text, today, order and order.upper(), text), at
@@ -217,20 +219,20 @@ def _day(s: str, today: date, order: str | None, text: str) -> date:
             return today + timedelta(days=6 - today.weekday())
         month = today.month if s == "eom" else 12
         return date(today.year, month, _month_end(today.year, month))
-    m = _OFFSET.fullmatch(s)
+    m = re.fullmatch(_OFFSET, s)
     if m and m["unit"] in _UNITS and not (m["ago"] and (m["sign"] or m["in"])):
         n = int(m["n"]) if m["n"] else 1  # "a week ago", "in an hour"
         back = m["sign"] == "-" or m["ago"]
         return _shift(today, -n if back else n, _UNITS[m["unit"]])
-    if (m := _WEEKDAY.fullmatch(s)) and (wd := _weekday(m["name"])) is not None:
+    if (m := re.fullmatch(_WEEKDAY, s)) and (wd := _weekday(m["name"])) is not None:
         if m["rel"] == "last":
             return today - timedelta(days=(today.weekday() - wd - 1) % 7 + 1)
         ahead = (wd - today.weekday()) % 7
         return today + timedelta(days=ahead if m["rel"] == "this" else (ahead or 7))
-    if m := _ISO.fullmatch(s) or _COMPACT.fullmatch(s) or _CJK.fullmatch(s):
+    if m := re.fullmatch(_ISO, s) or re.fullmatch(_COMPACT, s) or re.fullmatch(_CJK, s):
         year = int(m["y"]) if m["y"] else today.year
         return _real_date(year, int(m["m"]), int(m["d"]), text)
-    if (m := _AMBIGUOUS.fullmatch(s)) and order is None:
+    if (m := re.fullmatch(_AMBIGUOUS, s)) and order is None:
         lo, hi = sorted((int(m["a"]), int(m["b"])))
         if 1 <= lo <= 12 and hi <= 31:  # "32/13" is no date in any order: not ambiguous
             raise SalesflowError(
@@ -256,7 +258,7 @@ def _shift(start: date, n: int, unit: str) -> date:
 
 
 def _time(s: str, text: str) -> time:
-    m = _TIME_PARTS.fullmatch(s.replace(".", ""))
+    m = re.fullmatch(_TIME_PARTS, s.replace(".", ""))
     assert m is not None  # callers only pass strings that matched _TIME
     h, mi, sec = int(m[1]), int(m[2] or 0), int(m[3] or 0)
     if m[4]:  # 12-hour clock: 12am is midnight, 12pm is noon

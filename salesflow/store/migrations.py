@@ -63,6 +63,44 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX stage_changes_lead ON stage_changes (lead_id, changed_at);
         """,
     ),
+    (
+        2,
+        "activities, follow-ups and customers",
+        """
+        CREATE TABLE customers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            segment TEXT CHECK (segment IN ('key', 'smb', 'individual')),
+            checkin_every TEXT,
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE leads ADD COLUMN customer_id INTEGER REFERENCES customers (id);
+        CREATE INDEX leads_customer ON leads (customer_id);
+        CREATE TABLE activities (
+            id INTEGER PRIMARY KEY,
+            lead_id INTEGER NOT NULL REFERENCES leads (id),
+            kind TEXT NOT NULL,
+            note TEXT NOT NULL,
+            happened_at TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX activities_lead ON activities (lead_id, happened_at);
+        CREATE INDEX activities_happened_at ON activities (happened_at);
+        CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            lead_id INTEGER NOT NULL REFERENCES leads (id),
+            customer_id INTEGER REFERENCES customers (id),
+            action TEXT NOT NULL,
+            due_date TEXT NOT NULL,
+            due_time TEXT,
+            created_at TEXT NOT NULL,
+            done_at TEXT,
+            recur TEXT
+        );
+        CREATE INDEX followups_lead ON followups (lead_id, done_at);
+        CREATE INDEX followups_due ON followups (done_at, due_date);
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
