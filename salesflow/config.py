@@ -40,6 +40,12 @@ def _text(value: str) -> str:
     return value
 
 
+def _rate(value: str) -> str:
+    from salesflow.fx import check_rate
+
+    return check_rate(value)
+
+
 # Keys whose prefix ends in "." take any suffix (seller.name, fx.USD …).
 CHECKS: dict[str, Callable[[str], str]] = {
     "currency": _currency,
@@ -47,6 +53,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "date_order": _date_order,
     "rounding": _rounding,
     "seller.": _text,
+    "fx.": _rate,
 }
 DESCRIPTIONS: dict[str, str] = {
     "currency": "default currency of new leads (ISO 4217), default USD",
@@ -54,6 +61,7 @@ DESCRIPTIONS: dict[str, str] = {
     "date_order": "how to read 01/02/2026: DMY, MDY or YMD (unset: refused as ambiguous)",
     "rounding": "money rounding: half-up (default) or half-even",
     "seller.": "seller block on documents: seller.name, seller.address, seller.email …",
+    "fx.": "exchange rate for reports: fx.EUR 7.8 = 1 EUR is worth 7.8 of the base currency",
 }
 
 
@@ -64,6 +72,8 @@ def check(key: str, value: str) -> tuple[str, str]:
         if key == known or (
             known.endswith(".") and key.startswith(known) and len(key) > len(known)
         ):
+            if known == "fx.":  # fx.usd and fx.USD are one setting: the code is upper-cased
+                key = known + _currency(key[len(known) :])
             return key, checker(value)
     known_keys = ", ".join(k + ("*" if k.endswith(".") else "") for k in CHECKS)
     raise SalesflowError(f'unknown setting "{key}" — known settings: {known_keys}')
@@ -76,6 +86,8 @@ def set_value(conn: sqlite3.Connection, key: str, value: str) -> tuple[str, str]
 
 
 def unset(conn: sqlite3.Connection, key: str) -> None:
+    if key.startswith("fx.") and len(key) > 3:
+        key = "fx." + key[3:].strip().upper()
     if store.get_setting(conn, key) is None:
         raise SalesflowError(f'setting "{key}" is not set — see salesflow config list')
     store.set_setting(conn, key, None)

@@ -101,6 +101,28 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX followups_due ON followups (done_at, due_date);
         """,
     ),
+    # Step 3 is taken by the quotes branch; the runner applies steps by number, in list order.
+    (
+        4,
+        "sales targets, and indexes for the reports",
+        """
+        CREATE TABLE targets (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL UNIQUE,
+            amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+            currency TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        -- Covering indexes for the reports: each lead's history in order (reach, time in
+        -- stage, --as-of), touches by week and kind, follow-ups by due day, deals by close.
+        CREATE INDEX stage_changes_history ON stage_changes (lead_id, changed_at, id, to_stage);
+        CREATE INDEX activities_happened_kind ON activities (happened_at, kind);
+        CREATE INDEX followups_due_date ON followups (due_date);
+        CREATE INDEX leads_closed_at ON leads (closed_at);
+        """,
+    ),
 ]
 
-LATEST = MIGRATIONS[-1][0]
+# max(), not the last entry: a step merged out of order must not lower the schema version.
+LATEST = max(number for number, _name, _sql in MIGRATIONS)
