@@ -1,0 +1,984 @@
+"""The numbers behind `salesflow report`, computed from the stored history as SQL aggregates.
+
+Every figure is computed as it stood at one instant `t` (the last second of the `--as-of`
+day, else now; events at `t` count) over a window of local days (`--since`/`--until`, default
+all time). Without `--as-of` a lead's stage is read from `leads`; with it, from its last
+`stage_changes` row at or before `t`.
+The definitions live in DEFINITIONS (shown by `salesflow report --help`); tests/test_metrics.py
+pins each one against values worked out by hand.
+
+Queries return per-(stage, currency) or per-day aggregates, never every row: at 100k leads the
+work stays inside SQLite. Days are local calendar days in the configured zone (DST included),
+so a deal won the day it was created has a cycle of 0 days.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+from typing import Any
+
+from salesflow import dates, pipeline
+from salesflow.errors import SalesflowError
+from salesflow.fx import Converter
+from salesflow.pipeline import LOST, WON, Stage
+
+DEFINITIONS = """\
+Definitions (every figure is computed from the stored history):
+  Window: --since/--until pick local days (default: all time). The cohort
+    is the leads CREATED in the window (funnel, conversion, lead-to-win,
+    leads per source); closed-deal figures (won, lost, win rate, average
+    deal, cycle) count the deals CLOSED in it; open deals and pipeline are
+    a snapshot at the end.
+  --as-of D: the numbers as they stood at the end of local day D; each
+    lead's stage is rebuilt from its stage history and later leads do not
+    exist yet. Values, sources, grades and close dates are today's.
+  Reached: a deal reached stage s if it ever entered s, any later open
+    stage, or won (skipped stages count as reached); a lost deal reached
+    the stages up to and including the one it was lost from.
+  Conversion s -> next: reached(next) / reached(s).
+  Win rate: won / (won + lost); by value: won value / (won + lost value).
+  Lead-to-win: cohort leads now won / cohort size.
+  Average deal: mean value of won deals (deals without a value left out).
+  Cycle: local calendar days from creation to won, median and mean (a
+    deal won the day it was created: 0).
+  Time in stage: days from entering a stage to leaving it, per visit; a
+    deal still in it counts until now (or the --as-of day).
+  Weighted pipeline: sum of open value x stage probability.
+  Velocity: open deals x win rate x average deal / mean cycle days
+    (money per day).
+  Follow-up timeliness: follow-ups due in the window done on or before
+    their due day (local date of completion) / follow-ups due in the
+    window whose day is over.
+  First touch: hours from a lead's creation to its first logged activity,
+    median over the cohort's touched leads.
+  Repeat purchase rate: customers with >= 2 won deals / customers with
+    >= 1 (deals won in the window).
+  Money: in the base currency (config currency); other currencies at
+    `config set fx.CODE RATE` (1 CODE = RATE base). A currency without a
+    rate is left out of money figures and named in a warning.
+  Rates: fractions 0-1 in machine formats; null where undefined.
+"""
+
+# Sorting a materialized median input once is much cheaper than computing it three times.
+_MATERIALIZED = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
+KINDS = ("call", "email", "meeting", "visit", "note")
+
+
+# ---- the window ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which days count, and the instant `t` the numbers stand at (inclusive)."""
+
+    since: date | None
+    until: date | None
+    as_of: date | None
+    tz: tzinfo
+    at: datetime  # aware UTC, the last instant counted: the as-of day's last second, else now
+    ref_day: date  # the last local day covered: the as-of day, else today
+    ended_before: date  # every local day before this one is over at `at`
+
+    @property
+    def t(self) -> str:
+        return dates.to_utc_iso(self.at)
+
+    @property
+    def start(self) -> str | None:
+        return None if self.since is None else dates.to_utc_iso(day_start(self.since, self.tz))
+
+    @property
+    def end(self) -> str | None:
+        if self.until is None:
+            return None
+        return dates.to_utc_iso(day_start(self.until + timedelta(days=1), self.tz))
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {
+            "t": self.t,
+            "start": self.start,
+            "end": self.end,
+            "since_day": self.since.isoformat() if self.since else None,
+            "until_day": self.until.isoformat() if self.until else None,
+            "ended_before": self.ended_before.isoformat(),
+        }
+
+    def within(self, column: str) -> str:
+        """SQL: `column` (a UTC time) falls in the window; always true without bounds."""
+        parts = [f"{column} >= :start"] if self.since else []
+        parts += [f"{column} < :end"] if self.until else []
+        return " AND ".join(parts) or "1"
+
+    def describe(self) -> str:
+        span = f"{self.since or 'start'} … {self.until or self.ref_day}"
+        return span + (f", as of {self.as_of}" if self.as_of else "")
+
+
+def day_start(day: date, tz: tzinfo) -> datetime:
+    """The UTC instant local `day` begins (a midnight inside a DST gap moves forward)."""
+    return datetime.combine(day, time(0)).replace(tzinfo=tz).astimezone(UTC)
+
+
+def window(
+    now: datetime,
+    tz: tzinfo,
+    since: date | None = None,
+    until: date | None = None,
+    as_of: date | None = None,
+) -> Window:
+    today = dates.local_today(now, tz)
+    if as_of is not None and as_of > today:
+        raise SalesflowError(
+            f"--as-of {as_of} is in the future — the history ends today ({today}); "
+            "give today or an earlier day"
+        )
+    if since is not None and until is not None and since > until:
+        raise SalesflowError(f"--since {since} is after --until {until} — swap them")
+    if as_of is None:
+        return Window(
+            since, until, None, tz, now.astimezone(UTC).replace(microsecond=0), today, today
+        )
+    end = as_of + timedelta(days=1)
+    # Stored times have whole seconds: the day's last second stands for its end.
+    last = day_start(end, tz) - timedelta(seconds=1)
+    return Window(since, until, as_of, tz, last, as_of, end)
+
+
+# ---- local days in SQL -----------------------------------------------------------
+
+
+class LocalDays:
+    """SQL turning a stored UTC time into the Julian Day Number of its local calendar day.
+
+    SQLite only knows UTC and the process's zone, so the configured zone's UTC offsets over
+    the data's time span are written into the SQL as a CASE over the transition instants.
+    Integer seconds keep the result exact at local midnight (julianday() alone is a float)."""
+
+    def __init__(self, tz: tzinfo, lo: datetime, hi: datetime) -> None:
+        self.segments = _offset_segments(tz, lo, hi)
+
+    def day(self, column: str) -> str:
+        offset = self._offset(column)
+        return f"((CAST(round(julianday({column}) * 86400) AS INTEGER) + 43200 + {offset}) / 86400)"
+
+    def _offset(self, column: str) -> str:
+        first = self.segments[0][1]
+        if len(self.segments) == 1:
+            return str(first)
+        whens = " ".join(
+            f"WHEN {column} < '{start}' THEN {prev}"
+            for (start, _), (_, prev) in zip(self.segments[1:], self.segments, strict=False)
+        )
+        return f"(CASE {whens} ELSE {self.segments[-1][1]} END)"
+
+
+def _offset_segments(tz: tzinfo, lo: datetime, hi: datetime) -> list[tuple[str, int]]:
+    """[(UTC ISO start, offset seconds)] covering lo..hi; the first start is a placeholder."""
+
+    def offset(epoch: int) -> int:
+        moment = datetime.fromtimestamp(epoch, UTC).astimezone(tz)
+        return int(moment.utcoffset().total_seconds())  # type: ignore[union-attr]
+
+    day = 86400
+    t, end = int(lo.timestamp()) - day, int(hi.timestamp()) + day
+    current = offset(t)
+    segments = [("", current)]
+    while t < end:
+        nxt = min(t + day, end)
+        if offset(nxt) != current:
+            a, b = t, nxt  # offset(a) == current != offset(b): find the first second of b's
+            while b - a > 1:
+                mid = (a + b) // 2
+                a, b = (mid, b) if offset(mid) == current else (a, mid)
+            current = offset(b)
+            segments.append((dates.to_utc_iso(datetime.fromtimestamp(b, UTC)), current))
+        t = nxt
+    return segments
+
+
+def jdn_to_date(jdn: int) -> date:
+    return date.fromordinal(jdn - 1721425)
+
+
+def local_days(conn: sqlite3.Connection, w: Window) -> LocalDays:
+    row = conn.execute(
+        "SELECT (SELECT min(created_at) FROM leads), (SELECT min(happened_at) FROM activities)"
+    ).fetchone()
+    seen = [dates.from_utc_iso(v) for v in row if v]
+    return LocalDays(w.tz, min([*seen, w.at]), w.at)
+
+
+# ---- the scope of one report: window, rates, stages, and each lead's state at t ----------
+
+_STATE_COLUMNS = (
+    "id, created_at, stage, closed_at, lost_reason, value_minor, currency, source, grade, "
+    "expected_close, customer_id"
+)
+
+
+@dataclass
+class Scope:
+    """What every figure of one report shares. `source` is the table holding each lead's
+    state at t: `leads` itself, or (with --as-of) a temporary table rebuilt from history."""
+
+    conn: sqlite3.Connection
+    w: Window
+    conv: Converter
+    stages: list[Stage]
+    days: LocalDays
+    source: str
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.w.params
+
+    @property
+    def scan(self) -> str:
+        # Most figures read nearly every lead: a plain scan beats an index that would be
+        # followed by one table lookup per row (SQLite guesses ranges are selective).
+        return f"{self.source} NOT INDEXED"
+
+    @property
+    def stage(self) -> dict[str, Stage]:
+        return {s.name: s for s in self.stages}
+
+    @property
+    def open_names(self) -> list[str]:
+        return [s.name for s in self.stages if s.is_open]
+
+
+def scope(conn: sqlite3.Connection, w: Window, conv: Converter) -> Scope:
+    source = "leads"
+    if w.as_of is not None:
+        source = "temp.report_state"
+        # Rebuilt once per command: each lead's last stage change before t.
+        conn.execute("DROP TABLE IF EXISTS temp.report_state")
+        conn.execute(
+            "CREATE TEMP TABLE report_state (id INTEGER PRIMARY KEY, created_at TEXT, "
+            "stage TEXT, closed_at TEXT, lost_reason TEXT, value_minor INTEGER, currency TEXT, "
+            "source TEXT, grade TEXT, expected_close TEXT, customer_id INTEGER)"
+        )
+        lead_columns = ", ".join(f"l.{c.strip()}" for c in _STATE_COLUMNS.split(",")[5:])
+        conn.execute(
+            f"INSERT INTO temp.report_state ({_STATE_COLUMNS}) "
+            "SELECT l.id, l.created_at, c.to_stage, "
+            f"CASE WHEN c.to_stage IN ('{WON}', '{LOST}') THEN c.changed_at END, "
+            f"CASE WHEN c.to_stage = '{LOST}' THEN trim(c.reason) END, {lead_columns} "
+            "FROM leads l JOIN stage_changes c ON c.id = (SELECT c2.id FROM stage_changes c2 "
+            "WHERE c2.lead_id = l.id AND c2.changed_at <= :t "
+            "ORDER BY c2.changed_at DESC, c2.id DESC LIMIT 1) WHERE l.created_at <= :t",
+            {"t": w.t},
+        )
+    return Scope(conn, w, conv, pipeline.stages(conn), local_days(conn, w), source)
+
+
+# ---- tallies: the per-(key, stage, currency) counts most reports start from ----------
+
+
+@dataclass(frozen=True)
+class Tally:
+    key: str | None
+    stage: str
+    currency: str
+    cycle_days: int | None  # for deals won in the window: days from creation to won
+    deals: int  # every lead in this stage at t
+    value: int  # their value in minor units (missing values count 0)
+    cohort: int  # ... of which created in the window
+    cohort_value: int
+    closed: int  # ... of which closed in the window (won/lost stages only)
+    closed_value: int
+    closed_valued: int  # closed ones that have a value
+
+
+def tallies(sc: Scope, by: str | None = None) -> list[Tally]:
+    """One scan of the leads: counts and value sums per (by, stage, currency, cycle days)."""
+    w, days = sc.w, sc.days
+    key = f"nullif(trim({by}), '')" if by else "NULL"
+    cohort = w.within("created_at")
+    closed = f"closed_at IS NOT NULL AND {w.within('closed_at')}"
+    cycle = (
+        f"CASE WHEN stage = '{WON}' AND {closed} "
+        f"THEN {days.day('closed_at')} - {days.day('created_at')} END"
+    )
+    group = f"{key} COLLATE NOCASE, " if by else ""
+    rows = sc.conn.execute(
+        f"SELECT min({key}), stage, currency, {cycle} AS cyc, count(*), "
+        f"coalesce(sum(value_minor), 0), sum({cohort}), "
+        f"coalesce(sum(CASE WHEN {cohort} THEN value_minor END), 0), sum({closed}), "
+        f"coalesce(sum(CASE WHEN {closed} THEN value_minor END), 0), "
+        f"count(CASE WHEN {closed} THEN value_minor END) "
+        f"FROM {sc.scan} GROUP BY {group}stage, currency, cyc",
+        sc.params,
+    )
+    return [Tally(*r) for r in rows]
+
+
+def _money(conv: Converter, items: Iterable[tuple[str, int]]) -> Decimal:
+    """Sum (currency, minor units) items in the base currency, noting what cannot be."""
+    return sum((conv.to_base(cur, minor) for cur, minor in items), Decimal(0))
+
+
+def ratio(num: float | Decimal | int, den: float | Decimal | int) -> float | None:
+    return None if not den else round(float(Decimal(num) / Decimal(den)), 6)
+
+
+# ---- medians from histograms -----------------------------------------------------
+
+
+def _median(hist: dict[int, int]) -> float | None:
+    """Median of integer values given as {value: count}."""
+    n = sum(hist.values())
+    if not n:
+        return None
+    lo_rank, hi_rank = (n - 1) // 2, n // 2
+    seen, lo = 0, None
+    for value in sorted(hist):
+        seen += hist[value]
+        if lo is None and seen > lo_rank:
+            lo = value
+        if seen > hi_rank:
+            return (lo + value) / 2  # type: ignore[operator]
+    raise AssertionError("unreachable")
+
+
+def _mean(hist: dict[int, int]) -> float | None:
+    n = sum(hist.values())
+    return None if not n else round(sum(v * c for v, c in hist.items()) / n, 4)
+
+
+def _cycles(rows: Iterable[Tally]) -> dict[int, int]:
+    hist: dict[int, int] = {}
+    for t in rows:
+        if t.cycle_days is not None:
+            hist[t.cycle_days] = hist.get(t.cycle_days, 0) + t.closed
+    return hist
+
+
+# ---- summary: the KPI board ------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    since: date | None
+    until: date | None
+    as_of: date | None
+    currency: str
+    leads_created: int
+    open_deals: int
+    won: int
+    lost: int
+    win_rate: float | None
+    win_rate_by_value: float | None
+    lead_to_win_rate: float | None
+    avg_deal_size: Decimal | None
+    cycle_days_median: float | None
+    cycle_days_mean: float | None
+    pipeline_value: Decimal
+    weighted_pipeline: Decimal
+    sales_velocity_per_day: Decimal | None
+    followups_due: int
+    followups_on_time: int
+    followup_timeliness: float | None
+    first_touch_leads: int
+    first_touch_hours_median: float | None
+    repeat_customers: int
+    customers_won: int
+    repeat_purchase_rate: float | None
+    missing_rates: set[str] = field(default_factory=set)
+
+    def record(self, conv: Converter) -> dict[str, Any]:
+        """The stable machine shape of `report summary --format json`."""
+        money = ("avg_deal_size", "pipeline_value", "weighted_pipeline", "sales_velocity_per_day")
+        out: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            if name == "missing_rates":
+                continue
+            value = getattr(self, name)
+            if name in money:
+                value = conv.text(value)
+            elif isinstance(value, date):
+                value = value.isoformat()
+            out[name] = value
+        out["unconverted_currencies"] = sorted(self.missing_rates)
+        return out
+
+
+def summary(sc: Scope) -> Summary:
+    stage = sc.stage
+    conv = sc.conv
+    rows = tallies(sc)
+    is_open = [t for t in rows if t.stage in stage and stage[t.stage].is_open]
+    won = [t for t in rows if t.stage == WON]
+    lost = [t for t in rows if t.stage == LOST]
+    n_won, n_lost = sum(t.closed for t in won), sum(t.closed for t in lost)
+    cohort = sum(t.cohort for t in rows)
+    won_value = _money(conv, ((t.currency, t.closed_value) for t in won))
+    lost_value = _money(conv, ((t.currency, t.closed_value) for t in lost))
+    valued_won = sum(t.closed_valued for t in won if conv.can_convert(t.currency))
+    avg_deal = won_value / valued_won if valued_won else None
+    cycle = _cycles(won)
+    pipeline_value = _money(conv, ((t.currency, t.value) for t in is_open))
+    weighted = _money(
+        conv, ((t.currency, t.value * stage[t.stage].probability) for t in is_open)
+    ) / Decimal(100)
+    open_deals = sum(t.deals for t in is_open)
+    cycle_mean = _mean(cycle)
+    velocity = None
+    if n_won and avg_deal is not None and cycle_mean:
+        # Exact arithmetic: the rounded win rate and mean would shift the money figure.
+        mean_days = Decimal(sum(d * c for d, c in cycle.items())) / Decimal(sum(cycle.values()))
+        velocity = Decimal(open_deals * n_won) / Decimal(n_won + n_lost) * avg_deal / mean_days
+    due, on_time = followup_counts(sc)
+    touched, first_touch = first_touch_median(sc)
+    repeat, customers = repeat_customers(sc)
+    return Summary(
+        since=sc.w.since,
+        until=sc.w.until,
+        as_of=sc.w.as_of,
+        currency=conv.base,
+        leads_created=cohort,
+        open_deals=open_deals,
+        won=n_won,
+        lost=n_lost,
+        win_rate=ratio(n_won, n_won + n_lost),
+        win_rate_by_value=ratio(won_value, won_value + lost_value),
+        lead_to_win_rate=ratio(sum(t.cohort for t in won), cohort),
+        avg_deal_size=avg_deal,
+        cycle_days_median=_median(cycle),
+        cycle_days_mean=cycle_mean,
+        pipeline_value=pipeline_value,
+        weighted_pipeline=weighted,
+        sales_velocity_per_day=velocity,
+        followups_due=due,
+        followups_on_time=on_time,
+        followup_timeliness=ratio(on_time, due),
+        first_touch_leads=touched,
+        first_touch_hours_median=first_touch,
+        repeat_customers=repeat,
+        customers_won=customers,
+        repeat_purchase_rate=ratio(repeat, customers),
+        missing_rates=set(conv.missing),
+    )
+
+
+_DUE_DAY = "CAST(julianday(due_date) + 0.5 AS INTEGER)"  # a YYYY-MM-DD as its day number
+
+
+def _followups_due(sc: Scope) -> str:
+    """SQL condition: a follow-up due in the window whose due day is over at t."""
+    w = sc.w
+    # `+` keeps SQLite off the due_date index for open-ended ranges that match nearly all.
+    parts = ["due_date < :ended_before" if w.since else "+due_date < :ended_before"]
+    parts += ["due_date >= :since_day"] if w.since else []
+    parts += ["due_date <= :until_day"] if w.until else []
+    parts += ["created_at <= :t"] if w.as_of else []
+    return " AND ".join(parts)
+
+
+def _on_time(sc: Scope) -> str:
+    return f"(done_at IS NOT NULL AND done_at <= :t AND {sc.days.day('done_at')} <= {_DUE_DAY})"
+
+
+def followup_counts(sc: Scope) -> tuple[int, int]:
+    """(follow-ups due in the window whose day has ended, of which done by their due day)."""
+    row = sc.conn.execute(
+        f"SELECT count(*), coalesce(sum({_on_time(sc)}), 0) FROM followups "
+        f"WHERE {_followups_due(sc)}",
+        sc.params,
+    ).fetchone()
+    return row[0], row[1]
+
+
+def first_touch_median(sc: Scope) -> tuple[int, float | None]:
+    """(cohort leads touched by t, median hours from creation to their first activity)."""
+    w = sc.w
+    # A touch dated before the lead was entered (imported history) counts as immediate.
+    hours = "max(0.0, (julianday(first) - julianday(l.created_at)) * 24)"
+    if w.since:  # a bounded cohort: look up each of its leads' first touch
+        inner = (
+            f"SELECT {hours} AS h FROM (SELECT l.created_at, (SELECT min(a.happened_at) "
+            "FROM activities a WHERE a.lead_id = l.id AND a.happened_at <= :t) AS first "
+            f"FROM leads l WHERE l.created_at <= :t AND {w.within('l.created_at')}) l "
+            "WHERE first IS NOT NULL"
+        )
+    else:  # every lead: one pass over the activities index beats 100k lookups
+        inner = (
+            f"SELECT {hours} AS h FROM (SELECT lead_id, min(happened_at) AS first "
+            "FROM activities WHERE happened_at <= :t GROUP BY lead_id) a "
+            f"JOIN leads l ON l.id = a.lead_id WHERE l.created_at <= :t AND "
+            f"{w.within('l.created_at')}"
+        )
+    return _sql_median(sc.conn, inner, sc.params)
+
+
+def _sql_median(
+    conn: sqlite3.Connection, inner: str, params: dict[str, Any]
+) -> tuple[int, float | None]:
+    row = conn.execute(
+        f"WITH v(h) AS {_MATERIALIZED} ({inner}), n(n) AS (SELECT count(*) FROM v) "
+        "SELECT (SELECT n FROM n), (SELECT avg(h) FROM (SELECT h FROM v ORDER BY h "
+        "LIMIT 2 - (SELECT n FROM n) % 2 OFFSET ((SELECT n FROM n) - 1) / 2))",
+        params,
+    ).fetchone()
+    return row[0], None if row[1] is None else round(row[1], 4)
+
+
+def repeat_customers(sc: Scope) -> tuple[int, int]:
+    """(customers with >= 2 deals won in the window, customers with >= 1)."""
+    row = sc.conn.execute(
+        "SELECT coalesce(sum(n >= 2), 0), count(*) FROM (SELECT customer_id, count(*) AS n "
+        f"FROM {sc.source} WHERE customer_id IS NOT NULL AND stage = '{WON}' "
+        f"AND {sc.w.within('closed_at')} GROUP BY customer_id)",
+        sc.params,
+    ).fetchone()
+    return row[0], row[1]
+
+
+# ---- funnel and conversion -------------------------------------------------------
+
+
+@dataclass
+class Reach:
+    """How far the cohort's deals got: reached counts per stage, and for calibration the
+    closed deals (now won or lost) that reached each stage."""
+
+    reached: dict[str, int]
+    closed_reached: dict[str, int]
+    won_reached: dict[str, int]
+
+
+def reach(sc: Scope, outcome: bool = False) -> Reach:
+    """Per lead: the furthest open-or-won stage it ever entered before t (lost has no place
+    in that order: a lost deal reached what it entered before, lost_from included) and
+    whether it ever entered lost; with `outcome`, also where it stands at t."""
+    w = sc.w
+    forward = [s for s in sc.stages if s.kind != "lost"]
+    params = dict(sc.params)
+    whens = []
+    for i, s in enumerate(forward):
+        params[f"s{i}"] = s.name
+        whens.append(f"WHEN :s{i} THEN {s.position}")
+    position = f"CASE to_stage {' '.join(whens)} END"
+    cohort = ""
+    if w.since or w.until:
+        cohort = f"AND lead_id IN (SELECT id FROM leads WHERE {w.within('created_at')})"
+    per_lead = (
+        f"SELECT lead_id, max({position}) AS r, max(to_stage = '{LOST}') AS ever_lost "
+        f"FROM stage_changes WHERE changed_at <= :t {cohort} GROUP BY lead_id"
+    )
+    # Conditional sums, not GROUP BY r: no sort of 100k rows for a handful of counts.
+    counts = [f"sum(h.r >= {s.position})" for s in forward]
+    sql = f"SELECT sum(h.ever_lost), {', '.join(counts)}"
+    if outcome:
+        closed = f"st.stage IN ('{WON}', '{LOST}')"
+        sql += ", " + ", ".join(f"sum(h.r >= {s.position} AND {closed})" for s in forward)
+        sql += ", " + ", ".join(f"sum(h.r >= {s.position} AND st.stage = '{WON}')" for s in forward)
+        sql += f" FROM ({per_lead}) h JOIN {sc.source} st ON st.id = h.lead_id"
+    else:
+        sql += f" FROM ({per_lead}) h"
+    row = [v or 0 for v in sc.conn.execute(sql, params).fetchone()]
+    n = len(forward)
+    names = [s.name for s in forward]
+    reached = dict(zip(names, row[1 : 1 + n], strict=True))
+    reached[LOST] = row[0]
+    if not outcome:
+        return Reach(reached, {}, {})
+    closed_reached = dict(zip(names, row[1 + n : 1 + 2 * n], strict=True))
+    won_reached = dict(zip(names, row[1 + 2 * n :], strict=True))
+    return Reach(reached, closed_reached, won_reached)
+
+
+def stage_days(sc: Scope) -> dict[str, dict[int, int]]:
+    """{open stage: {days in stage: visits}} for the cohort's visits begun before t."""
+    w, days = sc.w, sc.days
+    if not sc.open_names:
+        return {}
+    cohort = ""
+    if w.since or w.until:
+        cohort = f"AND lead_id IN (SELECT id FROM leads WHERE {w.within('created_at')})"
+    params = dict(sc.params)
+    names = []
+    for i, name in enumerate(sc.open_names):
+        params[f"o{i}"] = name
+        names.append(f":o{i}")
+    rows = sc.conn.execute(
+        f"SELECT stage, {days.day('left_at')} - {days.day('entered_at')} AS d, count(*) "
+        "FROM (SELECT to_stage AS stage, changed_at AS entered_at, coalesce(lead(changed_at) "
+        "OVER (PARTITION BY lead_id ORDER BY changed_at, id), :t) AS left_at "
+        f"FROM stage_changes WHERE changed_at <= :t {cohort}) "
+        f"WHERE stage IN ({', '.join(names)}) GROUP BY stage, d",
+        params,
+    )
+    out: dict[str, dict[int, int]] = {}
+    for stage, d, n in rows:
+        out.setdefault(stage, {})[d] = n
+    return out
+
+
+@dataclass
+class FunnelRow:
+    stage: str
+    kind: str
+    probability: int
+    deals: int  # cohort deals in this stage at t
+    value: Decimal
+    weighted_value: Decimal
+    reached: int
+    conversion: float | None
+    avg_days_in_stage: float | None
+    median_days_in_stage: float | None
+    visits: int
+
+    def record(self, conv: Converter) -> dict[str, Any]:
+        """The stable machine shape of one `report funnel --format json` row."""
+        return {
+            "stage": self.stage,
+            "kind": self.kind,
+            "probability": self.probability,
+            "open_deals": self.deals if self.kind == "open" else None,
+            "deals": self.deals,
+            "value": conv.text(self.value),
+            "weighted_value": conv.text(self.weighted_value),
+            "currency": conv.base,
+            "reached": self.reached,
+            "conversion": self.conversion,
+            "avg_days_in_stage": self.avg_days_in_stage,
+            "median_days_in_stage": self.median_days_in_stage,
+        }
+
+
+@dataclass
+class Bottleneck:
+    from_stage: str
+    to_stage: str
+    conversion: float
+    reached_from: int
+    reached_to: int
+
+
+@dataclass
+class Funnel:
+    rows: list[FunnelRow]
+    weakest: Bottleneck | None  # the transition with the lowest conversion
+    slowest: FunnelRow | None  # the open stage with the longest median time in stage
+    missing_rates: set[str]
+
+
+def funnel(sc: Scope) -> Funnel:
+    reached = reach(sc).reached
+    per_stage: dict[str, list[Tally]] = {}
+    for t in tallies(sc):
+        per_stage.setdefault(t.stage, []).append(t)
+    times = stage_days(sc)
+    rows: list[FunnelRow] = []
+    previous: Stage | None = None
+    for s in sc.stages:
+        group = per_stage.get(s.name, [])
+        value = _money(sc.conv, ((t.currency, t.cohort_value) for t in group))
+        conversion = None
+        if previous is not None and s.kind != "lost":
+            conversion = ratio(reached[s.name], reached[previous.name])
+        hist = times.get(s.name, {})
+        rows.append(
+            FunnelRow(
+                stage=s.name,
+                kind=s.kind,
+                probability=s.probability,
+                deals=sum(t.cohort for t in group),
+                value=value,
+                weighted_value=value * s.probability / Decimal(100),
+                reached=reached[s.name],
+                conversion=conversion,
+                avg_days_in_stage=_mean(hist) if s.is_open else None,
+                median_days_in_stage=_median(hist) if s.is_open else None,
+                visits=sum(hist.values()),
+            )
+        )
+        if s.kind != "lost":
+            previous = s
+    return Funnel(rows, _weakest(rows), _slowest(rows), set(sc.conv.missing))
+
+
+def _weakest(rows: list[FunnelRow]) -> Bottleneck | None:
+    best: Bottleneck | None = None
+    forward = [r for r in rows if r.kind != "lost"]
+    for prev, row in zip(forward, forward[1:], strict=False):
+        if row.conversion is None:
+            continue
+        if best is None or row.conversion < best.conversion:
+            best = Bottleneck(prev.stage, row.stage, row.conversion, prev.reached, row.reached)
+    return best
+
+
+def _slowest(rows: list[FunnelRow]) -> FunnelRow | None:
+    timed = [r for r in rows if r.median_days_in_stage is not None]
+    # max() keeps the first of equals: the earlier stage wins a tie.
+    return max(timed, key=lambda r: r.median_days_in_stage or 0.0) if timed else None
+
+
+@dataclass
+class ConversionRow:
+    stage: str
+    next_stage: str
+    reached: int
+    reached_next: int
+    conversion: float | None
+    probability: int
+    closed: int  # closed deals (now won or lost) that reached `stage`
+    won: int
+    observed_win_rate: float | None
+    calibrated_probability: float
+
+    def record(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+# What the configured probability is worth, in closed deals, when calibrating: with n closed
+# deals the observed rate gets weight n / (n + PRIOR_DEALS).
+PRIOR_DEALS = 10
+FEW_DEALS = 30  # below this many closed deals the calibrated figure leans on the prior
+
+
+def calibrated(probability: int, closed: int, won: int) -> float:
+    """P(won | reached s), shrunk toward the configured probability when deals are few."""
+    return round((won + PRIOR_DEALS * probability / 100) / (closed + PRIOR_DEALS), 6)
+
+
+def conversion(sc: Scope) -> list[ConversionRow]:
+    r = reach(sc, outcome=True)
+    forward = [s for s in sc.stages if s.kind != "lost"]
+    rows = []
+    for s, nxt in zip(forward, forward[1:], strict=False):
+        closed, won = r.closed_reached[s.name], r.won_reached[s.name]
+        rows.append(
+            ConversionRow(
+                stage=s.name,
+                next_stage=nxt.name,
+                reached=r.reached[s.name],
+                reached_next=r.reached[nxt.name],
+                conversion=ratio(r.reached[nxt.name], r.reached[s.name]),
+                probability=s.probability,
+                closed=closed,
+                won=won,
+                observed_win_rate=ratio(won, closed),
+                calibrated_probability=calibrated(s.probability, closed, won),
+            )
+        )
+    return rows
+
+
+# ---- lost reasons ----------------------------------------------------------------
+
+
+@dataclass
+class LostRow:
+    reason: str | None
+    count: int
+    share: float
+    cumulative_share: float
+    value: Decimal
+
+    def record(self, conv: Converter) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "count": self.count,
+            "share": self.share,
+            "cumulative_share": self.cumulative_share,
+            "value": conv.text(self.value),
+            "currency": conv.base,
+        }
+
+
+def lost_reasons(sc: Scope) -> list[LostRow]:
+    """Deals lost in the window by reason (trimmed, case-insensitive), most frequent first."""
+    reason = "nullif(trim(lost_reason), '')"
+    rows = sc.conn.execute(
+        f"SELECT min({reason}), currency, count(*), coalesce(sum(value_minor), 0) "
+        f"FROM {sc.scan} WHERE stage = '{LOST}' AND {sc.w.within('closed_at')} "
+        f"GROUP BY {reason} COLLATE NOCASE, currency",
+        sc.params,
+    ).fetchall()
+    by_reason: dict[str, tuple[str | None, int, Decimal]] = {}
+    for text, currency, n, minor in rows:
+        fold = (text or "").casefold()
+        shown, count, value = by_reason.get(fold, (text, 0, Decimal(0)))
+        shown = min(shown, text) if shown and text else shown or text
+        by_reason[fold] = (shown, count + n, value + sc.conv.to_base(currency, minor))
+    ordered = sorted(by_reason.values(), key=lambda x: (-x[1], -x[2], x[0] or ""))
+    total = sum(n for _, n, _ in ordered)
+    out, running = [], 0
+    for text, n, value in ordered:
+        running += n
+        out.append(LostRow(text, n, ratio(n, total) or 0.0, ratio(running, total) or 0.0, value))
+    return out
+
+
+# ---- per source / per grade ------------------------------------------------------
+
+
+@dataclass
+class GroupRow:
+    key: str | None
+    leads: int  # created in the window
+    won: int  # closed in the window
+    lost: int
+    win_rate: float | None
+    lead_to_win_rate: float | None
+    won_value: Decimal
+    avg_deal_size: Decimal | None
+    cycle_days_median: float | None
+
+    def record(self, name: str, conv: Converter) -> dict[str, Any]:
+        return {
+            name: self.key,
+            "leads": self.leads,
+            "won": self.won,
+            "lost": self.lost,
+            "win_rate": self.win_rate,
+            "lead_to_win_rate": self.lead_to_win_rate,
+            "won_value": conv.text(self.won_value),
+            "avg_deal_size": conv.text(self.avg_deal_size),
+            "currency": conv.base,
+            "cycle_days_median": self.cycle_days_median,
+        }
+
+
+def breakdown(sc: Scope, by: str) -> list[GroupRow]:
+    """The summary's figures per `source` or `grade` (trimmed, case-insensitive)."""
+    if by not in ("source", "grade"):
+        raise ValueError(by)
+    conv = sc.conv
+    groups: dict[str, list[Tally]] = {}
+    names: dict[str, str | None] = {}
+    for t in tallies(sc, by):
+        fold = (t.key or "").casefold()
+        groups.setdefault(fold, []).append(t)
+        # The same spelling whatever order SQLite returns the groups in.
+        seen = names.get(fold, t.key)
+        names[fold] = min(seen, t.key) if seen and t.key else seen or t.key
+    if by == "grade":  # A, B and C always show, so a missing grade reads as zero
+        for g in ("A", "B", "C"):
+            groups.setdefault(g.casefold(), [])
+            names.setdefault(g.casefold(), g)
+    rows = []
+    for fold, group in groups.items():
+        won = [t for t in group if t.stage == WON]
+        lost = [t for t in group if t.stage == LOST]
+        n_won, n_lost = sum(t.closed for t in won), sum(t.closed for t in lost)
+        leads = sum(t.cohort for t in group)
+        value = _money(conv, ((t.currency, t.closed_value) for t in won))
+        valued = sum(t.closed_valued for t in won if conv.can_convert(t.currency))
+        rows.append(
+            GroupRow(
+                key=names[fold],
+                leads=leads,
+                won=n_won,
+                lost=n_lost,
+                win_rate=ratio(n_won, n_won + n_lost),
+                lead_to_win_rate=ratio(sum(t.cohort for t in won), leads),
+                won_value=value,
+                avg_deal_size=value / valued if valued else None,
+                cycle_days_median=_median(_cycles(won)),
+            )
+        )
+    if by == "grade":
+        rows.sort(key=lambda r: (r.key is None, r.key or ""))
+    else:
+        rows.sort(key=lambda r: (r.key is None, -r.leads, -r.won_value, r.key or ""))
+    return rows
+
+
+# ---- activity --------------------------------------------------------------------
+
+
+@dataclass
+class WeekRow:
+    week: date  # the Monday the (local) week starts on
+    touches: int
+    by_kind: dict[str, int]
+    leads_created: int
+    followups_due: int
+    followups_on_time: int
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "week": self.week.isoformat(),
+            "touches": self.touches,
+            **{k: self.by_kind.get(k, 0) for k in (*KINDS, "other")},
+            "leads_created": self.leads_created,
+            "followups_due": self.followups_due,
+            "followups_on_time": self.followups_on_time,
+            "followup_timeliness": ratio(self.followups_on_time, self.followups_due),
+        }
+
+
+@dataclass
+class Activity:
+    weeks: list[WeekRow]
+    followups_due: int
+    followups_on_time: int
+    followup_timeliness: float | None
+    first_touch_leads: int
+    first_touch_hours_median: float | None
+
+
+def activity_window(w: Window, weeks: int) -> Window:
+    """Without --since: the last `weeks` local weeks, ending with the reference day's."""
+    if w.since is not None:
+        return w
+    monday = w.ref_day - timedelta(days=w.ref_day.weekday())
+    return replace(w, since=monday - timedelta(weeks=weeks - 1))
+
+
+def activity(sc: Scope) -> Activity:
+    """Touches per local week by kind, new leads, and follow-up timeliness per week due."""
+    w, days = sc.w, sc.days
+    last = w.until or w.ref_day
+    first = w.since or last
+    weeks: dict[int, WeekRow] = {}
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        weeks[monday.toordinal() + 1721425] = WeekRow(monday, 0, {}, 0, 0, 0)
+        monday += timedelta(weeks=1)
+    # Julian Day Numbers: d % 7 == 0 on Mondays, so d - d % 7 is the week's Monday.
+    # Grouped by day with a sum per kind: sorting on one small key is the cheap part.
+    per_kind = ", ".join(f"sum(kind = '{k}' COLLATE NOCASE)" for k in KINDS)
+    for d, n, *counts in sc.conn.execute(
+        f"SELECT {days.day('happened_at')} AS d, count(*), {per_kind} FROM activities "
+        f"WHERE happened_at <= :t AND {w.within('happened_at')} GROUP BY d",
+        sc.params,
+    ):
+        if (row := weeks.get(d - d % 7)) is not None:
+            row.touches += n
+            for kind, count in zip((*KINDS, "other"), (*counts, n - sum(counts)), strict=True):
+                row.by_kind[kind] = row.by_kind.get(kind, 0) + count
+    for wk, n in sc.conn.execute(
+        f"SELECT d - d % 7 AS wk, count(*) FROM (SELECT {days.day('created_at')} AS d "
+        f"FROM leads WHERE created_at <= :t AND {w.within('created_at')}) GROUP BY wk",
+        sc.params,
+    ):
+        if (row := weeks.get(wk)) is not None:
+            row.leads_created = n
+    for wk, n, ok in sc.conn.execute(
+        f"SELECT d - d % 7 AS wk, count(*), sum(ok) FROM (SELECT {_DUE_DAY} AS d, "
+        f"{_on_time(sc)} AS ok FROM followups WHERE {_followups_due(sc)}) GROUP BY wk",
+        sc.params,
+    ):
+        if (row := weeks.get(wk)) is not None:
+            row.followups_due, row.followups_on_time = n, ok
+    due = sum(r.followups_due for r in weeks.values())
+    on_time = sum(r.followups_on_time for r in weeks.values())
+    touched, median = first_touch_median(sc)
+    return Activity(
+        weeks=list(weeks.values()),
+        followups_due=due,
+        followups_on_time=on_time,
+        followup_timeliness=ratio(on_time, due),
+        first_touch_leads=touched,
+        first_touch_hours_median=median,
+    )
