@@ -1,0 +1,552 @@
+"""`salesflow report …` and `salesflow target …`: the numbers a seller runs the pipeline on,
+and the targets they are measured against."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.session import Session
+from salesflow.metrics import DEFINITIONS
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from salesflow.metrics import Scope, Window
+
+# "\b" keeps Click from re-wrapping the aligned definitions.
+app = typer.Typer(
+    help="Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
+    "activity and targets. Every report takes --format table|csv|tsv|json|ndjson.\n\n\b\n"
+    + DEFINITIONS,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+target_app = typer.Typer(
+    help="Sales targets per month (2026-12), quarter (2026-Q4) or year (2026).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        help="First local day counted: 2026-01-01, -30d, 'last monday' … (default: all time).",
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option("--until", metavar="DATE", help="Last local day counted (default: today)."),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="The numbers as they stood at the end of this day, rebuilt from the history.",
+    ),
+]
+
+
+class Bars(StrEnum):
+    count = "count"
+    value = "value"
+
+
+def _scope(
+    s: Session,
+    conn: sqlite3.Connection,
+    since: str | None = None,
+    until: str | None = None,
+    as_of: str | None = None,
+    weeks: int | None = None,
+) -> Scope:
+    from salesflow import fx, metrics
+
+    day = lambda text: None if text is None else s.parse_date(text)  # noqa: E731
+    w = metrics.window(s.now, s.tz, day(since), day(until), day(as_of))
+    if weeks is not None:
+        w = metrics.activity_window(w, weeks)
+    return metrics.scope(conn, w, fx.converter(conn, s.currency))
+
+
+def _title(name: str, w: Window, currency: str, what: str = "") -> str:
+    if w.since is None and w.until is None:
+        span = "all time"
+    else:
+        span = f"{w.since or 'start'} … {w.until or w.ref_day}"
+    parts = [name, f"{what} {span}".strip()]
+    if w.as_of:
+        parts.append(f"as of the end of {w.as_of}")
+    parts.append(f"money in {currency}")
+    return " · ".join(parts)
+
+
+def _warn(s: Session, missing: set[str]) -> None:
+    if not missing:
+        return
+    codes = sorted(missing)
+    s.term.say(
+        f"Warning: amounts in {', '.join(codes)} have no exchange rate and are left out of "
+        f"the money figures — e.g. salesflow config set fx.{codes[0]} RATE "
+        f"(what 1 {codes[0]} is worth in {s.currency})"
+    )
+
+
+def _one(record: dict[str, Any], fmt: Format, s: Session, raw: bool) -> None:
+    """A report that is one object: JSON prints the object, CSV/TSV one row."""
+    import json
+
+    from salesflow.output import render, write_object
+
+    if fmt == Format.json:
+        write_object(record, s.term)
+    elif fmt == Format.ndjson:
+        s.term.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        flat = {k: ",".join(v) if isinstance(v, list) else v for k, v in record.items()}
+        render([flat], fmt.value, s.term, raw=raw)
+
+
+@app.command("summary")
+def summary(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """The KPI board: pipeline, results, speed and habits in one view.
+
+    \b
+    Leads created and lead-to-win count the leads created in the window; won,
+    lost, win rate, average deal and cycle count the deals closed in it; open
+    deals and pipeline are a snapshot at the end (now, or --as-of). JSON is one
+    object with stable keys; rates are fractions, money decimal strings, null
+    where undefined. See `salesflow report --help` for every definition.
+    """
+    from salesflow import metrics
+    from salesflow.output import reports as views
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        sc = _scope(s, conn, since, until, as_of)
+        result = metrics.summary(sc)
+    record = result.record(sc.conv)
+    _warn(s, result.missing_rates)
+    if fmt == Format.table:
+        views.kpi_board(record, s.term, title=_title("Summary", sc.w, sc.conv.base))
+    else:
+        _one(record, fmt, s, raw)
+
+
+@app.command("funnel")
+def funnel(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_of: AsOfOpt = None,
+    bars: Annotated[
+        Bars, typer.Option("--bars", help="Scale the bars to deals reached, or to value now.")
+    ] = Bars.count,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """The cohort (leads created in the window) stage by stage, with the bottleneck.
+
+    \b
+    Per stage: deals in it now, their value and weighted value, how many deals
+    reached it (skipped stages count as reached; a lost deal reached the stages
+    up to the one it was lost from), conversion from the previous stage
+    (reached(s) / reached(previous)), and days in stage per visit (mean and
+    median; a deal still there counts until now). Under the table: the step
+    with the lowest conversion and the stage where deals sit longest (median).
+    """
+    from salesflow import metrics
+    from salesflow.output import render
+    from salesflow.output import reports as views
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        sc = _scope(s, conn, since, until, as_of)
+        result = metrics.funnel(sc)
+    records = [r.record(sc.conv) for r in result.rows]
+    _warn(s, result.missing_rates)
+    if fmt != Format.table:
+        render(records, fmt.value, s.term, raw=raw)
+        return
+    title = _title("Funnel", sc.w, sc.conv.base, "leads created")
+    views.funnel(records, _callouts(result), s.term, title=title, bars=bars.value)
+
+
+def _callouts(result: Any) -> list[str]:
+    lines = []
+    if (b := result.weakest) is not None:
+        lines.append(
+            f"Weakest step: {b.from_stage} → {b.to_stage} converts {b.conversion * 100:.1f}% "
+            f"({b.reached_to} of {b.reached_from} deals that reached {b.from_stage})."
+        )
+    if (slow := result.slowest) is not None:
+        lines.append(
+            f"Deals sit longest in {slow.stage}: median {slow.median_days_in_stage:.1f} days "
+            f"(mean {slow.avg_days_in_stage:.1f}, {slow.visits} visit"
+            + ("s)." if slow.visits != 1 else ").")
+        )
+    return lines
+
+
+@app.command("conversion")
+def conversion(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """Stage → next stage conversion for the cohort, with the observed win rates.
+
+    \b
+    Counting rule: a deal has reached stage s if it ever entered s, any later
+    open stage, or won — skipped stages count as reached; a lost deal reached
+    the stages up to and including the one it was lost from.
+    Conversion s → next = reached(next) / reached(s).
+    Closed / won of closed: the deals now won or lost that reached s, and the
+    share of them won — P(won | reached s). Calibrated = (won + 10 × configured)
+    / (closed + 10): the configured probability counts as 10 closed deals.
+    """
+    from salesflow import metrics
+    from salesflow.output import render
+    from salesflow.output import reports as views
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        sc = _scope(s, conn, since, until, as_of)
+        rows = [r.record() for r in metrics.conversion(sc)]
+    if fmt != Format.table:
+        render(rows, fmt.value, s.term, raw=raw)
+        return
+    title = _title("Conversion", sc.w, sc.conv.base, "leads created")
+    render(rows, "table", s.term, columns=views.conversion_columns(), title=title)
+    views.say_lines(
+        s.term,
+        [
+            "Reached: ever entered the stage or a later one (skipped stages count); a lost "
+            "deal reached the stages up to the one it was lost from."
+        ],
+    )
+
+
+@app.command("forecast")
+def forecast(
+    ctx: typer.Context,
+    months: Annotated[
+        int, typer.Option("--months", "-m", min=1, max=36, help="Months ahead, this one first.")
+    ] = 3,
+    calibrated: Annotated[
+        bool,
+        typer.Option("--calibrated", help="Also weight by win rates observed on closed deals."),
+    ] = False,
+    simulate: Annotated[
+        bool, typer.Option("--simulate", help="Monte Carlo: P10 / P50 / P90 of won value.")
+    ] = False,
+    runs: Annotated[
+        int, typer.Option("--runs", min=100, max=100_000, help="Simulation runs.")
+    ] = 2000,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Fix the simulation's random seed.")
+    ] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """Open deals by month of expected close: value and weighted value.
+
+    \b
+    Weighted = value × the stage's win probability. Deals whose expected close
+    is before this month show as overdue, after the horizon as later, without
+    a date as no close date.
+    --calibrated: per stage P(won | reached s) observed on the closed deals,
+    shrunk toward the configured probability: (won + 10 × configured) /
+    (closed + 10); the table shows n and flags stages with few closed deals.
+    --simulate: each run wins every open deal independently with its stage's
+    probability (the calibrated one with --calibrated); P10/P50/P90 are the
+    won value that 10/50/90% of the runs stay at or below (nearest rank).
+    --seed makes the simulation reproducible.
+    """
+    from salesflow import forecast as fc
+    from salesflow.output import render
+    from salesflow.output import reports as views
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        sc = _scope(s, conn, as_of=as_of)
+        result = fc.forecast(sc, months, calibrated, simulate, runs, seed)
+    rows = [r.record(sc.conv) for r in result.rows]
+    _warn(s, result.missing_rates)
+    if fmt != Format.table:
+        render(rows, fmt.value, s.term, raw=raw)
+        return
+    title = _title("Forecast", sc.w, sc.conv.base, "open deals,")
+    columns = views.forecast_columns(sc.conv.base, calibrated, simulate)
+    render(rows, "table", s.term, columns=columns, title=title)
+    notes = []
+    if simulate:
+        seeded = f", seed {seed}" if seed is not None else " (random seed; --seed fixes it)"
+        notes.append(f"Simulated {runs} runs{seeded}.")
+    views.say_lines(s.term, notes)
+    if result.calibration is not None:
+        cal = [c.record() for c in result.calibration]
+        render(cal, "table", s.term, columns=views.calibration_columns(), title="Calibration")
+        views.say_lines(
+            s.term,
+            [
+                "Calibrated = (won + 10 × configured) / (closed + 10): with few closed deals "
+                "it stays near the configured probability."
+            ],
+        )
+
+
+@app.command("lost")
+def lost(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """Lost-reason Pareto: deals lost in the window per reason, most frequent first.
+
+    \b
+    Reasons are grouped ignoring case and surrounding spaces. Share = deals
+    with the reason / deals lost; cumulative = running total of the shares;
+    value = their value in the base currency.
+    """
+    from salesflow import metrics
+    from salesflow.output import render
+    from salesflow.output import reports as views
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        sc = _scope(s, conn, since, until, as_of)
+        rows = [r.record(sc.conv) for r in metrics.lost_reasons(sc)]
+    _warn(s, set(sc.conv.missing))
+    if fmt != Format.table:
+        render(rows, fmt.value, s.term, raw=raw)
+        return
+    title = _title("Lost reasons", sc.w, sc.conv.base, "deals lost")
+    render(
+        rows,
+        "table",
+        s.term,
+        columns=views.lost_columns(sc.conv.base),
+        title=title,
+        empty="No deals lost in this window.",
+    )
+
+
+def _breakdown(ctx: typer.Context, by: str, since, until, as_of, fmt: Format, raw: bool) -> None:
+    from salesflow import metrics
+    from salesflow.output import render
+    from salesflow.output import reports as views
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        sc = _scope(s, conn, since, until, as_of)
+        rows = [r.record(by, sc.conv) for r in metrics.breakdown(sc, by)]
+    _warn(s, set(sc.conv.missing))
+    if fmt != Format.table:
+        render(rows, fmt.value, s.term, raw=raw)
+        return
+    title = _title(f"Per {by}", sc.w, sc.conv.base)
+    columns = views.breakdown_columns(by, sc.conv.base)
+    render(rows, "table", s.term, columns=columns, title=title, empty="No leads yet.")
+
+
+@app.command("sources")
+def sources(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """Per lead source: leads, won, lost, win rate, lead-to-win, won value, median cycle.
+
+    \b
+    Leads and lead-to-win count the leads created in the window; won, lost,
+    win rate, won value, average deal and cycle the deals closed in it.
+    Sources are grouped ignoring case and surrounding spaces.
+    """
+    _breakdown(ctx, "source", since, until, as_of, fmt, raw)
+
+
+@app.command("grades")
+def grades(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """The same figures as `report sources`, per grade A / B / C (and ungraded)."""
+    _breakdown(ctx, "grade", since, until, as_of, fmt, raw)
+
+
+@app.command("activity")
+def activity(
+    ctx: typer.Context,
+    weeks: Annotated[
+        int,
+        typer.Option("--weeks", "-w", min=1, max=520, help="Weeks shown without --since."),
+    ] = 12,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """Touches per week by kind, new leads, follow-up timeliness and time to first touch.
+
+    \b
+    Weeks are local, Monday to Sunday; default the last 12 up to today.
+    Follow-up timeliness = follow-ups due in the week that were done on or
+    before their due day (the local date they were completed) / follow-ups due
+    in the week whose due day is over. First touch = hours from a lead's
+    creation to its first logged activity, median over the leads created in
+    the window that have been touched.
+    """
+    from salesflow import metrics
+    from salesflow.output import render
+    from salesflow.output import reports as views
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        sc = _scope(s, conn, since, until, as_of, weeks=weeks)
+        result = metrics.activity(sc)
+    rows = [r.record() for r in result.weeks]
+    if fmt != Format.table:
+        render(rows, fmt.value, s.term, raw=raw)
+        return
+    title = _title("Activity", sc.w, sc.conv.base).rsplit(" · money", 1)[0]
+    render(rows, "table", s.term, columns=views.activity_columns(metrics.KINDS), title=title)
+    first = result.first_touch_hours_median
+    views.say_lines(
+        s.term,
+        [
+            f"Follow-ups done on time: {views.pct(result.followup_timeliness)} "
+            f"({result.followups_on_time} of {result.followups_due} due).",
+            "Time to first touch: "
+            + (f"median {first:.1f} hours" if first is not None else "no touched leads")
+            + f" ({result.first_touch_leads} leads created in these weeks were touched).",
+        ],
+    )
+
+
+@app.command("targets")
+def targets_report(
+    ctx: typer.Context,
+    period: Annotated[
+        str | None, typer.Option("--period", "-p", help="Only this period (2026-12, 2026-Q4 …).")
+    ] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """Each target against what is won and what the pipeline promises.
+
+    \b
+    Won = value of deals won in the period so far; done = won / target;
+    elapsed = share of the period gone by; projected = won / elapsed (the
+    same pace to the end); weighted pipeline = open deals whose expected close
+    falls in the period × stage probability (periods not yet over); coverage
+    = weighted pipeline / (target − won), null once the target is met.
+    """
+    from salesflow import targets
+    from salesflow.output import render
+    from salesflow.output import reports as views
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        sc = _scope(s, conn, as_of=as_of)
+        only = targets.parse_period(period) if period else None
+        rows = [p.record(sc.conv) for p in targets.progress(sc, only)]
+    _warn(s, set(sc.conv.missing))
+    if fmt != Format.table:
+        render(rows, fmt.value, s.term, raw=raw)
+        return
+    title = _title("Targets", sc.w, sc.conv.base).replace("all time · ", "")
+    render(
+        rows,
+        "table",
+        s.term,
+        columns=views.progress_columns(sc.conv.base),
+        title=title,
+        empty="No targets set — salesflow target set 2026-12 200000",
+    )
+
+
+@target_app.command("set")
+def target_set(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(help="2026-12 (month), 2026-Q4 (quarter) or 2026.")],
+    amount: Annotated[str, typer.Argument(help="200000, 200k, $50k, 1200000 CNY …")],
+) -> None:
+    """Set (or replace) the sales target of a month, quarter or year."""
+    from salesflow import money, targets
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        p = targets.parse_period(period)
+        value = money.parse_money(amount, s.currency)
+        target, previous = targets.set_target(conn, p, value, s.now_iso)
+    shown = money.display(target.amount_minor, target.currency)
+    if previous is None:
+        s.term.say(f"Target {p.text}: {shown}")
+    else:
+        before = money.display(previous.amount_minor, previous.currency)
+        s.term.say(f"Target {p.text}: {shown} (was {before})")
+
+
+@target_app.command("list")
+def target_list(ctx: typer.Context, fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
+    """All targets, by period."""
+    from salesflow import targets
+    from salesflow.output import render
+    from salesflow.output import reports as views
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        rows = [t.record() for t in targets.all_targets(conn)]
+    render(
+        rows,
+        fmt.value,
+        s.term,
+        columns=views.target_columns(),
+        raw=raw,
+        empty="No targets set — salesflow target set 2026-12 200000",
+    )
+
+
+@target_app.command("rm")
+def target_rm(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(help="The period whose target goes.")],
+) -> None:
+    """Remove a period's target (salesflow undo brings it back)."""
+    from salesflow import money, targets
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        gone = targets.remove(conn, targets.parse_period(period))
+    shown = money.display(gone.amount_minor, gone.currency)
+    s.term.say(f"Removed the target for {gone.period.text} ({shown})")

@@ -1,0 +1,302 @@
+"""Terminal views of the reports: funnel bars, the KPI board, and the report tables.
+
+They take the same plain records the machine formats print (money as decimal strings in the
+record's `currency`, rates as fractions), so what a seller reads and what a script reads are
+one set of numbers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from salesflow import money
+from salesflow.output import Column, render
+from salesflow.output.terminal import Terminal
+
+DASH = "—"
+
+
+def pct(value: float | None) -> str:
+    return DASH if value is None else f"{value * 100:.1f}%"
+
+
+def amount(value: str | None, currency: str) -> str:
+    """A decimal string as `12,500.00` (the currency is in the column header)."""
+    if value is None:
+        return DASH
+    return f"{Decimal(value):,.{money.exponent(currency)}f}"
+
+
+def days(value: float | None) -> str:
+    return DASH if value is None else f"{value:.1f}"
+
+
+def _num(key: str, header: str, fmt: Any = str) -> Column:
+    def get(row: dict[str, Any]) -> str:
+        value = row.get(key)
+        return DASH if value is None else fmt(value)
+
+    return Column(key, header, justify="right", get=get)
+
+
+def _money_col(key: str, header: str, currency: str) -> Column:
+    header = f"{header} ({currency})"
+    return Column(key, header, justify="right", get=lambda r: amount(r[key], currency))
+
+
+def _pct_col(key: str, header: str) -> Column:
+    return Column(key, header, justify="right", get=lambda r: pct(r.get(key)))
+
+
+def say_lines(term: Terminal, lines: list[str]) -> None:
+    """Notes under a table, on stdout with it (they are part of the report)."""
+    console = term.console()
+    for line in lines:
+        console.print(line, markup=False, highlight=False)
+
+
+# ---- funnel ----------------------------------------------------------------------
+
+
+def funnel(
+    rows: list[dict[str, Any]],
+    callouts: list[str],
+    term: Terminal,
+    *,
+    title: str,
+    bars: str = "count",
+) -> None:
+    """Centred bars, one per stage, so the pipeline reads as a funnel; then the table."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = term.console()
+    currency = rows[0]["currency"] if rows else ""
+    console.print(Text(title, style="bold"))
+    forward = [r for r in rows if r["kind"] != "lost"]
+    if bars == "value":
+        sizes = [Decimal(r["value"] or 0) for r in forward]
+        labels = [amount(r["value"], currency) for r in forward]
+    else:
+        sizes = [Decimal(r["reached"]) for r in forward]
+        labels = [f"{r['reached']:,}" for r in forward]
+    widest = max(sizes, default=Decimal(0))
+    name_w = max((len(r["stage"]) for r in forward), default=0)
+    label_w = max((len(x) for x in labels), default=0)
+    span = min(max(term.width - name_w - label_w - 12, 10), 60)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True, style="dim")
+    for row, size, label in zip(forward, sizes, labels, strict=True):
+        width = 0 if not widest else max(int(size / widest * span), 1 if size else 0)
+        pad = (span - width) // 2
+        bar = Text(" " * pad + "█" * width + " " * (span - width - pad), style="cyan")
+        if row["kind"] == "won":
+            bar.stylize("green")
+        grid.add_row(Text(row["stage"]), bar, label, pct(row["conversion"]))
+    console.print(grid)
+    console.print()
+    render(rows, "table", term, columns=funnel_columns(currency))
+    say_lines(term, callouts)
+
+
+def funnel_columns(currency: str) -> list[Column]:
+    return [
+        Column("stage", "Stage", style="bold"),
+        Column("probability", "Prob", justify="right", get=lambda r: f"{r['probability']}%"),
+        _num("deals", "Deals now"),
+        _money_col("value", "Value", currency),
+        _money_col("weighted_value", "Weighted", currency),
+        _num("reached", "Reached"),
+        _pct_col("conversion", "Conv."),
+        _num("avg_days_in_stage", "Avg days", days),
+        _num("median_days_in_stage", "Median days", days),
+    ]
+
+
+# ---- the KPI board ---------------------------------------------------------------
+
+
+def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    cur = record["currency"]
+    m = lambda key: amount(record[key], cur)  # noqa: E731
+
+    def count(key: str) -> str:
+        return f"{record[key]:,}"
+
+    sections = {
+        "Pipeline": [
+            ("Open deals", count("open_deals")),
+            (f"Pipeline value ({cur})", m("pipeline_value")),
+            (f"Weighted pipeline ({cur})", m("weighted_pipeline")),
+            (f"Velocity per day ({cur})", m("sales_velocity_per_day")),
+        ],
+        "Results": [
+            ("Leads created", count("leads_created")),
+            ("Won / lost", f"{record['won']:,} / {record['lost']:,}"),
+            ("Win rate", pct(record["win_rate"])),
+            ("Win rate by value", pct(record["win_rate_by_value"])),
+            ("Lead-to-win", pct(record["lead_to_win_rate"])),
+            (f"Average deal ({cur})", m("avg_deal_size")),
+        ],
+        "Speed": [
+            ("Cycle, median days", days(record["cycle_days_median"])),
+            ("Cycle, mean days", days(record["cycle_days_mean"])),
+            ("First touch, median hours", days(record["first_touch_hours_median"])),
+        ],
+        "Habits": [
+            (
+                "Follow-ups on time",
+                f"{pct(record['followup_timeliness'])} "
+                f"({record['followups_on_time']} of {record['followups_due']})",
+            ),
+            (
+                "Repeat purchase rate",
+                f"{pct(record['repeat_purchase_rate'])} "
+                f"({record['repeat_customers']} of {record['customers_won']})",
+            ),
+        ],
+    }
+    console = term.console()
+    console.print(Text(title, style="bold"))
+    board = Table.grid(padding=(0, 4))
+    board.add_column()
+    board.add_column()
+    panels = []
+    for name, items in sections.items():
+        panel = Table.grid(padding=(0, 2))
+        panel.add_column(style="dim", no_wrap=True)
+        panel.add_column(justify="right", no_wrap=True)
+        panel.add_row(Text(name, style="bold underline"), "")
+        for label, value in items:
+            panel.add_row(label, value)
+        panels.append(panel)
+    board.add_row(panels[0], panels[1])
+    board.add_row("", "")
+    board.add_row(panels[2], panels[3])
+    console.print(board)
+
+
+# ---- conversion, lost, sources, grades -------------------------------------------
+
+
+def conversion_columns() -> list[Column]:
+    return [
+        Column("stage", "From", style="bold"),
+        Column("next_stage", "To"),
+        _num("reached", "Reached"),
+        _num("reached_next", "Reached next"),
+        _pct_col("conversion", "Conversion"),
+        Column("probability", "Configured", justify="right", get=lambda r: f"{r['probability']}%"),
+        _num("closed", "Closed"),
+        _pct_col("observed_win_rate", "Won of closed"),
+        _pct_col("calibrated_probability", "Calibrated"),
+    ]
+
+
+def lost_columns(currency: str) -> list[Column]:
+    return [
+        Column("reason", "Reason", get=lambda r: r["reason"] or "(no reason)"),
+        _num("count", "Deals"),
+        _pct_col("share", "Share"),
+        _pct_col("cumulative_share", "Cumulative"),
+        _money_col("value", "Value", currency),
+    ]
+
+
+def breakdown_columns(name: str, currency: str) -> list[Column]:
+    return [
+        Column(name, name.capitalize(), style="bold", get=lambda r: r[name] or "(none)"),
+        _num("leads", "Leads"),
+        _num("won", "Won"),
+        _num("lost", "Lost"),
+        _pct_col("win_rate", "Win rate"),
+        _pct_col("lead_to_win_rate", "Lead-to-win"),
+        _money_col("won_value", "Won value", currency),
+        _money_col("avg_deal_size", "Avg deal", currency),
+        _num("cycle_days_median", "Cycle days", days),
+    ]
+
+
+# ---- activity --------------------------------------------------------------------
+
+
+def activity_columns(kinds: tuple[str, ...]) -> list[Column]:
+    return [
+        Column("week", "Week of", style="bold"),
+        _num("touches", "Touches"),
+        *(_num(k, k.capitalize()) for k in (*kinds, "other")),
+        _num("leads_created", "New leads"),
+        _num("followups_due", "Follow-ups due"),
+        _pct_col("followup_timeliness", "On time"),
+    ]
+
+
+# ---- forecast --------------------------------------------------------------------
+
+
+def forecast_columns(currency: str, calibrated: bool, simulated: bool) -> list[Column]:
+    def label(row: dict[str, Any]) -> str:
+        if row["bucket"] == "month":
+            return row["month"]
+        return {"overdue": "overdue", "later": "later", "undated": "no close date"}[row["bucket"]]
+
+    cols = [
+        Column("month", "Expected close", style="bold", get=label),
+        _num("deals", "Deals"),
+        _money_col("value", "Value", currency),
+        _money_col("weighted_value", "Weighted", currency),
+    ]
+    if calibrated:
+        cols.append(_money_col("calibrated_weighted_value", "Calibrated", currency))
+    if simulated:
+        cols += [_money_col(k, k.upper(), currency) for k in ("p10", "p50", "p90")]
+    return cols
+
+
+def calibration_columns() -> list[Column]:
+    return [
+        Column("stage", "Stage", style="bold"),
+        Column("probability", "Configured", justify="right", get=lambda r: f"{r['probability']}%"),
+        _num("closed", "Closed n"),
+        _num("won", "Won"),
+        _pct_col("observed", "Observed"),
+        _pct_col("calibrated", "Calibrated"),
+        Column(
+            "few_deals", "", get=lambda r: "few deals: mostly configured" if r["few_deals"] else ""
+        ),
+    ]
+
+
+# ---- targets ---------------------------------------------------------------------
+
+
+def target_columns() -> list[Column]:
+    return [
+        Column("period", "Period", style="bold"),
+        Column("start", "From"),
+        Column("end", "To"),
+        Column(
+            "amount", "Target", justify="right", get=lambda r: amount(r["amount"], r["currency"])
+        ),
+        Column("currency", "Currency"),
+    ]
+
+
+def progress_columns(currency: str) -> list[Column]:
+    return [
+        Column("period", "Period", style="bold"),
+        _money_col("target", "Target", currency),
+        _money_col("won", "Won", currency),
+        _pct_col("done", "Done"),
+        _pct_col("elapsed", "Elapsed"),
+        _money_col("projected", "Projected", currency),
+        _money_col("weighted_pipeline", "Weighted pipeline", currency),
+        _pct_col("coverage", "Coverage"),
+    ]
