@@ -928,10 +928,12 @@ class Activity:
 
 
 def activity_window(w: Window, weeks: int) -> Window:
-    """Without --since: the last `weeks` local weeks, ending with the reference day's."""
+    """Without --since: the last `weeks` local weeks, ending with the week of --until (else
+    of the reference day)."""
     if w.since is not None:
         return w
-    monday = w.ref_day - timedelta(days=w.ref_day.weekday())
+    last = w.until or w.ref_day
+    monday = last - timedelta(days=last.weekday())
     return replace(w, since=monday - timedelta(weeks=weeks - 1))
 
 

@@ -192,7 +192,8 @@ def _callouts(result: Any) -> list[str]:
             f"Weakest step: {b.from_stage} → {b.to_stage} converts {b.conversion * 100:.1f}% "
             f"({b.reached_to} of {b.reached_from} deals that reached {b.from_stage})."
         )
-    if (slow := result.slowest) is not None:
+    # "Longest" means something only once some stage holds deals for a day or more.
+    if (slow := result.slowest) is not None and slow.median_days_in_stage:
         lines.append(
             f"Deals sit longest in {slow.stage}: median {slow.median_days_in_stage:.1f} days "
             f"(mean {slow.avg_days_in_stage:.1f}, {slow.visits} visit"
@@ -418,7 +419,8 @@ def activity(
     """Touches per week by kind, new leads, follow-up timeliness and time to first touch.
 
     \b
-    Weeks are local, Monday to Sunday; default the last 12 up to today.
+    Weeks are local, Monday to Sunday: --weeks (default 12) up to today, or up
+    to --until; --since picks the first week instead.
     Follow-up timeliness = follow-ups due in the week that were done on or
     before their due day (the local date they were completed) / follow-ups due
     in the week whose due day is over. First touch = hours from a lead's

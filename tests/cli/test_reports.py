@@ -127,6 +127,9 @@ def test_other_reports_in_json(ok, pipeline) -> None:
     assert forecast[1]["weighted_value"] == "10000.00"  # Cat: 20,000 x 50%
     activity = json.loads(ok("report", "activity", "--weeks", "2", "-f", "json").stdout)
     assert [w["week"] for w in activity] == ["2026-11-16", "2026-11-23"]
+    back = ok("report", "activity", "--weeks", "1", "--until", "2026-11-08", "-f", "json")
+    (week,) = json.loads(back.stdout)
+    assert week["week"] == "2026-11-02" and week["leads_created"] == 3  # Ann, Bob, Cat
 
 
 def test_forecast_flags(ok, pipeline) -> None:
