@@ -4,8 +4,8 @@ Every figure is computed as it stood at one instant `t` (the last second of the 
 day, else now; events at `t` count) over a window of local days (`--since`/`--until`, default
 all time). Without `--as-of` a lead's stage is read from `leads`; with it, from its last
 `stage_changes` row at or before `t`.
-The definitions live in DEFINITIONS (shown by `salesflow report --help`); tests/test_metrics.py
-pins each one against values worked out by hand.
+The definitions are stated in salesflow/definitions.py (shown by `salesflow report --help`);
+tests/test_metrics.py pins each one against values worked out by hand.
 
 Queries return per-(stage, currency) or per-day aggregates, never every row: at 100k leads the
 work stays inside SQLite. Days are local calendar days in the configured zone (DST included),
@@ -25,43 +25,6 @@ from salesflow import dates, pipeline
 from salesflow.errors import SalesflowError
 from salesflow.fx import Converter
 from salesflow.pipeline import LOST, WON, Stage
-
-DEFINITIONS = """\
-Definitions (every figure is computed from the stored history):
-  Window: --since/--until pick local days (default: all time). The cohort
-    is the leads CREATED in the window (funnel, conversion, lead-to-win,
-    leads per source); closed-deal figures (won, lost, win rate, average
-    deal, cycle) count the deals CLOSED in it; open deals and pipeline are
-    a snapshot at the end.
-  --as-of D: the numbers as they stood at the end of local day D; each
-    lead's stage is rebuilt from its stage history and later leads do not
-    exist yet. Values, sources, grades and close dates are today's.
-  Reached: a deal reached stage s if it ever entered s, any later open
-    stage, or won (skipped stages count as reached); a lost deal reached
-    the stages up to and including the one it was lost from.
-  Conversion s -> next: reached(next) / reached(s).
-  Win rate: won / (won + lost); by value: won value / (won + lost value).
-  Lead-to-win: cohort leads now won / cohort size.
-  Average deal: mean value of won deals (deals without a value left out).
-  Cycle: local calendar days from creation to won, median and mean (a
-    deal won the day it was created: 0).
-  Time in stage: days from entering a stage to leaving it, per visit; a
-    deal still in it counts until now (or the --as-of day).
-  Weighted pipeline: sum of open value x stage probability.
-  Velocity: open deals x win rate x average deal / mean cycle days
-    (money per day).
-  Follow-up timeliness: follow-ups due in the window done on or before
-    their due day (local date of completion) / follow-ups due in the
-    window whose day is over.
-  First touch: hours from a lead's creation to its first logged activity,
-    median over the cohort's touched leads.
-  Repeat purchase rate: customers with >= 2 won deals / customers with
-    >= 1 (deals won in the window).
-  Money: in the base currency (config currency); other currencies at
-    `config set fx.CODE RATE` (1 CODE = RATE base). A currency without a
-    rate is left out of money figures and named in a warning.
-  Rates: fractions 0-1 in machine formats; null where undefined.
-"""
 
 # Sorting a materialized median input once is much cheaper than computing it three times.
 _MATERIALIZED = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
@@ -113,10 +76,6 @@ class Window:
         parts = [f"{column} >= :start"] if self.since else []
         parts += [f"{column} < :end"] if self.until else []
         return " AND ".join(parts) or "1"
-
-    def describe(self) -> str:
-        span = f"{self.since or 'start'} … {self.until or self.ref_day}"
-        return span + (f", as of {self.as_of}" if self.as_of else "")
 
 
 def day_start(day: date, tz: tzinfo) -> datetime:

@@ -10,7 +10,7 @@ import typer
 
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.session import Session
-from salesflow.metrics import DEFINITIONS
+from salesflow.definitions import DEFINITIONS
 
 if TYPE_CHECKING:
     import sqlite3
