@@ -14,7 +14,7 @@ from salesflow import metrics, money
 from salesflow.fx import Converter
 from salesflow.metrics import Scope
 
-DEFAULT_RUNS = 2000
+DEFAULT_RUNS = 1000
 PERCENTILES = (10, 50, 90)
 
 

@@ -15,7 +15,7 @@ from salesflow.definitions import DEFINITIONS
 if TYPE_CHECKING:
     import sqlite3
 
-    from salesflow.metrics import Scope, Window
+    from salesflow.metrics import Funnel, Scope, Window
 
 # "\b" keeps Click from re-wrapping the aligned definitions.
 app = typer.Typer(
@@ -185,7 +185,7 @@ def funnel(
     views.funnel(records, _callouts(result), s.term, title=title, bars=bars.value)
 
 
-def _callouts(result: Any) -> list[str]:
+def _callouts(result: Funnel) -> list[str]:
     lines = []
     if (b := result.weakest) is not None:
         lines.append(
@@ -259,7 +259,7 @@ def forecast(
     ] = False,
     runs: Annotated[
         int, typer.Option("--runs", min=100, max=100_000, help="Simulation runs.")
-    ] = 2000,
+    ] = 1000,
     seed: Annotated[
         int | None, typer.Option("--seed", help="Fix the simulation's random seed.")
     ] = None,
@@ -353,7 +353,15 @@ def lost(
     )
 
 
-def _breakdown(ctx: typer.Context, by: str, since, until, as_of, fmt: Format, raw: bool) -> None:
+def _breakdown(
+    ctx: typer.Context,
+    by: str,
+    since: str | None,
+    until: str | None,
+    as_of: str | None,
+    fmt: Format,
+    raw: bool,
+) -> None:
     from salesflow import metrics
     from salesflow.output import render
     from salesflow.output import reports as views

@@ -180,7 +180,9 @@ COMMANDS = [
     "report summary --since 2026-01-01 --until 2026-06-30",
     "report funnel --as-of 2026-06-30",
     "report summary --as-of 2026-06-30",
-    "stages",  # a baseline: start-up plus one tiny query
+    # Baselines: start-up plus one tiny query, with and without Rich's table.
+    "stages",
+    "stages --format json",
 ]
 
 
