@@ -282,6 +282,7 @@ def forecast(
     --seed makes the simulation reproducible.
     """
     from salesflow import forecast as fc
+    from salesflow.metrics import FEW_DEALS
     from salesflow.output import render
     from salesflow.output import reports as views
 
@@ -309,7 +310,7 @@ def forecast(
             s.term,
             [
                 "Calibrated = (won + 10 × configured) / (closed + 10): with few closed deals "
-                "it stays near the configured probability."
+                f"(under {FEW_DEALS}) it stays near the configured probability."
             ],
         )
 
@@ -448,7 +449,8 @@ def activity(
         render(rows, fmt.value, s.term, raw=raw)
         return
     title = _title("Activity", sc.w, sc.conv.base).rsplit(" · money", 1)[0]
-    render(rows, "table", s.term, columns=views.activity_columns(metrics.KINDS), title=title)
+    columns = views.activity_columns(rows, metrics.KINDS)
+    render(rows, "table", s.term, columns=columns, title=title)
     first = result.first_touch_hours_median
     views.say_lines(
         s.term,
@@ -495,7 +497,7 @@ def targets_report(
         render(rows, fmt.value, s.term, raw=raw)
         return
     title = _title("Targets", sc.w, sc.conv.base).replace("all time · ", "")
-    render(
+    shown = render(
         rows,
         "table",
         s.term,
@@ -503,6 +505,15 @@ def targets_report(
         title=title,
         empty="No targets set — salesflow target set 2026-12 200000",
     )
+    if shown:
+        views.say_lines(
+            s.term,
+            [
+                "Projected: won at the same pace to the period's end. Pipeline: open deals "
+                "expected to close in the period × stage probability. Cover: pipeline / "
+                "(target − won)."
+            ],
+        )
 
 
 @target_app.command("set")

@@ -22,10 +22,13 @@ def pct(value: float | None) -> str:
 
 
 def amount(value: str | None, currency: str) -> str:
-    """A decimal string as `12,500.00` (the currency is in the column header)."""
+    """A decimal string as `12,500` for a report table: whole units, rounded half-up, so a
+    table of many money columns still fits a terminal (machine formats keep the cents)."""
     if value is None:
         return DASH
-    return f"{Decimal(value):,.{money.exponent(currency)}f}"
+    from decimal import ROUND_HALF_UP
+
+    return f"{Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
 
 
 def days(value: float | None) -> str:
@@ -41,7 +44,7 @@ def _num(key: str, header: str, fmt: Any = str) -> Column:
 
 
 def _money_col(key: str, header: str, currency: str) -> Column:
-    header = f"{header} ({currency})"
+    # The currency is in the report's title: narrow headers keep an 80-column table whole.
     return Column(key, header, justify="right", get=lambda r: amount(r[key], currency))
 
 
@@ -84,9 +87,10 @@ def funnel(
     widest = max(sizes, default=Decimal(0))
     name_w = max((len(r["stage"]) for r in forward), default=0)
     label_w = max((len(x) for x in labels), default=0)
-    span = min(max(term.width - name_w - label_w - 12, 10), 60)
+    span = min(max(term.width - name_w - label_w - 17, 10), 60)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True, style="dim")
     grid.add_column(no_wrap=True)
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column(justify="right", no_wrap=True, style="dim")
@@ -96,7 +100,8 @@ def funnel(
         bar = Text(" " * pad + "█" * width + " " * (span - width - pad), style="cyan")
         if row["kind"] == "won":
             bar.stylize("green")
-        grid.add_row(Text(row["stage"]), bar, label, pct(row["conversion"]))
+        probability = f"{row['probability']}%"
+        grid.add_row(Text(row["stage"]), probability, bar, label, pct(row["conversion"]))
     console.print(grid)
     console.print()
     render(rows, "table", term, columns=funnel_columns(currency))
@@ -106,14 +111,13 @@ def funnel(
 def funnel_columns(currency: str) -> list[Column]:
     return [
         Column("stage", "Stage", style="bold"),
-        Column("probability", "Prob", justify="right", get=lambda r: f"{r['probability']}%"),
-        _num("deals", "Deals now"),
+        _num("deals", "Now"),
         _money_col("value", "Value", currency),
         _money_col("weighted_value", "Weighted", currency),
         _num("reached", "Reached"),
-        _pct_col("conversion", "Conv."),
+        _pct_col("conversion", "Conv"),
         _num("avg_days_in_stage", "Avg days", days),
-        _num("median_days_in_stage", "Median days", days),
+        _num("median_days_in_stage", "Med days", days),
     ]
 
 
@@ -133,9 +137,9 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
     sections = {
         "Pipeline": [
             ("Open deals", count("open_deals")),
-            (f"Pipeline value ({cur})", m("pipeline_value")),
-            (f"Weighted pipeline ({cur})", m("weighted_pipeline")),
-            (f"Velocity per day ({cur})", m("sales_velocity_per_day")),
+            ("Pipeline value", m("pipeline_value")),
+            ("Weighted pipeline", m("weighted_pipeline")),
+            ("Velocity per day", m("sales_velocity_per_day")),
         ],
         "Results": [
             ("Leads created", count("leads_created")),
@@ -143,7 +147,7 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
             ("Win rate", pct(record["win_rate"])),
             ("Win rate by value", pct(record["win_rate_by_value"])),
             ("Lead-to-win", pct(record["lead_to_win_rate"])),
-            (f"Average deal ({cur})", m("avg_deal_size")),
+            ("Average deal", m("avg_deal_size")),
         ],
         "Speed": [
             ("Cycle, median days", days(record["cycle_days_median"])),
@@ -171,8 +175,8 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
     panels = []
     for name, items in sections.items():
         panel = Table.grid(padding=(0, 2))
-        panel.add_column(style="dim", no_wrap=True)
-        panel.add_column(justify="right", no_wrap=True)
+        panel.add_column(style="dim")
+        panel.add_column(justify="right")
         panel.add_row(Text(name, style="bold underline"), "")
         for label, value in items:
             panel.add_row(label, value)
@@ -191,18 +195,17 @@ def conversion_columns() -> list[Column]:
         Column("stage", "From", style="bold"),
         Column("next_stage", "To"),
         _num("reached", "Reached"),
-        _num("reached_next", "Reached next"),
-        _pct_col("conversion", "Conversion"),
-        Column("probability", "Configured", justify="right", get=lambda r: f"{r['probability']}%"),
+        _pct_col("conversion", "Conv"),
+        Column("probability", "Prob", justify="right", get=lambda r: f"{r['probability']}%"),
         _num("closed", "Closed"),
-        _pct_col("observed_win_rate", "Won of closed"),
-        _pct_col("calibrated_probability", "Calibrated"),
+        _pct_col("observed_win_rate", "Won"),
+        _pct_col("calibrated_probability", "Calib."),
     ]
 
 
 def lost_columns(currency: str) -> list[Column]:
     return [
-        Column("reason", "Reason", get=lambda r: r["reason"] or "(no reason)"),
+        Column("reason", "Reason", get=lambda r: r["reason"] or "(no reason)", style="bold"),
         _num("count", "Deals"),
         _pct_col("share", "Share"),
         _pct_col("cumulative_share", "Cumulative"),
@@ -216,24 +219,26 @@ def breakdown_columns(name: str, currency: str) -> list[Column]:
         _num("leads", "Leads"),
         _num("won", "Won"),
         _num("lost", "Lost"),
-        _pct_col("win_rate", "Win rate"),
-        _pct_col("lead_to_win_rate", "Lead-to-win"),
+        _pct_col("win_rate", "Win"),
+        _pct_col("lead_to_win_rate", "To win"),
         _money_col("won_value", "Won value", currency),
         _money_col("avg_deal_size", "Avg deal", currency),
-        _num("cycle_days_median", "Cycle days", days),
+        _num("cycle_days_median", "Cycle", days),
     ]
 
 
 # ---- activity --------------------------------------------------------------------
 
 
-def activity_columns(kinds: tuple[str, ...]) -> list[Column]:
+def activity_columns(rows: list[dict[str, Any]], kinds: tuple[str, ...]) -> list[Column]:
+    """The week table; a kind of touch nobody logged in these weeks gets no column."""
+    used = [k for k in (*kinds, "other") if any(r[k] for r in rows)]
     return [
         Column("week", "Week of", style="bold"),
         _num("touches", "Touches"),
-        *(_num(k, k.capitalize()) for k in (*kinds, "other")),
+        *(_num(k, k.capitalize()) for k in used),
         _num("leads_created", "New leads"),
-        _num("followups_due", "Follow-ups due"),
+        _num("followups_due", "Due"),
         _pct_col("followup_timeliness", "On time"),
     ]
 
@@ -268,9 +273,7 @@ def calibration_columns() -> list[Column]:
         _num("won", "Won"),
         _pct_col("observed", "Observed"),
         _pct_col("calibrated", "Calibrated"),
-        Column(
-            "few_deals", "", get=lambda r: "few deals: mostly configured" if r["few_deals"] else ""
-        ),
+        Column("few_deals", "", get=lambda r: "few deals" if r["few_deals"] else ""),
     ]
 
 
@@ -283,9 +286,13 @@ def target_columns() -> list[Column]:
         Column("start", "From"),
         Column("end", "To"),
         Column(
-            "amount", "Target", justify="right", get=lambda r: amount(r["amount"], r["currency"])
+            "amount",
+            "Target",
+            justify="right",
+            get=lambda r: money.display(
+                money.to_minor(Decimal(r["amount"]), r["currency"]), r["currency"]
+            ),
         ),
-        Column("currency", "Currency"),
     ]
 
 
@@ -297,6 +304,6 @@ def progress_columns(currency: str) -> list[Column]:
         _pct_col("done", "Done"),
         _pct_col("elapsed", "Elapsed"),
         _money_col("projected", "Projected", currency),
-        _money_col("weighted_pipeline", "Weighted pipeline", currency),
-        _pct_col("coverage", "Coverage"),
+        _money_col("weighted_pipeline", "Pipeline", currency),
+        _pct_col("coverage", "Cover"),
     ]
