@@ -15,7 +15,7 @@ from salesflow.definitions import DEFINITIONS
 if TYPE_CHECKING:
     import sqlite3
 
-    from salesflow.metrics import Funnel, Scope, Window
+    from salesflow.metrics import Scope, Window
 
 # "\b" keeps Click from re-wrapping the aligned definitions.
 app = typer.Typer(
@@ -168,6 +168,8 @@ def funnel(
     median; a deal still there counts until now). Under the table: the step
     with the lowest conversion and the stage where deals sit longest (median).
     """
+    from dataclasses import asdict
+
     from salesflow import metrics
     from salesflow.output import render
     from salesflow.output import reports as views
@@ -182,24 +184,10 @@ def funnel(
         render(records, fmt.value, s.term, raw=raw)
         return
     title = _title("Funnel", sc.w, sc.conv.base, "leads created")
-    views.funnel(records, _callouts(result), s.term, title=title, bars=bars.value)
-
-
-def _callouts(result: Funnel) -> list[str]:
-    lines = []
-    if (b := result.weakest) is not None:
-        lines.append(
-            f"Weakest step: {b.from_stage} → {b.to_stage} converts {b.conversion * 100:.1f}% "
-            f"({b.reached_to} of {b.reached_from} deals that reached {b.from_stage})."
-        )
-    # "Longest" means something only once some stage holds deals for a day or more.
-    if (slow := result.slowest) is not None and slow.median_days_in_stage:
-        lines.append(
-            f"Deals sit longest in {slow.stage}: median {slow.median_days_in_stage:.1f} days "
-            f"(mean {slow.avg_days_in_stage:.1f}, {slow.visits} visit"
-            + ("s)." if slow.visits != 1 else ").")
-        )
-    return lines
+    weakest = asdict(result.weakest) if result.weakest else None
+    slowest = asdict(result.slowest) if result.slowest else None
+    callouts = views.funnel_callouts(weakest, slowest)
+    views.funnel(records, callouts, s.term, title=title, bars=bars.value)
 
 
 @app.command("conversion")
@@ -451,16 +439,14 @@ def activity(
     title = _title("Activity", sc.w, sc.conv.base).rsplit(" · money", 1)[0]
     columns = views.activity_columns(rows, metrics.KINDS)
     render(rows, "table", s.term, columns=columns, title=title)
-    first = result.first_touch_hours_median
     views.say_lines(
         s.term,
-        [
-            f"Follow-ups done on time: {views.pct(result.followup_timeliness)} "
-            f"({result.followups_on_time} of {result.followups_due} due).",
-            "Time to first touch: "
-            + (f"median {first:.1f} hours" if first is not None else "no touched leads")
-            + f" ({result.first_touch_leads} leads created in these weeks were touched).",
-        ],
+        views.activity_notes(
+            result.followups_on_time,
+            result.followups_due,
+            result.first_touch_hours_median,
+            result.first_touch_leads,
+        ),
     )
 
 

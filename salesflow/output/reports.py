@@ -108,6 +108,27 @@ def funnel(
     say_lines(term, callouts)
 
 
+def funnel_callouts(weakest: dict[str, Any] | None, slowest: dict[str, Any] | None) -> list[str]:
+    """The bottleneck in words: the weakest step and the stage where deals sit longest."""
+    lines = []
+    if weakest is not None:
+        w = weakest
+        lines.append(
+            f"Weakest step: {w['from_stage']} → {w['to_stage']} converts "
+            f"{w['conversion'] * 100:.1f}% ({w['reached_to']} of {w['reached_from']} deals "
+            f"that reached {w['from_stage']})."
+        )
+    # "Longest" means something only once some stage holds deals for a day or more.
+    if slowest is not None and slowest["median_days_in_stage"]:
+        visits = slowest["visits"]
+        lines.append(
+            f"Deals sit longest in {slowest['stage']}: median "
+            f"{slowest['median_days_in_stage']:.1f} days (mean "
+            f"{slowest['avg_days_in_stage']:.1f}, {visits} visit{'' if visits == 1 else 's'})."
+        )
+    return lines
+
+
 def funnel_columns(currency: str) -> list[Column]:
     return [
         Column("stage", "Stage", style="bold"),
@@ -240,6 +261,14 @@ def activity_columns(rows: list[dict[str, Any]], kinds: tuple[str, ...]) -> list
         _num("leads_created", "New leads"),
         _num("followups_due", "Due"),
         _pct_col("followup_timeliness", "On time"),
+    ]
+
+
+def activity_notes(on_time: int, due: int, first_touch: float | None, touched: int) -> list[str]:
+    touch = f"median {first_touch:.1f} hours" if first_touch is not None else "no touched leads"
+    return [
+        f"Follow-ups done on time: {pct(on_time / due if due else None)} ({on_time} of {due} due).",
+        f"Time to first touch: {touch} ({touched} leads created in these weeks were touched).",
     ]
 
 
