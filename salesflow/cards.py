@@ -29,7 +29,31 @@ def _history(conn: sqlite3.Connection, lead: Lead) -> list[dict[str, Any]]:
     ]
 
 
+def _activities(conn: sqlite3.Connection, lead: Lead) -> list[dict[str, Any]]:
+    from salesflow import activities
+
+    return [a.record() for a in activities.for_lead(conn, lead.id)]  # newest first
+
+
+def _followups(conn: sqlite3.Connection, lead: Lead) -> list[dict[str, Any]]:
+    from salesflow import followups
+
+    return [
+        {
+            "id": f.id,
+            "status": "open" if f.is_open else "done",
+            "due": f.due_text,
+            "action": f.action,
+            "recur": followups.Recurrence.parse(f.recur).every if f.recur else None,
+            "done_at": f.done_at,
+        }
+        for f in followups.for_lead(conn, lead.id)
+    ]
+
+
 SECTIONS: dict[str, Section] = {"history": _history}
+SECTIONS["followups"] = _followups
+SECTIONS["activities"] = _activities
 
 
 def lead_card(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:

@@ -40,6 +40,29 @@ def _text(value: str) -> str:
     return value
 
 
+def _first_touch(value: str) -> str:
+    from salesflow.dates import parse_period
+
+    n, unit = parse_period(value)
+    if unit not in FIRST_TOUCH_UNITS:
+        raise SalesflowError(
+            f'first_touch "{value}" — use minutes, hours or days: 45min, 2h, 24h, 3d'
+        )
+    return f"{n}{unit}"
+
+
+def _activity_kinds(value: str) -> str:
+    kinds = [k.strip().lower() for k in value.split(",") if k.strip()]
+    if not kinds:
+        raise SalesflowError(
+            "activity_kinds is a comma-separated list, e.g. call,email,meeting,note"
+        )
+    return ",".join(dict.fromkeys(kinds))
+
+
+FIRST_TOUCH_UNITS = ("min", "h", "d", "w")
+
+
 # Keys whose prefix ends in "." take any suffix (seller.name, fx.USD …).
 CHECKS: dict[str, Callable[[str], str]] = {
     "currency": _currency,
@@ -47,6 +70,8 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "date_order": _date_order,
     "rounding": _rounding,
     "seller.": _text,
+    "first_touch": _first_touch,
+    "activity_kinds": _activity_kinds,
 }
 DESCRIPTIONS: dict[str, str] = {
     "currency": "default currency of new leads (ISO 4217), default USD",
@@ -54,6 +79,8 @@ DESCRIPTIONS: dict[str, str] = {
     "date_order": "how to read 01/02/2026: DMY, MDY or YMD (unset: refused as ambiguous)",
     "rounding": "money rounding: half-up (default) or half-even",
     "seller.": "seller block on documents: seller.name, seller.address, seller.email …",
+    "first_touch": "how soon a new lead must get its first logged touch: 2h, 24h (default), 3d",
+    "activity_kinds": "kinds `log --kind` accepts, default call,email,meeting,visit,note",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from salesflow import pipeline
+from salesflow import customers, pipeline
 from salesflow.errors import SalesflowError
 from salesflow.leads import Lead
 
@@ -71,6 +71,8 @@ def advance(
         "VALUES (?, ?, ?, ?, ?, ?)",
         (lead.id, lead.stage, to.name, now_iso, note, reason),
     )
+    # Winning makes the company a customer, reopening a won deal unlinks it: same transaction.
+    customers.follow_stage(conn, lead, current, to, now_iso)
     return Move(lead.id, lead.stage, to.name, now_iso, note, reason)
 
 

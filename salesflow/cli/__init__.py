@@ -112,7 +112,7 @@ def root(
 
 
 def _register() -> None:
-    from salesflow.cli import admin, leads, pipeline
+    from salesflow.cli import admin, customers, followups, leads, pipeline
 
     app.add_typer(leads.app, name="lead")
     app.command("advance")(pipeline.advance)
@@ -120,6 +120,10 @@ def _register() -> None:
     app.command("undo")(admin.undo)
     app.add_typer(admin.db_app, name="db")
     app.add_typer(admin.config_app, name="config")
+    app.command("log")(followups.log)
+    app.add_typer(followups.app, name="followup")
+    app.command("today")(followups.today)
+    app.add_typer(customers.app, name="customer")
 
 
 _register()
