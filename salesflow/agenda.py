@@ -127,10 +127,12 @@ def stale(conn: sqlite3.Connection, now: datetime, *, limit: int | None = None) 
         "coalesce((SELECT max(c.changed_at) FROM stage_changes c WHERE c.lead_id = l.id), ''), "
         "l.created_at)"
     )
+    # `since` is worked out once per open deal in the CTE; the filter and sort only read it.
     rows = conn.execute(
-        f"SELECT {_LEAD}, {since} AS since, count(*) OVER () {_OPEN_LEADS} "
-        "WHERE since < strftime('%Y-%m-%dT%H:%M:%SZ', :now, '-' || s.stale_days || ' days') "
-        f"ORDER BY since, l.id {_limit(limit)}",
+        f"WITH idle AS (SELECT {_LEAD}, s.stale_days, {since} AS since {_OPEN_LEADS}) "
+        "SELECT id, name, company, stage, since, count(*) OVER () FROM idle "
+        "WHERE since < strftime('%Y-%m-%dT%H:%M:%SZ', :now, '-' || stale_days || ' days') "
+        f"ORDER BY since, id {_limit(limit)}",
         {"now": dates.to_utc_iso(now)},
     ).fetchall()
     return _lead_section("stale", rows, now)
