@@ -133,7 +133,9 @@ def list_(
     today: Annotated[bool, typer.Option("--today", help="Only those due today.")] = False,
     days: Annotated[
         int | None,
-        typer.Option("--days", min=0, help="Look this many days ahead (default 7; ics: all)."),
+        typer.Option(
+            "--days", min=0, help="Look this many days ahead (default 7; with ics or --lead: all)."
+        ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", "-a", help="Every open follow-up.")] = False,
     lead: Annotated[
@@ -156,8 +158,8 @@ def list_(
     if all_ and (overdue or today or days is not None):
         raise SalesflowError("--all lists every open follow-up — drop --overdue/--today/--days")
     only = "overdue" if overdue else "today" if today else None
-    if all_ or (days is None and fmt == CalendarFormat.ics):
-        window = None  # a calendar export wants every open follow-up
+    if all_ or (days is None and (fmt == CalendarFormat.ics or lead)):
+        window = None  # a calendar export, or one lead's plan, wants every open follow-up
     else:
         window = 7 if days is None else days
     with s.read() as conn:

@@ -56,9 +56,9 @@ def customer_card(card: dict[str, Any], term: Terminal) -> None:
         ("Segment", SEGMENT_NAMES.get(c["segment"] or "", "— (customer edit --segment)")),
         ("Won deals", f"{c['won_deals']}" + ("  (repeat buyer)" if c["repeat"] else "")),
         ("Won value", won_value(c) or "—"),
-        ("First purchase", when(c["first_purchase"])),
-        ("Last purchase", when(c["last_purchase"])),
-        ("Last touch", when(c["last_touch"])),
+        ("First purchase", _utc(c["first_purchase"])),
+        ("Last purchase", _utc(c["last_purchase"])),
+        ("Last touch", _utc(c["last_touch"])),
         ("Check-ins", c["checkin_every"] or "none (customer edit --checkin every-3m)"),
         ("Next check-in", c["next_checkin"]),
     ):
@@ -90,6 +90,10 @@ def customer_card(card: dict[str, Any], term: Terminal) -> None:
         if rows:
             console.print()
             render(rows, "table", term, columns=columns, title=title)
+
+
+def _utc(iso: str | None) -> str:
+    return when(iso) + " UTC" if iso else ""
 
 
 def _deal_value(row: dict[str, Any]) -> str:

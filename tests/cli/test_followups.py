@@ -71,7 +71,9 @@ def test_list_window_groups_and_filters(ok, two_leads) -> None:
     assert [r["action"] for r in listed(ok, "--all")][-1] == "far"
     assert [r["action"] for r in listed(ok, "--days", "8")][-1] == "far"
     assert [r["action"] for r in listed(ok, "--today")] == ["tonight"]
-    assert [r["action"] for r in listed(ok, "--lead", "acme")] == ["tonight", "next week"]
+    # One lead's plan shows all its open follow-ups, however far ahead.
+    assert [r["action"] for r in listed(ok, "--lead", "acme")] == ["tonight", "next week", "far"]
+    assert [r["action"] for r in listed(ok, "--lead", "acme", "--days", "0")] == ["tonight"]
     out = ok("followup", "list", "--overdue", "--format", "csv").stdout
     records = list(csv.DictReader(io.StringIO(out)))
     assert [
