@@ -44,7 +44,7 @@ def _followups(conn: sqlite3.Connection, lead: Lead) -> list[dict[str, Any]]:
             "status": "open" if f.is_open else "done",
             "due": f.due_text,
             "action": f.action,
-            "recur": followups.Recurrence.parse(f.recur).every if f.recur else None,
+            "recur": f.every,
             "done_at": f.done_at,
         }
         for f in followups.for_lead(conn, lead.id)

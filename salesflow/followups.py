@@ -45,11 +45,15 @@ class Recurrence:
         return f"{self.every}@{self.anchor.isoformat()}"
 
     @classmethod
-    def parse(cls, text: str) -> Recurrence:
-        m = re.fullmatch(r"every-([1-9][0-9]*)([dwmy])@([0-9]{4}-[0-9]{2}-[0-9]{2})", text)
-        if not m:
-            raise SalesflowError(f'cannot read the stored recurrence "{text}"')
-        return cls(int(m[1]), m[2], date.fromisoformat(m[3]))
+    def parse(cls, text: str, anchor: date | None = None) -> Recurrence:
+        """Read `recur`; a bare `every-3m` (written by hand or by another tool) is anchored on
+        `anchor`, the follow-up's own due day."""
+        m = re.fullmatch(r"every-([1-9][0-9]*)([dwmy])(?:@([0-9]{4}-[0-9]{2}-[0-9]{2}))?", text)
+        if not m or not (m[3] or anchor):
+            raise SalesflowError(
+                f'cannot read the recurrence "{text}" of a follow-up — write it as every-3m'
+            )
+        return cls(int(m[1]), m[2], date.fromisoformat(m[3]) if m[3] else anchor)
 
     def after(self, day: date) -> date:
         return dates.series_after(self.anchor, self.n, self.unit, day)
@@ -87,6 +91,16 @@ class Followup:
     def label(self) -> str:
         return f'#{self.id} "{self.action}"'
 
+    @property
+    def every(self) -> str | None:
+        """The rhythm of a recurring follow-up (`every-3m`); an unreadable one as stored."""
+        if not self.recur:
+            return None
+        try:
+            return Recurrence.parse(self.recur, self.due.day).every
+        except SalesflowError:
+            return self.recur
+
     def when(self, now: datetime, tz: tzinfo, days: int = 7) -> str:
         """overdue | today | upcoming (within `days`) | later | done — the listing's groups."""
         if self.done_at is not None:
@@ -112,7 +126,7 @@ class Followup:
             "due_time": self.due_time,
             "when": when,
             "overdue": when == "overdue",
-            "recur": Recurrence.parse(self.recur).every if self.recur else None,
+            "recur": self.every,
             "customer_id": self.customer_id,
             "created_at": self.created_at,
             "done_at": self.done_at,
@@ -221,10 +235,10 @@ def complete(
             f"follow-up {followup.label} was already done at {followup.done_at} — "
             "see salesflow followup list"
         )
+    series = Recurrence.parse(followup.recur, followup.due.day) if followup.recur else None
     conn.execute("UPDATE followups SET done_at = ? WHERE id = ?", (done_at, followup.id))
-    if not followup.recur:
+    if series is None:
         return None
-    series = Recurrence.parse(followup.recur)
     after = max(followup.due.day, dates.local_today(now, tz))
     nxt = Due(series.after(after), followup.due.at)
     cur = conn.execute(

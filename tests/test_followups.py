@@ -289,3 +289,18 @@ def test_weekly_check_in(conn) -> None:
     assert f.due_date == "2026-12-07"  # Mon 11-23 + 14 days
     nxt = followups.complete(conn, f, done_at=NOW_ISO, now=NOW, tz=UTC)  # done early
     assert nxt.due_date == "2026-12-21"
+
+
+def test_a_bare_recurrence_is_anchored_on_its_due_day(conn) -> None:
+    lead = new_lead(conn)
+    f = followups.add(conn, lead, "x", Due(date(2026, 11, 30), None), now=NOW, tz=UTC)
+    conn.execute("UPDATE followups SET recur = 'every-1m' WHERE id = ?", (f.id,))  # by hand
+    nxt = followups.complete(conn, followups.get(conn, f.id), done_at=NOW_ISO, now=NOW, tz=UTC)
+    assert nxt.due_date == "2026-12-31"  # Nov 30 is a month end: month ends follow
+    conn.execute("UPDATE followups SET recur = 'monthly' WHERE id = ?", (nxt.id,))
+    broken = followups.get(conn, nxt.id)
+    assert broken.record("later")["recur"] == "monthly"  # listings still work
+    assert "write it as every-3m" in refused(
+        followups.complete, conn, broken, done_at=NOW_ISO, now=NOW, tz=UTC
+    )
+    assert followups.get(conn, nxt.id).done_at is None
