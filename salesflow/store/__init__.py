@@ -103,7 +103,7 @@ def backup_path(path: Path, label: str) -> Path:
     return path.with_name(f"{path.name}.{label}.bak")
 
 
-def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
+def _migrate(conn: sqlite3.Connection, path: Path, version: int, upto: int = LATEST) -> None:
     if version > 0:
         # The safety copy before a schema change; a checkpoint first so the copy is whole.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -116,7 +116,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
         # Re-read under the write lock: another process may have migrated meanwhile.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         for number, _name, sql in MIGRATIONS:
-            if number > version:
+            if version < number <= upto:
                 for statement in _statements(sql):
                     conn.execute(statement)
                 if number == 1:
@@ -125,7 +125,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
                     install_default(conn)
         journal.install_triggers(conn)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.execute(f"PRAGMA user_version = {LATEST}")
+        conn.execute(f"PRAGMA user_version = {upto}")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
