@@ -103,7 +103,8 @@ def backup_path(path: Path, label: str) -> Path:
     return path.with_name(f"{path.name}.{label}.bak")
 
 
-def _migrate(conn: sqlite3.Connection, path: Path, version: int, upto: int = LATEST) -> None:
+def _migrate(conn: sqlite3.Connection, path: Path, version: int, upto: int | None = None) -> None:
+    upto = LATEST if upto is None else upto
     if version > 0:
         # The safety copy before a schema change; a checkpoint first so the copy is whole.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -58,7 +58,8 @@ def _money_problems(conn: sqlite3.Connection) -> list[str]:
             if not col.endswith("_minor"):
                 continue
             bad = conn.execute(
-                f"SELECT count(*) FROM \"{table}\" WHERE typeof(\"{col}\") NOT IN ('integer', 'null')"
+                f'SELECT count(*) FROM "{table}" '
+                f"WHERE typeof(\"{col}\") NOT IN ('integer', 'null')"
             ).fetchone()[0]
             if bad:
                 found.append(

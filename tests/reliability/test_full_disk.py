@@ -35,8 +35,8 @@ def test_full_filesystem(tiny_fs: Path) -> None:
     note = "x" * 20_000
     added, last = 0, None
     for i in range(200):
-        last = subprocess.run([sys.executable, "-m", "salesflow", "lead", "add", f"L{i}",
-                               "--note", note], env=env, cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+        argv = [sys.executable, "-m", "salesflow", "lead", "add", f"L{i}", "--note", note]
+        last = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)
         if last.returncode != 0:
             break
         added += 1

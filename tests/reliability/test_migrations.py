@@ -25,7 +25,8 @@ def make_old(path: Path, version: int) -> None:
     )
     conn.execute(
         "INSERT INTO stage_changes (lead_id, from_stage, to_stage, changed_at) VALUES "
-        "(7, NULL, 'lead', '2026-01-02T03:04:05Z'), (7, 'lead', 'contacted', '2026-01-03T00:00:00Z')"
+        "(7, NULL, 'lead', '2026-01-02T03:04:05Z'), "
+        "(7, 'lead', 'contacted', '2026-01-03T00:00:00Z')"
     )
     conn.execute("INSERT INTO settings VALUES ('currency', 'CNY')")
     conn.execute("COMMIT")
