@@ -9,6 +9,7 @@ import typer
 from salesflow.cli.options import Format, FormatOpt
 from salesflow.cli.session import Session
 
+undo_app = typer.Typer(rich_markup_mode=None)
 db_app = typer.Typer(help="The database file.", no_args_is_help=True, rich_markup_mode=None)
 config_app = typer.Typer(
     help="Settings: currency, timezone, date_order, seller.* …",
@@ -17,6 +18,7 @@ config_app = typer.Typer(
 )
 
 
+@undo_app.command("undo")
 def undo(ctx: typer.Context) -> None:
     """Take back the last command that changed something, whole."""
     from salesflow import store

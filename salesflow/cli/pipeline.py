@@ -9,6 +9,7 @@ import typer
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.session import Session
 
+advance_app = typer.Typer(rich_markup_mode=None)
 stages_app = typer.Typer(
     help="Show or change the pipeline's stages and win probabilities.",
     invoke_without_command=True,
@@ -16,6 +17,7 @@ stages_app = typer.Typer(
 )
 
 
+@advance_app.command("advance")
 def advance(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Lead number or a piece of its name/company.")],

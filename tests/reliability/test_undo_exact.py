@@ -35,7 +35,8 @@ READS = {
 
 def leaf_commands(group, prefix: str = "") -> set[str]:
     names = set()
-    for name, cmd in group.commands.items():
+    for name in group.list_commands(None):
+        cmd = group.get_command(None, name)
         full = f"{prefix}{name}"
         if hasattr(cmd, "commands") and cmd.commands:
             names |= leaf_commands(cmd, full + " ")
