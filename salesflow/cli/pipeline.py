@@ -102,7 +102,7 @@ def stages_preset(
 
     s: Session = ctx.obj
     with s.write() as conn:
-        moved = pipeline.set_pipeline(conn, pipeline.preset(name), _parse_map(map_))
+        moved = pipeline.set_pipeline(conn, pipeline.preset(name), _parse_map(map_), s.now_iso)
     _report(s, name, moved)
 
 
@@ -119,9 +119,8 @@ def stages_set(
 
     s: Session = ctx.obj
     with s.write() as conn:
-        moved = pipeline.set_pipeline(
-            conn, [pipeline.parse_spec(x) for x in specs], _parse_map(map_)
-        )
+        specs_ = [pipeline.parse_spec(x) for x in specs]
+        moved = pipeline.set_pipeline(conn, specs_, _parse_map(map_), s.now_iso)
     _report(s, "your stages", moved)
 
 
