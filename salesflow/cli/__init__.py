@@ -68,7 +68,13 @@ class SalesflowGroup(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt, *_USAGE_ERRORS):
+        except _USAGE_ERRORS as e:
+            if type(e).__name__ == "NoArgsIsHelpError":  # a bare group prints its help
+                raise
+            where = getattr(e, "ctx", None)
+            hint = f" — see {where.command_path} --help" if where is not None else ""
+            _fail(f"{e.format_message()}{hint}", e.exit_code)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as e:  # the last line of defence: no traceback for users
             if os.environ.get("SALESFLOW_DEBUG"):

@@ -246,11 +246,14 @@ def rm(
 ) -> None:
     """Delete a lead and its history (salesflow undo brings it back)."""
     from salesflow import leads
+    from salesflow.cli.session import confirmed
 
     s: Session = ctx.obj
-    with s.write() as conn:
+    with s.read() as conn:  # ask outside the write lock: a waiting prompt must not block others
         lead = leads.resolve(conn, ref)
-        if not yes and not typer.confirm(f"Delete lead {lead.label} and its history?", err=True):
-            raise leads.SalesflowError("nothing deleted — pass --yes to delete without asking")
+    if not confirmed(s, yes, f"Delete lead {lead.label} and its history?", "Nothing deleted."):
+        return
+    with s.write() as conn:
+        lead = leads.get(conn, lead.id)
         leads.remove(conn, lead)
     s.term.say(f"Deleted lead {lead.label} (salesflow undo brings it back)")

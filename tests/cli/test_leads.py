@@ -136,9 +136,13 @@ def test_add_in_later_stage_with_expected_close(ok) -> None:
     assert lead["expected_close"] == "2026-12-15"
 
 
-def test_rm_asks_and_undo_brings_it_back(run, ok, two_leads) -> None:
-    refused = run("lead", "rm", "1", input="n\n")
-    assert refused.exit_code == 1
+def test_rm_without_yes_needs_a_terminal(fails, two_leads) -> None:
+    fails("lead", "rm", "1", match="pass --yes to confirm (stdin is not a terminal)")
+
+
+def test_rm_asks_and_undo_brings_it_back(run, ok, two_leads, at_terminal) -> None:
+    declined = ok("lead", "rm", "1", input="n\n")
+    assert "Nothing deleted." in declined.stderr
     assert len(rows(ok("lead", "list", "--format", "json"))) == 2
     ok("advance", "1")
     ok("lead", "rm", "1", input="y\n")
@@ -185,6 +189,12 @@ def test_ambiguous_reference_lists_candidates(fails, ok, two_leads) -> None:
 
 
 def test_usage_errors_exit_2(fails, two_leads) -> None:
-    fails("lead", "list", "--format", "xml", code=2, match="xml")
-    fails("lead", "add", code=2, match="Missing argument")
-    fails("lead", "frobnicate", code=2)
+    for args, message in (
+        (("lead", "list", "--format", "xml"), "'xml' is not one of"),
+        (("lead", "add"), "Missing argument"),
+        (("lead", "frobnicate"), "No such command 'frobnicate'"),
+        (("lead", "list", "--limit", "0"), "--limit"),
+    ):
+        result = fails(*args, code=2, match=message)
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+        assert "--help" in result.stderr
