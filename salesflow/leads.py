@@ -18,11 +18,39 @@ _COLUMNS = (
     "bant_timeline, bant_note, value_minor, currency, stage, tags, notes, expected_close, "
     "lost_reason, lost_from, won_note, created_at, updated_at, closed_at"
 )
+RECORD_KEYS = [
+    "id",
+    "name",
+    "company",
+    "email",
+    "phone",
+    "source",
+    "grade",
+    "stage",
+    "value",
+    "currency",
+    "probability",
+    "tags",
+    "bant_budget",
+    "bant_authority",
+    "bant_need",
+    "bant_timeline",
+    "bant_note",
+    "notes",
+    "expected_close",
+    "lost_reason",
+    "lost_from",
+    "won_note",
+    "created_at",
+    "updated_at",
+    "closed_at",
+]
 SORTS = {
     "id": "l.id",
     "created": "l.created_at DESC, l.id DESC",
     "updated": "l.updated_at DESC, l.id DESC",
-    "value": "l.value_minor IS NULL, l.value_minor DESC, l.id",
+    # Amounts in different currencies are not comparable: largest first within each currency.
+    "value": "l.value_minor IS NULL, l.currency, l.value_minor DESC, l.id",
     "name": "l.name COLLATE NOCASE, l.id",
     "company": "l.company IS NULL, l.company COLLATE NOCASE, l.id",
     "stage": "s.position, l.id",
@@ -94,6 +122,7 @@ class Lead:
             "notes": self.notes,
             "expected_close": self.expected_close,
             "lost_reason": self.lost_reason,
+            "lost_from": self.lost_from,
             "won_note": self.won_note,
             "created_at": self.created_at,
             "updated_at": self.updated_at,

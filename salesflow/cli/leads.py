@@ -176,7 +176,10 @@ def list_(
             limit=limit,
         )
         rows = [lead.record(p) for lead, p in leads.search(conn, flt)]
-    render(rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty="No leads match.")
+    render(
+        rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty="No leads match.",
+        keys=leads.RECORD_KEYS,
+    )  # fmt: skip
 
 
 @app.command("show")
@@ -196,9 +199,9 @@ def show(
     with s.read() as conn:
         card = cards.lead_card(conn, ref)
     if fmt in (Format.json, Format.ndjson):
-        write_object(card, s.term)
+        write_object(card, s.term, compact=fmt == Format.ndjson)
     elif fmt == Format.table:
-        lead_card(card, s.term)
+        lead_card(card, s.term, s.tz)
     else:
         from salesflow.output import render
 
