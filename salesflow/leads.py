@@ -147,6 +147,7 @@ class LeadFields:
     tags: list[str] | None = None
     notes: str | None = None
     expected_close: str | None = None
+    clear: set[str] = field(default_factory=set)  # fields given as "" on edit: set them to NULL
 
 
 @dataclass
@@ -191,7 +192,7 @@ def parse_bant(text: str) -> dict[str, str]:
 
 def read_value(value: str | None, currency: str | None, default: str) -> money.Money | None:
     """`--value` read in `--currency` (else `default`); a symbol that contradicts it is refused."""
-    if value is None:
+    if value is None or not value.strip():
         return None
     code = money.check_currency(currency) if currency else default
     parsed = money.parse_money(value, code)
@@ -216,6 +217,8 @@ def _lead(row: sqlite3.Row | tuple) -> Lead:
 
 
 def get(conn: sqlite3.Connection, lead_id: int) -> Lead:
+    if lead_id > 2**63 - 1:  # beyond SQLite's integers: it cannot exist
+        raise NotFound(f"no lead #{lead_id} — see salesflow lead list --all")
     row = conn.execute(f"SELECT {_COLUMNS} FROM leads WHERE id = ?", (lead_id,)).fetchone()
     if row is None:
         raise NotFound(f"no lead #{lead_id} — see salesflow lead list --all")
@@ -316,10 +319,12 @@ def edit(conn: sqlite3.Connection, lead: Lead, fields: LeadFields, now_iso: str)
         changes["expected_close"] = fields.expected_close or None
     for key, value in fields.bant.items():
         changes[f"bant_{key}"] = value
+    for name in fields.clear:
+        changes[{"value": "value_minor"}.get(name, name)] = None
     if fields.value is not None:
         changes["value_minor"] = fields.value.minor
         changes["currency"] = fields.value.currency
-    elif fields.currency is not None and fields.currency != lead.currency:
+    elif fields.currency is not None:
         # Same amount, new currency: re-expressed in the new currency's minor unit.
         changes["currency"] = fields.currency
         if lead.value_minor is not None:

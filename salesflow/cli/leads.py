@@ -37,7 +37,9 @@ Bant = Annotated[
 BantNote = Annotated[str | None, typer.Option("--bant-note", help="A note on BANT.")]
 Value = Annotated[
     str | None,
-    typer.Option("--value", "-v", help="Expected value: 50000, 50k, 1,200.50, $3.5k, ¥1200."),
+    typer.Option(
+        "--value", "-v", help='Expected value: 50000, 50k, 1,200.50, $3.5k, ¥1200 ("" clears).'
+    ),
 ]
 Currency = Annotated[
     str | None, typer.Option("--currency", help="ISO 4217 code (default: config currency).")
@@ -46,7 +48,9 @@ Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag; repe
 Note = Annotated[str | None, typer.Option("--note", "-n", help="Free notes.")]
 Close = Annotated[
     str | None,
-    typer.Option("--expected-close", help="Expected close date: 2026-12-31, eom, +30d …"),
+    typer.Option(
+        "--expected-close", help='Expected close date: 2026-12-31, eom, +30d ("" clears).'
+    ),
 ]
 
 
@@ -83,7 +87,10 @@ def _fields(
         currency=money.check_currency(currency) if currency else None,
         tags=leads.clean_tags(tags) if tags is not None else None,
         notes=note,
-        expected_close=s.parse_date(expected_close).isoformat() if expected_close else None,
+        expected_close=s.parse_date(expected_close).isoformat()
+        if expected_close and expected_close.strip()
+        else None,
+        clear={k for k, v in (("value", value), ("expected_close", expected_close)) if v == ""},
     )
 
 

@@ -234,3 +234,30 @@ def test_usage_errors_exit_2(fails, two_leads) -> None:
         result = fails(*args, code=2, match=message)
         assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
         assert "--help" in result.stderr
+
+
+def test_edit_clears_value_and_expected_close_with_empty_text(ok) -> None:
+    ok("lead", "add", "Ann", "--value", "500", "--expected-close", "2026-12-31")
+    ok("lead", "edit", "ann", "--value", "", "--expected-close", "")
+    lead = json.loads(ok("lead", "show", "ann", "--format", "json").stdout)["lead"]
+    assert lead["value"] is None and lead["expected_close"] is None
+
+
+def test_edit_currency_alone_is_a_change(ok) -> None:
+    ok("lead", "add", "Ann", "--currency", "CNY")
+    assert "Updated lead #1 Ann" in ok("lead", "edit", "1", "--currency", "CNY").stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("lead", "show", "99999999999999999999999"), "no lead #99999999999999999999999"),
+        (("lead", "add", "X", "--value", "99999999999999999999"), "too large"),
+        (("--db", "", "lead", "list"), "the database path is empty"),
+        (("--db", "/tmp/no-such-folder-salesflow/", "lead", "list"), "names a folder"),
+        (("--db", "/dev/null", "lead", "list"), "is not a regular file"),
+        (("--db", "~no_such_user_salesflow/x.db", "lead", "list"), "cannot use the database path"),
+    ],
+)
+def test_odd_numbers_and_paths(fails, two_leads, args, message) -> None:
+    fails(*args, match=message)
