@@ -121,11 +121,14 @@ def unplanned(conn: sqlite3.Connection, now: datetime, *, limit: int | None = No
 
 def stale(conn: sqlite3.Connection, now: datetime, *, limit: int | None = None) -> Section:
     """Open deals idle longer than their stage's limit (`stages.stale_days`), longest idle
-    first. Idle since = the latest logged touch or stage move (creation counts as a move)."""
+    first. Idle since = the latest logged touch or stage move (creation counts as a move; a
+    pipeline remap by `stages set --map` does not: nobody touched the deal)."""
+    from salesflow.pipeline import REMAP_NOTE
+
     since = (
         f"max(coalesce({_LAST_TOUCH}, ''), "
-        "coalesce((SELECT max(c.changed_at) FROM stage_changes c WHERE c.lead_id = l.id), ''), "
-        "l.created_at)"
+        "coalesce((SELECT max(c.changed_at) FROM stage_changes c WHERE c.lead_id = l.id "
+        "AND c.note IS NOT :remap), ''), l.created_at)"
     )
     # `since` is worked out once per open deal in the CTE; the filter and sort only read it.
     rows = conn.execute(
@@ -133,7 +136,7 @@ def stale(conn: sqlite3.Connection, now: datetime, *, limit: int | None = None) 
         "SELECT id, name, company, stage, since, count(*) OVER () FROM idle "
         "WHERE since < strftime('%Y-%m-%dT%H:%M:%SZ', :now, '-' || stale_days || ' days') "
         f"ORDER BY since, id {_limit(limit)}",
-        {"now": dates.to_utc_iso(now)},
+        {"now": dates.to_utc_iso(now), "remap": REMAP_NOTE},
     ).fetchall()
     return _lead_section("stale", rows, now)
 

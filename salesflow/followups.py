@@ -323,7 +323,7 @@ def search(
     rows = conn.execute(
         f"SELECT {_COLUMNS} {_FROM} WHERE {' AND '.join(where)} ORDER BY {_ORDER}", params
     )
-    found = [(f, f.when(now, tz, days or 7)) for f in map(_row, rows)]
+    found = [(f, f.when(now, tz, 7 if days is None else days)) for f in map(_row, rows)]
     if only:
         found = [(f, w) for f, w in found if w == only]
     return found

@@ -100,8 +100,9 @@ def test_unplanned(conn) -> None:
 
 def test_stale_uses_each_stages_limit(conn) -> None:
     pipeline.set_pipeline(
-        conn, [pipeline.parse_spec("lead:10"), pipeline.parse_spec("proposal:50:30")], {}
-    )
+        conn, [pipeline.parse_spec("lead:10"), pipeline.parse_spec("proposal:50:30")], {},
+        NOW_ISO,
+    )  # fmt: skip
     # Created 22 days ago, never touched: past lead's 14 days.
     old = lead(conn, "Old", created="2026-11-01T09:00:00Z")
     # Exactly 14 days idle is not "longer than" 14 days.
@@ -125,6 +126,13 @@ def test_stale_uses_each_stages_limit(conn) -> None:
     lost = leads.get(conn, old.id)
     moves.advance(conn, lost, "lost", now_iso="2026-11-01T09:00:00Z", reason="gone")
     assert ids(agenda.stale(conn, NOW)) == [older.id]  # closed deals are never stale
+    # Renaming the stage a deal sits in (stages set --map) is not a touch: still stale.
+    idle = lead(conn, "Idle", created="2026-11-02T09:00:00Z")  # 21 days idle in "lead"
+    assert ids(agenda.stale(conn, NOW)) == [older.id, idle.id]
+    specs = [pipeline.parse_spec("new:10"), pipeline.parse_spec("proposal:50:30")]
+    pipeline.set_pipeline(conn, specs, {"lead": "new"}, NOW_ISO)
+    assert leads.get(conn, idle.id).stage == "new"
+    assert ids(agenda.stale(conn, NOW)) == [older.id, idle.id]
 
 
 def test_first_touch(conn) -> None:

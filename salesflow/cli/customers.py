@@ -39,7 +39,7 @@ def list_(
     with s.read() as conn:
         rows = [c.record() for c in customers.summaries(conn, include_all=all_, segment=segment)]
     render(
-        rows, fmt.value, s.term, columns=customer_columns(), raw=raw,
+        rows, fmt.value, s.term, columns=customer_columns(s.tz), raw=raw,
         empty="No customers yet — a deal becomes one when it is won: salesflow advance N won",
     )  # fmt: skip
 
@@ -59,7 +59,7 @@ def show(ctx: typer.Context, ref: CustomerRef, fmt: FormatOpt = Format.table) ->
     elif fmt == Format.table:
         from salesflow.output.customers import customer_card
 
-        customer_card(card, s.term)
+        customer_card(card, s.term, s.tz)
     else:
         from salesflow.output import render
 

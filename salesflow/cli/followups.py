@@ -18,6 +18,9 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+# One-command apps for the root's lazy registry (salesflow.cli.COMMANDS).
+log_app = typer.Typer(rich_markup_mode=None)
+today_app = typer.Typer(rich_markup_mode=None)
 
 LeadRef = Annotated[
     str, typer.Argument(help="Lead number (12, #12) or a piece of its name/company.")
@@ -44,6 +47,7 @@ def _when(f: Followup) -> str:
     return f"{day:%a} {f.due_text}"
 
 
+@log_app.command("log")
 def log(
     ctx: typer.Context,
     ref: LeadRef,
@@ -209,6 +213,7 @@ def snooze(
     s.term.say(f"Snoozed follow-up {moved.label}: {f.due_text} → {_when(moved)}")
 
 
+@today_app.command("today")
 def today(
     ctx: typer.Context,
     limit: Annotated[
@@ -228,4 +233,4 @@ def today(
         sections = agenda.agenda(conn, s.now, s.tz, limit=None if all_ else limit)
     zone = getattr(s.tz, "key", None) or str(s.tz)
     heading = f"Agenda for {s.today:%a %Y-%m-%d} ({zone})"
-    agenda_view(sections, fmt.value, s.term, heading=heading, raw=raw)
+    agenda_view(sections, fmt.value, s.term, heading=heading, tz=s.tz, raw=raw)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from salesflow.output import Column, render
@@ -99,7 +99,7 @@ def _late(row: dict[str, Any]) -> str:
     return f"{days} d late" if days else ("passed" if row["section"] == "overdue" else "")
 
 
-def agenda_columns(section: str) -> list[Column]:
+def agenda_columns(section: str, tz: tzinfo | None = None) -> list[Column]:
     lead = [
         Column("lead_id", "#", justify="right", style="dim"),
         Column("lead", "Lead", style="bold"),
@@ -116,12 +116,18 @@ def agenda_columns(section: str) -> list[Column]:
             Column("company", "Company"),
         ]
     label = {"unplanned": "Last touch", "stale": "Idle", "first_touch": "Waiting"}[section]
-    since = Column("since", "Since (UTC)", get=lambda r: when(r.get("since")))
+    since = Column("since", "Since", get=lambda r: when(r.get("since"), tz))
     return [*lead, Column("hours", label, justify="right", get=_waiting), since]
 
 
 def agenda_view(
-    sections: Iterable[Any], fmt: str, term: Terminal, *, heading: str, raw: bool = False
+    sections: Iterable[Any],
+    fmt: str,
+    term: Terminal,
+    *,
+    heading: str,
+    tz: tzinfo | None = None,
+    raw: bool = False,
 ) -> None:
     """`salesflow today`: one titled table per non-empty section; machine formats get every
     item as one flat row with its `section`."""
@@ -142,7 +148,7 @@ def agenda_view(
             [i.record() for i in s.items],
             "table",
             term,
-            columns=agenda_columns(s.name),
+            columns=agenda_columns(s.name, tz),
             title=f"{AGENDA_TITLES[s.name]} ({s.total})",
             row_style=_overdue_red,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -22,11 +23,10 @@ def won_value(row: dict[str, Any]) -> str:
     )
 
 
-def _day(key: str) -> Any:
-    return lambda r: (r.get(key) or "")[:10]
+def customer_columns(tz: tzinfo | None = None) -> list[Column]:
+    def _day(key: str) -> Any:
+        return lambda r: when(r.get(key), tz)[:10]  # the local calendar day
 
-
-def customer_columns() -> list[Column]:
     return [
         Column("id", "#", justify="right", style="dim"),
         Column("name", "Customer", style="bold"),
@@ -42,7 +42,8 @@ def customer_columns() -> list[Column]:
     ]
 
 
-def customer_card(card: dict[str, Any], term: Terminal) -> None:
+def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) -> None:
+    """Times in the user's zone `tz` (UTC, and said so, without one)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -56,9 +57,9 @@ def customer_card(card: dict[str, Any], term: Terminal) -> None:
         ("Segment", SEGMENT_NAMES.get(c["segment"] or "", "— (customer edit --segment)")),
         ("Won deals", f"{c['won_deals']}" + ("  (repeat buyer)" if c["repeat"] else "")),
         ("Won value", won_value(c) or "—"),
-        ("First purchase", _utc(c["first_purchase"])),
-        ("Last purchase", _utc(c["last_purchase"])),
-        ("Last touch", _utc(c["last_touch"])),
+        ("First purchase", when(c["first_purchase"], tz)),
+        ("Last purchase", when(c["last_purchase"], tz)),
+        ("Last touch", when(c["last_touch"], tz)),
         ("Check-ins", c["checkin_every"] or "none (customer edit --checkin every-3m)"),
         ("Next check-in", c["next_checkin"]),
     ):
@@ -70,7 +71,7 @@ def customer_card(card: dict[str, Any], term: Terminal) -> None:
             Column("lead_id", "#", justify="right", style="dim"),
             Column("name", "Lead"),
             Column("value", "Value", justify="right", get=_deal_value),
-            Column("won_at", "Won (UTC)", get=lambda r: when(r["won_at"])),
+            Column("won_at", "Won", get=lambda r: when(r["won_at"], tz)),
             Column("won_note", "Note"),
         ]),
         ("Open follow-ups", card["followups"], [
@@ -80,7 +81,7 @@ def customer_card(card: dict[str, Any], term: Terminal) -> None:
             Column("recur", "Repeats"),
         ]),
         ("Recent activity", card["activities"], [
-            Column("happened_at", "When (UTC)", get=lambda r: when(r["happened_at"])),
+            Column("happened_at", "When", get=lambda r: when(r["happened_at"], tz)),
             Column("kind", "Kind"),
             Column("note", "Note"),
             Column("lead_id", "Lead", get=lambda r: f"#{r['lead_id']}"),
@@ -90,10 +91,6 @@ def customer_card(card: dict[str, Any], term: Terminal) -> None:
         if rows:
             console.print()
             render(rows, "table", term, columns=columns, title=title)
-
-
-def _utc(iso: str | None) -> str:
-    return when(iso) + " UTC" if iso else ""
 
 
 def _deal_value(row: dict[str, Any]) -> str:

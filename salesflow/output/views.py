@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from salesflow import money
@@ -47,12 +48,18 @@ def stage_columns() -> list[Column]:
     ]
 
 
-def when(iso: str | None) -> str:
-    """A stored UTC time as a short readable UTC stamp."""
-    return "" if not iso else iso.replace("T", " ").removesuffix("Z")[:16]
+def when(iso: str | None, tz: tzinfo | None = None) -> str:
+    """A stored UTC time shown in the user's zone (`2026-11-23 17:00`)."""
+    if not iso:
+        return ""
+    if tz is None:
+        return iso.replace("T", " ").removesuffix("Z")[:16] + " UTC"
+    from salesflow.dates import from_utc_iso
+
+    return from_utc_iso(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def lead_card(card: dict[str, Any], term: Terminal) -> None:
+def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -81,8 +88,8 @@ def lead_card(card: dict[str, Any], term: Terminal) -> None:
         ("Lost reason", lead["lost_reason"]),
         ("Won note", lead["won_note"]),
         ("Notes", lead["notes"]),
-        ("Created", when(lead["created_at"]) + " UTC"),
-        ("Closed", when(lead["closed_at"])),
+        ("Created", when(lead["created_at"], tz)),
+        ("Closed", when(lead["closed_at"], tz)),
     ):
         if value:
             facts.add_row(label, Text(str(value)))
@@ -94,14 +101,14 @@ def lead_card(card: dict[str, Any], term: Terminal) -> None:
         console.print(Text(name.replace("_", " ").capitalize(), style="bold underline"))
         section = Table(box=None, show_header=False, pad_edge=False)
         for row in rows:
-            section.add_row(*(_cell(k, v) for k, v in row.items()))
+            section.add_row(*(_cell(k, v, tz) for k, v in row.items()))
         console.print(section)
 
 
-def _cell(key: str, value: Any) -> Any:
+def _cell(key: str, value: Any, tz: tzinfo | None) -> Any:
     from rich.text import Text
 
     if value is None:
         return ""
-    text = when(value) if key.endswith("at") and isinstance(value, str) else str(value)
-    return Text(text)
+    is_time = (key == "at" or key.endswith("_at")) and isinstance(value, str)
+    return Text(when(value, tz) if is_time else str(value))

@@ -122,3 +122,12 @@ def test_checkin_after_reopen_needs_a_won_deal(ok, fails, two_leads) -> None:
     ok("advance", "1", "won")
     ok("advance", "1", "--reopen")
     fails("customer", "edit", "1", "--checkin", "every-1m", match="no won deal")
+
+
+def test_won_straight_to_lost_and_lost_straight_to_won(ok, two_leads) -> None:
+    ok("advance", "1", "won")
+    ok("advance", "1", "lost", "--reopen", "--reason", "cancelled the order")
+    assert customers(ok) == []  # the link went with the win
+    ok("advance", "2", "lost", "--reason", "price")
+    ok("advance", "2", "won", "--reopen")  # came back after all
+    assert [(r["name"], r["won_deals"]) for r in customers(ok)] == [("Acme Ltd", 1)]
