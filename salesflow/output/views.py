@@ -48,6 +48,9 @@ def stage_columns() -> list[Column]:
     ]
 
 
+_TITLES = {"followups": "Follow-ups", "history": "Stage history"}
+
+
 def when(iso: str | None, tz: tzinfo | None = None) -> str:
     """A stored UTC time shown in the user's zone (`2026-11-23 17:00`)."""
     if not iso:
@@ -98,7 +101,7 @@ def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) ->
         if name == "lead" or not rows:
             continue
         console.print()
-        console.print(Text(name.replace("_", " ").capitalize(), style="bold underline"))
+        console.print(Text(_TITLES.get(name, name.replace("_", " ").capitalize()), style="bold underline"))
         section = Table(box=None, show_header=False, pad_edge=False)
         for row in rows:
             section.add_row(*(_cell(k, v, tz) for k, v in row.items()))
