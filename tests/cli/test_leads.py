@@ -114,7 +114,7 @@ def test_empty_list_says_so(ok) -> None:
 
 def test_show_by_piece_of_company(ok, two_leads) -> None:
     out = ok("lead", "show", "acme").stdout
-    assert "#2 Jane Roe" in out and "12,500.00 USD" in out and "History" in out
+    assert "#2 Jane Roe" in out and "12,500.00 USD" in out and "Stage history" in out
     card = json.loads(ok("lead", "show", "#1", "--format", "json").stdout)
     assert card["lead"]["name"] == "张伟"
     line = ok("lead", "show", "#1", "--format", "ndjson").stdout
