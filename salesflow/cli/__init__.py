@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "undo": "salesflow.cli.admin:undo_app",
     "db": "salesflow.cli.admin:db_app",
     "config": "salesflow.cli.admin:config_app",
+    "quote": "salesflow.cli.quotes:app",
 }
 
 
