@@ -98,14 +98,14 @@ def new(
     ] = None,
 ) -> None:
     """Create a draft quote for a lead (numbered Q-YEAR-NNNN)."""
-    from salesflow import leads, quotes, store
+    from salesflow import leads, quote_input, quotes, store
 
     s: Session = ctx.obj
     with s.write() as conn:
         lead = leads.resolve(conn, lead_ref)
-        texts = [quotes.split_item(t) for t in item or []]
-        code = quotes.quote_currency(texts, currency, lead.currency)
-        item_list = quotes.read_items(texts, code)
+        texts = [quote_input.split_item(t) for t in item or []]
+        code = quote_input.quote_currency(texts, currency, lead.currency)
+        item_list = quote_input.read_items(texts, code)
         tax_text = tax if tax is not None else store.get_setting(conn, "quote.tax")
         quote = quotes.create(
             conn,
@@ -113,8 +113,8 @@ def new(
             item_list=item_list,
             currency=code,
             rounding=_rounding(conn),
-            discount=quotes.parse_discount(discount, code) if discount is not None else None,
-            tax_rate=quotes.parse_tax(tax_text or "0"),
+            discount=quote_input.parse_discount(discount, code) if discount is not None else None,
+            tax_rate=quote_input.parse_tax(tax_text or "0"),
             valid_until=_valid_until(s, conn, valid),
             note=note,
             today=s.today,
@@ -143,13 +143,13 @@ def add_item(
     ] = None,
 ) -> None:
     """Add line items to a draft quote."""
-    from salesflow import quotes
+    from salesflow import quote_input, quotes
 
     s: Session = ctx.obj
     with s.write() as conn:
         quote = quotes.resolve(conn, ref)
-        texts = [quotes.split_item(t) for t in items]
-        new_items = quotes.read_items(texts, quote.currency, discount)
+        texts = [quote_input.split_item(t) for t in items]
+        new_items = quote_input.read_items(texts, quote.currency, discount)
         quote = quotes.add_item(conn, quote, new_items, today=s.today, now_iso=s.now_iso)
     s.term.say(f"Added {len(new_items)} item(s) to {quote.number}: total {_total(quote)}")
 
@@ -184,7 +184,7 @@ def edit(
     note: Annotated[str | None, typer.Option("--note", "-n", help='New note ("" clears).')] = None,
 ) -> None:
     """Change a draft quote's discount, tax, validity or note."""
-    from salesflow import quotes
+    from salesflow import quote_input, quotes
 
     s: Session = ctx.obj
     with s.write() as conn:
@@ -193,7 +193,7 @@ def edit(
             conn,
             quote,
             discount=discount,
-            tax_rate=quotes.parse_tax(tax) if tax is not None else None,
+            tax_rate=quote_input.parse_tax(tax) if tax is not None else None,
             valid_until=s.parse_date(valid) if valid is not None else None,
             note=note,
             today=s.today,

@@ -50,12 +50,8 @@ def quote_view(
     has_line_discounts = any(li.discount_minor or li.discount_percent for li in result.lines)
     lines = []
     for li in result.lines:
-        if li.discount_percent is not None:
-            label = percent_text(li.discount_percent)
-        elif li.discount_fixed_minor is not None:
-            label = amt(li.discount_fixed_minor)
-        else:
-            label = ""
+        # A percentage is named beside the amount it took off; a fixed discount is that amount.
+        label = percent_text(li.discount_percent) if li.discount_percent is not None else ""
         lines.append(
             {
                 "no": str(li.position),

@@ -176,7 +176,7 @@ def quote_card(view: dict[str, Any], term: Terminal) -> None:
     for li in view["lines"]:
         cells = [li["no"], Text(li["description"]), li["quantity"], li["unit_price"]]
         if view["has_line_discounts"]:
-            disc = li["discount_label"] + (f" {li['discount']}" if li["discount"] else "")
+            disc = " ".join(filter(None, (li["discount_label"], li["discount"])))
             cells += [li["gross"], disc]
         items.add_row(*cells, li["amount"])
     if view["lines"]:

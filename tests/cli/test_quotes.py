@@ -304,6 +304,19 @@ def test_render_documents(ok, issue_quote, tmp_path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+def test_fixed_line_discounts_in_three_decimals(ok, two_leads) -> None:
+    ok("quote", "new", "1", "--currency", "BHD", "--item", "Survey; 2.5; 41.125",
+       "--item", "Report; 1; 15.750; 2.250", "--discount", "10%", "--tax", "10%")  # fmt: skip
+    md = ok("quote", "render", Q1, "--format", "md").stdout
+    # 2.5 × 41.125 = 102.8125 → 102.813; 15.750 − 2.250 = 13.500; subtotal 116.313;
+    # 10% = 11.631 → 104.682; tax 10.468; total 115.150
+    assert "| 1 | Survey | 2.5 | 41.125 | 102.813 |  | 102.813 |" in md
+    assert "| 2 | Report | 1 | 15.750 | 15.750 | -2.250 | 13.500 |" in md
+    assert "| Discount 10% | -11.631 |" in md and "| **Total (BHD)** | **115.150** |" in md
+    html = ok("quote", "render", Q1).stdout
+    assert '<td class="num">-2.250</td>' in html
+
+
 def test_user_text_cannot_inject_markup(ok) -> None:
     evil = "<script>alert('x')</script> | **bold** [link](http://x)"
     ok("lead", "add", "Mallory", "--company", evil)
@@ -370,7 +383,7 @@ def test_accept_and_reject_undo_whole(ok, issue_quote, db_path) -> None:
         (("quote", "new", "1", "--item", "Gateway; 5; lots"), 'item "Gateway": cannot read amount "lots"'),  # noqa: E501
         (("quote", "new", "1", "--item", "Gateway; 5; -980"), 'value "-980" is negative'),
         (("quote", "new", "1", "--item", "a; 1; 10", "--discount", "120%"), 'discount "120%" is over 100%'),  # noqa: E501
-        (("quote", "new", "1", "--item", "a; 1; 10; 101%"), 'the discount on "a" "101%" is over 100%'),  # noqa: E501
+        (("quote", "new", "1", "--item", "a; 1; 10; 101%"), 'item "a": discount "101%" is over 100%'),  # noqa: E501
         (("quote", "new", "1", "--item", "a; 2; 10", "--discount", "20.01"),
          "the quote discount (20.01 CNY) is more than the subtotal (20.00 CNY)"),
         (("quote", "new", "1", "--item", "a; 2; 10; 25"), 'the discount on "a" (25.00 CNY) is more than the line itself (20.00 CNY)'),  # noqa: E501
