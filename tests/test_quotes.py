@@ -1,4 +1,4 @@
-"""The quotes domain: reading items, numbering, status rules, and the displayed-total property."""
+"""The quotes domain: numbering, status rules, and the displayed-total property."""
 
 import re
 from datetime import date
