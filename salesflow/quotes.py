@@ -25,8 +25,16 @@ STATUSES = ("draft", "sent", "accepted", "rejected", "expired")
 DEFAULT_VALID_DAYS = 30
 DEFAULT_CHASE_DAYS = 3
 DEFAULT_STAGE = "quote"
-# Far beyond any real quote, and well inside SQLite's 64-bit integers.
-MAX_MINOR = 10**15
+MAX_MINOR = money.MAX_MINOR
+# The machine shapes of `record` and `item_records`, so an empty CSV still has its header.
+RECORD_KEYS = [
+    "number", "lead_id", "lead", "company", "status", "currency", "subtotal", "discount_rate",
+    "discount", "net", "tax_rate", "tax", "total", "issued_on", "valid_until", "note", "reason",
+    "created_at", "sent_at", "decided_at",
+]  # fmt: skip
+ITEM_KEYS = [
+    "line", "description", "quantity", "unit_price", "gross", "discount_rate", "discount", "amount",
+]  # fmt: skip
 _COLUMNS = (
     "id, number, year, seq, version, lead_id, status, currency, rounding, discount_rate, "
     "discount_fixed_minor, tax_rate, subtotal_minor, discount_minor, tax_minor, total_minor, "

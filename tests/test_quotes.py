@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from salesflow import leads, money, quotes, store
 from salesflow.errors import SalesflowError
 from salesflow.output import documents
+from salesflow.store import check
 from salesflow.quote_math import Discount, ItemInput
 
 TODAY = date(2026, 11, 23)
@@ -172,6 +173,7 @@ def test_displayed_total_is_the_stored_total_and_the_sum_of_the_shown_parts(shar
         ).fetchone()[0]
         q = quotes.resolve(conn, q.number)
         result = quotes.totals(conn, q)
+        assert check.problems(conn) == []  # what `db check` verifies of every quote
     view = documents.quote_view(q, result, today=TODAY, client={"name": "张伟"}, seller={})
     md = documents.render_quote(view, "md")
     html = documents.render_quote(view, "html")

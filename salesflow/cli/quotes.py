@@ -241,7 +241,7 @@ def show(
             {"number": quote.number, "currency": quote.currency} | row
             for row in quotes.item_records(result)
         ]
-        render(rows, fmt.value, s.term, raw=raw)
+        render(rows, fmt.value, s.term, raw=raw, keys=["number", "currency", *quotes.ITEM_KEYS])
 
 
 @app.command("list")
@@ -277,6 +277,7 @@ def list_(
         raw=raw,
         empty="No quotes match.",
         row_style=quote_status_style,
+        keys=quotes.RECORD_KEYS,
     )
 
 

@@ -9,6 +9,7 @@ import stat
 
 import pytest
 
+from salesflow import quotes
 from tests.conftest import dump
 
 Q1 = "Q-2026-0001"
@@ -128,6 +129,10 @@ def test_list_filters_and_formats(ok, issue_quote) -> None:
     table = ok("quote", "list").stdout
     assert "65,805.55 CNY" in table and "深圳某科技有限公司" in table and "\x1b[" not in table
     assert "No quotes match." in ok("quote", "list", "--status", "expired").stdout
+    empty_csv = ok("quote", "list", "--status", "expired", "--format", "csv").stdout
+    assert empty_csv.startswith("number,lead_id,lead,company,status,currency,subtotal,")
+    assert list(rows[0]) == quotes.RECORD_KEYS
+    assert list(show(ok)["items"][0]) == quotes.ITEM_KEYS
     tsv = ok("quote", "show", Q1, "--format", "tsv").stdout.splitlines()
     assert tsv[0].split("\t")[:4] == ["number", "currency", "line", "description"]
     assert len(tsv) == 4
@@ -443,3 +448,20 @@ def test_usage_errors_exit_2(fails, two_leads) -> None:
     fails("quote", "render", Q1, "--format", "pdf", code=2)
     fails("quote", "rm-item", Q1, "first", code=2)
     fails("quote", "new", code=2)
+
+
+def test_db_check_finds_quote_figures_that_do_not_add_up(ok, run, issue_quote, db_path) -> None:
+    assert "passed every check" in ok("db", "check").stdout
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE quote_items SET amount_minor = amount_minor + 1 WHERE position = 3")
+    conn.execute("UPDATE quotes SET tax_minor = tax_minor + 1")
+    conn.commit()
+    conn.close()
+    result = run("db", "check")
+    assert result.exit_code == 1
+    assert (
+        "quote Q-2026-0001: its lines add up to 6130001 (minor units) but its subtotal is 6130000"
+        in result.stdout
+    )  # noqa: E501
+    assert "quote Q-2026-0001: subtotal − discount + tax is not its total" in result.stdout
+    assert "quote Q-2026-0001 line 3: line total − discount is not its amount" in result.stdout
