@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from salesflow import leads, money, quotes, store
 from salesflow.errors import SalesflowError
 from salesflow.output import documents
-from salesflow.store import check
 from salesflow.quote_math import Discount, ItemInput
+from salesflow.store import check
 
 TODAY = date(2026, 11, 23)
 NOW = "2026-11-23T09:00:00Z"
