@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "followup": "salesflow.cli.followups:app",
     "today": "salesflow.cli.followups:today_app",
     "customer": "salesflow.cli.customers:app",
+    "quote": "salesflow.cli.quotes:app",
 }
 
 

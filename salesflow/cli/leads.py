@@ -197,14 +197,14 @@ def show(
     ],
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Show one lead: facts, BANT and its stage history."""
+    """Show one lead: facts, BANT, its stage history and its quotes."""
     from salesflow import cards
     from salesflow.output import write_object
     from salesflow.output.views import lead_card
 
     s: Session = ctx.obj
     with s.read() as conn:
-        card = cards.lead_card(conn, ref)
+        card = cards.lead_card(conn, ref, today=s.today)
     if fmt in (Format.json, Format.ndjson):
         write_object(card, s.term, compact=fmt == Format.ndjson)
     elif fmt == Format.table:

@@ -16,7 +16,8 @@ from tests.conftest import dump
 WORDS = st.sampled_from(
     ["1", "#1", "2", "99", "acme", "张伟", "", " ", "lost", "won", "proposal", "--", "-x", "=1+1",
      "500k", "$3.5k", "¥", "1e5", "-5", "31/02", "tomorrow", "+3d", "A", "d", "CNY", "yen",
-     "budget=yes", "need=maybe", "b=", "\x00", "a" * 300]
+     "budget=yes", "need=maybe", "b=", "\x00", "a" * 300, "a; 1; 10", "x; 0; 1", "b;2;$3;9",
+     "5%", "101%", "Q-2026-0001"]
 )  # fmt: skip
 TEXT = st.one_of(WORDS, st.text(max_size=12))
 OPTIONS = {
@@ -31,6 +32,7 @@ OPTIONS = {
     "followup done": [],
     "followup list": ["--days", "--lead", "--overdue", "--format"],
     "customer edit": ["--segment", "--checkin", "--name"],
+    "quote new": ["--item", "--item", "--discount", "--tax", "--valid", "--note", "--currency"],
 }  # fmt: skip
 FLAGS = {"--reopen", "--done", "--force", "--overdue"}
 
