@@ -96,6 +96,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "first_touch": _first_touch,
     "activity_kinds": _activity_kinds,
     "quote.chase_days": _days,
+    "digest.unanswered_days": _days,
     "quote.valid_days": _days,
     "quote.tax": _tax,
     "quote.stage": _nonempty,
@@ -113,6 +114,7 @@ DESCRIPTIONS: dict[str, str] = {
     },
     "quote.chase_days": "days after `quote send` to chase the client (a follow-up), default 3; "
     "0: none",
+    "digest.unanswered_days": "the digest lists sent quotes unanswered this many days, default 7",
     "quote.valid_days": "how long a new quote is valid, in days, default 30",
     "quote.tax": "default tax rate of new quotes, e.g. 13%, default 0%",
     "quote.stage": 'the pipeline stage a lead moves to when a quote is sent, default "quote"',

@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "today": "salesflow.cli.followups:today_app",
     "customer": "salesflow.cli.customers:app",
     "quote": "salesflow.cli.quotes:app",
+    "digest": "salesflow.cli.digest:app",
 }
 
 

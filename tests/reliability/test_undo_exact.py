@@ -57,7 +57,7 @@ WRITES: dict[str, list[list[str]]] = {
 WRITES["advance"] += [["advance", "4", "--reopen"]]  # unlinks the customer, drops its check-in
 READS = {
     "lead list", "lead show", "stages", "db path", "db check", "db info", "db backup",
-    "config get", "config list", "undo", "followup list", "today", "customer list",
+    "config get", "config list", "undo", "followup list", "today", "customer list", "digest",
     "customer show",
     "quote list", "quote show", "quote render",
 }  # fmt: skip
