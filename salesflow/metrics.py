@@ -28,7 +28,6 @@ from salesflow.pipeline import LOST, WON, Stage
 
 # Sorting a materialized median input once is much cheaper than computing it three times.
 _MATERIALIZED = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
-KINDS = ("call", "email", "meeting", "visit", "note")
 
 
 # ---- the window ------------------------------------------------------------------
@@ -58,6 +57,8 @@ class Window:
     def end(self) -> str | None:
         if self.until is None:
             return None
+        if self.until == date.max:  # no day after it: nothing stored is that late anyway
+            return "9999-12-31T23:59:59Z"
         return dates.to_utc_iso(day_start(self.until + timedelta(days=1), self.tz))
 
     @property
@@ -80,7 +81,10 @@ class Window:
 
 def day_start(day: date, tz: tzinfo) -> datetime:
     """The UTC instant local `day` begins (a midnight inside a DST gap moves forward)."""
-    return datetime.combine(day, time(0)).replace(tzinfo=tz).astimezone(UTC)
+    try:
+        return datetime.combine(day, time(0)).replace(tzinfo=tz).astimezone(UTC)
+    except OverflowError:  # 0001-01-01 east of UTC begins in year 0: start at the very first
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def window(
@@ -164,12 +168,24 @@ def jdn_to_date(jdn: int) -> date:
     return date.fromordinal(jdn - 1721425)
 
 
+# Zone offsets are looked up between these years only; a stray older or later time (an import
+# typo) takes the nearest known offset instead of making every report walk centuries.
+_ZONE_SPAN = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+
+
 def local_days(conn: sqlite3.Connection, w: Window) -> LocalDays:
     row = conn.execute(
         "SELECT (SELECT min(created_at) FROM leads), (SELECT min(happened_at) FROM activities)"
     ).fetchone()
-    seen = [dates.from_utc_iso(v) for v in row if v]
-    return LocalDays(w.tz, min([*seen, w.at]), w.at)
+    seen = []
+    for text in filter(None, row):
+        try:
+            seen.append(dates.from_utc_iso(text))
+        except SalesflowError:
+            continue  # not a time this code wrote: the window's end still bounds the span
+    lo = max(min([*seen, w.at]), _ZONE_SPAN[0])
+    hi = min(max(w.at, lo), _ZONE_SPAN[1])
+    return LocalDays(w.tz, min(lo, hi), hi)
 
 
 # ---- the scope of one report: window, rates, stages, and each lead's state at t ----------
@@ -859,16 +875,17 @@ def breakdown(sc: Scope, by: str) -> list[GroupRow]:
 class WeekRow:
     week: date  # the Monday the (local) week starts on
     touches: int
-    by_kind: dict[str, int]
+    by_kind: dict[str, int]  # the configured activity kinds, and "other" for any other
     leads_created: int
     followups_due: int
     followups_on_time: int
 
-    def record(self) -> dict[str, Any]:
+    def record(self, kinds: tuple[str, ...]) -> dict[str, Any]:
+        """One week; a key per configured activity kind (`activity_kinds`), then `other`."""
         return {
             "week": self.week.isoformat(),
             "touches": self.touches,
-            **{k: self.by_kind.get(k, 0) for k in (*KINDS, "other")},
+            **{k: self.by_kind.get(k, 0) for k in (*kinds, "other")},
             "leads_created": self.leads_created,
             "followups_due": self.followups_due,
             "followups_on_time": self.followups_on_time,
@@ -878,6 +895,7 @@ class WeekRow:
 
 @dataclass
 class Activity:
+    kinds: tuple[str, ...]
     weeks: list[WeekRow]
     followups_due: int
     followups_on_time: int
@@ -896,11 +914,28 @@ def activity_window(w: Window, weeks: int) -> Window:
     return replace(w, since=monday - timedelta(weeks=weeks - 1))
 
 
+def _first_day(sc: Scope) -> date:
+    """The first local day anything happened: weeks before it would be empty rows."""
+    row = sc.conn.execute(
+        f"SELECT min({sc.days.day('created_at')}) FROM leads WHERE created_at = "
+        "(SELECT min(created_at) FROM leads) UNION ALL "
+        f"SELECT min({sc.days.day('happened_at')}) FROM activities WHERE happened_at = "
+        "(SELECT min(happened_at) FROM activities) UNION ALL "
+        f"SELECT min({_DUE_DAY}) FROM followups WHERE due_date = "
+        "(SELECT min(due_date) FROM followups)"
+    ).fetchall()
+    found = [r[0] for r in row if r[0] is not None]
+    return jdn_to_date(min(found)) if found else date.max
+
+
 def activity(sc: Scope) -> Activity:
     """Touches per local week by kind, new leads, and follow-up timeliness per week due."""
+    from salesflow.activities import kinds as configured_kinds
+
     w, days = sc.w, sc.days
+    kinds = configured_kinds(sc.conn)
     last = w.until or w.ref_day
-    first = w.since or last
+    first = max(w.since or last, _first_day(sc))
     weeks: dict[int, WeekRow] = {}
     monday = first - timedelta(days=first.weekday())
     while monday <= last:
@@ -908,15 +943,20 @@ def activity(sc: Scope) -> Activity:
         monday += timedelta(weeks=1)
     # Julian Day Numbers: d % 7 == 0 on Mondays, so d - d % 7 is the week's Monday.
     # Grouped by day with a sum per kind: sorting on one small key is the cheap part.
-    per_kind = ", ".join(f"sum(kind = '{k}' COLLATE NOCASE)" for k in KINDS)
+    params = dict(sc.params)
+    marks = []
+    for i, kind in enumerate(kinds):
+        params[f"k{i}"] = kind
+        marks.append(f"sum(kind = :k{i} COLLATE NOCASE)")
+    per_kind = ", ".join(marks)
     for d, n, *counts in sc.conn.execute(
         f"SELECT {days.day('happened_at')} AS d, count(*), {per_kind} FROM activities "
         f"WHERE happened_at <= :t AND {w.within('happened_at')} GROUP BY d",
-        sc.params,
+        params,
     ):
         if (row := weeks.get(d - d % 7)) is not None:
             row.touches += n
-            for kind, count in zip((*KINDS, "other"), (*counts, n - sum(counts)), strict=True):
+            for kind, count in zip((*kinds, "other"), (*counts, n - sum(counts)), strict=True):
                 row.by_kind[kind] = row.by_kind.get(kind, 0) + count
     for wk, n in sc.conn.execute(
         f"SELECT d - d % 7 AS wk, count(*) FROM (SELECT {days.day('created_at')} AS d "
@@ -936,6 +976,7 @@ def activity(sc: Scope) -> Activity:
     on_time = sum(r.followups_on_time for r in weeks.values())
     touched, median = first_touch_median(sc)
     return Activity(
+        kinds=kinds,
         weeks=list(weeks.values()),
         followups_due=due,
         followups_on_time=on_time,

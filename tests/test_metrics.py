@@ -205,7 +205,7 @@ def test_activity_weeks(book: Book) -> None:
         ("2026-11-16", 1, 2),
         ("2026-11-23", 0, 0),
     ]
-    first = act.weeks[0].record()
+    first = act.weeks[0].record(act.kinds)
     assert (first["call"], first["email"], first["visit"], first["other"]) == (1, 2, 1, 0)
     # Due per week: A and B (both on time) in the first; E's 11-20 (open) in the third.
     assert [(w.followups_due, w.followups_on_time) for w in act.weeks] == [

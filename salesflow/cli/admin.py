@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from salesflow.cli.options import Format, FormatOpt
-from salesflow.cli.session import Session
+from salesflow.cli.session import Session, confirmed
 
+undo_app = typer.Typer(rich_markup_mode=None)
 db_app = typer.Typer(help="The database file.", no_args_is_help=True, rich_markup_mode=None)
 config_app = typer.Typer(
     help="Settings: currency, timezone, date_order, seller.* …",
@@ -17,6 +18,7 @@ config_app = typer.Typer(
 )
 
 
+@undo_app.command("undo")
 def undo(ctx: typer.Context) -> None:
     """Take back the last command that changed something, whole."""
     from salesflow import store
@@ -90,3 +92,93 @@ def config_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     with s.read() as conn:
         rows = [{"key": k, "value": v} for k, v in store.all_settings(conn).items()]
     render(rows, fmt.value, s.term, empty="No settings set; defaults apply.")
+
+
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    file: Annotated[
+        str | None, typer.Argument(help="Target file (default: next to the database, timestamped).")
+    ] = None,
+) -> None:
+    """Write a consistent, integrity-checked copy of the database (mode 0600)."""
+    from pathlib import Path
+
+    from salesflow.store import backup
+
+    s: Session = ctx.obj
+    target = Path(file).expanduser() if file else backup.default_target(s.path, s.now)
+    done = backup.backup(s.conn, target)
+    s.term.say(f"Backed up to {done.path} ({done.size:,} bytes, integrity ok)")
+
+
+@db_app.command("check")
+def db_check(ctx: typer.Context) -> None:
+    """Integrity, foreign keys and salesflow's own invariants; exit 1 listing any problem."""
+    from salesflow.errors import SalesflowError
+    from salesflow.store.check import problems
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        found = problems(conn)
+    if found:
+        for line in found:
+            print(f"problem: {line}", file=s.term.out)
+        raise SalesflowError(f"{len(found)} problem(s) found in {s.path}")
+    print(f"ok: {s.path} passed every check", file=s.term.out)
+
+
+@db_app.command("restore")
+def db_restore(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="A backup made by `salesflow db backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the database with FILE, after checking FILE and backing up the current one."""
+    from pathlib import Path
+
+    from salesflow import store
+    from salesflow.errors import SalesflowError
+    from salesflow.store import backup
+
+    s: Session = ctx.obj
+    source = Path(file).expanduser()
+    backup.check_restorable(source)
+    if source.resolve() == s.path.resolve():
+        raise SalesflowError(f"{source} is the database itself — give a backup file")
+    if not confirmed(s, yes, f"Replace {s.path} with {source}?", "Nothing restored."):
+        return
+    saved = backup.backup(s.conn, backup.default_target(s.path, s.now))
+    backup.restore(s.conn, source)
+    s.conn.close()
+    store.connect(s.path).close()  # brings an older backup up to the current schema
+    s.term.say(f"Restored {source} into {s.path}; the previous database is saved as {saved.path}")
+
+
+@db_app.command("info")
+def db_info(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    """Path, size, schema version, row counts and the latest backup."""
+    from salesflow.output import render
+    from salesflow.store import backup, journal
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        counts = {
+            t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+            for t in journal.journalled_tables(conn)
+        }
+        undoable = conn.execute("SELECT count(*) FROM journal").fetchone()[0]
+    size = sum(
+        p.stat().st_size for p in (s.path, s.path.with_name(s.path.name + "-wal")) if p.exists()
+    )
+    last = backup.latest_backup(s.path)
+    rows = [
+        {"item": "path", "value": str(s.path)},
+        {"item": "size_bytes", "value": size},
+        {"item": "schema_version", "value": version},
+        {"item": "last_backup", "value": str(last) if last else None},
+        {"item": "undoable_commands", "value": undoable},
+        *({"item": f"rows.{t}", "value": n} for t, n in counts.items()),
+    ]
+    render(rows, fmt.value, s.term)

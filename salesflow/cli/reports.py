@@ -432,13 +432,13 @@ def activity(
     with s.read() as conn:
         sc = _scope(s, conn, since, until, as_of, weeks=weeks)
         result = metrics.activity(sc)
-    rows = [r.record() for r in result.weeks]
+    rows = [r.record(result.kinds) for r in result.weeks]
     if fmt != Format.table:
         render(rows, fmt.value, s.term, raw=raw)
         return
     title = _title("Activity", sc.w, sc.conv.base).rsplit(" · money", 1)[0]
-    columns = views.activity_columns(rows, metrics.KINDS)
-    render(rows, "table", s.term, columns=columns, title=title)
+    columns = views.activity_columns(rows, result.kinds)
+    render(rows, "table", s.term, columns=columns, title=title, empty="No activity yet.")
     views.say_lines(
         s.term,
         views.activity_notes(

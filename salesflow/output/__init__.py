@@ -44,12 +44,16 @@ def render(
     raw: bool = False,
     empty: str = "Nothing to show.",
     row_style: Callable[[dict[str, Any]], str | None] | None = None,
+    keys: list[str] | None = None,
 ) -> int:
-    """Write rows in `fmt` to the terminal's stdout; returns how many rows were written."""
+    """Write rows in `fmt` to the terminal's stdout; returns how many rows were written.
+    `keys` names the columns so an empty CSV/TSV still gets its header row."""
     if fmt == "table":
         return _table(list(rows), term, columns, title, empty, row_style)
-    if fmt in ("csv", "tsv"):
-        return write_delimited(rows, term.out, delimiter="," if fmt == "csv" else "\t", raw=raw)
+    if fmt == "csv":
+        return write_delimited(rows, term.out, raw=raw, keys=keys)
+    if fmt == "tsv":
+        return write_tsv(rows, term.out, raw=raw, keys=keys)
     if fmt == "json":
         return write_json(rows, term.out)
     if fmt == "ndjson":
@@ -61,14 +65,38 @@ def render(
     raise ValueError(f"unknown format {fmt}")
 
 
-def write_delimited(rows: Iterable[dict[str, Any]], out: Any, *, delimiter: str, raw: bool) -> int:
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+def write_delimited(
+    rows: Iterable[dict[str, Any]], out: Any, *, raw: bool, keys: list[str] | None = None
+) -> int:
+    """RFC 4180 CSV: CRLF line ends, quoted fields, a header row even when there are no rows."""
+    writer = csv.writer(out, lineterminator="\r\n")
     n = 0
     for row in rows:
         if n == 0:
             writer.writerow(list(row))
         writer.writerow([_cell(v, raw) for v in row.values()])
         n += 1
+    if n == 0 and keys:
+        writer.writerow(keys)
+    return n
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def write_tsv(
+    rows: Iterable[dict[str, Any]], out: Any, *, raw: bool, keys: list[str] | None = None
+) -> int:
+    """Tab-separated lines for cut/awk/column: no quoting; tab, newline, CR and backslash
+    inside a cell are written as \\t \\n \\r \\\\ so one record is always one line."""
+    n = 0
+    for row in rows:
+        if n == 0:
+            out.write("\t".join(row) + "\n")
+        out.write("\t".join(_cell(v, raw).translate(_TSV_ESCAPES) for v in row.values()) + "\n")
+        n += 1
+    if n == 0 and keys:
+        out.write("\t".join(keys) + "\n")
     return n
 
 
@@ -93,8 +121,10 @@ def write_json(rows: Iterable[dict[str, Any]], out: Any) -> int:
     return n
 
 
-def write_object(obj: dict[str, Any], term: Terminal) -> None:
-    term.out.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+def write_object(obj: dict[str, Any], term: Terminal, *, compact: bool = False) -> None:
+    """One JSON object: indented for `json`, on one line for `ndjson`."""
+    indent = None if compact else 2
+    term.out.write(json.dumps(obj, ensure_ascii=False, indent=indent) + "\n")
 
 
 def _table(
