@@ -25,6 +25,12 @@ WRITES: dict[str, list[list[str]]] = {
     "stages set": [["stages", "set", "线索:10", "报价:60", "--map", "lead=线索"]],
     "config set": [["config", "set", "currency", "CNY"]],
     "config unset": [["config", "unset", "seller.name"]],
+    # --force: the pipeline here is not empty. The fill is journalled as one DELETE per table
+    # (journal.compact_inserts); with --currency it also sets the default currency.
+    "demo": [
+        ["demo", "--leads", "25", "--force"],
+        ["demo", "--leads", "10", "--seed", "2", "--currency", "EUR", "--force"],
+    ],
     "db restore": [],  # replaces the whole file; not an undoable command (it keeps a backup)
 }
 READS = {
