@@ -279,3 +279,31 @@ def test_adds_after_existing_leads_and_joins_existing_customers(tmp_path: Path) 
         conn, "SELECT count(DISTINCT coalesce(company, name)) FROM leads WHERE stage = 'won'"
     )
     assert problems(conn) == []
+
+
+def test_progress_reports_every_step_to_the_end(tmp_path: Path) -> None:
+    seen: dict[str, tuple[int, int]] = {}
+    conn = store.connect(tmp_path / "sf.db")
+    with store.transaction(conn, write=True):
+        demo.fill(
+            conn, leads=2500, seed=1, now=NOW, tz=UTC, currency="USD",
+            progress=lambda step, done, total: seen.__setitem__(step, (done, total)),
+        )  # fmt: skip
+    assert seen == {"leads": (2500, 2500), "activities": (2500, 2500), "follow-ups": (2500, 2500)}
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Shanghai", "Pacific/Chatham"])
+def test_the_integer_clock_agrees_with_datetime(zone: str) -> None:
+    from salesflow import dates
+
+    tz = ZoneInfo(zone)
+    clock = demo._Clock(NOW, tz)
+    # Every day of the year, morning and evening, across both DST switches.
+    for day in range(clock.first, 30):
+        for minute in (8 * 60, 19 * 60 + 30):
+            ts = clock.at(day, minute)
+            local = datetime.fromtimestamp(ts, tz)
+            assert (local.hour, local.minute) == divmod(minute, 60), (day, local)
+            assert clock.local_date(day) == local.date().isoformat()
+            assert clock.day_of(ts) == day
+            assert clock.iso(ts) == dates.to_utc_iso(local)
