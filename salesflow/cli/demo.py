@@ -13,7 +13,12 @@ from salesflow.cli.session import Session
 # Below this a fill takes well under a second: a progress bar would only flicker.
 _BAR_FROM = 5_000
 
+# A one-command Typer, so a lazy command registry can load it as "salesflow.cli.demo:app";
+# the root registers the function itself meanwhile.
+app = typer.Typer(rich_markup_mode=None)
 
+
+@app.command("demo")
 def demo(
     ctx: typer.Context,
     leads: Annotated[
@@ -71,8 +76,8 @@ def _next_steps(ctx: typer.Context, s: Session) -> list[str]:
     import shlex
 
     prefix = "salesflow" + (f" --db {shlex.quote(s.db_option)}" if s.db_option else "")
-    root = ctx.find_root().command
-    have = getattr(root, "commands", {})
+    root = ctx.find_root()
+    have = set(root.command.list_commands(root))  # not .commands: a lazy group fills it late
     wanted = [
         ("lead", "lead list --limit 10"),
         ("lead", "lead show 1"),
