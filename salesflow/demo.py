@@ -163,7 +163,7 @@ def fill(
     try:
         with journal.compact_inserts(conn, TABLES):
             customers = _customers(conn, world, clock, deals)
-            counts["stage_changes"] = _write_leads(conn, world, clock, deals, report)
+            counts["stage_changes"] = _write_leads(conn, world, clock, deals)
             counts["activities"] = _write_activities(conn, world, clock, deals, report)
             counts["followups"], counts["open_followups"], counts["overdue_followups"] = (
                 _write_followups(conn, world, clock, deals, report)
@@ -560,9 +560,7 @@ def _customers(
     return len(wins), sum(1 for won in wins.values() if len(won) >= 2)
 
 
-def _write_leads(
-    conn: sqlite3.Connection, world: _World, clock: _Clock, deals: list[_Deal], report: Progress
-) -> int:
+def _write_leads(conn: sqlite3.Connection, world: _World, clock: _Clock, deals: list[_Deal]) -> int:
     """The leads (facts as of `now`) and their stage history; returns the history rows."""
     rng = world.rng("lead facts")
     unit = 10 ** money.exponent(world.currency)
@@ -571,7 +569,7 @@ def _write_leads(
 
     def rows() -> Iterator[tuple]:
         for d in deals:
-            final_from, final_to, closed, note, reason = d.moves[-1]
+            final_from, _, closed, note, reason = d.moves[-1]
             reached = max((stages.index(m[1]) for m in d.moves if m[1] in stages), default=0)
             progress = 1.0 if d.outcome == "won" else reached / last
             bant = [_bant(rng, d.grade, progress) for _ in range(4)]
