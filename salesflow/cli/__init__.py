@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "report": "salesflow.cli.reports:app",
     "target": "salesflow.cli.reports:target_app",
     "digest": "salesflow.cli.digest:app",
+    "demo": "salesflow.cli.demo:app",
 }
 
 
