@@ -112,7 +112,7 @@ def root(
 
 
 def _register() -> None:
-    from salesflow.cli import admin, leads, pipeline
+    from salesflow.cli import admin, data, leads, pipeline
 
     app.add_typer(leads.app, name="lead")
     app.command("advance")(pipeline.advance)
@@ -120,6 +120,8 @@ def _register() -> None:
     app.command("undo")(admin.undo)
     app.add_typer(admin.db_app, name="db")
     app.add_typer(admin.config_app, name="config")
+    app.command("export")(data.export)
+    app.add_typer(data.import_app, name="import")
 
 
 _register()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import typer
 
 from salesflow.cli import app
 from tests.conftest import dump
 
+DATA = Path(__file__).resolve().parent.parent / "data"
 # Each write command with arguments that succeed on the `two_leads` pipeline (+ `prepare`).
 WRITES: dict[str, list[list[str]]] = {
     "lead add": [
@@ -25,11 +28,16 @@ WRITES: dict[str, list[list[str]]] = {
     "stages set": [["stages", "set", "线索:10", "报价:60", "--map", "lead=线索"]],
     "config set": [["config", "set", "currency", "CNY"]],
     "config unset": [["config", "unset", "seller.name"]],
+    "import leads": [
+        ["import", "leads", str(DATA / "leads_zh.csv")],
+        ["import", "leads", str(DATA / "leads_zh.csv"), "--on-duplicate", "update"],
+    ],
+    "import activities": [["import", "activities", str(DATA / "activities.csv")]],
     "db restore": [],  # replaces the whole file; not an undoable command (it keeps a backup)
 }
 READS = {
     "lead list", "lead show", "stages", "db path", "db check", "db info", "db backup",
-    "config get", "config list", "undo",
+    "config get", "config list", "undo", "export",
 }  # fmt: skip
 
 
