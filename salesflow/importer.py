@@ -127,6 +127,7 @@ class Plan:
     updates: dict[int, dict[str, Any]] = field(default_factory=dict)  # lead id -> changes
     unchanged: list[RowNote] = field(default_factory=list)
     skipped: list[RowNote] = field(default_factory=list)
+    merged: list[RowNote] = field(default_factory=list)  # later rows about a new lead
     errors: list[RowError] = field(default_factory=list)
     notices: list[RowNote] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # columns kept in notes
@@ -249,6 +250,15 @@ def map_columns(
         else:
             index[target] = i
     return Columns(index, {f: header[i] for f, i in index.items()}, extra, dropped)
+
+
+def _without_blank_columns(cols: Columns, sheet: Sheet) -> Columns:
+    """Drop columns with neither a header nor any data: spreadsheets save those in bulk."""
+
+    def used(i: int) -> bool:
+        return bool(sheet.header[i]) or any(i < len(c) and c[i] for _, c in sheet.rows)
+
+    return Columns(cols.index, cols.header, [e for e in cols.extra if used(e[0])], cols.ignored)
 
 
 # ---- cells ---------------------------------------------------------------------------------
@@ -468,6 +478,7 @@ def plan_leads(
     if options.on_duplicate not in ON_DUPLICATE:
         raise SalesflowError(f"--on-duplicate {options.on_duplicate} — use skip, update or error")
     cols = map_columns(sheet.header, LEAD_FIELDS, LEAD_IGNORED, options.mapping, sheet.name)
+    cols = _without_blank_columns(cols, sheet)
     if "name" not in cols.index:
         raise SalesflowError(
             f"{sheet.name} has no column for the contact's name (name, contact, 联系人, 姓名 …) — "
@@ -530,10 +541,10 @@ def plan_leads(
             plan.skipped.append(RowNote(number, f"skipped: same {by} as {what}"))
         elif isinstance(target, tuple):  # an earlier row of this file: merge into it
             _merge(plan.new[target[2]], facts, values)
-            plan.skipped.append(RowNote(number, f"merged into {what} (same {by})"))
+            plan.merged.append(RowNote(number, f"merged into {what} (same {by})"))
         else:
             wanted = pending.setdefault(target, {})
-            wanted.update(_wanted(facts, values, wanted.get("tags")))
+            wanted.update(_wanted(facts, values, wanted.get("tags"), wanted.get("notes")))
             wanted.setdefault("_rows", []).append(number)
             if "stage" in values:
                 wanted["_stage"] = (number, facts.stage)
@@ -735,27 +746,34 @@ def _given(values: dict[str, str], column: str) -> bool:
     return any(v in values for v in _FIELD_OF.get(column, (column,)))
 
 
-def _wanted(facts: leads.NewLead, values: dict[str, str], tags: str | None) -> dict[str, Any]:
-    """The facts a duplicate row gives (its non-empty cells) for updating an existing lead."""
+def _wanted(
+    facts: leads.NewLead, values: dict[str, str], tags: str | None, notes: str | None
+) -> dict[str, Any]:
+    """The facts a duplicate row gives (its non-empty cells) for updating a lead that has
+    `tags` and `notes`: given facts replace, tags and notes add up (so a re-import is a no-op)."""
     wanted: dict[str, Any] = {}
     for column in _UPDATABLE:
-        if _given(values, column) or (column == "notes" and facts.notes):
+        if _given(values, column):
             wanted[column] = getattr(facts, column)
     if "value" in values:
         wanted["value_minor"] = facts.value_minor
         wanted["currency"] = facts.currency
     if facts.tags:
-        wanted["tags"] = _union(tags, facts.tags)
+        wanted["tags"] = ",".join(leads.clean_tags([tags or "", facts.tags]))
+    if facts.notes:
+        wanted["notes"] = _add_note(notes, facts.notes)
     return wanted
 
 
-def _union(a: str | None, b: str) -> str:
-    return ",".join(leads.clean_tags([a or "", b]))
+def _add_note(old: str | None, new: str) -> str:
+    if not old:
+        return new
+    return old if new in old else f"{old}\n{new}"
 
 
 def _merge(target: leads.NewLead, facts: leads.NewLead, values: dict[str, str]) -> None:
     """A later row of the file about the same new lead: its given facts win."""
-    for column, value in _wanted(facts, values, target.tags).items():
+    for column, value in _wanted(facts, values, target.tags, target.notes).items():
         setattr(target, column, value)
 
 
@@ -775,7 +793,9 @@ def _resolve_updates(
         numbers = wanted.pop("_rows")
         stage_row = wanted.pop("_stage", None)
         if "tags" in wanted:
-            wanted["tags"] = _union(lead.tags, wanted["tags"])
+            wanted["tags"] = ",".join(leads.clean_tags([lead.tags, wanted["tags"]]))
+        if "notes" in wanted:
+            wanted["notes"] = _add_note(lead.notes, wanted["notes"])
         changes = {k: v for k, v in wanted.items() if getattr(lead, k) != v}
         if stage_row and stage_row[1] != lead.stage:
             plan.notices.append(RowNote(
@@ -889,6 +909,7 @@ def plan_activities(
             "(a logged touch has nothing to update)"
         )
     cols = map_columns(sheet.header, ACTIVITY_FIELDS, ACTIVITY_IGNORED, options.mapping, sheet.name)
+    cols = _without_blank_columns(cols, sheet)
     if not {"lead_id", "email", "name"} & set(cols.index):
         raise SalesflowError(
             f"{sheet.name} has no column naming the lead (lead_id, email, or name + company) — "

@@ -21,6 +21,7 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
         ("updated", len(plan.updates)),
         ("unchanged", len(plan.unchanged)),
         ("duplicates skipped", len(plan.skipped)),
+        ("merged into an earlier row", len(plan.merged)),
         ("rows with errors", plan.error_rows),
     ]
     width = max(len(label) for label, _ in counts)
@@ -32,7 +33,7 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
         lines.append(f"Not imported: {', '.join(plan.ignored)}")
     lines += [str(e) for e in plan.errors]
     lines += [str(n) for n in plan.notices]
-    for group in (plan.skipped, plan.unchanged):
+    for group in (plan.merged, plan.skipped, plan.unchanged):
         lines += [str(n) for n in group[:SHOWN]]
         if len(group) > SHOWN:
             lines.append(f"… and {len(group) - SHOWN} more like these")
