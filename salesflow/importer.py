@@ -766,9 +766,12 @@ def _wanted(
 
 
 def _add_note(old: str | None, new: str) -> str:
+    """`old` plus the lines of `new` it does not have yet: importing twice adds nothing."""
     if not old:
         return new
-    return old if new in old else f"{old}\n{new}"
+    have = set(old.splitlines())
+    fresh = [line for line in new.splitlines() if line not in have]
+    return "\n".join([old, *fresh]) if fresh else old
 
 
 def _merge(target: leads.NewLead, facts: leads.NewLead, values: dict[str, str]) -> None:

@@ -24,8 +24,9 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
         ("merged into an earlier row", len(plan.merged)),
         ("rows with errors", plan.error_rows),
     ]
-    width = max(len(label) for label, _ in counts)
-    lines += [f"  {label:<{width}}  {n}" for label, n in counts if n or label == f"new {noun}"]
+    shown = [(label, n) for label, n in counts if n or label == f"new {noun}"]
+    width = max(len(label) for label, _ in shown)
+    lines += [f"  {label:<{width}}  {n}" for label, n in shown]
     if plan.kept:
         target = "notes" if noun == "leads" else "note"
         lines.append(f"Kept in the {target} (no such field): {', '.join(plan.kept)}")

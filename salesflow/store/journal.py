@@ -114,19 +114,29 @@ def bulk_insert(conn: sqlite3.Connection, *tables: str) -> Iterator[None]:
     journal_id = current[0]
     before = {t: _extent(conn, t) for t in tables}
     conn.execute("UPDATE journal SET open = ? WHERE id = ?", (_PAUSED, journal_id))
+    changes = conn.total_changes
     yield  # an exception here rolls the whole transaction back, pause included
+    changed = conn.total_changes - changes
     conn.execute("UPDATE journal SET open = 1 WHERE id = ?", (journal_id,))
+    appended = 0
     for table in tables:
         (top, count), (new_top, new_count) = before[table], _extent(conn, table)
-        if new_count == count:
-            continue
-        if new_top - top != new_count - count:
-            # Rows were deleted, or given explicit rowids: a range would not undo them exactly.
-            raise RuntimeError(f"bulk_insert: {table} changed other than by appending rows")
-        conn.execute(
-            "INSERT INTO journal_steps (journal_id, sql) VALUES (?, ?)",
-            (journal_id, f'DELETE FROM "{table}" WHERE rowid BETWEEN {top + 1} AND {new_top}'),
+        if new_count != count and new_top - top != new_count - count:
+            raise RuntimeError(f"bulk_insert: {table} got rows other than appended ones")
+        appended += new_count - count
+    if changed != appended:
+        # An update, a delete or an insert elsewhere would have gone unjournalled.
+        raise RuntimeError(
+            f"bulk_insert: {changed} row changes but {appended} appended rows — the block may "
+            f"only insert into {', '.join(tables)}; nothing was written"
         )
+    for table in tables:
+        (top, count), (new_top, new_count) = before[table], _extent(conn, table)
+        if new_count > count:
+            sql = f'DELETE FROM "{table}" WHERE rowid BETWEEN {top + 1} AND {new_top}'
+            conn.execute(
+                "INSERT INTO journal_steps (journal_id, sql) VALUES (?, ?)", (journal_id, sql)
+            )
 
 
 def _extent(conn: sqlite3.Connection, table: str) -> tuple[int, int]:

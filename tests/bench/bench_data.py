@@ -84,7 +84,11 @@ def main() -> int:
             ("import leads --dry-run", ["import", "leads", str(sheet), "--dry-run"], None),
             ("export leads -o out.csv", ["export", "leads", "-o", str(folder / "out.csv")], 0.8),
             ("export leads -f json > pipe", ["export", "leads", "-f", "json"], 0.8),
-            ("export leads -o out.ndjson", ["export", "leads", "-o", str(folder / "o.ndjson")], 0.8),
+            (
+                "export leads -o out.ndjson",
+                ["export", "leads", "-o", str(folder / "o.ndjson")],
+                0.8,
+            ),
             # The re-import added nothing (no journal entry), so this takes back the first one.
             ("undo (the whole first import)", ["undo"], None),
         ]
