@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesflow import dates, importer, leads, money, sheets, store
+from salesflow.importer import values
 from salesflow.errors import SalesflowError
 
 NOW = "2026-11-23T09:00:00Z"
@@ -154,7 +155,8 @@ def test_currency_alone_sets_the_leads_currency(conn) -> None:
 )
 def test_the_plain_decimal_fast_path_agrees_with_parse_money(amount: Decimal, code: str) -> None:
     text = f"{amount:f}"
-    assert importer._money(text, code, "USD") == money.parse_money(text, code)
+    parsed = money.parse_money(text, code)
+    assert values.amount(text, code, "USD") == (parsed.minor, parsed.currency)
 
 
 def test_times_without_offset_are_local_and_the_future_is_refused(conn) -> None:
