@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesflow import dates, importer, leads, money, sheets, store
-from salesflow.importer import values
 from salesflow.errors import SalesflowError
+from salesflow.importer import values
 
 NOW = "2026-11-23T09:00:00Z"
 CLOCK = importer.Clock(dates.from_utc_iso(NOW), UTC)
