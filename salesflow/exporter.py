@@ -25,6 +25,10 @@ class ExportSpec:
     # Money columns -> their currency column; the SQL gives integer minor units for these.
     money: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def header(self) -> list[str]:
+        return list(self.columns)
+
 
 SPECS: dict[str, ExportSpec] = {
     spec.name: spec

@@ -92,9 +92,14 @@ def _undecodable(data: bytes, e: UnicodeDecodeError, name: str, label: str) -> S
     )
 
 
-def _format(name: str, text: str) -> str:
+def format_of(name: str) -> str | None:
+    """The format a file name's extension says (csv, tsv, json, ndjson), if any."""
     dot = name.rfind(".")
-    by_name = _SUFFIXES.get(name[dot:].lower()) if dot > 0 else None
+    return _SUFFIXES.get(name[dot:].lower()) if dot > 0 else None
+
+
+def _format(name: str, text: str) -> str:
+    by_name = format_of(name)
     first = text.lstrip()[:1]
     if by_name in ("json", "ndjson") or (by_name is None and first in ("[", "{")):
         return by_name or ("json" if first == "[" else "ndjson")

@@ -35,10 +35,6 @@ class DataFormat(StrEnum):
     ndjson = "ndjson"
 
 
-_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".ndjson": "ndjson",
-             ".jsonl": "ndjson"}  # fmt: skip
-
-
 def _export_help() -> str:
     import textwrap
 
@@ -81,7 +77,7 @@ def export(
             case_sensitive=False,
             show_default=False,
         ),
-    ] = None,  # fmt: skip
+    ] = None,
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (mode 0600)."),
@@ -93,34 +89,28 @@ def export(
 ) -> None:
     from pathlib import Path
 
-    from salesflow import exporter
+    from salesflow import exporter, sheets
     from salesflow.errors import SalesflowError
     from salesflow.output import write_rows
 
     s: Session = ctx.obj
     to_file = output not in (None, "-")
-    chosen = fmt.value if fmt else None
-    if chosen is None:
-        chosen = _SUFFIXES.get(Path(output).suffix.lower(), "csv") if to_file else "csv"
+    chosen = fmt.value if fmt else (sheets.format_of(output) if to_file else None) or "csv"
     if excel and chosen not in ("csv", "tsv"):
         raise SalesflowError(f"--excel is for csv or tsv, not {chosen} — drop --excel")
     spec = exporter.spec(table.value)
-
-    def write(out) -> int:
-        if excel:
-            out.write("\ufeff")
-        delimited = chosen in ("csv", "tsv")
-        rows = (exporter.records if delimited else exporter.rows)(conn, spec.name)
-        return write_rows(rows, chosen, out, raw=raw, header=list(spec.columns))
-
+    # CSV/TSV take value tuples (no dict per row); JSON needs the keys.
+    read = exporter.records if chosen in ("csv", "tsv") else exporter.rows
     with s.read() as conn:
         if to_file:
             from salesflow.output.files import private_text_file
 
             with private_text_file(Path(output).expanduser()) as out:
-                n = write(out)
+                out.write("\ufeff" if excel else "")
+                n = write_rows(read(conn, spec.name), chosen, out, raw=raw, header=spec.header)
         else:
-            n = write(s.term.out)
+            s.term.out.write("\ufeff" if excel else "")
+            n = write_rows(read(conn, spec.name), chosen, s.term.out, raw=raw, header=spec.header)
     if to_file:
         s.term.say(f"Exported {n} row(s) of {spec.name} to {output}")
 
@@ -167,7 +157,7 @@ EncodingOpt = Annotated[
     ),
 ]
 DryRunOpt = Annotated[
-    bool, typer.Option("--dry-run", "-n", help="Report what would happen; change nothing.")
+    bool, typer.Option("--dry-run", help="Report what would happen; change nothing.")
 ]
 SkipErrorsOpt = Annotated[
     bool,
@@ -177,7 +167,7 @@ SkipErrorsOpt = Annotated[
 _PROGRESS_ROWS = 5000
 
 
-def _read(file: str, encoding: str):
+def _read(file: str, encoding: str) -> Sheet:
     import sys
     from pathlib import Path
 
@@ -225,7 +215,7 @@ class _Bar:
             self.progress = Progress(console=s.term.console(stderr=True), transient=True)
         self.tasks: dict[str, object] = {}
 
-    def __enter__(self):
+    def __enter__(self) -> Progress | None:
         if self.progress is not None:
             self.progress.start()
             return self.update

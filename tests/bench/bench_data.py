@@ -97,7 +97,12 @@ def main() -> int:
         runs = [
             ("import leads FILE (new database)", ["import", "leads", str(sheet)], 3.0, True),
             ("import leads FILE again (all dupes)", ["import", "leads", str(sheet)], None, False),
-            ("import leads FILE --dry-run", ["import", "leads", str(sheet), "-n"], None, False),
+            (
+                "import leads FILE --dry-run",
+                ["import", "leads", str(sheet), "--dry-run"],
+                None,
+                False,
+            ),
             ("export leads -o out.csv", ["export", "leads", "-o", out + ".csv"], 0.8, False),
             ("export leads (csv to a pipe)", ["export", "leads"], 0.8, False),
             ("export leads -o out.json", ["export", "leads", "-o", out + ".json"], None, False),
