@@ -1,22 +1,24 @@
 """The lead card behind `lead show`: the lead's facts plus one section per kind of history.
 
 Later capabilities (activities, follow-ups, quotes) add a section function to SECTIONS instead
-of changing `lead show`.
+of changing `lead show`. A section is called as `section(conn, lead, today)`: today's local
+date tells an expired quote or an overdue follow-up.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from salesflow import leads, moves, pipeline
 from salesflow.leads import Lead
 
-Section = Callable[[sqlite3.Connection, Lead], list[dict[str, Any]]]
+Section = Callable[[sqlite3.Connection, Lead, date], list[dict[str, Any]]]
 
 
-def _history(conn: sqlite3.Connection, lead: Lead) -> list[dict[str, Any]]:
+def _history(conn: sqlite3.Connection, lead: Lead, today: date) -> list[dict[str, Any]]:
     return [
         {
             "from": m.from_stage or None,
@@ -29,13 +31,44 @@ def _history(conn: sqlite3.Connection, lead: Lead) -> list[dict[str, Any]]:
     ]
 
 
+def _activities(conn: sqlite3.Connection, lead: Lead, today: date) -> list[dict[str, Any]]:
+    from salesflow import activities
+
+    return [a.record() for a in activities.for_lead(conn, lead.id)]  # newest first
+
+
+def _followups(conn: sqlite3.Connection, lead: Lead, today: date) -> list[dict[str, Any]]:
+    from salesflow import followups
+
+    return [
+        {
+            "id": f.id,
+            "status": "open" if f.is_open else "done",
+            "due": f.due_text,
+            "action": f.action,
+            "recur": f.every,
+            "done_at": f.done_at,
+        }
+        for f in followups.for_lead(conn, lead.id)
+    ]
+
+
+def _quotes(conn: sqlite3.Connection, lead: Lead, today: date) -> list[dict[str, Any]]:
+    from salesflow import quotes
+
+    return quotes.lead_section(conn, lead, today)
+
+
 SECTIONS: dict[str, Section] = {"history": _history}
+SECTIONS["followups"] = _followups
+SECTIONS["activities"] = _activities
+SECTIONS["quotes"] = _quotes
 
 
-def lead_card(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
+def lead_card(conn: sqlite3.Connection, ref: str, today: date) -> dict[str, Any]:
     lead = leads.resolve(conn, ref)
     stage = pipeline.get_stage(conn, lead.stage)
     card: dict[str, Any] = {"lead": lead.record(stage.probability)}
     for name, section in SECTIONS.items():
-        card[name] = section(conn, lead)
+        card[name] = section(conn, lead, today)
     return card

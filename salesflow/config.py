@@ -40,20 +40,84 @@ def _text(value: str) -> str:
     return value
 
 
+def _first_touch(value: str) -> str:
+    from salesflow.dates import parse_period
+
+    n, unit = parse_period(value)
+    if unit not in FIRST_TOUCH_UNITS:
+        raise SalesflowError(
+            f'first_touch "{value}" — use minutes, hours or days: 45min, 2h, 24h, 3d'
+        )
+    return f"{n}{unit}"
+
+
+def _activity_kinds(value: str) -> str:
+    kinds = [k.strip().lower() for k in value.split(",") if k.strip()]
+    if not kinds:
+        raise SalesflowError(
+            "activity_kinds is a comma-separated list, e.g. call,email,meeting,note"
+        )
+    return ",".join(dict.fromkeys(kinds))
+
+
+FIRST_TOUCH_UNITS = ("min", "h", "d", "w")
+
+
+def _days(value: str) -> str:
+    text = value.strip()
+    if not text.isdigit() or int(text) > 3650:
+        raise SalesflowError(f'"{value}" is not a number of days — use a whole number such as 3')
+    return str(int(text))
+
+
+def _tax(value: str) -> str:
+    from salesflow.quote_input import parse_tax
+    from salesflow.quote_math import number_text
+
+    return number_text(parse_tax(value))
+
+
+def _nonempty(value: str) -> str:
+    if not value.strip():
+        raise SalesflowError("the value cannot be empty")
+    return value.strip()
+
+
 # Keys whose prefix ends in "." take any suffix (seller.name, fx.USD …).
 CHECKS: dict[str, Callable[[str], str]] = {
     "currency": _currency,
     "timezone": _timezone,
     "date_order": _date_order,
     "rounding": _rounding,
-    "seller.": _text,
+    **{
+        f"seller.{k}": _text
+        for k in ("name", "address", "email", "phone", "tax_id", "payment_terms")
+    },
+    "first_touch": _first_touch,
+    "activity_kinds": _activity_kinds,
+    "quote.chase_days": _days,
+    "digest.unanswered_days": _days,
+    "quote.valid_days": _days,
+    "quote.tax": _tax,
+    "quote.stage": _nonempty,
 }
 DESCRIPTIONS: dict[str, str] = {
     "currency": "default currency of new leads (ISO 4217), default USD",
     "timezone": "IANA zone for dates and due days, default the system's",
     "date_order": "how to read 01/02/2026: DMY, MDY or YMD (unset: refused as ambiguous)",
     "rounding": "money rounding: half-up (default) or half-even",
-    "seller.": "seller block on documents: seller.name, seller.address, seller.email …",
+    "first_touch": "how soon a new lead must get its first logged touch: 2h, 24h (default), 3d",
+    "activity_kinds": "kinds `log --kind` accepts, default call,email,meeting,visit,note",
+    **{
+        f"seller.{k}": f"seller {k.replace('_', ' ')} on quote documents"
+        for k in ("name", "address", "email", "phone", "tax_id", "payment_terms")
+    },
+    "quote.chase_days": "days after `quote send` to chase the client (a follow-up), default 3; "
+    "0: none",
+    "digest.unanswered_days": "the digest lists sent quotes unanswered this many days, default 7",
+    "quote.valid_days": "how long a new quote is valid, in days, default 30",
+    "quote.tax": "default tax rate of new quotes, e.g. 13%, default 0%",
+    "quote.stage": 'the pipeline stage a lead moves to when a quote is sent, default "quote"',
 }
 
 

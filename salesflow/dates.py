@@ -182,6 +182,29 @@ def monthly_series(start: date, every_months: int, count: int) -> list[date]:
         raise SalesflowError("the recurring series runs past the year 9999") from None
 
 
+def series_after(anchor: date, n: int, unit: str, after: date) -> date:
+    """The first date of the series `anchor`, `anchor` + n·unit, + 2n·unit … later than `after`.
+
+    Always counted from `anchor`, never chained from the previous date, so a series anchored
+    on the 30th comes back on the 30th after February (monthly_series' rules for month ends).
+    """
+    if n < 1 or unit not in ("d", "w", "m", "y"):
+        raise SalesflowError(
+            f'a recurring series moves by 1 or more d, w, m or y — not "{n}{unit}"'
+        )
+    if after < anchor:
+        return anchor
+    if unit in ("d", "w"):
+        step = n * (7 if unit == "w" else 1)
+        return anchor + timedelta(days=((after - anchor).days // step + 1) * step)
+    months = n * (12 if unit == "y" else 1)
+    # Terms grow by `months`, so the month distance lands within one step of the answer.
+    k = max(1, ((after.year - anchor.year) * 12 + after.month - anchor.month) // months)
+    while (term := monthly_series(anchor, months, k)[-1]) <= after:
+        k += 1
+    return term
+
+
 def is_overdue(due: Due, now: datetime, tz: tzinfo) -> bool:
     if due.at is None:
         return due.day < local_today(now, tz)

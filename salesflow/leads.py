@@ -20,11 +20,39 @@ _COLUMNS = (
     "bant_timeline, bant_note, value_minor, currency, stage, tags, notes, expected_close, "
     "lost_reason, lost_from, won_note, created_at, updated_at, closed_at"
 )
+RECORD_KEYS = [
+    "id",
+    "name",
+    "company",
+    "email",
+    "phone",
+    "source",
+    "grade",
+    "stage",
+    "value",
+    "currency",
+    "probability",
+    "tags",
+    "bant_budget",
+    "bant_authority",
+    "bant_need",
+    "bant_timeline",
+    "bant_note",
+    "notes",
+    "expected_close",
+    "lost_reason",
+    "lost_from",
+    "won_note",
+    "created_at",
+    "updated_at",
+    "closed_at",
+]
 SORTS = {
     "id": "l.id",
     "created": "l.created_at DESC, l.id DESC",
     "updated": "l.updated_at DESC, l.id DESC",
-    "value": "l.value_minor IS NULL, l.value_minor DESC, l.id",
+    # Amounts in different currencies are not comparable: largest first within each currency.
+    "value": "l.value_minor IS NULL, l.currency, l.value_minor DESC, l.id",
     "name": "l.name COLLATE NOCASE, l.id",
     "company": "l.company IS NULL, l.company COLLATE NOCASE, l.id",
     "stage": "s.position, l.id",
@@ -96,6 +124,7 @@ class Lead:
             "notes": self.notes,
             "expected_close": self.expected_close,
             "lost_reason": self.lost_reason,
+            "lost_from": self.lost_from,
             "won_note": self.won_note,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
@@ -120,6 +149,7 @@ class LeadFields:
     tags: list[str] | None = None
     notes: str | None = None
     expected_close: str | None = None
+    clear: set[str] = field(default_factory=set)  # fields given as "" on edit: set them to NULL
 
 
 @dataclass
@@ -164,7 +194,7 @@ def parse_bant(text: str) -> dict[str, str]:
 
 def read_value(value: str | None, currency: str | None, default: str) -> money.Money | None:
     """`--value` read in `--currency` (else `default`); a symbol that contradicts it is refused."""
-    if value is None:
+    if value is None or not value.strip():
         return None
     code = money.check_currency(currency) if currency else default
     parsed = money.parse_money(value, code)
@@ -189,6 +219,8 @@ def _lead(row: sqlite3.Row | tuple) -> Lead:
 
 
 def get(conn: sqlite3.Connection, lead_id: int) -> Lead:
+    if lead_id > 2**63 - 1:  # beyond SQLite's integers: it cannot exist
+        raise NotFound(f"no lead #{lead_id} — see salesflow lead list --all")
     row = conn.execute(f"SELECT {_COLUMNS} FROM leads WHERE id = ?", (lead_id,)).fetchone()
     if row is None:
         raise NotFound(f"no lead #{lead_id} — see salesflow lead list --all")
@@ -345,10 +377,12 @@ def edit(conn: sqlite3.Connection, lead: Lead, fields: LeadFields, now_iso: str)
         changes["expected_close"] = fields.expected_close or None
     for key, value in fields.bant.items():
         changes[f"bant_{key}"] = value
+    for name in fields.clear:
+        changes[{"value": "value_minor"}.get(name, name)] = None
     if fields.value is not None:
         changes["value_minor"] = fields.value.minor
         changes["currency"] = fields.value.currency
-    elif fields.currency is not None and fields.currency != lead.currency:
+    elif fields.currency is not None:
         # Same amount, new currency: re-expressed in the new currency's minor unit.
         changes["currency"] = fields.currency
         if lead.value_minor is not None:

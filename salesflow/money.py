@@ -22,6 +22,8 @@ _AMOUNT = re.compile(
     r"^(?P<sym>[$€£₩₹¥￥])?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<mult>[kKmMwW万]?)"
     r"\s*(?P<code>[A-Za-z]{3})?$"
 )
+# 10^15 minor units (ten trillion dollars) keeps every sum and product inside SQLite's int64.
+MAX_MINOR = 10**15
 _ROUNDING = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN}
 
 
@@ -104,4 +106,9 @@ def parse_money(text: str, default_currency: str) -> Money:
         amount = Decimal(num.replace(",", "")) * _MULTIPLIERS[m.group("mult").lower()]
     except (InvalidOperation, KeyError):
         raise SalesflowError(f'cannot read amount "{text}" — {hint}') from None
-    return Money(to_minor(amount, currency), currency)
+    minor = to_minor(amount, currency)
+    if minor > MAX_MINOR:
+        raise SalesflowError(
+            f'amount "{text}" is too large — salesflow keeps amounts below 10^15 minor units'
+        )
+    return Money(minor, currency)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from salesflow import pipeline
+from salesflow import customers, pipeline
 from salesflow.errors import SalesflowError
 from salesflow.leads import Lead
 
@@ -44,8 +44,10 @@ def advance(
         raise SalesflowError(
             f"{lead.label} is open (stage {lead.stage}) — --reopen is for won or lost leads"
         )
+    # The open stage the deal is in, or for a closed deal the one it was closed from.
+    open_from = current if current.is_open else _last_open_stage(conn, lead)
     if target is None:
-        to = _reopen_stage(conn, lead) if reopen else _next_open(conn, current)
+        to = open_from if reopen else _next_open(conn, current)
     else:
         to = pipeline.get_stage(conn, target)
     if to.name == lead.stage:
@@ -57,13 +59,16 @@ def advance(
         )
     if reason and to.kind != "lost":
         raise SalesflowError("--reason is for lost deals — use --note for other moves")
+    if reopen and not note:
+        note = "reopened"
     changes: dict[str, str | None] = {"stage": to.name, "updated_at": now_iso}
     if to.kind == "lost":
-        changes |= {"closed_at": now_iso, "lost_reason": reason.strip(), "lost_from": lead.stage}
+        changes |= {"closed_at": now_iso, "lost_reason": reason.strip(), "won_note": None}
+        changes["lost_from"] = open_from.name
     elif to.kind == "won":
         changes |= {"closed_at": now_iso, "won_note": note, "lost_reason": None, "lost_from": None}
     else:
-        changes |= {"closed_at": None, "lost_reason": None, "lost_from": None}
+        changes |= {"closed_at": None, "lost_reason": None, "lost_from": None, "won_note": None}
     assignments = ", ".join(f"{k} = ?" for k in changes)
     conn.execute(f"UPDATE leads SET {assignments} WHERE id = ?", (*changes.values(), lead.id))
     conn.execute(
@@ -71,6 +76,8 @@ def advance(
         "VALUES (?, ?, ?, ?, ?, ?)",
         (lead.id, lead.stage, to.name, now_iso, note, reason),
     )
+    # Winning makes the company a customer, reopening a won deal unlinks it: same transaction.
+    customers.follow_stage(conn, lead, current, to, now_iso)
     return Move(lead.id, lead.stage, to.name, now_iso, note, reason)
 
 
@@ -83,17 +90,19 @@ def _next_open(conn: sqlite3.Connection, current: pipeline.Stage) -> pipeline.St
     return later[0]
 
 
-def _reopen_stage(conn: sqlite3.Connection, lead: Lead) -> pipeline.Stage:
-    """The open stage the lead was in when it was closed (or the first, if that is gone)."""
-    row = conn.execute(
-        "SELECT from_stage FROM stage_changes WHERE lead_id = ? AND to_stage = ? "
-        "ORDER BY changed_at DESC, id DESC LIMIT 1",
-        (lead.id, lead.stage),
-    ).fetchone()
+def _last_open_stage(conn: sqlite3.Connection, lead: Lead) -> pipeline.Stage:
+    """The latest stage of the current pipeline the deal was in before it closed (the first
+    open stage when its history names none that still exist)."""
     names = {s.name: s for s in pipeline.open_stages(conn)}
-    previous = lead.lost_from or (row[0] if row else None)
-    if previous in names:
-        return names[previous]
+    if lead.lost_from in names:
+        return names[lead.lost_from]
+    rows = conn.execute(
+        "SELECT to_stage FROM stage_changes WHERE lead_id = ? ORDER BY changed_at DESC, id DESC",
+        (lead.id,),
+    )
+    for (stage,) in rows:
+        if stage in names:
+            return names[stage]
     return next(iter(names.values()))
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from salesflow.errors import SalesflowError
 
 WON, LOST = "won", "lost"
+# The note on the history rows a pipeline change writes: a remap, not a sign of life.
+REMAP_NOTE = "pipeline changed"
 DEFAULT_STALE_DAYS = 14
 PRESETS: dict[str, list[tuple[str, int]]] = {
     "b2b": [
@@ -100,11 +102,14 @@ def parse_spec(text: str) -> StageSpec:
 
 
 def set_pipeline(
-    conn: sqlite3.Connection, specs: list[StageSpec], mapping: dict[str, str]
+    conn: sqlite3.Connection,
+    specs: list[StageSpec],
+    mapping: dict[str, str],
+    now_iso: str,
 ) -> dict[str, int]:
-    """Replace the open stages. Leads in a stage that disappears are moved by `mapping`
-    (old=new, history rewritten too so reports stay coherent) or the change is refused.
-    Returns how many leads each mapping moved."""
+    """Replace the open stages. Leads in a stage that disappears move by `mapping` (OLD=NEW),
+    each move recorded in its history as of `now_iso`; otherwise the change is refused. History
+    keeps the old names: it says what happened. Returns how many leads each mapping moved."""
     if not specs:
         raise SalesflowError(
             "give at least one open stage, e.g. salesflow stages set lead:10 quote:60"
@@ -118,17 +123,26 @@ def set_pipeline(
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
         raise SalesflowError(f'stage "{sorted(dupes)[0]}" is listed twice')
-    valid_targets = set(names) | {WON, LOST}
+    current = {s.name for s in open_stages(conn)}
     for old, new in mapping.items():
-        if new not in valid_targets:
-            raise SalesflowError(f'--map {old}={new}: "{new}" is not a stage of the new pipeline')
-    kept = set(names) | {WON, LOST}
+        if old not in current:
+            raise SalesflowError(f'--map {old}={new}: there is no open stage "{old}" to move from')
+        if old in names:
+            raise SalesflowError(
+                f'--map {old}={new}: "{old}" stays in the new pipeline — '
+                "--map is for stages that go"
+            )
+        if new not in names:
+            raise SalesflowError(
+                f'--map {old}={new}: "{new}" is not an open stage of the new pipeline '
+                "(close deals with salesflow advance)"
+            )
     blocking = conn.execute(
         "SELECT stage, count(*), group_concat(id) FROM leads GROUP BY stage ORDER BY stage"
     ).fetchall()
     moved: dict[str, int] = {}
     for stage, count, ids in blocking:
-        if stage in kept:
+        if stage in names or stage in (WON, LOST):
             continue
         if stage not in mapping:
             shown = ", ".join(f"#{i}" for i in ids.split(",")[:5])
@@ -138,10 +152,16 @@ def set_pipeline(
             )
         moved[stage] = count
     for old, new in mapping.items():
-        conn.execute("UPDATE leads SET stage = ? WHERE stage = ?", (new, old))
+        conn.execute(
+            "INSERT INTO stage_changes (lead_id, from_stage, to_stage, changed_at, note) "
+            "SELECT id, stage, ?, ?, ? FROM leads WHERE stage = ?",
+            (new, now_iso, REMAP_NOTE, old),
+        )
+        conn.execute(
+            "UPDATE leads SET stage = ?, updated_at = ? WHERE stage = ?", (new, now_iso, old)
+        )
+        # A closed deal reopens to where it was; point it at the stage that replaced that one.
         conn.execute("UPDATE leads SET lost_from = ? WHERE lost_from = ?", (new, old))
-        conn.execute("UPDATE stage_changes SET to_stage = ? WHERE to_stage = ?", (new, old))
-        conn.execute("UPDATE stage_changes SET from_stage = ? WHERE from_stage = ?", (new, old))
     _write_stages(conn, specs)
     return moved
 

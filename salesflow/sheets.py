@@ -1,6 +1,7 @@
 """Reading a table someone else made: bytes in, a header and rows of text out.
 
-CSV, TSV, JSON (an array of objects) and NDJSON; UTF-8 (with or without BOM), UTF-16 with a
+CSV (RFC 4180), TSV (one record per line, backslash escapes, as `salesflow … --format tsv`
+writes it), JSON (an array of objects) and NDJSON; UTF-8 (with or without BOM), UTF-16 with a
 BOM and GB18030/GBK — what Excel on Chinese Windows saves — are told apart here, so the
 importer only sees text cells. Anything that cannot be read is refused with what to do.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +49,9 @@ def read(data: bytes, name: str, encoding: str = "auto") -> Sheet:
     fmt = _format(name, text)
     if fmt in ("json", "ndjson"):
         header, rows = _json_rows(text, name, fmt)
-    else:
+    elif fmt == "tsv" and used != "UTF-16":
+        header, rows = _tsv_rows(text, name)
+    else:  # CSV, and Excel's "Unicode text" (UTF-16 TSV), which quotes cells like CSV
         header, rows = _delimited_rows(text, name, fmt)
     if not rows:
         raise SalesflowError(f"{name} has a header but no rows — there is nothing to import")
@@ -138,6 +142,34 @@ def _delimited_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
                 '— usually a quote (") that is never closed; fix that row'
             ) from None
         raise SalesflowError(f"{name} line {reader.line_num}: {e} — fix that row") from None
+    return header or [], rows
+
+
+_BACKSLASHED = re.compile(r"\\([\\tnr])")
+_UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+
+
+def _tsv_rows(text: str, name: str) -> tuple[list[str], list]:
+    """TSV as salesflow (and cut, awk, PostgreSQL) write it: one record per line, no quotes;
+    a tab, line break or backslash inside a cell is written \\t \\n \\r \\\\."""
+    rows: list[tuple[int, list[str | None]]] = []
+    header: list[str] | None = None
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
+        if len(line) > MAX_CELL and any(len(c) > MAX_CELL for c in line.split("\t")):
+            raise SalesflowError(
+                f"{name} line {number}: a cell is longer than {MAX_CELL:,} characters — "
+                "shorten it; a lead's notes are not the place for a document"
+            )
+        cells = line.split("\t")
+        if "\\" in line:
+            cells = [_BACKSLASHED.sub(lambda m: _UNESCAPES[m[1]], c) for c in cells]
+        if header is None:
+            if any(c.strip() for c in cells):
+                header = [c.strip() for c in cells]
+                _check_delimiter(header, name, "tsv")
+        elif any(cells):
+            rows.append((number, cells))
     return header or [], rows
 
 

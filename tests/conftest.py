@@ -86,3 +86,18 @@ def two_leads(ok) -> None:
 
 
 Invoke = Callable[..., object]
+
+
+@pytest.fixture
+def at_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pretend stdin is a terminal, so commands may ask (answers come from `input=`)."""
+    from salesflow.output import terminal
+
+    real = terminal.Terminal.detect.__func__
+
+    def detect(cls, out=None, err=None):
+        term = real(cls, out, err)
+        term.interactive = True
+        return term
+
+    monkeypatch.setattr(terminal.Terminal, "detect", classmethod(detect))

@@ -566,3 +566,42 @@ def test_weekday_names_are_one_to_seven_days_ahead(today: date) -> None:
         assert parse_date(f"next {name}", today) == day
         back = parse_date(f"last {name}", today)
         assert back.weekday() == i and 1 <= (today - back).days <= 7
+
+
+# ---- series_after: the next date of a recurring series ------------------------------
+
+
+def test_series_after_examples() -> None:
+    series_after = dates.series_after
+    assert series_after(date(2026, 1, 31), 1, "m", date(2026, 1, 31)) == date(2026, 2, 28)
+    assert series_after(date(2026, 1, 31), 1, "m", date(2026, 2, 28)) == date(2026, 3, 31)
+    assert series_after(date(2026, 1, 30), 1, "m", date(2026, 2, 28)) == date(2026, 3, 30)
+    assert series_after(date(2026, 1, 31), 3, "m", date(2026, 6, 1)) == date(2026, 7, 31)
+    assert series_after(date(2026, 11, 23), 2, "w", date(2026, 12, 7)) == date(2026, 12, 21)
+    assert series_after(date(2026, 11, 23), 10, "d", date(2026, 11, 20)) == date(2026, 11, 23)
+    assert series_after(date(2024, 2, 29), 1, "y", date(2024, 3, 1)) == date(2025, 2, 28)
+    assert "d, w, m or y" in refused(series_after, TODAY, 1, "h", TODAY)
+    assert "1 or more" in refused(series_after, TODAY, 0, "m", TODAY)
+
+
+@given(
+    anchor=st.dates(date(2000, 1, 1), date(2100, 12, 31)),
+    n=st.integers(1, 12),
+    unit=st.sampled_from(["d", "w", "m"]),
+    gap=st.integers(0, 2000),
+)
+def test_series_after_is_the_first_later_term_of_the_series(
+    anchor: date, n: int, unit: str, gap: int
+) -> None:
+    after = anchor + timedelta(days=gap)
+    got = dates.series_after(anchor, n, unit, after)
+    assert got > after
+    if unit in ("d", "w"):
+        step = n * (7 if unit == "w" else 1)
+        assert (got - anchor).days % step == 0 and (got - anchor).days - step <= gap
+        return
+    months = (got.year - anchor.year) * 12 + got.month - anchor.month
+    assert months % n == 0  # a term of the series: never skips nor adds a month
+    previous = months - n  # and the term before it is not later than `after`
+    assert previous <= 0 or monthly_series(anchor, n, previous // n)[-1] <= after
+    assert got == monthly_series(anchor, n, months // n)[-1]

@@ -56,6 +56,18 @@ def test_formats_by_name_and_by_content() -> None:
     assert sheet.rows == [(1, ["Ann", None]), (3, ["Bob", "Acme"])]  # line numbers
 
 
+def test_tsv_is_one_record_a_line_with_backslash_escapes() -> None:
+    # As `--format tsv` writes it: no quotes; \t \n \r \\ inside cells.
+    data = b'name\tnotes\r\nAnn\tsaid "hi"\\nthen\\tleft\\\\x\r\n\t\nBob\t\n'
+    assert sheets.read(data, "x.tsv").rows == [
+        (2, ["Ann", 'said "hi"\nthen\tleft\\x']),
+        (4, ["Bob", ""]),
+    ]
+    # Excel's "Unicode text" is UTF-16 and quotes a cell holding a tab or a line break.
+    excel = 'name\tnotes\r\nAnn\t"two\nlines"\r\n'.encode("utf-16")
+    assert sheets.read(excel, "x.txt").rows == [(2, ["Ann", "two\nlines"])]
+
+
 def test_rows_are_numbered_like_the_spreadsheet() -> None:
     # Row 1 is the header; a cell with a line break is still one row; blank rows are skipped
     # but still counted, so "row 5" is row 5 in Excel.

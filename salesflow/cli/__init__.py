@@ -6,6 +6,7 @@ Every failure the user can cause ends here as one `Error: …` line on stderr an
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import sys
@@ -23,7 +24,38 @@ from salesflow.errors import SalesflowError
 _USAGE_ERRORS = tuple(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
+# The command tree, loaded lazily: a command imports and builds only its own module, so adding
+# commands does not slow every other one down. name -> "module:Typer instance".
+COMMANDS: dict[str, str] = {
+    "lead": "salesflow.cli.leads:app",
+    "advance": "salesflow.cli.pipeline:advance_app",
+    "stages": "salesflow.cli.pipeline:stages_app",
+    "undo": "salesflow.cli.admin:undo_app",
+    "db": "salesflow.cli.admin:db_app",
+    "config": "salesflow.cli.admin:config_app",
+    "log": "salesflow.cli.followups:log_app",
+    "followup": "salesflow.cli.followups:app",
+    "today": "salesflow.cli.followups:today_app",
+    "customer": "salesflow.cli.customers:app",
+    "quote": "salesflow.cli.quotes:app",
+    "digest": "salesflow.cli.digest:app",
+    "export": "salesflow.cli.data:export_app",
+    "import": "salesflow.cli.data:import_app",
+}
+
+
 class SalesflowGroup(TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self.commands and name in COMMANDS:
+            module, _, attr = COMMANDS[name].partition(":")
+            command = typer.main.get_command(getattr(importlib.import_module(module), attr))
+            command.name = name
+            self.commands[name] = command
+        return self.commands.get(name)
+
     def make_context(
         self, info_name: Any, args: list[str], parent: Any = None, **extra: Any
     ) -> Any:
@@ -44,7 +76,13 @@ class SalesflowGroup(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt, *_USAGE_ERRORS):
+        except _USAGE_ERRORS as e:
+            if type(e).__name__ == "NoArgsIsHelpError":  # a bare group prints its help
+                raise
+            where = getattr(e, "ctx", None)
+            hint = f" — see {where.command_path} --help" if where is not None else ""
+            _fail(f"{e.format_message()}{hint}", e.exit_code)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as e:  # the last line of defence: no traceback for users
             if os.environ.get("SALESFLOW_DEBUG"):
@@ -109,22 +147,6 @@ def root(
     ] = False,
 ) -> None:
     ctx.obj = Session(db, ctx.meta.get("salesflow.argv", []))
-
-
-def _register() -> None:
-    from salesflow.cli import admin, data, leads, pipeline
-
-    app.add_typer(leads.app, name="lead")
-    app.command("advance")(pipeline.advance)
-    app.add_typer(pipeline.stages_app, name="stages")
-    app.command("undo")(admin.undo)
-    app.add_typer(admin.db_app, name="db")
-    app.add_typer(admin.config_app, name="config")
-    app.command("export")(data.export)
-    app.add_typer(data.import_app, name="import")
-
-
-_register()
 
 
 def main() -> None:

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from salesflow.cli.options import Format, FormatOpt
-from salesflow.cli.session import Session
+from salesflow.cli.session import Session, confirmed
 
+undo_app = typer.Typer(rich_markup_mode=None)
 db_app = typer.Typer(help="The database file.", no_args_is_help=True, rich_markup_mode=None)
 config_app = typer.Typer(
     help="Settings: currency, timezone, date_order, seller.* …",
@@ -17,6 +18,7 @@ config_app = typer.Typer(
 )
 
 
+@undo_app.command("undo")
 def undo(ctx: typer.Context) -> None:
     """Take back the last command that changed something, whole."""
     from salesflow import store
@@ -144,8 +146,8 @@ def db_restore(
     backup.check_restorable(source)
     if source.resolve() == s.path.resolve():
         raise SalesflowError(f"{source} is the database itself — give a backup file")
-    if not yes and not typer.confirm(f"Replace {s.path} with {source}?", err=True):
-        raise SalesflowError("nothing restored — pass --yes to restore without asking")
+    if not confirmed(s, yes, f"Replace {s.path} with {source}?", "Nothing restored."):
+        return
     saved = backup.backup(s.conn, backup.default_target(s.path, s.now))
     backup.restore(s.conn, source)
     s.conn.close()

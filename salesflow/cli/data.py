@@ -25,6 +25,7 @@ import_app = typer.Typer(
     rich_markup_mode=None,
 )
 
+export_app = typer.Typer(rich_markup_mode=None)
 ExportTable = StrEnum("ExportTable", {name: name for name in SPECS})  # type: ignore[misc]
 
 
@@ -63,6 +64,7 @@ def _export_help() -> str:
     )
 
 
+@export_app.command("export")
 def export(
     ctx: typer.Context,
     table: Annotated[
@@ -107,10 +109,10 @@ def export(
 
             with private_text_file(Path(output).expanduser()) as out:
                 out.write("\ufeff" if excel else "")
-                n = write_rows(read(conn, spec.name), chosen, out, raw=raw, header=spec.header)
+                n = write_rows(read(conn, spec.name), chosen, out, raw=raw, keys=spec.header)
         else:
             s.term.out.write("\ufeff" if excel else "")
-            n = write_rows(read(conn, spec.name), chosen, s.term.out, raw=raw, header=spec.header)
+            n = write_rows(read(conn, spec.name), chosen, s.term.out, raw=raw, keys=spec.header)
     if to_file:
         s.term.say(f"Exported {n} row(s) of {spec.name} to {output}")
 

@@ -37,7 +37,9 @@ Bant = Annotated[
 BantNote = Annotated[str | None, typer.Option("--bant-note", help="A note on BANT.")]
 Value = Annotated[
     str | None,
-    typer.Option("--value", "-v", help="Expected value: 50000, 50k, 1,200.50, $3.5k, ¥1200."),
+    typer.Option(
+        "--value", "-v", help='Expected value: 50000, 50k, 1,200.50, $3.5k, ¥1200 ("" clears).'
+    ),
 ]
 Currency = Annotated[
     str | None, typer.Option("--currency", help="ISO 4217 code (default: config currency).")
@@ -46,7 +48,9 @@ Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag; repe
 Note = Annotated[str | None, typer.Option("--note", "-n", help="Free notes.")]
 Close = Annotated[
     str | None,
-    typer.Option("--expected-close", help="Expected close date: 2026-12-31, eom, +30d …"),
+    typer.Option(
+        "--expected-close", help='Expected close date: 2026-12-31, eom, +30d ("" clears).'
+    ),
 ]
 
 
@@ -83,7 +87,10 @@ def _fields(
         currency=money.check_currency(currency) if currency else None,
         tags=leads.clean_tags(tags) if tags is not None else None,
         notes=note,
-        expected_close=s.parse_date(expected_close).isoformat() if expected_close else None,
+        expected_close=s.parse_date(expected_close).isoformat()
+        if expected_close and expected_close.strip()
+        else None,
+        clear={k for k, v in (("value", value), ("expected_close", expected_close)) if v == ""},
     )
 
 
@@ -176,7 +183,10 @@ def list_(
             limit=limit,
         )
         rows = [lead.record(p) for lead, p in leads.search(conn, flt)]
-    render(rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty="No leads match.")
+    render(
+        rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty="No leads match.",
+        keys=leads.RECORD_KEYS,
+    )  # fmt: skip
 
 
 @app.command("show")
@@ -187,18 +197,18 @@ def show(
     ],
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Show one lead: facts, BANT and its stage history."""
+    """Show one lead: facts, BANT, its stage history and its quotes."""
     from salesflow import cards
     from salesflow.output import write_object
     from salesflow.output.views import lead_card
 
     s: Session = ctx.obj
     with s.read() as conn:
-        card = cards.lead_card(conn, ref)
+        card = cards.lead_card(conn, ref, today=s.today)
     if fmt in (Format.json, Format.ndjson):
-        write_object(card, s.term)
+        write_object(card, s.term, compact=fmt == Format.ndjson)
     elif fmt == Format.table:
-        lead_card(card, s.term)
+        lead_card(card, s.term, s.tz)
     else:
         from salesflow.output import render
 
@@ -246,11 +256,14 @@ def rm(
 ) -> None:
     """Delete a lead and its history (salesflow undo brings it back)."""
     from salesflow import leads
+    from salesflow.cli.session import confirmed
 
     s: Session = ctx.obj
-    with s.write() as conn:
+    with s.read() as conn:  # ask outside the write lock: a waiting prompt must not block others
         lead = leads.resolve(conn, ref)
-        if not yes and not typer.confirm(f"Delete lead {lead.label} and its history?", err=True):
-            raise leads.SalesflowError("nothing deleted — pass --yes to delete without asking")
+    if not confirmed(s, yes, f"Delete lead {lead.label} and its history?", "Nothing deleted."):
+        return
+    with s.write() as conn:
+        lead = leads.get(conn, lead.id)
         leads.remove(conn, lead)
     s.term.say(f"Deleted lead {lead.label} (salesflow undo brings it back)")

@@ -24,3 +24,23 @@ RawOpt = Annotated[
     bool,
     typer.Option("--raw", help="CSV/TSV: do not escape cells that look like spreadsheet formulas."),
 ]
+
+
+class CalendarFormat(StrEnum):
+    """The listing formats plus iCalendar, for listings of dated things."""
+
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    ndjson = "ndjson"
+    ics = "ics"
+
+
+CalendarFormatOpt = Annotated[
+    CalendarFormat,
+    typer.Option(
+        "--format", "-f", help="Output format (ics: iCalendar for calendar apps).",
+        case_sensitive=False,
+    ),
+]  # fmt: skip

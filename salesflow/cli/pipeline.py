@@ -9,6 +9,7 @@ import typer
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.session import Session
 
+advance_app = typer.Typer(rich_markup_mode=None)
 stages_app = typer.Typer(
     help="Show or change the pipeline's stages and win probabilities.",
     invoke_without_command=True,
@@ -16,6 +17,7 @@ stages_app = typer.Typer(
 )
 
 
+@advance_app.command("advance")
 def advance(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Lead number or a piece of its name/company.")],
@@ -100,7 +102,7 @@ def stages_preset(
 
     s: Session = ctx.obj
     with s.write() as conn:
-        moved = pipeline.set_pipeline(conn, pipeline.preset(name), _parse_map(map_))
+        moved = pipeline.set_pipeline(conn, pipeline.preset(name), _parse_map(map_), s.now_iso)
     _report(s, name, moved)
 
 
@@ -117,9 +119,8 @@ def stages_set(
 
     s: Session = ctx.obj
     with s.write() as conn:
-        moved = pipeline.set_pipeline(
-            conn, [pipeline.parse_spec(x) for x in specs], _parse_map(map_)
-        )
+        specs_ = [pipeline.parse_spec(x) for x in specs]
+        moved = pipeline.set_pipeline(conn, specs_, _parse_map(map_), s.now_iso)
     _report(s, "your stages", moved)
 
 

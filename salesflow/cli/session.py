@@ -82,3 +82,17 @@ class Session:
             self.conn, write=True, command=shlex.join(self.argv), now_iso=self.now_iso
         ) as conn:
             yield conn
+
+
+def confirmed(s: Session, yes: bool, question: str, declined: str) -> bool:
+    """--yes, or a 'y' typed at the terminal; refuses (exit 1) when no one can be asked."""
+    if yes:
+        return True
+    answer = s.term.confirm(question)
+    if answer is None:
+        raise SalesflowError(
+            f"{question.rstrip('?')}: pass --yes to confirm (stdin is not a terminal)"
+        )
+    if not answer:
+        s.term.say(declined)
+    return answer

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from salesflow.activities import kinds as activity_kinds
 from salesflow.errors import SalesflowError
 from salesflow.importer.columns import (
     ACTIVITY_FIELDS,
@@ -20,9 +21,7 @@ from salesflow.importer.plan import Applied, Clock, Plan, Progress, RowError, Ro
 from salesflow.importer.values import Bad, free_text, instant
 from salesflow.sheets import MAX_CELL, Sheet
 
-# salesflow/activities.py owns the kinds (setting `activity_kinds`, else these); the aliases
-# let another tool's Chinese or English names land on them.
-ACTIVITY_KINDS = ("call", "email", "meeting", "visit", "note")
+# Another tool's names for the kinds salesflow.activities knows (its own are matched as well).
 _KIND_ALIASES = {
     "phone": "call", "phonecall": "call", "电话": "call", "通话": "call",
     "e-mail": "email", "mail": "email", "邮件": "email",
@@ -35,13 +34,6 @@ class ActivityOptions:
     clock: Clock
     on_duplicate: str = "skip"  # skip | error: an activity has nothing to update
     mapping: dict[str, str] = field(default_factory=dict)
-
-
-def activity_kinds(conn: sqlite3.Connection) -> tuple[str, ...]:
-    from salesflow import store
-
-    configured = store.get_setting(conn, "activity_kinds")
-    return tuple(k.strip() for k in configured.split(",")) if configured else ACTIVITY_KINDS
 
 
 class _Leads:
@@ -159,6 +151,7 @@ def plan_activities(
                 why = f"{happened} is in the future — log touches that happened; plan the next "
                 problems.append(Bad("happened_at", why + "one as a follow-up"))
         note = free_text(values.get("note"))
+        note = note.strip() if note else None  # as `salesflow log` stores it
         if extra:
             note = "\n".join([note, *extra] if note else extra)
         if not note:

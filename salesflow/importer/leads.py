@@ -418,7 +418,9 @@ def apply_leads(
     conn: sqlite3.Connection, plan: Plan, *, now_iso: str, progress: Progress | None = None
 ) -> Applied:
     """Write the plan: updates first (journalled row by row), then every new lead and its
-    creation history as one bulk insert (journalled as one step per table)."""
+    creation history as one bulk insert (journalled as one step per table), then the won
+    ones join their customer as a win through `advance` does."""
+    from salesflow import customers
     from salesflow.store import journal, roomy_cache
 
     for lead_id, changes in plan.updates.items():
@@ -434,4 +436,12 @@ def apply_leads(
 
     with roomy_cache(conn), journal.bulk_insert(conn, "leads", "stage_changes"):
         added = leads.insert(conn, counted())
+    won = conn.execute(
+        "SELECT l.id FROM leads l JOIN stages s ON s.name = l.stage "
+        "WHERE l.id BETWEEN ? AND ? AND s.kind = 'won' ORDER BY l.id",
+        (added.start, added.stop - 1),
+    )
+    for lead in leads.get_many(conn, [r[0] for r in won]):
+        # The customer dates from the win, as it does when `advance … won` creates it.
+        customers.join(conn, lead, lead.closed_at or now_iso)
     return Applied(added, len(plan.updates))

@@ -11,6 +11,7 @@ import csv
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from salesflow import csvsafe
@@ -44,25 +45,24 @@ def render(
     raw: bool = False,
     empty: str = "Nothing to show.",
     row_style: Callable[[dict[str, Any]], str | None] | None = None,
+    keys: list[str] | None = None,
 ) -> int:
-    """Write rows in `fmt` to the terminal's stdout; returns how many rows were written."""
+    """Write rows in `fmt` to the terminal's stdout; returns how many rows were written.
+    `keys` names the columns so an empty CSV/TSV still gets its header row."""
     if fmt == "table":
         return _table(list(rows), term, columns, title, empty, row_style)
-    return write_rows(rows, fmt, term.out, raw=raw)
+    return write_rows(rows, fmt, term.out, raw=raw, keys=keys)
 
 
 def write_rows(
-    rows: Iterable[dict[str, Any]],
-    fmt: str,
-    out: Any,
-    *,
-    raw: bool = False,
-    header: list[str] | None = None,
+    rows: Iterable[Any], fmt: str, out: Any, *, raw: bool = False, keys: list[str] | None = None
 ) -> int:
-    """Write rows in a machine format (csv, tsv, json, ndjson) to the text stream `out`."""
-    if fmt in ("csv", "tsv"):
-        delimiter = "," if fmt == "csv" else "\t"
-        return write_delimited(rows, out, delimiter=delimiter, raw=raw, header=header)
+    """Write rows in a machine format (csv, tsv, json, ndjson) to the text stream `out`.
+    CSV/TSV rows may also be value tuples in `keys` order (a large export skips the dicts)."""
+    if fmt == "csv":
+        return write_delimited(rows, out, raw=raw, keys=keys)
+    if fmt == "tsv":
+        return write_tsv(rows, out, raw=raw, keys=keys)
     if fmt == "json":
         return write_json(rows, out)
     if fmt == "ndjson":
@@ -74,27 +74,32 @@ def write_rows(
     raise ValueError(f"unknown format {fmt}")
 
 
+def _with_header(rows: Iterable[Any], keys: list[str] | None) -> tuple[list[str] | None, Any]:
+    """The header row (the first dict's keys, else `keys`) and the rows as value sequences."""
+    it = iter(rows)
+    first = next(it, None)
+    if first is None:
+        return keys, iter(())
+    header = list(first) if isinstance(first, dict) else keys
+    values = (r.values() if isinstance(r, dict) else r for r in chain((first,), it))
+    return header, values
+
+
+# The first characters that can make csvsafe.escape change a text cell.
+_RISKY = frozenset((*csvsafe.TRIGGERS, "'"))
+
+
 def write_delimited(
-    rows: Iterable[Any],
-    out: Any,
-    *,
-    delimiter: str,
-    raw: bool,
-    header: list[str] | None = None,
+    rows: Iterable[Any], out: Any, *, raw: bool, keys: list[str] | None = None
 ) -> int:
-    """RFC 4180 rows with a header row: the first row's keys, or `header` written up front
-    (so an empty table still names its columns). With `header`, rows may also be value
-    sequences in header order, which a large export streams without building dicts."""
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    if header is not None:
+    """RFC 4180 CSV: CRLF line ends, quoted fields, a header row even when there are no rows."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    header, values = _with_header(rows, keys)
+    if header:
         writer.writerow(header)
     risky, cell = _RISKY, _cell
     n = 0
-    for row in rows:
-        if isinstance(row, dict):
-            if n == 0 and header is None:
-                writer.writerow(list(row))
-            row = row.values()
+    for row in values:
         # Inline type tests rather than a call per cell: this loop runs for every cell of a
         # 100k-row export. Plain str/int/None go to the writer as they are.
         writer.writerow(
@@ -110,8 +115,20 @@ def write_delimited(
     return n
 
 
-# The first characters that can make csvsafe.escape change a text cell.
-_RISKY = frozenset((*csvsafe.TRIGGERS, "'"))
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def write_tsv(rows: Iterable[Any], out: Any, *, raw: bool, keys: list[str] | None = None) -> int:
+    """Tab-separated lines for cut/awk/column: no quoting; tab, newline, CR and backslash
+    inside a cell are written as \\t \\n \\r \\\\ so one record is always one line."""
+    header, values = _with_header(rows, keys)
+    if header:
+        out.write("\t".join(header) + "\n")
+    n = 0
+    for row in values:
+        out.write("\t".join(_cell(v, raw).translate(_TSV_ESCAPES) for v in row) + "\n")
+        n += 1
+    return n
 
 
 def _cell(value: Any, raw: bool) -> str:
@@ -135,8 +152,10 @@ def write_json(rows: Iterable[dict[str, Any]], out: Any) -> int:
     return n
 
 
-def write_object(obj: dict[str, Any], term: Terminal) -> None:
-    term.out.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+def write_object(obj: dict[str, Any], term: Terminal, *, compact: bool = False) -> None:
+    """One JSON object: indented for `json`, on one line for `ndjson`."""
+    indent = None if compact else 2
+    term.out.write(json.dumps(obj, ensure_ascii=False, indent=indent) + "\n")
 
 
 def _table(

@@ -19,6 +19,7 @@ class Terminal:
     is_tty: bool
     color: bool
     width: int
+    interactive: bool = False  # stdin is a terminal: a question can be asked
     _consoles: dict[bool, Console] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -29,7 +30,10 @@ class Terminal:
         color = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
         # Piped tables are read by people too (mail, less): wide enough not to truncate.
         width = shutil.get_terminal_size((120, 24)).columns if is_tty else 160
-        return cls(out=out, err=err, is_tty=is_tty, color=color, width=width)
+        interactive = bool(getattr(sys.stdin, "isatty", lambda: False)())
+        return cls(
+            out=out, err=err, is_tty=is_tty, color=color, width=width, interactive=interactive
+        )
 
     def console(self, stderr: bool = False) -> Console:
         if stderr not in self._consoles:
@@ -46,6 +50,14 @@ class Terminal:
                 soft_wrap=False,
             )
         return self._consoles[stderr]
+
+    def confirm(self, question: str) -> bool | None:
+        """Ask on stderr; None when nobody is there to answer (stdin is not a terminal)."""
+        if not self.interactive:
+            return None
+        self.err.write(f"{question} [y/N] ")
+        self.err.flush()
+        return sys.stdin.readline().strip().lower() in ("y", "yes")
 
     def say(self, message: str) -> None:
         """A one-line confirmation for the user, on stderr so stdout stays pipeable."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from salesflow import money
@@ -47,12 +48,21 @@ def stage_columns() -> list[Column]:
     ]
 
 
-def when(iso: str | None) -> str:
-    """A stored UTC time as a short readable UTC stamp."""
-    return "" if not iso else iso.replace("T", " ").removesuffix("Z")[:16]
+_TITLES = {"followups": "Follow-ups", "history": "Stage history"}
 
 
-def lead_card(card: dict[str, Any], term: Terminal) -> None:
+def when(iso: str | None, tz: tzinfo | None = None) -> str:
+    """A stored UTC time shown in the user's zone (`2026-11-23 17:00`)."""
+    if not iso:
+        return ""
+    if tz is None:
+        return iso.replace("T", " ").removesuffix("Z")[:16] + " UTC"
+    from salesflow.dates import from_utc_iso
+
+    return from_utc_iso(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -81,8 +91,8 @@ def lead_card(card: dict[str, Any], term: Terminal) -> None:
         ("Lost reason", lead["lost_reason"]),
         ("Won note", lead["won_note"]),
         ("Notes", lead["notes"]),
-        ("Created", when(lead["created_at"]) + " UTC"),
-        ("Closed", when(lead["closed_at"])),
+        ("Created", when(lead["created_at"], tz)),
+        ("Closed", when(lead["closed_at"], tz)),
     ):
         if value:
             facts.add_row(label, Text(str(value)))
@@ -91,17 +101,103 @@ def lead_card(card: dict[str, Any], term: Terminal) -> None:
         if name == "lead" or not rows:
             continue
         console.print()
-        console.print(Text(name.replace("_", " ").capitalize(), style="bold underline"))
+        console.print(
+            Text(_TITLES.get(name, name.replace("_", " ").capitalize()), style="bold underline")
+        )
         section = Table(box=None, show_header=False, pad_edge=False)
         for row in rows:
-            section.add_row(*(_cell(k, v) for k, v in row.items()))
+            section.add_row(*(_cell(k, v, tz) for k, v in row.items()))
         console.print(section)
 
 
-def _cell(key: str, value: Any) -> Any:
+def _cell(key: str, value: Any, tz: tzinfo | None) -> Any:
     from rich.text import Text
 
     if value is None:
         return ""
-    text = when(value) if key.endswith("at") and isinstance(value, str) else str(value)
-    return Text(text)
+    is_time = (key == "at" or key.endswith("_at")) and isinstance(value, str)
+    return Text(when(value, tz) if is_time else str(value))
+
+
+def quote_columns() -> list[Column]:
+    return [
+        Column("number", "Quote", style="bold"),
+        Column("lead_id", "Lead", justify="right", get=lambda r: f"#{r['lead_id']}"),
+        Column("lead", "Name"),
+        Column("company", "Company"),
+        Column("status", "Status", style="cyan"),
+        Column("total", "Total", justify="right", get=lambda r: _money(r, "total")),
+        Column("issued_on", "Date"),
+        Column("valid_until", "Valid until"),
+    ]
+
+
+_STATUS_STYLES = {
+    "draft": "yellow",
+    "sent": "cyan",
+    "accepted": "green",
+    "rejected": "red",
+    "expired": "red",
+}
+
+
+def quote_status_style(row: dict[str, Any]) -> str | None:
+    return "dim" if row.get("status") in ("rejected", "expired") else None
+
+
+def quote_card(view: dict[str, Any], term: Terminal) -> None:
+    """`quote show` on a terminal, from the same view model as the documents."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    console = term.console()
+    title = Text(view["number"], style="bold")
+    title.append(f"  {view['status']}", style=_STATUS_STYLES.get(view["status"], ""))
+    if view["reason"]:
+        title.append(f"  ({view['reason']})")
+    console.print(title)
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim")
+    facts.add_column()
+    client = " · ".join(view["client_lines"])
+    for label, value in (
+        ("For", client),
+        ("Date", view["issued_on"]),
+        ("Valid until", view["valid_until"]),
+        ("Currency", view["currency"]),
+    ):
+        facts.add_row(label, Text(value))
+    console.print(facts)
+    items = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    items.add_column("#", justify="right", style="dim")
+    items.add_column("Description", overflow="fold")
+    items.add_column("Qty", justify="right")
+    items.add_column("Unit price", justify="right")
+    if view["has_line_discounts"]:
+        items.add_column("Line total", justify="right")
+        items.add_column("Discount", justify="right")
+    items.add_column("Amount", justify="right")
+    for li in view["lines"]:
+        cells = [li["no"], Text(li["description"]), li["quantity"], li["unit_price"]]
+        if view["has_line_discounts"]:
+            disc = " ".join(filter(None, (li["discount_label"], li["discount"])))
+            cells += [li["gross"], disc]
+        items.add_row(*cells, li["amount"])
+    if view["lines"]:
+        console.print(items)
+    else:
+        console.print(Text("No items yet.", style="italic"))
+    totals = Table.grid(padding=(0, 2))
+    totals.add_column(justify="right")
+    totals.add_column(justify="right")
+    for t in view["totals"]:
+        style = "bold" if t["kind"] == "total" else None
+        totals.add_row(Text(t["label"], style=style or ""), Text(t["amount"], style=style or ""))
+    console.print(totals)
+    for heading, lines in (("Notes", view["note_lines"]), ("Payment terms", view["terms_lines"])):
+        if lines:
+            console.print()
+            console.print(Text(heading, style="bold underline"))
+            for line in lines:
+                console.print(Text(line))

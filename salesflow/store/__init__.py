@@ -6,6 +6,7 @@ own, so it is kept for bulk work only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -30,35 +31,67 @@ def default_path() -> Path:
 
 def resolve_path(explicit: str | None) -> Path:
     """`--db` beats `SALESFLOW_DB` beats the platform's user data folder."""
-    chosen = explicit or os.environ.get("SALESFLOW_DB")
-    return Path(chosen).expanduser() if chosen else default_path()
+    chosen = explicit if explicit is not None else os.environ.get("SALESFLOW_DB")
+    if chosen is None:
+        return default_path()
+    if not chosen.strip():
+        raise SalesflowError("the database path is empty — give a file with --db or SALESFLOW_DB")
+    if chosen.endswith(("/", os.sep)):
+        raise SalesflowError(f"{chosen} names a folder — give a database file path")
+    try:
+        return Path(chosen).expanduser()
+    except RuntimeError as e:  # ~user that does not exist
+        raise SalesflowError(f"cannot use the database path {chosen}: {e}") from None
 
 
-def _create_file(path: Path) -> None:
+def _create(path: Path) -> bool:
+    """Build a complete new database beside `path`, then link it into place in one step, so a
+    second process starting at the same moment sees either no file or a whole one. Returns
+    False when another process won the race (its file is then used)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
     try:
         if not path.parent.exists():
             path.parent.mkdir(parents=True, mode=0o700)
             os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by the umask
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
-        os.chmod(path, 0o600)
+        os.chmod(tmp, 0o600)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            _migrate(conn, tmp, 0)
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: rename is still atomic
+            if path.exists():
+                return False
+            os.replace(tmp, path)
+        return True
     except OSError as e:
         raise SalesflowError(
             f"cannot create the database at {path}: {e.strerror} — "
             "pass a writable path with --db or SALESFLOW_DB"
         ) from None
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def connect(path: Path, on_created: Callable[[Path], None] | None = None) -> sqlite3.Connection:
     """Open (creating on first use) and migrate the database at `path`."""
-    created = not path.exists()
-    if created:
-        _create_file(path)
-    elif path.is_dir():
+    created = not path.exists() and _create(path)
+    if path.is_dir():
         raise SalesflowError(
             f"{path} is a folder, not a database file — pass a file path with --db"
         )
-    elif path.stat().st_size == 0:
+    if not path.is_file():
+        raise SalesflowError(f"{path} is not a regular file — pass a database file with --db")
+    if path.stat().st_size == 0:
         raise SalesflowError(
             f"{path} is an empty file, not a salesflow database — remove it or choose another --db"
         )
@@ -70,7 +103,7 @@ def connect(path: Path, on_created: Callable[[Path], None] | None = None) -> sql
         raise SalesflowError(
             f"{path} is not a salesflow database ({e}) — choose another file with --db"
         ) from None
-    if not created and app_id != APPLICATION_ID:
+    if app_id != APPLICATION_ID:
         raise SalesflowError(
             f"{path} is an SQLite database of another application — salesflow will not touch it; "
             "choose another file with --db"
@@ -81,13 +114,7 @@ def connect(path: Path, on_created: Callable[[Path], None] | None = None) -> sql
             "— upgrade salesflow to open it"
         )
     if version < LATEST:
-        try:
-            _migrate(conn, path, version)
-        except BaseException:
-            if created:  # leave no half-made file behind for the next run to trip on
-                conn.close()
-                path.unlink(missing_ok=True)
-            raise
+        _migrate(conn, path, version)
     if created and on_created:
         on_created(path)
     return conn

@@ -47,6 +47,34 @@ def problems(conn: sqlite3.Connection) -> list[str]:
         if not conn.execute("SELECT 1 FROM stages WHERE kind = ?", (kind,)).fetchone():
             found.append(f'the pipeline has no "{kind}" stage')
     found += _money_problems(conn)
+    found += _quote_problems(conn)
+    return found
+
+
+def _quote_problems(conn: sqlite3.Connection) -> list[str]:
+    """A quote's stored figures must add up the way the document shows them."""
+    found = [
+        f"quote {n}: its lines add up to {lines} (minor units) but its subtotal is {sub}"
+        for n, sub, lines in conn.execute(
+            "SELECT q.number, q.subtotal_minor, coalesce(sum(i.amount_minor), 0) FROM quotes q "
+            "LEFT JOIN quote_items i ON i.quote_id = q.id GROUP BY q.id "
+            "HAVING q.subtotal_minor != coalesce(sum(i.amount_minor), 0)"
+        )
+    ]
+    found += [
+        f"quote {n}: subtotal − discount + tax is not its total"
+        for (n,) in conn.execute(
+            "SELECT number FROM quotes "
+            "WHERE subtotal_minor - discount_minor + tax_minor != total_minor"
+        )
+    ]
+    found += [
+        f"quote {n} line {p}: line total − discount is not its amount"
+        for n, p in conn.execute(
+            "SELECT q.number, i.position FROM quote_items i JOIN quotes q ON q.id = i.quote_id "
+            "WHERE i.gross_minor - i.discount_minor != i.amount_minor"
+        )
+    ]
     return found
 
 

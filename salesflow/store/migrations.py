@@ -101,6 +101,56 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX followups_due ON followups (done_at, due_date);
         """,
     ),
+    (
+        3,
+        "quotes and their line items",
+        """
+        CREATE TABLE quotes (
+            id INTEGER PRIMARY KEY,
+            number TEXT NOT NULL UNIQUE,
+            year INTEGER NOT NULL,
+            seq INTEGER NOT NULL CHECK (seq >= 1),
+            version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+            lead_id INTEGER NOT NULL REFERENCES leads (id),
+            status TEXT NOT NULL DEFAULT 'draft'
+                CHECK (status IN ('draft', 'sent', 'accepted', 'rejected')),
+            currency TEXT NOT NULL,
+            rounding TEXT NOT NULL CHECK (rounding IN ('half-up', 'half-even')),
+            discount_rate TEXT,
+            discount_fixed_minor INTEGER CHECK (discount_fixed_minor >= 0),
+            tax_rate TEXT NOT NULL DEFAULT '0',
+            subtotal_minor INTEGER NOT NULL DEFAULT 0,
+            discount_minor INTEGER NOT NULL DEFAULT 0,
+            tax_minor INTEGER NOT NULL DEFAULT 0,
+            total_minor INTEGER NOT NULL DEFAULT 0,
+            issued_on TEXT NOT NULL,
+            valid_until TEXT NOT NULL,
+            note TEXT,
+            reason TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            sent_at TEXT,
+            decided_at TEXT,
+            UNIQUE (year, seq, version)
+        );
+        CREATE INDEX quotes_lead ON quotes (lead_id);
+        CREATE INDEX quotes_status ON quotes (status, valid_until);
+        CREATE TABLE quote_items (
+            id INTEGER PRIMARY KEY,
+            quote_id INTEGER NOT NULL REFERENCES quotes (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL CHECK (position >= 1),
+            description TEXT NOT NULL,
+            quantity TEXT NOT NULL,
+            unit_price_minor INTEGER NOT NULL CHECK (unit_price_minor >= 0),
+            discount_rate TEXT,
+            discount_fixed_minor INTEGER CHECK (discount_fixed_minor >= 0),
+            gross_minor INTEGER NOT NULL,
+            discount_minor INTEGER NOT NULL,
+            amount_minor INTEGER NOT NULL
+        );
+        CREATE INDEX quote_items_quote ON quote_items (quote_id, position);
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -228,6 +228,25 @@ def test_import_from_stdin_and_from_excel_in_gbk(ok, tmp_path) -> None:
     assert data[1]["stage"] == "qualified" and data[1]["company"] == "上海某公司"
 
 
+def test_imported_wins_join_their_customers(ok, two_leads) -> None:
+    ok("advance", "2", "won")  # Jane Roe at Acme Ltd: customer #1
+    source = Path(__file__).resolve().parents[1] / "data" / "leads_closed.csv"
+    ok("import", "leads", str(source))
+    data = {d["name"]: d for d in rows(ok("export", "leads", "-f", "json"))}
+    assert data["Li Lei"]["customer_id"] == 1  # the same company: the same customer
+    assert data["Li Lei"]["closed_at"] == "2026-11-02T10:00:00Z"
+    assert data["Han Meimei"]["customer_id"] == 2  # no company: the person is the customer
+    assert data["Han Meimei"]["closed_at"] == "2026-10-05T08:00:00Z"  # closed when created
+    assert data["Wang Wu"]["customer_id"] is None
+    assert (data["Wang Wu"]["lost_reason"], data["Wang Wu"]["stage"]) == ("too expensive", "lost")
+    customers = rows(ok("export", "customers", "-f", "json"))
+    assert [(c["id"], c["name"], c["segment"], c["created_at"]) for c in customers] == [
+        (1, "Acme Ltd", None, NOW),
+        (2, "Han Meimei", "individual", "2026-10-05T08:00:00Z"),  # dated from the win
+    ]
+    assert "ok:" in ok("db", "check").stdout
+
+
 def test_import_activities(ok, two_leads) -> None:
     source = Path(__file__).resolve().parents[1] / "data" / "activities.csv"
     assert "Imported 3 activities" in ok("import", "activities", str(source)).stderr

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from salesflow import leads
+
 
 def rows(result) -> list[dict]:
     return json.loads(result.stdout)
@@ -65,6 +67,29 @@ def test_csv_is_rfc4180_with_formula_escape(ok) -> None:
     assert raw["name"] == "=cmd|calc"
 
 
+def test_record_keys_are_the_documented_order(ok, two_leads) -> None:
+    assert list(rows(ok("lead", "list", "--format", "json"))[0]) == leads.RECORD_KEYS
+
+
+def test_tsv_keeps_one_record_per_line(ok) -> None:
+    ok("lead", "add", "Tab\tName", "--note", "line one\nline two\\end", "--company", "=SUM(1)")
+    lines = ok("lead", "list", "--format", "tsv").stdout.split("\n")
+    assert len(lines) == 3 and lines[2] == ""
+    record = dict(zip(lines[0].split("\t"), lines[1].split("\t"), strict=True))
+    assert record["name"] == "Tab\\tName"
+    assert record["notes"] == "line one\\nline two\\\\end"
+    assert record["company"] == "'=SUM(1)"
+
+
+def test_sort_by_value_groups_currencies(ok) -> None:
+    ok("lead", "add", "Small USD", "--value", "$100")
+    ok("lead", "add", "Big BHD", "--value", "1.235 BHD")
+    ok("lead", "add", "Big USD", "--value", "$5000")
+    ok("lead", "add", "No value")
+    names = [r["name"] for r in rows(ok("lead", "list", "--sort", "value", "--format", "json"))]
+    assert names == ["Big BHD", "Big USD", "Small USD", "No value"]
+
+
 def test_tsv_and_ndjson(ok, two_leads) -> None:
     tsv = ok("lead", "list", "--format", "tsv").stdout.splitlines()
     assert tsv[0].split("\t")[:3] == ["id", "name", "company"]
@@ -82,14 +107,18 @@ def test_table_has_no_ansi_when_not_a_terminal(ok, two_leads) -> None:
 def test_empty_list_says_so(ok) -> None:
     assert "No leads match." in ok("lead", "list").stdout
     assert ok("lead", "list", "--format", "json").stdout.strip() == "[]"
-    assert ok("lead", "list", "--format", "csv").stdout == ""
+    header = ok("lead", "list", "--format", "csv").stdout
+    assert header.strip().split(",") == leads.RECORD_KEYS
+    assert ok("lead", "list", "--format", "tsv").stdout.strip().split("\t") == leads.RECORD_KEYS
 
 
 def test_show_by_piece_of_company(ok, two_leads) -> None:
     out = ok("lead", "show", "acme").stdout
-    assert "#2 Jane Roe" in out and "12,500.00 USD" in out and "History" in out
+    assert "#2 Jane Roe" in out and "12,500.00 USD" in out and "Stage history" in out
     card = json.loads(ok("lead", "show", "#1", "--format", "json").stdout)
     assert card["lead"]["name"] == "张伟"
+    line = ok("lead", "show", "#1", "--format", "ndjson").stdout
+    assert line.count("\n") == 1 and json.loads(line) == card
     assert card["history"] == [
         {
             "from": None,
@@ -99,6 +128,13 @@ def test_show_by_piece_of_company(ok, two_leads) -> None:
             "reason": None,
         }
     ]
+
+
+def test_show_uses_the_configured_time_zone(ok, two_leads) -> None:
+    assert "2026-11-23 09:00" in ok("lead", "show", "1").stdout  # TZ=UTC in tests
+    ok("config", "set", "timezone", "Asia/Shanghai")
+    out = ok("lead", "show", "1").stdout
+    assert "2026-11-23 17:00" in out and "09:00" not in out  # UTC+8
 
 
 def test_show_by_whole_company_name_beats_ambiguity(ok) -> None:
@@ -136,9 +172,13 @@ def test_add_in_later_stage_with_expected_close(ok) -> None:
     assert lead["expected_close"] == "2026-12-15"
 
 
-def test_rm_asks_and_undo_brings_it_back(run, ok, two_leads) -> None:
-    refused = run("lead", "rm", "1", input="n\n")
-    assert refused.exit_code == 1
+def test_rm_without_yes_needs_a_terminal(fails, two_leads) -> None:
+    fails("lead", "rm", "1", match="pass --yes to confirm (stdin is not a terminal)")
+
+
+def test_rm_asks_and_undo_brings_it_back(run, ok, two_leads, at_terminal) -> None:
+    declined = ok("lead", "rm", "1", input="n\n")
+    assert "Nothing deleted." in declined.stderr
     assert len(rows(ok("lead", "list", "--format", "json"))) == 2
     ok("advance", "1")
     ok("lead", "rm", "1", input="y\n")
@@ -185,6 +225,39 @@ def test_ambiguous_reference_lists_candidates(fails, ok, two_leads) -> None:
 
 
 def test_usage_errors_exit_2(fails, two_leads) -> None:
-    fails("lead", "list", "--format", "xml", code=2, match="xml")
-    fails("lead", "add", code=2, match="Missing argument")
-    fails("lead", "frobnicate", code=2)
+    for args, message in (
+        (("lead", "list", "--format", "xml"), "'xml' is not one of"),
+        (("lead", "add"), "Missing argument"),
+        (("lead", "frobnicate"), "No such command 'frobnicate'"),
+        (("lead", "list", "--limit", "0"), "--limit"),
+    ):
+        result = fails(*args, code=2, match=message)
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+        assert "--help" in result.stderr
+
+
+def test_edit_clears_value_and_expected_close_with_empty_text(ok) -> None:
+    ok("lead", "add", "Ann", "--value", "500", "--expected-close", "2026-12-31")
+    ok("lead", "edit", "ann", "--value", "", "--expected-close", "")
+    lead = json.loads(ok("lead", "show", "ann", "--format", "json").stdout)["lead"]
+    assert lead["value"] is None and lead["expected_close"] is None
+
+
+def test_edit_currency_alone_is_a_change(ok) -> None:
+    ok("lead", "add", "Ann", "--currency", "CNY")
+    assert "Updated lead #1 Ann" in ok("lead", "edit", "1", "--currency", "CNY").stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("lead", "show", "99999999999999999999999"), "no lead #99999999999999999999999"),
+        (("lead", "add", "X", "--value", "99999999999999999999"), "too large"),
+        (("--db", "", "lead", "list"), "the database path is empty"),
+        (("--db", "/tmp/no-such-folder-salesflow/", "lead", "list"), "names a folder"),
+        (("--db", "/dev/null", "lead", "list"), "is not a regular file"),
+        (("--db", "~no_such_user_salesflow/x.db", "lead", "list"), "cannot use the database path"),
+    ],
+)
+def test_odd_numbers_and_paths(fails, two_leads, args, message) -> None:
+    fails(*args, match=message)

@@ -38,6 +38,19 @@ def test_lost_needs_a_reason_and_reopen_returns_to_the_stage(ok, fails, two_lead
     assert card["history"][-1]["from"] == "lost" and card["history"][-1]["to"] == "negotiation"
 
 
+def test_reopen_is_marked_and_won_to_lost_keeps_the_deal_coherent(ok, two_leads) -> None:
+    ok("advance", "1", "proposal")
+    ok("advance", "1", "won", "--note", "signed")
+    ok("advance", "1", "lost", "--reopen", "--reason", "customer backed out")
+    card = lead(ok, "1")
+    assert card["lead"]["won_note"] is None and card["lead"]["lost_reason"] == "customer backed out"
+    assert card["history"][-1]["note"] == "reopened"
+    ok("advance", "1", "--reopen")
+    card = lead(ok, "1")
+    assert card["lead"]["stage"] == "proposal"  # where the deal was before it closed
+    assert card["lead"]["lost_reason"] is None and card["lead"]["closed_at"] is None
+
+
 def test_won_with_note(ok, two_leads) -> None:
     ok("advance", "1", "won", "--note", "signed at the fair")
     card = lead(ok, "1")["lead"]
@@ -95,7 +108,13 @@ def test_presets(ok, fails, two_leads) -> None:
     ok("stages", "preset", "seed6", "--map", "lead=identify", "--map", "quote=quote/contract")
     assert lead(ok, "1")["lead"]["stage"] == "quote/contract"
     assert lead(ok, "2")["lead"]["stage"] == "identify"
-    assert lead(ok, "1")["history"][0]["to"] == "identify"  # history follows the mapping
+    history = lead(ok, "1")["history"]
+    assert history[0]["to"] == "lead"  # history keeps what happened …
+    assert (history[-1]["from"], history[-1]["to"], history[-1]["note"]) == (
+        "quote",
+        "quote/contract",
+        "pipeline changed",
+    )  # … and records the move the pipeline change made
     fails("stages", "preset", "enterprise", match='unknown preset "enterprise"')
 
 
@@ -126,7 +145,10 @@ def test_stages_set_with_chinese_names(ok, fails) -> None:
         (("stages", "set", "lead:110"), "probability 110"),
         (("stages", "set", "lead:10", "lead:20"), 'stage "lead" is listed twice'),
         (("stages", "set", "lead:10", "won:100"), '"won" always exists'),
-        (("stages", "set", "a:10", "--map", "lead=zzz"), '"zzz" is not a stage'),
+        (("stages", "set", "a:10", "--map", "lead=zzz"), '"zzz" is not an open stage'),
+        (("stages", "set", "a:10", "--map", "lead=won"), '"won" is not an open stage'),
+        (("stages", "set", "a:10", "--map", "typo=a"), 'there is no open stage "typo"'),
+        (("stages", "set", "lead:10", "a:5", "--map", "lead=a"), '"lead" stays in the new'),
         (("stages", "set", "a:10", "--map", "nonsense"), "write --map OLD=NEW"),
         (("stages", "set", "a:x"), 'cannot read stage "a:x"'),
     ],

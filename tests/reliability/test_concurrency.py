@@ -25,7 +25,7 @@ for i in range(int(sys.argv[2])):
         sys.exit(1)
 """
 # The commands a cron job or a second terminal runs while someone writes.
-READS = [["lead", "list", "--format", "json"], ["stages"], ["db", "check"]]
+READS = [["lead", "list", "--format", "json"], ["digest"], ["today"], ["db", "check"]]
 
 
 def test_parallel_writers_and_a_reader(tmp_path: Path) -> None:
@@ -64,3 +64,25 @@ def test_parallel_writers_and_a_reader(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # Readers never wait for writers in WAL mode; a read that took the busy timeout would show.
     assert slowest_read < 10
+
+
+def test_first_use_by_many_processes_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "sf.db"
+    env = {**os.environ, "SALESFLOW_DB": str(db)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "salesflow", "lead", "add", f"first {i}"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for i in range(8)
+    ]
+    results = [(p.wait(), p.stderr.read()) for p in procs]
+    assert [code for code, _ in results] == [0] * 8, results
+    assert sum("Created a new salesflow database" in err for _, err in results) == 1
+    assert not [p.name for p in db.parent.iterdir() if p.name.endswith(".new")]  # no leftovers
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == 8

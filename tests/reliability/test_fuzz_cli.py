@@ -16,7 +16,8 @@ from tests.conftest import dump
 WORDS = st.sampled_from(
     ["1", "#1", "2", "99", "acme", "张伟", "", " ", "lost", "won", "proposal", "--", "-x", "=1+1",
      "500k", "$3.5k", "¥", "1e5", "-5", "31/02", "tomorrow", "+3d", "A", "d", "CNY", "yen",
-     "budget=yes", "need=maybe", "b=", "\x00", "a" * 300]
+     "budget=yes", "need=maybe", "b=", "\x00", "a" * 300, "a; 1; 10", "x; 0; 1", "b;2;$3;9",
+     "5%", "101%", "Q-2026-0001"]
 )  # fmt: skip
 TEXT = st.one_of(WORDS, st.text(max_size=12))
 OPTIONS = {
@@ -25,7 +26,15 @@ OPTIONS = {
     "lead edit": ["--name", "--company", "--grade", "--bant", "--value", "--currency", "--tag",
                   "--expected-close"],
     "advance": ["--note", "--reason", "--reopen"],
+    "log": ["--kind", "--at", "--next", "--due", "--done"],
+    "followup add": ["--due", "--force"],
+    "followup snooze": [],
+    "followup done": [],
+    "followup list": ["--days", "--lead", "--overdue", "--format"],
+    "customer edit": ["--segment", "--checkin", "--name"],
+    "quote new": ["--item", "--item", "--discount", "--tax", "--valid", "--note", "--currency"],
 }  # fmt: skip
+FLAGS = {"--reopen", "--done", "--force", "--overdue"}
 
 
 @st.composite
@@ -33,9 +42,9 @@ def command_lines(draw) -> list[str]:
     name = draw(st.sampled_from(sorted(OPTIONS)))
     args = name.split()
     args += draw(st.lists(TEXT, min_size=0, max_size=2))
-    for _ in range(draw(st.integers(0, 4))):
+    for _ in range(draw(st.integers(0, 4)) if OPTIONS[name] else 0):
         args.append(draw(st.sampled_from(OPTIONS[name])))
-        if args[-1] != "--reopen":
+        if args[-1] not in FLAGS:
             args.append(draw(TEXT))
     return args
 

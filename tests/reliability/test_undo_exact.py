@@ -24,26 +24,59 @@ WRITES: dict[str, list[list[str]]] = {
         ["advance", "3", "--reopen"],
         ["advance", "1", "won"],
     ],
-    "stages preset": [["stages", "preset", "seed6", "--map", "lead=identify"]],
-    "stages set": [["stages", "set", "线索:10", "报价:60", "--map", "lead=线索"]],
+    "stages preset": [
+        ["stages", "preset", "seed6", "--map", "lead=identify", "--map", "quote=quote/contract"]
+    ],
+    "stages set": [
+        ["stages", "set", "线索:10", "报价:60", "--map", "lead=线索", "--map", "quote=报价"]
+    ],
     "config set": [["config", "set", "currency", "CNY"]],
     "config unset": [["config", "unset", "seller.name"]],
     "import leads": [
         ["import", "leads", str(DATA / "leads_zh.csv")],
         ["import", "leads", str(DATA / "leads_zh.csv"), "--on-duplicate", "update"],
+        ["import", "leads", str(DATA / "leads_closed.csv")],  # won ones join customers
     ],
     "import activities": [["import", "activities", str(DATA / "activities.csv")]],
+    "quote new": [
+        ["quote", "new", "1", "--item", "Gateway; 50; 980", "--discount", "5%", "--tax", "13%"]
+    ],
+    "quote add-item": [["quote", "add-item", "Q-2026-0001", "Training; 2; 3500", "-d", "10%"]],
+    "quote rm-item": [["quote", "rm-item", "Q-2026-0001", "1"]],
+    "quote edit": [["quote", "edit", "Q-2026-0001", "--tax", "6%", "--valid", "eom"]],
+    "quote send": [["quote", "send", "Q-2026-0001"]],
+    "quote accept": [["quote", "accept", "Q-2026-0002"]],
+    "quote reject": [
+        ["quote", "reject", "Q-2026-0002", "--reason", "budget cut"],
+        ["quote", "reject", "Q-2026-0002", "--lost", "--reason", "budget cut"],
+    ],
+    "quote copy": [["quote", "copy", "Q-2026-0002"]],
     "db restore": [],  # replaces the whole file; not an undoable command (it keeps a backup)
+    "log": [
+        ["log", "1", "called", "--kind", "call", "--next", "quote", "--due", "fri"],
+        ["log", "2", "sent it", "--kind", "email", "--at", "yesterday 15:00", "--done"],
+    ],
+    "followup add": [["followup", "add", "1", "call", "--due", "2026-12-01 14:30"]],
+    "followup done": [["followup", "done", "1"], ["followup", "done", "2"]],  # 2 recurs
+    "followup snooze": [["followup", "snooze", "acme", "+2d"]],
+    "customer edit": [
+        ["customer", "edit", "1", "--segment", "key", "--checkin", "every-2w", "--name", "W"]
+    ],
 }
+WRITES["advance"] += [["advance", "4", "--reopen"]]  # unlinks the customer, drops its check-in
 READS = {
     "lead list", "lead show", "stages", "db path", "db check", "db info", "db backup",
-    "config get", "config list", "undo", "export",
+    "config get", "config list", "undo", "followup list", "today", "customer list", "digest",
+    "customer show",
+    "quote list", "quote show", "quote render",
+    "export",
 }  # fmt: skip
 
 
 def leaf_commands(group, prefix: str = "") -> set[str]:
     names = set()
-    for name, cmd in group.commands.items():
+    for name in group.list_commands(None):
+        cmd = group.get_command(None, name)
         full = f"{prefix}{name}"
         if hasattr(cmd, "commands") and cmd.commands:
             names |= leaf_commands(cmd, full + " ")
@@ -63,6 +96,13 @@ def prepare(ok) -> None:
     ok("lead", "add", "Closed Co", "--company", "Lost Ltd")
     ok("advance", "3", "lost", "--reason", "timing")
     ok("config", "set", "seller.name", "Li Ming")
+    ok("followup", "add", "2", "chase", "--due", "fri")  # follow-up 1
+    ok("lead", "add", "Won Co", "--company", "Won Ltd")  # lead 4 ...
+    ok("advance", "4", "won")  # ... is customer 1
+    ok("customer", "edit", "1", "--checkin", "every-1m")  # recurring follow-up 2
+    ok("quote", "new", "1", "--item", "Design; 1; 1000")  # Q-2026-0001, a draft
+    ok("quote", "new", "2", "--item", "Audit; 2; 500")  # Q-2026-0002, sent: lead 2 → quote
+    ok("quote", "send", "Q-2026-0002")
 
 
 CASES = [(name, args) for name, variants in WRITES.items() for args in variants]

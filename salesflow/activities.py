@@ -1,0 +1,101 @@
+"""The activity log: every call, email, meeting, visit or note, stored with when it happened.
+
+Activities are the evidence behind staleness, time to first touch and `lead show`'s history;
+they are never typed in as numbers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from salesflow import store
+from salesflow.errors import SalesflowError
+from salesflow.leads import Lead
+
+DEFAULT_KINDS = ("call", "email", "meeting", "visit", "note")
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: int
+    lead_id: int
+    kind: str
+    note: str
+    happened_at: str  # UTC ISO
+    created_at: str
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "happened_at": self.happened_at,
+            "kind": self.kind,
+            "note": self.note,
+            "id": self.id,
+        }
+
+
+def kinds(conn: sqlite3.Connection) -> tuple[str, ...]:
+    configured = store.get_setting(conn, "activity_kinds")
+    return tuple(configured.split(",")) if configured else DEFAULT_KINDS
+
+
+def check_kind(conn: sqlite3.Connection, kind: str) -> str:
+    known = kinds(conn)
+    k = kind.strip().lower()
+    if k not in known:
+        raise SalesflowError(
+            f'unknown activity kind "{kind}" — use one of: {", ".join(known)} '
+            "(or: salesflow config set activity_kinds …)"
+        )
+    return k
+
+
+def log(
+    conn: sqlite3.Connection,
+    lead: Lead,
+    kind: str,
+    note: str,
+    *,
+    happened_at: str,
+    now_iso: str,
+) -> Activity:
+    """Record one touch. `happened_at` may be earlier than now (logged afterwards), not later:
+    a planned touch is a follow-up, not an activity."""
+    kind = check_kind(conn, kind)
+    text = note.strip()
+    if not text:
+        raise SalesflowError(
+            f'an activity needs a note — salesflow log {lead.id} "what happened" --kind call'
+        )
+    if happened_at > now_iso:
+        raise SalesflowError(
+            f"--at {happened_at} is in the future — log touches that happened; plan the next "
+            "one with --next ACTION --due DATE"
+        )
+    cur = conn.execute(
+        "INSERT INTO activities (lead_id, kind, note, happened_at, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (lead.id, kind, text, happened_at, now_iso),
+    )
+    return Activity(int(cur.lastrowid), lead.id, kind, text, happened_at, now_iso)
+
+
+def for_lead(conn: sqlite3.Connection, lead_id: int, limit: int | None = None) -> list[Activity]:
+    """A lead's activities, newest first."""
+    sql = (
+        "SELECT id, lead_id, kind, note, happened_at, created_at FROM activities "
+        "WHERE lead_id = ? ORDER BY happened_at DESC, id DESC"
+    )
+    params: tuple[Any, ...] = (lead_id,)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params += (limit,)
+    return [Activity(*r) for r in conn.execute(sql, params)]
+
+
+def last_touch(conn: sqlite3.Connection, lead_id: int) -> str | None:
+    row = conn.execute(
+        "SELECT max(happened_at) FROM activities WHERE lead_id = ?", (lead_id,)
+    ).fetchone()
+    return row[0]

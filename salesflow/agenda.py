@@ -1,0 +1,222 @@
+"""What needs doing: overdue and today's follow-ups, unplanned leads, stale deals and missed
+first touches. `salesflow today` shows these; the daily digest reuses the same functions.
+
+Each function is one SQL query with a LIMIT and a window count, so the agenda costs the same
+on a pipeline of ten leads or ten thousand: only the rows shown are loaded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from salesflow import dates, store
+from salesflow.followups import Followup
+
+SECTIONS = ("overdue", "today", "unplanned", "stale", "first_touch")
+DEFAULT_FIRST_TOUCH = "24h"
+_PERIOD = {
+    "min": timedelta(minutes=1),
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "w": timedelta(weeks=1),
+}
+_LEAD = "l.id, l.name, l.company, l.stage"
+_OPEN_LEADS = "FROM leads l JOIN stages s ON s.name = l.stage AND s.kind = 'open'"
+_LAST_TOUCH = "(SELECT max(a.happened_at) FROM activities a WHERE a.lead_id = l.id)"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One agenda line: a follow-up (overdue, today) or a lead (unplanned, stale, first_touch)."""
+
+    section: str
+    lead_id: int
+    lead: str
+    company: str | None
+    stage: str
+    followup_id: int | None = None
+    action: str | None = None
+    due_date: str | None = None  # local date of a follow-up
+    due_time: str | None = None
+    since: str | None = None  # UTC: last touch (unplanned, stale) or creation (first_touch)
+    days: int | None = None  # days late (overdue), idle days (stale), days waiting …
+    hours: int | None = None  # whole hours since `since`
+
+    def record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    items: list[Item]
+    total: int  # all matching, even beyond the limit
+
+
+def agenda(
+    conn: sqlite3.Connection, now: datetime, tz: tzinfo, *, limit: int | None = None
+) -> list[Section]:
+    """Every section in the order `today` shows them."""
+    return [
+        overdue(conn, now, tz, limit=limit),
+        due_today(conn, now, tz, limit=limit),
+        unplanned(conn, now, limit=limit),
+        stale(conn, now, limit=limit),
+        first_touch_missed(conn, now, first_touch_limit(conn), limit=limit),
+    ]
+
+
+def overdue(
+    conn: sqlite3.Connection, now: datetime, tz: tzinfo, *, limit: int | None = None
+) -> Section:
+    """Open follow-ups past due, the oldest first. Anything due before today (local) is
+    overdue by date alone; today's timed ones are checked with dates.is_overdue."""
+    today = dates.local_today(now, tz)
+    earlier = conn.execute(
+        f"SELECT {_FOLLOWUP}, count(*) OVER () {_FOLLOWUPS} "
+        f"WHERE f.done_at IS NULL AND f.due_date < ? ORDER BY {_FOLLOWUP_ORDER} {_limit(limit)}",
+        (today.isoformat(),),
+    ).fetchall()
+    total = earlier[0][-1] if earlier else 0
+    passed = [f for f in _today_timed(conn, today) if dates.is_overdue(f.due, now, tz)]
+    rows = [_followup_item("overdue", Followup(*r[:-1]), today) for r in earlier]
+    rows += [_followup_item("overdue", f, today) for f in passed]
+    return Section("overdue", rows[:limit] if limit is not None else rows, total + len(passed))
+
+
+def due_today(
+    conn: sqlite3.Connection, now: datetime, tz: tzinfo, *, limit: int | None = None
+) -> Section:
+    """Open follow-ups due today (local) and not yet past their time."""
+    today = dates.local_today(now, tz)
+    found = [
+        f
+        for f in map(
+            lambda r: Followup(*r),
+            conn.execute(
+                f"SELECT {_FOLLOWUP} {_FOLLOWUPS} WHERE f.done_at IS NULL AND f.due_date = ? "
+                f"ORDER BY {_FOLLOWUP_ORDER}",
+                (today.isoformat(),),
+            ),
+        )
+        if not dates.is_overdue(f.due, now, tz)
+    ]
+    items = [_followup_item("today", f, today) for f in found]
+    return Section("today", items[:limit] if limit is not None else items, len(items))
+
+
+def unplanned(conn: sqlite3.Connection, now: datetime, *, limit: int | None = None) -> Section:
+    """Open deals with no open follow-up: nobody has decided the next step. Latest stages
+    first (closest to money), then by number."""
+    rows = conn.execute(
+        f"SELECT {_LEAD}, {_LAST_TOUCH}, count(*) OVER () {_OPEN_LEADS} "
+        "WHERE NOT EXISTS (SELECT 1 FROM followups f WHERE f.lead_id = l.id AND f.done_at IS NULL) "
+        f"ORDER BY s.position DESC, l.id {_limit(limit)}"
+    ).fetchall()
+    return _lead_section("unplanned", rows, now)
+
+
+def stale(conn: sqlite3.Connection, now: datetime, *, limit: int | None = None) -> Section:
+    """Open deals idle longer than their stage's limit (`stages.stale_days`), longest idle
+    first. Idle since = the latest logged touch or stage move (creation counts as a move; a
+    pipeline remap by `stages set --map` does not: nobody touched the deal)."""
+    from salesflow.pipeline import REMAP_NOTE
+
+    since = (
+        f"max(coalesce({_LAST_TOUCH}, ''), "
+        "coalesce((SELECT max(c.changed_at) FROM stage_changes c WHERE c.lead_id = l.id "
+        "AND c.note IS NOT :remap), ''), l.created_at)"
+    )
+    # `since` is worked out once per open deal in the CTE; the filter and sort only read it.
+    rows = conn.execute(
+        f"WITH idle AS (SELECT {_LEAD}, s.stale_days, {since} AS since {_OPEN_LEADS}) "
+        "SELECT id, name, company, stage, since, count(*) OVER () FROM idle "
+        "WHERE since < strftime('%Y-%m-%dT%H:%M:%SZ', :now, '-' || stale_days || ' days') "
+        f"ORDER BY since, id {_limit(limit)}",
+        {"now": dates.to_utc_iso(now), "remap": REMAP_NOTE},
+    ).fetchall()
+    return _lead_section("stale", rows, now)
+
+
+def first_touch_missed(
+    conn: sqlite3.Connection, now: datetime, within: timedelta, *, limit: int | None = None
+) -> Section:
+    """Open leads created longer than `within` ago that still have no logged activity, the
+    longest waiting first. (A late first touch stops the flag; reports measure the delay.)"""
+    deadline = dates.to_utc_iso(now - within)
+    rows = conn.execute(
+        f"SELECT {_LEAD}, l.created_at, count(*) OVER () {_OPEN_LEADS} "
+        "WHERE l.created_at < ? "
+        "AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = l.id) "
+        f"ORDER BY l.created_at, l.id {_limit(limit)}",
+        (deadline,),
+    ).fetchall()
+    return _lead_section("first_touch", rows, now)
+
+
+def first_touch_limit(conn: sqlite3.Connection) -> timedelta:
+    """The `first_touch` setting (config.py checked it) as a time span."""
+    from salesflow.dates import parse_period
+
+    n, unit = parse_period(store.get_setting(conn, "first_touch") or DEFAULT_FIRST_TOUCH)
+    return n * _PERIOD[unit]
+
+
+# ---- internals -------------------------------------------------------------------
+
+_FOLLOWUP = (
+    "f.id, f.lead_id, f.customer_id, f.action, f.due_date, f.due_time, f.created_at, "
+    "f.done_at, f.recur, l.name, l.company, l.stage"
+)
+_FOLLOWUPS = "FROM followups f JOIN leads l ON l.id = f.lead_id"
+_FOLLOWUP_ORDER = "f.due_date, f.due_time IS NULL, f.due_time, f.id"
+
+
+def _limit(limit: int | None) -> str:
+    return "" if limit is None else f"LIMIT {int(limit)}"
+
+
+def _today_timed(conn: sqlite3.Connection, today: Any) -> list[Followup]:
+    rows = conn.execute(
+        f"SELECT {_FOLLOWUP} {_FOLLOWUPS} WHERE f.done_at IS NULL AND f.due_date = ? "
+        f"AND f.due_time IS NOT NULL ORDER BY {_FOLLOWUP_ORDER}",
+        (today.isoformat(),),
+    )
+    return [Followup(*r) for r in rows]
+
+
+def _followup_item(section: str, f: Followup, today: Any) -> Item:
+    return Item(
+        section=section,
+        lead_id=f.lead_id,
+        lead=f.lead_name,
+        company=f.company,
+        stage=f.stage,
+        followup_id=f.id,
+        action=f.action,
+        due_date=f.due_date,
+        due_time=f.due_time,
+        days=(today - f.due.day).days,
+    )
+
+
+def _lead_section(name: str, rows: list[tuple], now: datetime) -> Section:
+    items = []
+    for lead_id, lead, company, stage, since, _total in rows:
+        waited = now - dates.from_utc_iso(since) if since else None
+        items.append(
+            Item(
+                section=name,
+                lead_id=lead_id,
+                lead=lead,
+                company=company,
+                stage=stage,
+                since=since,
+                days=waited.days if waited is not None else None,
+                hours=int(waited.total_seconds() // 3600) if waited is not None else None,
+            )
+        )
+    return Section(name, items, rows[0][-1] if rows else 0)

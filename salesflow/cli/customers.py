@@ -1,0 +1,97 @@
+"""`salesflow customer …`: who bought, how much, and their after-sales check-ins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.session import Session
+
+app = typer.Typer(
+    help="Customers (made when a deal is won): purchases, segments, check-ins.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+CustomerRef = Annotated[str, typer.Argument(help="Customer number (3, #3) or a piece of its name.")]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    segment: Annotated[
+        str | None, typer.Option("--segment", "-s", help="Only key, smb or individual.")
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", "-a", help="Also customers with no won deal left.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """Customers: deals won, won value per currency, first/last purchase, repeat buyer."""
+    from salesflow import customers
+    from salesflow.output import render
+    from salesflow.output.customers import customer_columns
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        rows = [c.record() for c in customers.summaries(conn, include_all=all_, segment=segment)]
+    render(
+        rows, fmt.value, s.term, columns=customer_columns(s.tz), raw=raw,
+        empty="No customers yet — a deal becomes one when it is won: salesflow advance N won",
+    )  # fmt: skip
+
+
+@app.command("show")
+def show(ctx: typer.Context, ref: CustomerRef, fmt: FormatOpt = Format.table) -> None:
+    """One customer: figures, won deals, open check-ins, recent activity."""
+    from salesflow import customers
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        card = customers.card(conn, ref, now=s.now, tz=s.tz)
+    if fmt in (Format.json, Format.ndjson):
+        from salesflow.output import write_object
+
+        write_object(card, s.term)
+    elif fmt == Format.table:
+        from salesflow.output.customers import customer_card
+
+        customer_card(card, s.term, s.tz)
+    else:
+        from salesflow.output import render
+
+        render([card["customer"]], fmt.value, s.term)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    ref: CustomerRef,
+    segment: Annotated[
+        str | None, typer.Option("--segment", "-s", help="key (key account), smb or individual.")
+    ] = None,
+    checkin: Annotated[
+        str | None,
+        typer.Option(
+            "--checkin", help="Recurring check-in: every-30d, every-2w, every-3m, or none."
+        ),
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Rename the customer.")] = None,
+) -> None:
+    """Set a customer's segment, check-in rhythm or name."""
+    from salesflow import customers
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        customer = customers.resolve(conn, ref)
+        updated, planned = customers.edit(
+            conn, customer, name=name, segment=segment, checkin=checkin, now=s.now, tz=s.tz
+        )
+    s.term.say(f"Updated customer {updated.label}")
+    if planned:
+        s.term.say(f"Check-in {planned.label} due {planned.due_text}, then {updated.checkin_every}")
+    elif checkin is not None and updated.checkin_every is None:
+        s.term.say("No recurring check-ins.")

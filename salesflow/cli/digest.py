@@ -1,0 +1,56 @@
+"""`salesflow digest`: the morning summary cron mails."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from salesflow.cli.session import Session
+
+app = typer.Typer(rich_markup_mode=None)
+OVERDUE_EXIT = 3
+
+
+class DigestFormat(StrEnum):
+    auto = "auto"
+    table = "table"
+    text = "text"
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+@app.command("digest")
+def digest(
+    ctx: typer.Context,
+    fmt: Annotated[
+        DigestFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="auto: a rich view on a terminal, plain text otherwise (cron mail).",
+        ),
+    ] = DigestFormat.auto,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Rows per section.")] = 20,
+    fail_on_overdue: Annotated[
+        bool,
+        typer.Option("--fail-on-overdue", help=f"Exit {OVERDUE_EXIT} when anything is overdue."),
+    ] = False,
+) -> None:
+    """Overdue follow-ups, today's work, deals with no next step, stale deals, missed first
+    touches, expiring and unanswered quotes, yesterday's changes and target pace."""
+    from salesflow import digest as digest_domain
+    from salesflow.output.digest import render_digest
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        d = digest_domain.build(conn, s.now, s.tz, limit=limit)
+    chosen = fmt.value
+    if chosen == "auto":
+        chosen = "table" if s.term.is_tty else "text"
+    render_digest(d, chosen, s.term, s.tz)
+    if fail_on_overdue and d.total("overdue"):
+        raise typer.Exit(OVERDUE_EXIT)

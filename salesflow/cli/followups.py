@@ -1,0 +1,236 @@
+"""`salesflow log`, `salesflow followup …` and `salesflow today`: touches, next steps, agenda."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from salesflow.cli.options import CalendarFormat, CalendarFormatOpt, Format, FormatOpt, RawOpt
+from salesflow.cli.session import Session
+
+if TYPE_CHECKING:
+    from salesflow.dates import Due
+    from salesflow.followups import Followup
+
+app = typer.Typer(
+    help="Next steps: plan, list, complete and snooze follow-ups.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+# One-command apps for the root's lazy registry (salesflow.cli.COMMANDS).
+log_app = typer.Typer(rich_markup_mode=None)
+today_app = typer.Typer(rich_markup_mode=None)
+
+LeadRef = Annotated[
+    str, typer.Argument(help="Lead number (12, #12) or a piece of its name/company.")
+]
+FollowupRef = Annotated[
+    str,
+    typer.Argument(
+        help="Follow-up number (5, #5), or a lead's name/company for its earliest open follow-up."
+    ),
+]
+DATE_HELP = "today, tomorrow, fri, next monday, +3d, +2w, in 3 days, eom, 2026-12-01 14:30 …"
+
+
+def _due(s: Session, text: str) -> Due:
+    from salesflow import dates
+
+    return dates.parse_due(text, s.now, s.tz, s.date_order)
+
+
+def _when(f: Followup) -> str:
+    from datetime import date
+
+    day = date.fromisoformat(f.due_date)
+    return f"{day:%a} {f.due_text}"
+
+
+@log_app.command("log")
+def log(
+    ctx: typer.Context,
+    ref: LeadRef,
+    note: Annotated[str, typer.Argument(help="What happened.")],
+    kind: Annotated[
+        str, typer.Option("--kind", "-k", help="call, email, meeting, visit or note.")
+    ] = "note",
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help=f"When it happened (default now): yesterday 15:00, {DATE_HELP}"),
+    ] = None,
+    next_: Annotated[
+        str | None, typer.Option("--next", help="Plan the next step: its action (needs --due).")
+    ] = None,
+    due: Annotated[
+        str | None, typer.Option("--due", help=f"When the next step is due: {DATE_HELP}")
+    ] = None,
+    done: Annotated[
+        bool,
+        typer.Option("--done", help="This touch completes the lead's earliest open follow-up."),
+    ] = False,
+) -> None:
+    """Log a call, email, meeting, visit or note on a lead (and plan or close its next step)."""
+    from salesflow import activities, dates, followups, leads
+    from salesflow.errors import SalesflowError
+
+    s: Session = ctx.obj
+    if next_ is not None and due is None:
+        raise SalesflowError(f"--next needs a due date — add --due fri (or {DATE_HELP})")
+    if due is not None and next_ is None:
+        raise SalesflowError('--due is the next step\'s date — add --next "what to do"')
+    with s.write() as conn:
+        lead = leads.resolve(conn, ref)
+        happened = dates.parse_instant(at, s.now, s.tz, s.date_order) if at else s.now
+        planned_due = _due(s, due) if due is not None else None
+        activity = activities.log(
+            conn, lead, kind, note, happened_at=dates.to_utc_iso(happened), now_iso=s.now_iso
+        )
+        closed = followups.earliest_open(conn, lead) if done else None
+        recurring = (
+            followups.complete(conn, closed, done_at=activity.happened_at, now=s.now, tz=s.tz)
+            if closed
+            else None
+        )
+        planned = (
+            followups.add(conn, lead, next_, planned_due, now=s.now, tz=s.tz)
+            if next_ is not None and planned_due is not None
+            else None
+        )
+    local = happened.astimezone(s.tz)
+    s.term.say(f"Logged {activity.kind} on {lead.label} at {local:%a %Y-%m-%d %H:%M}")
+    if closed:
+        s.term.say(f"Done: follow-up {closed.label}")
+    if recurring:
+        s.term.say(f"Next check-in {recurring.label} due {_when(recurring)}")
+    if planned:
+        s.term.say(f"Next step {planned.label} due {_when(planned)}")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    ref: LeadRef,
+    action: Annotated[str, typer.Argument(help='What to do, e.g. "send proposal".')],
+    due: Annotated[str, typer.Option("--due", "-d", help=DATE_HELP)],
+    force: Annotated[
+        bool, typer.Option("--force", help="Accept a due date that is already past.")
+    ] = False,
+) -> None:
+    """Plan a next step on a lead."""
+    from salesflow import dates, followups, leads
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        lead = leads.resolve(conn, ref)
+        parsed = _due(s, due)
+        f = followups.add(conn, lead, action, parsed, now=s.now, tz=s.tz, force=force)
+    if dates.is_overdue(parsed, s.now, s.tz):
+        s.term.say(f"Warning: due {f.due_text} is already past — follow-up {f.label} is overdue")
+    s.term.say(f"Follow-up {f.label} on {lead.label} due {_when(f)}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue follow-ups.")] = False,
+    today: Annotated[bool, typer.Option("--today", help="Only those due today.")] = False,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days", min=0, help="Look this many days ahead (default 7; with ics or --lead: all)."
+        ),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", "-a", help="Every open follow-up.")] = False,
+    lead: Annotated[
+        str | None, typer.Option("--lead", "-l", help="Only this lead's follow-ups.")
+    ] = None,
+    fmt: CalendarFormatOpt = CalendarFormat.table,
+    raw: RawOpt = False,
+) -> None:
+    """Open follow-ups: overdue (red), due today, the next 7 days — grouped.
+
+    With --format ics, every open follow-up (unless narrowed) as an iCalendar file:
+    salesflow followup list --format ics > followups.ics
+    """
+    from salesflow import followups, leads
+    from salesflow.errors import SalesflowError
+
+    s: Session = ctx.obj
+    if overdue and today:
+        raise SalesflowError("choose --overdue or --today, not both")
+    if all_ and (overdue or today or days is not None):
+        raise SalesflowError("--all lists every open follow-up — drop --overdue/--today/--days")
+    only = "overdue" if overdue else "today" if today else None
+    if all_ or (days is None and (fmt == CalendarFormat.ics or lead)):
+        window = None  # a calendar export, or one lead's plan, wants every open follow-up
+    else:
+        window = 7 if days is None else days
+    with s.read() as conn:
+        lead_id = leads.resolve(conn, lead).id if lead else None
+        found = followups.search(conn, now=s.now, tz=s.tz, only=only, days=window, lead_id=lead_id)
+    rows = [f.record(w) for f, w in found]
+    if fmt == CalendarFormat.ics:
+        from salesflow.output import ics
+
+        ics.write(ics.calendar(rows, tz=s.tz, now=s.now), s.term)
+        return
+    from salesflow.output.agenda import followup_list
+
+    followup_list(rows, fmt.value, s.term, days=window if window is not None else 7, raw=raw)
+
+
+@app.command("done")
+def done(ctx: typer.Context, ref: FollowupRef) -> None:
+    """Mark a follow-up done (a recurring check-in plans its next one)."""
+    from salesflow import followups
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        f = followups.resolve(conn, ref)
+        recurring = followups.complete(conn, f, done_at=s.now_iso, now=s.now, tz=s.tz)
+    s.term.say(f"Done: follow-up {f.label} on #{f.lead_id} {f.lead_name}")
+    if recurring:
+        s.term.say(f"Next check-in {recurring.label} due {_when(recurring)}")
+
+
+@app.command("snooze")
+def snooze(
+    ctx: typer.Context,
+    ref: FollowupRef,
+    when: Annotated[
+        str,
+        typer.Argument(help=f"New due: +2d (from its due day, or today if overdue), {DATE_HELP}"),
+    ],
+) -> None:
+    """Move a follow-up later."""
+    from salesflow import followups
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        f = followups.resolve(conn, ref)
+        moved = followups.snooze(conn, f, when, now=s.now, tz=s.tz, date_order=s.date_order)
+    s.term.say(f"Snoozed follow-up {moved.label}: {f.due_text} → {_when(moved)}")
+
+
+@today_app.command("today")
+def today(
+    ctx: typer.Context,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="At most N rows per section.")
+    ] = 20,
+    all_: Annotated[bool, typer.Option("--all", "-a", help="Every row of every section.")] = False,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """The agenda: overdue and today's follow-ups, deals with no next step, stale deals and
+    new leads past their first-touch deadline (config set first_touch 24h)."""
+    from salesflow import agenda
+    from salesflow.output.agenda import agenda_view
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        sections = agenda.agenda(conn, s.now, s.tz, limit=None if all_ else limit)
+    zone = getattr(s.tz, "key", None) or str(s.tz)
+    heading = f"Agenda for {s.today:%a %Y-%m-%d} ({zone})"
+    agenda_view(sections, fmt.value, s.term, heading=heading, tz=s.tz, raw=raw)

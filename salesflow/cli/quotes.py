@@ -1,0 +1,417 @@
+"""`salesflow quote …`: numbered quotes, their documents, and the deal they close."""
+
+from __future__ import annotations
+
+import sqlite3
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.session import Session
+
+if TYPE_CHECKING:
+    from salesflow.quotes import Quote
+
+app = typer.Typer(
+    help="Quotes: numbered offers with line items, discounts and tax; documents to send; "
+    "accept to win the deal.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+class DocFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+QuoteRef = Annotated[str, typer.Argument(help="Quote number, e.g. Q-2026-0001 (any case).")]
+ItemsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--item",
+        "-i",
+        help='A line: "description; quantity; unit price[; discount]", e.g. '
+        '"Edge gateway G2; 50; 980" or "Training; 2; 3500; 10%". Repeat for more.',
+    ),
+]
+DiscountOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--discount", "-d", help="Whole-quote discount: 5% or an amount such as 500 (0: none)."
+    ),
+]
+TaxOpt = Annotated[
+    str | None, typer.Option("--tax", help="Tax rate on the discounted subtotal, e.g. 13%.")
+]
+ValidOpt = Annotated[
+    str | None,
+    typer.Option("--valid", help="Valid until: 30d, +2w, eom, 2026-12-31 … (default: 30 days)."),
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", "-n", help="A note printed on the quote.")]
+
+
+def _int_setting(conn: sqlite3.Connection, key: str, default: int) -> int:
+    from salesflow import store
+
+    value = store.get_setting(conn, key)
+    return int(value) if value is not None else default
+
+
+def _rounding(conn: sqlite3.Connection) -> str:
+    from salesflow import store
+
+    return store.get_setting(conn, "rounding") or "half-up"
+
+
+def _valid_until(s: Session, conn: sqlite3.Connection, text: str | None) -> Any:
+    from salesflow import quotes
+
+    if text is not None:
+        return s.parse_date(text)
+    from datetime import timedelta
+
+    days = _int_setting(conn, "quote.valid_days", quotes.DEFAULT_VALID_DAYS)
+    return s.today + timedelta(days=days)
+
+
+def _total(quote: Quote) -> str:
+    from salesflow import money
+
+    return money.display(quote.total_minor, quote.currency)
+
+
+@app.command("new")
+def new(
+    ctx: typer.Context,
+    lead_ref: Annotated[str, typer.Argument(metavar="LEAD", help="Lead number or name piece.")],
+    item: ItemsOpt = None,
+    discount: DiscountOpt = None,
+    tax: TaxOpt = None,
+    valid: ValidOpt = None,
+    note: NoteOpt = None,
+    currency: Annotated[
+        str | None,
+        typer.Option("--currency", help="ISO 4217 code (default: the prices', else the lead's)."),
+    ] = None,
+) -> None:
+    """Create a draft quote for a lead (numbered Q-YEAR-NNNN)."""
+    from salesflow import leads, quote_input, quotes, store
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        lead = leads.resolve(conn, lead_ref)
+        texts = [quote_input.split_item(t) for t in item or []]
+        code = quote_input.quote_currency(texts, currency, lead.currency)
+        item_list = quote_input.read_items(texts, code)
+        tax_text = tax if tax is not None else store.get_setting(conn, "quote.tax")
+        quote = quotes.create(
+            conn,
+            lead,
+            item_list=item_list,
+            currency=code,
+            rounding=_rounding(conn),
+            discount=quote_input.parse_discount(discount, code) if discount is not None else None,
+            tax_rate=quote_input.parse_tax(tax_text or "0"),
+            valid_until=_valid_until(s, conn, valid),
+            note=note,
+            today=s.today,
+            now_iso=s.now_iso,
+        )
+    lines = f"{len(item_list)} item(s)" if item_list else "no items yet"
+    s.term.say(
+        f"Created draft quote {quote.number} for {lead.label}: {lines}, total {_total(quote)}, "
+        f"valid until {quote.valid_until}"
+    )
+
+
+@app.command("add-item")
+def add_item(
+    ctx: typer.Context,
+    ref: QuoteRef,
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ITEM...", help='"description; quantity; unit price[; discount]"; one or more.'
+        ),
+    ],
+    discount: Annotated[
+        str | None,
+        typer.Option("--discount", "-d", help="Discount on these lines: 10% or an amount."),
+    ] = None,
+) -> None:
+    """Add line items to a draft quote."""
+    from salesflow import quote_input, quotes
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        quote = quotes.resolve(conn, ref)
+        texts = [quote_input.split_item(t) for t in items]
+        new_items = quote_input.read_items(texts, quote.currency, discount)
+        quote = quotes.add_item(conn, quote, new_items, today=s.today, now_iso=s.now_iso)
+    s.term.say(f"Added {len(new_items)} item(s) to {quote.number}: total {_total(quote)}")
+
+
+@app.command("rm-item")
+def rm_item(
+    ctx: typer.Context,
+    ref: QuoteRef,
+    line: Annotated[int, typer.Argument(help="Line number, as in quote show.")],
+) -> None:
+    """Remove a line item from a draft quote (later lines move up)."""
+    from salesflow import quotes
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        quote = quotes.resolve(conn, ref)
+        quote, removed = quotes.remove_item(conn, quote, line, today=s.today, now_iso=s.now_iso)
+    s.term.say(
+        f'Removed line {line} ("{removed.description}") from {quote.number}: total {_total(quote)}'
+    )
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    ref: QuoteRef,
+    discount: DiscountOpt = None,
+    tax: TaxOpt = None,
+    valid: Annotated[
+        str | None, typer.Option("--valid", help="New validity date: 30d, eom, 2026-12-31 …")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n", help='New note ("" clears).')] = None,
+) -> None:
+    """Change a draft quote's discount, tax, validity or note."""
+    from salesflow import quote_input, quotes
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        quote = quotes.resolve(conn, ref)
+        quote = quotes.edit(
+            conn,
+            quote,
+            discount=discount,
+            tax_rate=quote_input.parse_tax(tax) if tax is not None else None,
+            valid_until=s.parse_date(valid) if valid is not None else None,
+            note=note,
+            today=s.today,
+            now_iso=s.now_iso,
+        )
+    s.term.say(f"Updated {quote.number}: total {_total(quote)}, valid until {quote.valid_until}")
+
+
+def _view(s: Session, conn: sqlite3.Connection, quote: Quote) -> tuple[dict, dict, Any]:
+    from salesflow import leads, quotes, store
+    from salesflow.output import documents
+
+    lead = leads.get(conn, quote.lead_id)
+    result = quotes.totals(conn, quote)
+    seller = documents.seller_from_settings(store.all_settings(conn))
+    view = documents.quote_view(quote, result, today=s.today, client=lead.record(), seller=seller)
+    record = quotes.record(quote, s.today, lead.name, lead.company)
+    return view, record, result
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context, ref: QuoteRef, fmt: FormatOpt = Format.table, raw: RawOpt = False
+) -> None:
+    """Show a quote: items, subtotal, discounts, tax, total, status and validity.
+    CSV/TSV give one row per line item."""
+    from salesflow import quotes
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        quote = quotes.resolve(conn, ref)
+        view, record, result = _view(s, conn, quote)
+    if fmt == Format.table:
+        from salesflow.output.views import quote_card
+
+        quote_card(view, s.term)
+    elif fmt in (Format.json, Format.ndjson):
+        from salesflow.output import write_object
+
+        write_object(record | {"items": quotes.item_records(result)}, s.term)
+    else:
+        from salesflow.output import render
+
+        rows = [
+            {"number": quote.number, "currency": quote.currency} | row
+            for row in quotes.item_records(result)
+        ]
+        render(rows, fmt.value, s.term, raw=raw, keys=["number", "currency", *quotes.ITEM_KEYS])
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", "-s", help="draft, sent, accepted, rejected or expired."),
+    ] = None,
+    lead_ref: Annotated[
+        str | None, typer.Option("--lead", "-l", help="Only this lead's quotes.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """List quotes (a sent quote past its validity date shows as expired)."""
+    from salesflow import leads, quotes
+    from salesflow.output import render
+    from salesflow.output.views import quote_columns, quote_status_style
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        lead_id = leads.resolve(conn, lead_ref).id if lead_ref else None
+        found = quotes.search(
+            conn, today=s.today, status=status.strip().lower() if status else None, lead_id=lead_id
+        )
+        rows = [quotes.record(x.quote, s.today, x.lead_name, x.company) for x in found]
+    render(
+        rows,
+        fmt.value,
+        s.term,
+        columns=quote_columns(),
+        raw=raw,
+        empty="No quotes match.",
+        row_style=quote_status_style,
+        keys=quotes.RECORD_KEYS,
+    )
+
+
+@app.command("send")
+def send(ctx: typer.Context, ref: QuoteRef) -> None:
+    """Mark a quote sent: the lead moves to the quote stage (if earlier) and a chase
+    follow-up is planned (config quote.chase_days, default 3)."""
+    from salesflow import quotes, store
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        quote = quotes.resolve(conn, ref)
+        sent = quotes.send(
+            conn,
+            quote,
+            today=s.today,
+            now_iso=s.now_iso,
+            chase_days=_int_setting(conn, "quote.chase_days", quotes.DEFAULT_CHASE_DAYS),
+            stage_name=store.get_setting(conn, "quote.stage") or quotes.DEFAULT_STAGE,
+        )
+    q = sent.quote
+    s.term.say(f"Sent {q.number}: total {_total(q)}, valid until {q.valid_until}")
+    if sent.move:
+        s.term.say(f"Lead #{q.lead_id} moved {sent.move.from_stage} → {sent.move.to_stage}")
+    if sent.stage_note:
+        s.term.say(sent.stage_note)
+    if sent.chase_due:
+        s.term.say(f"Follow-up planned: chase {q.number} on {sent.chase_due}")
+
+
+@app.command("render")
+def render_doc(
+    ctx: typer.Context,
+    ref: QuoteRef,
+    fmt: Annotated[
+        DocFormat, typer.Option("--format", "-f", help="md or html.", case_sensitive=False)
+    ] = DocFormat.html,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """The quote as a document to send: Markdown or one self-contained HTML file."""
+    from salesflow import quotes
+    from salesflow.output import documents
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        quote = quotes.resolve(conn, ref)
+        view, _, _ = _view(s, conn, quote)
+    text = documents.render_quote(view, fmt.value)
+    if output is None:
+        s.term.out.write(text)
+        return
+    _write_private(output, text)
+    s.term.say(f"Wrote {quote.number} as {fmt.value} to {output}")
+
+
+def _write_private(path: str, text: str) -> None:
+    import os
+
+    from salesflow.errors import SalesflowError
+
+    try:
+        # 0600 whatever the umask, like every file salesflow writes.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as e:
+        raise SalesflowError(
+            f"cannot write {path}: {e.strerror} — choose another --output"
+        ) from None
+
+
+@app.command("accept")
+def accept(
+    ctx: typer.Context,
+    ref: QuoteRef,
+    force: Annotated[
+        bool, typer.Option("--force", help="Accept even though the quote has expired.")
+    ] = False,
+) -> None:
+    """The client accepted: the deal is won, its value set to the quote total."""
+    from salesflow import quotes
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        quote = quotes.resolve(conn, ref)
+        done = quotes.accept(conn, quote, today=s.today, now_iso=s.now_iso, force=force)
+    q = done.quote
+    won = "deal won" if done.move else "deal was already won"
+    s.term.say(f"Accepted {q.number}: {won}, value {_total(q)} (lead #{q.lead_id})")
+    if done.superseded:
+        s.term.say(f"Marked rejected as superseded: {', '.join(done.superseded)}")
+
+
+@app.command("reject")
+def reject(
+    ctx: typer.Context,
+    ref: QuoteRef,
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", help='Why, e.g. "budget cut".')
+    ] = None,
+    lost: Annotated[
+        bool, typer.Option("--lost", help="Also mark the deal lost, with the reason.")
+    ] = False,
+) -> None:
+    """The client said no (use `quote copy` to renegotiate, --lost to close the deal)."""
+    from salesflow import quotes
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        quote = quotes.resolve(conn, ref)
+        done = quotes.reject(
+            conn, quote, reason=reason, lost=lost, today=s.today, now_iso=s.now_iso
+        )
+    why = f" ({done.quote.reason})" if done.quote.reason else ""
+    s.term.say(f"Rejected {done.quote.number}{why}")
+    if done.move:
+        s.term.say(f"Lead #{done.quote.lead_id} moved {done.move.from_stage} → lost")
+
+
+@app.command("copy")
+def copy(ctx: typer.Context, ref: QuoteRef, valid: ValidOpt = None) -> None:
+    """A new draft version for renegotiation: Q-2026-0001 → Q-2026-0001-v2."""
+    from salesflow import quotes
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        quote = quotes.resolve(conn, ref)
+        new_quote = quotes.copy(
+            conn, quote, valid_until=_valid_until(s, conn, valid), today=s.today, now_iso=s.now_iso
+        )
+    s.term.say(
+        f"Copied {quote.number} to new draft {new_quote.number} (valid until "
+        f"{new_quote.valid_until}); change it with quote add-item / rm-item / edit, then send it"
+    )

@@ -1,0 +1,156 @@
+"""Views of follow-ups and the daily agenda: grouped tables, overdue rows in red."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, tzinfo
+from typing import Any
+
+from salesflow.output import Column, render
+from salesflow.output.terminal import Terminal
+from salesflow.output.views import when
+
+GROUP_TITLES = {
+    "overdue": "Overdue",
+    "today": "Due today",
+    "upcoming": "Next {days} days",
+    "later": "Later",
+    "done": "Done",
+}
+AGENDA_TITLES = {
+    "overdue": "Overdue follow-ups",
+    "today": "Due today",
+    "unplanned": "No next step (open deals without a follow-up)",
+    "stale": "Stale deals (no touch for longer than the stage allows)",
+    "first_touch": "First touch overdue (new leads nobody has contacted)",
+}
+AGENDA_HINTS = {
+    "overdue": "salesflow followup list --overdue",
+    "today": "salesflow followup list --today",
+    "unplanned": "salesflow today --all",
+    "stale": "salesflow today --all",
+    "first_touch": "salesflow today --all",
+}
+
+
+def due(row: dict[str, Any]) -> str:
+    """`2026-11-27 Fri` or `2026-12-01 Tue 14:30`: the weekday is what a seller plans by."""
+    day = row.get("due_date")
+    if not day:
+        return ""
+    text = f"{day} {date.fromisoformat(day):%a}"
+    return text + (f" {row['due_time']}" if row.get("due_time") else "")
+
+
+def _lead(row: dict[str, Any]) -> str:
+    return f"#{row['lead_id']} {row['lead']}"
+
+
+def followup_columns() -> list[Column]:
+    return [
+        Column("id", "#", justify="right", style="dim"),
+        Column("due_date", "Due", get=due),
+        Column("action", "Action", style="bold"),
+        Column("lead", "Lead", get=_lead),
+        Column("company", "Company"),
+        Column("stage", "Stage", style="cyan"),
+        Column("recur", "Repeats"),
+    ]
+
+
+def _overdue_red(row: dict[str, Any]) -> str | None:
+    return "red" if row.get("overdue") or row.get("section") == "overdue" else None
+
+
+def followup_list(
+    rows: list[dict[str, Any]], fmt: str, term: Terminal, *, days: int, raw: bool = False
+) -> None:
+    """One table per group (overdue, today, next N days, later) on a terminal; one flat
+    listing with a `when` column in machine formats."""
+    if fmt != "table":
+        render(rows, fmt, term, raw=raw)
+        return
+    if not rows:
+        term.console().print("No open follow-ups in this window.")
+        return
+    for group, title in GROUP_TITLES.items():
+        chosen = [r for r in rows if r["when"] == group]
+        if chosen:
+            render(
+                chosen,
+                "table",
+                term,
+                columns=followup_columns(),
+                title=f"{title.format(days=days)} ({len(chosen)})",
+                row_style=_overdue_red,
+            )
+
+
+def _waiting(row: dict[str, Any]) -> str:
+    hours = row.get("hours")
+    if hours is None:
+        return "never touched" if row["section"] == "unplanned" else ""
+    span = f"{hours} h" if hours < 48 else f"{row['days']} d"
+    return span + " ago" if row["section"] == "unplanned" else span
+
+
+def _late(row: dict[str, Any]) -> str:
+    days = row.get("days") or 0
+    return f"{days} d late" if days else ("passed" if row["section"] == "overdue" else "")
+
+
+def agenda_columns(section: str, tz: tzinfo | None = None) -> list[Column]:
+    lead = [
+        Column("lead_id", "#", justify="right", style="dim"),
+        Column("lead", "Lead", style="bold"),
+        Column("company", "Company"),
+        Column("stage", "Stage", style="cyan"),
+    ]
+    if section in ("overdue", "today"):
+        return [
+            Column("followup_id", "F#", justify="right", style="dim"),
+            Column("due_date", "Due", get=due),
+            Column("days", "Late", justify="right", get=_late),
+            Column("action", "Action", style="bold"),
+            Column("lead", "Lead", get=_lead),
+            Column("company", "Company"),
+        ]
+    label = {"unplanned": "Last touch", "stale": "Idle", "first_touch": "Waiting"}[section]
+    since = Column("since", "Since", get=lambda r: when(r.get("since"), tz))
+    return [*lead, Column("hours", label, justify="right", get=_waiting), since]
+
+
+def agenda_view(
+    sections: Iterable[Any],
+    fmt: str,
+    term: Terminal,
+    *,
+    heading: str,
+    tz: tzinfo | None = None,
+    raw: bool = False,
+) -> None:
+    """`salesflow today`: one titled table per non-empty section; machine formats get every
+    item as one flat row with its `section`."""
+    sections = list(sections)
+    if fmt != "table":
+        render((i.record() for s in sections for i in s.items), fmt, term, raw=raw)
+        return
+    console = term.console()
+    console.print(heading, style="bold")
+    if not any(s.total for s in sections):
+        console.print("Nothing due, and every open deal has a next step.")
+        return
+    for s in sections:
+        if not s.total:
+            continue
+        console.print()
+        render(
+            [i.record() for i in s.items],
+            "table",
+            term,
+            columns=agenda_columns(s.name, tz),
+            title=f"{AGENDA_TITLES[s.name]} ({s.total})",
+            row_style=_overdue_red,
+        )
+        if s.total > len(s.items):
+            console.print(f"  … and {s.total - len(s.items)} more: {AGENDA_HINTS[s.name]}")

@@ -1,0 +1,160 @@
+"""The digest as plain text (cron mail), Markdown, self-contained HTML (an email body with
+inline styles) or JSON. One line per row, written by the same function for every format."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import tzinfo
+from typing import Any
+
+from salesflow.output.terminal import Terminal
+from salesflow.output.views import when
+
+_FMT_DAYS = {1: "1 day"}
+
+
+def _days(n: int | None) -> str:
+    return _FMT_DAYS.get(n or 0, f"{n} days")
+
+
+def _who(row: dict[str, Any]) -> str:
+    company = f" ({row['company']})" if row.get("company") else ""
+    return f"#{row['lead_id']} {row['lead']}{company}"
+
+
+def line(key: str, row: dict[str, Any], tz: tzinfo | None) -> str:
+    """One row of a section as a sentence a seller reads at a glance."""
+    if key in ("overdue", "today"):
+        due = row["due_date"] + (f" {row['due_time']}" if row.get("due_time") else "")
+        late = f", {_days(row['days'])} late" if key == "overdue" and row.get("days") else ""
+        return f"{row['action']} — {_who(row)} [{row['stage']}] (due {due}{late})"
+    if key == "unplanned":
+        last = f", last touch {when(row['since'], tz)}" if row.get("since") else ""
+        return f"{_who(row)} [{row['stage']}] has no next step{last}"
+    if key == "stale":
+        return f"{_who(row)} [{row['stage']}] idle for {_days(row['days'])}"
+    if key == "first_touch":
+        return f"{_who(row)} created {when(row['since'], tz)}, not contacted yet"
+    if key == "quotes_expiring":
+        left = "today" if row["days_left"] == 0 else f"in {_days(row['days_left'])}"
+        return (
+            f"{row['number']} {row['total']} {row['currency']} — {_who(row)} "
+            f"expires {left} ({row['valid_until']})"
+        )
+    if key == "quotes_unanswered":
+        return (
+            f"{row['number']} {row['total']} {row['currency']} — {_who(row)} "
+            f"sent {when(row['sent_at'], tz)}"
+        )
+    if key == "yesterday":
+        if row["change"] == "new":
+            return f"new lead {_who(row)} in {row['to']}"
+        reason = f" ({row['reason']})" if row.get("reason") else ""
+        return f"{row['change']}: {_who(row)} {row['from']} → {row['to']}{reason}"
+    if key == "targets":
+        return row["summary"]
+    return ", ".join(f"{k}={v}" for k, v in row.items())
+
+
+def header(d: Any) -> str:
+    day = f"{d.day:%a %Y-%m-%d}"
+    if not d.leads:
+        return (
+            f"salesflow digest {day}: your pipeline is empty — add a lead with "
+            "`salesflow lead add NAME` (or try `salesflow demo`)."
+        )
+    counts = ", ".join(f"{s.total} {s.title.lower()}" for s in d.sections if s.key != "targets")
+    if not counts:
+        return (
+            f"salesflow digest {day} ({d.zone}): all clear — {d.open_deals} open deals, "
+            "nothing due."
+        )
+    return f"salesflow digest {day} ({d.zone}): {d.open_deals} open deals; {counts}."
+
+
+def _more(section: Any) -> int:
+    return section.total - len(section.rows)
+
+
+def text(d: Any, tz: tzinfo | None) -> str:
+    out = [header(d)]
+    for s in d.sections:
+        out += ["", f"{s.title} ({s.total})"]
+        out += [f"  - {line(s.key, r, tz)}" for r in s.rows]
+        if _more(s):
+            out.append(f"  … and {_more(s)} more (salesflow today --all)")
+    return "\n".join(out) + "\n"
+
+
+def _md_escape(value: str) -> str:
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in value)
+
+
+def markdown(d: Any, tz: tzinfo | None) -> str:
+    out = [f"# {_md_escape(header(d))}"]
+    for s in d.sections:
+        out += ["", f"## {_md_escape(s.title)} ({s.total})", ""]
+        out += [f"- {_md_escape(line(s.key, r, tz))}" for r in s.rows]
+        if _more(s):
+            out.append(f"- … and {_more(s)} more")
+    return "\n".join(out) + "\n"
+
+
+_STYLE = {
+    "body": "font-family:-apple-system,'Segoe UI',Roboto,'Noto Sans CJK SC','PingFang SC',"
+    "'Microsoft YaHei',sans-serif;color:#1f2328;max-width:720px;margin:0 auto;padding:16px",
+    "h1": "font-size:17px;margin:0 0 12px",
+    "h2": "font-size:15px;margin:18px 0 6px;border-bottom:1px solid #d0d7de;padding-bottom:4px",
+    "li": "margin:3px 0;font-size:14px",
+    "overdue": "color:#cf222e",
+}
+
+
+def html_page(d: Any, tz: tzinfo | None) -> str:
+    """One self-contained page with inline styles (mail clients drop <style> blocks); every
+    piece of user text goes through html.escape."""
+    e = html.escape
+    parts = [
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+        f"<title>{e(header(d))}</title></head>",
+        f'<body style="{_STYLE["body"]}">',
+        f'<h1 style="{_STYLE["h1"]}">{e(header(d))}</h1>',
+    ]
+    for s in d.sections:
+        colour = f";{_STYLE['overdue']}" if s.key == "overdue" else ""
+        parts.append(f'<h2 style="{_STYLE["h2"]}{colour}">{e(s.title)} ({s.total})</h2><ul>')
+        parts += [f'<li style="{_STYLE["li"]}">{e(line(s.key, r, tz))}</li>' for r in s.rows]
+        if _more(s):
+            parts.append(f'<li style="{_STYLE["li"]}">… and {_more(s)} more</li>')
+        parts.append("</ul>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def render_digest(d: Any, fmt: str, term: Terminal, tz: tzinfo | None) -> None:
+    if fmt == "json":
+        term.out.write(json.dumps(d.record(), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "md":
+        term.out.write(markdown(d, tz))
+    elif fmt == "html":
+        term.out.write(html_page(d, tz))
+    elif fmt == "table":
+        _rich(d, term, tz)
+    else:
+        term.out.write(text(d, tz))
+
+
+def _rich(d: Any, term: Terminal, tz: tzinfo | None) -> None:
+    from rich.text import Text
+
+    console = term.console()
+    console.print(Text(header(d), style="bold"))
+    for s in d.sections:
+        console.print()
+        style = "bold red" if s.key == "overdue" else "bold"
+        console.print(Text(f"{s.title} ({s.total})", style=style))
+        for r in s.rows:
+            console.print(Text(f"  • {line(s.key, r, tz)}"))
+        if _more(s):
+            console.print(Text(f"  … and {_more(s)} more (salesflow today --all)", style="dim"))

@@ -1,0 +1,148 @@
+"""Reading what a seller types for a quote: items, quantities, discounts, tax rates, currency.
+
+Each reader returns plain values or raises one SalesflowError that says what was wrong and
+what to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from salesflow import money
+from salesflow.errors import SalesflowError
+from salesflow.quote_math import Discount, ItemInput
+
+ITEM_FORM = '"description; quantity; unit price" (optionally "; discount" such as 10% or 200)'
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*[%％]")
+_QUANTITY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
+_SEPARATOR = re.compile(r"[;；]")  # a Chinese IME types the full-width semicolon
+
+
+def parse_percent(text: str) -> Decimal | None:
+    """`5%`, `12.5 %`, `13％` as a Decimal; None when the text is not a percentage."""
+    m = _PERCENT.fullmatch(text.strip())
+    return Decimal(m.group(1)) if m else None
+
+
+def parse_tax(text: str) -> Decimal:
+    """A tax rate in percent: `13%` or `13`; 0–100."""
+    raw = text.strip()
+    m = re.fullmatch(r"(-?(?:\d+(?:\.\d+)?|\.\d+))\s*[%％]?", raw)
+    rate = Decimal(m.group(1)) if m else None
+    if rate is None:
+        raise SalesflowError(f'cannot read tax rate "{raw}" — write a percentage such as 13% or 0%')
+    if not 0 <= rate <= 100:
+        raise SalesflowError(f'tax rate "{raw}" is outside 0–100% — write it such as 13% or 0%')
+    return rate
+
+
+def parse_discount(text: str, currency: str, *, what: str = "discount") -> Discount | None:
+    """`5%` (percent off) or `500`, `¥500` (an amount off, in the quote's currency).
+    Zero (`0`, `0%`, `none`) means no discount."""
+    raw = text.strip()
+    if raw.lower() in ("", "none", "no"):
+        return None
+    if raw.startswith("-"):
+        raise SalesflowError(
+            f'{what} "{raw}" is negative — a discount is a percentage such as 5% or an amount'
+        )
+    percent = parse_percent(raw)
+    if percent is not None:
+        if percent > 100:
+            raise SalesflowError(f'{what} "{raw}" is over 100% — use 0% to 100%')
+        return Discount(percent=percent) if percent else None
+    try:
+        amount = money.parse_money(raw, currency)
+    except SalesflowError:
+        raise SalesflowError(
+            f'cannot read {what} "{raw}" — write a percentage such as 5% or an amount such as 500'
+        ) from None
+    if amount.currency != currency:
+        raise SalesflowError(
+            f'{what} "{raw}" is in {amount.currency} but the quote is in {currency} — '
+            f"give the amount in {currency} or as a percentage"
+        )
+    return Discount(fixed_minor=amount.minor) if amount.minor else None
+
+
+def parse_quantity(text: str) -> Decimal:
+    raw = text.strip()
+    if raw.startswith("-"):
+        raise SalesflowError(f'quantity "{raw}" is negative — a quantity must be more than zero')
+    if not _QUANTITY.fullmatch(raw):
+        raise SalesflowError(f'cannot read quantity "{raw}" — write a number such as 2 or 1.5')
+    qty = Decimal(raw.replace(",", ""))
+    if qty <= 0:
+        raise SalesflowError(f'quantity "{raw}" is zero — a quantity must be more than zero')
+    if qty >= 10**9 or -qty.as_tuple().exponent > 6:
+        raise SalesflowError(
+            f'quantity "{raw}" is out of range — up to 999,999,999 with at most 6 decimals'
+        )
+    return qty
+
+
+@dataclass(frozen=True)
+class ItemText:
+    """One `--item` split into its parts, the price still in the currency it named."""
+
+    text: str
+    description: str
+    quantity: Decimal
+    price: str
+    discount: str | None
+
+
+def split_item(text: str) -> ItemText:
+    """Read `description; quantity; unit price[; discount]`."""
+    parts = [p.strip() for p in _SEPARATOR.split(text)]
+    if len(parts) not in (3, 4) or not parts[0] or not parts[2]:
+        shown = " ".join(text.split())
+        raise SalesflowError(f'cannot read item "{shown}" — write it as {ITEM_FORM}')
+    discount = parts[3] if len(parts) == 4 and parts[3] else None
+    return ItemText(text, parts[0], parse_quantity(parts[1]), parts[2], discount)
+
+
+def quote_currency(items: list[ItemText], explicit: str | None, fallback: str) -> str:
+    """`--currency`, else a currency the item prices name (`$980`, `980 EUR`), else the lead's."""
+    if explicit:
+        return money.check_currency(explicit)
+    for item in items:
+        named = _price(item, fallback).currency
+        if named != fallback:
+            return named
+    return fallback
+
+
+def read_items(
+    texts: list[ItemText], currency: str, line_discount: str | None = None
+) -> list[ItemInput]:
+    """Items in `currency`; a price in another currency is refused (one quote, one currency)."""
+    out: list[ItemInput] = []
+    for item in texts:
+        price = _price(item, currency)
+        if price.currency != currency:
+            raise SalesflowError(
+                f'item "{item.description}" is priced in {price.currency} but the quote is in '
+                f"{currency} — a quote has one currency; price every item in {currency}"
+            )
+        if item.discount and line_discount:
+            raise SalesflowError(
+                f'item "{item.description}" has a discount in its text and --discount — '
+                "give it once"
+            )
+        disc_text = item.discount or line_discount
+        what = f'item "{item.description}": discount'
+        discount = parse_discount(disc_text, currency, what=what) if disc_text else None
+        out.append(ItemInput(item.description, item.quantity, price.minor, discount))
+    return out
+
+
+def _price(item: ItemText, currency: str) -> money.Money:
+    try:
+        return money.parse_money(item.price, currency)
+    except SalesflowError as e:
+        raise SalesflowError(
+            f'item "{item.description}": {e.message} (items are written as {ITEM_FORM})'
+        ) from None

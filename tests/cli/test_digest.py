@@ -1,0 +1,119 @@
+"""The digest: sections in order, only when non-empty, the same facts in every format."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def pipeline(ok, monkeypatch) -> None:
+    """A week of work ending Monday 2026-11-23 09:00 UTC (the conftest clock)."""
+
+    def at(when: str, *args: str) -> None:
+        monkeypatch.setenv("SALESFLOW_NOW", when)
+        ok(*args)
+
+    at("2026-11-10T09:00:00Z", "lead", "add", "张伟", "--company", "深圳某科技有限公司")  # 1
+    at("2026-11-10T09:05:00Z", "log", "1", "intro call", "--kind", "call")
+    at("2026-11-12T09:00:00Z", "lead", "add", "Jane Roe", "--company", "Acme <Ltd>")  # 2
+    at("2026-11-12T09:10:00Z", "log", "2", "call", "--kind", "call", "--next", "send deck",
+       "--due", "2026-11-20")  # fmt: skip
+    at("2026-11-14T09:00:00Z", "quote", "new", "1", "--item", "Gateway; 2; 500", "--valid",
+       "2026-11-26")  # fmt: skip
+    at("2026-11-14T09:01:00Z", "quote", "send", "Q-2026-0001")  # chase follow-up due 11-17
+    at("2026-11-21T08:00:00Z", "lead", "add", "Bo", "--company", "Gamma")  # 3: never touched
+    at("2026-11-22T10:00:00Z", "lead", "add", "Ann", "--company", "Beta")  # 4, created yesterday
+    at("2026-11-22T11:00:00Z", "advance", "2", "proposal")
+    at("2026-11-22T12:00:00Z", "followup", "add", "4", "first call", "--due", "2026-11-23")
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T09:00:00Z")
+
+
+def test_sections_in_order_with_counts(ok, pipeline) -> None:
+    d = json.loads(ok("digest", "--format", "json").stdout)
+    assert d["date"] == "2026-11-23" and d["leads"] == 4 and d["open_deals"] == 4
+    keys = [s["key"] for s in d["sections"]]
+    assert keys == [
+        "overdue", "today", "unplanned", "first_touch", "quotes_expiring", "quotes_unanswered",
+        "yesterday",
+    ]  # fmt: skip
+    assert d["counts"] == {k: 1 for k in keys} | {"overdue": 2, "yesterday": 2}
+    overdue = d["sections"][0]["rows"]
+    # The quote's chase (due 11-17, 6 days late) comes before "send deck" (due 11-20, 3 days).
+    assert [(r["action"], r["days"]) for r in overdue] == [
+        ("Chase quote Q-2026-0001", 6),
+        ("send deck", 3),
+    ]
+    assert d["sections"][1]["rows"][0]["action"] == "first call"
+    assert [r["lead_id"] for r in d["sections"][2]["rows"]] == [3]  # Bo has no next step
+    # Bo: created 49 h ago, never touched (> 24 h); Ann: 23 h old, still within the deadline.
+    assert [r["lead_id"] for r in d["sections"][3]["rows"]] == [3]
+    expiring = d["sections"][4]["rows"][0]
+    assert (expiring["number"], expiring["days_left"], expiring["total"]) == (
+        "Q-2026-0001",
+        3,  # valid until 11-26, today 11-23
+        "1000.00",  # 2 × 500
+    )
+    # Sent 11-14 09:01, nine days ago: past the default 7 days without an answer.
+    assert d["sections"][5]["rows"][0]["sent_at"] == "2026-11-14T09:01:00Z"
+    yesterday = d["sections"][6]["rows"]
+    assert [(r["change"], r["lead_id"], r["to"]) for r in yesterday] == [
+        ("new", 4, "lead"),
+        ("moved", 2, "proposal"),
+    ]
+
+
+def test_plain_text_is_what_cron_mails(ok, pipeline) -> None:
+    out = ok("digest").stdout  # CliRunner is not a terminal: plain text
+    assert "\x1b[" not in out
+    lines = out.splitlines()
+    assert lines[0] == (
+        "salesflow digest Mon 2026-11-23 (UTC): 4 open deals; 2 overdue follow-ups, 1 due today, "
+        "1 leads with no next step, 1 missed first-touch deadlines, "
+        "1 quotes expiring in the next 7 days, 1 quotes sent with no answer for 7+ days, "
+        "2 yesterday's changes."
+    )
+    assert "Overdue follow-ups (2)" in lines
+    chase = "  - Chase quote Q-2026-0001 — #1 张伟 (深圳某科技有限公司) [quote]"
+    assert chase + " (due 2026-11-17, 6 days late)" in lines
+    assert "  - moved: #2 Jane Roe (Acme <Ltd>) lead → proposal" in lines
+    assert (
+        "  - Q-2026-0001 1000.00 USD — #1 张伟 (深圳某科技有限公司) expires in 3 days (2026-11-26)"
+        in lines
+    )
+
+
+def test_markdown_and_html_escape_user_text(ok, pipeline) -> None:
+    md = ok("digest", "--format", "md").stdout
+    assert md.startswith("# salesflow digest") and "## Overdue follow\\-ups (2)" not in md
+    assert "Acme \\<Ltd\\>" in md
+    page = ok("digest", "--format", "html").stdout
+    assert page.startswith("<!DOCTYPE html>") and "Acme &lt;Ltd&gt;" in page
+    assert "<Ltd>" not in page and "<style" not in page and "<script" not in page
+    assert 'style="' in page  # inline styles survive mail clients
+
+
+def test_fail_on_overdue_exits_3(ok, run, pipeline) -> None:
+    result = run("digest", "--fail-on-overdue")
+    assert result.exit_code == 3 and "Overdue follow-ups (2)" in result.stdout
+    ok("followup", "done", "1")
+    ok("followup", "done", "2")
+    assert run("digest", "--fail-on-overdue").exit_code == 0
+
+
+def test_limit_says_how_many_more(ok, pipeline) -> None:
+    out = ok("digest", "--limit", "1").stdout
+    assert "  … and 1 more (salesflow today --all)" in out
+
+
+def test_empty_pipeline_gets_one_friendly_line(ok) -> None:
+    out = ok("digest").stdout
+    assert out.count("\n") == 1 and "your pipeline is empty" in out
+
+
+def test_all_clear(ok) -> None:
+    ok("lead", "add", "Ann")
+    ok("log", "1", "call", "--kind", "call", "--next", "demo", "--due", "fri")
+    out = ok("digest").stdout
+    assert out == "salesflow digest Mon 2026-11-23 (UTC): all clear — 1 open deals, nothing due.\n"
