@@ -76,7 +76,9 @@ def amount(value: str, currency: str | None, default: str) -> tuple[int, str]:
         whole, _, frac = text.partition(".")
         exp = money.exponent(code)
         if len(frac) <= exp:
-            return int(whole) * 10**exp + int(frac.ljust(exp, "0") or 0), code
+            minor = int(whole) * 10**exp + int(frac.ljust(exp, "0") or 0)
+            if minor <= money.MAX_MINOR:  # larger: parse_money says why it is refused
+                return minor, code
     try:
         parsed = money.parse_money(text, code)
     except SalesflowError as e:

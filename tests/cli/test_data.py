@@ -277,6 +277,8 @@ BAD_INPUTS = [
     ("when.csv", b"name,created_at\nAnn,2026-13-01T00:00:00Z\n",
      'row 2, created_at: cannot read date "2026-13-01T00:00:00Z"'),
     ("noname.csv", b"company\nAcme\n", "has no column for the contact's name"),
+    ("huge.csv", b"name,value\nAnn,99999999999999999\n",
+     'row 2, value: amount "99999999999999999" is too large'),
 ]  # fmt: skip
 
 
