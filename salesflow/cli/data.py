@@ -23,9 +23,10 @@ import_app = typer.Typer(
     help="Bring leads and activities in from CSV, TSV, JSON or NDJSON (one transaction, one undo).",
     no_args_is_help=True,
     rich_markup_mode=None,
+    add_completion=False,  # the root app's business, not a sub-command's
 )
 
-export_app = typer.Typer(rich_markup_mode=None)
+export_app = typer.Typer(rich_markup_mode=None, add_completion=False)
 ExportTable = StrEnum("ExportTable", {name: name for name in SPECS})  # type: ignore[misc]
 
 
