@@ -23,6 +23,7 @@ MAX_CELL = 128 * 1024
 ENCODINGS = ("auto", "utf-8", "gb18030")
 _SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".ndjson": "ndjson",
              ".jsonl": "ndjson"}  # fmt: skip
+_NON_SPACE = re.compile(r"\S")
 _FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "ndjson": "NDJSON"}
 
 
@@ -44,7 +45,7 @@ class Sheet:
 def read(data: bytes, name: str, encoding: str = "auto") -> Sheet:
     """Decode and parse `data` (the bytes of the file called `name`, `-` for stdin)."""
     text, used = decode(data, name, encoding)
-    if not text.strip():
+    if not text or text.isspace():  # (no .strip(): that copies a 100k-row file)
         raise SalesflowError(f"{name} is empty — there is nothing to import")
     fmt = _format(name, text)
     if fmt in ("json", "ndjson"):
@@ -104,10 +105,13 @@ def format_of(name: str) -> str | None:
 
 def _format(name: str, text: str) -> str:
     by_name = format_of(name)
-    first = text.lstrip()[:1]
+    start = _NON_SPACE.search(text)
+    first = text[start.start()] if start else ""
     if by_name in ("json", "ndjson") or (by_name is None and first in ("[", "{")):
         return by_name or ("json" if first == "[" else "ndjson")
-    header = text.lstrip("\r\n").split("\n", 1)[0]
+    at = start.start() if start else 0
+    end = text.find("\n", at)
+    header = text[at : end if end >= 0 else len(text)]  # the first line with anything on it
     # Excel's "Unicode text" is tab-separated whatever the file is called.
     if by_name == "csv" and "," not in header and "\t" in header:
         return "tsv"
@@ -123,18 +127,15 @@ def _delimited_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter="," if fmt == "csv" else "\t")
     rows: list[tuple[int, list[str | None]]] = []
     header: list[str] | None = None
-    number = 0
     try:
-        for cells in reader:
-            number += 1
-            if header is None:
-                if not any(c.strip() for c in cells):
-                    continue  # blank lines above the header
+        numbered = enumerate(reader, 1)
+        for _, cells in numbered:
+            if any(c.strip() for c in cells):  # blank lines above the header are skipped
                 header = [c.strip() for c in cells]
                 _check_delimiter(header, name, fmt)
-                continue
-            if any(cells):
-                rows.append((number, cells))
+                break
+        # One comprehension rather than a loop body: this runs once per row of a big file.
+        rows = [(number, cells) for number, cells in numbered if any(cells)]
     except csv.Error as e:
         if "field larger" in str(e):
             raise SalesflowError(
