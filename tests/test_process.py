@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -140,13 +141,23 @@ def test_readme_test_command_is_what_ci_runs() -> None:
 @pytest.mark.skipif(not (BIN / "salesflow").exists(), reason="salesflow is not installed here")
 def test_readme_first_run_command_works(tmp_path: Path) -> None:
     first = readme_blocks()[0].strip()
-    install, _, run = first.rpartition(" && ")
-    assert install == "python3 -m venv .venv && .venv/bin/pip install ."
-    assert run.startswith(".venv/bin/salesflow ")
-    # The install step is what CI itself just did; run the rest with this venv's script.
-    argv = [str(BIN / "salesflow"), *run.split()[1:]]
-    proc = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    assert "negotiation" in proc.stdout and "Created a new salesflow database" in proc.stderr
-    assert (tmp_path / "my-pipeline.db").exists()
+    parts = first.split(" && ")
+    assert " && ".join(parts[:2]) == "python3 -m venv .venv && .venv/bin/pip install ."
+    commands = parts[2:]
+    assert commands and all(c.startswith(".venv/bin/salesflow ") for c in commands)
+    # The install step is what CI itself just did; run every salesflow command of the chain,
+    # in order, with this venv's script.
+    runs = []
+    for command in commands:
+        argv = [str(BIN / "salesflow"), *shlex.split(command)[1:]]
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path)
+        assert proc.returncode == 0, (command, proc.stderr)
+        runs.append(proc)
+    demo, listing = runs[0], runs[-1]
+    assert "demo" in commands[0].split()
+    assert "Created a new salesflow database" in demo.stderr and "Demo data in" in demo.stderr
+    assert (tmp_path / "demo.db").exists()
+    # A full pipeline: ten open leads with their stages.
+    rows = [line for line in listing.stdout.splitlines() if re.match(r"\s*\d+\s", line)]
+    assert len(rows) == 10, listing.stdout
     assert shutil.which("salesflow", path=str(BIN))

@@ -120,3 +120,65 @@ def test_journal_keeps_a_bounded_history(tmp_path: Path, monkeypatch) -> None:
     with store.transaction(conn, write=True):
         journal.undo_last(conn)
     assert store.get_setting(conn, "k") == "4"
+
+
+def _bulk(conn: sqlite3.Connection, n: int) -> None:
+    conn.executemany(
+        "INSERT INTO leads (name, currency, stage, created_at, updated_at) "
+        "VALUES (?, 'USD', 'lead', 't', 't')",
+        [(f"n{i}",) for i in range(n)],
+    )
+    conn.executemany(
+        "INSERT INTO stage_changes (lead_id, to_stage, changed_at) "
+        "SELECT id, 'lead', 't' FROM leads WHERE id > ?",
+        [(conn.execute("SELECT max(id) FROM leads").fetchone()[0] - n,)],
+    )
+
+
+def test_compact_inserts_journal_one_step_per_table_and_undo_exactly(tmp_path: Path) -> None:
+    from tests.conftest import dump
+
+    path = tmp_path / "sf.db"
+    conn = store.connect(path)
+    with store.transaction(conn, command="before", now_iso="t"):
+        _bulk(conn, 2)
+    before = dump(path)
+    with store.transaction(conn, command="bulk", now_iso="t"):
+        store.set_setting(conn, "currency", "CNY")  # outside the block: journalled per row
+        with journal.compact_inserts(conn, ("customers", "leads", "stage_changes")):
+            _bulk(conn, 500)
+    steps = [r[0] for r in conn.execute(
+        "SELECT sql FROM journal_steps WHERE journal_id = (SELECT max(id) FROM journal) ORDER BY id"
+    )]  # fmt: skip
+    # 1 settings row + 1 step per table that got rows (customers got none): 3, not 1,001.
+    assert steps[1:] == [
+        'DELETE FROM "leads" WHERE rowid > 2',
+        'DELETE FROM "stage_changes" WHERE rowid > 2',
+    ]
+    assert len(steps) == 3
+    with store.transaction(conn, write=True):
+        assert journal.undo_last(conn).command == "bulk"
+    assert dump(path) == before
+
+
+def test_compact_inserts_refuses_a_block_that_changes_old_rows(tmp_path: Path) -> None:
+    conn = store.connect(tmp_path / "sf.db")
+    with store.transaction(conn, command="before", now_iso="t"):
+        _bulk(conn, 2)
+    with (
+        pytest.raises(RuntimeError, match="may only append"),
+        store.transaction(conn, command="bad", now_iso="t"),
+        journal.compact_inserts(conn, ("leads", "stage_changes")),
+    ):
+        _bulk(conn, 3)
+        conn.execute("UPDATE leads SET name = 'x' WHERE id = 1")
+    assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == 2
+    assert conn.execute("SELECT name FROM leads WHERE id = 1").fetchone()[0] == "n0"
+
+
+def test_compact_inserts_outside_a_command_only_runs_the_block(tmp_path: Path) -> None:
+    conn = store.connect(tmp_path / "sf.db")
+    with store.transaction(conn, write=True), journal.compact_inserts(conn, ("leads",)):
+        _bulk(conn, 3)
+    assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == 3
+    assert conn.execute("SELECT count(*) FROM journal_steps").fetchone()[0] == 0

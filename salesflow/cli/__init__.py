@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "customer": "salesflow.cli.customers:app",
     "quote": "salesflow.cli.quotes:app",
     "digest": "salesflow.cli.digest:app",
+    "demo": "salesflow.cli.demo:app",
     "export": "salesflow.cli.data:export_app",
     "import": "salesflow.cli.data:import_app",
 }

@@ -188,7 +188,7 @@ def apply_activities(
             yield lead_id, kind, note, happened, now_iso
 
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM activities").fetchone()[0]
-    with roomy_cache(conn), journal.bulk_insert(conn, "activities"):
+    with roomy_cache(conn), journal.compact_inserts(conn, ("activities",)):
         conn.executemany(
             "INSERT INTO activities (lead_id, kind, note, happened_at, created_at) "
             "VALUES (?, ?, ?, ?, ?)",

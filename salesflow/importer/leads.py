@@ -434,7 +434,7 @@ def apply_leads(
             tick(done)
             yield new
 
-    with roomy_cache(conn), journal.bulk_insert(conn, "leads", "stage_changes"):
+    with roomy_cache(conn), journal.compact_inserts(conn, ("leads", "stage_changes")):
         added = leads.insert(conn, counted())
     won = conn.execute(
         "SELECT l.id FROM leads l JOIN stages s ON s.name = l.stage "

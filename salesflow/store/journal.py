@@ -9,7 +9,7 @@ every table a later migration adds undoable without further code.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -23,10 +23,9 @@ SCHEMA = (
 # How many commands stay undoable; older steps are pruned so the file does not grow forever.
 KEEP = 100
 _RECORDING = "(SELECT open FROM journal ORDER BY id DESC LIMIT 1) = 1"
-_CURRENT = "(SELECT id FROM journal ORDER BY id DESC LIMIT 1)"
-# `journal.open` while a bulk insert runs: neither 1 (recording) nor 0 (closed), so the
-# triggers stay quiet and `undo` never picks the command up half-made.
+# `journal.open`: 1 = recording, 0 = closed (undoable), 2 = recording paused by compact_inserts.
 _PAUSED = 2
+_CURRENT = "(SELECT id FROM journal ORDER BY id DESC LIMIT 1)"
 
 
 @dataclass(frozen=True)
@@ -98,52 +97,6 @@ def end_command(conn: sqlite3.Connection, journal_id: int) -> None:
         conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
 
 
-@contextmanager
-def bulk_insert(conn: sqlite3.Connection, *tables: str) -> Iterator[None]:
-    """Journal the rows INSERTed into `tables` inside this block as ONE step per table
-    (`DELETE … WHERE rowid BETWEEN first AND last`) instead of one step per row: row by row,
-    a 100k-row import spends longer writing its undo than writing its rows.
-
-    The block may only INSERT into `tables`, letting SQLite pick the rowids (they then run on
-    from the old maximum without gaps); any other change inside it would not be journalled.
-    Outside a journalled command this is a no-op."""
-    current = conn.execute("SELECT id, open FROM journal ORDER BY id DESC LIMIT 1").fetchone()
-    if current is None or current[1] != 1:
-        yield
-        return
-    journal_id = current[0]
-    before = {t: _extent(conn, t) for t in tables}
-    conn.execute("UPDATE journal SET open = ? WHERE id = ?", (_PAUSED, journal_id))
-    changes = conn.total_changes
-    yield  # an exception here rolls the whole transaction back, pause included
-    changed = conn.total_changes - changes
-    conn.execute("UPDATE journal SET open = 1 WHERE id = ?", (journal_id,))
-    appended = 0
-    for table in tables:
-        (top, count), (new_top, new_count) = before[table], _extent(conn, table)
-        if new_count != count and new_top - top != new_count - count:
-            raise RuntimeError(f"bulk_insert: {table} got rows other than appended ones")
-        appended += new_count - count
-    if changed != appended:
-        # An update, a delete or an insert elsewhere would have gone unjournalled.
-        raise RuntimeError(
-            f"bulk_insert: {changed} row changes but {appended} appended rows — the block may "
-            f"only insert into {', '.join(tables)}; nothing was written"
-        )
-    for table in tables:
-        (top, count), (new_top, new_count) = before[table], _extent(conn, table)
-        if new_count > count:
-            sql = f'DELETE FROM "{table}" WHERE rowid BETWEEN {top + 1} AND {new_top}'
-            conn.execute(
-                "INSERT INTO journal_steps (journal_id, sql) VALUES (?, ?)", (journal_id, sql)
-            )
-
-
-def _extent(conn: sqlite3.Connection, table: str) -> tuple[int, int]:
-    top, count = conn.execute(f'SELECT coalesce(max(rowid), 0), count(*) FROM "{table}"').fetchone()
-    return int(top), int(count)
-
-
 def undo_last(conn: sqlite3.Connection) -> Undone | None:
     """Replay the newest command's inverse steps, newest first. Runs inside the caller's
     transaction; foreign keys are checked at commit because rows come back in reverse order."""
@@ -157,8 +110,58 @@ def undo_last(conn: sqlite3.Connection) -> Undone | None:
     steps = conn.execute(
         "SELECT sql FROM journal_steps WHERE journal_id = ? ORDER BY id DESC", (journal_id,)
     ).fetchall()
-    # Counted from what each step did: a bulk step takes back many rows at once.
-    rows = sum(max(conn.execute(sql).rowcount, 0) for (sql,) in steps)
+    # Rows, not steps: one compact step (see compact_inserts) can take back thousands.
+    before = conn.total_changes
+    for (sql,) in steps:
+        conn.execute(sql)
+    rows = conn.total_changes - before
     conn.execute("DELETE FROM journal_steps WHERE journal_id = ?", (journal_id,))
     conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
     return Undone(command=command, created_at=created_at, rows=rows)
+
+
+@contextmanager
+def compact_inserts(conn: sqlite3.Connection, tables: Sequence[str]) -> Iterator[None]:
+    """Journal a bulk load that only APPENDS rows to `tables` as one step per table,
+    `DELETE FROM t WHERE rowid > <max rowid before>`, instead of one step per row.
+
+    A million-row fill would otherwise write a million inverse statements (and pay for them);
+    the compact steps undo it just as exactly. List parents before children: undo replays
+    steps newest first, so children go first. Anything else inside the block (an UPDATE, a
+    DELETE, an INSERT into another table) would escape the journal, so the block counts the
+    rows it changed and refuses to commit when they are not exactly the appended ones.
+    Outside a journalled command it only runs the block."""
+    row = conn.execute("SELECT id, open FROM journal ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None or row[1] != 1:
+        yield
+        return
+    journal_id = row[0]
+    marks = {t: _max_rowid(conn, t) for t in tables}
+    conn.execute("UPDATE journal SET open = ? WHERE id = ?", (_PAUSED, journal_id))
+    before = conn.total_changes
+    try:
+        yield
+        changed = conn.total_changes - before
+    finally:
+        conn.execute("UPDATE journal SET open = 1 WHERE id = ?", (journal_id,))
+    appended = 0
+    for table in tables:
+        mark = marks[table]
+        count = conn.execute(f'SELECT count(*) FROM "{table}" WHERE rowid > ?', (mark,)).fetchone()[
+            0
+        ]
+        if count:
+            appended += count
+            conn.execute(
+                "INSERT INTO journal_steps (journal_id, sql) VALUES (?, ?)",
+                (journal_id, f'DELETE FROM "{table}" WHERE rowid > {mark}'),
+            )
+    if changed != appended:
+        raise RuntimeError(
+            f"compact_inserts: the block changed {changed} rows but appended {appended} to "
+            f"{', '.join(tables)}; it may only append to those tables"
+        )
+
+
+def _max_rowid(conn: sqlite3.Connection, table: str) -> int:
+    return conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0]

@@ -51,6 +51,12 @@ WRITES: dict[str, list[list[str]]] = {
         ["quote", "reject", "Q-2026-0002", "--lost", "--reason", "budget cut"],
     ],
     "quote copy": [["quote", "copy", "Q-2026-0002"]],
+    # --force: the pipeline here is not empty. The fill is journalled as one DELETE per table
+    # (journal.compact_inserts); with --currency it also sets the default currency.
+    "demo": [
+        ["demo", "--leads", "25", "--force"],
+        ["demo", "--leads", "10", "--seed", "2", "--currency", "EUR", "--force"],
+    ],
     "db restore": [],  # replaces the whole file; not an undoable command (it keeps a backup)
     "log": [
         ["log", "1", "called", "--kind", "call", "--next", "quote", "--due", "fri"],

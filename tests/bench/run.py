@@ -1,0 +1,384 @@
+"""Benchmarks: whole `salesflow` processes timed on demo databases of 1k, 10k and 100k leads.
+
+Not a test (pytest collects only test_*.py; tests/bench/test_bench_smoke.py runs this at toy
+size). Run it from the project's virtualenv:
+
+    .venv/bin/python tests/bench/run.py                    # 1k, 10k, 100k leads, 5 runs each
+    .venv/bin/python tests/bench/run.py --sizes 1000,10000 --runs 3
+    .venv/bin/python tests/bench/run.py --markdown         # the table for the README
+    .venv/bin/python tests/bench/run.py --toy              # tiny, to prove it still works
+
+Demo databases are built with `salesflow demo` and cached in tests/bench/.cache/, keyed by
+size, seed, schema version and a hash of the generator; each size is benchmarked on a copy,
+so the writes being timed never touch the cache. Every command runs `--runs` times after one
+untimed warm-up run; the figures are the median and the min–max, in milliseconds, and each is
+divided by its floor measured in the same run: `python -c pass` for commands that only read or
+start up, and a bare `python -c` that does the same one-row insert with `sqlite3` for commands
+that write. Commands this salesflow does not have (yet) are skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CACHE = Path(__file__).resolve().parent / ".cache"
+NOW = "2026-11-23T09:00:00Z"  # demo data and every timed command share this clock
+SEED = 7
+IMPORT_ROWS = 100_000
+
+INSERT_FLOOR = """
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
+c.execute("PRAGMA foreign_keys = ON")
+c.execute("BEGIN IMMEDIATE")
+c.execute("INSERT INTO leads (name, company, currency, stage, created_at, updated_at) "
+          "VALUES ('Floor Lead', 'Floor Co', 'USD', 'lead', ?, ?)", (sys.argv[2], sys.argv[2]))
+c.execute("COMMIT")
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    args: tuple[str, ...]  # after `salesflow --db DB`; {mid} is a lead number near the middle
+    floor: str = "pass"  # pass | insert
+    needs: tuple[str, ...] = ()  # command path that must exist
+    option: str | None = None  # an option that command must have
+
+
+CASES = (
+    Case("--version", ("--version",)),
+    Case("--help", ("--help",)),
+    Case("lead add", ("lead", "add", "Bench Lead", "--company", "Bench Co", "--value", "1000"),
+         floor="insert"),
+    Case("lead show", ("lead", "show", "{mid}")),
+    Case("log", ("log", "{mid}", "bench call", "--kind", "call"), floor="insert", needs=("log",)),
+    Case("lead list --limit 50", ("lead", "list", "--limit", "50")),
+    Case("followup list --overdue", ("followup", "list", "--overdue"),
+         needs=("followup", "list"), option="--overdue"),
+    Case("today", ("today",), needs=("today",)),
+    Case("report funnel", ("report", "funnel"), needs=("report", "funnel")),
+    Case("report summary", ("report", "summary"), needs=("report", "summary")),
+    Case("digest", ("digest",), needs=("digest",)),
+    Case("export leads (to /dev/null)", ("export", "leads", "--format", "csv"),
+         needs=("export",)),
+)  # fmt: skip
+
+
+@dataclass
+class Timing:
+    samples: list[float] = field(default_factory=list)  # seconds
+    error: str | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    def cell(self, floor: float | None) -> str:
+        if self.error:
+            return f"failed: {self.error}"
+        ms = [s * 1000 for s in self.samples]
+        text = f"{statistics.median(ms):.0f} ms ({min(ms):.0f}–{max(ms):.0f})"
+        return text + (f" {self.median / floor:.1f}×" if floor else "")
+
+
+def salesflow_argv() -> list[str]:
+    script = Path(sys.executable).parent / "salesflow"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "salesflow"]
+
+
+def env() -> dict[str, str]:
+    e = {**os.environ, "SALESFLOW_NOW": NOW, "TZ": "UTC", "NO_COLOR": "1"}
+    e.pop("SALESFLOW_DB", None)
+    e.pop("SALESFLOW_DEBUG", None)
+    return e
+
+
+def run_once(argv: list[str], stdin: Path | None = None) -> tuple[float, int, str]:
+    with open(stdin or os.devnull, "rb") as src:
+        start = time.perf_counter()
+        proc = subprocess.run(
+            argv, stdin=src, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env(),
+            cwd=ROOT,
+        )  # fmt: skip
+        elapsed = time.perf_counter() - start
+    err = proc.stderr.decode(errors="replace").strip().splitlines()
+    return elapsed, proc.returncode, err[-1] if err else ""
+
+
+def timed(argv: list[str], runs: int, warmup: int, prepare=None) -> Timing:  # noqa: ANN001
+    t = Timing()
+    for i in range(warmup + runs):
+        if prepare:
+            prepare()
+        elapsed, code, err = run_once(argv)
+        if code != 0:
+            t.error = f"exit {code}: {err[:100]}"
+            return t
+        if i >= warmup:
+            t.samples.append(elapsed)
+    return t
+
+
+def available(case: Case, db: Path) -> str | None:
+    """None when this salesflow has the command (and option); else why it is skipped."""
+    if not case.needs:
+        return None
+    proc = subprocess.run(
+        [*salesflow_argv(), "--db", str(db), *case.needs, "--help"], capture_output=True,
+        text=True, env=env(), cwd=ROOT,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        return f"no `{' '.join(case.needs)}` command yet"
+    if case.option and case.option not in proc.stdout:
+        return f"`{' '.join(case.needs)}` has no {case.option} option"
+    return None
+
+
+def generator_key() -> str:
+    from salesflow.store.migrations import LATEST
+
+    digest = hashlib.sha256(NOW.encode())
+    for name in ("demo.py", "demo_words.py"):
+        digest.update((ROOT / "salesflow" / name).read_bytes())
+    return f"schema{LATEST}-{digest.hexdigest()[:10]}"
+
+
+def demo_db(size: int, seed: int, cache: Path, rebuild: bool) -> tuple[Path, float | None]:
+    """The cached demo database of `size` leads; built (and timed) when missing."""
+    cache.mkdir(parents=True, exist_ok=True)
+    stem = f"demo-{size}-seed{seed}-"
+    path = cache / f"{stem}{generator_key()}.db"
+    if path.exists() and not rebuild:
+        return path, None
+    for old in cache.glob(f"{stem}*"):  # an older generator's file for the same size
+        old.unlink()
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+        target = Path(tmp) / "demo.db"
+        argv = [*salesflow_argv(), "--db", str(target), "demo", "--leads", str(size),
+                "--seed", str(seed)]  # fmt: skip
+        elapsed, code, err = run_once(argv)
+        if code != 0:
+            sys.exit(f"building the {size}-lead demo database failed: {err}")
+        for extra in ("-wal", "-shm"):
+            Path(str(target) + extra).unlink(missing_ok=True)  # closed cleanly: checkpointed
+        target.replace(path)
+    return path, elapsed
+
+
+def import_file(source_db: Path, rows: int, folder: Path) -> Path:
+    """A plain CSV of `rows` leads (the columns a seller's spreadsheet has) for `import`."""
+    from salesflow import money
+
+    path = folder / f"import-{rows}.csv"
+    conn = sqlite3.connect(source_db)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["name", "company", "email", "phone", "source", "grade", "value",
+                      "currency", "tags", "notes"])  # fmt: skip
+        for r in conn.execute(
+            "SELECT name, company, email, phone, source, grade, value_minor, currency, tags, "
+            "notes FROM leads ORDER BY id LIMIT ?",
+            (rows,),
+        ):
+            value = None if r[6] is None else money.to_decimal_string(r[6], r[7])
+            out.writerow([*r[:6], value, *r[7:]])
+    conn.close()
+    return path
+
+
+def fresh_copy(src: Path | None, dst: Path) -> None:
+    """`dst` as a copy of `src`, or gone (a new database) when `src` is None."""
+    for extra in ("", "-wal", "-shm"):
+        Path(str(dst) + extra).unlink(missing_ok=True)
+    if src is not None:
+        shutil.copyfile(src, dst)
+
+
+FLOOR_PASS = "python -c pass"
+FLOOR_INSERT = "python -c 'sqlite3 insert'"
+
+
+def bench_size(
+    sf: list[str], work: Path, size: int, runs: int, warmup: int, skipped: dict[str, str]
+) -> dict[str, Timing]:
+    """Every available case and both floors on one database. Runs go round-robin (one run
+    of each command, then the next round) so a busy moment on the machine spreads over all
+    figures instead of spoiling one."""
+    jobs = {
+        FLOOR_PASS: [sys.executable, "-c", "pass"],
+        FLOOR_INSERT: [sys.executable, "-c", INSERT_FLOOR, str(work), NOW],
+    }
+    for case in CASES:
+        if case.label not in skipped and (reason := available(case, work)):
+            skipped[case.label] = reason
+        if case.label not in skipped:
+            args = [arg.replace("{mid}", str(max(1, size // 2))) for arg in case.args]
+            jobs[case.label] = [*sf, "--db", str(work), *args]
+    timings = {label: Timing() for label in jobs}
+    for i in range(warmup + runs):
+        for label, argv in jobs.items():
+            t = timings[label]
+            if t.error:
+                continue
+            elapsed, code, err = run_once(argv)
+            if code != 0:
+                t.error = f"exit {code}: {err[:100]}"
+            elif i >= warmup:
+                t.samples.append(elapsed)
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", default="1000,10000,100000", help="Lead counts, comma-separated.")
+    p.add_argument("--runs", type=int, default=5, help="Timed runs per command (after warm-up).")
+    p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument("--import-rows", type=int, default=IMPORT_ROWS)
+    p.add_argument("--toy", action="store_true", help="Tiny sizes and one run: proves it works.")
+    p.add_argument("--markdown", action="store_true", help="Print Markdown tables.")
+    p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="Demo database cache.")
+    p.add_argument("--rebuild", action="store_true", help="Rebuild (and time) the demo databases.")
+    a = p.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in a.sizes.split(",") if s.strip()]
+    runs, warmup = a.runs, 1
+    if a.toy:
+        sizes, runs, warmup, a.import_rows = [120], 1, 0, 120
+    load_before = os.getloadavg()[0]
+
+    sf = salesflow_argv()
+    builds: dict[int, float | None] = {}
+    dbs: dict[int, Path] = {}
+    for size in sorted(set(sizes)):
+        dbs[size], builds[size] = demo_db(size, a.seed, a.cache, a.rebuild)
+    importing = Case("import leads", ("import", "leads"), needs=("import", "leads"))
+    cannot_import = available(importing, dbs[min(sizes)])
+    if not cannot_import and a.import_rows not in dbs:
+        # The rows to import come from a demo database of that many leads.
+        dbs[a.import_rows], builds[a.import_rows] = demo_db(
+            a.import_rows, a.seed, a.cache, a.rebuild
+        )
+
+    results: dict[str, dict[int, Timing]] = {}
+    skipped: dict[str, str] = {}
+    bulk = [
+        [f"demo --leads {size:,}", f"{took:.1f} s" if took else "cached"]
+        for size, took in sorted(builds.items())
+    ]
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        work = tmp / "work.db"
+        for size in sizes:
+            fresh_copy(dbs[size], work)
+            for label, t in bench_size(sf, work, size, runs, warmup, skipped).items():
+                results.setdefault(label, {})[size] = t
+        if cannot_import:
+            skipped["import leads"] = cannot_import
+        else:
+            csv_path = import_file(dbs[a.import_rows], a.import_rows, tmp)
+            target = tmp / "import.db"
+            t = timed(
+                [*sf, "--db", str(target), "import", "leads", str(csv_path)], runs, warmup,
+                prepare=lambda: fresh_copy(None, target),
+            )  # fmt: skip
+            bulk.append([f"import leads ({a.import_rows:,} rows, new database)", t.cell(None)])
+
+    floor_of = {c.label: c.floor for c in CASES} | {FLOOR_PASS: "pass", FLOOR_INSERT: "insert"}
+    header = ["command", "vs floor"] + [f"{s:,} leads" for s in sizes]
+    table = []
+    for label in [FLOOR_PASS, FLOOR_INSERT, *(c.label for c in CASES)]:
+        if label not in results:
+            continue
+        floor_label = FLOOR_PASS if floor_of[label] == "pass" else FLOOR_INSERT
+        row = [label, floor_label]
+        for size in sizes:
+            t, floor = results[label][size], results[floor_label][size]
+            row.append(t.cell(None if floor.error else floor.median))
+        table.append(row)
+
+    print(
+        f"salesflow benchmarks: Python {platform.python_version()}, SQLite "
+        f"{sqlite3.sqlite_version}, {os.cpu_count()} CPUs ({platform.system()}), load average "
+        f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}; {runs} timed run(s) per figure after "
+        f"{warmup} warm-up, median (min–max), × = median / the floor's median in the same run. "
+        f"Command: {' '.join(Path(x).name for x in sf)}"
+    )
+    print()
+    emit(header, table, a.markdown)
+    print()
+    emit(["bulk work", "time"], bulk, a.markdown)
+    targets = check_targets(results, sizes)
+    if targets:
+        print()
+        emit(["target (issue 8)", "measured", "verdict"], targets, a.markdown)
+    for label, reason in skipped.items():
+        print(f"note: skipped {label}: {reason}")
+    return 0
+
+
+def check_targets(results: dict[str, dict[int, Timing]], sizes: list[int]) -> list[list[str]]:
+    """The issue's targets that this run measured, each with its verdict."""
+    rows = []
+
+    def ok(good: bool) -> str:
+        return "ok" if good else "MISSED"
+
+    def got(label: str, size: int) -> Timing | None:
+        t = results.get(label, {}).get(size)
+        return t if t and not t.error else None
+
+    small, big = min(sizes), max(sizes)
+    if (t := got("lead add", small)) and (floor := got(FLOOR_INSERT, small)):
+        ratio = t.median / floor.median
+        rows.append(["lead add ≤ 3.0× sqlite3 insert", f"{ratio:.1f}×", ok(ratio <= 3.0)])
+    if (t := got("--help", small)) and (floor := got(FLOOR_PASS, small)):
+        ratio = t.median / floor.median
+        rows.append(["--help ≤ 15× python -c pass", f"{ratio:.1f}×", ok(ratio <= 15)])
+    if big >= 100_000:
+        for label in ("report funnel", "report summary", "followup list --overdue", "today",
+                      "digest"):  # fmt: skip
+            if t := got(label, big):
+                ms = t.median * 1000
+                rows.append([f"{label} ≤ 150 ms at {big:,}", f"{ms:.0f} ms", ok(ms <= 150)])
+        if t := got("export leads (to /dev/null)", big):
+            rows.append([f"export leads ≤ 0.8 s at {big:,}", f"{t.median:.2f} s",
+                         ok(t.median <= 0.8)])  # fmt: skip
+    if big > small:
+        for label in ("lead add", "lead show", "log"):
+            if (t1 := got(label, small)) and (tn := got(label, big)):
+                ratio = tn.median / t1.median
+                rows.append([f"{label} at {big:,} ≤ 1.2× at {small:,}", f"{ratio:.2f}×",
+                             ok(ratio <= 1.2)])  # fmt: skip
+    return rows
+
+
+def emit(header: list[str], rows: list[list[str]], markdown: bool) -> None:
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join("---" for _ in header) + "|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        return
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for n, row in enumerate([header, *rows]):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
