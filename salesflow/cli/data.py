@@ -213,9 +213,15 @@ class _Bar:
         self.progress = None
         err = s.term.err
         if rows >= _PROGRESS_ROWS and getattr(err, "isatty", lambda: False)():
+            import os
+
+            from rich.console import Console
             from rich.progress import Progress
 
-            self.progress = Progress(console=s.term.console(stderr=True), transient=True)
+            # Its own console: Terminal's colour follows stdout, which may be a file here
+            # (`import leads big.csv > report.txt`) while stderr is the user's terminal.
+            console = Console(file=err, force_terminal=True, no_color="NO_COLOR" in os.environ)
+            self.progress = Progress(console=console, transient=True)
         self.tasks: dict[str, object] = {}
 
     def __enter__(self) -> Progress | None:
