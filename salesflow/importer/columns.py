@@ -160,7 +160,8 @@ def without_blank_columns(cols: Columns, sheet: Sheet) -> Columns:
 
 def row_values(sheet: Sheet, cols: Columns) -> Iterator[tuple[int, dict[str, str], list[str]]]:
     """Each row as field -> text (non-blank cells only, formula escape removed), plus the
-    `header: value` lines of the columns kept in notes."""
+    `header: value` lines of the columns kept in notes. A row with more cells than the header
+    comes back as {"": why} — the planner reports it as that row's error."""
     unescape = csvsafe.unescape if sheet.fmt in ("csv", "tsv") else None  # JSON is never escaped
     names = list(cols.index)
     pick = _picker(list(cols.index.values()))
