@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from salesflow import money
@@ -225,6 +227,17 @@ def get(conn: sqlite3.Connection, lead_id: int) -> Lead:
     return _lead(row)
 
 
+def get_many(conn: sqlite3.Connection, ids: list[int]) -> list[Lead]:
+    """The leads with these ids (missing ones left out), in batches under SQLite's limit."""
+    found: list[Lead] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM leads WHERE id IN ({marks})", chunk)
+        found += map(_lead, rows)
+    return found
+
+
 def resolve(conn: sqlite3.Connection, ref: str) -> Lead:
     """A lead by number (`12`, `#12`) or by a unique piece of its name, company or email."""
     text = ref.strip()
@@ -260,6 +273,63 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+@dataclass(slots=True)
+class NewLead:
+    """Every column a new lead is written with (`add` and `import leads` both build these)."""
+
+    name: str
+    stage: str
+    currency: str
+    created_at: str
+    updated_at: str
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    source: str | None = None
+    grade: str | None = None
+    bant_budget: str = "unknown"
+    bant_authority: str = "unknown"
+    bant_need: str = "unknown"
+    bant_timeline: str = "unknown"
+    bant_note: str | None = None
+    value_minor: int | None = None
+    tags: str = ""
+    notes: str | None = None
+    expected_close: str | None = None
+    lost_reason: str | None = None
+    lost_from: str | None = None
+    won_note: str | None = None
+    closed_at: str | None = None
+
+
+_NEW_COLUMNS = (
+    "name", "company", "email", "phone", "source", "grade", "bant_budget", "bant_authority",
+    "bant_need", "bant_timeline", "bant_note", "value_minor", "currency", "stage", "tags", "notes",
+    "expected_close", "lost_reason", "lost_from", "won_note", "created_at", "updated_at",
+    "closed_at",
+)  # fmt: skip
+_INSERT = (
+    f"INSERT INTO leads ({', '.join(_NEW_COLUMNS)}) VALUES ({', '.join('?' * len(_NEW_COLUMNS))})"
+)
+_new_values = attrgetter(*_NEW_COLUMNS)
+
+
+def insert(conn: sqlite3.Connection, new: Iterable[NewLead]) -> range:
+    """Write new leads, each with its entry into its stage as the first history row
+    (from nothing, at `created_at`). Returns the ids given, in order."""
+    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM leads").fetchone()[0]
+    conn.executemany(_INSERT, map(_new_values, new))
+    last = conn.execute("SELECT coalesce(max(id), 0) FROM leads").fetchone()[0]
+    # One statement for the whole batch: the new rows are exactly the ids above the old maximum.
+    conn.execute(
+        "INSERT INTO stage_changes (lead_id, from_stage, to_stage, changed_at, note) "
+        "SELECT id, NULL, stage, created_at, 'created' FROM leads WHERE id BETWEEN ? AND ? "
+        "ORDER BY id",
+        (first, last),
+    )
+    return range(first, last + 1)
+
+
 def add(
     conn: sqlite3.Connection,
     fields: LeadFields,
@@ -272,37 +342,25 @@ def add(
     if not fields.name or not fields.name.strip():
         raise SalesflowError("a lead needs a name — salesflow lead add NAME")
     value = fields.value
-    bant = {k: fields.bant.get(k, "unknown") for k in BANT_KEYS}
-    cur = conn.execute(
-        "INSERT INTO leads (name, company, email, phone, source, grade, bant_budget, "
-        "bant_authority, bant_need, bant_timeline, bant_note, value_minor, currency, stage, "
-        "tags, notes, expected_close, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            fields.name.strip(),
-            fields.company,
-            fields.email,
-            fields.phone,
-            fields.source,
-            fields.grade,
-            *bant.values(),
-            fields.bant_note,
-            value.minor if value else None,
-            value.currency if value else (fields.currency or currency),
-            stage,
-            ",".join(fields.tags or []),
-            fields.notes,
-            fields.expected_close,
-            now_iso,
-            now_iso,
-        ),
+    new = NewLead(
+        name=fields.name.strip(),
+        stage=stage,
+        currency=value.currency if value else (fields.currency or currency),
+        created_at=now_iso,
+        updated_at=now_iso,
+        company=fields.company,
+        email=fields.email,
+        phone=fields.phone,
+        source=fields.source,
+        grade=fields.grade,
+        **{f"bant_{k}": fields.bant.get(k, "unknown") for k in BANT_KEYS},
+        bant_note=fields.bant_note,
+        value_minor=value.minor if value else None,
+        tags=",".join(fields.tags or []),
+        notes=fields.notes,
+        expected_close=fields.expected_close,
     )
-    lead_id = int(cur.lastrowid)
-    conn.execute(
-        "INSERT INTO stage_changes (lead_id, from_stage, to_stage, changed_at, note) "
-        "VALUES (?, NULL, ?, ?, 'created')",
-        (lead_id, stage, now_iso),
-    )
+    (lead_id,) = insert(conn, [new])
     return get(conn, lead_id)
 
 

@@ -42,6 +42,8 @@ COMMANDS: dict[str, str] = {
     "target": "salesflow.cli.reports:target_app",
     "digest": "salesflow.cli.digest:app",
     "demo": "salesflow.cli.demo:app",
+    "export": "salesflow.cli.data:export_app",
+    "import": "salesflow.cli.data:import_app",
 }
 
 

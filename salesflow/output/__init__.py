@@ -11,6 +11,7 @@ import csv
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from salesflow import csvsafe
@@ -50,53 +51,83 @@ def render(
     `keys` names the columns so an empty CSV/TSV still gets its header row."""
     if fmt == "table":
         return _table(list(rows), term, columns, title, empty, row_style)
+    return write_rows(rows, fmt, term.out, raw=raw, keys=keys)
+
+
+def write_rows(
+    rows: Iterable[Any], fmt: str, out: Any, *, raw: bool = False, keys: list[str] | None = None
+) -> int:
+    """Write rows in a machine format (csv, tsv, json, ndjson) to the text stream `out`.
+    CSV/TSV rows may also be value tuples in `keys` order (a large export skips the dicts)."""
     if fmt == "csv":
-        return write_delimited(rows, term.out, raw=raw, keys=keys)
+        return write_delimited(rows, out, raw=raw, keys=keys)
     if fmt == "tsv":
-        return write_tsv(rows, term.out, raw=raw, keys=keys)
+        return write_tsv(rows, out, raw=raw, keys=keys)
     if fmt == "json":
-        return write_json(rows, term.out)
+        return write_json(rows, out)
     if fmt == "ndjson":
         n = 0
         for row in rows:
-            term.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
             n += 1
         return n
     raise ValueError(f"unknown format {fmt}")
 
 
+def _with_header(rows: Iterable[Any], keys: list[str] | None) -> tuple[list[str] | None, Any]:
+    """The header row (the first dict's keys, else `keys`) and the rows as value sequences."""
+    it = iter(rows)
+    first = next(it, None)
+    if first is None:
+        return keys, iter(())
+    header = list(first) if isinstance(first, dict) else keys
+    values = (r.values() if isinstance(r, dict) else r for r in chain((first,), it))
+    return header, values
+
+
+# The first characters that can make csvsafe.escape change a text cell.
+_RISKY = frozenset((*csvsafe.TRIGGERS, "'"))
+
+
 def write_delimited(
-    rows: Iterable[dict[str, Any]], out: Any, *, raw: bool, keys: list[str] | None = None
+    rows: Iterable[Any], out: Any, *, raw: bool, keys: list[str] | None = None
 ) -> int:
     """RFC 4180 CSV: CRLF line ends, quoted fields, a header row even when there are no rows."""
     writer = csv.writer(out, lineterminator="\r\n")
+    header, values = _with_header(rows, keys)
+    if header:
+        writer.writerow(header)
+    risky, cell = _RISKY, _cell
     n = 0
-    for row in rows:
-        if n == 0:
-            writer.writerow(list(row))
-        writer.writerow([_cell(v, raw) for v in row.values()])
+    for row in values:
+        # Inline type tests rather than a call per cell: this loop runs for every cell of a
+        # 100k-row export. Plain str/int/None go to the writer as they are.
+        writer.writerow(
+            [
+                cell(v, raw)
+                if ((c := v.__class__) is str and not raw and v[:1] in risky)
+                or (c is not str and c is not int and v is not None)
+                else v
+                for v in row
+            ]
+        )
         n += 1
-    if n == 0 and keys:
-        writer.writerow(keys)
     return n
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def write_tsv(
-    rows: Iterable[dict[str, Any]], out: Any, *, raw: bool, keys: list[str] | None = None
-) -> int:
+def write_tsv(rows: Iterable[Any], out: Any, *, raw: bool, keys: list[str] | None = None) -> int:
     """Tab-separated lines for cut/awk/column: no quoting; tab, newline, CR and backslash
     inside a cell are written as \\t \\n \\r \\\\ so one record is always one line."""
+    header, values = _with_header(rows, keys)
+    if header:
+        out.write("\t".join(header) + "\n")
     n = 0
-    for row in rows:
-        if n == 0:
-            out.write("\t".join(row) + "\n")
-        out.write("\t".join(_cell(v, raw).translate(_TSV_ESCAPES) for v in row.values()) + "\n")
+    for row in values:
+        out.write("\t".join(_cell(v, raw).translate(_TSV_ESCAPES) for v in row) + "\n")
         n += 1
-    if n == 0 and keys:
-        out.write("\t".join(keys) + "\n")
     return n
 
 

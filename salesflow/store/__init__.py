@@ -192,6 +192,18 @@ def transaction(
         raise
 
 
+@contextmanager
+def roomy_cache(conn: sqlite3.Connection, mib: int = 64) -> Iterator[None]:
+    """A bigger page cache for one large write: 100k rows into indexed tables thrash SQLite's
+    2 MB default and take twice as long. Memory is only used as pages are touched."""
+    old = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{int(mib) * 1024}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(old)}")
+
+
 def get_setting(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return row[0] if row else default

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import typer
 
 from salesflow.cli import app
 from tests.conftest import dump
 
+DATA = Path(__file__).resolve().parent.parent / "data"
 # Each write command with arguments that succeed on the `two_leads` pipeline (+ `prepare`).
 WRITES: dict[str, list[list[str]]] = {
     "lead add": [
@@ -29,6 +32,12 @@ WRITES: dict[str, list[list[str]]] = {
     ],
     "config set": [["config", "set", "currency", "CNY"]],
     "config unset": [["config", "unset", "seller.name"]],
+    "import leads": [
+        ["import", "leads", str(DATA / "leads_zh.csv")],
+        ["import", "leads", str(DATA / "leads_zh.csv"), "--on-duplicate", "update"],
+        ["import", "leads", str(DATA / "leads_closed.csv")],  # won ones join customers
+    ],
+    "import activities": [["import", "activities", str(DATA / "activities.csv")]],
     "quote new": [
         ["quote", "new", "1", "--item", "Gateway; 50; 980", "--discount", "5%", "--tax", "13%"]
     ],
@@ -70,6 +79,7 @@ READS = {
     "quote list", "quote show", "quote render",
     "report summary", "report funnel", "report conversion", "report forecast", "report lost",
     "report sources", "report grades", "report activity", "report targets", "target list",
+    "export",
 }  # fmt: skip
 
 

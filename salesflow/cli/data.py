@@ -1,0 +1,393 @@
+"""`salesflow export …` and `salesflow import …`: whole tables out, spreadsheets in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from salesflow.cli.options import RawOpt
+from salesflow.cli.session import Session
+from salesflow.exporter import SPECS
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from salesflow.importer import Applied, Plan, Progress
+    from salesflow.sheets import Sheet
+
+import_app = typer.Typer(
+    help="Bring leads and activities in from CSV, TSV, JSON or NDJSON (one transaction, one undo).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    add_completion=False,  # the root app's business, not a sub-command's
+)
+
+export_app = typer.Typer(rich_markup_mode=None, add_completion=False)
+ExportTable = StrEnum("ExportTable", {name: name for name in SPECS})  # type: ignore[misc]
+
+
+class DataFormat(StrEnum):
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    ndjson = "ndjson"
+
+
+def _export_help() -> str:
+    import textwrap
+
+    tables = "\n".join(
+        textwrap.fill(f"{s.name}: {', '.join(s.columns)}", 78, subsequent_indent="    ")
+        for s in SPECS.values()
+    )
+    return (
+        "Write a whole table — leads, activities, followups, stage-changes or customers — as CSV "
+        "(default, or from the -o file's extension), TSV, JSON or NDJSON. Rows stream from the "
+        "database, so any size exports in constant memory.\n\n"
+        "Columns are stable, in this order (ids link the tables: lead_id -> leads.id, "
+        "customer_id -> customers.id):\n\n"
+        f"\b\n{tables}\n\n"
+        "Money is a decimal string (500000.00; JPY 1200) beside its currency column; "
+        "probability is the stage's win % today (derived; import ignores it); times (*_at) are "
+        "ISO 8601 UTC; expected_close and due_date are local dates (YYYY-MM-DD), due_time a "
+        "local HH:MM.\n\n"
+        "CSV/TSV are UTF-8 without a byte-order mark, RFC 4180, always with a header row; a text "
+        "cell that starts with = + - @ tab or CR gets a leading ' so a spreadsheet cannot run "
+        "it (--raw keeps it verbatim; import takes the ' off again). --excel starts the output "
+        "with the UTF-8 byte-order mark that Excel needs to show Chinese and accents instead of "
+        "guessing the local code page; leave it off for other tools, which read the mark as "
+        "part of the first column's name.\n\n"
+        "A file written with -o is created mode 0600 and appears only once complete."
+    )
+
+
+@export_app.command("export")
+def export(
+    ctx: typer.Context,
+    table: Annotated[
+        ExportTable, typer.Argument(metavar="TABLE", help="The table to write.", show_default=False)
+    ],
+    fmt: Annotated[
+        DataFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, tsv, json or ndjson (default: from -o, else csv).",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (mode 0600)."),
+    ] = None,
+    raw: RawOpt = False,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV/TSV: start with a UTF-8 BOM for Excel.")
+    ] = False,
+) -> None:
+    from pathlib import Path
+
+    from salesflow import exporter, sheets
+    from salesflow.errors import SalesflowError
+    from salesflow.output import write_rows
+
+    s: Session = ctx.obj
+    to_file = output not in (None, "-")
+    chosen = fmt.value if fmt else (sheets.format_of(output) if to_file else None) or "csv"
+    if excel and chosen not in ("csv", "tsv"):
+        raise SalesflowError(f"--excel is for csv or tsv, not {chosen} — drop --excel")
+    spec = exporter.spec(table.value)
+    # CSV/TSV take value tuples (no dict per row); JSON needs the keys.
+    read = exporter.records if chosen in ("csv", "tsv") else exporter.rows
+    with s.read() as conn:
+        if to_file:
+            from salesflow.output.files import private_text_file
+
+            with private_text_file(Path(output).expanduser()) as out:
+                out.write("\ufeff" if excel else "")
+                n = write_rows(read(conn, spec.name), chosen, out, raw=raw, keys=spec.header)
+        else:
+            s.term.out.write("\ufeff" if excel else "")
+            n = write_rows(read(conn, spec.name), chosen, s.term.out, raw=raw, keys=spec.header)
+    if to_file:
+        s.term.say(f"Exported {n} row(s) of {spec.name} to {output}")
+
+
+export.__doc__ = _export_help()
+
+
+class OnDuplicate(StrEnum):
+    skip = "skip"
+    update = "update"
+    error = "error"
+
+
+class ActivityDuplicate(StrEnum):
+    skip = "skip"
+    error = "error"
+
+
+class Encoding(StrEnum):
+    auto = "auto"
+    utf8 = "utf-8"
+    gb18030 = "gb18030"
+
+
+FileArg = Annotated[
+    str,
+    typer.Argument(metavar="FILE", help="CSV, TSV, JSON or NDJSON file; - reads standard input."),
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        metavar="HEADER=FIELD,…",
+        help='Map columns by hand, e.g. "公司=company,联系人=name"; FIELD "-" drops a column. '
+        "Repeatable.",
+    ),
+]
+EncodingOpt = Annotated[
+    Encoding,
+    typer.Option(
+        "--encoding",
+        help="auto: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK.",
+        case_sensitive=False,
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Report what would happen; change nothing.")
+]
+SkipErrorsOpt = Annotated[
+    bool,
+    typer.Option("--skip-errors", help="Import the good rows even when some rows have errors."),
+]
+# Rows from which a terminal gets a progress bar; smaller files finish before it would show.
+_PROGRESS_ROWS = 5000
+
+
+def _read(file: str, encoding: str) -> Sheet:
+    import sys
+    from pathlib import Path
+
+    from salesflow import sheets
+    from salesflow.errors import SalesflowError
+
+    if file == "-":
+        return sheets.read(sys.stdin.buffer.read(), "standard input", encoding)
+    path = Path(file).expanduser()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SalesflowError(f"no file {file} — check the path") from None
+    except IsADirectoryError:
+        raise SalesflowError(f"{file} is a folder — give the file to import") from None
+    except OSError as e:
+        raise SalesflowError(f"cannot read {file}: {e.strerror}") from None
+    return sheets.read(data, path.name, encoding)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """An import holds 100k+ rows of plain strings and dicts, none in a reference cycle; the
+    cyclic collector would only rescan them again and again (~15% of the import's time)."""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class _Bar:
+    """A Rich progress bar on stderr, only when stderr is a terminal and the file is large."""
+
+    def __init__(self, s: Session, rows: int) -> None:
+        self.progress = None
+        err = s.term.err
+        if rows >= _PROGRESS_ROWS and getattr(err, "isatty", lambda: False)():
+            import os
+
+            from rich.console import Console
+            from rich.progress import Progress
+
+            # Its own console: Terminal's colour follows stdout, which may be a file here
+            # (`import leads big.csv > report.txt`) while stderr is the user's terminal.
+            console = Console(file=err, force_terminal=True, no_color="NO_COLOR" in os.environ)
+            self.progress = Progress(console=console, transient=True)
+        self.tasks: dict[str, object] = {}
+
+    def __enter__(self) -> Progress | None:
+        if self.progress is not None:
+            self.progress.start()
+            return self.update
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def update(self, what: str, done: int, total: int) -> None:
+        if what not in self.tasks:
+            self.tasks[what] = self.progress.add_task(what, total=total)
+        self.progress.update(self.tasks[what], completed=done)
+
+
+def _run(
+    s: Session,
+    file: str,
+    encoding: str,
+    *,
+    dry_run: bool,
+    skip_errors: bool,
+    plan: Callable[..., Plan],
+    apply: Callable[..., Applied],
+) -> None:
+    """Read, plan and report; refuse a plan with row errors unless --skip-errors; else apply
+    it in the same (one, journalled) transaction the plan was made in."""
+    from salesflow.errors import SalesflowError
+    from salesflow.output.imports import report_lines
+
+    with _no_cycle_collection():
+        sheet = _read(file, encoding)
+        with s.read() if dry_run else s.write() as conn, _Bar(s, len(sheet.rows)) as bar:
+            planned = plan(conn, sheet, bar)
+            print("\n".join(report_lines(planned, dry_run=dry_run)), file=s.term.out)
+            if planned.errors and not dry_run and not skip_errors:
+                rows = f"{planned.error_rows} rows have" if planned.error_rows > 1 else "1 row has"
+                raise SalesflowError(
+                    f"{rows} errors, so nothing was imported (first: {planned.errors[0]}) — fix "
+                    "the file, or pass --skip-errors to import the other rows"
+                )
+            if dry_run:
+                return
+            applied = apply(conn, planned, now_iso=s.now_iso, progress=bar)
+    left_out = f"; {planned.error_rows} row(s) with errors left out" if planned.errors else ""
+    if not applied.added and not applied.updated:
+        s.term.say(f"Nothing to import: no new {planned.kind} and nothing to update{left_out}")
+        return
+    done = f"Imported {len(applied.added)} {planned.kind}"
+    if applied.updated:
+        done += f", updated {applied.updated} lead(s)"
+    s.term.say(f"{done}{left_out} — salesflow undo takes the whole import back")
+
+
+@import_app.command("leads")
+def import_leads(
+    ctx: typer.Context,
+    file: FileArg,
+    mapping: MapOpt = None,
+    encoding: EncodingOpt = Encoding.auto,
+    dry_run: DryRunOpt = False,
+    on_duplicate: Annotated[
+        OnDuplicate,
+        typer.Option(
+            "--on-duplicate",
+            help="A row matching a lead by email, phone or name + company: skip it, update "
+            "the lead's facts from its non-empty cells (never its stage), or count it as an "
+            "error.",
+            case_sensitive=False,
+        ),
+    ] = OnDuplicate.skip,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help="Source of rows that name none.")
+    ] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option("--stage", help="Stage of rows that name none (default: the first)."),
+    ] = None,
+    skip_errors: SkipErrorsOpt = False,
+) -> None:
+    """Import leads from a spreadsheet or another tool.
+
+    Headers map by themselves in English or Chinese: name/contact/联系人/姓名,
+    company/公司/客户名称, email/邮箱, phone/电话/联系方式/手机, source/线索来源/来源,
+    grade/分级, value/金额/预算, currency/币种, stage/阶段, tags/标签, notes/备注/跟进记录,
+    expected_close/预计成交日期, bant_budget … bant_timeline, lost_reason/丢单原因,
+    created_at/创建时间 — and every column of `salesflow export leads`. Columns with no such
+    field are kept: appended to the lead's notes as "header: value" lines, and listed in the
+    report; drop one with --map "header=-". id, probability and customer_id are not imported.
+
+    Values: money as 50000, 50k, ¥1200, $3.5k or 1200 JPY, in the row's currency else the
+    config currency; grade A/B/C; stage a stage of the pipeline (won/lost too; lost needs a
+    lost_reason); dates ISO (2026-12-01) or any form salesflow reads; times without an offset
+    are local. A leading ' that export adds before formula-like text is taken off.
+
+    Duplicates (email, phone digits, or name + company, case-insensitive, against the
+    database and earlier rows) follow --on-duplicate; importing a file twice adds nothing.
+    Row numbers in the report are spreadsheet rows (the header is row 1). Any row error
+    makes the import change nothing, unless --skip-errors. The whole import is one
+    transaction and one `salesflow undo`.
+    """
+    from salesflow import importer
+
+    s: Session = ctx.obj
+    mapped = importer.parse_map(mapping or [])
+
+    def plan(conn: sqlite3.Connection, sheet: Sheet, bar: Progress | None) -> Plan:
+        options = importer.LeadOptions(
+            currency=s.currency,
+            clock=importer.Clock(s.now, s.tz, s.date_order),
+            on_duplicate=on_duplicate.value,
+            source=source,
+            stage=stage,
+            mapping=mapped,
+        )
+        return importer.plan_leads(conn, sheet, options, bar)
+
+    _run(s, file, encoding.value, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
+         apply=importer.apply_leads)  # fmt: skip
+
+
+@import_app.command("activities")
+def import_activities(
+    ctx: typer.Context,
+    file: FileArg,
+    mapping: MapOpt = None,
+    encoding: EncodingOpt = Encoding.auto,
+    dry_run: DryRunOpt = False,
+    on_duplicate: Annotated[
+        ActivityDuplicate,
+        typer.Option(
+            "--on-duplicate",
+            help="A row repeating a logged touch (same lead, kind, time and note): skip it or "
+            "count it as an error.",
+            case_sensitive=False,
+        ),
+    ] = ActivityDuplicate.skip,
+    skip_errors: SkipErrorsOpt = False,
+) -> None:
+    """Import logged touches (calls, emails, meetings …) from another tool.
+
+    Each row names its lead by lead_id (12 or #12), else email, else name + company
+    (联系人 + 公司; a name alone when it is unique), and has happened_at (时间/日期; without
+    an offset it is local time; not in the future), kind (call, email, meeting, visit, note,
+    or 电话/邮件/会议/拜访; empty means note) and note (内容/备注/跟进记录). Columns with no
+    such field are appended to the note as "header: value" lines and listed in the report.
+
+    A row repeating an activity already logged (or an earlier row) is a duplicate, so
+    importing a file twice adds nothing. Any row error makes the import change nothing,
+    unless --skip-errors. One transaction, one `salesflow undo`.
+    """
+    from salesflow import importer
+
+    s: Session = ctx.obj
+    mapped = importer.parse_map(mapping or [])
+
+    def plan(conn: sqlite3.Connection, sheet: Sheet, bar: Progress | None) -> Plan:
+        options = importer.ActivityOptions(
+            clock=importer.Clock(s.now, s.tz, s.date_order),
+            on_duplicate=on_duplicate.value,
+            mapping=mapped,
+        )
+        return importer.plan_activities(conn, sheet, options, bar)
+
+    _run(s, file, encoding.value, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
+         apply=importer.apply_activities)  # fmt: skip

@@ -1,0 +1,198 @@
+"""Which column of a sheet is which field: known English and Chinese headers, `--map`, and
+the columns kept in notes; then each row as field -> text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+from salesflow import csvsafe
+from salesflow.errors import SalesflowError
+from salesflow.sheets import Sheet
+
+LEAD_FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("contact", "contact name", "full name", "person", "联系人", "姓名", "联系人姓名",
+             "客户姓名"),
+    "company": ("company name", "organization", "organisation", "account", "公司", "公司名称",
+                "客户名称", "客户", "单位", "企业名称"),
+    "email": ("e-mail", "email address", "mail", "邮箱", "电子邮箱", "电子邮件"),
+    "phone": ("telephone", "tel", "mobile", "phone number", "电话", "联系方式", "手机", "手机号",
+              "联系电话"),
+    "source": ("lead source", "channel", "线索来源", "来源", "渠道"),
+    "grade": ("rating", "分级", "等级", "客户等级", "客户分级"),
+    "stage": ("销售阶段", "阶段"),
+    "value": ("amount", "budget", "deal value", "expected value", "金额", "预算", "预计金额"),
+    "currency": ("币种", "货币"),
+    "tags": ("tag", "labels", "标签"),
+    "notes": ("note", "comment", "comments", "remarks", "备注", "跟进记录", "说明"),
+    "expected_close": ("close date", "预计成交日期", "预计成交"),
+    "bant": (),
+    "bant_budget": (),
+    "bant_authority": (),
+    "bant_need": (),
+    "bant_timeline": (),
+    "bant_note": (),
+    "lost_reason": ("丢单原因", "输单原因"),
+    "lost_from": (),
+    "won_note": ("赢单说明",),
+    "created_at": ("created", "创建时间", "录入时间"),
+    "updated_at": ("updated", "更新时间"),
+    "closed_at": ("closed", "关闭时间"),
+}  # fmt: skip
+# Columns of `salesflow export leads` that describe the database, not the lead: read, not kept.
+LEAD_IGNORED = ("id", "probability", "customer_id")
+
+ACTIVITY_FIELDS: dict[str, tuple[str, ...]] = {
+    "lead_id": ("lead", "lead number", "线索", "线索编号", "客户编号"),
+    "email": LEAD_FIELDS["email"],
+    "name": LEAD_FIELDS["name"],
+    "company": LEAD_FIELDS["company"],
+    "kind": ("type", "activity", "activity type", "类型", "方式", "跟进方式"),
+    "note": ("notes", "description", "details", "content", "summary", "内容", "备注", "跟进记录",
+             "跟进内容", "记录"),
+    "happened_at": ("happened", "date", "time", "when", "datetime", "时间", "日期", "跟进时间",
+                    "跟进日期"),
+}  # fmt: skip
+ACTIVITY_IGNORED = ("id", "created_at")
+# salesflow/activities.py owns the kinds (setting `activity_kinds`, else these); the aliases
+# let another tool's Chinese or English names land on them.
+
+
+def parse_map(specs: Iterable[str]) -> dict[str, str]:
+    """`--map "公司=company,联系人=name"` (repeatable; `，` works too) as header -> field."""
+    result: dict[str, str] = {}
+    for spec in specs:
+        for part in filter(None, (p.strip() for p in re.split(r"[,，]", spec))):
+            header, sep, target = part.partition("=")
+            if not sep or not header.strip() or not target.strip():
+                raise SalesflowError(
+                    f'cannot read --map "{part}" — write HEADER=FIELD pairs, e.g. '
+                    '--map "公司=company,联系人=name" (FIELD "-" drops the column)'
+                )
+            result[header.strip()] = target.strip()
+    return result
+
+
+def key(header: str) -> str:
+    # "*客户名称（必填）", "Company Name", "company_name" all reduce to the same key.
+    text = re.sub(r"[(（][^)）]*[)）]\s*$", "", header.strip().lstrip("*").strip())
+    return re.sub(r"[\s_\-./:：]+", "", text.casefold())
+
+
+def _aliases(fields: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for name, aliases in fields.items():
+        for alias in (name, *aliases):
+            table.setdefault(key(alias), name)
+    return table
+
+
+@dataclass(frozen=True)
+class Columns:
+    """How the sheet's columns land: field -> column index, and the columns kept in notes."""
+
+    index: dict[str, int]
+    header: dict[str, str]  # field -> the file's header text, for messages
+    extra: list[tuple[int, str]]  # (column index, header) kept in notes
+    ignored: list[str]
+
+
+def map_columns(
+    header: list[str],
+    fields: dict[str, tuple[str, ...]],
+    ignored: tuple[str, ...],
+    overrides: dict[str, str],
+    name: str,
+) -> Columns:
+    aliases = _aliases(fields)
+    by_text = {h: i for i, h in enumerate(header)}
+    by_key = {key(h): i for i, h in reversed(list(enumerate(header)))}
+    chosen: dict[int, str | None] = {}  # column -> field, None = dropped
+    for source, target in overrides.items():
+        column = by_text.get(source, by_key.get(key(source)))
+        if column is None:
+            raise SalesflowError(
+                f'--map names column "{source}", which {name} does not have — its columns are: '
+                + ", ".join(header)
+            )
+        if target == "-":
+            chosen[column] = None
+        elif key(target) in aliases:
+            chosen[column] = aliases[key(target)]
+        else:
+            raise SalesflowError(
+                f'--map {source}={target}: "{target}" is not a field — use one of: '
+                + ", ".join(fields)
+                + ' (or "-" to drop the column)'
+            )
+    index: dict[str, int] = {}
+    extra: list[tuple[int, str]] = []
+    dropped: list[str] = []
+    ignored_keys = {key(i) for i in ignored}
+    for i, text in enumerate(header):
+        label = text or f"column {i + 1}"
+        target = chosen[i] if i in chosen else aliases.get(key(text))
+        if i in chosen and target is None or i not in chosen and key(text) in ignored_keys:
+            dropped.append(label)
+        elif target is None:
+            extra.append((i, label))
+        elif target in index:
+            raise SalesflowError(
+                f'{name}: columns "{header[index[target]]}" and "{label}" both mean {target} — '
+                f'drop one with --map "{label}=-" or point it elsewhere with --map'
+            )
+        else:
+            index[target] = i
+    return Columns(index, {f: header[i] for f, i in index.items()}, extra, dropped)
+
+
+def without_blank_columns(cols: Columns, sheet: Sheet) -> Columns:
+    """Drop columns with neither a header nor any data: spreadsheets save those in bulk."""
+
+    def used(i: int) -> bool:
+        return bool(sheet.header[i]) or any(i < len(c) and c[i] for _, c in sheet.rows)
+
+    return Columns(cols.index, cols.header, [e for e in cols.extra if used(e[0])], cols.ignored)
+
+
+def row_values(sheet: Sheet, cols: Columns) -> Iterator[tuple[int, dict[str, str], list[str]]]:
+    """Each row as field -> text (non-blank cells only, formula escape removed), plus the
+    `header: value` lines of the columns kept in notes. A row with more cells than the header
+    comes back as {"": why} — the planner reports it as that row's error."""
+    unescape = csvsafe.unescape if sheet.fmt in ("csv", "tsv") else None  # JSON is never escaped
+    names = list(cols.index)
+    pick = _picker(list(cols.index.values()))
+    width = len(sheet.header)
+    for number, cells in sheet.rows:
+        if len(cells) != width:
+            if any(c and c.strip() for c in cells[width:]):
+                why = f"has {len(cells)} cells but the header has {width} — a separator inside "
+                yield number, {"": why + "an unquoted cell?"}, []
+                continue
+            cells = (cells + [None] * width)[:width]
+        # One comprehension per row: this runs for every cell of a 100k-row file.
+        values = {
+            k: v if v[0] != "'" or unescape is None else unescape(v)
+            for k, v in zip(names, pick(cells), strict=True)
+            if v and (v[0] not in " \t" or not v.isspace())
+        }
+        extra = []
+        for i, label in cols.extra:
+            text = cells[i]
+            if text and not text.isspace():
+                if unescape is not None and text[0] == "'":
+                    text = unescape(text)
+                extra.append(f"{label}: {text.strip()}")
+        yield number, values, extra
+
+
+def _picker(indexes: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    # itemgetter returns a bare value for one index and fails for none; always a tuple here.
+    if not indexes:
+        return lambda cells: ()
+    if len(indexes) == 1:
+        return lambda cells: (cells[indexes[0]],)
+    return itemgetter(*indexes)

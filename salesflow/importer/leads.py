@@ -1,0 +1,447 @@
+"""Planning and applying `salesflow import leads`."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from salesflow import leads, money, pipeline
+from salesflow.errors import SalesflowError
+from salesflow.importer.columns import (
+    LEAD_FIELDS,
+    LEAD_IGNORED,
+    map_columns,
+    row_values,
+    without_blank_columns,
+)
+from salesflow.importer.plan import Applied, Clock, Plan, Progress, RowError, RowNote, ticker
+from salesflow.importer.values import (
+    Bad,
+    amount,
+    bant_value,
+    day,
+    free_text,
+    instant,
+    one_line,
+    stage_finder,
+    tag_list,
+)
+from salesflow.sheets import Sheet
+
+ON_DUPLICATE = ("skip", "update", "error")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
+@dataclass(frozen=True)
+class LeadOptions:
+    currency: str  # for rows without a currency
+    clock: Clock
+    on_duplicate: str = "skip"
+    source: str | None = None  # for rows without a source
+    stage: str | None = None  # for rows without a stage (default: the first open stage)
+    mapping: dict[str, str] = field(default_factory=dict)
+
+
+class Keys:
+    """Who a lead is, for finding duplicates: email, phone digits, name + company."""
+
+    def __init__(self) -> None:
+        self.email: dict[str, Any] = {}
+        self.phone: dict[str, Any] = {}
+        self.person: dict[tuple[str, str], Any] = {}
+
+    @staticmethod
+    def of(name: str | None, company: str | None, email: str | None, phone: str | None):
+        e = email.strip().casefold() if email else None
+        digits = _NOT_DIGIT.sub("", phone) if phone else ""
+        p = digits if len(digits) >= 5 else None  # "n/a", "-" and extensions are no identity
+        person = (" ".join((name or "").split()).casefold(),
+                  " ".join((company or "").split()).casefold())  # fmt: skip
+        return e, p, person if person[0] else None
+
+    def add(self, target: Any, keys: tuple) -> None:
+        e, p, person = keys
+        if e:
+            self.email.setdefault(e, target)
+        if p:
+            self.phone.setdefault(p, target)
+        if person:
+            self.person.setdefault(person, target)
+
+    def match(self, keys: tuple) -> list[tuple[Any, str]]:
+        """The distinct leads (or earlier rows) these keys point at, email first."""
+        e, p, person = keys
+        hits = (
+            (self.email.get(e) if e else None, "email"),
+            (self.phone.get(p) if p else None, "phone"),
+            (self.person.get(person) if person else None, "name and company"),
+        )
+        found: list[tuple[Any, str]] = []
+        for target, by in hits:
+            if target is not None and all(t != target for t, _ in found):
+                found.append((target, by))
+        return found
+
+
+def plan_leads(
+    conn: sqlite3.Connection,
+    sheet: Sheet,
+    options: LeadOptions,
+    progress: Progress | None = None,
+) -> Plan:
+    """What importing `sheet` as leads would do. Reads the database, writes nothing."""
+    if options.on_duplicate not in ON_DUPLICATE:
+        raise SalesflowError(f"--on-duplicate {options.on_duplicate} — use skip, update or error")
+    cols = map_columns(sheet.header, LEAD_FIELDS, LEAD_IGNORED, options.mapping, sheet.name)
+    cols = without_blank_columns(cols, sheet)
+    if "name" not in cols.index:
+        raise SalesflowError(
+            f"{sheet.name} has no column for the contact's name (name, contact, 联系人, 姓名 …) — "
+            f"its columns are: {', '.join(sheet.header)}; point one at it with "
+            '--map "COLUMN=name"'
+        )
+    find_stage = stage_finder(conn)
+    if options.stage:
+        try:
+            default_stage = find_stage(options.stage, "stage")
+        except Bad as e:
+            raise SalesflowError(f"--stage: {e.message}") from None
+    else:
+        default_stage = pipeline.open_stages(conn)[0]
+    default_currency = money.check_currency(options.currency)
+    plan = Plan("leads", f"{sheet.name} ({sheet.described})", rows=len(sheet.rows))
+    plan.kept = [label for _, label in cols.extra]
+    plan.ignored = cols.ignored
+    keys = Keys()
+    people: dict[int, tuple[str, str | None]] = {}
+    for id_, name, company, email, phone in conn.execute(
+        "SELECT id, name, company, email, phone FROM leads ORDER BY id"
+    ):
+        keys.add(id_, Keys.of(name, company, email, phone))
+        people[id_] = (name, company)
+    pending: dict[int, dict[str, Any]] = {}  # existing lead id -> wanted facts (update mode)
+    tick = ticker(progress, "Checking rows", len(sheet.rows))
+    reader = _LeadReader(find_stage, default_stage, default_currency, options.source, options.clock)
+    for done, (number, values, extra) in enumerate(row_values(sheet, cols), 1):
+        tick(done)
+        if "" in values:
+            plan.errors.append(RowError(number, None, values[""]))
+            continue
+        try:
+            facts = reader.read(values, extra)
+        except _Many as e:
+            plan.errors += [RowError(number, cols.header.get(b.field, b.field), b.message)
+                            for b in e.problems]  # fmt: skip
+            continue
+        row_keys = Keys.of(facts.name, facts.company, facts.email, facts.phone)
+        matches = keys.match(row_keys)
+        if not matches:
+            keys.add(("row", number, len(plan.new)), row_keys)
+            plan.new.append(facts)
+            continue
+        target, by = matches[0]
+        what = _describe(target, people)
+        if options.on_duplicate == "skip":
+            plan.skipped.append(RowNote(number, f"skipped: same {by} as {what}"))
+        elif options.on_duplicate == "error":
+            plan.errors.append(RowError(number, None, f"duplicate of {what} (same {by})"))
+        elif len(matches) > 1:  # updating one of them would be a guess
+            which = " and ".join(f"{_describe(t, people)} by {b}" for t, b in matches)
+            why = f"matches {which} — fix the row or merge those leads first"
+            plan.errors.append(RowError(number, None, why))
+        elif isinstance(target, tuple):  # an earlier row of this file: merge into it
+            _merge(plan.new[target[2]], facts, values)
+            plan.merged.append(RowNote(number, f"merged into {what} (same {by})"))
+        else:
+            wanted = pending.setdefault(target, {})
+            wanted.update(_wanted(facts, values, wanted.get("tags"), wanted.get("notes")))
+            wanted.setdefault("_rows", []).append(number)
+            if "stage" in values:
+                wanted["_stage"] = (number, facts.stage)
+    _resolve_updates(conn, plan, pending)
+    return plan
+
+
+class _Many(Exception):
+    def __init__(self, problems: list[Bad]) -> None:
+        self.problems = problems
+
+
+_GRADES = {g: g for g in leads.GRADES} | {
+    f"{g}{suffix}": g.upper() for g in "ABCabc" for suffix in ("", "类", "级")
+}
+
+
+class _LeadReader:
+    """Turns one row's cells into a NewLead. Built once per import: the stage, currency and
+    grade lookups it caches would otherwise cost a query or a regex on every row."""
+
+    def __init__(
+        self,
+        find_stage: Callable[[str, str], pipeline.Stage],
+        default_stage: pipeline.Stage,
+        default_currency: str,
+        default_source: str | None,
+        clock: Clock,
+    ) -> None:
+        self.find_stage = find_stage
+        self.default_stage = default_stage
+        self.currency = default_currency
+        self.source = default_source
+        self.clock = clock
+        self.now_iso = clock.now_iso
+
+    def read(self, values: dict[str, str], extra: list[str]) -> leads.NewLead:
+        """Every problem in the row is reported (as _Many), not just the first."""
+        problems: list[Bad] = []
+        get = values.get
+        name = " ".join(get("name", "").split())
+        if not name:
+            problems.append(Bad("name", "is empty — every lead needs a contact name"))
+        stage = self.default_stage
+        if "stage" in values:
+            try:
+                stage = self.find_stage(values["stage"], "stage")
+            except Bad as e:
+                problems.append(e)
+                stage = None
+        value = None
+        currency = self.currency
+        if "value" in values:
+            try:
+                value, currency = amount(values["value"], get("currency"), self.currency)
+            except Bad as e:
+                problems.append(e)
+        elif "currency" in values:
+            try:
+                currency = money.check_currency(values["currency"])
+            except SalesflowError as e:
+                problems.append(Bad("currency", e.message))
+        grade = None
+        if "grade" in values:
+            grade = _GRADES.get(values["grade"].strip())
+            if grade is None:
+                problems.append(Bad("grade", f'"{values["grade"]}" is not a grade — use A, B or C'))
+        bant = self.bant_value(values, problems) if "bant" in values or "bant_need" in values or (
+            "bant_budget" in values or "bant_authority" in values or "bant_timeline" in values
+        ) else _NO_BANT  # fmt: skip
+        created = updated = closed = close = None
+        if "created_at" in values:
+            created = self.instant(values["created_at"], "created_at", problems)
+        if "updated_at" in values:
+            updated = self.instant(values["updated_at"], "updated_at", problems)
+        if "closed_at" in values:
+            closed = self.instant(values["closed_at"], "closed_at", problems)
+        if "expected_close" in values:
+            try:
+                close = day(values["expected_close"], self.clock, "expected_close")
+            except Bad as e:
+                problems.append(e)
+        lost_reason = free_text(get("lost_reason"))
+        lost_from = None
+        if stage is not None and (
+            stage.kind != "open"
+            or "lost_reason" in values
+            or "lost_from" in values
+            or "closed_at" in values
+        ):
+            lost_from = self._closing(stage, values, lost_reason, problems)
+        if problems:
+            raise _Many(problems)
+        assert stage is not None
+        created = created or self.now_iso
+        notes = free_text(get("notes"))
+        if extra:
+            notes = "\n".join([notes, *extra] if notes else extra)
+        return leads.NewLead(
+            name=name,
+            stage=stage.name,
+            currency=currency,
+            created_at=created,
+            updated_at=updated or self.now_iso,
+            company=one_line(get("company")),
+            email=one_line(get("email")),
+            phone=one_line(get("phone")),
+            source=one_line(get("source")) or self.source,
+            grade=grade,
+            bant_budget=bant["budget"],
+            bant_authority=bant["authority"],
+            bant_need=bant["need"],
+            bant_timeline=bant["timeline"],
+            bant_note=free_text(get("bant_note")),
+            value_minor=value,
+            tags=",".join(tag_list(values["tags"])) if "tags" in values else "",
+            notes=notes,
+            expected_close=close,
+            lost_reason=lost_reason if stage.kind == "lost" else None,
+            lost_from=lost_from,
+            won_note=free_text(get("won_note")),
+            closed_at=(closed or created) if stage.kind != "open" else None,
+        )
+
+    def instant(self, text: str, field_: str, problems: list[Bad]) -> str | None:
+        try:
+            iso = instant(text, self.clock, field_)
+        except Bad as e:
+            problems.append(e)
+            return None
+        if iso > self.now_iso:
+            problems.append(Bad(field_, f"{iso} is in the future — import what already happened"))
+        return iso
+
+    @staticmethod
+    def bant_value(values: dict[str, str], problems: list[Bad]) -> dict[str, str]:
+        bant = dict(_NO_BANT)
+        if "bant" in values:
+            try:
+                bant |= leads.parse_bant(values["bant"])
+            except SalesflowError as e:
+                problems.append(Bad("bant", e.message))
+        for k in leads.BANT_KEYS:
+            if f"bant_{k}" in values:
+                try:
+                    bant[k] = bant_value(values[f"bant_{k}"], f"bant_{k}")
+                except Bad as e:
+                    problems.append(e)
+        return bant
+
+    def _closing(
+        self,
+        stage: pipeline.Stage,
+        values: dict[str, str],
+        lost_reason: str | None,
+        problems: list[Bad],
+    ) -> str | None:
+        """The facts only a closed lead has must match its stage; returns lost_from."""
+        if stage.kind == "lost":
+            if not lost_reason:
+                problems.append(Bad("lost_reason", "is empty — a lost lead needs a reason"))
+            if "lost_from" in values:
+                try:
+                    return self.find_stage(values["lost_from"], "lost_from").name
+                except Bad as e:
+                    problems.append(e)
+            return None
+        for f in ("lost_reason", "lost_from"):
+            if f in values:
+                problems.append(Bad(f, f'only lost leads have a {f}, not "{stage.name}" ones'))
+        if stage.kind == "open" and "closed_at" in values:
+            problems.append(
+                Bad("closed_at", f'only won or lost leads are closed, not "{stage.name}"')
+            )
+        return None
+
+
+_NO_BANT = dict.fromkeys(leads.BANT_KEYS, "unknown")
+
+
+# Facts an update may change: everything but stage and history, which `advance` owns.
+_UPDATABLE = ("name", "company", "email", "phone", "source", "grade", "bant_budget",
+              "bant_authority", "bant_need", "bant_timeline", "bant_note", "notes",
+              "expected_close")  # fmt: skip
+_FIELD_OF = {f"bant_{k}": (f"bant_{k}", "bant") for k in leads.BANT_KEYS}
+
+
+def _given(values: dict[str, str], column: str) -> bool:
+    return any(v in values for v in _FIELD_OF.get(column, (column,)))
+
+
+def _wanted(
+    facts: leads.NewLead, values: dict[str, str], tags: str | None, notes: str | None
+) -> dict[str, Any]:
+    """The facts a duplicate row gives (its non-empty cells) for updating a lead that has
+    `tags` and `notes`: given facts replace, tags and notes add up (so a re-import is a no-op)."""
+    wanted: dict[str, Any] = {}
+    for column in _UPDATABLE:
+        if _given(values, column):
+            wanted[column] = getattr(facts, column)
+    if "value" in values:
+        wanted["value_minor"] = facts.value_minor
+        wanted["currency"] = facts.currency
+    if facts.tags:
+        wanted["tags"] = ",".join(leads.clean_tags([tags or "", facts.tags]))
+    if facts.notes:
+        wanted["notes"] = _add_note(notes, facts.notes)
+    return wanted
+
+
+def _add_note(old: str | None, new: str) -> str:
+    """`old` plus the lines of `new` it does not have yet: importing twice adds nothing."""
+    if not old:
+        return new
+    have = set(old.splitlines())
+    fresh = [line for line in new.splitlines() if line not in have]
+    return "\n".join([old, *fresh]) if fresh else old
+
+
+def _merge(target: leads.NewLead, facts: leads.NewLead, values: dict[str, str]) -> None:
+    """A later row of the file about the same new lead: its given facts win."""
+    for column, value in _wanted(facts, values, target.tags, target.notes).items():
+        setattr(target, column, value)
+
+
+def _describe(target: Any, people: dict[int, tuple[str, str | None]]) -> str:
+    if isinstance(target, tuple):
+        return f"row {target[1]}"
+    name, company = people[target]
+    return f"#{target} {name}" + (f" ({company})" if company else "")
+
+
+def _resolve_updates(
+    conn: sqlite3.Connection, plan: Plan, pending: dict[int, dict[str, Any]]
+) -> None:
+    """Compare the wanted facts with the stored lead: only real differences are updates."""
+    for lead in leads.get_many(conn, list(pending)):
+        wanted = pending[lead.id]
+        numbers = wanted.pop("_rows")
+        stage_row = wanted.pop("_stage", None)
+        if "tags" in wanted:
+            wanted["tags"] = ",".join(leads.clean_tags([lead.tags, wanted["tags"]]))
+        if "notes" in wanted:
+            wanted["notes"] = _add_note(lead.notes, wanted["notes"])
+        changes = {k: v for k, v in wanted.items() if getattr(lead, k) != v}
+        if stage_row and stage_row[1] != lead.stage:
+            plan.notices.append(RowNote(
+                    stage_row[0], f"{lead.label} stays in stage {lead.stage}: an import "
+                    f"updates facts, not stages — salesflow advance {lead.id} {stage_row[1]}",
+                ))  # fmt: skip
+        if changes:
+            plan.updates[lead.id] = changes
+        else:
+            plan.unchanged += [RowNote(n, f"same as {lead.label}") for n in numbers]
+
+
+def apply_leads(
+    conn: sqlite3.Connection, plan: Plan, *, now_iso: str, progress: Progress | None = None
+) -> Applied:
+    """Write the plan: updates first (journalled row by row), then every new lead and its
+    creation history as one bulk insert (journalled as one step per table), then the won
+    ones join their customer as a win through `advance` does."""
+    from salesflow import customers
+    from salesflow.store import journal, roomy_cache
+
+    for lead_id, changes in plan.updates.items():
+        changes = {**changes, "updated_at": now_iso}
+        assignments = ", ".join(f"{k} = ?" for k in changes)
+        conn.execute(f"UPDATE leads SET {assignments} WHERE id = ?", (*changes.values(), lead_id))
+    tick = ticker(progress, "Writing leads", len(plan.new))
+
+    def counted() -> Iterator[leads.NewLead]:
+        for done, new in enumerate(plan.new, 1):
+            tick(done)
+            yield new
+
+    with roomy_cache(conn), journal.compact_inserts(conn, ("leads", "stage_changes")):
+        added = leads.insert(conn, counted())
+    won = conn.execute(
+        "SELECT l.id FROM leads l JOIN stages s ON s.name = l.stage "
+        "WHERE l.id BETWEEN ? AND ? AND s.kind = 'won' ORDER BY l.id",
+        (added.start, added.stop - 1),
+    )
+    for lead in leads.get_many(conn, [r[0] for r in won]):
+        # The customer dates from the win, as it does when `advance … won` creates it.
+        customers.join(conn, lead, lead.closed_at or now_iso)
+    return Applied(added, len(plan.updates))

@@ -1,0 +1,87 @@
+"""What an import plan holds: the counts and rows a report shows, and the clock it runs on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from salesflow import dates
+
+# progress(what, done, total): the command draws it; the domain only reports.
+Progress = Callable[[str, int, int], None]
+_EVERY = 2000  # rows between progress reports
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str | None  # the file's header, as the user sees it
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RowNote:
+    """A row that was skipped, or left unchanged, or changed less than it asked."""
+
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass
+class Plan:
+    kind: str  # leads | activities
+    sheet: str  # the file, as described to the user
+    rows: int = 0
+    new: list[Any] = field(default_factory=list)  # NewLead / activity tuples, in file order
+    updates: dict[int, dict[str, Any]] = field(default_factory=dict)  # lead id -> changes
+    unchanged: list[RowNote] = field(default_factory=list)
+    skipped: list[RowNote] = field(default_factory=list)
+    merged: list[RowNote] = field(default_factory=list)  # later rows about a new lead
+    errors: list[RowError] = field(default_factory=list)
+    notices: list[RowNote] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # columns kept in notes
+    ignored: list[str] = field(default_factory=list)  # columns read but not imported
+
+    @property
+    def error_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+@dataclass(frozen=True)
+class Applied:
+    added: range
+    updated: int
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What "now" and "today" mean for this import (passed in; the domain never reads it)."""
+
+    now: datetime
+    tz: tzinfo
+    date_order: str | None = None
+
+    @property
+    def now_iso(self) -> str:
+        return dates.to_utc_iso(self.now)
+
+    @property
+    def today(self) -> date:
+        return dates.local_today(self.now, self.tz)
+
+
+def ticker(progress: Progress | None, what: str, total: int) -> Callable[[int], None]:
+    def tick(done: int) -> None:
+        if progress is not None and (done % _EVERY == 0 or done == total):
+            progress(what, done, total)
+
+    return tick

@@ -1,0 +1,143 @@
+"""One cell's text as a checked value: times, dates, money, BANT, tags, stages.
+
+A problem raises `Bad(field, why)`, which the planner turns into a row error naming the
+column. ISO text takes a fast path: an import reads 100k of these.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from salesflow import dates, leads, money, pipeline
+from salesflow.errors import SalesflowError
+from salesflow.importer.plan import Clock
+
+_BANT = {"yes": "yes", "y": "yes", "true": "yes", "是": "yes", "有": "yes",
+         "no": "no", "n": "no", "false": "no", "否": "no", "无": "no",
+         "unknown": "unknown", "?": "unknown", "未知": "unknown"}  # fmt: skip
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_UTC_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+
+
+class Bad(Exception):
+    """One cell's problem; becomes a RowError naming the column."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+
+
+def instant(text: str, clock: Clock, field: str) -> str:
+    """A time as UTC ISO text: ISO fast path, then salesflow's own date forms (local)."""
+    text = text.strip()
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            dt = dates.parse_instant(text, clock.now, clock.tz, clock.date_order)
+        except SalesflowError as e:
+            raise Bad(field, e.message) from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=clock.tz)  # a time without offset is the user's local time
+    elif _UTC_TEXT.fullmatch(text):
+        return text  # already the stored form
+    try:
+        return dates.to_utc_iso(dt.astimezone(UTC))
+    except (OverflowError, ValueError):
+        raise Bad(field, f'"{text}" is out of range') from None
+
+
+def day(text: str, clock: Clock, field: str) -> str:
+    """A local calendar date as YYYY-MM-DD: ISO fast path, then salesflow's own date forms."""
+    text = text.strip()
+    try:
+        parsed = date.fromisoformat(text)
+        # Already YYYY-MM-DD (fromisoformat also takes 20261201 and 2026-W49-1): keep it.
+        return text if len(text) == 10 and text[4] == "-" else parsed.isoformat()
+    except ValueError:
+        try:
+            return dates.parse_date(text, clock.today, clock.date_order).isoformat()
+        except SalesflowError as e:
+            raise Bad(field, e.message) from None
+
+
+def amount(value: str, currency: str | None, default: str) -> tuple[int, str]:
+    """`value` in the row's `currency` (else `default`) as (minor units, code); a symbol that
+    contradicts the currency is an error. Plain decimals skip the general parser: every
+    export is plain decimals, and the parser's regex and Decimal cost most of a row's time."""
+    code = default
+    if currency is not None:
+        code = _CURRENCIES.get(currency) or _currency(currency)
+    text = value.strip()
+    if _DECIMAL.fullmatch(text):
+        whole, _, frac = text.partition(".")
+        exp = money.exponent(code)
+        if len(frac) <= exp:
+            minor = int(whole) * 10**exp + int(frac.ljust(exp, "0") or 0)
+            if minor <= money.MAX_MINOR:  # larger: parse_money says why it is refused
+                return minor, code
+    try:
+        parsed = money.parse_money(text, code)
+    except SalesflowError as e:
+        raise Bad("value", e.message) from None
+    if currency is not None and parsed.currency != code:
+        raise Bad("value", f'"{value}" is in {parsed.currency} but the currency column says {code}')
+    return parsed.minor, parsed.currency
+
+
+_CURRENCIES: dict[str, str] = {}  # currency cell text -> checked code, across rows
+
+
+def _currency(text: str) -> str:
+    try:
+        code = money.check_currency(text)
+    except SalesflowError as e:
+        raise Bad("currency", e.message) from None
+    _CURRENCIES[text] = code
+    return code
+
+
+def bant_value(text: str, field: str) -> str:
+    value = _BANT.get(text.strip().casefold())
+    if value is None:
+        raise Bad(field, f'"{text}" — use yes, no or unknown')
+    return value
+
+
+def tag_list(text: str) -> list[str]:
+    return leads.clean_tags([text.replace("，", ",")])
+
+
+def stage_finder(conn: sqlite3.Connection) -> Callable[[str, str], pipeline.Stage]:
+    all_stages = pipeline.stages(conn)
+    exact = {s.name: s for s in all_stages}
+    folded: dict[str, list[pipeline.Stage]] = {}
+    for s in all_stages:
+        folded.setdefault(s.name.casefold(), []).append(s)
+    names = ", ".join(s.name for s in all_stages)
+
+    def find(text: str, field: str) -> pipeline.Stage:
+        name = text.strip()
+        if name in exact:
+            return exact[name]
+        found = folded.get(name.casefold(), [])
+        if len(found) == 1:
+            return found[0]
+        raise Bad(field, f'"{name}" is not a stage — the stages are: {names}')
+
+    return find
+
+
+def one_line(text: str | None) -> str | None:
+    """A one-line fact (company, email …): outer spaces off, nothing left means not given."""
+    if text is None:
+        return None
+    return text.strip() or None
+
+
+def free_text(text: str | None) -> str | None:
+    """Free text keeps its own line breaks and spacing; only blank means not given."""
+    return text if text and text.strip() else None

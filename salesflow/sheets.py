@@ -1,0 +1,247 @@
+"""Reading a table someone else made: bytes in, a header and rows of text out.
+
+CSV (RFC 4180), TSV (one record per line, backslash escapes, as `salesflow … --format tsv`
+writes it), JSON (an array of objects) and NDJSON; UTF-8 (with or without BOM), UTF-16 with a
+BOM and GB18030/GBK — what Excel on Chinese Windows saves — are told apart here, so the
+importer only sees text cells. Anything that cannot be read is refused with what to do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from salesflow.errors import SalesflowError
+
+# A cell longer than this is almost always a quote (") that was never closed, which swallows
+# the rest of the file into one cell; refusing it beats importing one giant note.
+MAX_CELL = 128 * 1024
+ENCODINGS = ("auto", "utf-8", "gb18030")
+_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".ndjson": "ndjson",
+             ".jsonl": "ndjson"}  # fmt: skip
+_NON_SPACE = re.compile(r"\S")
+_FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "ndjson": "NDJSON"}
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str  # the file name, for messages
+    fmt: str  # csv | tsv | json | ndjson
+    encoding: str
+    header: list[str]
+    # (row number, cells). Row numbers are what the user finds the row by: the spreadsheet
+    # row for CSV/TSV (the header is row 1), the object's position for JSON, the line for NDJSON.
+    rows: list[tuple[int, list[str | None]]]
+
+    @property
+    def described(self) -> str:
+        return f"{_FORMAT_NAMES[self.fmt]}, {self.encoding}"
+
+
+def read(data: bytes, name: str, encoding: str = "auto") -> Sheet:
+    """Decode and parse `data` (the bytes of the file called `name`, `-` for stdin)."""
+    text, used = decode(data, name, encoding)
+    if not text or text.isspace():  # (no .strip(): that copies a 100k-row file)
+        raise SalesflowError(f"{name} is empty — there is nothing to import")
+    fmt = _format(name, text)
+    if fmt in ("json", "ndjson"):
+        header, rows = _json_rows(text, name, fmt)
+    elif fmt == "tsv" and used != "UTF-16":
+        header, rows = _tsv_rows(text, name)
+    else:  # CSV, and Excel's "Unicode text" (UTF-16 TSV), which quotes cells like CSV
+        header, rows = _delimited_rows(text, name, fmt)
+    if not rows:
+        raise SalesflowError(f"{name} has a header but no rows — there is nothing to import")
+    return Sheet(name, fmt, used, header, rows)
+
+
+def decode(data: bytes, name: str, encoding: str = "auto") -> tuple[str, str]:
+    """The text of `data` and the encoding it was read in."""
+    if encoding not in ENCODINGS:
+        raise SalesflowError(f'encoding "{encoding}" — use one of: {", ".join(ENCODINGS)}')
+    if encoding == "auto" and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data, "utf-16", "UTF-16", name), "UTF-16"  # Excel's "Unicode text"
+    if encoding in ("auto", "utf-8"):
+        try:
+            # utf-8-sig: the BOM that Excel writes is a marker, not part of the first header.
+            return data.decode("utf-8-sig"), "UTF-8" + (
+                " with BOM" if data.startswith(b"\xef\xbb\xbf") else ""
+            )
+        except UnicodeDecodeError as e:
+            if encoding == "utf-8":
+                raise _undecodable(data, e, name, "UTF-8") from None
+    try:
+        return data.decode("gb18030"), "GB18030"
+    except UnicodeDecodeError as e:
+        label = "UTF-8 or GB18030" if encoding == "auto" else "GB18030"
+        raise _undecodable(data, e, name, label) from None
+
+
+def _decode(data: bytes, codec: str, label: str, name: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as e:
+        raise _undecodable(data, e, name, label) from None
+
+
+def _undecodable(data: bytes, e: UnicodeDecodeError, name: str, label: str) -> SalesflowError:
+    line = data.count(b"\n", 0, e.start) + 1
+    byte = data[e.start : e.start + 1].hex()
+    return SalesflowError(
+        f"cannot read {name} as {label} (byte 0x{byte} on line {line}) — save it from the "
+        "spreadsheet as CSV UTF-8, or pass --encoding utf-8 or --encoding gb18030"
+    )
+
+
+def format_of(name: str) -> str | None:
+    """The format a file name's extension says (csv, tsv, json, ndjson), if any."""
+    dot = name.rfind(".")
+    return _SUFFIXES.get(name[dot:].lower()) if dot > 0 else None
+
+
+def _format(name: str, text: str) -> str:
+    by_name = format_of(name)
+    start = _NON_SPACE.search(text)
+    first = text[start.start()] if start else ""
+    if by_name in ("json", "ndjson") or (by_name is None and first in ("[", "{")):
+        return by_name or ("json" if first == "[" else "ndjson")
+    at = start.start() if start else 0
+    end = text.find("\n", at)
+    header = text[at : end if end >= 0 else len(text)]  # the first line with anything on it
+    # Excel's "Unicode text" is tab-separated whatever the file is called.
+    if by_name == "csv" and "," not in header and "\t" in header:
+        return "tsv"
+    if by_name == "tsv" and "\t" not in header and "," in header:
+        return "csv"
+    if by_name is None:
+        return "tsv" if header.count("\t") > header.count(",") else "csv"
+    return by_name
+
+
+def _delimited_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
+    csv.field_size_limit(MAX_CELL)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="," if fmt == "csv" else "\t")
+    rows: list[tuple[int, list[str | None]]] = []
+    header: list[str] | None = None
+    try:
+        numbered = enumerate(reader, 1)
+        for _, cells in numbered:
+            if any(c.strip() for c in cells):  # blank lines above the header are skipped
+                header = [c.strip() for c in cells]
+                _check_delimiter(header, name, fmt)
+                break
+        # One comprehension rather than a loop body: this runs once per row of a big file.
+        rows = [(number, cells) for number, cells in numbered if any(cells)]
+    except csv.Error as e:
+        if "field larger" in str(e):
+            raise SalesflowError(
+                f"{name} line {reader.line_num}: a cell is longer than {MAX_CELL:,} characters "
+                '— usually a quote (") that is never closed; fix that row'
+            ) from None
+        raise SalesflowError(f"{name} line {reader.line_num}: {e} — fix that row") from None
+    return header or [], rows
+
+
+_BACKSLASHED = re.compile(r"\\([\\tnr])")
+_UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+
+
+def _tsv_rows(text: str, name: str) -> tuple[list[str], list]:
+    """TSV as salesflow (and cut, awk, PostgreSQL) write it: one record per line, no quotes;
+    a tab, line break or backslash inside a cell is written \\t \\n \\r \\\\."""
+    rows: list[tuple[int, list[str | None]]] = []
+    header: list[str] | None = None
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
+        if len(line) > MAX_CELL and any(len(c) > MAX_CELL for c in line.split("\t")):
+            raise SalesflowError(
+                f"{name} line {number}: a cell is longer than {MAX_CELL:,} characters — "
+                "shorten it; a lead's notes are not the place for a document"
+            )
+        cells = line.split("\t")
+        if "\\" in line:
+            cells = [_BACKSLASHED.sub(lambda m: _UNESCAPES[m[1]], c) for c in cells]
+        if header is None:
+            if any(c.strip() for c in cells):
+                header = [c.strip() for c in cells]
+                _check_delimiter(header, name, "tsv")
+        elif any(cells):
+            rows.append((number, cells))
+    return header or [], rows
+
+
+def _check_delimiter(header: list[str], name: str, fmt: str) -> None:
+    if len(header) != 1:
+        return
+    for sep, what in ((";", "semicolons"), ("\t", "tabs"), (",", "commas"), ("|", "bars")):
+        if sep in header[0]:
+            want = "commas" if fmt == "csv" else "tabs"
+            raise SalesflowError(
+                f'{name}: the header is one column "{_short(header[0])}" — the file seems '
+                f"separated by {what}, not {want}; save it as CSV (comma) or TSV (tab)"
+            )
+
+
+def _json_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
+    objects: list[tuple[int, Any]] = []
+    try:
+        if fmt == "json":
+            data = json.loads(text)
+            if not isinstance(data, list):
+                raise SalesflowError(
+                    f"{name}: JSON must be an array of objects, one per row — "
+                    'e.g. [{"name": "张伟", "company": "…"}]'
+                )
+            objects = list(enumerate(data, 1))
+        else:
+            for number, line in enumerate(text.splitlines(), 1):
+                if line.strip():
+                    objects.append((number, json.loads(line)))
+    except json.JSONDecodeError as e:
+        where = f"line {e.lineno}" if fmt == "json" else f"line {number}"
+        raise SalesflowError(f"{name} is not valid {fmt.upper()} ({where}: {e.msg})") from None
+    header: list[str] = []
+    seen: dict[str, int] = {}
+    for number, obj in objects:
+        if not isinstance(obj, dict):
+            raise SalesflowError(
+                f'{name} row {number} is not an object — each row must be {{"column": value, …}}'
+            )
+        for key in obj:
+            if key not in seen:
+                seen[key] = len(header)
+                header.append(key)
+    rows = []
+    for number, obj in objects:
+        cells: list[str | None] = [None] * len(header)
+        for key, value in obj.items():
+            text = cells[seen[key]] = _text(value)
+            if text is not None and len(text) > MAX_CELL:
+                raise SalesflowError(
+                    f"{name} row {number}: {key} is longer than {MAX_CELL:,} characters — "
+                    "shorten it; a lead's notes are not the place for a document"
+                )
+        if any(cells):
+            rows.append((number, cells))
+    return header, rows
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return ",".join(str(v) for v in value)  # e.g. tags as ["vip", "hardware"]
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _short(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 40 else flat[:39] + "…"
