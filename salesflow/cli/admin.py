@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.options import Format, FormatOpt
+from salesflow.cli.options import Format, FormatOpt, command_group
 from salesflow.cli.session import Session, confirmed
 
-undo_app = typer.Typer(rich_markup_mode=None)
-db_app = typer.Typer(help="The database file.", no_args_is_help=True, rich_markup_mode=None)
-config_app = typer.Typer(
+undo_app = command_group(rich_markup_mode=None)
+db_app = command_group(help="The database file.", no_args_is_help=True, rich_markup_mode=None)
+config_app = command_group(
     help="Settings: currency, timezone, date_order, seller.* …",
     no_args_is_help=True,
     rich_markup_mode=None,

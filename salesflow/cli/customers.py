@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.options import Format, FormatOpt, RawOpt, command_group
 from salesflow.cli.session import Session
 
-app = typer.Typer(
+app = command_group(
     help="Customers (made when a deal is won): purchases, segments, check-ins.",
     no_args_is_help=True,
     rich_markup_mode=None,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli.options import RawOpt
+from salesflow.cli.options import RawOpt, command_group
 from salesflow.cli.session import Session
 from salesflow.exporter import SPECS
 
@@ -19,14 +19,14 @@ if TYPE_CHECKING:
     from salesflow.importer import Applied, Plan, Progress
     from salesflow.sheets import Sheet
 
-import_app = typer.Typer(
+import_app = command_group(
     help="Bring leads and activities in from CSV, TSV, JSON or NDJSON (one transaction, one undo).",
     no_args_is_help=True,
     rich_markup_mode=None,
     add_completion=False,  # the root app's business, not a sub-command's
 )
 
-export_app = typer.Typer(rich_markup_mode=None, add_completion=False)
+export_app = command_group(rich_markup_mode=None, add_completion=False)
 ExportTable = StrEnum("ExportTable", {name: name for name in SPECS})  # type: ignore[misc]
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from salesflow.cli.options import command_group
 from salesflow.cli.session import Session
 
 # Below this a fill takes well under a second: a progress bar would only flicker.
@@ -15,7 +16,7 @@ _BAR_FROM = 5_000
 
 # A one-command Typer, so a lazy command registry can load it as "salesflow.cli.demo:app";
 # the root registers the function itself meanwhile.
-app = typer.Typer(rich_markup_mode=None)
+app = command_group(rich_markup_mode=None)
 
 
 @app.command("demo")

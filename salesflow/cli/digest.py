@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
+from salesflow.cli.options import command_group
 from salesflow.cli.session import Session
 
-app = typer.Typer(rich_markup_mode=None)
+app = command_group(rich_markup_mode=None)
 OVERDUE_EXIT = 3
 
 

@@ -6,21 +6,28 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli.options import CalendarFormat, CalendarFormatOpt, Format, FormatOpt, RawOpt
+from salesflow.cli.options import (
+    CalendarFormat,
+    CalendarFormatOpt,
+    Format,
+    FormatOpt,
+    RawOpt,
+    command_group,
+)
 from salesflow.cli.session import Session
 
 if TYPE_CHECKING:
     from salesflow.dates import Due
     from salesflow.followups import Followup
 
-app = typer.Typer(
+app = command_group(
     help="Next steps: plan, list, complete and snooze follow-ups.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 # One-command apps for the root's lazy registry (salesflow.cli.COMMANDS).
-log_app = typer.Typer(rich_markup_mode=None)
-today_app = typer.Typer(rich_markup_mode=None)
+log_app = command_group(rich_markup_mode=None)
+today_app = command_group(rich_markup_mode=None)
 
 LeadRef = Annotated[
     str, typer.Argument(help="Lead number (12, #12) or a piece of its name/company.")

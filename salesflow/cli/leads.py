@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.options import Format, FormatOpt, RawOpt, command_group
 from salesflow.cli.session import Session
 
 if TYPE_CHECKING:
     from salesflow.leads import LeadFields
 
-app = typer.Typer(
+app = command_group(
     help="Capture, find and change leads.", no_args_is_help=True, rich_markup_mode=None
 )
 

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.options import Format, FormatOpt, RawOpt, command_group
 from salesflow.cli.session import Session
 
-advance_app = typer.Typer(rich_markup_mode=None)
-stages_app = typer.Typer(
+advance_app = command_group(rich_markup_mode=None)
+stages_app = command_group(
     help="Show or change the pipeline's stages and win probabilities.",
     invoke_without_command=True,
     rich_markup_mode=None,

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.options import Format, FormatOpt, RawOpt, command_group
 from salesflow.cli.session import Session
 
 if TYPE_CHECKING:
     from salesflow.quotes import Quote
 
-app = typer.Typer(
+app = command_group(
     help="Quotes: numbered offers with line items, discounts and tax; documents to send; "
     "accept to win the deal.",
     no_args_is_help=True,
