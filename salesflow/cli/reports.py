@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.options import Format, FormatOpt, RawOpt, command_group
 from salesflow.cli.session import Session
 from salesflow.definitions import DEFINITIONS
 
@@ -18,14 +18,14 @@ if TYPE_CHECKING:
     from salesflow.metrics import Scope, Window
 
 # "\b" keeps Click from re-wrapping the aligned definitions.
-app = typer.Typer(
+app = command_group(
     help="Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
     "activity and targets. Every report takes --format table|csv|tsv|json|ndjson.\n\n\b\n"
     + DEFINITIONS,
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-target_app = typer.Typer(
+target_app = command_group(
     help="Sales targets per month (2026-12), quarter (2026-Q4) or year (2026).",
     no_args_is_help=True,
     rich_markup_mode=None,
