@@ -9,12 +9,10 @@ import typer
 from salesflow.cli.options import Format, FormatOpt, command_group
 from salesflow.cli.session import Session, confirmed
 
-undo_app = command_group(rich_markup_mode=None)
-db_app = command_group(help="The database file.", no_args_is_help=True, rich_markup_mode=None)
+undo_app = command_group()
+db_app = command_group(help="The database file.", no_args_is_help=True)
 config_app = command_group(
-    help="Settings: currency, timezone, date_order, seller.* …",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+    help="Settings: currency, timezone, date_order, seller.* …", no_args_is_help=True
 )
 
 

@@ -12,7 +12,6 @@ from salesflow.cli.session import Session
 app = command_group(
     help="Customers (made when a deal is won): purchases, segments, check-ins.",
     no_args_is_help=True,
-    rich_markup_mode=None,
 )
 
 CustomerRef = Annotated[str, typer.Argument(help="Customer number (3, #3) or a piece of its name.")]

@@ -22,11 +22,9 @@ if TYPE_CHECKING:
 import_app = command_group(
     help="Bring leads and activities in from CSV, TSV, JSON or NDJSON (one transaction, one undo).",
     no_args_is_help=True,
-    rich_markup_mode=None,
-    add_completion=False,  # the root app's business, not a sub-command's
 )
 
-export_app = command_group(rich_markup_mode=None, add_completion=False)
+export_app = command_group()
 ExportTable = StrEnum("ExportTable", {name: name for name in SPECS})  # type: ignore[misc]
 
 

@@ -16,7 +16,7 @@ _BAR_FROM = 5_000
 
 # A one-command Typer, so a lazy command registry can load it as "salesflow.cli.demo:app";
 # the root registers the function itself meanwhile.
-app = command_group(rich_markup_mode=None)
+app = command_group()
 
 
 @app.command("demo")

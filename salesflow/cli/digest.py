@@ -10,7 +10,7 @@ import typer
 from salesflow.cli.options import command_group
 from salesflow.cli.session import Session
 
-app = command_group(rich_markup_mode=None)
+app = command_group()
 OVERDUE_EXIT = 3
 
 

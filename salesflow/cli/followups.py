@@ -21,13 +21,11 @@ if TYPE_CHECKING:
     from salesflow.followups import Followup
 
 app = command_group(
-    help="Next steps: plan, list, complete and snooze follow-ups.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+    help="Next steps: plan, list, complete and snooze follow-ups.", no_args_is_help=True
 )
 # One-command apps for the root's lazy registry (salesflow.cli.COMMANDS).
-log_app = command_group(rich_markup_mode=None)
-today_app = command_group(rich_markup_mode=None)
+log_app = command_group()
+today_app = command_group()
 
 LeadRef = Annotated[
     str, typer.Argument(help="Lead number (12, #12) or a piece of its name/company.")

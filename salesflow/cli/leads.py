@@ -12,9 +12,7 @@ from salesflow.cli.session import Session
 if TYPE_CHECKING:
     from salesflow.leads import LeadFields
 
-app = command_group(
-    help="Capture, find and change leads.", no_args_is_help=True, rich_markup_mode=None
-)
+app = command_group(help="Capture, find and change leads.", no_args_is_help=True)
 
 Company = Annotated[str | None, typer.Option("--company", "-c", help="Company name.")]
 Email = Annotated[str | None, typer.Option("--email", "-e")]

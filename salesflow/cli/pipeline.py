@@ -9,11 +9,9 @@ import typer
 from salesflow.cli.options import Format, FormatOpt, RawOpt, command_group
 from salesflow.cli.session import Session
 
-advance_app = command_group(rich_markup_mode=None)
+advance_app = command_group()
 stages_app = command_group(
-    help="Show or change the pipeline's stages and win probabilities.",
-    invoke_without_command=True,
-    rich_markup_mode=None,
+    help="Show or change the pipeline's stages and win probabilities.", invoke_without_command=True
 )
 
 

@@ -18,7 +18,6 @@ app = command_group(
     help="Quotes: numbered offers with line items, discounts and tax; documents to send; "
     "accept to win the deal.",
     no_args_is_help=True,
-    rich_markup_mode=None,
 )
 
 
