@@ -23,12 +23,10 @@ app = command_group(
     "activity and targets. Every report takes --format table|csv|tsv|json|ndjson.\n\n\b\n"
     + DEFINITIONS,
     no_args_is_help=True,
-    rich_markup_mode=None,
 )
 target_app = command_group(
     help="Sales targets per month (2026-12), quarter (2026-Q4) or year (2026).",
     no_args_is_help=True,
-    rich_markup_mode=None,
 )
 
 SinceOpt = Annotated[
