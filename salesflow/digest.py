@@ -68,10 +68,10 @@ def build(
     now: datetime,
     tz: tzinfo,
     *,
+    currency: str,
     limit: int | None = 20,
-    extra: list[DigestSection] | None = None,
 ) -> Digest:
-    """The digest as of `now`; `extra` sections (target pace) are appended in order."""
+    """The digest as of `now`; money figures of the target pace in `currency` (the base)."""
     today = dates.local_today(now, tz)
     leads, open_deals = conn.execute(
         "SELECT count(*), count(*) FILTER (WHERE s.kind = 'open') "
@@ -85,7 +85,7 @@ def build(
         quotes_expiring(conn, today, limit=limit),
         quotes_unanswered(conn, now, today, _unanswered_days(conn), limit=limit),
         yesterday(conn, today, tz),
-        *(extra or []),
+        target_pace(conn, now, tz, currency),
     ]
     zone = getattr(tz, "key", None) or str(tz)
     return Digest(today, zone, leads, open_deals, [s for s in sections if s.total])
@@ -177,3 +177,20 @@ def yesterday(conn: sqlite3.Connection, today: date, tz: tzinfo) -> DigestSectio
 
 def _limit(limit: int | None) -> str:
     return "" if limit is None else f" LIMIT {int(limit)}"
+
+
+def target_pace(
+    conn: sqlite3.Connection, now: datetime, tz: tzinfo, currency: str
+) -> DigestSection:
+    """Progress on the targets whose period (month, quarter, year) contains today."""
+    from salesflow import fx, metrics, targets
+
+    today = dates.local_today(now, tz)
+    current = {
+        t.period.text for t in targets.all_targets(conn) if t.period.start <= today < t.period.end
+    }
+    if not current:
+        return DigestSection("targets", TITLES["targets"], [], 0)
+    sc = metrics.scope(conn, metrics.window(now, tz), fx.converter(conn, currency))
+    rows = [p.record(sc.conv) for p in targets.progress(sc) if p.target.period.text in current]
+    return DigestSection("targets", TITLES["targets"], rows, len(rows))

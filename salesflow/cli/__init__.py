@@ -74,6 +74,9 @@ class SalesflowGroup(TyperGroup):
             _fail(e.message, e.exit_code)
         except sqlite3.OperationalError as e:
             _fail(_database_message(e), 1)
+        except OverflowError:
+            # Only typed numbers get this large (`followup done 99999999999999999999`).
+            _fail("a number given is larger than any record can have — check the number", 1)
         except BrokenPipeError:
             # `salesflow lead list | head`: the reader left; that is not an error.
             devnull = os.open(os.devnull, os.O_WRONLY)

@@ -48,7 +48,7 @@ def digest(
 
     s: Session = ctx.obj
     with s.read() as conn:
-        d = digest_domain.build(conn, s.now, s.tz, limit=limit)
+        d = digest_domain.build(conn, s.now, s.tz, currency=s.currency, limit=limit)
     chosen = fmt.value
     if chosen == "auto":
         chosen = "table" if s.term.is_tty else "text"

@@ -53,8 +53,27 @@ def line(key: str, row: dict[str, Any], tz: tzinfo | None) -> str:
         reason = f" ({row['reason']})" if row.get("reason") else ""
         return f"{row['change']}: {_who(row)} {row['from']} → {row['to']}{reason}"
     if key == "targets":
-        return row["summary"]
+        return _pace(row)
     return ", ".join(f"{k}={v}" for k, v in row.items())
+
+
+def _pct(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"
+
+
+def _pace(row: dict[str, Any]) -> str:
+    cur = row["currency"]
+    if row["target"] is None:
+        return f"{row['period']}: the target's currency has no fx rate — config set fx.CODE RATE"
+    text = (
+        f"{row['period']}: {row['won']} of {row['target']} {cur} won ({_pct(row['done'])}), "
+        f"{_pct(row['elapsed'])} of the period gone"
+    )
+    if row.get("projected") is not None:
+        text += f", on pace for {row['projected']} {cur}"
+    if row.get("weighted_pipeline") is not None:
+        text += f"; weighted pipeline closing in it {row['weighted_pipeline']} {cur}"
+    return text
 
 
 def header(d: Any) -> str:

@@ -117,3 +117,17 @@ def test_all_clear(ok) -> None:
     ok("log", "1", "call", "--kind", "call", "--next", "demo", "--due", "fri")
     out = ok("digest").stdout
     assert out == "salesflow digest Mon 2026-11-23 (UTC): all clear — 1 open deals, nothing due.\n"
+
+
+def test_target_pace_for_the_current_periods_only(ok) -> None:
+    ok("target", "set", "2026-11", "1000")
+    ok("target", "set", "2026-10", "5000")  # over: not in the digest
+    ok("lead", "add", "Ann", "--value", "400")
+    ok("advance", "1", "won")
+    d = json.loads(ok("digest", "--format", "json").stdout)
+    pace = next(s for s in d["sections"] if s["key"] == "targets")
+    assert [r["period"] for r in pace["rows"]] == ["2026-11"]
+    # 400 won of 1000 = 40%.
+    assert (pace["rows"][0]["won"], pace["rows"][0]["done"]) == ("400.00", 0.4)
+    text = ok("digest").stdout
+    assert "  - 2026-11: 400.00 of 1000.00 USD won (40%)," in text

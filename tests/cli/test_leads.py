@@ -253,6 +253,9 @@ def test_edit_currency_alone_is_a_change(ok) -> None:
     [
         (("lead", "show", "99999999999999999999999"), "no lead #99999999999999999999999"),
         (("lead", "add", "X", "--value", "99999999999999999999"), "too large"),
+        (("customer", "edit", "9" * 30, "--segment", "key"), "larger than any record"),
+        (("followup", "done", "9" * 30), "larger than any record"),
+        (("followup", "snooze", "9" * 30, "+1d"), "larger than any record"),
         (("--db", "", "lead", "list"), "the database path is empty"),
         (("--db", "/tmp/no-such-folder-salesflow/", "lead", "list"), "names a folder"),
         (("--db", "/dev/null", "lead", "list"), "is not a regular file"),

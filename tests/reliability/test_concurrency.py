@@ -25,7 +25,7 @@ for i in range(int(sys.argv[2])):
         sys.exit(1)
 """
 # The commands a cron job or a second terminal runs while someone writes.
-READS = [["lead", "list", "--format", "json"], ["digest"], ["today"], ["db", "check"]]
+READS = [["digest"], ["report", "funnel"], ["lead", "list", "--format", "json"], ["db", "check"]]
 
 
 def test_parallel_writers_and_a_reader(tmp_path: Path) -> None:
