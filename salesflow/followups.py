@@ -257,6 +257,17 @@ def complete(
     return get(conn, int(cur.lastrowid))
 
 
+def drop_open_steps(conn: sqlite3.Connection, lead_id: int) -> int:
+    """Remove a closed deal's open next steps ("send the quote", "chase Q-…"): they cannot be
+    done any more, and a dropped step is neither on time nor late in the timeliness figure.
+    Recurring after-sales check-ins stay. Returns how many were dropped."""
+    cur = conn.execute(
+        "DELETE FROM followups WHERE lead_id = ? AND done_at IS NULL AND recur IS NULL",
+        (lead_id,),
+    )
+    return cur.rowcount
+
+
 def snooze(
     conn: sqlite3.Connection,
     followup: Followup,

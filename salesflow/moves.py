@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from salesflow import customers, pipeline
+from salesflow import customers, followups, pipeline
 from salesflow.errors import SalesflowError
 from salesflow.leads import Lead
 
@@ -21,6 +21,7 @@ class Move:
     changed_at: str
     note: str | None
     reason: str | None
+    dropped_followups: int = 0  # open next steps a win or loss made moot
 
 
 def advance(
@@ -78,7 +79,8 @@ def advance(
     )
     # Winning makes the company a customer, reopening a won deal unlinks it: same transaction.
     customers.follow_stage(conn, lead, current, to, now_iso)
-    return Move(lead.id, lead.stage, to.name, now_iso, note, reason)
+    dropped = followups.drop_open_steps(conn, lead.id) if not to.is_open else 0
+    return Move(lead.id, lead.stage, to.name, now_iso, note, reason, dropped)
 
 
 def _next_open(conn: sqlite3.Connection, current: pipeline.Stage) -> pipeline.Stage:

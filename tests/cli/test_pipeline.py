@@ -155,3 +155,16 @@ def test_stages_set_with_chinese_names(ok, fails) -> None:
 )
 def test_stages_bad_input(fails, two_leads, args, message) -> None:
     fails(*args, match=message)
+
+
+def test_closing_a_deal_drops_its_open_next_steps(ok, two_leads) -> None:
+    ok("followup", "add", "1", "send the deck", "--due", "fri")
+    ok("followup", "add", "1", "call the CFO", "--due", "2026-12-01")
+    ok("followup", "add", "2", "demo", "--due", "fri")
+    result = ok("advance", "1", "lost", "--reason", "budget")
+    assert "(2 open follow-up(s) dropped)" in result.stderr
+    card = json.loads(ok("lead", "show", "1", "--format", "json").stdout)
+    assert card["followups"] == []
+    assert len(json.loads(ok("lead", "show", "2", "--format", "json").stdout)["followups"]) == 1
+    ok("undo")
+    assert len(json.loads(ok("lead", "show", "1", "--format", "json").stdout)["followups"]) == 2
