@@ -4,11 +4,14 @@ Not random noise: every lead walks the CURRENT pipeline (the `stages` table) in 
 the odds and pace of its grade — A deals close fast and often, C deals slowly and rarely —
 skips a stage now and then, is lost for a reason that fits where it stopped, and once in a
 while is reopened. Activities and follow-ups sit on that timeline (between creation and
-close), won deals become customers, and some customers come back for a second deal.
+close), deals that reached the quote stage mostly got quotes (demo_quotes.py) whose
+statuses match the deal, won deals become customers — some on recurring after-sales
+check-ins — and some customers come back for a second deal.
 
 The same seed, `now` and zone give the same database: every step draws from its own
-`random.Random` seeded with (seed, step name), so adding a step (quotes, say) later leaves
-the other tables as they were.
+`random.Random` seeded with (seed, step name), so adding a step later leaves the other
+tables as they were. (The quotes step came later: it added its rows and changed only what
+a quote decides — a won deal's value is its accepted quote's total.)
 
 Speed matters (100,000 leads with ~1M activities is how the benchmarks build their data):
 times are integer UTC seconds built from a per-day table, never parsed; rows stream into
@@ -27,15 +30,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 
+from salesflow import customers as customer_rules
 from salesflow import dates, money, pipeline, store
+from salesflow import demo_quotes as quoting
 from salesflow import demo_words as words
 from salesflow.store import journal
 
 # (step, done, total): long work reports progress; the command decides how to show it.
 Progress = Callable[[str, int, int], None]
 # Parents before children: the order rows are written and the journal's undo order relies on.
-TABLES = ("customers", "leads", "stage_changes", "activities", "followups")
-# quotes/quote_items: add them here and a `_quotes` step in `fill` once their tables exist.
+TABLES = (
+    "customers", "leads", "stage_changes", "activities", "followups", "quotes", "quote_items",
+)  # fmt: skip
 HISTORY_DAYS = 365
 _DAYS_AHEAD = 120
 _STEP = 1000  # leads between progress reports
@@ -89,6 +95,8 @@ _REPEAT = 0.07  # a new lead is an existing customer buying again
 _NO_VALUE = 0.08
 _STALE = 0.3  # open deals nobody has touched for weeks
 _UNPLANNED = 0.15  # open deals with no open follow-up
+_CHECKINS = 0.3  # new customers on a recurring after-sales check-in
+_RHYTHMS = (("every-3m", 50), ("every-6m", 30), ("every-1m", 20))
 
 _EARLY_LOSSES = (
     ("no response", 30), ("no budget", 25), ("not a fit", 20), ("timing", 15),
@@ -118,6 +126,10 @@ class DemoSummary:
     overdue_followups: int
     customers: int
     repeat_customers: int
+    checkin_customers: int
+    quotes: int
+    quote_items: int
+    quotes_by_status: dict[str, int]  # as stored: draft, sent, accepted, rejected
     currency: str
     seed: int
 
@@ -140,34 +152,43 @@ def fill(
     """Write `leads` demo leads with their history into the caller's write transaction.
 
     Adds to whatever is there (the command decides whether a non-empty database is allowed):
-    lead and customer numbers continue after the existing ones, and a demo customer whose
-    name already exists joins that customer."""
+    lead, customer and quote numbers continue after the existing ones, and a demo customer
+    whose name already exists joins that customer (its check-in rhythm is left alone)."""
     report = progress or (lambda step, done, total: None)
     clock = _Clock(now, tz)
     stages = pipeline.stages(conn)
+    open_stages = [s for s in stages if s.is_open]
     world = _World(
         seed=seed,
         currency=money.check_currency(currency),
-        open_stages=[s.name for s in stages if s.is_open],
+        open_stages=[s.name for s in open_stages],
         won=next(s.name for s in stages if s.kind == "won"),
         lost=next(s.name for s in stages if s.kind == "lost"),
     )
     first_id = conn.execute("SELECT coalesce(max(id), 0) FROM leads").fetchone()[0] + 1
     deals = _deals(world, clock, leads, first_id, report)
+    # Quotes are planned before anything is written: a won deal's value is its quote's total.
+    terms = quoting.terms(conn, currency=world.currency, scale=world.scale, open_stages=open_stages)
+    offers = _quotes(world, clock, deals, terms, report)
     counts: dict[str, int] = {}
     previous_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     # A larger page cache while loading keeps the indexes' pages in memory instead of spilling
     # them: 100,000 leads took ~32 s with the 2 MB default, ~16-19 s with 64 MB, and no less
     # with 256 MB (at twice the memory). SQLite allocates only what it uses.
     conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+    checkin_rng = world.rng("checkins")
     try:
         with journal.compact_inserts(conn, TABLES):
-            customers = _customers(conn, world, clock, deals)
+            customers, repeat, checkins = _customers(conn, world, clock, deals, checkin_rng)
             counts["stage_changes"] = _write_leads(conn, world, clock, deals)
             counts["activities"] = _write_activities(conn, world, clock, deals, report)
-            counts["followups"], counts["open_followups"], counts["overdue_followups"] = (
-                _write_followups(conn, world, clock, deals, report)
-            )
+            followups = _write_followups(conn, world, clock, deals, report)
+            written = None
+            if terms is not None:
+                written = quoting.write(conn, world.rng("quote chases"), clock, offers, terms)
+                followups = _plus(followups, written.followups, written.open_followups,
+                                  written.overdue_followups)  # fmt: skip
+            followups = _plus(followups, *_write_checkins(conn, clock, checkins, checkin_rng))
     finally:
         conn.execute(f"PRAGMA cache_size = {previous_cache}")
     by_outcome = {"open": 0, "won": 0, "lost": 0}
@@ -181,14 +202,22 @@ def fill(
         reopened=sum(1 for d in deals if d.reopened),
         stage_changes=counts["stage_changes"],
         activities=counts["activities"],
-        followups=counts["followups"],
-        open_followups=counts["open_followups"],
-        overdue_followups=counts["overdue_followups"],
-        customers=customers[0],
-        repeat_customers=customers[1],
+        followups=followups[0],
+        open_followups=followups[1],
+        overdue_followups=followups[2],
+        customers=customers,
+        repeat_customers=repeat,
+        checkin_customers=len(checkins),
+        quotes=written.quotes if written else 0,
+        quote_items=written.items if written else 0,
+        quotes_by_status=written.by_status if written else {},
         currency=world.currency,
         seed=seed,
     )
+
+
+def _plus(counts: tuple[int, int, int], *more: int) -> tuple[int, int, int]:
+    return counts[0] + more[0], counts[1] + more[1], counts[2] + more[2]
 
 
 def set_default_currency(conn: sqlite3.Connection, currency: str) -> bool:
@@ -319,6 +348,12 @@ class _Deal:
     outcome: str = "open"  # open | won | lost
     reopened: bool = False
     customer_id: int | None = None
+    quoted_minor: int | None = None  # a won deal's value: its accepted quote's total
+
+    def value_minor(self, unit: int) -> int | None:
+        if self.quoted_minor is not None:
+            return self.quoted_minor
+        return None if self.value_major is None else self.value_major * unit
 
     @property
     def end(self) -> int:
@@ -526,14 +561,42 @@ def _walk(rng: _Rng, world: _World, clock: _Clock, deal: _Deal, profile: GradePr
         deal.moves.append((stage, stages[k], t, "skipped a stage" if skip else None, None))
 
 
+# ---- quotes -----------------------------------------------------------------------------
+
+
+def _quotes(
+    world: _World,
+    clock: _Clock,
+    deals: list[_Deal],
+    terms: quoting.Terms | None,
+    report: Progress,
+) -> list[list[quoting.Version]]:
+    """The `_quotes` step (see demo_quotes): offers for the deals that reached the quote
+    stage, from its own Random; nothing when the pipeline has no quote stage."""
+    if terms is None:
+        return []
+    scale = world.scale
+
+    def size(rng: _Rng, grade: str) -> int:
+        lo, hi = _weighted(rng, GRADE_PROFILES[grade].value_bands)
+        return rng.randrange(lo // 100, hi // 100) * 100 * scale
+
+    return quoting.plan(
+        world.rng("quotes"), clock, deals, terms, open_stages=world.open_stages, won=world.won,
+        lost=world.lost, target=size, report=report, step=_STEP,
+    )  # fmt: skip
+
+
 # ---- writing ----------------------------------------------------------------------------
 
 
 def _customers(
-    conn: sqlite3.Connection, world: _World, clock: _Clock, deals: list[_Deal]
-) -> tuple[int, int]:
+    conn: sqlite3.Connection, world: _World, clock: _Clock, deals: list[_Deal], rng: _Rng
+) -> tuple[int, int, list[tuple[int, _Deal, str]]]:
     """Won deals' companies (or people) become customers, created at their first win; sets
-    each won deal's `customer_id`. Returns (customers with a demo win, repeat customers)."""
+    each won deal's `customer_id`. Some new customers get a check-in rhythm. Returns
+    (customers with a demo win, repeat customers, (customer id, latest win, rhythm) of those
+    on check-ins)."""
     existing = {
         name.casefold(): cid for cid, name in conn.execute("SELECT id, name FROM customers")
     }
@@ -541,23 +604,31 @@ def _customers(
     wins: dict[str, list[_Deal]] = {}
     for d in sorted((d for d in deals if d.outcome == "won"), key=lambda d: (d.end, d.id)):
         wins.setdefault(d.customer_name().casefold(), []).append(d)
+    unit = 10 ** money.exponent(world.currency)
     rows = []
+    checkins = []
     for key, won in wins.items():
         cid = existing.get(key)
         if cid is None:
-            total = sum(d.value_major or 0 for d in won) // world.scale
+            total = sum(d.value_minor(unit) or 0 for d in won) // (unit * world.scale)
             if won[0].company is None:
                 segment = "individual"
             else:
                 segment = "key" if total >= _KEY_ACCOUNT or len(won) >= 3 else "smb"
             cid, next_id = next_id, next_id + 1
-            rows.append((cid, won[0].customer_name(), segment, clock.iso(won[0].end)))
+            every = _weighted(rng, _RHYTHMS) if rng.random() < _CHECKINS else None
+            if every is not None:
+                # `customer edit --checkin` hangs them on the latest won deal.
+                checkins.append((cid, won[-1], every))
+            rows.append((cid, won[0].customer_name(), segment, every, clock.iso(won[0].end)))
         for d in won:
             d.customer_id = cid
     conn.executemany(
-        "INSERT INTO customers (id, name, segment, created_at) VALUES (?, ?, ?, ?)", rows
+        "INSERT INTO customers (id, name, segment, checkin_every, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        rows,
     )
-    return len(wins), sum(1 for won in wins.values() if len(won) >= 2)
+    return len(wins), sum(1 for won in wins.values() if len(won) >= 2), checkins
 
 
 def _write_leads(conn: sqlite3.Connection, world: _World, clock: _Clock, deals: list[_Deal]) -> int:
@@ -583,7 +654,7 @@ def _write_leads(conn: sqlite3.Connection, world: _World, clock: _Clock, deals: 
             yield (
                 d.id, d.name, d.company, d.email, d.phone, d.source, d.grade, *bant,
                 rng.choice(words.BANT_NOTES[d.lang]) if rng.random() < 0.15 else None,
-                None if d.value_major is None else d.value_major * unit, world.currency,
+                d.value_minor(unit), world.currency,
                 d.stage, _tags(rng),
                 rng.choice(words.NOTES[d.lang]) if rng.random() < 0.3 else None,
                 expected,
@@ -750,3 +821,57 @@ def _write_followups(
 def _passed(clock: _Clock, hhmm: str) -> bool:
     hours, minutes = hhmm.split(":")
     return clock.at(0, int(hours) * 60 + int(minutes)) <= clock.now
+
+
+def _write_checkins(
+    conn: sqlite3.Connection, clock: _Clock, checkins: list[tuple[int, _Deal, str]], rng: _Rng
+) -> tuple[int, int, int]:
+    """The check-in series of customers with a rhythm, as `customer edit --checkin` and
+    `followup done` leave them: set (the anchor) soon after the latest win, one follow-up per
+    date of the series, each done around its day (which planned the next), the newest still
+    open — upcoming, or now and then overdue. Returns (all, open, overdue)."""
+    today = date.fromisoformat(clock.local_date(0))
+    counts = [0, 0, 0]
+
+    def rows() -> Iterator[tuple]:
+        for cid, deal, every in checkins:
+            months = int(every.removeprefix("every-").removesuffix("m"))  # _RHYTHMS are months
+            anchor_day = min(0, clock.day_of(deal.end) + rng.randrange(0, 15))
+            anchor = today + timedelta(days=anchor_day)
+            recur = f"{every}@{anchor.isoformat()}"
+            # The series' dates up to the first after today, by the product's own rule (what
+            # `dates.series_after` walks one call at a time).
+            span = (today.year - anchor.year) * 12 + today.month - anchor.month
+            terms = dates.monthly_series(anchor, months, span // months + 3)
+            made = min(clock.now, max(clock.at(anchor_day, rng.randrange(540, 1080)), deal.end))
+            k = 0
+            while True:
+                due = terms[k]
+                due_day = (due - today).days
+                done_day = due_day + rng.randrange(-3, 6)
+                # Now and then the latest one is still open a few days or weeks late.
+                forgotten = terms[k + 1] > today and due_day >= -21 and rng.random() < 0.25
+                counts[0] += 1
+                if done_day >= 0 or forgotten:
+                    counts[1] += 1
+                    counts[2] += due_day < 0
+                    yield (
+                        deal.id, cid, customer_rules.CHECKIN_ACTION, due.isoformat(),
+                        clock.iso(made), None, recur,
+                    )  # fmt: skip
+                    break
+                done = min(clock.now, max(clock.at(done_day, rng.randrange(540, 1080)), made))
+                yield (
+                    deal.id, cid, customer_rules.CHECKIN_ACTION, due.isoformat(), clock.iso(made),
+                    clock.iso(done), recur,
+                )  # fmt: skip
+                # What `followup done` plans: the next date after the due day or the done day.
+                done_date = today + timedelta(days=clock.day_of(done))
+                made, k = done, bisect(terms, max(due, done_date))
+
+    conn.executemany(
+        "INSERT INTO followups (lead_id, customer_id, action, due_date, due_time, created_at, "
+        "done_at, recur) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
+        rows(),
+    )
+    return counts[0], counts[1], counts[2]

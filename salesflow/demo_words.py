@@ -395,3 +395,31 @@ FOLLOWUPS = {
     ),
 }
 DUE_TIMES = ("09:00", "09:30", "10:00", "11:00", "14:00", "15:30", "16:00", "17:00")
+# What the demo seller quotes: (English, Chinese, low, high, how it is counted) with prices in
+# the major unit of a dollar-like currency (scaled like deal values). "unit": pieces,
+# "day": days of work in half-day steps, "once": a lump sum on one line.
+QUOTE_ITEMS = (
+    ("Edge gateway G2", "边缘网关 G2", 600, 1_200, "unit"),
+    ("Industrial sensor kit", "工业传感器套件", 150, 450, "unit"),
+    ("Control cabinet", "控制柜", 2_500, 9_000, "unit"),
+    ("Barcode scanner", "条码扫描枪", 120, 380, "unit"),
+    ("Spare parts kit", "备件包", 300, 2_500, "unit"),
+    ("Software licence, 12 months (per user)", "软件年度许可（每用户）", 240, 900, "unit"),
+    ("Cloud hosting, 12 months", "云托管服务（12个月）", 1_800, 12_000, "once"),
+    ("Installation and commissioning", "安装调试", 1_500, 15_000, "once"),
+    ("Custom integration", "定制集成开发", 5_000, 60_000, "once"),
+    ("Support plan, 12 months", "年度维保服务", 1_200, 30_000, "once"),
+    ("Freight and insurance", "运输及保险", 200, 3_000, "once"),
+    ("On-site training", "现场培训（天）", 900, 2_400, "day"),
+    ("Consulting", "咨询服务（人天）", 800, 1_800, "day"),
+    ("Project management", "项目管理（人天）", 700, 1_400, "day"),
+)
+QUOTE_NOTES = {
+    "en": (
+        "Delivery in 4 weeks after order",
+        "Payment: 30% deposit, 70% on delivery",
+        "Prices for the quantities listed",
+        "Travel for installation included",
+    ),
+    "zh": ("下单后4周内交货", "付款方式：预付30%，到货付70%", "按所列数量报价", "含安装差旅费用"),
+}

@@ -205,30 +205,37 @@ def _compute(
     return result
 
 
+ITEM_INSERT = (
+    "INSERT INTO quote_items (quote_id, position, description, quantity, unit_price_minor, "
+    "discount_rate, discount_fixed_minor, gross_minor, discount_minor, amount_minor) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def item_row(quote_id: int, li: Line) -> tuple:
+    """A computed line as the `quote_items` row ITEM_INSERT writes (also the demo's rows)."""
+    return (
+        quote_id,
+        li.position,
+        li.description,
+        number_text(li.quantity),
+        li.unit_price_minor,
+        None if li.discount_percent is None else number_text(li.discount_percent),
+        li.discount_fixed_minor,
+        li.gross_minor,
+        li.discount_minor,
+        li.amount_minor,
+    )
+
+
 def _store(
     conn: sqlite3.Connection, quote_id: int, item_list: list[ItemInput], result: Totals
 ) -> None:
     """Write the computed figures of a draft: its item rows and its totals."""
     conn.execute("DELETE FROM quote_items WHERE quote_id = ?", (quote_id,))
     conn.executemany(
-        "INSERT INTO quote_items (quote_id, position, description, quantity, unit_price_minor, "
-        "discount_rate, discount_fixed_minor, gross_minor, discount_minor, amount_minor) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                quote_id,
-                li.position,
-                li.description,
-                number_text(li.quantity),
-                li.unit_price_minor,
-                None if li.discount_percent is None else number_text(li.discount_percent),
-                li.discount_fixed_minor,
-                li.gross_minor,
-                li.discount_minor,
-                li.amount_minor,
-            )
-            for li in result.lines
-        ],
+        ITEM_INSERT,
+        [item_row(quote_id, li) for li in result.lines],
     )
     conn.execute(
         "UPDATE quotes SET subtotal_minor = ?, discount_minor = ?, tax_minor = ?, "

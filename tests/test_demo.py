@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,11 +18,17 @@ NOW_ISO = "2026-11-23T09:00:00Z"
 
 
 def filled(
-    path: Path, *, leads: int = 300, seed: int = 7, tz=UTC, currency: str = "USD"
+    path: Path,
+    *,
+    leads: int = 300,
+    seed: int = 7,
+    tz=UTC,
+    currency: str = "USD",
+    now: datetime = NOW,
 ) -> tuple[sqlite3.Connection, demo.DemoSummary]:
     conn = store.connect(path)
     with store.transaction(conn, write=True):
-        summary = demo.fill(conn, leads=leads, seed=seed, now=NOW, tz=tz, currency=currency)
+        summary = demo.fill(conn, leads=leads, seed=seed, now=now, tz=tz, currency=currency)
     return conn, summary
 
 
@@ -163,13 +169,14 @@ def test_touches_and_follow_ups_sit_inside_the_lead_lifetime(sample) -> None:
         NOW_ISO,
     )
     assert outside == 0
+    # A deal's own follow-ups (check-ins, customer_id set, come after the sale: see below).
     bad_followups = one(
         conn,
         "SELECT count(*) FROM followups f JOIN leads l ON l.id = f.lead_id "
-        "WHERE f.created_at < l.created_at OR f.created_at > ? "
+        "WHERE f.customer_id IS NULL AND (f.created_at < l.created_at OR f.created_at > ? "
         "OR f.done_at < f.created_at OR f.done_at > coalesce(l.closed_at, ?) "
         "OR f.due_date < substr(l.created_at, 1, 10) "
-        "OR (f.done_at IS NULL AND l.stage IN ('won', 'lost'))",
+        "OR (f.done_at IS NULL AND l.stage IN ('won', 'lost')))",
         NOW_ISO,
         NOW_ISO,
     )
@@ -198,7 +205,7 @@ def test_follow_ups_overdue_today_upcoming_on_time_and_late(sample) -> None:
     planned = one(
         conn,
         "SELECT count(DISTINCT f.lead_id) FROM followups f JOIN leads l ON l.id = f.lead_id "
-        "WHERE f.done_at IS NULL",
+        "WHERE f.done_at IS NULL AND l.stage NOT IN ('won', 'lost')",
     )
     open_deals = one(conn, "SELECT count(*) FROM leads WHERE stage NOT IN ('won', 'lost')")
     assert 0.6 * open_deals < planned < open_deals
@@ -237,7 +244,15 @@ def test_open_deals_have_expected_close_dates_and_money_is_minor_units(sample) -
     conn, _ = sample
     assert one(conn, "SELECT count(*) FROM leads WHERE stage NOT IN ('won', 'lost') "
                      "AND expected_close IS NULL") == 0  # fmt: skip
-    assert one(conn, "SELECT count(*) FROM leads WHERE value_minor % 100 != 0") == 0
+    # Deal sizes are whole hundreds, except won deals valued at their accepted quote's total.
+    assert (
+        one(
+            conn,
+            "SELECT count(*) FROM leads WHERE value_minor % 10000 != 0 AND id NOT IN "
+            "(SELECT lead_id FROM quotes WHERE status = 'accepted')",
+        )
+        == 0
+    )
     assert one(conn, "SELECT count(DISTINCT currency) FROM leads") == 1
 
 
@@ -268,6 +283,7 @@ def test_a_custom_pipeline_is_walked_as_it_is(tmp_path: Path) -> None:
 def test_adds_after_existing_leads_and_joins_existing_customers(tmp_path: Path) -> None:
     conn, _ = filled(tmp_path / "sf.db", leads=50)
     before = dump(tmp_path / "sf.db")
+    quotes_before = one(conn, "SELECT count(*) FROM quotes WHERE version = 1")
     with store.transaction(conn, write=True):
         demo.fill(conn, leads=50, seed=7, now=NOW, tz=UTC, currency="USD")
     after = dump(tmp_path / "sf.db")
@@ -278,6 +294,11 @@ def test_adds_after_existing_leads_and_joins_existing_customers(tmp_path: Path) 
     assert one(conn, "SELECT count(*) FROM customers") == one(
         conn, "SELECT count(DISTINCT coalesce(company, name)) FROM leads WHERE stage = 'won'"
     )
+    # Quote numbers continue after the ones in use: 2026 still runs 1..N without a gap.
+    seqs = [r[0] for r in conn.execute(
+        "SELECT seq FROM quotes WHERE version = 1 AND year = 2026 ORDER BY seq"
+    )]  # fmt: skip
+    assert quotes_before > 0 and len(seqs) > quotes_before and seqs == list(range(1, len(seqs) + 1))
     assert problems(conn) == []
 
 
@@ -289,7 +310,10 @@ def test_progress_reports_every_step_to_the_end(tmp_path: Path) -> None:
             conn, leads=2500, seed=1, now=NOW, tz=UTC, currency="USD",
             progress=lambda step, done, total: seen.__setitem__(step, (done, total)),
         )  # fmt: skip
-    assert seen == {"leads": (2500, 2500), "activities": (2500, 2500), "follow-ups": (2500, 2500)}
+    assert seen == {
+        "leads": (2500, 2500), "quotes": (2500, 2500), "activities": (2500, 2500),
+        "follow-ups": (2500, 2500),
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Asia/Shanghai", "Pacific/Chatham"])
@@ -307,3 +331,305 @@ def test_the_integer_clock_agrees_with_datetime(zone: str) -> None:
             assert clock.local_date(day) == local.date().isoformat()
             assert clock.day_of(ts) == day
             assert clock.iso(ts) == dates.to_utc_iso(local)
+
+
+# ---- quotes ------------------------------------------------------------------------------
+
+
+def quote_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(
+            "SELECT q.*, l.stage AS lead_stage, l.created_at AS lead_created, l.closed_at, "
+            "l.value_minor, l.company, l.lost_reason "
+            "FROM quotes q JOIN leads l ON l.id = q.lead_id ORDER BY q.id"
+        ).fetchall()
+    finally:
+        conn.row_factory = None
+
+
+def test_quotes_only_for_deals_that_reached_the_quote_stage(sample) -> None:
+    conn, s = sample
+    rows = quote_rows(conn)
+    assert s.quotes == len(rows) and s.quote_items == one(conn, "SELECT count(*) FROM quote_items")
+    assert s.quotes_by_status == {
+        status: sum(r["status"] == status for r in rows)
+        for status in ("draft", "sent", "accepted", "rejected")
+    }
+    # Quote, negotiation or won (won is only reached from negotiation, after quote).
+    reached = {
+        r[0]
+        for r in conn.execute(
+            "SELECT lead_id FROM stage_changes WHERE to_stage IN ('quote', 'negotiation', 'won')"
+        )
+    }
+    assert {r["lead_id"] for r in rows} <= reached
+    # "Part of the deals": most, not all, of those that got there.
+    assert 0.6 * len(reached) < len({r["lead_id"] for r in rows}) < len(reached)
+    assert all(1 <= n <= 4 for (n,) in conn.execute(
+        "SELECT count(*) FROM quote_items GROUP BY quote_id"
+    ))  # fmt: skip
+    assert one(conn, "SELECT count(*) FROM quotes WHERE id NOT IN "
+                     "(SELECT quote_id FROM quote_items)") == 0  # fmt: skip
+
+
+def test_quote_statuses_tell_the_deal_s_story(sample) -> None:
+    conn, _ = sample
+    rows = quote_rows(conn)
+    by_number = {r["number"]: r for r in rows}
+    losses = {
+        (lead_id, at): reason
+        for lead_id, at, reason in conn.execute(
+            "SELECT lead_id, changed_at, reason FROM stage_changes WHERE to_stage = 'lost'"
+        )
+    }
+    series: dict[tuple[int, int], list[sqlite3.Row]] = {}
+    for r in rows:
+        series.setdefault((r["year"], r["seq"]), []).append(r)
+    for r in rows:
+        newest = max(v["version"] for v in series[r["year"], r["seq"]])
+        if r["status"] == "accepted":
+            # The deal was won by this, its newest version, while it was valid.
+            assert r["lead_stage"] == "won" and r["decided_at"] == r["closed_at"]
+            assert r["version"] == newest and r["valid_until"] >= r["decided_at"][:10]
+        elif r["status"] == "rejected" and (r["reason"] or "").startswith("superseded by "):
+            # Replaced by the next version the moment that one went out.
+            successor = by_number[r["reason"].removeprefix("superseded by ")]
+            assert successor["version"] == r["version"] + 1
+            assert successor["sent_at"] == r["decided_at"]
+        elif r["status"] == "rejected":
+            # Lost at that moment, for that reason (a reopened deal may have won later).
+            assert losses[r["lead_id"], r["decided_at"]] == r["reason"]
+        else:  # draft or sent: the deal is still open, in the quote stage or beyond
+            assert r["lead_stage"] in ("quote", "negotiation") and r["decided_at"] is None
+        assert (r["sent_at"] is None) == (r["status"] == "draft")
+        assert r["lead_created"] <= r["created_at"] <= (r["sent_at"] or r["created_at"]) <= NOW_ISO
+        assert r["sent_at"] is None or r["decided_at"] is None or r["sent_at"] <= r["decided_at"]
+        # Valid 30 days from its draft; dated the day it went out.
+        made = datetime.fromisoformat(r["created_at"]).date()
+        assert r["valid_until"] == (made + timedelta(days=30)).isoformat()
+        assert r["issued_on"] == (r["sent_at"] or r["created_at"])[:10]
+    # A lost deal that had an open quote has it rejected for the loss reason.
+    for r in rows:
+        if r["lead_stage"] == "lost" and r["version"] == max(
+            v["version"] for v in series[r["year"], r["seq"]]
+        ):
+            assert r["status"] == "rejected" and r["reason"] == r["lost_reason"]
+    assert any(r["version"] > 1 for r in rows)  # a few renegotiated copies
+
+
+def test_won_with_a_quote_is_worth_the_accepted_total(sample) -> None:
+    conn, _ = sample
+    pairs = conn.execute(
+        "SELECT l.value_minor, q.total_minor, l.currency, q.currency FROM leads l "
+        "JOIN quotes q ON q.lead_id = l.id AND q.status = 'accepted'"
+    ).fetchall()
+    assert pairs and all(value == total and a == b for value, total, a, b in pairs)
+    # Exactly one accepted quote per won deal that had quotes, none on other deals.
+    assert one(conn, "SELECT count(*) FROM leads WHERE stage = 'won' AND id IN "
+                     "(SELECT lead_id FROM quotes)") == len(pairs)  # fmt: skip
+
+
+def test_every_stored_quote_adds_up_as_the_product_computes_it(sample) -> None:
+    from decimal import Decimal
+
+    from salesflow import quote_math, quotes
+
+    conn, _ = sample
+    assert problems(conn) == []
+    for (qid,) in conn.execute("SELECT id FROM quotes").fetchall():
+        q = quotes.get(conn, qid)
+        again = quote_math.compute(
+            quotes.items(conn, q), currency=q.currency, rounding=q.rounding,
+            discount=q.discount, tax_rate=Decimal(q.tax_rate),
+        )  # fmt: skip
+        assert again == quotes.totals(conn, q), q.number
+    # Plausible quotes: some line and whole-quote discounts (percent and fixed), USD tax 0/20%.
+    assert one(conn, "SELECT count(*) FROM quote_items WHERE discount_rate IS NOT NULL") > 0
+    assert one(conn, "SELECT count(*) FROM quote_items WHERE discount_fixed_minor > 0") > 0
+    assert one(conn, "SELECT count(*) FROM quotes WHERE discount_minor > 0") > 0
+    assert {r[0] for r in conn.execute("SELECT DISTINCT tax_rate FROM quotes")} == {"0", "20"}
+    assert one(conn, "SELECT count(*) FROM quote_items WHERE quantity LIKE '%.5'") > 0
+
+
+@pytest.mark.parametrize("now", [NOW, datetime(2026, 3, 2, 9, 0, tzinfo=UTC)])
+def test_quote_numbers_run_per_year_in_order_without_gaps(tmp_path: Path, now: datetime) -> None:
+    conn, _ = filled(tmp_path / "sf.db", now=now)
+    firsts = conn.execute(
+        "SELECT year, seq, number, created_at FROM quotes WHERE version = 1 ORDER BY created_at, id"
+    ).fetchall()
+    seen: dict[int, int] = {}
+    for year, seq, number, created_at in firsts:
+        assert created_at.startswith(str(year))  # the year it was written (TZ is UTC)
+        seen[year] = seen.get(year, 0) + 1
+        assert seq == seen[year] and number == f"Q-{year}-{seq:04d}"
+    copies = conn.execute(
+        "SELECT c.number, f.number, c.version FROM quotes c "
+        "JOIN quotes f ON f.year = c.year AND f.seq = c.seq AND f.version = 1 WHERE c.version > 1"
+    ).fetchall()
+    assert copies and all(c == f"{f}-v{v}" for c, f, v in copies)
+    if now.month == 3:  # a year back from March 2026 spans two calendar years: two sequences
+        assert sorted(seen) == [2025, 2026]
+
+
+def test_cjk_companies_get_chinese_lines(sample) -> None:
+    conn, _ = sample
+    lines = conn.execute(
+        "SELECT l.company, i.description FROM quote_items i JOIN quotes q ON q.id = i.quote_id "
+        "JOIN leads l ON l.id = q.lead_id WHERE l.company IS NOT NULL"
+    ).fetchall()
+
+    def cjk(text: str) -> bool:
+        return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+    assert any(cjk(c) for c, _ in lines) and any(not cjk(c) for c, _ in lines)
+    assert all(cjk(c) == cjk(d) for c, d in lines)
+
+
+def test_open_quotes_are_expiring_expired_unanswered_or_drafts(sample) -> None:
+    from salesflow import digest
+
+    conn, _ = sample
+    # Today is 2026-11-23 (UTC): expiring = valid until Nov 23-30; unanswered = sent on or
+    # before Nov 16 09:00 and still valid; expired = valid until before Nov 23.
+    built = digest.build(conn, NOW, UTC, currency="USD")
+    assert built.total("quotes_expiring") > 0
+    assert built.total("quotes_unanswered") > 0
+    assert one(conn, "SELECT count(*) FROM quotes WHERE status = 'sent' "
+                     "AND valid_until < '2026-11-23'") > 0  # fmt: skip
+    assert one(conn, "SELECT count(*) FROM quotes WHERE status = 'sent' "
+                     "AND sent_at > '2026-11-16T09:00:00Z'") > 0  # fmt: skip
+    assert one(conn, "SELECT count(*) FROM quotes WHERE status = 'draft'") > 0
+
+
+def test_chase_follow_ups_as_quote_send_plans_them(sample) -> None:
+    conn, _ = sample
+    chases = conn.execute(
+        "SELECT q.sent_at, f.created_at, f.due_date, f.done_at, q.decided_at FROM followups f "
+        "JOIN quotes q ON f.action = 'Chase quote ' || q.number"
+    ).fetchall()
+    assert len(chases) == one(conn, "SELECT count(*) FROM quotes WHERE sent_at IS NOT NULL")
+    for sent, created, due, done, decided in chases:
+        # Due three days after sending (quote.chase_days), never after the answer came.
+        sent_day = datetime.fromisoformat(sent).date()
+        assert created == sent and due == (sent_day + timedelta(days=3)).isoformat()
+        assert done is None or sent <= done <= (decided or NOW_ISO)
+        assert decided is None or done is not None
+
+
+def test_no_quote_stage_no_quotes_or_the_stage_nearest_65_percent(tmp_path: Path) -> None:
+    conn = store.connect(tmp_path / "sf.db")
+    with store.transaction(conn, write=True):
+        specs = [pipeline.StageSpec(n, p) for n, p in (("new", 10), ("talks", 30), ("deal", 90))]
+        pipeline.set_pipeline(conn, specs, {}, "2026-11-23T00:00:00Z")
+        summary = demo.fill(conn, leads=60, seed=1, now=NOW, tz=UTC, currency="EUR")
+    assert summary.quotes == 0 and one(conn, "SELECT count(*) FROM quotes") == 0
+    assert problems(conn) == []
+    # seed6 has no "quote" stage: "needs & solution" is the open stage at 65%.
+    conn = store.connect(tmp_path / "seed6.db")
+    with store.transaction(conn, write=True):
+        pipeline.set_pipeline(conn, pipeline.preset("seed6"), {}, "2026-11-23T00:00:00Z")
+        demo.fill(conn, leads=120, seed=1, now=NOW, tz=UTC, currency="EUR")
+    assert one(conn, "SELECT count(*) FROM quotes") > 0 and problems(conn) == []
+    too_early = one(
+        conn,
+        "SELECT count(*) FROM quotes WHERE lead_id NOT IN (SELECT lead_id FROM stage_changes "
+        "WHERE to_stage IN ('needs & solution', 'quote/contract', 'won'))",
+    )
+    assert too_early == 0
+
+
+def test_quote_settings_are_followed(tmp_path: Path) -> None:
+    conn = store.connect(tmp_path / "sf.db")
+    with store.transaction(conn, write=True):
+        for key, value in (("quote.stage", "Proposal"), ("quote.tax", "7.5"),
+                           ("quote.valid_days", "14"), ("quote.chase_days", "0"),
+                           ("rounding", "half-even")):  # fmt: skip
+            store.set_setting(conn, key, value)
+        demo.fill(conn, leads=150, seed=2, now=NOW, tz=UTC, currency="CNY")
+    assert problems(conn) == []
+    assert conn.execute("SELECT DISTINCT tax_rate, rounding FROM quotes").fetchall() == [
+        ("7.5", "half-even")
+    ]
+    assert (
+        one(
+            conn,
+            "SELECT count(*) FROM quotes WHERE "
+            "julianday(valid_until) - julianday(substr(created_at, 1, 10)) != 14",
+        )
+        == 0
+    )
+    assert one(conn, "SELECT count(*) FROM followups WHERE action LIKE 'Chase quote %'") == 0
+    # Quotes start at "proposal" (matched as `quote send` matches it: any case).
+    assert one(conn, "SELECT count(*) FROM quotes q JOIN leads l ON l.id = q.lead_id "
+                     "WHERE l.stage = 'proposal'") > 0  # fmt: skip
+
+
+def test_cny_quotes_carry_13_percent_tax(tmp_path: Path) -> None:
+    conn, _ = filled(tmp_path / "sf.db", leads=80, currency="CNY")
+    assert {r[0] for r in conn.execute("SELECT DISTINCT tax_rate FROM quotes")} == {"13"}
+    assert problems(conn) == []
+
+
+# ---- check-ins ---------------------------------------------------------------------------
+
+
+def test_some_customers_have_recurring_check_ins(sample) -> None:
+    import re
+
+    from salesflow import customers, dates
+    from salesflow.followups import Recurrence
+
+    conn, s = sample
+    rhythms = dict(conn.execute("SELECT id, checkin_every FROM customers").fetchall())
+    on = {cid for cid, every in rhythms.items() if every}
+    assert s.checkin_customers == len(on)
+    # About 30% of customers: 54 customers -> 16 expected; allow 15-45%.
+    assert 0.15 * len(rhythms) <= len(on) <= 0.45 * len(rhythms)
+    assert {rhythms[c] for c in on} <= {"every-1m", "every-3m", "every-6m"}
+    rows = conn.execute(
+        "SELECT f.id, f.customer_id, f.lead_id, f.action, f.due_date, f.due_time, f.created_at, "
+        "f.done_at, f.recur, l.stage, l.customer_id, l.closed_at FROM followups f "
+        "JOIN leads l ON l.id = f.lead_id WHERE f.customer_id IS NOT NULL ORDER BY f.id"
+    ).fetchall()
+    assert {r[1] for r in rows} == on
+    open_per_customer: dict[int, int] = {}
+    for _id, cid, lead_id, action, due, due_time, created, done, recur, stage, lcid, won in rows:
+        # On the customer's latest won deal, after the win, in the product's recur format.
+        assert stage == "won" and lcid == cid and action == customers.CHECKIN_ACTION
+        latest = one(conn, "SELECT id FROM leads WHERE customer_id = ? AND stage = 'won' "
+                           "ORDER BY closed_at DESC, id DESC LIMIT 1", cid)  # fmt: skip
+        assert lead_id == latest and won <= created <= NOW_ISO and due_time is None
+        m = re.fullmatch(r"(every-[136]m)@(\d{4}-\d{2}-\d{2})", recur)
+        assert m and m[1] == rhythms[cid]
+        series = Recurrence.parse(recur)
+        anchor = series.anchor
+        assert won[:10] <= anchor.isoformat() <= NOW_ISO[:10]
+        # Every due is a date of the series (the first one period after the anchor).
+        day = date.fromisoformat(due)
+        assert day > anchor and dates.series_after(anchor, series.n, series.unit,
+                                                   day - timedelta(days=1)) == day  # fmt: skip
+        assert done is None or created <= done <= NOW_ISO
+        if done is None:
+            open_per_customer[cid] = open_per_customer.get(cid, 0) + 1
+    assert open_per_customer == dict.fromkeys(on, 1)  # exactly one open check-in each
+    assert any(r[7] is not None for r in rows)  # and done ones before it
+
+
+def test_completing_a_demo_check_in_plans_the_next(tmp_path: Path) -> None:
+    from salesflow import dates, followups
+
+    conn, _ = filled(tmp_path / "sf.db")
+    fid, due, recur = conn.execute(
+        "SELECT id, due_date, recur FROM followups WHERE customer_id IS NOT NULL "
+        "AND done_at IS NULL ORDER BY id LIMIT 1"
+    ).fetchone()
+    with store.transaction(conn, write=True):
+        nxt = followups.complete(conn, followups.get(conn, fid), done_at=NOW_ISO, now=NOW, tz=UTC)
+    series = followups.Recurrence.parse(recur)
+    today = NOW.date()
+    expected = dates.series_after(
+        series.anchor, series.n, series.unit, max(date.fromisoformat(due), today)
+    )
+    assert nxt is not None and nxt.recur == recur and nxt.due_date == expected.isoformat()
+    assert problems(conn) == []

@@ -37,7 +37,7 @@ def demo(
     ] = False,
 ) -> None:
     """Fill a NEW database with a year of demo history: leads, stage moves, activities,
-    follow-ups and customers. `salesflow undo` takes the whole fill back."""
+    follow-ups, quotes and customers. `salesflow undo` takes the whole fill back."""
     import time
 
     from salesflow import demo as demo_data
@@ -66,7 +66,8 @@ def demo(
         f"({summary.open:,} open, {summary.won:,} won, {summary.lost:,} lost, "
         f"{summary.reopened:,} reopened), {summary.activities:,} activities, "
         f"{summary.followups:,} follow-ups ({summary.overdue_followups:,} overdue), "
-        f"{summary.customers:,} customers ({summary.repeat_customers:,} repeat); "
+        f"{summary.quotes:,} quotes, {summary.customers:,} customers "
+        f"({summary.repeat_customers:,} repeat, {summary.checkin_customers:,} on check-ins); "
         f"seed {summary.seed}, {summary.currency}, {elapsed:.1f} s. `salesflow undo` removes it."
     )
     s.term.say("Try: " + "  ·  ".join(_next_steps(ctx, s)))
@@ -84,6 +85,7 @@ def _next_steps(ctx: typer.Context, s: Session) -> list[str]:
         ("lead", "lead show 1"),
         ("today", "today"),
         ("report", "report funnel"),
+        ("quote", "quote list --status sent"),
         ("digest", "digest"),
     ]
     return [f"{prefix} {line}" for group, line in wanted if group in have]

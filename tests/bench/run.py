@@ -153,7 +153,7 @@ def generator_key() -> str:
     from salesflow.store.migrations import LATEST
 
     digest = hashlib.sha256(NOW.encode())
-    for name in ("demo.py", "demo_words.py"):
+    for name in ("demo.py", "demo_words.py", "demo_quotes.py"):
         digest.update((ROOT / "salesflow" / name).read_bytes())
     return f"schema{LATEST}-{digest.hexdigest()[:10]}"
 

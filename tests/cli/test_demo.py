@@ -52,12 +52,15 @@ def test_undo_of_a_fill_is_a_handful_of_steps(ok, db_path) -> None:
     steps = conn.execute("SELECT count(*) FROM journal_steps").fetchone()[0]
     rows = sum(
         conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-        for t in ("customers", "leads", "stage_changes", "activities", "followups")
-    )
+        for t in (
+            "customers", "leads", "stage_changes", "activities", "followups", "quotes",
+            "quote_items",
+        )
+    )  # fmt: skip
     conn.close()
     # The currency setting is untouched without --currency: one DELETE per filled table,
-    # and undo reports the rows those five steps took back.
-    assert steps == 5
+    # and undo reports the rows those seven steps took back.
+    assert steps == 7
     assert f"{rows} row change(s))" in ok("undo").stderr
     assert leads(ok) == []
 
@@ -82,3 +85,42 @@ def test_bad_input_is_refused(fails) -> None:
 def test_piped_output_has_no_ansi(ok) -> None:
     result = ok("demo", "--leads", "10")
     assert "\x1b[" not in result.stdout + result.stderr
+
+
+def test_demo_quotes_show_in_the_digest_and_quote_commands(ok) -> None:
+    ok("demo", "--leads", "300")
+    # SALESFLOW_NOW pins today to 2026-11-23: sent quotes valid until Nov 23-30 are expiring,
+    # those sent on or before Nov 16 and still valid are unanswered.
+    text = ok("digest").stdout
+    assert "Quotes expiring in the next 7 days" in text
+    assert "Quotes sent with no answer for 7+ days" in text
+    digest = json.loads(ok("digest", "--format", "json").stdout)
+    assert digest["counts"]["quotes_expiring"] > 0 and digest["counts"]["quotes_unanswered"] > 0
+    listed = json.loads(ok("quote", "list", "--format", "json").stdout)
+    assert {q["status"] for q in listed} == {"draft", "sent", "accepted", "rejected", "expired"}
+    won = next(q for q in listed if q["status"] == "accepted")
+    shown = ok("quote", "show", won["number"]).stdout
+    assert won["number"] in shown
+    lead = json.loads(ok("lead", "show", str(won["lead_id"]), "--format", "json").stdout)
+    assert lead["lead"]["value"] == won["total"]
+    ok("quote", "render", won["number"], "--format", "md")
+
+
+def test_demo_check_ins_work_with_customer_show_and_followup_done(ok) -> None:
+    ok("demo", "--leads", "300")
+    customers = json.loads(ok("customer", "list", "--format", "json").stdout)
+    on = [c for c in customers if c["checkin_every"]]
+    assert on and all(c["next_checkin"] for c in on)
+    card = json.loads(ok("customer", "show", str(on[0]["id"]), "--format", "json").stdout)
+    checkin = next(f for f in card["followups"] if f["recur"] == on[0]["checkin_every"])
+    before = {f["id"] for f in json.loads(
+        ok("followup", "list", "--all", "--format", "json").stdout
+    )}  # fmt: skip
+    result = ok("followup", "done", str(checkin["id"]))
+    after = json.loads(ok("followup", "list", "--all", "--format", "json").stdout)
+    new = [f for f in after if f["id"] not in before]
+    # The next check-in of the same series, later than both its old due day and today.
+    assert len(new) == 1 and new[0]["recur"] == checkin["recur"]
+    assert new[0]["due_date"] > max(checkin["due_date"], "2026-11-23")
+    assert new[0]["action"] == checkin["action"] and "next" in result.stderr.lower()
+    assert "passed every check" in ok("db", "check").stdout
