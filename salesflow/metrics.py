@@ -539,12 +539,20 @@ def reach(sc: Scope, outcome: bool = False) -> Reach:
         params[f"s{i}"] = s.name
         whens.append(f"WHEN :s{i} THEN {s.position}")
     position = f"CASE to_stage {' '.join(whens)} END"
+    lost_from = f"CASE l.lost_from {' '.join(whens)} END"
     cohort = ""
     if w.since or w.until:
         cohort = f"AND lead_id IN (SELECT id FROM leads WHERE {w.within('created_at')})"
+    # Every deal reached the first stage, whatever names its history uses (an imported deal
+    # has only its creation row; one from before a pipeline change, old stage names); a lost
+    # deal also reached the stage it was lost from.
     per_lead = (
-        f"SELECT lead_id, max({position}) AS r, max(to_stage = '{LOST}') AS ever_lost "
+        f"SELECT lead_id, max(coalesce({position}, 0)) AS r, max(to_stage = '{LOST}') AS ever_lost "
         f"FROM stage_changes WHERE changed_at <= :t {cohort} GROUP BY lead_id"
+    )
+    per_lead = (
+        f"SELECT p.lead_id, max(p.r, CASE WHEN p.ever_lost THEN coalesce({lost_from}, 0) "
+        f"ELSE 0 END) AS r, p.ever_lost FROM ({per_lead}) p JOIN leads l ON l.id = p.lead_id"
     )
     # Conditional sums, not GROUP BY r: no sort of 100k rows for a handful of counts.
     counts = [f"sum(h.r >= {s.position})" for s in forward]

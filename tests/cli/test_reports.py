@@ -268,3 +268,35 @@ def test_machine_formats_skip_heavy_imports(tmp_path: Path) -> None:
         )
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.strip().splitlines()[-1] == "[]", (args, proc.stdout)
+
+
+def test_reached_counts_deals_whose_history_lacks_the_stage_names(ok, db_path) -> None:
+    import sqlite3
+
+    ok("lead", "add", "Live")  # 1: history lead
+    ok("lead", "add", "Gone")  # 2
+    ok("advance", "2", "proposal")
+    ok("advance", "2", "lost", "--reason", "price")
+    # 3: as an import writes a lost deal — only its creation row, straight into `lost`.
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO leads (id, name, currency, stage, lost_reason, lost_from, created_at, "
+        "updated_at, closed_at) VALUES (3, 'Imported', 'USD', 'lost', 'timing', 'quote', "
+        "'2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z')"
+    )
+    conn.execute(
+        "INSERT INTO stage_changes (lead_id, from_stage, to_stage, changed_at) "
+        "VALUES (3, NULL, 'lost', '2026-11-01T00:00:00Z')"
+    )
+    conn.commit()
+    conn.close()
+    funnel = {r["stage"]: r for r in json.loads(ok("report", "funnel", "--format", "json").stdout)}
+    # Every lead reached the first stage; #2 reached proposal, #3 was lost from quote.
+    assert funnel["lead"]["reached"] == 3
+    assert funnel["proposal"]["reached"] == 2
+    assert funnel["quote"]["reached"] == 1
+    assert funnel["negotiation"]["reached"] == 0
+    # After a pipeline change the old names are history, but every deal still reached stage 1.
+    ok("stages", "set", "new:10", "later:50", "--map", "lead=new")
+    funnel = json.loads(ok("report", "funnel", "--format", "json").stdout)
+    assert funnel[0]["stage"] == "new" and funnel[0]["reached"] == 3
