@@ -123,6 +123,10 @@ def plan_leads(
         keys.add(id_, Keys.of(name, company, email, phone))
         people[id_] = (name, company)
     pending: dict[int, dict[str, Any]] = {}  # existing lead id -> wanted facts (update mode)
+    # A file with an `id` column (a salesflow export) lists distinct records: two rows that
+    # share a phone or a name are two deals (a repeat purchase), not one lead written twice.
+    # Rows are still matched against the database, so importing it twice adds nothing.
+    exported = any(h.strip().casefold() == "id" for h in sheet.header)
     tick = ticker(progress, "Checking rows", len(sheet.rows))
     reader = _LeadReader(find_stage, default_stage, default_currency, options.source, options.clock)
     for done, (number, values, extra) in enumerate(row_values(sheet, cols), 1):
@@ -139,7 +143,8 @@ def plan_leads(
         row_keys = Keys.of(facts.name, facts.company, facts.email, facts.phone)
         matches = keys.match(row_keys)
         if not matches:
-            keys.add(("row", number, len(plan.new)), row_keys)
+            if not exported:
+                keys.add(("row", number, len(plan.new)), row_keys)
             plan.new.append(facts)
             continue
         target, by = matches[0]

@@ -322,3 +322,19 @@ def test_progress_bar_only_on_a_terminal(monkeypatch) -> None:
         assert bar is None
     with _Bar(Fake(io.StringIO()), 10_000) as bar:
         assert bar is None
+
+
+def test_round_trip_keeps_repeat_deals_and_shared_phones(ok, tmp_path, monkeypatch) -> None:
+    # The same person buying twice, and two colleagues on one switchboard number.
+    ok("lead", "add", "Hannah Kim", "--value", "100")
+    ok("advance", "1", "won")
+    ok("lead", "add", "Hannah Kim", "--value", "250")
+    ok("lead", "add", "Felix", "--company", "Harbor", "--phone", "+1 555 0100")
+    ok("lead", "add", "Marco", "--company", "Harbor", "--phone", "+1 555 0100")
+    out = tmp_path / "leads.csv"
+    ok("export", "leads", "-o", str(out))
+    monkeypatch.setenv("SALESFLOW_DB", str(tmp_path / "copy.db"))
+    ok("import", "leads", str(out))
+    names = [r["name"] for r in json.loads(ok("lead", "list", "--all", "--format", "json").stdout)]
+    assert names == ["Hannah Kim", "Hannah Kim", "Felix", "Marco"]
+    assert "duplicates skipped  4" in ok("import", "leads", str(out)).stdout  # twice adds nothing
