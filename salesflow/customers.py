@@ -61,15 +61,19 @@ class Summary:
 
     def record(self) -> dict[str, Any]:
         c = self.customer
+        values = sorted(self.won_minor.items())
+        # A decimal string beside its currency, as every machine format has it; a customer who
+        # paid in several currencies has no single figure (they are never added up), so
+        # `won_values` lists each one: "520000.00 CNY; 12500.00 USD".
+        single = len(values) == 1
         return {
             "id": c.id,
             "name": c.name,
             "segment": c.segment,
             "won_deals": self.won_deals,
-            "won_value": {
-                cur: money.to_decimal_string(minor, cur)
-                for cur, minor in sorted(self.won_minor.items())
-            },
+            "won_value": money.to_decimal_string(values[0][1], values[0][0]) if single else None,
+            "currency": values[0][0] if single else None,
+            "won_values": "; ".join(f"{money.to_decimal_string(m, c)} {c}" for c, m in values),
             "first_purchase": self.first_purchase,
             "last_purchase": self.last_purchase,
             "repeat": self.won_deals >= 2,

@@ -56,14 +56,15 @@ def test_winning_makes_the_company_a_customer_and_a_second_win_joins_it(conn) ->
     rec = company.record()
     assert rec["won_deals"] == 3 and rec["repeat"] is True
     # 500,000 + 20,000 CNY = 520,000.00 CNY; the USD deal is kept apart, never converted.
-    assert rec["won_value"] == {"CNY": "520000.00", "USD": "12500.00"}
+    assert (rec["won_value"], rec["currency"]) == (None, None)  # two currencies: no one figure
+    assert rec["won_values"] == "520000.00 CNY; 12500.00 USD"
     assert rec["first_purchase"] == "2026-10-01T08:00:00Z"
     assert rec["last_purchase"] == "2026-11-20T08:00:00Z"
     assert rec["segment"] is None
     solo_rec = person.record()
     assert solo_rec["name"] == "Solo Person" and solo_rec["segment"] == "individual"
     assert solo_rec["won_deals"] == 1 and solo_rec["repeat"] is False
-    assert solo_rec["won_value"] == {"USD": "300.00"}
+    assert (solo_rec["won_value"], solo_rec["currency"]) == ("300.00", "USD")
 
 
 def test_same_company_in_another_case_joins(conn) -> None:

@@ -96,7 +96,13 @@ def export(
 
     s: Session = ctx.obj
     to_file = output not in (None, "-")
-    chosen = fmt.value if fmt else (sheets.format_of(output) if to_file else None) or "csv"
+    by_name = sheets.format_of(output) if to_file else None
+    if to_file and fmt is None and by_name is None and "." in Path(output).name:
+        raise SalesflowError(
+            f"cannot tell a format from {Path(output).name} — name it .csv, .tsv, .json or "
+            ".ndjson, or pass --format"
+        )
+    chosen = fmt.value if fmt else by_name or "csv"
     if excel and chosen not in ("csv", "tsv"):
         raise SalesflowError(f"--excel is for csv or tsv, not {chosen} — drop --excel")
     spec = exporter.spec(table.value)

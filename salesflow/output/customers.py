@@ -17,10 +17,8 @@ SEGMENT_NAMES = {"key": "key account", "smb": "SMB", "individual": "individual"}
 
 def won_value(row: dict[str, Any]) -> str:
     """Per-currency totals, never summed across currencies: `500,000.00 CNY + 12,500.00 USD`."""
-    return " + ".join(
-        money.display(money.to_minor(Decimal(v), cur), cur)
-        for cur, v in (row.get("won_value") or {}).items()
-    )
+    parts = [p.split(" ") for p in (row.get("won_values") or "").split("; ") if p]
+    return " + ".join(money.display(money.to_minor(Decimal(v), cur), cur) for v, cur in parts)
 
 
 def customer_columns(tz: tzinfo | None = None) -> list[Column]:

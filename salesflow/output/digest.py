@@ -39,12 +39,12 @@ def line(key: str, row: dict[str, Any], tz: tzinfo | None) -> str:
     if key == "quotes_expiring":
         left = "today" if row["days_left"] == 0 else f"in {_days(row['days_left'])}"
         return (
-            f"{row['number']} {row['total']} {row['currency']} — {_who(row)} "
+            f"{row['number']} {_amount(row['total'], row['currency'])} — {_who(row)} "
             f"expires {left} ({row['valid_until']})"
         )
     if key == "quotes_unanswered":
         return (
-            f"{row['number']} {row['total']} {row['currency']} — {_who(row)} "
+            f"{row['number']} {_amount(row['total'], row['currency'])} — {_who(row)} "
             f"sent {when(row['sent_at'], tz)}"
         )
     if key == "yesterday":
@@ -57,6 +57,16 @@ def line(key: str, row: dict[str, Any], tz: tzinfo | None) -> str:
     return ", ".join(f"{k}={v}" for k, v in row.items())
 
 
+def _amount(text: str | None, currency: str) -> str:
+    from decimal import Decimal
+
+    from salesflow import money
+
+    if text is None:
+        return "—"
+    return money.display(money.to_minor(Decimal(text), currency), currency)
+
+
 def _pct(share: float | None) -> str:
     return "—" if share is None else f"{share:.0%}"
 
@@ -66,13 +76,13 @@ def _pace(row: dict[str, Any]) -> str:
     if row["target"] is None:
         return f"{row['period']}: the target's currency has no fx rate — config set fx.CODE RATE"
     text = (
-        f"{row['period']}: {row['won']} of {row['target']} {cur} won ({_pct(row['done'])}), "
-        f"{_pct(row['elapsed'])} of the period gone"
+        f"{row['period']}: {_amount(row['won'], cur)} of {_amount(row['target'], cur)} won "
+        f"({_pct(row['done'])}), {_pct(row['elapsed'])} of the period gone"
     )
     if row.get("projected") is not None:
-        text += f", on pace for {row['projected']} {cur}"
+        text += f", on pace for {_amount(row['projected'], cur)}"
     if row.get("weighted_pipeline") is not None:
-        text += f"; weighted pipeline closing in it {row['weighted_pipeline']} {cur}"
+        text += f"; weighted pipeline closing in it {_amount(row['weighted_pipeline'], cur)}"
     return text
 
 
@@ -83,13 +93,13 @@ def header(d: Any) -> str:
             f"salesflow digest {day}: your pipeline is empty — add a lead with "
             "`salesflow lead add NAME` (or try `salesflow demo`)."
         )
-    counts = ", ".join(f"{s.total} {s.title.lower()}" for s in d.sections if s.key != "targets")
+    counts = ", ".join(f"{s.title.lower()}: {s.total}" for s in d.sections if s.key != "targets")
     if not counts:
         return (
-            f"salesflow digest {day} ({d.zone}): all clear — {d.open_deals} open deals, "
+            f"salesflow digest {day} ({d.zone}): all clear — open deals: {d.open_deals}, "
             "nothing due."
         )
-    return f"salesflow digest {day} ({d.zone}): {d.open_deals} open deals; {counts}."
+    return f"salesflow digest {day} ({d.zone}): open deals: {d.open_deals}; {counts}."
 
 
 def _more(section: Any) -> int:

@@ -31,7 +31,7 @@ def test_winning_deals_builds_customers(ok, two_leads) -> None:
         (1, "深圳某科技有限公司", 2, True, None),
     ]
     # 500,000 + 20,000 CNY
-    assert rows[1]["won_value"] == {"CNY": "520000.00"}
+    assert (rows[1]["won_value"], rows[1]["currency"]) == ("520000.00", "CNY")
     assert (rows[1]["first_purchase"], rows[1]["last_purchase"]) == (
         "2026-10-01T08:00:00Z",
         "2026-11-23T09:00:00Z",
@@ -40,7 +40,8 @@ def test_winning_deals_builds_customers(ok, two_leads) -> None:
     assert "520,000.00 CNY" in table and "individual" in table and "\x1b[" not in table
     out = ok("customer", "list", "--format", "csv").stdout
     record = list(csv.DictReader(io.StringIO(out)))[1]
-    assert record["won_value"] == '{"CNY": "520000.00"}' and record["repeat"] == "true"
+    assert (record["won_value"], record["currency"]) == ("520000.00", "CNY")
+    assert record["repeat"] == "true"
     assert len(ok("customer", "list", "--format", "ndjson").stdout.splitlines()) == 2
     assert [r["name"] for r in customers(ok, "--segment", "individual")] == ["Solo"]
 

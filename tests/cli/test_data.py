@@ -338,3 +338,9 @@ def test_round_trip_keeps_repeat_deals_and_shared_phones(ok, tmp_path, monkeypat
     names = [r["name"] for r in json.loads(ok("lead", "list", "--all", "--format", "json").stdout)]
     assert names == ["Hannah Kim", "Hannah Kim", "Felix", "Marco"]
     assert "duplicates skipped  4" in ok("import", "leads", str(out)).stdout  # twice adds nothing
+
+
+def test_export_refuses_an_extension_it_cannot_write(ok, fails, tmp_path) -> None:
+    ok("lead", "add", "Ann")
+    fails("export", "leads", "-o", str(tmp_path / "leads.xlsx"), match="cannot tell a format")
+    assert not (tmp_path / "leads.xlsx").exists()

@@ -69,17 +69,17 @@ def test_plain_text_is_what_cron_mails(ok, pipeline) -> None:
     assert "\x1b[" not in out
     lines = out.splitlines()
     assert lines[0] == (
-        "salesflow digest Mon 2026-11-23 (UTC): 4 open deals; 2 overdue follow-ups, 1 due today, "
-        "1 leads with no next step, 1 missed first-touch deadlines, "
-        "1 quotes expiring in the next 7 days, 1 quotes sent with no answer for 7+ days, "
-        "2 yesterday's changes."
+        "salesflow digest Mon 2026-11-23 (UTC): open deals: 4; overdue follow-ups: 2, "
+        "due today: 1, leads with no next step: 1, missed first-touch deadlines: 1, "
+        "quotes expiring in the next 7 days: 1, quotes sent with no answer for 7+ days: 1, "
+        "yesterday's changes: 2."
     )
     assert "Overdue follow-ups (2)" in lines
     chase = "  - Chase quote Q-2026-0001 — #1 张伟 (深圳某科技有限公司) [quote]"
     assert chase + " (due 2026-11-17, 6 days late)" in lines
     assert "  - moved: #2 Jane Roe (Acme <Ltd>) lead → proposal" in lines
     assert (
-        "  - Q-2026-0001 1000.00 USD — #1 张伟 (深圳某科技有限公司) expires in 3 days (2026-11-26)"
+        "  - Q-2026-0001 1,000.00 USD — #1 张伟 (深圳某科技有限公司) expires in 3 days (2026-11-26)"
         in lines
     )
 
@@ -116,7 +116,7 @@ def test_all_clear(ok) -> None:
     ok("lead", "add", "Ann")
     ok("log", "1", "call", "--kind", "call", "--next", "demo", "--due", "fri")
     out = ok("digest").stdout
-    assert out == "salesflow digest Mon 2026-11-23 (UTC): all clear — 1 open deals, nothing due.\n"
+    assert out == "salesflow digest Mon 2026-11-23 (UTC): all clear — open deals: 1, nothing due.\n"
 
 
 def test_target_pace_for_the_current_periods_only(ok) -> None:
@@ -130,4 +130,4 @@ def test_target_pace_for_the_current_periods_only(ok) -> None:
     # 400 won of 1000 = 40%.
     assert (pace["rows"][0]["won"], pace["rows"][0]["done"]) == ("400.00", 0.4)
     text = ok("digest").stdout
-    assert "  - 2026-11: 400.00 of 1000.00 USD won (40%)," in text
+    assert "  - 2026-11: 400.00 USD of 1,000.00 USD won (40%)," in text
