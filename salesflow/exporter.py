@@ -73,6 +73,42 @@ SPECS: dict[str, ExportSpec] = {
             ("id", "lead_id", "from_stage", "to_stage", "changed_at", "note", "reason"),
         ),
         ExportSpec(
+            "quotes",
+            "one row per quote version; status as stored (a sent quote past valid_until is "
+            "expired); money in the quote's currency",
+            "SELECT id, number, version, lead_id, status, currency, discount_rate, "
+            "discount_fixed_minor, tax_rate, subtotal_minor, discount_minor, tax_minor, "
+            "total_minor, issued_on, valid_until, note, reason, created_at, sent_at, decided_at "
+            "FROM quotes ORDER BY id",
+            (
+                "id", "number", "version", "lead_id", "status", "currency", "discount_rate",
+                "discount_fixed", "tax_rate", "subtotal", "discount", "tax", "total",
+                "issued_on", "valid_until", "note", "reason", "created_at", "sent_at",
+                "decided_at",
+            ),
+            money=(
+                ("discount_fixed", "currency"), ("subtotal", "currency"),
+                ("discount", "currency"), ("tax", "currency"), ("total", "currency"),
+            ),
+        ),
+        ExportSpec(
+            "quote-items",
+            "one row per quote line, linked by quote_id; amount = gross − discount",
+            "SELECT i.id, i.quote_id, q.number, i.position, i.description, i.quantity, "
+            "i.unit_price_minor, q.currency, i.discount_rate, i.discount_fixed_minor, "
+            "i.gross_minor, i.discount_minor, i.amount_minor "
+            "FROM quote_items i JOIN quotes q ON q.id = i.quote_id ORDER BY i.id",
+            (
+                "id", "quote_id", "number", "position", "description", "quantity",
+                "unit_price", "currency", "discount_rate", "discount_fixed", "gross",
+                "discount", "amount",
+            ),
+            money=(
+                ("unit_price", "currency"), ("discount_fixed", "currency"),
+                ("gross", "currency"), ("discount", "currency"), ("amount", "currency"),
+            ),
+        ),
+        ExportSpec(
             "customers",
             "one row per customer",
             "SELECT id, name, segment, checkin_every, created_at FROM customers ORDER BY id",

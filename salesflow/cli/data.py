@@ -42,12 +42,13 @@ def _export_help() -> str:
         textwrap.fill(f"{s.name}: {', '.join(s.columns)}", 78, subsequent_indent="    ")
         for s in SPECS.values()
     )
+    names = list(SPECS)
     return (
-        "Write a whole table — leads, activities, followups, stage-changes or customers — as CSV "
+        f"Write a whole table — {', '.join(names[:-1])} or {names[-1]} — as CSV "
         "(default, or from the -o file's extension), TSV, JSON or NDJSON. Rows stream from the "
         "database, so any size exports in constant memory.\n\n"
         "Columns are stable, in this order (ids link the tables: lead_id -> leads.id, "
-        "customer_id -> customers.id):\n\n"
+        "customer_id -> customers.id, quote_id -> quotes.id):\n\n"
         f"\b\n{tables}\n\n"
         "Money is a decimal string (500000.00; JPY 1200) beside its currency column; "
         "probability is the stage's win % today (derived; import ignores it); times (*_at) are "

@@ -344,3 +344,15 @@ def test_export_refuses_an_extension_it_cannot_write(ok, fails, tmp_path) -> Non
     ok("lead", "add", "Ann")
     fails("export", "leads", "-o", str(tmp_path / "leads.xlsx"), match="cannot tell a format")
     assert not (tmp_path / "leads.xlsx").exists()
+
+
+def test_export_quotes_and_their_items(ok) -> None:
+    ok("lead", "add", "Ann", "--company", "Acme")
+    # 2 × 980 = 1960; 10% off the line = 196 → 1764; tax 13% of 1764 = 229.32; total 1993.32
+    ok("quote", "new", "1", "--item", "Gateway; 2; 980; 10%", "--tax", "13%")
+    quote = json.loads(ok("export", "quotes", "--format", "json").stdout)[0]
+    assert (quote["number"], quote["lead_id"], quote["currency"]) == ("Q-2026-0001", 1, "USD")
+    assert (quote["subtotal"], quote["tax"], quote["total"]) == ("1764.00", "229.32", "1993.32")
+    item = json.loads(ok("export", "quote-items", "--format", "json").stdout)[0]
+    assert (item["quote_id"], item["unit_price"], item["gross"]) == (1, "980.00", "1960.00")
+    assert (item["discount"], item["amount"], item["currency"]) == ("196.00", "1764.00", "USD")
