@@ -63,5 +63,5 @@ def test_records_are_value_tuples_in_column_order(conn) -> None:
 
 
 def test_unknown_table(conn) -> None:
-    with pytest.raises(SalesflowError, match='cannot export "quotes" — choose one of: leads'):
-        list(exporter.rows(conn, "quotes"))
+    with pytest.raises(SalesflowError, match='cannot export "invoices" — choose one of: leads'):
+        list(exporter.rows(conn, "invoices"))

@@ -118,7 +118,7 @@ def test_export_errors(ok, fails, varied, tmp_path) -> None:
     fails("export", "leads", "-o", str(tmp_path), match="is a folder — give a file name")
     fails("export", "leads", "-o", str(tmp_path / "no" / "x.csv"),
           match="No such file or directory — check the folder exists")  # fmt: skip
-    fails("export", "quotes", code=2)
+    fails("export", "invoices", code=2)
 
 
 def test_export_file_is_private_under_umask_022(tmp_path: Path) -> None:
