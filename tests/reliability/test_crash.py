@@ -76,4 +76,59 @@ def test_pipeline_change_with_map_is_all_or_nothing(tmp_path: Path) -> None:
             assert stages == {"new": N_LEADS}, stages
             assert pipeline == ["new", "won", "lost"]
             outcomes.add("all")
-    assert outcomes  # every one of the 20 runs ended in one of the two whole states
+
+
+def crash_loop(tmp_path: Path, pristine: bytes, argv: list[str], whole: dict, runs: int = 20):
+    """Run `argv` on a copy of `pristine` and SIGKILL it at `runs` random moments spread over
+    one full run; after each, the database must be sound and hold `whole` counts or none."""
+    db = tmp_path / "crash.db"
+    timing = tmp_path / "timing.db"
+    timing.write_bytes(pristine)
+    started = time.perf_counter()
+    env = {**os.environ, "SALESFLOW_DB": str(timing)}
+    subprocess.run([sys.executable, "-m", "salesflow", *argv], cwd=ROOT, env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    full = time.perf_counter() - started
+    rng = random.Random(len(argv))
+    seen = set()
+    for _ in range(runs):
+        db.write_bytes(pristine)
+        for side in ("-wal", "-shm"):
+            Path(str(db) + side).unlink(missing_ok=True)
+        kill_at(argv, db, rng.uniform(0, full))
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in whole}
+        conn.close()
+        assert counts in (whole, dict.fromkeys(whole, 0)), counts
+        seen.add(counts == whole)
+    return seen
+
+
+def empty_db(tmp_path: Path) -> bytes:
+    path = tmp_path / "empty.db"
+    store.connect(path).close()
+    return path.read_bytes()
+
+
+def test_import_of_10000_rows_is_all_or_nothing(tmp_path: Path) -> None:
+    csv_file = tmp_path / "leads.csv"
+    lines = ["name,company,email,value"]
+    lines += [f"Lead {i},Company {i % 700},lead{i}@example.test,{i}.50" for i in range(10_000)]
+    csv_file.write_text("\n".join(lines) + "\n")
+    crash_loop(tmp_path, empty_db(tmp_path), ["import", "leads", str(csv_file)],
+               {"leads": 10_000, "stage_changes": 10_000})  # fmt: skip
+
+
+def test_quote_with_many_lines_is_all_or_nothing(tmp_path: Path) -> None:
+    base = tmp_path / "base.db"
+    store.connect(base).close()
+    env = {**os.environ, "SALESFLOW_DB": str(base)}
+    subprocess.run([sys.executable, "-m", "salesflow", "lead", "add", "Ann"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    conn = sqlite3.connect(base)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    items = [arg for i in range(400) for arg in ("--item", f"Part {i}; {i % 7 + 1}; {i}.25")]
+    crash_loop(tmp_path, base.read_bytes(), ["quote", "new", "1", *items],
+               {"quotes": 1, "quote_items": 400})  # fmt: skip

@@ -77,3 +77,52 @@ def test_generated_command_lines(db_path: Path, argv: list[str]) -> None:
             assert result.stderr.startswith("Error: "), (argv, result.stderr)
             assert "unexpected" not in result.stderr, (argv, result.stderr)
     assert os.environ.get("SALESFLOW_DEBUG") is None
+
+
+HEADERS = st.sampled_from(
+    ["name", "company", "email", "phone", "value", "currency", "stage", "grade", "source",
+     "tags", "notes", "expected_close", "联系人", "公司", "电话", "金额", "阶段", "备注", "odd"]
+)  # fmt: skip
+CELL = st.one_of(WORDS, st.text(max_size=10))
+
+
+@st.composite
+def import_files(draw) -> tuple[str, list[str]]:
+    header = draw(st.lists(HEADERS, min_size=1, max_size=6))
+    rows = draw(st.lists(st.lists(CELL, min_size=0, max_size=len(header) + 1), max_size=5))
+    sep = draw(st.sampled_from([",", "\t", ";"]))
+    text = "\n".join(sep.join(c.replace(sep, " ") for c in r) for r in [header, *rows])
+    options = draw(
+        st.lists(
+            st.sampled_from(
+                [["--dry-run"], ["--skip-errors"], ["--on-duplicate", "update"],
+                 ["--on-duplicate", "error"], ["--stage", "proposal"], ["--stage", "won"],
+                 ["--source", "fair"], ["--map", "odd=notes"], ["--map", "nonsense"],
+                 ["--encoding", "gb18030"]]
+            ),
+            max_size=3,
+        )
+    )  # fmt: skip
+    return text, [o for group in options for o in group]
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=import_files())
+def test_generated_import_files(db_path: Path, tmp_path: Path, case) -> None:
+    text, options = case
+    runner = CliRunner()
+    env = {"SALESFLOW_DB": str(db_path), "SALESFLOW_NOW": "2026-11-23T09:00:00Z"}
+    if not db_path.exists():
+        runner.invoke(app, ["lead", "add", "张伟", "--company", "Acme", "--phone", "13800000000"],
+                      env=env)  # fmt: skip
+    path = tmp_path / "in.csv"
+    path.write_text(text, encoding="utf-8")
+    before = dump(db_path)
+    result = runner.invoke(app, ["import", "leads", str(path), *options], env=env)
+    assert result.exit_code in (0, 1, 2), (text, options, result.exception)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "unexpected" not in result.stderr, (text, options, result.stderr)
+    if result.exit_code != 0 or "--dry-run" in options:
+        assert dump(db_path) == before, (text, options)
