@@ -256,8 +256,10 @@ def _day(s: str, today: date, order: str | None, text: str) -> date:
         year = int(m["y"]) if m["y"] else today.year
         return _real_date(year, int(m["m"]), int(m["d"]), text)
     if (m := re.fullmatch(_AMBIGUOUS, s)) and order is None:
-        lo, hi = sorted((int(m["a"]), int(m["b"])))
-        if 1 <= lo <= 12 and hi <= 31:  # "32/13" is no date in any order: not ambiguous
+        a, b = int(m["a"]), int(m["b"])
+        year = int(m["c"]) + (2000 if len(m["c"]) <= 2 else 0) if m["c"] else today.year
+        # "31/02" or "32/13" is no date in either order: say so rather than "ambiguous".
+        if any(_valid(year, mo, d) for mo, d in ((a, b), (b, a))):
             raise SalesflowError(
                 f'"{_show(text)}" is ambiguous — write it as YYYY-MM-DD '
                 f"(e.g. {today.year}-12-01) or run: {_ORDER_HINT}"
@@ -268,6 +270,14 @@ def _day(s: str, today: date, order: str | None, text: str) -> date:
         year = today.year if y is None else int(y) + (2000 if len(y) <= 2 else 0)
         return _real_date(year, int(mo), int(d), text)
     raise SalesflowError(f'cannot read date "{_show(text)}" — use {_FORMS}')
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _shift(start: date, n: int, unit: str) -> date:

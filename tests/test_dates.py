@@ -605,3 +605,9 @@ def test_series_after_is_the_first_later_term_of_the_series(
     previous = months - n  # and the term before it is not later than `after`
     assert previous <= 0 or monthly_series(anchor, n, previous // n)[-1] <= after
     assert got == monthly_series(anchor, n, months // n)[-1]
+
+
+@pytest.mark.parametrize("text", ["31/02", "30/02/2026", "13/13"])
+def test_slash_dates_valid_in_no_order_are_not_called_ambiguous(text: str) -> None:
+    with pytest.raises(SalesflowError, match=f'cannot read date "{text}"'):
+        dates.parse_date(text, date(2026, 11, 23))
