@@ -198,8 +198,8 @@ def test_every_problem_of_a_row_is_reported_with_its_column(conn) -> None:
         "CNY, USD, EUR",
         'row 2, 分级: "D" is not a grade — use A, B or C',
         'row 2, bant_need: "maybe" — use yes, no or unknown',
-        'row 2, 预计成交日期: cannot read date "31/02/2026" — use today, tomorrow, fri, next monday, '
-        "+3d, +2w, in 3 days, eom, 2026-12-01 or 2026-12-01 14:30",
+        'row 2, 预计成交日期: cannot read date "31/02/2026" — use today, tomorrow, fri, '
+        "next monday, +3d, +2w, in 3 days, eom, 2026-12-01 or 2026-12-01 14:30",
         'row 3, 金额: cannot read amount "1$" — write an amount such as 50000, 50k, 1,200.50, '
         "$3.5k or 1200 EUR",
         'row 3, 预计成交日期: "2026-02-30" is not a real date — 2026-02 has 28 days',
