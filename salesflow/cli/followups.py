@@ -150,6 +150,9 @@ def list_(
     lead: Annotated[
         str | None, typer.Option("--lead", "-l", help="Only this lead's follow-ups.")
     ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="Table: at most N rows per group.")
+    ] = 100,
     fmt: CalendarFormatOpt = CalendarFormat.table,
     raw: RawOpt = False,
 ) -> None:
@@ -182,7 +185,9 @@ def list_(
         return
     from salesflow.output.agenda import followup_list
 
-    followup_list(rows, fmt.value, s.term, days=window if window is not None else 7, raw=raw)
+    followup_list(
+        rows, fmt.value, s.term, days=window if window is not None else 7, raw=raw, limit=limit
+    )
 
 
 @app.command("done")

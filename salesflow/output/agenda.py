@@ -63,10 +63,17 @@ def _overdue_red(row: dict[str, Any]) -> str | None:
 
 
 def followup_list(
-    rows: list[dict[str, Any]], fmt: str, term: Terminal, *, days: int, raw: bool = False
+    rows: list[dict[str, Any]],
+    fmt: str,
+    term: Terminal,
+    *,
+    days: int,
+    raw: bool = False,
+    limit: int | None = None,
 ) -> None:
-    """One table per group (overdue, today, next N days, later) on a terminal; one flat
-    listing with a `when` column in machine formats."""
+    """One table per group (overdue, today, next N days, later) on a terminal, at most `limit`
+    rows each (a table of thousands helps nobody and takes seconds to draw); one flat listing
+    with a `when` column, every row, in machine formats."""
     if fmt != "table":
         render(rows, fmt, term, raw=raw)
         return
@@ -77,13 +84,16 @@ def followup_list(
         chosen = [r for r in rows if r["when"] == group]
         if chosen:
             render(
-                chosen,
+                chosen[:limit],
                 "table",
                 term,
                 columns=followup_columns(),
                 title=f"{title.format(days=days)} ({len(chosen)})",
                 row_style=_overdue_red,
             )
+            if limit is not None and len(chosen) > limit:
+                more = len(chosen) - limit
+                term.console().print(f"… and {more} more (--limit N, or --format csv for all)")
 
 
 def _waiting(row: dict[str, Any]) -> str:

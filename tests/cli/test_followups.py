@@ -303,3 +303,15 @@ def test_usage_errors(fails, two_leads) -> None:
     fails("followup", "add", "1", "x", code=2, match="--due")
     fails("followup", "list", "--format", "xml", code=2)
     fails("today", "--format", "ics", code=2)
+
+
+def test_list_table_shows_at_most_limit_rows_per_group(ok) -> None:
+    ok("lead", "add", "Ann")
+    for day in ("2026-11-18", "2026-11-19", "2026-11-20"):
+        ok("followup", "add", "1", f"call {day}", "--due", day, "--force")
+    out = ok("followup", "list", "--overdue", "--limit", "2").stdout
+    assert "call 2026-11-18" in out and "call 2026-11-19" in out
+    assert "call 2026-11-20" not in out
+    assert "… and 1 more (--limit N, or --format csv for all)" in out
+    csv_rows = ok("followup", "list", "--overdue", "--limit", "2", "--format", "csv").stdout
+    assert len(csv_rows.strip().splitlines()) == 4  # header + every row: machine formats are whole
