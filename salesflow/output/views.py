@@ -48,6 +48,7 @@ def stage_columns() -> list[Column]:
     ]
 
 
+_HEADERS = {"id": "#", "at": "When", "happened_at": "When", "done_at": "Done", "recur": "Repeats"}
 _TITLES = {"followups": "Follow-ups", "history": "Stage history"}
 
 
@@ -104,7 +105,9 @@ def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) ->
         console.print(
             Text(_TITLES.get(name, name.replace("_", " ").capitalize()), style="bold underline")
         )
-        section = Table(box=None, show_header=False, pad_edge=False)
+        section = Table(box=None, header_style="dim", pad_edge=False)
+        for key in rows[0]:
+            section.add_column(_HEADERS.get(key, key.replace("_", " ").capitalize()))
         for row in rows:
             section.add_row(*(_cell(k, v, tz) for k, v in row.items()))
         console.print(section)
