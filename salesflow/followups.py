@@ -232,7 +232,7 @@ def complete(
     late check-in does not create one that is overdue at once."""
     if followup.done_at is not None:
         raise SalesflowError(
-            f"follow-up {followup.label} was already done at {followup.done_at} — "
+            f"follow-up {followup.label} was already done on {_local(followup.done_at, tz)} — "
             "see salesflow followup list"
         )
     series = Recurrence.parse(followup.recur, followup.due.day) if followup.recur else None
@@ -255,6 +255,10 @@ def complete(
         ),
     )
     return get(conn, int(cur.lastrowid))
+
+
+def _local(utc_iso: str, tz: tzinfo) -> str:
+    return dates.from_utc_iso(utc_iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def drop_open_steps(conn: sqlite3.Connection, lead_id: int) -> int:
@@ -283,7 +287,8 @@ def snooze(
     the new expression gives one."""
     if followup.done_at is not None:
         raise SalesflowError(
-            f"follow-up {followup.label} was already done at {followup.done_at} — nothing to snooze"
+            f"follow-up {followup.label} was already done on {_local(followup.done_at, tz)} — "
+            "nothing to snooze"
         )
     today = dates.local_today(now, tz)
     base = max(followup.due.day, today) if _is_offset(text) else today

@@ -286,7 +286,7 @@ def test_bad_input(fails, ok, two_leads, args, message) -> None:
 def test_done_twice_and_snoozing_into_the_past(fails, ok, two_leads) -> None:
     ok("followup", "add", "1", "call", "--due", "fri")
     ok("followup", "done", "1")
-    fails("followup", "done", "1", match='follow-up #1 "call" was already done at 2026-11-23T09:00')
+    fails("followup", "done", "1", match='follow-up #1 "call" was already done on 2026-11-23 09:00')
     fails("followup", "snooze", "1", "+1d", match="already done")
     ok("followup", "add", "1", "again", "--due", "fri")
     fails("followup", "snooze", "2", "yesterday", match="leaves it overdue")
