@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from salesflow import leads, money, moves, pipeline
+from salesflow import activities, leads, money, moves, pipeline
 from salesflow.errors import NotFound, SalesflowError
 from salesflow.leads import Lead
 from salesflow.quote_input import parse_discount
@@ -470,6 +470,16 @@ def send(
         (now_iso, today.isoformat(), now_iso, quote.id),
     )
     lead = leads.get(conn, quote.lead_id)
+    # Sending a quote is a touch with the client: it counts for staleness and first touch.
+    kinds = activities.kinds(conn)
+    activities.log(
+        conn,
+        lead,
+        "email" if "email" in kinds else kinds[0],
+        f"Sent quote {quote.number} ({money.display(quote.total_minor, quote.currency)})",
+        happened_at=now_iso,
+        now_iso=now_iso,
+    )
     move, stage_note = _move_to_quote_stage(conn, lead, quote, stage_name, now_iso)
     chase_due = None
     if chase_days > 0:

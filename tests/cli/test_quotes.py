@@ -465,3 +465,17 @@ def test_db_check_finds_quote_figures_that_do_not_add_up(ok, run, issue_quote, d
     )  # noqa: E501
     assert "quote Q-2026-0001: subtotal − discount + tax is not its total" in result.stdout
     assert "quote Q-2026-0001 line 3: line total − discount is not its amount" in result.stdout
+
+
+def test_sending_a_quote_is_a_logged_touch(ok, monkeypatch) -> None:
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-20T09:00:00Z")
+    ok("lead", "add", "Ann", "--company", "Acme")
+    ok("quote", "new", "1", "--item", "Audit; 2; 500")
+    ok("quote", "send", "Q-2026-0001")
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T09:00:00Z")  # 72 h later
+    card = json.loads(ok("lead", "show", "1", "--format", "json").stdout)
+    assert [(a["kind"], a["note"]) for a in card["activities"]] == [
+        ("email", "Sent quote Q-2026-0001 (1,000.00 USD)")
+    ]
+    digest = json.loads(ok("digest", "--format", "json").stdout)
+    assert "first_touch" not in [s["key"] for s in digest["sections"]]
