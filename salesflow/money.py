@@ -16,6 +16,18 @@ _EXPONENTS = {
     "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
     "XPF": 0,
 }  # fmt: skip
+# Active ISO 4217 codes (incl. precious metals and fund codes), so a typo such as "UDS" or
+# "RMB" is caught when it is typed, not when a report cannot convert it.
+ISO_4217 = frozenset(
+    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD
+    BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD
+    EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR
+    ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD
+    MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR
+    PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL
+    THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF
+    XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA YER ZAR ZMW ZWG ZWL""".split()  # noqa: SIM905 - a word list reads better than 180 quoted codes
+)
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "¥": None, "￥": None}
 _MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "w": 10_000, "万": 10_000}
 _AMOUNT = re.compile(
@@ -41,11 +53,12 @@ def exponent(currency: str) -> int:
 
 
 def check_currency(code: str) -> str:
-    """Return the upper-cased code, or refuse anything that is not three letters."""
+    """Return the upper-cased code, or refuse anything that is not an ISO 4217 code."""
     up = code.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", up):
+    if up not in ISO_4217:
+        hint = " (the renminbi is CNY)" if up in ("RMB", "YUAN") else ""
         raise SalesflowError(
-            f'"{code}" is not a currency code — '
+            f'"{code}" is not a currency code{hint} — '
             "use a three-letter ISO 4217 code such as CNY, USD, EUR"
         )
     return up

@@ -92,3 +92,16 @@ def test_parser_only_raises_user_errors(text: str) -> None:
     except SalesflowError:
         return
     assert result.minor >= 0 and isinstance(result.minor, int)
+
+
+@pytest.mark.parametrize("code", ["XYZ", "UDS", "RMB", "ABC"])
+def test_codes_outside_iso_4217_are_refused(code: str) -> None:
+    with pytest.raises(SalesflowError, match=f'"{code}" is not a currency code'):
+        money.check_currency(code)
+    with pytest.raises(SalesflowError, match="not a currency code"):
+        parse_money(f"12 {code}", "USD")
+
+
+def test_rmb_gets_a_hint() -> None:
+    with pytest.raises(SalesflowError, match="the renminbi is CNY"):
+        money.check_currency("rmb")
