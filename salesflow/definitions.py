@@ -10,7 +10,7 @@ Definitions (every figure is computed from the stored history):
     is the leads CREATED in the window (funnel, conversion, lead-to-win,
     leads per source); closed-deal figures (won, lost, win rate, average
     deal, cycle) count the deals CLOSED in it; open deals and pipeline are
-    a snapshot at the end.
+    a snapshot now (or at --as-of), whatever --until says.
   --as-of D: the numbers as they stood at the end of local day D; each
     lead's stage is rebuilt from its stage history and later leads do not
     exist yet. Values, sources, grades and close dates are today's.
