@@ -125,8 +125,8 @@ def summary(
     \b
     Leads created and lead-to-win count the leads created in the window; won,
     lost, win rate, average deal and cycle count the deals closed in it; open
-    deals and pipeline are a snapshot now, or at --as-of (not at --until). JSON is one
-    object with stable keys; rates are fractions, money decimal strings, null
+    deals and pipeline are a snapshot now, or at --as-of (not at --until).
+    JSON is one object with stable keys; rates are fractions, money decimal strings, null
     where undefined. See `salesflow report --help` for every definition.
     """
     from salesflow import metrics
