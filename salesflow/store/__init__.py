@@ -51,8 +51,11 @@ def _create(path: Path) -> bool:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
     try:
         if not path.parent.exists():
-            path.parent.mkdir(parents=True, mode=0o700)
-            os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by the umask
+            try:
+                path.parent.mkdir(parents=True, mode=0o700)
+                os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by the umask
+            except FileExistsError:
+                pass  # another salesflow starting at the same moment made it
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
         os.chmod(tmp, 0o600)
