@@ -23,6 +23,16 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def conn(db_path: Path):
+    """The test's database, opened (and migrated) through the store like every command does."""
+    from salesflow import store
+
+    c = store.connect(db_path)
+    yield c
+    c.close()
+
+
+@pytest.fixture
 def run() -> Callable[..., object]:
     runner = CliRunner()
 

@@ -5,12 +5,8 @@ NOW = Mon 2026-11-23 09:00 UTC.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from salesflow import activities, agenda, followups, leads, moves, pipeline, store
 from salesflow.dates import Due
@@ -19,13 +15,6 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 NOW_ISO = "2026-11-23T09:00:00Z"
 NY = ZoneInfo("America/New_York")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def conn(db_path: Path) -> sqlite3.Connection:
-    c = store.connect(db_path)
-    yield c
-    c.close()
 
 
 def lead(conn, name: str, created: str = NOW_ISO, stage: str = "lead"):

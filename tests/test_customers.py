@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from salesflow import customers, followups, leads, money, moves, store
+from salesflow import customers, followups, leads, money, moves
 from salesflow.errors import SalesflowError
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 NOW_ISO = "2026-11-23T09:00:00Z"
-
-
-@pytest.fixture
-def conn(db_path: Path) -> sqlite3.Connection:
-    c = store.connect(db_path)
-    yield c
-    c.close()
 
 
 def deal(conn, name: str, company: str | None, value: str | None = None, currency="USD"):

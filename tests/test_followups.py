@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,13 +19,6 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 NOW_ISO = "2026-11-23T09:00:00Z"
 NY = ZoneInfo("America/New_York")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def conn(db_path: Path) -> sqlite3.Connection:
-    c = store.connect(db_path)
-    yield c
-    c.close()
 
 
 def new_lead(conn: sqlite3.Connection, name: str = "Ann", company: str | None = "Acme"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pty
 import re
 import shlex
 import shutil
@@ -13,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.terminal import run_on_tty
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -51,26 +52,12 @@ def test_colour_on_a_terminal_but_not_with_no_color(tmp_path: Path) -> None:
     salesflow("lead", "add", "Ann", "--company", "Acme", db=db)
 
     def on_tty(env: dict[str, str]) -> str:
-        leader, follower = pty.openpty()
         full = {**os.environ, "SALESFLOW_DB": str(db), "TERM": "xterm-256color", **env}
         full.pop("NO_COLOR", None) if "NO_COLOR" not in env else None
-        proc = subprocess.run(
-            [sys.executable, "-m", "salesflow", "lead", "list"], stdout=follower,
-            stderr=subprocess.PIPE, env=full, cwd=ROOT,
-        )  # fmt: skip
-        os.close(follower)
-        data = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            data += chunk
-        os.close(leader)
+        argv = [sys.executable, "-m", "salesflow", "lead", "list"]
+        proc, shown = run_on_tty(argv, env=full, cwd=ROOT)
         assert proc.returncode == 0
-        return data.decode()
+        return shown
 
     assert "\x1b[" in on_tty({})
     plain = on_tty({"NO_COLOR": "1"})

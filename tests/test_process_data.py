@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.terminal import run_on_tty
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,24 +19,11 @@ def test_progress_bar_on_a_terminal_and_never_in_a_pipe(tmp_path: Path) -> None:
     env.pop("NO_COLOR", None)
     argv = [sys.executable, "-m", "salesflow", "import", "leads", str(sheet)]
 
-    leader, follower = pty.openpty()
-    proc = subprocess.run(
-        [*argv[:3], "--db", str(tmp_path / "a.db"), *argv[3:]], stdout=subprocess.PIPE,
-        stderr=follower, env=env, cwd=ROOT,
-    )  # fmt: skip
-    os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(leader)
+    proc, shown = run_on_tty(
+        [*argv[:3], "--db", str(tmp_path / "a.db"), *argv[3:]], tty="stderr", env=env, cwd=ROOT
+    )
     assert proc.returncode == 0
-    assert "Checking rows" in shown.decode() and "Imported 6000 leads" in shown.decode()
+    assert "Checking rows" in shown and "Imported 6000 leads" in shown
     assert b"\x1b[" not in proc.stdout  # the report went to a pipe: plain text
 
     piped = subprocess.run(

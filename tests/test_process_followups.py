@@ -4,10 +4,11 @@ the .ics bytes unchanged on stdout."""
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.terminal import run_on_tty
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,24 +27,10 @@ def salesflow(db: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def on_tty(db: Path, *args: str) -> str:
-    leader, follower = pty.openpty()
-    proc = subprocess.run(
-        [sys.executable, "-m", "salesflow", *args], stdout=follower, stderr=subprocess.PIPE,
-        env=env_for(db, TERM="xterm-256color"), cwd=ROOT,
-    )  # fmt: skip
-    os.close(follower)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(leader)
+    argv = [sys.executable, "-m", "salesflow", *args]
+    proc, shown = run_on_tty(argv, env=env_for(db, TERM="xterm-256color"), cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    return out.decode()
+    return shown
 
 
 def test_overdue_red_on_a_terminal_plain_in_a_pipe(tmp_path: Path) -> None:
