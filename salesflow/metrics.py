@@ -469,26 +469,33 @@ def followup_counts(sc: Scope) -> tuple[int, int]:
     return row[0], row[1]
 
 
+# Hours from creation to first touch before clipping at 0, as indexed by leads_first_touch
+# (migration 5): SQLite walks that index in this order only when the expression matches.
+FIRST_TOUCH_SPAN = "(julianday(first_touch_at) - julianday(created_at))"
+
+
 def first_touch_median(sc: Scope) -> tuple[int, float | None]:
-    """(cohort leads touched by t, median hours from creation to their first activity)."""
+    """(cohort leads touched by t, median hours from creation to their first activity).
+
+    `leads.first_touch_at` is each lead's earliest activity: touched by t when it is at or
+    before t. The median is read from the index, which keeps the hours in order."""
     w = sc.w
-    # A touch dated before the lead was entered (imported history) counts as immediate.
-    hours = "max(0.0, (julianday(first) - julianday(l.created_at)) * 24)"
-    if w.since:  # a bounded cohort: look up each of its leads' first touch
-        inner = (
-            f"SELECT {hours} AS h FROM (SELECT l.created_at, (SELECT min(a.happened_at) "
-            "FROM activities a WHERE a.lead_id = l.id AND a.happened_at <= :t) AS first "
-            f"FROM leads l WHERE l.created_at <= :t AND {w.within('l.created_at')}) l "
-            "WHERE first IS NOT NULL"
-        )
-    else:  # every lead: one pass over the activities index beats 100k lookups
-        inner = (
-            f"SELECT {hours} AS h FROM (SELECT lead_id, min(happened_at) AS first "
-            "FROM activities WHERE happened_at <= :t GROUP BY lead_id) a "
-            f"JOIN leads l ON l.id = a.lead_id WHERE l.created_at <= :t AND "
-            f"{w.within('l.created_at')}"
-        )
-    return _sql_median(sc.conn, inner, sc.params)
+    where = (
+        f"first_touch_at IS NOT NULL AND first_touch_at <= :t AND created_at <= :t "
+        f"AND {w.within('created_at')}"
+    )
+    source = "leads INDEXED BY leads_first_touch"
+    n = sc.conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", sc.params).fetchone()[0]
+    if not n:
+        return 0, None
+    # A touch dated before the lead was entered (imported history) counts as immediate;
+    # clipping keeps the order, so the middle of the index is the middle of the hours.
+    median = sc.conn.execute(
+        f"SELECT avg(h) FROM (SELECT max(0.0, {FIRST_TOUCH_SPAN} * 24) AS h FROM {source} "
+        f"WHERE {where} ORDER BY {FIRST_TOUCH_SPAN} LIMIT 2 - :n % 2 OFFSET (:n - 1) / 2)",
+        {**sc.params, "n": n},
+    ).fetchone()[0]
+    return n, round(median, 4)
 
 
 def _sql_median(
@@ -576,8 +583,20 @@ def reach(sc: Scope, outcome: bool = False) -> Reach:
     return Reach(reached, closed_reached, won_reached)
 
 
+# Whole UTC calendar days between entering and leaving a stage, as indexed by
+# stage_changes_visits (migration 5): SQLite groups in index order only when this matches.
+VISIT_DAYS = (
+    "CAST(julianday(substr(left_at, 1, 10)) - julianday(substr(changed_at, 1, 10)) AS INTEGER)"
+)
+# A local day is its UTC day or one next to it, so local days in stage = VISIT_DAYS + shift.
+_SHIFTS = (-2, -1, 1, 2)
+
+
 def stage_days(sc: Scope) -> dict[str, dict[int, int]]:
-    """{open stage: {days in stage: visits}} for the cohort's visits begun before t."""
+    """{open stage: {days in stage: visits}} for the cohort's visits begun before t.
+
+    A visit ends at the lead's next stage change (`stage_changes.left_at`), or counts until t
+    when it had not ended by then."""
     w, days = sc.w, sc.days
     if not sc.open_names:
         return {}
@@ -589,17 +608,41 @@ def stage_days(sc: Scope) -> dict[str, dict[int, int]]:
     for i, name in enumerate(sc.open_names):
         params[f"o{i}"] = name
         names.append(f":o{i}")
-    rows = sc.conn.execute(
-        f"SELECT stage, {days.day('left_at')} - {days.day('entered_at')} AS d, count(*) "
-        "FROM (SELECT to_stage AS stage, changed_at AS entered_at, coalesce(lead(changed_at) "
-        "OVER (PARTITION BY lead_id ORDER BY changed_at, id), :t) AS left_at "
-        f"FROM stage_changes WHERE changed_at <= :t {cohort}) "
-        f"WHERE stage IN ({', '.join(names)}) GROUP BY stage, d",
-        params,
-    )
+    wanted = set(sc.open_names)
     out: dict[str, dict[int, int]] = {}
-    for stage, d, n in rows:
-        out.setdefault(stage, {})[d] = n
+
+    def add(stage: str, d: int, n: int) -> None:
+        if n:
+            hist = out.setdefault(stage, {})
+            hist[d] = hist.get(d, 0) + n
+
+    # Visits ended by t, counted per UTC-day span in index order (every stage: filtering on
+    # the first index column would make SQLite hop between ranges; few visits are closed ones).
+    ended = "left_at <= :t"
+    shifts = ""
+    if days.segments != [("", 0)]:  # not UTC: count the visits whose local span differs
+        local = f"{days.day('left_at')} - {days.day('changed_at')} - {VISIT_DAYS}"
+        shifts = "".join(f", sum({ended} AND {local} = {k})" for k in _SHIFTS)
+    for stage, d, n, *moved in sc.conn.execute(
+        f"SELECT to_stage, {VISIT_DAYS} AS d, sum({ended}){shifts} "
+        f"FROM stage_changes INDEXED BY stage_changes_visits "
+        f"WHERE left_at IS NOT NULL {cohort} GROUP BY to_stage, d",
+        params,
+    ):
+        if stage not in wanted:
+            continue
+        for k, m in zip(_SHIFTS, moved, strict=False):  # none in UTC
+            add(stage, d + k, m)
+            n -= m
+        add(stage, d, n)
+    # Visits still going on at t count until t.
+    for stage, d, n in sc.conn.execute(
+        f"SELECT to_stage, {days.day(':t')} - {days.day('changed_at')} AS d, count(*) "
+        f"FROM stage_changes WHERE (left_at IS NULL OR left_at > :t) AND changed_at <= :t "
+        f"AND to_stage IN ({', '.join(names)}) {cohort} GROUP BY to_stage, d",
+        params,
+    ):
+        add(stage, d, n)
     return out
 
 

@@ -141,7 +141,11 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int, upto: int | Non
         target = backup_path(path, f"schema{version}")
         shutil.copyfile(path, target)
         os.chmod(target, 0o600)
-    conn.execute("PRAGMA journal_mode = WAL")
+    if version > 0:
+        conn.execute("PRAGMA journal_mode = WAL")
+    # A new file is built with a rollback journal (it holds next to nothing for a file that
+    # was empty) and switched to WAL after: building it through the WAL needs room for the
+    # whole schema twice, and a full disk then would leave a file without its WAL pages.
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Re-read under the write lock: another process may have migrated meanwhile.
@@ -162,6 +166,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int, upto: int | Non
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    conn.execute("PRAGMA journal_mode = WAL")
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from salesflow.store import derived
+
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:
     rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
@@ -46,6 +48,7 @@ def problems(conn: sqlite3.Connection) -> list[str]:
     for kind in ("won", "lost"):
         if not conn.execute("SELECT 1 FROM stages WHERE kind = ?", (kind,)).fetchone():
             found.append(f'the pipeline has no "{kind}" stage')
+    found += derived.problems(conn)
     found += _money_problems(conn)
     found += _quote_problems(conn)
     return found

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from salesflow.store import derived
+
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY, command TEXT NOT NULL, "
     "created_at TEXT NOT NULL, open INTEGER NOT NULL DEFAULT 1)",
@@ -111,10 +113,10 @@ def undo_last(conn: sqlite3.Connection) -> Undone | None:
         "SELECT sql FROM journal_steps WHERE journal_id = ? ORDER BY id DESC", (journal_id,)
     ).fetchall()
     # Rows, not steps: one compact step (see compact_inserts) can take back thousands.
-    before = conn.total_changes
+    # rowcount leaves out what triggers change (derived facts set right as rows come back).
+    rows = 0
     for (sql,) in steps:
-        conn.execute(sql)
-    rows = conn.total_changes - before
+        rows += max(conn.execute(sql).rowcount, 0)
     conn.execute("DELETE FROM journal_steps WHERE journal_id = ?", (journal_id,))
     conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
     return Undone(command=command, created_at=created_at, rows=rows)
@@ -142,6 +144,11 @@ def compact_inserts(conn: sqlite3.Connection, tables: Sequence[str]) -> Iterator
     try:
         yield
         changed = conn.total_changes - before
+        # The derived facts' triggers pause with the journal: set the facts the appended rows
+        # change in one pass. Not journalled, and need not be: undo deletes the appended rows
+        # with the triggers running, and they put the facts back as they were.
+        for table in tables:
+            derived.refresh_appended(conn, table, marks[table])
     finally:
         conn.execute("UPDATE journal SET open = 1 WHERE id = ?", (journal_id,))
     appended = 0

@@ -171,6 +171,118 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX leads_closed_at ON leads (closed_at);
         """,
     ),
+    (
+        5,
+        "derived facts for the reports: when each stage visit ended, each lead's first touch",
+        """
+        -- Both are copies of facts already in the history, stored beside it so the reports
+        -- need no window function over every stage change and no min() over every activity.
+        -- Triggers keep them right on every write (undo included); `db check` recomputes them.
+        -- They stand still while a bulk load pauses the journal (journal.open = 2): the loader
+        -- refreshes them for the rows it appended (store/derived.py).
+        ALTER TABLE stage_changes ADD COLUMN left_at TEXT;
+        ALTER TABLE leads ADD COLUMN first_touch_at TEXT;
+        UPDATE stage_changes SET left_at = x.next_at
+        FROM (SELECT id, lead(changed_at) OVER (PARTITION BY lead_id ORDER BY changed_at, id)
+              AS next_at FROM stage_changes) x
+        WHERE x.id = stage_changes.id AND x.next_at IS NOT NULL;
+        UPDATE leads SET first_touch_at = a.first_at
+        FROM (SELECT lead_id, min(happened_at) AS first_at FROM activities GROUP BY lead_id) a
+        WHERE a.lead_id = leads.id;
+        -- Ended visits grouped by stage and by whole UTC days between entering and leaving:
+        -- time in stage is read in index order, no sort (metrics.VISIT_DAYS is this expression).
+        CREATE INDEX stage_changes_visits ON stage_changes (to_stage,
+            CAST(julianday(substr(left_at, 1, 10)) - julianday(substr(changed_at, 1, 10))
+                 AS INTEGER), left_at, changed_at, lead_id) WHERE left_at IS NOT NULL;
+        -- Visits still going on (NULL), or ending after an --as-of instant.
+        CREATE INDEX stage_changes_left ON stage_changes (left_at, to_stage, changed_at, lead_id);
+        -- Hours to first touch in order: the median is read from the index.
+        CREATE INDEX leads_first_touch ON leads (
+            (julianday(first_touch_at) - julianday(created_at)), first_touch_at, created_at)
+            WHERE first_touch_at IS NOT NULL;
+        CREATE TRIGGER derived_stage_changes_insert AFTER INSERT ON stage_changes
+        WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
+        BEGIN
+            UPDATE stage_changes SET left_at = (SELECT n.changed_at FROM stage_changes n
+                WHERE n.lead_id = NEW.lead_id AND (n.changed_at, n.id) > (NEW.changed_at, NEW.id)
+                ORDER BY n.changed_at, n.id LIMIT 1)
+            WHERE id = NEW.id AND left_at IS NOT (SELECT n.changed_at FROM stage_changes n
+                WHERE n.lead_id = NEW.lead_id AND (n.changed_at, n.id) > (NEW.changed_at, NEW.id)
+                ORDER BY n.changed_at, n.id LIMIT 1);
+            UPDATE stage_changes SET left_at = NEW.changed_at
+            WHERE id = (SELECT p.id FROM stage_changes p
+                WHERE p.lead_id = NEW.lead_id AND (p.changed_at, p.id) < (NEW.changed_at, NEW.id)
+                ORDER BY p.changed_at DESC, p.id DESC LIMIT 1)
+            AND left_at IS NOT NEW.changed_at;
+        END;
+        CREATE TRIGGER derived_stage_changes_delete AFTER DELETE ON stage_changes
+        WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
+        BEGIN
+            UPDATE stage_changes SET left_at = (SELECT n.changed_at FROM stage_changes n
+                WHERE n.lead_id = OLD.lead_id AND (n.changed_at, n.id) > (OLD.changed_at, OLD.id)
+                ORDER BY n.changed_at, n.id LIMIT 1)
+            WHERE id = (SELECT p.id FROM stage_changes p
+                WHERE p.lead_id = OLD.lead_id AND (p.changed_at, p.id) < (OLD.changed_at, OLD.id)
+                ORDER BY p.changed_at DESC, p.id DESC LIMIT 1)
+            AND left_at IS NOT (SELECT n.changed_at FROM stage_changes n
+                WHERE n.lead_id = OLD.lead_id AND (n.changed_at, n.id) > (OLD.changed_at, OLD.id)
+                ORDER BY n.changed_at, n.id LIMIT 1);
+        END;
+        -- A row that moves in its lead's history (or to another lead): every row whose next
+        -- row may have changed is recomputed, for the old lead and the new one.
+        CREATE TRIGGER derived_stage_changes_update AFTER UPDATE OF id, lead_id, changed_at
+        ON stage_changes
+        WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
+            AND (OLD.id IS NOT NEW.id OR OLD.lead_id IS NOT NEW.lead_id
+                 OR OLD.changed_at IS NOT NEW.changed_at)
+        BEGIN
+            UPDATE stage_changes SET left_at = (SELECT n.changed_at FROM stage_changes n
+                WHERE n.lead_id = stage_changes.lead_id
+                AND (n.changed_at, n.id) > (stage_changes.changed_at, stage_changes.id)
+                ORDER BY n.changed_at, n.id LIMIT 1)
+            WHERE lead_id IN (OLD.lead_id, NEW.lead_id)
+            AND left_at IS NOT (SELECT n.changed_at FROM stage_changes n
+                WHERE n.lead_id = stage_changes.lead_id
+                AND (n.changed_at, n.id) > (stage_changes.changed_at, stage_changes.id)
+                ORDER BY n.changed_at, n.id LIMIT 1);
+        END;
+        CREATE TRIGGER derived_activities_insert AFTER INSERT ON activities
+        WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
+        BEGIN
+            UPDATE leads SET first_touch_at = NEW.happened_at
+            WHERE id = NEW.lead_id
+            AND (first_touch_at IS NULL OR first_touch_at > NEW.happened_at);
+        END;
+        CREATE TRIGGER derived_activities_delete AFTER DELETE ON activities
+        WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
+        BEGIN
+            UPDATE leads SET first_touch_at =
+                (SELECT min(happened_at) FROM activities WHERE lead_id = OLD.lead_id)
+            WHERE id = OLD.lead_id AND first_touch_at IS NOT
+                (SELECT min(happened_at) FROM activities WHERE lead_id = OLD.lead_id);
+        END;
+        CREATE TRIGGER derived_activities_update AFTER UPDATE OF lead_id, happened_at
+        ON activities
+        WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
+            AND (OLD.lead_id IS NOT NEW.lead_id OR OLD.happened_at IS NOT NEW.happened_at)
+        BEGIN
+            UPDATE leads SET first_touch_at =
+                (SELECT min(happened_at) FROM activities WHERE lead_id = leads.id)
+            WHERE id IN (OLD.lead_id, NEW.lead_id) AND first_touch_at IS NOT
+                (SELECT min(happened_at) FROM activities WHERE lead_id = leads.id);
+        END;
+        -- A lead written with a first touch that its activities do not bear out (an undo
+        -- bringing a row back, a hand edit of the column) is set right at once.
+        CREATE TRIGGER derived_leads_insert AFTER INSERT ON leads
+        WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
+        BEGIN
+            UPDATE leads SET first_touch_at =
+                (SELECT min(happened_at) FROM activities WHERE lead_id = NEW.id)
+            WHERE id = NEW.id AND first_touch_at IS NOT
+                (SELECT min(happened_at) FROM activities WHERE lead_id = NEW.id);
+        END;
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

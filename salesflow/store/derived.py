@@ -1,0 +1,79 @@
+"""Facts stored beside the history they are derived from, for the reports:
+
+- `stage_changes.left_at`: when that stage visit ended — the `changed_at` of the lead's next
+  change (in `changed_at, id` order); NULL while the lead is still in that visit.
+- `leads.first_touch_at`: the earliest `happened_at` of the lead's activities; NULL untouched.
+
+Triggers (migration 5) keep both right on every insert, update and delete, undo included.
+A bulk load that pauses the journal (`journal.compact_inserts`) pauses them too, and then
+`refresh_appended` sets them for what it appended in one set-based pass. `problems` is the
+`db check` that recomputes both from scratch, so a stale value cannot go unnoticed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+# The next change of the same lead, for every row of the leads in `leads` (a subquery).
+_NEXT = (
+    "SELECT id, lead(changed_at) OVER (PARTITION BY lead_id ORDER BY changed_at, id) AS next_at "
+    "FROM stage_changes WHERE lead_id IN ({leads})"
+)
+_FIRST = "SELECT lead_id, min(happened_at) AS first_at FROM activities WHERE lead_id IN ({leads}) GROUP BY lead_id"
+
+
+def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> None:
+    """Set the derived facts that rows appended to `table` (rowid > after_rowid) change."""
+    if table == "stage_changes":
+        leads = "SELECT DISTINCT lead_id FROM stage_changes WHERE rowid > :mark"
+        conn.execute(
+            f"UPDATE stage_changes SET left_at = x.next_at FROM ({_NEXT.format(leads=leads)}) x "
+            "WHERE x.id = stage_changes.id AND stage_changes.left_at IS NOT x.next_at",
+            {"mark": after_rowid},
+        )
+    elif table == "activities":
+        leads = "SELECT DISTINCT lead_id FROM activities WHERE rowid > :mark"
+        conn.execute(
+            f"UPDATE leads SET first_touch_at = a.first_at FROM ({_FIRST.format(leads=leads)}) a "
+            "WHERE a.lead_id = leads.id AND leads.first_touch_at IS NOT a.first_at",
+            {"mark": after_rowid},
+        )
+    elif table == "leads":
+        # New leads carry no first touch unless activities were appended for them too.
+        conn.execute(
+            "UPDATE leads SET first_touch_at = (SELECT min(happened_at) FROM activities "
+            "WHERE lead_id = leads.id) WHERE rowid > :mark AND first_touch_at IS NOT "
+            "(SELECT min(happened_at) FROM activities WHERE lead_id = leads.id)",
+            {"mark": after_rowid},
+        )
+
+
+def problems(conn: sqlite3.Connection, shown: int = 20) -> list[str]:
+    """Every stored derived fact that differs from what the history says (the first
+    `shown` of each kind one a line, then how many more)."""
+    stale_left = conn.execute(
+        "SELECT c.id, c.lead_id, c.left_at, x.next_at FROM stage_changes c JOIN "
+        "(SELECT id, lead(changed_at) OVER (PARTITION BY lead_id ORDER BY changed_at, id) "
+        "AS next_at FROM stage_changes) x ON x.id = c.id WHERE c.left_at IS NOT x.next_at "
+        "ORDER BY c.id"
+    ).fetchall()
+    found = [
+        f"stage change #{i} of lead #{lead}: left_at is {stored or 'empty'} but the lead's "
+        f"next change is at {actual or '(none)'}"
+        for i, lead, stored, actual in stale_left[:shown]
+    ]
+    if len(stale_left) > shown:
+        found.append(f"… and {len(stale_left) - shown} more stage changes with a wrong left_at")
+    stale_first = conn.execute(
+        "SELECT l.id, l.first_touch_at, a.first_at FROM leads l LEFT JOIN "
+        "(SELECT lead_id, min(happened_at) AS first_at FROM activities GROUP BY lead_id) a "
+        "ON a.lead_id = l.id WHERE l.first_touch_at IS NOT a.first_at ORDER BY l.id"
+    ).fetchall()
+    found += [
+        f"lead #{i}: first_touch_at is {stored or 'empty'} but its first activity is at "
+        f"{actual or '(none)'}"
+        for i, stored, actual in stale_first[:shown]
+    ]
+    if len(stale_first) > shown:
+        found.append(f"… and {len(stale_first) - shown} more leads with a wrong first_touch_at")
+    return found
