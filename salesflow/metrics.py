@@ -270,23 +270,48 @@ class Tally:
     closed_valued: int  # closed ones that have a value
 
 
-def tallies(sc: Scope, by: str | None = None) -> list[Tally]:
-    """One scan of the leads: counts and value sums per (by, stage, currency, cycle days)."""
+def tallies(sc: Scope, by: str | None = None, cycles: bool = True) -> list[Tally]:
+    """Counts and value sums per (by, stage, currency, cycle days); `cycles=False` when the
+    caller does not need won deals split by cycle length."""
     w, days = sc.w, sc.days
     key = f"nullif(trim({by}), '')" if by else "NULL"
     cohort = w.within("created_at")
     closed = f"closed_at IS NOT NULL AND {w.within('closed_at')}"
+    sums = (
+        f"count(*), coalesce(sum(value_minor), 0), sum({cohort}), "
+        f"coalesce(sum(CASE WHEN {cohort} THEN value_minor END), 0), sum({closed}), "
+        f"coalesce(sum(CASE WHEN {closed} THEN value_minor END), 0), "
+        f"count(CASE WHEN {closed} THEN value_minor END)"
+    )
     cycle = (
         f"CASE WHEN stage = '{WON}' AND {closed} "
         f"THEN {days.day('closed_at')} - {days.day('created_at')} END"
     )
+    if by is None and sc.source == "leads":
+        # Per stage and currency in leads_tally's order (no sort of every lead); only the won
+        # deals are grouped again by cycle length.
+        rows = [
+            Tally(None, stage, currency, None, *rest)
+            for stage, currency, *rest in sc.conn.execute(
+                f"SELECT stage, currency, {sums} FROM leads INDEXED BY leads_tally "
+                "GROUP BY stage, currency",
+                sc.params,
+            )
+            if not cycles or stage != WON
+        ]
+        if cycles:
+            rows += [
+                Tally(None, WON, *rest)
+                for rest in sc.conn.execute(
+                    f"SELECT currency, {cycle} AS cyc, {sums} FROM leads INDEXED BY leads_tally "
+                    f"WHERE stage = '{WON}' GROUP BY currency, cyc",
+                    sc.params,
+                )
+            ]
+        return rows
     group = f"{key} COLLATE NOCASE, " if by else ""
     rows = sc.conn.execute(
-        f"SELECT min({key}), stage, currency, {cycle} AS cyc, count(*), "
-        f"coalesce(sum(value_minor), 0), sum({cohort}), "
-        f"coalesce(sum(CASE WHEN {cohort} THEN value_minor END), 0), sum({closed}), "
-        f"coalesce(sum(CASE WHEN {closed} THEN value_minor END), 0), "
-        f"count(CASE WHEN {closed} THEN value_minor END) "
+        f"SELECT min({key}), stage, currency, {cycle} AS cyc, {sums} "
         f"FROM {sc.scan} GROUP BY {group}stage, currency, cyc",
         sc.params,
     )
@@ -512,9 +537,11 @@ def _sql_median(
 
 def repeat_customers(sc: Scope) -> tuple[int, int]:
     """(customers with >= 2 deals won in the window, customers with >= 1)."""
+    # Won deals by customer in index order, no sort.
+    source = "leads INDEXED BY leads_customer_stage" if sc.source == "leads" else sc.source
     row = sc.conn.execute(
         "SELECT coalesce(sum(n >= 2), 0), count(*) FROM (SELECT customer_id, count(*) AS n "
-        f"FROM {sc.source} WHERE customer_id IS NOT NULL AND stage = '{WON}' "
+        f"FROM {source} WHERE customer_id IS NOT NULL AND stage = '{WON}' "
         f"AND {sc.w.within('closed_at')} GROUP BY customer_id)",
         sc.params,
     ).fetchone()
@@ -534,12 +561,63 @@ class Reach:
     won_reached: dict[str, int]
 
 
+def _history_ends_by(sc: Scope) -> bool:
+    """No stage change is later than t, so the stored per-lead facts describe the history
+    up to t. Read from stage_changes_left: the ended visits' ends, then the going-on ones."""
+    ended, going_on = sc.conn.execute(
+        "SELECT (SELECT max(left_at) FROM stage_changes), (SELECT max(changed_at) "
+        "FROM stage_changes INDEXED BY stage_changes_left WHERE left_at IS NULL)"
+    ).fetchone()
+    return all(x is None or x <= sc.w.t for x in (ended, going_on))
+
+
+def _reach_entered(sc: Scope, forward: list[Stage], outcome: bool) -> Reach:
+    """`reach` from `leads.stages_entered`: the leads grouped by the stages they entered (a
+    few hundred groups), then each group's furthest stage worked out here."""
+    import json
+
+    position = {s.name: s.position for s in forward}
+    names = [s.name for s in forward]
+    reached = dict.fromkeys(names, 0)
+    closed_reached = dict.fromkeys(names, 0)
+    won_reached = dict.fromkeys(names, 0)
+    reached[LOST] = 0
+    state = ", stage" if outcome else ", NULL"
+    rows = sc.conn.execute(
+        f"SELECT stages_entered, lost_from{state}, count(*) FROM leads INDEXED BY leads_reach "
+        f"WHERE {sc.w.within('created_at')} GROUP BY stages_entered, lost_from{state}",
+        sc.params,
+    )
+    for entered_text, lost_from, stage, n in rows:
+        entered = json.loads(entered_text)
+        if not entered:
+            continue  # no history: not in the funnel (db check reports such a lead)
+        # Names the pipeline no longer has count as its first stage: every deal reached it.
+        r = max(position.get(name, 0) for name in entered)
+        ever_lost = LOST in entered
+        if ever_lost:
+            r = max(r, position.get(lost_from, 0))
+            reached[LOST] += n
+        for s in forward:
+            if r >= s.position:
+                reached[s.name] += n
+                if stage in (WON, LOST):
+                    closed_reached[s.name] += n
+                    if stage == WON:
+                        won_reached[s.name] += n
+    if not outcome:
+        return Reach(reached, {}, {})
+    return Reach(reached, closed_reached, won_reached)
+
+
 def reach(sc: Scope, outcome: bool = False) -> Reach:
     """Per lead: the furthest open-or-won stage it ever entered before t (lost has no place
     in that order: a lost deal reached what it entered before, lost_from included) and
     whether it ever entered lost; with `outcome`, also where it stands at t."""
     w = sc.w
     forward = [s for s in sc.stages if s.kind != "lost"]
+    if sc.source == "leads" and _history_ends_by(sc):
+        return _reach_entered(sc, forward, outcome)
     params = dict(sc.params)
     whens = []
     for i, s in enumerate(forward):
@@ -588,8 +666,11 @@ def reach(sc: Scope, outcome: bool = False) -> Reach:
 VISIT_DAYS = (
     "CAST(julianday(substr(left_at, 1, 10)) - julianday(substr(changed_at, 1, 10)) AS INTEGER)"
 )
-# A local day is its UTC day or one next to it, so local days in stage = VISIT_DAYS + shift.
-_SHIFTS = (-2, -1, 1, 2)
+# A local day is its UTC day or a neighbour, so local days in stage = VISIT_DAYS + a shift of
+# -2..2 (-1..1 where the zone's offsets never change sign). The shifts are counted in one
+# packed sum, _PACK bits a count, so the local days are worked out once per visit.
+_PACK = 31
+_PACKS = {(-1, 1): "-1 THEN 1 WHEN 1 THEN 1 << 31", (-2, 2): "-2 THEN 1 WHEN 2 THEN 1 << 31"}
 
 
 def stage_days(sc: Scope) -> dict[str, dict[int, int]]:
@@ -618,31 +699,42 @@ def stage_days(sc: Scope) -> dict[str, dict[int, int]]:
 
     # Visits ended by t, counted per UTC-day span in index order (every stage: filtering on
     # the first index column would make SQLite hop between ranges; few visits are closed ones).
-    ended = "left_at <= :t"
-    shifts = ""
-    if days.segments != [("", 0)]:  # not UTC: count the visits whose local span differs
-        local = f"{days.day('left_at')} - {days.day('changed_at')} - {VISIT_DAYS}"
-        shifts = "".join(f", sum({ended} AND {local} = {k})" for k in _SHIFTS)
-    for stage, d, n, *moved in sc.conn.execute(
-        f"SELECT to_stage, {VISIT_DAYS} AS d, sum({ended}){shifts} "
+    # Every visit ended by t unless some ended later (history after an --as-of day).
+    latest = sc.conn.execute("SELECT max(left_at) FROM stage_changes").fetchone()[0]
+    ended = "1" if latest is None or latest <= w.t else "left_at <= :t"
+    offsets = {offset for _, offset in days.segments}
+    pairs: list[tuple[int, int]] = []  # the shifts that can happen, two per packed sum
+    if offsets != {0}:  # not UTC: count the visits whose local span differs from the UTC one
+        pairs = [(-1, 1)] if min(offsets) >= 0 or max(offsets) <= 0 else [(-1, 1), (-2, 2)]
+    local = f"{days.day('left_at')} - {days.day('changed_at')} - {VISIT_DAYS}"
+    packed = "".join(
+        f", sum(CASE WHEN {ended} THEN CASE {local} WHEN {_PACKS[p]} END END)" for p in pairs
+    )
+    for stage, d, n, *sums in sc.conn.execute(
+        f"SELECT to_stage, {VISIT_DAYS} AS d, sum({ended}){packed} "
         f"FROM stage_changes INDEXED BY stage_changes_visits "
         f"WHERE left_at IS NOT NULL {cohort} GROUP BY to_stage, d",
         params,
     ):
         if stage not in wanted:
             continue
-        for k, m in zip(_SHIFTS, moved, strict=False):  # none in UTC
-            add(stage, d + k, m)
-            n -= m
+        for (lo, hi), total in zip(pairs, sums, strict=True):
+            total = total or 0
+            low, high = total & ((1 << _PACK) - 1), total >> _PACK
+            add(stage, d + lo, low)
+            add(stage, d + hi, high)
+            n -= low + high
         add(stage, d, n)
-    # Visits still going on at t count until t.
-    for stage, d, n in sc.conn.execute(
-        f"SELECT to_stage, {days.day(':t')} - {days.day('changed_at')} AS d, count(*) "
-        f"FROM stage_changes WHERE (left_at IS NULL OR left_at > :t) AND changed_at <= :t "
-        f"AND to_stage IN ({', '.join(names)}) {cohort} GROUP BY to_stage, d",
-        params,
-    ):
-        add(stage, d, n)
+    # Visits still going on at t count until t: those not ended, and those ended after t.
+    for going_on in ("left_at IS NULL", "left_at > :t"):
+        for stage, d, n in sc.conn.execute(
+            f"SELECT to_stage, {days.day(':t')} - {days.day('changed_at')} AS d, count(*) "
+            f"FROM stage_changes INDEXED BY stage_changes_left WHERE {going_on} "
+            f"AND to_stage IN ({', '.join(names)}) AND changed_at <= :t {cohort} "
+            "GROUP BY to_stage, d",
+            params,
+        ):
+            add(stage, d, n)
     return out
 
 
@@ -698,7 +790,7 @@ class Funnel:
 def funnel(sc: Scope) -> Funnel:
     reached = reach(sc).reached
     per_stage: dict[str, list[Tally]] = {}
-    for t in tallies(sc):
+    for t in tallies(sc, cycles=False):
         per_stage.setdefault(t.stage, []).append(t)
     times = stage_days(sc)
     rows: list[FunnelRow] = []

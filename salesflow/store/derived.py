@@ -3,6 +3,8 @@
 - `stage_changes.left_at`: when that stage visit ended — the `changed_at` of the lead's next
   change (in `changed_at, id` order); NULL while the lead is still in that visit.
 - `leads.first_touch_at`: the earliest `happened_at` of the lead's activities; NULL untouched.
+- `leads.stages_entered`: every `to_stage` of the lead's history, distinct, as a JSON array
+  in name order (`[]` without history): how far a deal got, whatever the pipeline's order.
 
 Triggers (migration 5) keep both right on every insert, update and delete, undo included.
 A bulk load that pauses the journal (`journal.compact_inserts`) pauses them too, and then
@@ -19,6 +21,11 @@ _NEXT = (
     "SELECT id, lead(changed_at) OVER (PARTITION BY lead_id ORDER BY changed_at, id) AS next_at "
     "FROM stage_changes WHERE lead_id IN ({leads})"
 )
+# The same expression as migration 5's triggers, so a recomputed value compares equal.
+ENTERED = (
+    "(SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage FROM stage_changes "
+    "WHERE lead_id = {lead} ORDER BY to_stage))"
+)
 _FIRST = "SELECT lead_id, min(happened_at) AS first_at FROM activities WHERE lead_id IN ({leads}) GROUP BY lead_id"
 
 
@@ -31,6 +38,12 @@ def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> 
             "WHERE x.id = stage_changes.id AND stage_changes.left_at IS NOT x.next_at",
             {"mark": after_rowid},
         )
+        entered = ENTERED.format(lead="leads.id")
+        conn.execute(
+            f"UPDATE leads SET stages_entered = {entered} WHERE id IN ({leads}) "
+            f"AND stages_entered IS NOT {entered}",
+            {"mark": after_rowid},
+        )
     elif table == "activities":
         leads = "SELECT DISTINCT lead_id FROM activities WHERE rowid > :mark"
         conn.execute(
@@ -39,11 +52,18 @@ def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> 
             {"mark": after_rowid},
         )
     elif table == "leads":
-        # New leads carry no first touch unless activities were appended for them too.
+        # A new lead's facts come from the rows appended with it (refreshed for the tables
+        # listed after it); without any, it has no first touch and has entered no stage.
         conn.execute(
-            "UPDATE leads SET first_touch_at = (SELECT min(happened_at) FROM activities "
-            "WHERE lead_id = leads.id) WHERE rowid > :mark AND first_touch_at IS NOT "
-            "(SELECT min(happened_at) FROM activities WHERE lead_id = leads.id)",
+            "UPDATE leads SET first_touch_at = NULL WHERE rowid > :mark "
+            "AND first_touch_at IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM activities WHERE lead_id = leads.id)",
+            {"mark": after_rowid},
+        )
+        conn.execute(
+            "UPDATE leads SET stages_entered = '[]' WHERE rowid > :mark "
+            "AND stages_entered != '[]' "
+            "AND NOT EXISTS (SELECT 1 FROM stage_changes WHERE lead_id = leads.id)",
             {"mark": after_rowid},
         )
 
@@ -76,4 +96,15 @@ def problems(conn: sqlite3.Connection, shown: int = 20) -> list[str]:
     ]
     if len(stale_first) > shown:
         found.append(f"… and {len(stale_first) - shown} more leads with a wrong first_touch_at")
+    entered = ENTERED.format(lead="l.id")
+    stale_entered = conn.execute(
+        f"SELECT id, stages_entered, actual FROM (SELECT l.id, l.stages_entered, {entered} "
+        "AS actual FROM leads l) WHERE stages_entered IS NOT actual ORDER BY id"
+    ).fetchall()
+    found += [
+        f"lead #{i}: stages_entered is {stored or 'empty'} but its history has entered {actual}"
+        for i, stored, actual in stale_entered[:shown]
+    ]
+    if len(stale_entered) > shown:
+        found.append(f"… and {len(stale_entered) - shown} more leads with wrong stages_entered")
     return found

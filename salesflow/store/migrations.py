@@ -173,15 +173,18 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         5,
-        "derived facts for the reports: when each stage visit ended, each lead's first touch",
+        "derived facts for the reports: when each stage visit ended, each lead's first touch "
+        "and the stages it has entered",
         """
-        -- Both are copies of facts already in the history, stored beside it so the reports
-        -- need no window function over every stage change and no min() over every activity.
+        -- Copies of facts already in the history, stored beside it so the reports need no
+        -- window function over every stage change and no min() over every activity.
         -- Triggers keep them right on every write (undo included); `db check` recomputes them.
         -- They stand still while a bulk load pauses the journal (journal.open = 2): the loader
         -- refreshes them for the rows it appended (store/derived.py).
         ALTER TABLE stage_changes ADD COLUMN left_at TEXT;
         ALTER TABLE leads ADD COLUMN first_touch_at TEXT;
+        -- Every stage name the lead's history has entered: a JSON array in name order.
+        ALTER TABLE leads ADD COLUMN stages_entered TEXT NOT NULL DEFAULT '[]';
         UPDATE stage_changes SET left_at = x.next_at
         FROM (SELECT id, lead(changed_at) OVER (PARTITION BY lead_id ORDER BY changed_at, id)
               AS next_at FROM stage_changes) x
@@ -189,6 +192,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         UPDATE leads SET first_touch_at = a.first_at
         FROM (SELECT lead_id, min(happened_at) AS first_at FROM activities GROUP BY lead_id) a
         WHERE a.lead_id = leads.id;
+        UPDATE leads SET stages_entered = (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
+                FROM stage_changes WHERE lead_id = leads.id ORDER BY to_stage));
+        -- How far each deal got (report funnel / conversion) is read group by group.
+        CREATE INDEX leads_reach ON leads (stages_entered, lost_from, stage, created_at);
+        -- Per stage and currency in index order: the counts and sums most reports start from.
+        CREATE INDEX leads_tally ON leads (stage, currency, value_minor, created_at, closed_at);
+        -- Won deals per customer (repeat purchase rate).
+        CREATE INDEX leads_customer_stage ON leads (stage, customer_id, closed_at);
         -- Ended visits grouped by stage and by whole UTC days between entering and leaving:
         -- time in stage is read in index order, no sort (metrics.VISIT_DAYS is this expression).
         CREATE INDEX stage_changes_visits ON stage_changes (to_stage,
@@ -214,6 +225,10 @@ MIGRATIONS: list[tuple[int, str, str]] = [
                 WHERE p.lead_id = NEW.lead_id AND (p.changed_at, p.id) < (NEW.changed_at, NEW.id)
                 ORDER BY p.changed_at DESC, p.id DESC LIMIT 1)
             AND left_at IS NOT NEW.changed_at;
+            UPDATE leads SET stages_entered = (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
+                FROM stage_changes WHERE lead_id = NEW.lead_id ORDER BY to_stage))
+            WHERE id = NEW.lead_id AND stages_entered IS NOT (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
+                FROM stage_changes WHERE lead_id = NEW.lead_id ORDER BY to_stage));
         END;
         CREATE TRIGGER derived_stage_changes_delete AFTER DELETE ON stage_changes
         WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
@@ -227,6 +242,20 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             AND left_at IS NOT (SELECT n.changed_at FROM stage_changes n
                 WHERE n.lead_id = OLD.lead_id AND (n.changed_at, n.id) > (OLD.changed_at, OLD.id)
                 ORDER BY n.changed_at, n.id LIMIT 1);
+            UPDATE leads SET stages_entered = (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
+                FROM stage_changes WHERE lead_id = OLD.lead_id ORDER BY to_stage))
+            WHERE id = OLD.lead_id AND stages_entered IS NOT (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
+                FROM stage_changes WHERE lead_id = OLD.lead_id ORDER BY to_stage));
+        END;
+        CREATE TRIGGER derived_stage_changes_stage AFTER UPDATE OF lead_id, to_stage
+        ON stage_changes
+        WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
+            AND (OLD.lead_id IS NOT NEW.lead_id OR OLD.to_stage IS NOT NEW.to_stage)
+        BEGIN
+            UPDATE leads SET stages_entered = (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
+                FROM stage_changes WHERE lead_id = leads.id ORDER BY to_stage))
+            WHERE id IN (OLD.lead_id, NEW.lead_id) AND stages_entered IS NOT (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
+                FROM stage_changes WHERE lead_id = leads.id ORDER BY to_stage));
         END;
         -- A row that moves in its lead's history (or to another lead): every row whose next
         -- row may have changed is recomputed, for the old lead and the new one.
@@ -271,8 +300,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             WHERE id IN (OLD.lead_id, NEW.lead_id) AND first_touch_at IS NOT
                 (SELECT min(happened_at) FROM activities WHERE lead_id = leads.id);
         END;
-        -- A lead written with a first touch that its activities do not bear out (an undo
-        -- bringing a row back, a hand edit of the column) is set right at once.
+        -- A lead written with facts its history does not bear out (an undo bringing a row
+        -- back before its history) is set right at once.
         CREATE TRIGGER derived_leads_insert AFTER INSERT ON leads
         WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
         BEGIN
@@ -280,6 +309,10 @@ MIGRATIONS: list[tuple[int, str, str]] = [
                 (SELECT min(happened_at) FROM activities WHERE lead_id = NEW.id)
             WHERE id = NEW.id AND first_touch_at IS NOT
                 (SELECT min(happened_at) FROM activities WHERE lead_id = NEW.id);
+            UPDATE leads SET stages_entered = (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
+                FROM stage_changes WHERE lead_id = NEW.id ORDER BY to_stage))
+            WHERE id = NEW.id AND stages_entered IS NOT (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
+                FROM stage_changes WHERE lead_id = NEW.id ORDER BY to_stage));
         END;
         """,
     ),
