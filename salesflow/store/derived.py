@@ -26,7 +26,10 @@ ENTERED = (
     "(SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage FROM stage_changes "
     "WHERE lead_id = {lead} ORDER BY to_stage))"
 )
-_FIRST = "SELECT lead_id, min(happened_at) AS first_at FROM activities WHERE lead_id IN ({leads}) GROUP BY lead_id"
+_FIRST = (
+    "SELECT lead_id, min(happened_at) AS first_at FROM activities WHERE lead_id IN ({leads}) "
+    "GROUP BY lead_id"
+)
 
 
 def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> None:

@@ -192,8 +192,10 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         UPDATE leads SET first_touch_at = a.first_at
         FROM (SELECT lead_id, min(happened_at) AS first_at FROM activities GROUP BY lead_id) a
         WHERE a.lead_id = leads.id;
-        UPDATE leads SET stages_entered = (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
-                FROM stage_changes WHERE lead_id = leads.id ORDER BY to_stage));
+        UPDATE leads SET stages_entered =
+                (SELECT json_group_array(to_stage)
+                FROM (SELECT DISTINCT to_stage FROM stage_changes
+                      WHERE lead_id = leads.id ORDER BY to_stage));
         -- How far each deal got (report funnel / conversion) is read group by group.
         CREATE INDEX leads_reach ON leads (stages_entered, lost_from, stage, created_at);
         -- Per stage and currency in index order: the counts and sums most reports start from.
@@ -225,10 +227,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
                 WHERE p.lead_id = NEW.lead_id AND (p.changed_at, p.id) < (NEW.changed_at, NEW.id)
                 ORDER BY p.changed_at DESC, p.id DESC LIMIT 1)
             AND left_at IS NOT NEW.changed_at;
-            UPDATE leads SET stages_entered = (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
-                FROM stage_changes WHERE lead_id = NEW.lead_id ORDER BY to_stage))
-            WHERE id = NEW.lead_id AND stages_entered IS NOT (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
-                FROM stage_changes WHERE lead_id = NEW.lead_id ORDER BY to_stage));
+            UPDATE leads SET stages_entered =
+                (SELECT json_group_array(to_stage)
+                FROM (SELECT DISTINCT to_stage FROM stage_changes
+                      WHERE lead_id = NEW.lead_id ORDER BY to_stage))
+            WHERE id = NEW.lead_id AND stages_entered IS NOT
+                (SELECT json_group_array(to_stage)
+                FROM (SELECT DISTINCT to_stage FROM stage_changes
+                      WHERE lead_id = NEW.lead_id ORDER BY to_stage));
         END;
         CREATE TRIGGER derived_stage_changes_delete AFTER DELETE ON stage_changes
         WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
@@ -242,20 +248,28 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             AND left_at IS NOT (SELECT n.changed_at FROM stage_changes n
                 WHERE n.lead_id = OLD.lead_id AND (n.changed_at, n.id) > (OLD.changed_at, OLD.id)
                 ORDER BY n.changed_at, n.id LIMIT 1);
-            UPDATE leads SET stages_entered = (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
-                FROM stage_changes WHERE lead_id = OLD.lead_id ORDER BY to_stage))
-            WHERE id = OLD.lead_id AND stages_entered IS NOT (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
-                FROM stage_changes WHERE lead_id = OLD.lead_id ORDER BY to_stage));
+            UPDATE leads SET stages_entered =
+                (SELECT json_group_array(to_stage)
+                FROM (SELECT DISTINCT to_stage FROM stage_changes
+                      WHERE lead_id = OLD.lead_id ORDER BY to_stage))
+            WHERE id = OLD.lead_id AND stages_entered IS NOT
+                (SELECT json_group_array(to_stage)
+                FROM (SELECT DISTINCT to_stage FROM stage_changes
+                      WHERE lead_id = OLD.lead_id ORDER BY to_stage));
         END;
         CREATE TRIGGER derived_stage_changes_stage AFTER UPDATE OF lead_id, to_stage
         ON stage_changes
         WHEN (SELECT open FROM journal ORDER BY id DESC LIMIT 1) IS NOT 2
             AND (OLD.lead_id IS NOT NEW.lead_id OR OLD.to_stage IS NOT NEW.to_stage)
         BEGIN
-            UPDATE leads SET stages_entered = (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
-                FROM stage_changes WHERE lead_id = leads.id ORDER BY to_stage))
-            WHERE id IN (OLD.lead_id, NEW.lead_id) AND stages_entered IS NOT (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
-                FROM stage_changes WHERE lead_id = leads.id ORDER BY to_stage));
+            UPDATE leads SET stages_entered =
+                (SELECT json_group_array(to_stage)
+                FROM (SELECT DISTINCT to_stage FROM stage_changes
+                      WHERE lead_id = leads.id ORDER BY to_stage))
+            WHERE id IN (OLD.lead_id, NEW.lead_id) AND stages_entered IS NOT
+                (SELECT json_group_array(to_stage)
+                FROM (SELECT DISTINCT to_stage FROM stage_changes
+                      WHERE lead_id = leads.id ORDER BY to_stage));
         END;
         -- A row that moves in its lead's history (or to another lead): every row whose next
         -- row may have changed is recomputed, for the old lead and the new one.
@@ -309,10 +323,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
                 (SELECT min(happened_at) FROM activities WHERE lead_id = NEW.id)
             WHERE id = NEW.id AND first_touch_at IS NOT
                 (SELECT min(happened_at) FROM activities WHERE lead_id = NEW.id);
-            UPDATE leads SET stages_entered = (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
-                FROM stage_changes WHERE lead_id = NEW.id ORDER BY to_stage))
-            WHERE id = NEW.id AND stages_entered IS NOT (SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage
-                FROM stage_changes WHERE lead_id = NEW.id ORDER BY to_stage));
+            UPDATE leads SET stages_entered =
+                (SELECT json_group_array(to_stage)
+                FROM (SELECT DISTINCT to_stage FROM stage_changes
+                      WHERE lead_id = NEW.id ORDER BY to_stage))
+            WHERE id = NEW.id AND stages_entered IS NOT
+                (SELECT json_group_array(to_stage)
+                FROM (SELECT DISTINCT to_stage FROM stage_changes
+                      WHERE lead_id = NEW.id ORDER BY to_stage));
         END;
         """,
     ),
