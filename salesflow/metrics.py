@@ -270,6 +270,11 @@ class Tally:
     closed_valued: int  # closed ones that have a value
 
 
+def _tally_in_order(sc: Scope, by: str | None) -> bool:
+    """The plain stage/currency tallies of `leads` itself can be read off leads_tally."""
+    return by is None and sc.source == "leads"
+
+
 def tallies(sc: Scope, by: str | None = None, cycles: bool = True) -> list[Tally]:
     """Counts and value sums per (by, stage, currency, cycle days); `cycles=False` when the
     caller does not need won deals split by cycle length."""
@@ -287,7 +292,7 @@ def tallies(sc: Scope, by: str | None = None, cycles: bool = True) -> list[Tally
         f"CASE WHEN stage = '{WON}' AND {closed} "
         f"THEN {days.day('closed_at')} - {days.day('created_at')} END"
     )
-    if by is None and sc.source == "leads":
+    if _tally_in_order(sc, by):
         # Per stage and currency in leads_tally's order (no sort of every lead); only the won
         # deals are grouped again by cycle length.
         rows = [
