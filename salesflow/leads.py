@@ -308,10 +308,13 @@ _NEW_COLUMNS = (
     "expected_close", "lost_reason", "lost_from", "won_note", "created_at", "updated_at",
     "closed_at",
 )  # fmt: skip
+# stages_entered (a derived fact, store/derived.py) is written with the row: a bulk load that
+# pauses the triggers then finds nothing to set right, instead of rewriting every new lead.
 _INSERT = (
-    f"INSERT INTO leads ({', '.join(_NEW_COLUMNS)}) VALUES ({', '.join('?' * len(_NEW_COLUMNS))})"
+    f"INSERT INTO leads ({', '.join(_NEW_COLUMNS)}, stages_entered) "
+    f"VALUES ({', '.join('?' * len(_NEW_COLUMNS))}, json_array(?))"
 )
-_new_values = attrgetter(*_NEW_COLUMNS)
+_new_values = attrgetter(*_NEW_COLUMNS, "stage")
 
 
 def insert(conn: sqlite3.Connection, new: Iterable[NewLead]) -> range:

@@ -542,8 +542,8 @@ def _sql_median(
 
 def repeat_customers(sc: Scope) -> tuple[int, int]:
     """(customers with >= 2 deals won in the window, customers with >= 1)."""
-    # Won deals by customer in index order, no sort.
-    source = "leads INDEXED BY leads_customer_stage" if sc.source == "leads" else sc.source
+    # The won deals' rows of leads_tally: no look-up of each lead.
+    source = "leads INDEXED BY leads_tally" if sc.source == "leads" else sc.source
     row = sc.conn.execute(
         "SELECT coalesce(sum(n >= 2), 0), count(*) FROM (SELECT customer_id, count(*) AS n "
         f"FROM {source} WHERE customer_id IS NOT NULL AND stage = '{WON}' "

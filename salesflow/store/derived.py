@@ -41,10 +41,11 @@ def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> 
             "WHERE x.id = stage_changes.id AND stage_changes.left_at IS NOT x.next_at",
             {"mark": after_rowid},
         )
-        entered = ENTERED.format(lead="leads.id")
+        entered = ENTERED.format(lead="l.id")
         conn.execute(
-            f"UPDATE leads SET stages_entered = {entered} WHERE id IN ({leads}) "
-            f"AND stages_entered IS NOT {entered}",
+            f"UPDATE leads SET stages_entered = x.entered FROM (SELECT l.id, {entered} AS entered "
+            f"FROM leads l WHERE l.id IN ({leads})) x "
+            "WHERE x.id = leads.id AND leads.stages_entered IS NOT x.entered",
             {"mark": after_rowid},
         )
     elif table == "activities":
