@@ -21,6 +21,7 @@ per table instead of one per row (`journal.compact_inserts`).
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 import unicodedata
@@ -663,28 +664,36 @@ def _write_leads(conn: sqlite3.Connection, world: _World, clock: _Clock, deals: 
                 note if d.outcome == "won" else None,
                 clock.iso(d.created), clock.iso(d.end),
                 clock.iso(closed) if d.outcome != "open" else None,
-                d.customer_id,
+                d.customer_id, _entered(d),
             )  # fmt: skip
 
     conn.executemany(
         "INSERT INTO leads (id, name, company, email, phone, source, grade, bant_budget, "
         "bant_authority, bant_need, bant_timeline, bant_note, value_minor, currency, stage, "
         "tags, notes, expected_close, lost_reason, lost_from, won_note, created_at, updated_at, "
-        "closed_at, customer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?)",
+        "closed_at, customer_id, stages_entered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows(),
     )
+    # Each visit's end (a derived fact, store/derived.py) is the next move: written with the
+    # row, so the refresh after the bulk load finds nothing to rewrite.
     history = (
-        (d.id, src, dst, clock.iso(at), note, reason)
+        (d.id, src, dst, clock.iso(at), note, reason,
+         clock.iso(d.moves[i + 1][2]) if i + 1 < len(d.moves) else None)
         for d in deals
-        for src, dst, at, note, reason in d.moves
-    )
+        for i, (src, dst, at, note, reason) in enumerate(d.moves)
+    )  # fmt: skip
     conn.executemany(
-        "INSERT INTO stage_changes (lead_id, from_stage, to_stage, changed_at, note, reason) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO stage_changes (lead_id, from_stage, to_stage, changed_at, note, reason, "
+        "left_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         history,
     )
     return sum(len(d.moves) for d in deals)
+
+
+def _entered(d: _Deal) -> str:
+    """leads.stages_entered as SQLite's json_group_array writes it: names sorted, no spaces."""
+    return json.dumps(sorted({m[1] for m in d.moves}), ensure_ascii=False, separators=(",", ":"))
 
 
 def _bant(rng: _Rng, grade: str, progress: float) -> str:

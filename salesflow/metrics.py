@@ -282,19 +282,21 @@ def tallies(sc: Scope, by: str | None = None, cycles: bool = True) -> list[Tally
     key = f"nullif(trim({by}), '')" if by else "NULL"
     cohort = w.within("created_at")
     closed = f"closed_at IS NOT NULL AND {w.within('closed_at')}"
+    # Without a window the cohort is every lead: the same aggregate twice is computed once.
+    in_cohort = "count(*)" if cohort == "1" else f"sum({cohort})"
+    cohort_value = "value_minor" if cohort == "1" else f"CASE WHEN {cohort} THEN value_minor END"
+    if w.within("closed_at") == "1":
+        closed = "closed_at IS NOT NULL"
     sums = (
-        f"count(*), coalesce(sum(value_minor), 0), sum({cohort}), "
-        f"coalesce(sum(CASE WHEN {cohort} THEN value_minor END), 0), sum({closed}), "
+        f"count(*), coalesce(sum(value_minor), 0), {in_cohort}, "
+        f"coalesce(sum({cohort_value}), 0), sum({closed}), "
         f"coalesce(sum(CASE WHEN {closed} THEN value_minor END), 0), "
         f"count(CASE WHEN {closed} THEN value_minor END)"
     )
-    cycle = (
-        f"CASE WHEN stage = '{WON}' AND {closed} "
-        f"THEN {days.day('closed_at')} - {days.day('created_at')} END"
-    )
+    span = f"{days.day('closed_at')} - {days.day('created_at')}"
+    cycle = f"CASE WHEN stage = '{WON}' AND {closed} THEN {span} END"
     if _tally_in_order(sc, by):
-        # Per stage and currency in leads_tally's order (no sort of every lead); only the won
-        # deals are grouped again by cycle length.
+        # Per stage and currency in leads_tally's order (no sort of every lead).
         rows = [
             Tally(None, stage, currency, None, *rest)
             for stage, currency, *rest in sc.conn.execute(
@@ -302,17 +304,20 @@ def tallies(sc: Scope, by: str | None = None, cycles: bool = True) -> list[Tally
                 "GROUP BY stage, currency",
                 sc.params,
             )
-            if not cycles or stage != WON
         ]
-        if cycles:
-            rows += [
-                Tally(None, WON, *rest)
-                for rest in sc.conn.execute(
-                    f"SELECT currency, {cycle} AS cyc, {sums} FROM leads INDEXED BY leads_tally "
-                    f"WHERE stage = '{WON}' GROUP BY currency, cyc",
-                    sc.params,
-                )
-            ]
+        if not cycles:
+            return rows
+        # The deals won in the window by cycle length: counted apart, then taken off their
+        # currency's won row, so every sum over the rows stays the same.
+        won = {t.currency: i for i, t in enumerate(rows) if t.stage == WON}
+        for currency, days_won, n in sc.conn.execute(
+            f"SELECT currency, {span} AS cyc, count(*) FROM leads INDEXED BY leads_tally "
+            f"WHERE stage = '{WON}' AND {closed} GROUP BY currency, cyc",
+            sc.params,
+        ):
+            i = won[currency]
+            rows[i] = replace(rows[i], closed=rows[i].closed - n)
+            rows.append(Tally(None, WON, currency, days_won, 0, 0, 0, 0, n, 0, 0))
         return rows
     group = f"{key} COLLATE NOCASE, " if by else ""
     rows = sc.conn.execute(
@@ -486,6 +491,14 @@ def _followups_due(sc: Scope) -> str:
 
 
 def _on_time(sc: Scope) -> str:
+    if sc.days.segments == [("", 0)]:
+        # In UTC a stored time's day is its first ten characters, and every time of the due
+        # day sorts before "<due day>T24": a string comparison, no date arithmetic per row
+        # (NULL, not done, is no match). "Done by t" only matters when something was done
+        # after t (an --as-of day): the latest done_at is one step into followups_due.
+        latest = sc.conn.execute("SELECT max(done_at) FROM followups").fetchone()[0]
+        by_t = "" if latest is None or latest <= sc.w.t else "done_at <= :t AND "
+        return f"coalesce({by_t}done_at < due_date || 'T24', 0)"
     return f"(done_at IS NOT NULL AND done_at <= :t AND {sc.days.day('done_at')} <= {_DUE_DAY})"
 
 
@@ -587,13 +600,14 @@ def _reach_entered(sc: Scope, forward: list[Stage], outcome: bool) -> Reach:
     closed_reached = dict.fromkeys(names, 0)
     won_reached = dict.fromkeys(names, 0)
     reached[LOST] = 0
-    state = ", stage" if outcome else ", NULL"
+    state = ", stage" if outcome else ""  # a constant here would cost a sort of every lead
     rows = sc.conn.execute(
-        f"SELECT stages_entered, lost_from{state}, count(*) FROM leads INDEXED BY leads_reach "
+        f"SELECT stages_entered, lost_from, count(*){state} FROM leads INDEXED BY leads_reach "
         f"WHERE {sc.w.within('created_at')} GROUP BY stages_entered, lost_from{state}",
         sc.params,
     )
-    for entered_text, lost_from, stage, n in rows:
+    for entered_text, lost_from, n, *current in rows:
+        stage = current[0] if current else None
         entered = json.loads(entered_text)
         if not entered:
             continue  # no history: not in the funnel (db check reports such a lead)
