@@ -309,16 +309,20 @@ def tallies(sc: Scope, by: str | None = None, cycles: bool = True) -> list[Tally
             return rows
         # The deals won in the window by cycle length: counted apart, then taken off their
         # currency's won row, so every sum over the rows stays the same.
-        won = {t.currency: i for i, t in enumerate(rows) if t.stage == WON}
+        counted: dict[str, int] = {}
         for currency, days_won, n in sc.conn.execute(
             f"SELECT currency, {span} AS cyc, count(*) FROM leads INDEXED BY leads_tally "
             f"WHERE stage = '{WON}' AND {closed} GROUP BY currency, cyc",
             sc.params,
         ):
-            i = won[currency]
-            rows[i] = replace(rows[i], closed=rows[i].closed - n)
+            counted[currency] = counted.get(currency, 0) + n
             rows.append(Tally(None, WON, currency, days_won, 0, 0, 0, 0, n, 0, 0))
-        return rows
+        return [
+            replace(t, closed=t.closed - counted[t.currency])
+            if t.stage == WON and t.cycle_days is None and t.currency in counted
+            else t
+            for t in rows
+        ]
     group = f"{key} COLLATE NOCASE, " if by else ""
     rows = sc.conn.execute(
         f"SELECT min({key}), stage, currency, {cycle} AS cyc, {sums} "
@@ -600,14 +604,14 @@ def _reach_entered(sc: Scope, forward: list[Stage], outcome: bool) -> Reach:
     closed_reached = dict.fromkeys(names, 0)
     won_reached = dict.fromkeys(names, 0)
     reached[LOST] = 0
-    state = ", stage" if outcome else ""  # a constant here would cost a sort of every lead
+    # In leads_tally's order (stage, currency first: no sort); currencies are added up here.
     rows = sc.conn.execute(
-        f"SELECT stages_entered, lost_from, count(*){state} FROM leads INDEXED BY leads_reach "
-        f"WHERE {sc.w.within('created_at')} GROUP BY stages_entered, lost_from{state}",
+        "SELECT stage, stages_entered, lost_from, count(*) FROM leads INDEXED BY leads_tally "
+        f"WHERE {sc.w.within('created_at')} "
+        "GROUP BY stage, currency, stages_entered, lost_from",
         sc.params,
     )
-    for entered_text, lost_from, n, *current in rows:
-        stage = current[0] if current else None
+    for stage, entered_text, lost_from, n in rows:
         entered = json.loads(entered_text)
         if not entered:
             continue  # no history: not in the funnel (db check reports such a lead)

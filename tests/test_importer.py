@@ -404,3 +404,40 @@ def test_activity_file_must_say_who_and_when(conn) -> None:
         plan_activities(conn, "kind,when,note\ncall,2026-11-20,x\n")
     with pytest.raises(SalesflowError, match="no column saying when"):
         plan_activities(conn, "lead,kind,note\n1,call,x\n")
+
+
+def test_a_bulk_load_builds_the_random_order_indexes_after_it(ok, db_path, monkeypatch) -> None:
+    """A load as big as the table drops leads_tally and leads_created_at and builds them
+    again after (store.indexes_after): the same indexes, the same rows found through them,
+    and undo takes the whole load back."""
+    from salesflow.importer import leads as importing
+    from salesflow.store import derived
+
+    monkeypatch.setattr(importing, "_BULK_MIN", 1)
+    ok("lead", "add", "Before", "--value", "100")
+    schema = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    conn = sqlite3.connect(db_path)
+    indexes = conn.execute(schema).fetchall()
+    conn.close()
+    data = Path(__file__).parent / "data" / "leads_zh.csv"
+    ok("import", "leads", str(data))
+    conn = sqlite3.connect(db_path)
+    assert conn.execute(schema).fetchall() == indexes
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    by_index = conn.execute(
+        "SELECT stage, count(*) FROM leads INDEXED BY leads_tally GROUP BY stage"
+    ).fetchall()
+    assert (
+        by_index
+        == conn.execute(
+            "SELECT stage, count(*) FROM leads NOT INDEXED GROUP BY stage ORDER BY stage"
+        ).fetchall()
+    )
+    assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] > 2
+    assert derived.problems(conn) == []
+    conn.close()
+    ok("undo")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT name FROM leads").fetchall() == [("Before",)]
+    assert conn.execute(schema).fetchall() == indexes
+    conn.close()
