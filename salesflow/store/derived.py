@@ -6,55 +6,61 @@
 - `leads.stages_entered`: every `to_stage` of the lead's history, distinct, as a JSON array
   in name order (`[]` without history): how far a deal got, whatever the pipeline's order.
 
-Triggers (migration 5) keep both right on every insert, update and delete, undo included.
+Triggers (migration 5) keep them right on every insert, update and delete, undo included.
 A bulk load that pauses the journal (`journal.compact_inserts`) pauses them too, and then
-`refresh_appended` sets them for what it appended in one set-based pass. `problems` is the
-`db check` that recomputes both from scratch, so a stale value cannot go unnoticed.
+`refresh_appended` sets them for what it appended in one set-based pass; undoing such a load
+(`delete_appended`) does the same the other way. `problems` is the `db check` that
+recomputes them from scratch, so a stale value cannot go unnoticed.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-# The next change of the same lead, for every row of the leads in `leads` (a subquery).
-_NEXT = (
-    "SELECT id, lead(changed_at) OVER (PARTITION BY lead_id ORDER BY changed_at, id) AS next_at "
-    "FROM stage_changes WHERE lead_id IN ({leads})"
-)
 # The same expression as migration 5's triggers, so a recomputed value compares equal.
 ENTERED = (
     "(SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage FROM stage_changes "
     "WHERE lead_id = {lead} ORDER BY to_stage))"
 )
-_FIRST = (
-    "SELECT lead_id, min(happened_at) AS first_at FROM activities WHERE lead_id IN ({leads}) "
-    "GROUP BY lead_id"
-)
+# Tables whose rows the facts come from.
+SOURCES = ("stage_changes", "activities")
 
 
-def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> None:
-    """Set the derived facts that rows appended to `table` (rowid > after_rowid) change."""
+def refresh_leads(
+    conn: sqlite3.Connection, table: str, leads: str, params: dict[str, object]
+) -> None:
+    """Set the facts that `table`'s rows give the leads selected by the SQL `leads`."""
     if table == "stage_changes":
-        leads = "SELECT DISTINCT lead_id FROM stage_changes WHERE rowid > :mark"
         conn.execute(
-            f"UPDATE stage_changes SET left_at = x.next_at FROM ({_NEXT.format(leads=leads)}) x "
+            "UPDATE stage_changes SET left_at = x.next_at FROM (SELECT id, lead(changed_at) "
+            "OVER (PARTITION BY lead_id ORDER BY changed_at, id) AS next_at FROM stage_changes "
+            f"WHERE lead_id IN ({leads})) x "
             "WHERE x.id = stage_changes.id AND stage_changes.left_at IS NOT x.next_at",
-            {"mark": after_rowid},
+            params,
         )
         entered = ENTERED.format(lead="l.id")
         conn.execute(
             f"UPDATE leads SET stages_entered = x.entered FROM (SELECT l.id, {entered} AS entered "
             f"FROM leads l WHERE l.id IN ({leads})) x "
             "WHERE x.id = leads.id AND leads.stages_entered IS NOT x.entered",
-            {"mark": after_rowid},
+            params,
         )
     elif table == "activities":
-        leads = "SELECT DISTINCT lead_id FROM activities WHERE rowid > :mark"
         conn.execute(
-            f"UPDATE leads SET first_touch_at = a.first_at FROM ({_FIRST.format(leads=leads)}) a "
-            "WHERE a.lead_id = leads.id AND leads.first_touch_at IS NOT a.first_at",
-            {"mark": after_rowid},
+            "UPDATE leads SET first_touch_at = x.first_at FROM (SELECT l.id, (SELECT "
+            "min(happened_at) FROM activities WHERE lead_id = l.id) AS first_at FROM leads l "
+            f"WHERE l.id IN ({leads})) x "
+            "WHERE x.id = leads.id AND leads.first_touch_at IS NOT x.first_at",
+            params,
         )
+
+
+def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> None:
+    """Set the derived facts that rows appended to `table` (rowid > after_rowid) change."""
+    params = {"mark": after_rowid}
+    if table in SOURCES:
+        leads = f'SELECT DISTINCT lead_id FROM "{table}" WHERE rowid > :mark'
+        refresh_leads(conn, table, leads, params)
     elif table == "leads":
         # A new lead's facts come from the rows appended with it (refreshed for the tables
         # listed after it); without any, it has no first touch and has entered no stage.
@@ -62,14 +68,38 @@ def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> 
             "UPDATE leads SET first_touch_at = NULL WHERE rowid > :mark "
             "AND first_touch_at IS NOT NULL "
             "AND NOT EXISTS (SELECT 1 FROM activities WHERE lead_id = leads.id)",
-            {"mark": after_rowid},
+            params,
         )
         conn.execute(
             "UPDATE leads SET stages_entered = '[]' WHERE rowid > :mark "
             "AND stages_entered != '[]' "
             "AND NOT EXISTS (SELECT 1 FROM stage_changes WHERE lead_id = leads.id)",
-            {"mark": after_rowid},
+            params,
         )
+
+
+def delete_appended(
+    conn: sqlite3.Connection, journal_id: int, table: str, mark: int, leads_gone: int | None
+) -> int:
+    """Undo's compact step `DELETE FROM table WHERE rowid > mark` with the facts' triggers
+    paused (one by one they would redo each lead's facts for every row), then the facts of
+    the leads that keep existing set in one pass. `leads_gone`: the same undo deletes the
+    leads above this id, so theirs are not worth setting. Returns the rows deleted."""
+    keep = "" if leads_gone is None else " AND lead_id <= :gone"
+    conn.execute("DROP TABLE IF EXISTS temp.derived_leads")
+    conn.execute(
+        "CREATE TEMP TABLE derived_leads AS "
+        f'SELECT DISTINCT lead_id FROM "{table}" WHERE rowid > :mark{keep}',
+        {"mark": mark, "gone": leads_gone},
+    )
+    conn.execute("UPDATE journal SET open = 2 WHERE id = ?", (journal_id,))
+    try:
+        deleted = conn.execute(f'DELETE FROM "{table}" WHERE rowid > ?', (mark,)).rowcount
+    finally:
+        conn.execute("UPDATE journal SET open = 0 WHERE id = ?", (journal_id,))
+    refresh_leads(conn, table, "SELECT lead_id FROM temp.derived_leads", {})
+    conn.execute("DROP TABLE temp.derived_leads")
+    return deleted
 
 
 def problems(conn: sqlite3.Connection, shown: int = 20) -> list[str]:

@@ -8,6 +8,7 @@ every table a later migration adds undoable without further code.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,8 @@ _RECORDING = "(SELECT open FROM journal ORDER BY id DESC LIMIT 1) = 1"
 # `journal.open`: 1 = recording, 0 = closed (undoable), 2 = recording paused by compact_inserts.
 _PAUSED = 2
 _CURRENT = "(SELECT id FROM journal ORDER BY id DESC LIMIT 1)"
+# The step compact_inserts writes for a bulk load.
+_COMPACT = re.compile(r'DELETE FROM "(\w+)" WHERE rowid > (\d+)')
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,13 @@ def undo_last(conn: sqlite3.Connection) -> Undone | None:
     # Rows, not steps: one compact step (see compact_inserts) can take back thousands.
     # rowcount leaves out what triggers change (derived facts set right as rows come back).
     rows = 0
+    compact = {m[1]: int(m[2]) for (sql,) in steps if (m := _COMPACT.fullmatch(sql))}
     for (sql,) in steps:
-        rows += max(conn.execute(sql).rowcount, 0)
+        m = _COMPACT.fullmatch(sql)
+        if m and m[1] in derived.SOURCES:
+            rows += derived.delete_appended(conn, journal_id, m[1], int(m[2]), compact.get("leads"))
+        else:
+            rows += max(conn.execute(sql).rowcount, 0)
     conn.execute("DELETE FROM journal_steps WHERE journal_id = ?", (journal_id,))
     conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
     return Undone(command=command, created_at=created_at, rows=rows)
