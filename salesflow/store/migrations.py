@@ -198,9 +198,10 @@ MIGRATIONS: list[tuple[int, str, str]] = [
                       WHERE lead_id = leads.id ORDER BY to_stage));
         -- One index for the reports' reads of every lead, in stage and currency order: the
         -- counts and sums most reports start from, how far each deal got (report funnel,
-        -- conversion) group by group, and the won deals' customers (repeat purchase rate).
+        -- conversion) group by group, the won deals' customers (repeat purchase rate), the
+        -- lost deals' reasons (report lost) and the open deals' close months (forecast).
         CREATE INDEX leads_tally ON leads (stage, currency, stages_entered, lost_from,
-            value_minor, created_at, closed_at, customer_id);
+            value_minor, created_at, closed_at, customer_id, lost_reason, expected_close);
         -- Indexes whose columns lead a wider index of the same table: the wider one serves
         -- their look-ups, and one index fewer is less work for every insert (bulk loads).
         DROP INDEX leads_stage;  -- leads_tally starts with stage
