@@ -34,6 +34,7 @@ from salesflow import customers as customer_rules
 from salesflow import dates, money, pipeline, store
 from salesflow import demo_quotes as quoting
 from salesflow import demo_words as words
+from salesflow.pipeline import REMAP_NOTE
 from salesflow.store import journal
 
 # (step, done, total): long work reports progress; the command decides how to show it.
@@ -180,8 +181,12 @@ def fill(
     try:
         with journal.compact_inserts(conn, TABLES):
             customers, repeat, checkins = _customers(conn, world, clock, deals, checkin_rng)
-            counts["stage_changes"] = _write_leads(conn, world, clock, deals)
-            counts["activities"] = _write_activities(conn, world, clock, deals, report)
+            # Touches first, so each lead is written with its last touch (touches.py); the
+            # activities point at leads written just after: foreign keys wait for the commit.
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            last_touch: dict[int, str] = {}
+            counts["activities"] = _write_activities(conn, world, clock, deals, report, last_touch)
+            counts["stage_changes"] = _write_leads(conn, world, clock, deals, last_touch)
             followups = _write_followups(conn, world, clock, deals, report)
             written = None
             if terms is not None:
@@ -631,8 +636,15 @@ def _customers(
     return len(wins), sum(1 for won in wins.values() if len(won) >= 2), checkins
 
 
-def _write_leads(conn: sqlite3.Connection, world: _World, clock: _Clock, deals: list[_Deal]) -> int:
-    """The leads (facts as of `now`) and their stage history; returns the history rows."""
+def _write_leads(
+    conn: sqlite3.Connection,
+    world: _World,
+    clock: _Clock,
+    deals: list[_Deal],
+    last_touch: dict[int, str],
+) -> int:
+    """The leads (facts as of `now`, with the touch times of touches.py worked out from
+    `last_touch` and their moves) and their stage history; returns the history rows."""
     rng = world.rng("lead facts")
     unit = 10 ** money.exponent(world.currency)
     stages = world.open_stages
@@ -664,14 +676,16 @@ def _write_leads(conn: sqlite3.Connection, world: _World, clock: _Clock, deals: 
                 clock.iso(d.created), clock.iso(d.end),
                 clock.iso(closed) if d.outcome != "open" else None,
                 d.customer_id,
+                last_touch.get(d.id),
+                _idle_since(clock, d, last_touch.get(d.id)),
             )  # fmt: skip
 
     conn.executemany(
         "INSERT INTO leads (id, name, company, email, phone, source, grade, bant_budget, "
         "bant_authority, bant_need, bant_timeline, bant_note, value_minor, currency, stage, "
         "tags, notes, expected_close, lost_reason, lost_from, won_note, created_at, updated_at, "
-        "closed_at, customer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?)",
+        "closed_at, customer_id, touched_at, idle_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows(),
     )
     history = (
@@ -685,6 +699,13 @@ def _write_leads(conn: sqlite3.Connection, world: _World, clock: _Clock, deals: 
         history,
     )
     return sum(len(d.moves) for d in deals)
+
+
+def _idle_since(clock: _Clock, d: _Deal, touched: str | None) -> str:
+    """touches.py's idle_since: the latest of creation, last touch and last move (the demo
+    never remaps a pipeline, but the rule is the same)."""
+    moved = [clock.iso(at) for _src, _dst, at, note, _reason in d.moves if note != REMAP_NOTE]
+    return max(touched or "", max(moved, default=""), clock.iso(d.created))
 
 
 def _bant(rng: _Rng, grade: str, progress: float) -> str:
@@ -707,8 +728,14 @@ def _lifetime(clock: _Clock, d: _Deal) -> tuple[int, int]:
 
 
 def _write_activities(
-    conn: sqlite3.Connection, world: _World, clock: _Clock, deals: list[_Deal], report: Progress
+    conn: sqlite3.Connection,
+    world: _World,
+    clock: _Clock,
+    deals: list[_Deal],
+    report: Progress,
+    last_touch: dict[int, str],
 ) -> int:
+    """Every deal's touches; fills `last_touch` (lead id → its latest happened_at)."""
     rng = world.rng("activities")
     total = len(deals)
     written = 0
@@ -716,10 +743,13 @@ def _write_activities(
     def rows() -> Iterator[tuple[int, str, str, str, str]]:
         nonlocal written
         for i, d in enumerate(deals):
+            at = None
             for ts, kind, note in _touches(rng, world, clock, d):
                 at = clock.iso(ts)
                 written += 1
                 yield d.id, kind, note, at, at
+            if at is not None:  # touches come sorted: the last one is the latest
+                last_touch[d.id] = at
             if (i + 1) % _STEP == 0 or i + 1 == total:
                 report("activities", i + 1, total)
 

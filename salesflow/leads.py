@@ -308,8 +308,10 @@ _NEW_COLUMNS = (
     "expected_close", "lost_reason", "lost_from", "won_note", "created_at", "updated_at",
     "closed_at",
 )  # fmt: skip
+# A new lead's idle_since (touches.py) is its created_at: no touch or later move yet.
 _INSERT = (
-    f"INSERT INTO leads ({', '.join(_NEW_COLUMNS)}) VALUES ({', '.join('?' * len(_NEW_COLUMNS))})"
+    f"INSERT INTO leads ({', '.join(_NEW_COLUMNS)}, idle_since) "
+    f"VALUES ({', '.join('?' * len(_NEW_COLUMNS))}, ?{_NEW_COLUMNS.index('created_at') + 1})"
 )
 _new_values = attrgetter(*_NEW_COLUMNS)
 
