@@ -345,6 +345,80 @@ def search(
     return found
 
 
+@dataclass(frozen=True)
+class Group:
+    when: str  # overdue | today | upcoming | later, as Followup.when
+    items: list[Followup]  # the first `limit`, earliest due first
+    total: int  # all of the group's follow-ups
+
+
+def grouped(
+    conn: sqlite3.Connection,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    only: str | None = None,
+    days: int | None = 7,
+    lead_id: int | None = None,
+    limit: int | None = None,
+) -> list[Group]:
+    """What `search` finds, by group, for a table that shows at most `limit` rows of each:
+    every group is a range of due dates (today split by the times already past), so each is
+    counted and its first rows read from the open follow-ups index, not loaded whole."""
+    today = dates.local_today(now, tz)
+    day = today.isoformat()
+    ahead = (today + timedelta(days=7 if days is None else days)).isoformat()
+    passed = passed_times(conn, now, tz, today)
+    marks = ", ".join("?" * len(passed))
+    ranges: dict[str, tuple[str, tuple[Any, ...]]] = {
+        "overdue": (
+            f"(f.due_date < ? OR (f.due_date = ? AND f.due_time IN ({marks})))",
+            (day, day, *passed),
+        ),
+        "today": (
+            f"f.due_date = ? AND (f.due_time IS NULL OR f.due_time NOT IN ({marks}))",
+            (day, *passed),
+        ),
+        "upcoming": ("f.due_date > ? AND f.due_date <= ?", (day, ahead)),
+        "later": ("f.due_date > ?", (ahead,)),
+    }
+    if only is not None:
+        chosen = [only]
+    elif days is not None:
+        chosen = ["overdue", "today", "upcoming"]  # the window ends where "later" begins
+    else:
+        chosen = list(ranges)
+    found = []
+    for when in chosen:
+        where, params = ranges[when]
+        where = f"f.done_at IS NULL AND {where}"
+        if lead_id is not None:
+            where += " AND f.lead_id = ?"
+            params = (*params, lead_id)
+        total = conn.execute(f"SELECT count(*) FROM followups f WHERE {where}", params)
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} {_FROM} WHERE {where} ORDER BY {_ORDER}"
+            + ("" if limit is None else f" LIMIT {int(limit)}"),
+            params,
+        )
+        found.append(Group(when, [_row(r) for r in rows], total.fetchone()[0]))
+    return found
+
+
+def passed_times(conn: sqlite3.Connection, now: datetime, tz: tzinfo, today: date) -> tuple:
+    """Today's due times (HH:MM) of open follow-ups that have already passed. Whether a time
+    has passed depends only on the time (the day is today), so dates.is_overdue is asked once
+    per distinct time, not once per follow-up."""
+    times = conn.execute(
+        "SELECT DISTINCT due_time FROM followups WHERE done_at IS NULL AND due_date = ? "
+        "AND due_time IS NOT NULL",
+        (today.isoformat(),),
+    ).fetchall()
+    return tuple(
+        t for (t,) in times if dates.is_overdue(Due(today, time.fromisoformat(t)), now, tz)
+    )
+
+
 def _is_offset(text: str) -> bool:
     return bool(re.match(r"\s*(\+|in\s)", text.lower()))
 

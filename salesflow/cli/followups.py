@@ -174,9 +174,27 @@ def list_(
         window = None  # a calendar export, or one lead's plan, wants every open follow-up
     else:
         window = 7 if days is None else days
+    table = fmt == CalendarFormat.table
     with s.read() as conn:
         lead_id = leads.resolve(conn, lead).id if lead else None
-        found = followups.search(conn, now=s.now, tz=s.tz, only=only, days=window, lead_id=lead_id)
+        if table:  # at most `limit` rows of each group are shown: only those are read
+            groups = followups.grouped(
+                conn, now=s.now, tz=s.tz, only=only, days=window, lead_id=lead_id, limit=limit
+            )
+        else:
+            found = followups.search(
+                conn, now=s.now, tz=s.tz, only=only, days=window, lead_id=lead_id
+            )
+    if table:
+        from salesflow.output.agenda import followup_table
+
+        followup_table(
+            [(g.when, [f.record(g.when) for f in g.items], g.total) for g in groups],
+            s.term,
+            days=window if window is not None else 7,
+            limit=limit,
+        )
+        return
     rows = [f.record(w) for f, w in found]
     if fmt == CalendarFormat.ics:
         from salesflow.output import ics

@@ -77,22 +77,37 @@ def followup_list(
     if fmt != "table":
         render(rows, fmt, term, raw=raw)
         return
-    if not rows:
+    groups = [(group, [r for r in rows if r["when"] == group]) for group in GROUP_TITLES]
+    followup_table([(g, chosen, len(chosen)) for g, chosen in groups], term, days=days, limit=limit)
+
+
+def followup_table(
+    groups: list[tuple[str, list[dict[str, Any]], int]],
+    term: Terminal,
+    *,
+    days: int,
+    limit: int | None = None,
+) -> None:
+    """The grouped tables of `followup_list` from (group, rows, total of the group): `rows`
+    may already be cut to `limit` (the titles and "… more" lines count `total`)."""
+    totals = {group: total for group, _rows, total in groups}
+    if not any(totals.values()):
         term.console().print("No open follow-ups in this window.")
         return
+    chosen_rows = {group: rows for group, rows, _total in groups}
     for group, title in GROUP_TITLES.items():
-        chosen = [r for r in rows if r["when"] == group]
-        if chosen:
+        total = totals.get(group, 0)
+        if total:
             render(
-                chosen[:limit],
+                chosen_rows[group][:limit],
                 "table",
                 term,
                 columns=followup_columns(),
-                title=f"{title.format(days=days)} ({len(chosen)})",
+                title=f"{title.format(days=days)} ({total})",
                 row_style=_overdue_red,
             )
-            if limit is not None and len(chosen) > limit:
-                more = len(chosen) - limit
+            if limit is not None and total > limit:
+                more = total - limit
                 term.console().print(f"… and {more} more (--limit N, or --format csv for all)")
 
 
