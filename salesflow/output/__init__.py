@@ -166,14 +166,27 @@ def _table(
     empty: str,
     row_style: Callable[[dict[str, Any]], str | None] | None,
 ) -> int:
+    if not rows:
+        term.line(empty)
+        return 0
+    cols = columns or [Column(k, k) for k in rows[0]]
+    if not term.color:
+        from salesflow.output import plain
+
+        text = plain.table(
+            [c.header for c in cols],
+            [c.justify for c in cols],
+            [[c.cell(row) for c in cols] for row in rows],
+            title=title,
+            max_width=term.width,
+        )
+        if text is not None:
+            term.out.write(text)
+            return len(rows)
     from rich import box
     from rich.table import Table
 
     console = term.console()
-    if not rows:
-        console.print(empty)
-        return 0
-    cols = columns or [Column(k, k) for k in rows[0]]
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     for c in cols:
         table.add_column(c.header, justify=c.justify, style=c.style, overflow="fold")

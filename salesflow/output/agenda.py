@@ -92,7 +92,7 @@ def followup_table(
     may already be cut to `limit` (the titles and "… more" lines count `total`)."""
     totals = {group: total for group, _rows, total in groups}
     if not any(totals.values()):
-        term.console().print("No open follow-ups in this window.")
+        term.line("No open follow-ups in this window.")
         return
     chosen_rows = {group: rows for group, rows, _total in groups}
     for group, title in GROUP_TITLES.items():
@@ -108,7 +108,7 @@ def followup_table(
             )
             if limit is not None and total > limit:
                 more = total - limit
-                term.console().print(f"… and {more} more (--limit N, or --format csv for all)")
+                term.line(f"… and {more} more (--limit N, or --format csv for all)")
 
 
 def _waiting(row: dict[str, Any]) -> str:
@@ -160,15 +160,14 @@ def agenda_view(
     if fmt != "table":
         render((i.record() for s in sections for i in s.items), fmt, term, raw=raw)
         return
-    console = term.console()
-    console.print(heading, style="bold")
+    term.line(heading, style="bold")
     if not any(s.total for s in sections):
-        console.print("Nothing due, and every open deal has a next step.")
+        term.line("Nothing due, and every open deal has a next step.")
         return
     for s in sections:
         if not s.total:
             continue
-        console.print()
+        term.line()
         render(
             [i.record() for i in s.items],
             "table",
@@ -178,4 +177,4 @@ def agenda_view(
             row_style=_overdue_red,
         )
         if s.total > len(s.items):
-            console.print(f"  … and {s.total - len(s.items)} more: {AGENDA_HINTS[s.name]}")
+            term.line(f"  … and {s.total - len(s.items)} more: {AGENDA_HINTS[s.name]}")

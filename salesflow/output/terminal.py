@@ -51,6 +51,18 @@ class Terminal:
             )
         return self._consoles[stderr]
 
+    def line(self, text: str = "", style: str | None = None) -> None:
+        """`console().print(text, style=style)`, written directly when there is no colour and
+        the text is plain (output/plain.py): a piped listing need not import Rich."""
+        if not self.color:
+            from salesflow.output import plain
+
+            written = plain.line(text, self.width)
+            if written is not None:
+                self.out.write(written)
+                return
+        self.console().print(text, style=style)
+
     def confirm(self, question: str) -> bool | None:
         """Ask on stderr; None when nobody is there to answer (stdin is not a terminal)."""
         if not self.interactive:
