@@ -20,7 +20,6 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from salesflow.errors import SalesflowError
 
@@ -345,6 +344,8 @@ def _require_aware(dt: datetime, name: str) -> datetime:
 
 
 def _zone_or_none(name: str) -> tzinfo | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # ~2 ms: only commands that need a zone
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -358,6 +359,8 @@ def _system_zone() -> tzinfo | None:
         if key and (zone := _zone_or_none(key)):
             return zone
         with open("/etc/localtime", "rb") as f:
+            from zoneinfo import ZoneInfo
+
             return ZoneInfo.from_file(f, key="localtime")
     except (OSError, ValueError):
         return None

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salesflow.cli import app
+from tests import fastparity
 
 NOW = "2026-11-23T09:00:00Z"  # a Monday; tests that need the clock pin it here
 
@@ -37,6 +38,8 @@ def run() -> Callable[..., object]:
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+        # Every command line a test runs also proves the fast path parses it as Typer does.
+        fastparity.check(list(args))
         return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
 
     return invoke

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
@@ -29,7 +28,11 @@ class Terminal:
         is_tty = bool(getattr(out, "isatty", lambda: False)())
         color = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
         # Piped tables are read by people too (mail, less): wide enough not to truncate.
-        width = shutil.get_terminal_size((120, 24)).columns if is_tty else 160
+        width = 160
+        if is_tty:
+            import shutil
+
+            width = shutil.get_terminal_size((120, 24)).columns
         interactive = bool(getattr(sys.stdin, "isatty", lambda: False)())
         return cls(
             out=out, err=err, is_tty=is_tty, color=color, width=width, interactive=interactive

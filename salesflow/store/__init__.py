@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -140,6 +139,8 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int, upto: int | Non
         # The safety copy before a schema change; a checkpoint first so the copy is whole.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         target = backup_path(path, f"schema{version}")
+        import shutil
+
         shutil.copyfile(path, target)
         os.chmod(target, 0o600)
         conn.execute("PRAGMA journal_mode = WAL")
