@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from salesflow import dates, store
-from salesflow.followups import Followup, passed_times
+from salesflow.followups import OPEN_INDEX, Followup, passed_times
 
 SECTIONS = ("overdue", "today", "unplanned", "stale", "first_touch")
 DEFAULT_FIRST_TOUCH = "24h"
@@ -80,11 +80,12 @@ def overdue(
         f"SELECT count(*) FROM followups f WHERE {_OPEN} AND f.due_date < ?", (day,)
     ).fetchone()[0]
     rows = _followups(conn, "f.due_date < ?", (day,), limit)
-    if limit is None or len(rows) < limit:
-        more = None if limit is None else limit - len(rows)
-        rows += _followups(conn, f"f.due_date = ? AND f.due_time IN ({_marks(passed)})",
-                           (day, *passed), more)  # fmt: skip
-    total += _count_today(conn, day, f"f.due_time IN ({_marks(passed)})", passed)
+    if passed:  # today's that have passed come after every earlier day's
+        if limit is None or len(rows) < limit:
+            more = None if limit is None else limit - len(rows)
+            rows += _followups(conn, f"f.due_date = ? AND f.due_time IN ({_marks(passed)})",
+                               (day, *passed), more)  # fmt: skip
+        total += _count_today(conn, day, f"f.due_time IN ({_marks(passed)})", passed)
     return Section("overdue", [_followup_item("overdue", f, today) for f in rows], total)
 
 
@@ -95,7 +96,8 @@ def due_today(
     today = dates.local_today(now, tz)
     day = today.isoformat()
     passed = passed_times(conn, now, tz, today)
-    still = f"(f.due_time IS NULL OR f.due_time NOT IN ({_marks(passed)}))"
+    # (An empty IN () list leaves SQLite no plan under INDEXED BY: no passed times, no filter.)
+    still = f"(f.due_time IS NULL OR f.due_time NOT IN ({_marks(passed)}))" if passed else "1"
     rows = _followups(conn, f"f.due_date = ? AND {still}", (day, *passed), limit)
     total = _count_today(conn, day, still, passed)
     return Section("today", [_followup_item("today", f, today) for f in rows], total)
@@ -215,7 +217,8 @@ def _followups(
 
 def _count_today(conn: sqlite3.Connection, day: str, where: str, params: tuple) -> int:
     return conn.execute(
-        f"SELECT count(*) FROM followups f WHERE {_OPEN} AND f.due_date = ? AND {where}",
+        f"SELECT count(*) FROM followups f {OPEN_INDEX} WHERE {_OPEN} AND f.due_date = ? "
+        f"AND {where}",
         (day, *params),
     ).fetchone()[0]
 
