@@ -17,8 +17,14 @@ from collections.abc import Iterable
 
 from salesflow.pipeline import REMAP_NOTE
 
-# The defining expressions, for an UPDATE or SELECT over `leads`.
-TOUCHED = "(SELECT max(a.happened_at) FROM activities a WHERE a.lead_id = leads.id)"
+
+def _touched(only: str = "") -> str:
+    """The defining expression of touched_at, for an UPDATE or SELECT over `leads`; `only`
+    narrows the activities it reads (an extra condition on `a`)."""
+    return f"(SELECT max(a.happened_at) FROM activities a WHERE a.lead_id = leads.id{only})"
+
+
+TOUCHED = _touched()
 _MOVED = (
     "(SELECT max(c.changed_at) FROM stage_changes c WHERE c.lead_id = leads.id "
     "AND c.note IS NOT :remap)"
@@ -40,24 +46,44 @@ def refresh(conn: sqlite3.Connection, lead_ids: Iterable[int]) -> None:
 
 def refresh_after_activity(conn: sqlite3.Connection, first_id: int) -> None:
     """Recompute the facts of every lead that has an activity numbered `first_id` or later
-    (a bulk import appends activities above the previous maximum id)."""
-    _refresh(
-        conn,
-        "id IN (SELECT DISTINCT lead_id FROM activities WHERE id >= :first)",
-        {"first": first_id},
+    (a bulk import appends activities above the previous maximum id).
+
+    Undo gets one step for all those leads instead of one per lead (tens of thousands of
+    statements made undoing a large import eight times slower): the same recomputation over
+    the activities numbered below `first_id`, the ones there were before. Undo replays it
+    first, while the imported activities are still there, then deletes them."""
+    from salesflow.store import journal
+
+    ids = ",".join(
+        str(r[0])
+        for r in conn.execute(
+            "SELECT DISTINCT lead_id FROM activities WHERE id >= ? ORDER BY lead_id", (first_id,)
+        )
     )
+    if not ids:
+        return
+    before = _update(f"id IN ({ids})", f" AND a.id < {int(first_id)}")
+    with journal.replaced_by(conn, before.replace(":remap", _quote(REMAP_NOTE))):
+        conn.execute(_update(f"id IN ({ids})"), {"remap": REMAP_NOTE})
 
 
 def _refresh(conn: sqlite3.Connection, where: str, params: dict[str, object]) -> None:
-    params = {**params, "remap": REMAP_NOTE}
-    conn.execute(
-        f"UPDATE leads SET touched_at = {TOUCHED} WHERE {where} AND touched_at IS NOT {TOUCHED}",
-        params,
+    conn.execute(_update(where), {**params, "remap": REMAP_NOTE})
+
+
+def _update(where: str, only: str = "") -> str:
+    """One UPDATE of both facts (one undo step per lead changed), from the activities that
+    pass `only` (an extra condition on `a`)."""
+    touched = _touched(only)
+    idle = _idle(touched)
+    return (
+        f"UPDATE leads SET touched_at = {touched}, idle_since = {idle} WHERE {where} "
+        f"AND (touched_at IS NOT {touched} OR idle_since IS NOT {idle})"
     )
-    idle = _idle("touched_at")
-    conn.execute(
-        f"UPDATE leads SET idle_since = {idle} WHERE {where} AND idle_since IS NOT {idle}", params
-    )
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def problems(conn: sqlite3.Connection) -> list[str]:

@@ -134,6 +134,13 @@ def test_import_activities_and_its_undo(ok, two_leads, db_path: Path) -> None:
     assert facts(conn, 1) == ("2026-11-21T08:00:00Z", "2026-11-23T09:00:00Z")  # created now
     assert facts(conn, 2) == ("2026-11-22T00:00:00Z", "2026-11-23T09:00:00Z")
     conn.close()
+    conn = sqlite3.connect(db_path)
+    # Two undo steps whatever the number of rows: delete the appended activities, and work
+    # the two leads' facts out again from the activities there were before.
+    steps = [r[0] for r in conn.execute("SELECT sql FROM journal_steps ORDER BY id")][-2:]
+    assert steps[0].startswith('DELETE FROM "activities" WHERE rowid > ')
+    assert steps[1].startswith("UPDATE leads SET touched_at = ") and "id IN (1,2)" in steps[1]
+    conn.close()
     ok("undo")
     conn = sqlite3.connect(db_path)
     assert facts(conn, 1) == (None, "2026-11-23T09:00:00Z")
