@@ -105,3 +105,11 @@ def test_codes_outside_iso_4217_are_refused(code: str) -> None:
 def test_rmb_gets_a_hint() -> None:
     with pytest.raises(SalesflowError, match="the renminbi is CNY"):
         money.check_currency("rmb")
+
+
+@given(st.integers(min_value=-(10**18), max_value=10**18), st.sampled_from(["USD", "JPY", "BHD", "CNY", "KRW", "KWD", "XYZ"]))
+def test_decimal_string_is_the_decimal_amount_at_the_minor_unit(minor: int, currency: str) -> None:
+    # The integer formatting must give exactly what Decimal quantizing gives.
+    exp = money.exponent(currency)
+    expected = str(Decimal(minor).scaleb(-exp).quantize(Decimal(1).scaleb(-exp)))
+    assert money.to_decimal_string(minor, currency) == expected
