@@ -131,9 +131,9 @@ def spec(name: str) -> ExportSpec:
     return SPECS[name]
 
 
-def records(conn: sqlite3.Connection, table: str) -> Iterator[tuple[Any, ...]]:
-    """The table's rows as value tuples in `columns` order (None, numbers, text), money as
-    decimal strings, straight off the cursor: never all in memory."""
+def records(conn: sqlite3.Connection, table: str) -> Iterator[Sequence[Any]]:
+    """The table's rows as values in `columns` order (None, numbers, text), money as decimal
+    strings, straight off the cursor: never all in memory."""
     s = spec(table)
     return _with_money(s, conn.execute(s.sql), None)
 
@@ -167,11 +167,11 @@ def _with_money(s: ExportSpec, cursor: sqlite3.Cursor, blank: str | None) -> Ite
     if not money:
         yield from cursor
         return
-    for row in cursor:
+    for record in cursor:
+        row = list(record)  # cheaper than rebuilding the tuple around the new cell
         for at, cur in money:
             minor = row[at]
-            text = blank if minor is None else to_decimal_string(minor, row[cur])
-            row = (*row[:at], text, *row[at + 1 :])
+            row[at] = blank if minor is None else to_decimal_string(minor, row[cur])
         yield row
 
 

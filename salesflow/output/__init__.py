@@ -58,7 +58,7 @@ def write_rows(
     rows: Iterable[Any], fmt: str, out: Any, *, raw: bool = False, keys: list[str] | None = None
 ) -> int:
     """Write rows in a machine format (csv, tsv, json, ndjson) to the text stream `out`.
-    CSV/TSV rows may also be value tuples in `keys` order (a large export skips the dicts)."""
+    CSV/TSV rows may also be value sequences in `keys` order (a large export skips the dicts)."""
     if fmt == "csv":
         return write_delimited(rows, out, raw=raw, keys=keys)
     if fmt == "tsv":
@@ -109,11 +109,12 @@ def write_delimited(
     lines: list[str] = []
     for row in values:
         n += 1
+        line = ""
         if raw:
             try:
                 line = join(row)
             except TypeError:  # a number, None, a bool…: the slow path formats it
-                line = ""
+                pass
             # n fields joined by n - 1 commas: no field holds a comma. An empty line is one
             # empty field, which the csv module writes as "".
             if (
@@ -131,6 +132,9 @@ def write_delimited(
         if lines:
             out.write("\r\n".join(lines) + "\r\n")
             lines.clear()
+        if line:  # raw text that needs quoting: the csv module's job, cells as they are
+            writer.writerow(row)
+            continue
         # Inline type tests rather than a call per cell. Plain str/int/None go to the writer
         # as they are.
         writer.writerow(
