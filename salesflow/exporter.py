@@ -37,7 +37,10 @@ class ExportSpec:
 
     @property
     def sql(self) -> str:
-        return f"SELECT {', '.join(self.select)} FROM {self.source}"
+        """The rows as stored (money in minor units), each column named as exported."""
+        named = (e if e.rsplit(".", 1)[-1] == c else f"{e} AS {c}"
+                 for e, c in zip(self.select, self.columns, strict=True))  # fmt: skip
+        return f"SELECT {', '.join(named)} FROM {self.source}"
 
 
 def _spec(
