@@ -4,6 +4,9 @@ Each exportable table is one `ExportSpec` in `SPECS`: the SQL that reads it (in 
 its columns. Money leaves as a decimal string beside its currency, times as the stored ISO 8601
 UTC text, due dates as the stored local dates, so a spreadsheet or a script gets exactly what
 `salesflow` holds. Adding a table to `salesflow export` is one more entry in `SPECS`.
+
+`rows`/`records` give the values (JSON); `cells` gives CSV/TSV cells, made text and
+formula-escaped by the query itself, because that per-cell work is most of a large export.
 """
 
 from __future__ import annotations
@@ -46,8 +49,9 @@ class ExportSpec:
 def _spec(
     name: str, about: str, columns: str, source: str, *, numbers: tuple[str, ...] = (), **more: Any
 ) -> ExportSpec:
-    """Columns as written after SELECT (each `expression AS name` or a plain column name);
-    ids and `*_id` links are whole numbers, `numbers` names any other."""
+    """Columns as written after SELECT, split at ", " (each `expression AS name` or a plain
+    column); ids and `*_id` links are whole numbers, `numbers` names any other.
+    test_exporter checks that SQLite names the query's columns the same."""
     pairs = [c.rsplit(" AS ", 1) if " AS " in c else [c, c.rsplit(".", 1)[-1]]
              for c in columns.split(", ")]  # fmt: skip
     names = tuple(n for _, n in pairs)
