@@ -106,18 +106,21 @@ def export(
     if excel and chosen not in ("csv", "tsv"):
         raise SalesflowError(f"--excel is for csv or tsv, not {chosen} — drop --excel")
     spec = exporter.spec(table.value)
-    # CSV/TSV take value tuples (no dict per row); JSON needs the keys.
-    read = exporter.records if chosen in ("csv", "tsv") else exporter.rows
     with s.read() as conn:
+        if chosen in ("csv", "tsv"):
+            # Text cells, formula-escaped by the query unless --raw: written as they are.
+            rows = exporter.cells(conn, spec.name, escape=not raw)
+        else:
+            rows = exporter.rows(conn, spec.name)
         if to_file:
             from salesflow.output.files import private_text_file
 
             with private_text_file(Path(output).expanduser()) as out:
                 out.write("\ufeff" if excel else "")
-                n = write_rows(read(conn, spec.name), chosen, out, raw=raw, keys=spec.header)
+                n = write_rows(rows, chosen, out, raw=True, keys=spec.header)
         else:
             s.term.out.write("\ufeff" if excel else "")
-            n = write_rows(read(conn, spec.name), chosen, s.term.out, raw=raw, keys=spec.header)
+            n = write_rows(rows, chosen, s.term.out, raw=True, keys=spec.header)
     if to_file:
         s.term.say(f"Exported {n} row(s) of {spec.name} to {output}")
 
