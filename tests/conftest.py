@@ -75,7 +75,7 @@ def fails(run, db_path: Path):
         result = run(*args, **kw)
         assert result.exit_code == code, (args, result.stdout, result.stderr)
         err = result.stderr.strip()
-        if code == 1:
+        if code in (1, 2):  # errors and usage errors alike: one line
             assert err.startswith("Error: "), err
             assert len(err.splitlines()) == 1, err
         assert "Traceback" not in result.stderr + result.stdout

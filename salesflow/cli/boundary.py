@@ -35,7 +35,9 @@ def guarded(command: Callable[[], Any]) -> Any:
     except Exit as e:
         raise SystemExit(e.exit_code) from None
     except KeyboardInterrupt:
-        raise
+        # Ctrl-C: an open transaction rolls back as the exception leaves it.
+        print("\nInterrupted.", file=sys.stderr)
+        raise SystemExit(130) from None
     except Exception as e:
         if _from_click(e):  # Typer's usage errors and exits: its layer reports them
             raise
@@ -65,5 +67,6 @@ def fail(message: str, code: int) -> None:
         import traceback
 
         traceback.print_exc()
-    print(f"Error: {message}", file=sys.stderr)
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    print(f"Error: {one_line}", file=sys.stderr)
     raise SystemExit(code)

@@ -36,7 +36,10 @@ class SalesflowGroup(TyperGroup):
         self, info_name: Any, args: list[str], parent: Any = None, **extra: Any
     ) -> Any:
         argv = list(args)
-        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        try:  # a typo among the root's own options (`salesflow --dbb x …`)
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
+        except _USAGE_ERRORS as e:
+            _usage_error(e)
         ctx.meta.setdefault("salesflow.argv", argv)
         return ctx
 
@@ -44,11 +47,15 @@ class SalesflowGroup(TyperGroup):
         try:
             return guarded(lambda: super(SalesflowGroup, self).invoke(ctx))
         except _USAGE_ERRORS as e:
-            if type(e).__name__ == "NoArgsIsHelpError":  # a bare group prints its help
-                raise
-            where = getattr(e, "ctx", None)
-            hint = f" — see {where.command_path} --help" if where is not None else ""
-            fail(f"{e.format_message()}{hint}", e.exit_code)
+            _usage_error(e)
+
+
+def _usage_error(e: Any) -> None:
+    if type(e).__name__ == "NoArgsIsHelpError":  # a bare group prints its help
+        raise e
+    where = getattr(e, "ctx", None)
+    hint = f" — see {where.command_path} --help" if where is not None else ""
+    fail(f"{e.format_message()}{hint}", e.exit_code)
 
 
 app = typer.Typer(

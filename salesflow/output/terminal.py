@@ -42,7 +42,14 @@ class Terminal:
         if stderr not in self._consoles:
             from rich.console import Console
 
-            self._consoles[stderr] = Console(
+            class QuietConsole(Console):
+                def on_broken_pipe(self) -> None:
+                    # Rich would exit 1; a reader that left (`| head`) is not an error, so the
+                    # command's error boundary gets to say so.
+                    self.quiet = True
+                    raise BrokenPipeError
+
+            self._consoles[stderr] = QuietConsole(
                 file=self.err if stderr else self.out,
                 force_terminal=self.color,
                 no_color=not self.color,
