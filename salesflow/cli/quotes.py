@@ -305,8 +305,14 @@ def render_doc(
     ctx: Context,
     ref: QuoteRef,
     fmt: Annotated[
-        DocFormat, Option("--format", "-f", help="md or html.", case_sensitive=False)
-    ] = DocFormat.html,
+        DocFormat | None,
+        Option(
+            "--format",
+            "-f",
+            help="md or html (default: from the -o file's extension, else html).",
+            case_sensitive=False,
+        ),
+    ] = None,
     output: Annotated[
         str | None, Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
@@ -316,15 +322,31 @@ def render_doc(
     from salesflow.output import documents
 
     s: Session = ctx.obj
+    chosen = fmt.value if fmt else _doc_format_of(output)
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
         view, _, _ = _view(s, conn, quote)
-    text = documents.render_quote(view, fmt.value)
+    text = documents.render_quote(view, chosen)
     if output is None:
         s.term.out.write(text)
         return
     _write_private(output, text)
-    s.term.say(f"Wrote {quote.number} as {fmt.value} to {output}")
+    s.term.say(f"Wrote {quote.number} as {chosen} to {output}")
+
+
+def _doc_format_of(output: str | None) -> str:
+    """The document format an -o file's extension asks for; html without one."""
+    import os
+
+    from salesflow.errors import SalesflowError
+
+    extension = os.path.splitext(output or "")[1].lower()
+    by_extension = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+    if extension and extension not in by_extension:
+        raise SalesflowError(
+            f"cannot render a quote as {extension} — name the file .md or .html, or pass --format"
+        )
+    return by_extension.get(extension, "html")
 
 
 def _write_private(path: str, text: str) -> None:
