@@ -74,3 +74,57 @@ def test_order_is_kept_across_batches_of_joined_lines() -> None:
     assert [r[0] for r in csv.reader(io.StringIO(out.getvalue()))][1:] == [
         str(i) for i in range(2500)
     ]
+
+
+def _tty(width: int):
+    import io
+
+    from salesflow.output.terminal import Terminal
+
+    out = io.StringIO()
+    return out, Terminal(out=out, err=io.StringIO(), is_tty=True, color=True, width=width)
+
+
+def _plain(text: str) -> list[str]:
+    import re
+
+    return [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in text.splitlines()]
+
+
+def test_narrow_terminal_keeps_figures_and_stages_whole() -> None:
+    from rich.cells import cell_len
+
+    from salesflow.output import render
+    from salesflow.output.views import lead_columns
+
+    rows = [
+        {"id": 109, "name": "宋芳", "company": "南京鼎丰新材料股份有限公司", "stage": "negotiation",
+         "grade": "C", "value": "10500.00", "currency": "USD", "probability": 80,
+         "source": "cold call", "tags": ["hardware", "renewal"]},
+    ]  # fmt: skip
+    out, term = _tty(80)
+    render(rows, "table", term, columns=lead_columns())
+    lines = _plain(out.getvalue())
+    assert any("10,500.00 USD" in line for line in lines), lines
+    assert any("negotiation" in line for line in lines), lines
+    assert max(cell_len(line) for line in lines) <= 80
+
+
+def test_narrow_terminal_stacks_headers_of_figures_to_fit() -> None:
+    from salesflow.output import render
+    from salesflow.output.reports import funnel_columns
+
+    row = {"stage": "negotiation", "deals": 4, "value": 8962500, "weighted_value": 4075155,
+           "reached": 184, "conversion": 0.793, "avg_days_in_stage": 10.9,
+           "median_days_in_stage": 8.0}  # fmt: skip
+    out, term = _tty(80)
+    render([row], "table", term, columns=funnel_columns("USD"))
+    lines = _plain(out.getvalue())
+    assert max(len(line) for line in lines) <= 80, lines
+    body = next(line for line in lines if "negotiation" in line)
+    assert body.split() == ["negotiation", "4", "8,962,500", "4,075,155", "184", "79.3%",
+                            "10.9", "8.0"]  # fmt: skip
+    assert [w for w in lines[1].split() if w in ("Avg", "Med")] == ["Avg", "Med"]
+    wide, term = _tty(160)  # room enough: headers stay on one line
+    render([row], "table", term, columns=funnel_columns("USD"))
+    assert any("Avg days" in line for line in _plain(wide.getvalue()))

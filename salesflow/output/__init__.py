@@ -27,6 +27,7 @@ class Column:
     justify: str = "left"
     get: Callable[[dict[str, Any]], str] | None = None
     style: str | None = None
+    no_wrap: bool = False  # a word or figure split over two lines misreads: "10,500." / "00"
 
     def cell(self, row: dict[str, Any]) -> str:
         if self.get is not None:
@@ -243,11 +244,26 @@ def _table(
     from rich import box
     from rich.table import Table
 
+    cells = [[c.cell(row) for c in cols] for row in rows]
+    # Figures (right-aligned) and one-word labels stay whole — "10,500." over "00 USD" misreads;
+    # free text folds instead. On a narrow terminal their headers go one word per line.
+    whole = [c.no_wrap or c.justify != "left" for c in cols]
     console = term.console()
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for c in cols:
-        table.add_column(c.header, justify=c.justify, style=c.style, overflow="fold")
-    for row in rows:
-        table.add_row(*(c.cell(row) for c in cols), style=row_style(row) if row_style else None)
+
+    def build(stack: bool) -> Table:
+        table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+        for c, keep in zip(cols, whole, strict=True):
+            header = "\n".join(c.header.split()) if keep and stack else c.header
+            table.add_column(
+                header, justify=c.justify, style=c.style, overflow="fold", no_wrap=keep
+            )
+        for row, values in zip(rows, cells, strict=True):
+            table.add_row(*values, style=row_style(row) if row_style else None)
+        return table
+
+    table = build(stack=False)
+    unbounded = console.options.update_width(10_000)
+    if console.measure(table, options=unbounded).maximum > term.width:
+        table = build(stack=True)
     console.print(table)
     return len(rows)

@@ -53,7 +53,7 @@ def followup_columns() -> list[Column]:
         Column("action", "Action", style="bold"),
         Column("lead", "Lead", get=_lead),
         Column("company", "Company"),
-        Column("stage", "Stage", style="cyan"),
+        Column("stage", "Stage", style="cyan", no_wrap=True),
         Column("recur", "Repeats"),
     ]
 
@@ -129,7 +129,7 @@ def agenda_columns(section: str, tz: tzinfo | None = None) -> list[Column]:
         Column("lead_id", "#", justify="right", style="dim"),
         Column("lead", "Lead", style="bold"),
         Column("company", "Company"),
-        Column("stage", "Stage", style="cyan"),
+        Column("stage", "Stage", style="cyan", no_wrap=True),
     ]
     if section in ("overdue", "today"):
         return [
