@@ -137,6 +137,13 @@ class Followup:
         }
 
 
+# The columns of `record()`, so an empty CSV/TSV listing still has its header row.
+RECORD_KEYS = [
+    "id", "lead_id", "lead", "company", "stage", "action", "due_date", "due_time", "when",
+    "overdue", "recur", "customer_id", "created_at", "done_at",
+]  # fmt: skip
+
+
 def _row(r: tuple) -> Followup:
     return Followup(*r)
 

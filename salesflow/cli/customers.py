@@ -38,6 +38,7 @@ def list_(
         rows = [c.record() for c in customers.summaries(conn, include_all=all_, segment=segment)]
     render(
         rows, fmt.value, s.term, columns=customer_columns(s.tz), raw=raw,
+        keys=customers.RECORD_KEYS,
         empty="No customers yet — a deal becomes one when it is won: salesflow advance N won",
     )  # fmt: skip
 

@@ -75,7 +75,9 @@ def followup_list(
     rows each (a table of thousands helps nobody and takes seconds to draw); one flat listing
     with a `when` column, every row, in machine formats."""
     if fmt != "table":
-        render(rows, fmt, term, raw=raw)
+        from salesflow.followups import RECORD_KEYS
+
+        render(rows, fmt, term, raw=raw, keys=RECORD_KEYS)
         return
     groups = [(group, [r for r in rows if r["when"] == group]) for group in GROUP_TITLES]
     followup_table([(g, chosen, len(chosen)) for g, chosen in groups], term, days=days, limit=limit)
@@ -158,7 +160,12 @@ def agenda_view(
     item as one flat row with its `section`."""
     sections = list(sections)
     if fmt != "table":
-        render((i.record() for s in sections for i in s.items), fmt, term, raw=raw)
+        from dataclasses import fields
+
+        from salesflow.agenda import Item
+
+        keys = [f.name for f in fields(Item)]
+        render((i.record() for s in sections for i in s.items), fmt, term, raw=raw, keys=keys)
         return
     term.line(heading, style="bold")
     if not any(s.total for s in sections):
