@@ -338,3 +338,16 @@ def test_an_empty_listing_keeps_the_header_of_a_full_one(ok, argv, fmt) -> None:
     full = ok(*argv, "--format", fmt).stdout
     assert len(full.splitlines()) >= 2, full
     assert empty.splitlines() == full.splitlines()[:1]
+
+
+def test_today_reads_a_posix_tz_and_warns_about_an_unknown_one(ok, monkeypatch) -> None:
+    # 2026-11-23T09:00Z: in UTC+8 it is 17:00 the same day; in UTC-12 (POSIX "XXX12") the 22nd.
+    ok("lead", "list")  # the database exists: stderr below is the command's own
+    monkeypatch.setenv("TZ", "CST-8")
+    result = ok("today")
+    assert result.stdout.startswith("Agenda for Mon 2026-11-23 (CST-8)") and result.stderr == ""
+    monkeypatch.setenv("TZ", "XXX12")
+    assert ok("today").stdout.startswith("Agenda for Sun 2026-11-22 (XXX12)")
+    monkeypatch.setenv("TZ", "Bogus/Zone")
+    result = ok("today")
+    assert 'Warning: TZ="Bogus/Zone" is not a time zone salesflow knows' in result.stderr
