@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from salesflow import store
+from salesflow import store, touches
 from salesflow.errors import SalesflowError
 from salesflow.leads import Lead
 
@@ -78,6 +78,7 @@ def log(
         "VALUES (?, ?, ?, ?, ?)",
         (lead.id, kind, text, happened_at, now_iso),
     )
+    touches.refresh(conn, [lead.id])
     return Activity(int(cur.lastrowid), lead.id, kind, text, happened_at, now_iso)
 
 

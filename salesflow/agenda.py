@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from salesflow import dates, store
-from salesflow.followups import Followup
+from salesflow.followups import OPEN_INDEX, Followup, passed_times
 
 SECTIONS = ("overdue", "today", "unplanned", "stale", "first_touch")
 DEFAULT_FIRST_TOUCH = "24h"
@@ -25,7 +25,6 @@ _PERIOD = {
 }
 _LEAD = "l.id, l.name, l.company, l.stage"
 _OPEN_LEADS = "FROM leads l JOIN stages s ON s.name = l.stage AND s.kind = 'open'"
-_LAST_TOUCH = "(SELECT max(a.happened_at) FROM activities a WHERE a.lead_id = l.id)"
 
 
 @dataclass(frozen=True)
@@ -75,16 +74,19 @@ def overdue(
     """Open follow-ups past due, the oldest first. Anything due before today (local) is
     overdue by date alone; today's timed ones are checked with dates.is_overdue."""
     today = dates.local_today(now, tz)
-    earlier = conn.execute(
-        f"SELECT {_FOLLOWUP}, count(*) OVER () {_FOLLOWUPS} "
-        f"WHERE f.done_at IS NULL AND f.due_date < ? ORDER BY {_FOLLOWUP_ORDER} {_limit(limit)}",
-        (today.isoformat(),),
-    ).fetchall()
-    total = earlier[0][-1] if earlier else 0
-    passed = [f for f in _today_timed(conn, today) if dates.is_overdue(f.due, now, tz)]
-    rows = [_followup_item("overdue", Followup(*r[:-1]), today) for r in earlier]
-    rows += [_followup_item("overdue", f, today) for f in passed]
-    return Section("overdue", rows[:limit] if limit is not None else rows, total + len(passed))
+    day = today.isoformat()
+    passed = passed_times(conn, now, tz, today)
+    total = conn.execute(
+        f"SELECT count(*) FROM followups f WHERE {_OPEN} AND f.due_date < ?", (day,)
+    ).fetchone()[0]
+    rows = _followups(conn, "f.due_date < ?", (day,), limit)
+    if passed:  # today's that have passed come after every earlier day's
+        if limit is None or len(rows) < limit:
+            more = None if limit is None else limit - len(rows)
+            rows += _followups(conn, f"f.due_date = ? AND f.due_time IN ({_marks(passed)})",
+                               (day, *passed), more)  # fmt: skip
+        total += _count_today(conn, day, f"f.due_time IN ({_marks(passed)})", passed)
+    return Section("overdue", [_followup_item("overdue", f, today) for f in rows], total)
 
 
 def due_today(
@@ -92,51 +94,68 @@ def due_today(
 ) -> Section:
     """Open follow-ups due today (local) and not yet past their time."""
     today = dates.local_today(now, tz)
-    found = [
-        f
-        for f in map(
-            lambda r: Followup(*r),
-            conn.execute(
-                f"SELECT {_FOLLOWUP} {_FOLLOWUPS} WHERE f.done_at IS NULL AND f.due_date = ? "
-                f"ORDER BY {_FOLLOWUP_ORDER}",
-                (today.isoformat(),),
-            ),
-        )
-        if not dates.is_overdue(f.due, now, tz)
-    ]
-    items = [_followup_item("today", f, today) for f in found]
-    return Section("today", items[:limit] if limit is not None else items, len(items))
+    day = today.isoformat()
+    passed = passed_times(conn, now, tz, today)
+    # (An empty IN () list leaves SQLite no plan under INDEXED BY: no passed times, no filter.)
+    still = f"(f.due_time IS NULL OR f.due_time NOT IN ({_marks(passed)}))" if passed else "1"
+    rows = _followups(conn, f"f.due_date = ? AND {still}", (day, *passed), limit)
+    total = _count_today(conn, day, still, passed)
+    return Section("today", [_followup_item("today", f, today) for f in rows], total)
 
 
 def unplanned(conn: sqlite3.Connection, now: datetime, *, limit: int | None = None) -> Section:
     """Open deals with no open follow-up: nobody has decided the next step. Latest stages
     first (closest to money), then by number."""
-    rows = conn.execute(
-        f"SELECT {_LEAD}, {_LAST_TOUCH}, count(*) OVER () {_OPEN_LEADS} "
-        "WHERE NOT EXISTS (SELECT 1 FROM followups f WHERE f.lead_id = l.id AND f.done_at IS NULL) "
-        f"ORDER BY s.position DESC, l.id {_limit(limit)}"
-    ).fetchall()
+    # The partial index of open follow-ups is a tenth the size of followups_lead: each of
+    # the open deals' probes is cheaper (the planner picks the covering one otherwise).
+    no_step = (
+        "NOT EXISTS (SELECT 1 FROM followups f INDEXED BY followups_open_lead "
+        "WHERE f.lead_id = l.id AND f.done_at IS NULL)"
+    )
+    total = conn.execute(
+        "SELECT count(*) FROM stages s JOIN leads l ON l.stage = s.name "
+        f"WHERE s.kind = 'open' AND {no_step}"
+    ).fetchone()[0]
+    rows: list[tuple] = []
+    # Stage by stage, latest first: within a stage leads_stage is in id order, so each query
+    # stops at the rows still wanted instead of sorting every unplanned deal. (Stages that
+    # share a position are read together, in id order, as one ORDER BY would.)
+    by_position: dict[int, list[str]] = {}
+    for name, position in conn.execute(
+        "SELECT name, position FROM stages WHERE kind = 'open' ORDER BY position DESC"
+    ):
+        by_position.setdefault(position, []).append(name)
+    for names in by_position.values():
+        if limit is not None and len(rows) >= limit:
+            break
+        rows += conn.execute(
+            f"SELECT {_LEAD}, l.touched_at, ? FROM leads l INDEXED BY leads_stage "
+            f"WHERE {'l.stage = ?' if len(names) == 1 else f'l.stage IN ({_marks(tuple(names))})'} "
+            f"AND {no_step} ORDER BY l.id "
+            f"{_limit(None if limit is None else limit - len(rows))}",
+            (total, *names),
+        ).fetchall()
     return _lead_section("unplanned", rows, now)
 
 
 def stale(conn: sqlite3.Connection, now: datetime, *, limit: int | None = None) -> Section:
     """Open deals idle longer than their stage's limit (`stages.stale_days`), longest idle
     first. Idle since = the latest logged touch or stage move (creation counts as a move; a
-    pipeline remap by `stages set --map` does not: nobody touched the deal)."""
-    from salesflow.pipeline import REMAP_NOTE
-
-    since = (
-        f"max(coalesce({_LAST_TOUCH}, ''), "
-        "coalesce((SELECT max(c.changed_at) FROM stage_changes c WHERE c.lead_id = l.id "
-        "AND c.note IS NOT :remap), ''), l.created_at)"
+    pipeline remap by `stages set --map` does not: nobody touched the deal) — stored on the
+    lead as `idle_since` (touches.py), so each stage is one range of the leads_idle index."""
+    where = (
+        "FROM stages s JOIN leads l INDEXED BY leads_idle ON l.stage = s.name "
+        "WHERE s.kind = 'open' "
+        "AND l.idle_since < strftime('%Y-%m-%dT%H:%M:%SZ', :now, '-' || s.stale_days || ' days')"
     )
-    # `since` is worked out once per open deal in the CTE; the filter and sort only read it.
+    params = {"now": dates.to_utc_iso(now)}
+    total = conn.execute(f"SELECT count(*) {where}", params).fetchone()[0]
+    # The longest idle ids from the index alone, then only those leads' rows.
     rows = conn.execute(
-        f"WITH idle AS (SELECT {_LEAD}, s.stale_days, {since} AS since {_OPEN_LEADS}) "
-        "SELECT id, name, company, stage, since, count(*) OVER () FROM idle "
-        "WHERE since < strftime('%Y-%m-%dT%H:%M:%SZ', :now, '-' || stale_days || ' days') "
-        f"ORDER BY since, id {_limit(limit)}",
-        {"now": dates.to_utc_iso(now), "remap": REMAP_NOTE},
+        f"WITH idle AS (SELECT l.id, l.idle_since {where} ORDER BY l.idle_since, l.id "
+        f"{_limit(limit)}) SELECT {_LEAD}, idle.idle_since, :total FROM idle "
+        "JOIN leads l ON l.id = idle.id ORDER BY idle.idle_since, idle.id",
+        {**params, "total": total},
     ).fetchall()
     return _lead_section("stale", rows, now)
 
@@ -149,8 +168,7 @@ def first_touch_missed(
     deadline = dates.to_utc_iso(now - within)
     rows = conn.execute(
         f"SELECT {_LEAD}, l.created_at, count(*) OVER () {_OPEN_LEADS} "
-        "WHERE l.created_at < ? "
-        "AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = l.id) "
+        "WHERE l.touched_at IS NULL AND l.created_at < ? "
         f"ORDER BY l.created_at, l.id {_limit(limit)}",
         (deadline,),
     ).fetchall()
@@ -179,13 +197,30 @@ def _limit(limit: int | None) -> str:
     return "" if limit is None else f"LIMIT {int(limit)}"
 
 
-def _today_timed(conn: sqlite3.Connection, today: Any) -> list[Followup]:
+_OPEN = "f.done_at IS NULL"
+
+
+def _marks(values: tuple[str, ...]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _followups(
+    conn: sqlite3.Connection, where: str, params: tuple, limit: int | None
+) -> list[Followup]:
     rows = conn.execute(
-        f"SELECT {_FOLLOWUP} {_FOLLOWUPS} WHERE f.done_at IS NULL AND f.due_date = ? "
-        f"AND f.due_time IS NOT NULL ORDER BY {_FOLLOWUP_ORDER}",
-        (today.isoformat(),),
+        f"SELECT {_FOLLOWUP} {_FOLLOWUPS} WHERE {_OPEN} AND {where} "
+        f"ORDER BY {_FOLLOWUP_ORDER} {_limit(limit)}",
+        params,
     )
     return [Followup(*r) for r in rows]
+
+
+def _count_today(conn: sqlite3.Connection, day: str, where: str, params: tuple) -> int:
+    return conn.execute(
+        f"SELECT count(*) FROM followups f {OPEN_INDEX} WHERE {_OPEN} AND f.due_date = ? "
+        f"AND {where}",
+        (day, *params),
+    ).fetchone()[0]
 
 
 def _followup_item(section: str, f: Followup, today: Any) -> Item:

@@ -84,6 +84,14 @@ class Summary:
         }
 
 
+# The columns of `CustomerSummary.record()`, so an empty CSV/TSV listing keeps its header row.
+RECORD_KEYS = [
+    "id", "name", "segment", "won_deals", "won_value", "currency", "won_values",
+    "first_purchase", "last_purchase", "repeat", "last_touch", "checkin_every", "next_checkin",
+    "created_at",
+]  # fmt: skip
+
+
 def name_for(lead: Lead) -> str:
     """The customer a won lead belongs to: its company, else the contact (an individual)."""
     return " ".join((lead.company or lead.name).split())

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from salesflow.errors import SalesflowError
 
@@ -95,7 +95,11 @@ def from_utc_iso(text: str) -> datetime:
         raise SalesflowError(bad) from None
 
 
-def local_zone(name: str | None) -> tzinfo:
+def local_zone(
+    name: str | None, on_unknown_env: Callable[[str, tzinfo], None] | None = None
+) -> tzinfo:
+    """The `timezone` setting's zone, else $TZ's, else the system's. A $TZ that names no zone
+    is reported to `on_unknown_env` with the zone used instead (cron must not guess quietly)."""
     if name:
         if zone := _zone_or_none(name):
             return zone
@@ -104,8 +108,30 @@ def local_zone(name: str | None) -> tzinfo:
             "Asia/Shanghai, America/New_York or UTC"
         )
     env = os.environ.get("TZ", "").lstrip(":")  # POSIX allows TZ=":Area/City"
-    zone = _zone_or_none(env) if env else None
-    return zone or _system_zone() or UTC
+    zone = (_zone_or_none(env) or _posix_zone(env)) if env else None
+    if zone is not None:
+        return zone
+    fallback = _system_zone() or UTC
+    if env and on_unknown_env is not None:
+        on_unknown_env(env, fallback)
+    return fallback
+
+
+# A POSIX TZ rule ("CST-8", "EST5EDT,M3.2.0,M11.1.0", "<+08>-8"): a name, then an offset.
+_POSIX_TZ = re.compile(r"(?:[A-Za-z]{3,}|<[+-]?[A-Za-z0-9]+>)[+-]?\d{1,2}(?::\d{2}){0,2}.*")
+
+
+def _posix_zone(text: str) -> tzinfo | None:
+    if not _POSIX_TZ.fullmatch(text):
+        return None
+    from dateutil.tz import tzstr  # only for this rare spelling
+
+    try:
+        zone = tzstr(text)
+    except ValueError:
+        return None
+    zone.key = text  # type: ignore[attr-defined] — shown as zoneinfo's key is: "CST-8"
+    return zone
 
 
 def local_today(now: datetime, tz: tzinfo) -> date:
@@ -345,6 +371,8 @@ def _require_aware(dt: datetime, name: str) -> datetime:
 
 
 def _zone_or_none(name: str) -> tzinfo | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # ~2 ms: only commands that need a zone
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -358,6 +386,8 @@ def _system_zone() -> tzinfo | None:
         if key and (zone := _zone_or_none(key)):
             return zone
         with open("/etc/localtime", "rb") as f:
+            from zoneinfo import ZoneInfo
+
             return ZoneInfo.from_file(f, key="localtime")
     except (OSError, ValueError):
         return None

@@ -35,6 +35,7 @@ from salesflow import customers as customer_rules
 from salesflow import dates, money, pipeline, store
 from salesflow import demo_quotes as quoting
 from salesflow import demo_words as words
+from salesflow.pipeline import REMAP_NOTE
 from salesflow.store import journal
 
 # (step, done, total): long work reports progress; the command decides how to show it.
@@ -181,8 +182,17 @@ def fill(
     try:
         with journal.compact_inserts(conn, TABLES):
             customers, repeat, checkins = _customers(conn, world, clock, deals, checkin_rng)
-            counts["stage_changes"] = _write_leads(conn, world, clock, deals)
-            counts["activities"] = _write_activities(conn, world, clock, deals, report)
+            # Touches first, so each lead is written with its last touch (touches.py); the
+            # activities point at leads written just after: foreign keys wait for the commit.
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            last_touch: dict[int, str] = {}
+            first_touch: dict[int, str] = {}  # leads.first_touch_at (store/derived.py)
+            counts["activities"] = _write_activities(
+                conn, world, clock, deals, report, last_touch, first_touch
+            )
+            counts["stage_changes"] = _write_leads(
+                conn, world, clock, deals, last_touch, first_touch
+            )
             followups = _write_followups(conn, world, clock, deals, report)
             written = None
             if terms is not None:
@@ -632,8 +642,17 @@ def _customers(
     return len(wins), sum(1 for won in wins.values() if len(won) >= 2), checkins
 
 
-def _write_leads(conn: sqlite3.Connection, world: _World, clock: _Clock, deals: list[_Deal]) -> int:
-    """The leads (facts as of `now`) and their stage history; returns the history rows."""
+def _write_leads(
+    conn: sqlite3.Connection,
+    world: _World,
+    clock: _Clock,
+    deals: list[_Deal],
+    last_touch: dict[int, str],
+    first_touch: dict[int, str],
+) -> int:
+    """The leads (facts as of `now`, with the touch times of touches.py worked out from
+    `last_touch` and their moves, and their first touch) and their stage history; returns
+    the history rows."""
     rng = world.rng("lead facts")
     unit = 10 ** money.exponent(world.currency)
     stages = world.open_stages
@@ -664,15 +683,19 @@ def _write_leads(conn: sqlite3.Connection, world: _World, clock: _Clock, deals: 
                 note if d.outcome == "won" else None,
                 clock.iso(d.created), clock.iso(d.end),
                 clock.iso(closed) if d.outcome != "open" else None,
-                d.customer_id, _entered(d),
+                d.customer_id,
+                last_touch.get(d.id),
+                _idle_since(clock, d, last_touch.get(d.id)),
+                first_touch.get(d.id), _entered(d),
             )  # fmt: skip
 
     conn.executemany(
         "INSERT INTO leads (id, name, company, email, phone, source, grade, bant_budget, "
         "bant_authority, bant_need, bant_timeline, bant_note, value_minor, currency, stage, "
         "tags, notes, expected_close, lost_reason, lost_from, won_note, created_at, updated_at, "
-        "closed_at, customer_id, stages_entered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "closed_at, customer_id, touched_at, idle_since, first_touch_at, stages_entered) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?)",
         rows(),
     )
     # Each visit's end (a derived fact, store/derived.py) is the next move: written with the
@@ -696,6 +719,13 @@ def _entered(d: _Deal) -> str:
     return json.dumps(sorted({m[1] for m in d.moves}), ensure_ascii=False, separators=(",", ":"))
 
 
+def _idle_since(clock: _Clock, d: _Deal, touched: str | None) -> str:
+    """touches.py's idle_since: the latest of creation, last touch and last move (the demo
+    never remaps a pipeline, but the rule is the same)."""
+    moved = [clock.iso(at) for _src, _dst, at, note, _reason in d.moves if note != REMAP_NOTE]
+    return max(touched or "", max(moved, default=""), clock.iso(d.created))
+
+
 def _bant(rng: _Rng, grade: str, progress: float) -> str:
     # The further a deal got, the more of BANT the seller has found out.
     if rng.random() >= 0.2 + 0.75 * progress:
@@ -716,8 +746,16 @@ def _lifetime(clock: _Clock, d: _Deal) -> tuple[int, int]:
 
 
 def _write_activities(
-    conn: sqlite3.Connection, world: _World, clock: _Clock, deals: list[_Deal], report: Progress
+    conn: sqlite3.Connection,
+    world: _World,
+    clock: _Clock,
+    deals: list[_Deal],
+    report: Progress,
+    last_touch: dict[int, str],
+    first_touch: dict[int, str],
 ) -> int:
+    """Every deal's touches; fills `last_touch` and `first_touch` (lead id → its latest and
+    its earliest happened_at)."""
     rng = world.rng("activities")
     total = len(deals)
     written = 0
@@ -725,10 +763,15 @@ def _write_activities(
     def rows() -> Iterator[tuple[int, str, str, str, str]]:
         nonlocal written
         for i, d in enumerate(deals):
+            at = None
             for ts, kind, note in _touches(rng, world, clock, d):
                 at = clock.iso(ts)
                 written += 1
+                if d.id not in first_touch:  # touches come sorted: the first is the earliest
+                    first_touch[d.id] = at
                 yield d.id, kind, note, at, at
+            if at is not None:  # touches come sorted: the last one is the latest
+                last_touch[d.id] = at
             if (i + 1) % _STEP == 0 or i + 1 == total:
                 report("activities", i + 1, total)
 

@@ -4,115 +4,129 @@ Each exportable table is one `ExportSpec` in `SPECS`: the SQL that reads it (in 
 its columns. Money leaves as a decimal string beside its currency, times as the stored ISO 8601
 UTC text, due dates as the stored local dates, so a spreadsheet or a script gets exactly what
 `salesflow` holds. Adding a table to `salesflow export` is one more entry in `SPECS`.
+
+`rows`/`records` give the values (JSON); `cells` gives CSV/TSV cells, made text and
+formula-escaped by the query itself, because that per-cell work is most of a large export.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from salesflow import csvsafe
 from salesflow.errors import SalesflowError
+from salesflow.money import to_decimal_string
 
 
 @dataclass(frozen=True)
 class ExportSpec:
     name: str  # as typed after `salesflow export`
     about: str
-    sql: str  # selects exactly `columns`, in order, in id order
     columns: tuple[str, ...]
+    select: tuple[str, ...]  # one SQL expression per column, in order
+    source: str  # FROM … ORDER BY: the rows, in id order
     # Money columns -> their currency column; the SQL gives integer minor units for these.
     money: tuple[tuple[str, str], ...] = ()
+    # Columns holding whole numbers, which `cells` turns into text in SQL. Speed only: a number
+    # in a column not named here is written the same, through the slower path.
+    integers: tuple[str, ...] = ()
 
     @property
     def header(self) -> list[str]:
         return list(self.columns)
 
+    @property
+    def sql(self) -> str:
+        """The rows as stored (money in minor units), each column named as exported."""
+        named = (e if e.rsplit(".", 1)[-1] == c else f"{e} AS {c}"
+                 for e, c in zip(self.select, self.columns, strict=True))  # fmt: skip
+        return f"SELECT {', '.join(named)} FROM {self.source}"
+
+
+def _spec(
+    name: str, about: str, columns: str, source: str, *, numbers: tuple[str, ...] = (), **more: Any
+) -> ExportSpec:
+    """Columns as written after SELECT, split at ", " (each `expression AS name` or a plain
+    column); ids and `*_id` links are whole numbers, `numbers` names any other.
+    test_exporter checks that SQLite names the query's columns the same."""
+    pairs = [c.rsplit(" AS ", 1) if " AS " in c else [c, c.rsplit(".", 1)[-1]]
+             for c in columns.split(", ")]  # fmt: skip
+    names = tuple(n for _, n in pairs)
+    integers = tuple(n for n in names if n == "id" or n.endswith("_id") or n in numbers)
+    return ExportSpec(name, about, names, tuple(e for e, _ in pairs), source, integers=integers,
+                      **more)  # fmt: skip
+
 
 SPECS: dict[str, ExportSpec] = {
     spec.name: spec
     for spec in (
-        ExportSpec(
+        _spec(
             "leads",
             "one row per lead, open and closed",
-            "SELECT l.id, l.name, l.company, l.email, l.phone, l.source, l.grade, l.stage, "
-            "l.value_minor, l.currency, s.probability, l.tags, l.bant_budget, l.bant_authority, "
-            "l.bant_need, l.bant_timeline, l.bant_note, l.notes, l.expected_close, "
-            "l.lost_reason, l.lost_from, l.won_note, l.customer_id, l.created_at, l.updated_at, "
-            "l.closed_at FROM leads l LEFT JOIN stages s ON s.name = l.stage ORDER BY l.id",
-            (
-                "id", "name", "company", "email", "phone", "source", "grade", "stage", "value",
-                "currency", "probability", "tags", "bant_budget", "bant_authority", "bant_need",
-                "bant_timeline", "bant_note", "notes", "expected_close", "lost_reason",
-                "lost_from", "won_note", "customer_id", "created_at", "updated_at", "closed_at",
-            ),
+            "l.id, l.name, l.company, l.email, l.phone, l.source, l.grade, l.stage, "
+            "l.value_minor AS value, l.currency, s.probability, l.tags, l.bant_budget, "
+            "l.bant_authority, l.bant_need, l.bant_timeline, l.bant_note, l.notes, "
+            "l.expected_close, l.lost_reason, l.lost_from, l.won_note, l.customer_id, "
+            "l.created_at, l.updated_at, l.closed_at",
+            "leads l LEFT JOIN stages s ON s.name = l.stage ORDER BY l.id",
             money=(("value", "currency"),),
+            numbers=("probability",),
         ),
-        ExportSpec(
+        _spec(
             "activities",
             "one row per logged touch",
-            "SELECT id, lead_id, kind, note, happened_at, created_at FROM activities ORDER BY id",
-            ("id", "lead_id", "kind", "note", "happened_at", "created_at"),
+            "id, lead_id, kind, note, happened_at, created_at",
+            "activities ORDER BY id",
         ),
-        ExportSpec(
+        _spec(
             "followups",
             "one row per follow-up, open and done",
-            "SELECT id, lead_id, customer_id, action, due_date, due_time, created_at, done_at, "
-            "recur FROM followups ORDER BY id",
-            (
-                "id", "lead_id", "customer_id", "action", "due_date", "due_time", "created_at",
-                "done_at", "recur",
-            ),
+            "id, lead_id, customer_id, action, due_date, due_time, created_at, done_at, recur",
+            "followups ORDER BY id",
         ),
-        ExportSpec(
+        _spec(
             "stage-changes",
             "one row per move in a lead's history; its creation has an empty from_stage",
-            "SELECT id, lead_id, from_stage, to_stage, changed_at, note, reason "
-            "FROM stage_changes ORDER BY id",
-            ("id", "lead_id", "from_stage", "to_stage", "changed_at", "note", "reason"),
+            "id, lead_id, from_stage, to_stage, changed_at, note, reason",
+            "stage_changes ORDER BY id",
         ),
-        ExportSpec(
+        _spec(
             "quotes",
             "one row per quote version; status as stored (a sent quote past valid_until is "
             "expired); money in the quote's currency",
-            "SELECT id, number, version, lead_id, status, currency, discount_rate, "
-            "discount_fixed_minor, tax_rate, subtotal_minor, discount_minor, tax_minor, "
-            "total_minor, issued_on, valid_until, note, reason, created_at, sent_at, decided_at "
-            "FROM quotes ORDER BY id",
-            (
-                "id", "number", "version", "lead_id", "status", "currency", "discount_rate",
-                "discount_fixed", "tax_rate", "subtotal", "discount", "tax", "total",
-                "issued_on", "valid_until", "note", "reason", "created_at", "sent_at",
-                "decided_at",
-            ),
+            "id, number, version, lead_id, status, currency, discount_rate, "
+            "discount_fixed_minor AS discount_fixed, tax_rate, subtotal_minor AS subtotal, "
+            "discount_minor AS discount, tax_minor AS tax, total_minor AS total, issued_on, "
+            "valid_until, note, reason, created_at, sent_at, decided_at",
+            "quotes ORDER BY id",
+            numbers=("version",),
             money=(
                 ("discount_fixed", "currency"), ("subtotal", "currency"),
                 ("discount", "currency"), ("tax", "currency"), ("total", "currency"),
             ),
         ),
-        ExportSpec(
+        _spec(
             "quote-items",
             "one row per quote line, linked by quote_id; amount = gross − discount",
-            "SELECT i.id, i.quote_id, q.number, i.position, i.description, i.quantity, "
-            "i.unit_price_minor, q.currency, i.discount_rate, i.discount_fixed_minor, "
-            "i.gross_minor, i.discount_minor, i.amount_minor "
-            "FROM quote_items i JOIN quotes q ON q.id = i.quote_id ORDER BY i.id",
-            (
-                "id", "quote_id", "number", "position", "description", "quantity",
-                "unit_price", "currency", "discount_rate", "discount_fixed", "gross",
-                "discount", "amount",
-            ),
+            "i.id, i.quote_id, q.number, i.position, i.description, i.quantity, "
+            "i.unit_price_minor AS unit_price, q.currency, i.discount_rate, "
+            "i.discount_fixed_minor AS discount_fixed, i.gross_minor AS gross, "
+            "i.discount_minor AS discount, i.amount_minor AS amount",
+            "quote_items i JOIN quotes q ON q.id = i.quote_id ORDER BY i.id",
+            numbers=("position",),
             money=(
                 ("unit_price", "currency"), ("discount_fixed", "currency"),
                 ("gross", "currency"), ("discount", "currency"), ("amount", "currency"),
             ),
         ),
-        ExportSpec(
+        _spec(
             "customers",
             "one row per customer",
-            "SELECT id, name, segment, checkin_every, created_at FROM customers ORDER BY id",
-            ("id", "name", "segment", "checkin_every", "created_at"),
+            "id, name, segment, checkin_every, created_at",
+            "customers ORDER BY id",
         ),
     )
 }  # fmt: skip
@@ -124,24 +138,48 @@ def spec(name: str) -> ExportSpec:
     return SPECS[name]
 
 
-def records(conn: sqlite3.Connection, table: str) -> Iterator[tuple[Any, ...]]:
-    """The table's rows as value tuples in `columns` order, straight off the cursor: never
-    all in memory, and no per-row dict for the CSV writer to take apart again."""
-    from salesflow.money import to_decimal_string
-
+def records(conn: sqlite3.Connection, table: str) -> Iterator[Sequence[Any]]:
+    """The table's rows as values in `columns` order (None, numbers, text), money as decimal
+    strings, straight off the cursor: never all in memory."""
     s = spec(table)
-    money = [(s.columns.index(col), s.columns.index(cur)) for col, cur in s.money]
-    cursor = conn.execute(s.sql)
-    cursor.arraysize = 1000
-    while batch := cursor.fetchmany():
-        if not money:
-            yield from batch
+    return _with_money(s, conn.execute(s.sql), None)
+
+
+def cells(conn: sqlite3.Connection, table: str, *, escape: bool = True) -> Iterator[Sequence[Any]]:
+    """The table's rows as CSV/TSV cells in `columns` order: text, "" for no value, money as
+    decimal strings and, unless `escape` is False, formula-escaped (csvsafe) by the query.
+
+    A 100k-row export runs through here, so SQLite does the per-cell work in C: numbers to
+    text, NULL to "", the formula check (`csvsafe.sql_escape`). A value of another type (a
+    fraction or a blob where salesflow writes none) is passed on as it is."""
+    s = spec(table)
+    if escape:
+        csvsafe.register(conn)
+    money = {col for col, _ in s.money}
+    select = []
+    for col, expr in zip(s.columns, s.select, strict=True):
+        if col in money:
+            select.append(expr)  # minor units, formatted below
             continue
-        for row in batch:
-            for at, cur in money:
-                if row[at] is not None:
-                    row = (*row[:at], to_decimal_string(row[at], row[cur]), *row[at + 1 :])
-            yield row
+        text = f"coalesce({csvsafe.sql_escape(expr) if escape else expr}, '')"
+        if col in s.integers:
+            text = f"CASE WHEN typeof({expr}) = 'integer' THEN CAST({expr} AS TEXT) ELSE {text} END"
+        select.append(text)
+    return _with_money(s, conn.execute(f"SELECT {', '.join(select)} FROM {s.source}"), "")
+
+
+def _with_money(s: ExportSpec, cursor: sqlite3.Cursor, blank: str | None) -> Iterator[Any]:
+    """The cursor's rows with each money column as a decimal string (`blank` for none)."""
+    money = [(s.columns.index(col), s.columns.index(cur)) for col, cur in s.money]
+    if not money:
+        yield from cursor
+        return
+    for record in cursor:
+        row = list(record)  # cheaper than rebuilding the tuple around the new cell
+        for at, cur in money:
+            minor = row[at]
+            row[at] = blank if minor is None else to_decimal_string(minor, row[cur])
+        yield row
 
 
 def rows(conn: sqlite3.Connection, table: str) -> Iterator[dict[str, Any]]:

@@ -29,6 +29,10 @@ _FROM = "FROM followups f JOIN leads l ON l.id = f.lead_id"
 # Earliest first; on one day a timed due comes before a date-only one ("by end of day").
 _ORDER = "f.due_date, f.due_time IS NULL, f.due_time, f.id"
 WHENS = ("overdue", "today", "upcoming", "later", "done")
+# Open follow-ups by (due_date, due_time IS NULL, due_time), a partial index holding only the
+# open ones: it answers a day's counts and times alone, where the planner would otherwise pick
+# followups_due and read every row of the day for its due_time.
+OPEN_INDEX = "INDEXED BY followups_open"
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,13 @@ class Followup:
             "created_at": self.created_at,
             "done_at": self.done_at,
         }
+
+
+# The columns of `record()`, so an empty CSV/TSV listing still has its header row.
+RECORD_KEYS = [
+    "id", "lead_id", "lead", "company", "stage", "action", "due_date", "due_time", "when",
+    "overdue", "recur", "customer_id", "created_at", "done_at",
+]  # fmt: skip
 
 
 def _row(r: tuple) -> Followup:
@@ -343,6 +354,86 @@ def search(
     if only:
         found = [(f, w) for f, w in found if w == only]
     return found
+
+
+@dataclass(frozen=True)
+class Group:
+    when: str  # overdue | today | upcoming | later, as Followup.when
+    items: list[Followup]  # the first `limit`, earliest due first
+    total: int  # all of the group's follow-ups
+
+
+def grouped(
+    conn: sqlite3.Connection,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    only: str | None = None,
+    days: int | None = 7,
+    lead_id: int | None = None,
+    limit: int | None = None,
+) -> list[Group]:
+    """What `search` finds, by group, for a table that shows at most `limit` rows of each:
+    every group is a range of due dates (today split by the times already past), so each is
+    counted and its first rows read from the open follow-ups index, not loaded whole."""
+    today = dates.local_today(now, tz)
+    day = today.isoformat()
+    ahead = (today + timedelta(days=7 if days is None else days)).isoformat()
+    passed = passed_times(conn, now, tz, today)
+    marks = ", ".join("?" * len(passed))
+    # (An empty IN () list leaves SQLite no plan under INDEXED BY: no passed times, no IN.)
+    ranges: dict[str, tuple[str, tuple[Any, ...]]] = {
+        "overdue": (
+            f"f.due_date <= ? AND (f.due_date < ? OR f.due_time IN ({marks}))",
+            (day, day, *passed),
+        )
+        if passed
+        else ("f.due_date < ?", (day,)),
+        "today": (
+            f"f.due_date = ? AND (f.due_time IS NULL OR f.due_time NOT IN ({marks}))",
+            (day, *passed),
+        )
+        if passed
+        else ("f.due_date = ?", (day,)),
+        "upcoming": ("f.due_date > ? AND f.due_date <= ?", (day, ahead)),
+        "later": ("f.due_date > ?", (ahead,)),
+    }
+    if only is not None:
+        chosen = [only]
+    elif days is not None:
+        chosen = ["overdue", "today", "upcoming"]  # the window ends where "later" begins
+    else:
+        chosen = list(ranges)
+    found = []
+    for when in chosen:
+        where, params = ranges[when]
+        where = f"f.done_at IS NULL AND {where}"
+        if lead_id is not None:
+            where += " AND f.lead_id = ?"
+            params = (*params, lead_id)
+        index = OPEN_INDEX if lead_id is None else ""
+        total = conn.execute(f"SELECT count(*) FROM followups f {index} WHERE {where}", params)
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} {_FROM} WHERE {where} ORDER BY {_ORDER}"
+            + ("" if limit is None else f" LIMIT {int(limit)}"),
+            params,
+        )
+        found.append(Group(when, [_row(r) for r in rows], total.fetchone()[0]))
+    return found
+
+
+def passed_times(conn: sqlite3.Connection, now: datetime, tz: tzinfo, today: date) -> tuple:
+    """Today's due times (HH:MM) of open follow-ups that have already passed. Whether a time
+    has passed depends only on the time (the day is today), so dates.is_overdue is asked once
+    per distinct time, not once per follow-up."""
+    times = conn.execute(
+        f"SELECT DISTINCT due_time FROM followups {OPEN_INDEX} WHERE done_at IS NULL "
+        "AND due_date = ? AND due_time IS NOT NULL",
+        (today.isoformat(),),
+    ).fetchall()
+    return tuple(
+        t for (t,) in times if dates.is_overdue(Due(today, time.fromisoformat(t)), now, tz)
+    )
 
 
 def _is_offset(text: str) -> bool:

@@ -308,13 +308,15 @@ _NEW_COLUMNS = (
     "expected_close", "lost_reason", "lost_from", "won_note", "created_at", "updated_at",
     "closed_at",
 )  # fmt: skip
-# stages_entered (a derived fact, store/derived.py) is written with the row: a bulk load that
-# pauses the triggers then finds nothing to set right, instead of rewriting every new lead.
+# Derived facts written with the row: idle_since (touches.py) is its created_at (no touch
+# or later move yet); stages_entered (store/derived.py) is its one stage, so a bulk load
+# that pauses the triggers finds nothing to set right afterwards.
 _INSERT = (
-    f"INSERT INTO leads ({', '.join(_NEW_COLUMNS)}, stages_entered) "
-    f"VALUES ({', '.join('?' * len(_NEW_COLUMNS))}, json_array(?))"
+    f"INSERT INTO leads ({', '.join(_NEW_COLUMNS)}, idle_since, stages_entered) "
+    f"VALUES ({', '.join('?' * len(_NEW_COLUMNS))}, ?{_NEW_COLUMNS.index('created_at') + 1}, "
+    f"json_array(?{_NEW_COLUMNS.index('stage') + 1}))"
 )
-_new_values = attrgetter(*_NEW_COLUMNS, "stage")
+_new_values = attrgetter(*_NEW_COLUMNS)
 
 
 def insert(conn: sqlite3.Connection, new: Iterable[NewLead]) -> range:

@@ -517,7 +517,7 @@ def followup_counts(sc: Scope) -> tuple[int, int]:
 
 
 # Hours from creation to first touch before clipping at 0, as indexed by leads_first_touch
-# (migration 5): SQLite walks that index in this order only when the expression matches.
+# (migration 6): SQLite walks that index in this order only when the expression matches.
 FIRST_TOUCH_SPAN = "(julianday(first_touch_at) - julianday(created_at))"
 
 
@@ -585,12 +585,9 @@ class Reach:
 
 def _history_ends_by(sc: Scope) -> bool:
     """No stage change is later than t, so the stored per-lead facts describe the history
-    up to t. Read from stage_changes_left: the ended visits' ends, then the going-on ones."""
-    ended, going_on = sc.conn.execute(
-        "SELECT (SELECT max(left_at) FROM stage_changes), (SELECT max(changed_at) "
-        "FROM stage_changes INDEXED BY stage_changes_left WHERE left_at IS NULL)"
-    ).fetchone()
-    return all(x is None or x <= sc.w.t for x in (ended, going_on))
+    up to t (the latest change is one step into stage_changes_changed_at)."""
+    latest = sc.conn.execute("SELECT max(changed_at) FROM stage_changes").fetchone()[0]
+    return latest is None or latest <= sc.w.t
 
 
 def _reach_entered(sc: Scope, forward: list[Stage], outcome: bool) -> Reach:
@@ -685,7 +682,7 @@ def reach(sc: Scope, outcome: bool = False) -> Reach:
 
 
 # Whole UTC calendar days between entering and leaving a stage, as indexed by
-# stage_changes_visits (migration 5): SQLite groups in index order only when this matches.
+# stage_changes_visits (migration 6): SQLite groups in index order only when this matches.
 VISIT_DAYS = (
     "CAST(julianday(substr(left_at, 1, 10)) - julianday(substr(changed_at, 1, 10)) AS INTEGER)"
 )

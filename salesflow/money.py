@@ -77,9 +77,18 @@ def to_decimal(minor: int, currency: str) -> Decimal:
 
 
 def to_decimal_string(minor: int, currency: str) -> str:
-    """The machine form: `500000.00`, `1200` for JPY, `1.250` for BHD."""
-    exp = exponent(currency)
-    return str(Decimal(minor).scaleb(-exp).quantize(Decimal(1).scaleb(-exp)))
+    """The machine form: `500000.00`, `1200` for JPY, `1.250` for BHD, `-5.00`.
+
+    The digits of the integer with a point put in, rather than Decimal arithmetic: an export
+    formats one amount per row, and this is several times faster for the same text
+    (tests/test_money.py checks it against Decimal)."""
+    exp = _EXPONENTS.get(currency, 2)
+    if not exp:
+        return str(minor)
+    if minor < 0:
+        return "-" + to_decimal_string(-minor, currency)
+    digits = str(minor).rjust(exp + 1, "0")
+    return f"{digits[:-exp]}.{digits[-exp:]}"
 
 
 def display(minor: int | None, currency: str | None) -> str:

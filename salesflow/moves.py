@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from salesflow import customers, followups, pipeline
+from salesflow import customers, followups, pipeline, touches
 from salesflow.errors import SalesflowError
 from salesflow.leads import Lead
 
@@ -77,6 +77,7 @@ def advance(
         "VALUES (?, ?, ?, ?, ?, ?)",
         (lead.id, lead.stage, to.name, now_iso, note, reason),
     )
+    touches.refresh(conn, [lead.id])
     # Winning makes the company a customer, reopening a won deal unlinks it: same transaction.
     customers.follow_stage(conn, lead, current, to, now_iso)
     dropped = followups.drop_open_steps(conn, lead.id) if not to.is_open else 0

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salesflow.cli import app
+from tests import fastparity
 
 NOW = "2026-11-23T09:00:00Z"  # a Monday; tests that need the clock pin it here
 
@@ -37,6 +38,8 @@ def run() -> Callable[..., object]:
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+        # Every command line a test runs also proves the fast path parses it as Typer does.
+        fastparity.check(list(args))
         return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
 
     return invoke
@@ -72,7 +75,7 @@ def fails(run, db_path: Path):
         result = run(*args, **kw)
         assert result.exit_code == code, (args, result.stdout, result.stderr)
         err = result.stderr.strip()
-        if code == 1:
+        if code in (1, 2):  # errors and usage errors alike: one line
             assert err.startswith("Error: "), err
             assert len(err.splitlines()) == 1, err
         assert "Traceback" not in result.stderr + result.stdout

@@ -1,4 +1,6 @@
-from hypothesis import given
+import sqlite3
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesflow import csvsafe
@@ -22,3 +24,39 @@ def test_escape_round_trips(text: str) -> None:
     if escaped != text:
         assert escaped.startswith("'")
         assert not escaped.startswith(csvsafe.TRIGGERS)
+
+
+def _sql_escaped(values: list[object]) -> list[object]:
+    """The values through csvsafe.sql_escape, from a column of no type (so numbers and blobs
+    stay numbers and blobs) and from a TEXT column."""
+    conn = sqlite3.connect(":memory:")
+    csvsafe.register(conn)
+    conn.execute("CREATE TABLE t (i INTEGER PRIMARY KEY, v)")
+    conn.executemany("INSERT INTO t (v) VALUES (?)", [(v,) for v in values])
+    sql = f"SELECT {csvsafe.sql_escape('v')} FROM t ORDER BY i"
+    return [v for (v,) in conn.execute(sql)]
+
+
+# Cells that start with every character the rule looks at, and their neighbours.
+EDGES = [
+    "=1+1", "+86 138 0000 0000", "-5.00", "-5", "-5x", "- item", "-", "@SUM(A1)", "\tx", "\rx",
+    "\0=cmd", "\0", "a\0b", "'=x", "''-x", "'quoted", "'", "'5", "", "0755 1234", "9=x",
+    "2026-11-23T09:00:00Z", ":x", "?x", "<x", ">x", "A", "Acme", "张伟", "~", "\x7f", " =x", "\n=x",
+]  # fmt: skip
+
+
+def test_sql_escape_gives_what_escape_gives() -> None:
+    assert _sql_escaped(EDGES) == [csvsafe.escape(t) for t in EDGES]
+    # Only text is ever escaped: numbers, blobs and NULL come back as they went in.
+    assert _sql_escaped([-5, 0, -1.5, b"=1+1", None]) == [-5, 0, -1.5, b"=1+1", None]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("=+-@\t\r\0'09.:A a张\n,\""), max_size=6) | st.text(),
+        max_size=20,
+    )
+)
+def test_sql_escape_agrees_with_escape_on_any_text(texts: list[str]) -> None:
+    assert _sql_escaped(texts) == [csvsafe.escape(t) for t in texts]

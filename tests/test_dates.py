@@ -475,6 +475,25 @@ def test_local_zone_from_the_system(monkeypatch: pytest.MonkeyPatch) -> None:
     assert local_zone(None).utcoffset(datetime(2026, 7, 1)) == timedelta(0)
 
 
+def test_posix_tz_rules_are_read_and_unknown_ones_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "CST-8")  # POSIX: "CST", 8 hours EAST of UTC (the sign is reversed)
+    zone = local_zone(None)
+    assert zone.utcoffset(datetime(2026, 11, 23)) == timedelta(hours=8) and zone.key == "CST-8"
+    monkeypatch.setenv("TZ", "EST5EDT,M3.2.0,M11.1.0")  # US Eastern: DST from March to November
+    zone = local_zone(None)
+    assert zone.utcoffset(datetime(2026, 7, 1)) == timedelta(hours=-4)
+    assert zone.utcoffset(datetime(2026, 12, 1)) == timedelta(hours=-5)
+    heard: list[tuple[str, object]] = []
+    monkeypatch.setattr(dates, "_system_zone", lambda: NY)
+    for bad in ("Bogus/Zone", "CST"):  # no such zone; a name without its offset
+        monkeypatch.setenv("TZ", bad)
+        assert local_zone(None, lambda env, used: heard.append((env, used))) == NY
+    assert heard == [("Bogus/Zone", NY), ("CST", NY)]
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    assert local_zone(None, lambda env, used: heard.append((env, used))) == SHANGHAI
+    assert len(heard) == 2  # a good TZ is not reported
+
+
 def test_utc_now() -> None:
     now = utc_now()
     assert now.utcoffset() == timedelta(0) and now.microsecond == 0

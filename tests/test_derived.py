@@ -1,4 +1,4 @@
-"""The derived facts stored for the reports (store/derived.py, migration 5): their values on
+"""The derived facts stored for the reports (store/derived.py, migration 6): their values on
 the book of tests/reportbook.py worked out by hand, the report figures read through them
 against the same figures computed the long way from the raw history, and `db check`
 catching a stale value."""

@@ -105,3 +105,30 @@ def test_codes_outside_iso_4217_are_refused(code: str) -> None:
 def test_rmb_gets_a_hint() -> None:
     with pytest.raises(SalesflowError, match="the renminbi is CNY"):
         money.check_currency("rmb")
+
+
+@given(
+    st.integers(min_value=-(10**18), max_value=10**18),
+    st.sampled_from(["USD", "JPY", "BHD", "CNY", "KRW", "KWD", "XYZ"]),
+)
+def test_decimal_string_is_the_decimal_amount_at_the_minor_unit(minor: int, currency: str) -> None:
+    # The integer formatting must give exactly what Decimal quantizing gives.
+    exp = money.exponent(currency)
+    expected = str(Decimal(minor).scaleb(-exp).quantize(Decimal(1).scaleb(-exp)))
+    assert money.to_decimal_string(minor, currency) == expected
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "text"),
+    [
+        (5, "USD", "0.05"),  # leading zeros of the cents
+        (-5, "USD", "-0.05"),  # the sign before the zero
+        (-1250, "BHD", "-1.250"),  # three decimals
+        (5, "BHD", "0.005"),
+        (0, "JPY", "0"),  # no minor unit: no point
+        (-1200, "JPY", "-1200"),
+        (0, "USD", "0.00"),
+    ],
+)
+def test_decimal_string_edges(minor: int, currency: str, text: str) -> None:
+    assert money.to_decimal_string(minor, currency) == text

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
-from salesflow.cli.options import Format, FormatOpt, command_group
+from salesflow.cli.options import Format, FormatOpt
+from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session, confirmed
 
 undo_app = command_group()
@@ -17,7 +16,7 @@ config_app = command_group(
 
 
 @undo_app.command("undo")
-def undo(ctx: typer.Context) -> None:
+def undo(ctx: Context) -> None:
     """Take back the last command that changed something, whole."""
     from salesflow import store
     from salesflow.store import journal
@@ -34,7 +33,7 @@ def undo(ctx: typer.Context) -> None:
 
 
 @db_app.command("path")
-def db_path(ctx: typer.Context) -> None:
+def db_path(ctx: Context) -> None:
     """Print where the database file is."""
     s: Session = ctx.obj
     print(s.path, file=s.term.out)
@@ -42,9 +41,9 @@ def db_path(ctx: typer.Context) -> None:
 
 @config_app.command("set")
 def config_set(
-    ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="Setting name, e.g. currency, timezone, seller.name.")],
-    value: Annotated[str, typer.Argument(help="New value.")],
+    ctx: Context,
+    key: Annotated[str, Argument(help="Setting name, e.g. currency, timezone, seller.name.")],
+    value: Annotated[str, Argument(help="New value.")],
 ) -> None:
     """Change a setting."""
     from salesflow import config
@@ -56,7 +55,7 @@ def config_set(
 
 
 @config_app.command("get")
-def config_get(ctx: typer.Context, key: Annotated[str, typer.Argument()]) -> None:
+def config_get(ctx: Context, key: Annotated[str, Argument()]) -> None:
     """Print one setting's value (exit 1 when unset)."""
     from salesflow import store
     from salesflow.errors import SalesflowError
@@ -70,7 +69,7 @@ def config_get(ctx: typer.Context, key: Annotated[str, typer.Argument()]) -> Non
 
 
 @config_app.command("unset")
-def config_unset(ctx: typer.Context, key: Annotated[str, typer.Argument()]) -> None:
+def config_unset(ctx: Context, key: Annotated[str, Argument()]) -> None:
     """Remove a setting (back to its default)."""
     from salesflow import config
 
@@ -81,7 +80,7 @@ def config_unset(ctx: typer.Context, key: Annotated[str, typer.Argument()]) -> N
 
 
 @config_app.command("list")
-def config_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+def config_list(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     """All settings that are set."""
     from salesflow import store
     from salesflow.output import render
@@ -94,9 +93,9 @@ def config_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 
 @db_app.command("backup")
 def db_backup(
-    ctx: typer.Context,
+    ctx: Context,
     file: Annotated[
-        str | None, typer.Argument(help="Target file (default: next to the database, timestamped).")
+        str | None, Argument(help="Target file (default: next to the database, timestamped).")
     ] = None,
 ) -> None:
     """Write a consistent, integrity-checked copy of the database (mode 0600)."""
@@ -111,7 +110,7 @@ def db_backup(
 
 
 @db_app.command("check")
-def db_check(ctx: typer.Context) -> None:
+def db_check(ctx: Context) -> None:
     """Integrity, foreign keys and salesflow's own invariants; exit 1 listing any problem."""
     from salesflow.errors import SalesflowError
     from salesflow.store.check import problems
@@ -128,9 +127,9 @@ def db_check(ctx: typer.Context) -> None:
 
 @db_app.command("restore")
 def db_restore(
-    ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="A backup made by `salesflow db backup`.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    ctx: Context,
+    file: Annotated[str, Argument(help="A backup made by `salesflow db backup`.")],
+    yes: Annotated[bool, Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Replace the database with FILE, after checking FILE and backing up the current one."""
     from pathlib import Path
@@ -154,7 +153,7 @@ def db_restore(
 
 
 @db_app.command("info")
-def db_info(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+def db_info(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     """Path, size, schema version, row counts and the latest backup."""
     from salesflow.output import render
     from salesflow.store import backup, journal

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
-from salesflow.cli.options import Format, FormatOpt, RawOpt, command_group
+from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 
 app = command_group(
@@ -14,17 +13,17 @@ app = command_group(
     no_args_is_help=True,
 )
 
-CustomerRef = Annotated[str, typer.Argument(help="Customer number (3, #3) or a piece of its name.")]
+CustomerRef = Annotated[str, Argument(help="Customer number (3, #3) or a piece of its name.")]
 
 
 @app.command("list")
 def list_(
-    ctx: typer.Context,
+    ctx: Context,
     segment: Annotated[
-        str | None, typer.Option("--segment", "-s", help="Only key, smb or individual.")
+        str | None, Option("--segment", "-s", help="Only key, smb or individual.")
     ] = None,
     all_: Annotated[
-        bool, typer.Option("--all", "-a", help="Also customers with no won deal left.")
+        bool, Option("--all", "-a", help="Also customers with no won deal left.")
     ] = False,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
@@ -39,12 +38,13 @@ def list_(
         rows = [c.record() for c in customers.summaries(conn, include_all=all_, segment=segment)]
     render(
         rows, fmt.value, s.term, columns=customer_columns(s.tz), raw=raw,
+        keys=customers.RECORD_KEYS,
         empty="No customers yet — a deal becomes one when it is won: salesflow advance N won",
     )  # fmt: skip
 
 
 @app.command("show")
-def show(ctx: typer.Context, ref: CustomerRef, fmt: FormatOpt = Format.table) -> None:
+def show(ctx: Context, ref: CustomerRef, fmt: FormatOpt = Format.table) -> None:
     """One customer: figures, won deals, open check-ins, recent activity."""
     from salesflow import customers
 
@@ -67,18 +67,16 @@ def show(ctx: typer.Context, ref: CustomerRef, fmt: FormatOpt = Format.table) ->
 
 @app.command("edit")
 def edit(
-    ctx: typer.Context,
+    ctx: Context,
     ref: CustomerRef,
     segment: Annotated[
-        str | None, typer.Option("--segment", "-s", help="key (key account), smb or individual.")
+        str | None, Option("--segment", "-s", help="key (key account), smb or individual.")
     ] = None,
     checkin: Annotated[
         str | None,
-        typer.Option(
-            "--checkin", help="Recurring check-in: every-30d, every-2w, every-3m, or none."
-        ),
+        Option("--checkin", help="Recurring check-in: every-30d, every-2w, every-3m, or none."),
     ] = None,
-    name: Annotated[str | None, typer.Option("--name", help="Rename the customer.")] = None,
+    name: Annotated[str | None, Option("--name", help="Rename the customer.")] = None,
 ) -> None:
     """Set a customer's segment, check-in rhythm or name."""
     from salesflow import customers

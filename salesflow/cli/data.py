@@ -7,9 +7,8 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from salesflow.cli.options import RawOpt, command_group
+from salesflow.cli.options import RawOpt
+from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.exporter import SPECS
 
@@ -66,13 +65,13 @@ def _export_help() -> str:
 
 @export_app.command("export")
 def export(
-    ctx: typer.Context,
+    ctx: Context,
     table: Annotated[
-        ExportTable, typer.Argument(metavar="TABLE", help="The table to write.", show_default=False)
+        ExportTable, Argument(metavar="TABLE", help="The table to write.", show_default=False)
     ],
     fmt: Annotated[
         DataFormat | None,
-        typer.Option(
+        Option(
             "--format",
             "-f",
             help="csv, tsv, json or ndjson (default: from -o, else csv).",
@@ -82,11 +81,11 @@ def export(
     ] = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (mode 0600)."),
+        Option("--output", "-o", metavar="FILE", help="Write to FILE (mode 0600)."),
     ] = None,
     raw: RawOpt = False,
     excel: Annotated[
-        bool, typer.Option("--excel", help="CSV/TSV: start with a UTF-8 BOM for Excel.")
+        bool, Option("--excel", help="CSV/TSV: start with a UTF-8 BOM for Excel.")
     ] = False,
 ) -> None:
     from pathlib import Path
@@ -107,18 +106,21 @@ def export(
     if excel and chosen not in ("csv", "tsv"):
         raise SalesflowError(f"--excel is for csv or tsv, not {chosen} — drop --excel")
     spec = exporter.spec(table.value)
-    # CSV/TSV take value tuples (no dict per row); JSON needs the keys.
-    read = exporter.records if chosen in ("csv", "tsv") else exporter.rows
     with s.read() as conn:
+        if chosen in ("csv", "tsv"):
+            # Text cells, formula-escaped by the query unless --raw: written as they are.
+            rows = exporter.cells(conn, spec.name, escape=not raw)
+        else:
+            rows = exporter.rows(conn, spec.name)
         if to_file:
             from salesflow.output.files import private_text_file
 
             with private_text_file(Path(output).expanduser()) as out:
                 out.write("\ufeff" if excel else "")
-                n = write_rows(read(conn, spec.name), chosen, out, raw=raw, keys=spec.header)
+                n = write_rows(rows, chosen, out, raw=True, keys=spec.header)
         else:
             s.term.out.write("\ufeff" if excel else "")
-            n = write_rows(read(conn, spec.name), chosen, s.term.out, raw=raw, keys=spec.header)
+            n = write_rows(rows, chosen, s.term.out, raw=True, keys=spec.header)
     if to_file:
         s.term.say(f"Exported {n} row(s) of {spec.name} to {output}")
 
@@ -145,11 +147,11 @@ class Encoding(StrEnum):
 
 FileArg = Annotated[
     str,
-    typer.Argument(metavar="FILE", help="CSV, TSV, JSON or NDJSON file; - reads standard input."),
+    Argument(metavar="FILE", help="CSV, TSV, JSON or NDJSON file; - reads standard input."),
 ]
 MapOpt = Annotated[
     list[str] | None,
-    typer.Option(
+    Option(
         "--map",
         metavar="HEADER=FIELD,…",
         help='Map columns by hand, e.g. "公司=company,联系人=name"; FIELD "-" drops a column. '
@@ -158,18 +160,16 @@ MapOpt = Annotated[
 ]
 EncodingOpt = Annotated[
     Encoding,
-    typer.Option(
+    Option(
         "--encoding",
         help="auto: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK.",
         case_sensitive=False,
     ),
 ]
-DryRunOpt = Annotated[
-    bool, typer.Option("--dry-run", help="Report what would happen; change nothing.")
-]
+DryRunOpt = Annotated[bool, Option("--dry-run", help="Report what would happen; change nothing.")]
 SkipErrorsOpt = Annotated[
     bool,
-    typer.Option("--skip-errors", help="Import the good rows even when some rows have errors."),
+    Option("--skip-errors", help="Import the good rows even when some rows have errors."),
 ]
 # Rows from which a terminal gets a progress bar; smaller files finish before it would show.
 _PROGRESS_ROWS = 5000
@@ -286,14 +286,14 @@ def _run(
 
 @import_app.command("leads")
 def import_leads(
-    ctx: typer.Context,
+    ctx: Context,
     file: FileArg,
     mapping: MapOpt = None,
     encoding: EncodingOpt = Encoding.auto,
     dry_run: DryRunOpt = False,
     on_duplicate: Annotated[
         OnDuplicate,
-        typer.Option(
+        Option(
             "--on-duplicate",
             help="A row matching a lead by email, phone or name + company: skip it, update "
             "the lead's facts from its non-empty cells (never its stage), or count it as an "
@@ -302,11 +302,11 @@ def import_leads(
         ),
     ] = OnDuplicate.skip,
     source: Annotated[
-        str | None, typer.Option("--source", "-s", help="Source of rows that name none.")
+        str | None, Option("--source", "-s", help="Source of rows that name none.")
     ] = None,
     stage: Annotated[
         str | None,
-        typer.Option("--stage", help="Stage of rows that name none (default: the first)."),
+        Option("--stage", help="Stage of rows that name none (default: the first)."),
     ] = None,
     skip_errors: SkipErrorsOpt = False,
 ) -> None:
@@ -353,14 +353,14 @@ def import_leads(
 
 @import_app.command("activities")
 def import_activities(
-    ctx: typer.Context,
+    ctx: Context,
     file: FileArg,
     mapping: MapOpt = None,
     encoding: EncodingOpt = Encoding.auto,
     dry_run: DryRunOpt = False,
     on_duplicate: Annotated[
         ActivityDuplicate,
-        typer.Option(
+        Option(
             "--on-duplicate",
             help="A row repeating a logged touch (same lead, kind, time and note): skip it or "
             "count it as an error.",

@@ -6,9 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
-import typer
-
-from salesflow.cli.options import command_group
+from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
 
 # Below this a fill takes well under a second: a progress bar would only flicker.
@@ -21,19 +19,19 @@ app = command_group()
 
 @app.command("demo")
 def demo(
-    ctx: typer.Context,
+    ctx: Context,
     leads: Annotated[
-        int, typer.Option("--leads", min=1, max=1_000_000, help="How many leads to make.")
+        int, Option("--leads", min=1, max=1_000_000, help="How many leads to make.")
     ] = 300,
     seed: Annotated[
-        int, typer.Option("--seed", help="The same seed (and SALESFLOW_NOW) gives the same data.")
+        int, Option("--seed", help="The same seed (and SALESFLOW_NOW) gives the same data.")
     ] = 7,
     currency: Annotated[
         str | None,
-        typer.Option("--currency", help="ISO 4217 code of the deals (default: config currency)."),
+        Option("--currency", help="ISO 4217 code of the deals (default: config currency)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Add demo leads to a database that already has leads.")
+        bool, Option("--force", help="Add demo leads to a database that already has leads.")
     ] = False,
 ) -> None:
     """Fill a NEW database with a year of demo history: leads, stage moves, activities,
@@ -70,16 +68,16 @@ def demo(
         f"({summary.repeat_customers:,} repeat, {summary.checkin_customers:,} on check-ins); "
         f"seed {summary.seed}, {summary.currency}, {elapsed:.1f} s. `salesflow undo` removes it."
     )
-    s.term.say("Try: " + "  ·  ".join(_next_steps(ctx, s)))
+    s.term.say("Try: " + "  ·  ".join(_next_steps(s)))
 
 
-def _next_steps(ctx: typer.Context, s: Session) -> list[str]:
+def _next_steps(s: Session) -> list[str]:
     """Commands worth a look on a full pipeline — only those this salesflow has."""
     import shlex
 
+    from salesflow.cli.commands import COMMANDS
+
     prefix = "salesflow" + (f" --db {shlex.quote(s.db_option)}" if s.db_option else "")
-    root = ctx.find_root()
-    have = set(root.command.list_commands(root))  # not .commands: a lazy group fills it late
     wanted = [
         ("lead", "lead list --limit 10"),
         ("lead", "lead show 1"),
@@ -88,7 +86,7 @@ def _next_steps(ctx: typer.Context, s: Session) -> list[str]:
         ("quote", "quote list --status sent"),
         ("digest", "digest"),
     ]
-    return [f"{prefix} {line}" for group, line in wanted if group in have]
+    return [f"{prefix} {line}" for group, line in wanted if group in COMMANDS]
 
 
 @contextmanager

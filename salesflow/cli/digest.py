@@ -5,9 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-import typer
-
-from salesflow.cli.options import command_group
+from salesflow.cli.params import Context, Exit, Option, command_group
 from salesflow.cli.session import Session
 
 app = command_group()
@@ -25,20 +23,20 @@ class DigestFormat(StrEnum):
 
 @app.command("digest")
 def digest(
-    ctx: typer.Context,
+    ctx: Context,
     fmt: Annotated[
         DigestFormat,
-        typer.Option(
+        Option(
             "--format",
             "-f",
             case_sensitive=False,
             help="auto: a rich view on a terminal, plain text otherwise (cron mail).",
         ),
     ] = DigestFormat.auto,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Rows per section.")] = 20,
+    limit: Annotated[int, Option("--limit", "-n", min=1, help="Rows per section.")] = 20,
     fail_on_overdue: Annotated[
         bool,
-        typer.Option("--fail-on-overdue", help=f"Exit {OVERDUE_EXIT} when anything is overdue."),
+        Option("--fail-on-overdue", help=f"Exit {OVERDUE_EXIT} when anything is overdue."),
     ] = False,
 ) -> None:
     """Overdue follow-ups, today's work, deals with no next step, stale deals, missed first
@@ -54,4 +52,4 @@ def digest(
         chosen = "table" if s.term.is_tty else "text"
     render_digest(d, chosen, s.term, s.tz)
     if fail_on_overdue and d.total("overdue"):
-        raise typer.Exit(OVERDUE_EXIT)
+        raise Exit(OVERDUE_EXIT)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
 from salesflow.cli.options import (
     CalendarFormat,
     CalendarFormatOpt,
     Format,
     FormatOpt,
     RawOpt,
-    command_group,
 )
+from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 
 if TYPE_CHECKING:
@@ -27,12 +25,10 @@ app = command_group(
 log_app = command_group()
 today_app = command_group()
 
-LeadRef = Annotated[
-    str, typer.Argument(help="Lead number (12, #12) or a piece of its name/company.")
-]
+LeadRef = Annotated[str, Argument(help="Lead number (12, #12) or a piece of its name/company.")]
 FollowupRef = Annotated[
     str,
-    typer.Argument(
+    Argument(
         help="Follow-up number (5, #5), or a lead's name/company for its earliest open follow-up."
     ),
 ]
@@ -54,25 +50,25 @@ def _when(f: Followup) -> str:
 
 @log_app.command("log")
 def log(
-    ctx: typer.Context,
+    ctx: Context,
     ref: LeadRef,
-    note: Annotated[str, typer.Argument(help="What happened.")],
+    note: Annotated[str, Argument(help="What happened.")],
     kind: Annotated[
-        str, typer.Option("--kind", "-k", help="call, email, meeting, visit or note.")
+        str, Option("--kind", "-k", help="call, email, meeting, visit or note.")
     ] = "note",
     at: Annotated[
         str | None,
-        typer.Option("--at", help=f"When it happened (default now): yesterday 15:00, {DATE_HELP}"),
+        Option("--at", help=f"When it happened (default now): yesterday 15:00, {DATE_HELP}"),
     ] = None,
     next_: Annotated[
-        str | None, typer.Option("--next", help="Plan the next step: its action (needs --due).")
+        str | None, Option("--next", help="Plan the next step: its action (needs --due).")
     ] = None,
     due: Annotated[
-        str | None, typer.Option("--due", help=f"When the next step is due: {DATE_HELP}")
+        str | None, Option("--due", help=f"When the next step is due: {DATE_HELP}")
     ] = None,
     done: Annotated[
         bool,
-        typer.Option("--done", help="This touch completes the lead's earliest open follow-up."),
+        Option("--done", help="This touch completes the lead's earliest open follow-up."),
     ] = False,
 ) -> None:
     """Log a call, email, meeting, visit or note on a lead (and plan or close its next step)."""
@@ -114,12 +110,12 @@ def log(
 
 @app.command("add")
 def add(
-    ctx: typer.Context,
+    ctx: Context,
     ref: LeadRef,
-    action: Annotated[str, typer.Argument(help='What to do, e.g. "send proposal".')],
-    due: Annotated[str, typer.Option("--due", "-d", help=DATE_HELP)],
+    action: Annotated[str, Argument(help='What to do, e.g. "send proposal".')],
+    due: Annotated[str, Option("--due", "-d", help=DATE_HELP)],
     force: Annotated[
-        bool, typer.Option("--force", help="Accept a due date that is already past.")
+        bool, Option("--force", help="Accept a due date that is already past.")
     ] = False,
 ) -> None:
     """Plan a next step on a lead."""
@@ -137,21 +133,19 @@ def add(
 
 @app.command("list")
 def list_(
-    ctx: typer.Context,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue follow-ups.")] = False,
-    today: Annotated[bool, typer.Option("--today", help="Only those due today.")] = False,
+    ctx: Context,
+    overdue: Annotated[bool, Option("--overdue", help="Only overdue follow-ups.")] = False,
+    today: Annotated[bool, Option("--today", help="Only those due today.")] = False,
     days: Annotated[
         int | None,
-        typer.Option(
+        Option(
             "--days", min=0, help="Look this many days ahead (default 7; with ics or --lead: all)."
         ),
     ] = None,
-    all_: Annotated[bool, typer.Option("--all", "-a", help="Every open follow-up.")] = False,
-    lead: Annotated[
-        str | None, typer.Option("--lead", "-l", help="Only this lead's follow-ups.")
-    ] = None,
+    all_: Annotated[bool, Option("--all", "-a", help="Every open follow-up.")] = False,
+    lead: Annotated[str | None, Option("--lead", "-l", help="Only this lead's follow-ups.")] = None,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="Table: at most N rows per group.")
+        int, Option("--limit", "-n", min=1, help="Table: at most N rows per group.")
     ] = 100,
     fmt: CalendarFormatOpt = CalendarFormat.table,
     raw: RawOpt = False,
@@ -174,9 +168,27 @@ def list_(
         window = None  # a calendar export, or one lead's plan, wants every open follow-up
     else:
         window = 7 if days is None else days
+    table = fmt == CalendarFormat.table
     with s.read() as conn:
         lead_id = leads.resolve(conn, lead).id if lead else None
-        found = followups.search(conn, now=s.now, tz=s.tz, only=only, days=window, lead_id=lead_id)
+        if table:  # at most `limit` rows of each group are shown: only those are read
+            groups = followups.grouped(
+                conn, now=s.now, tz=s.tz, only=only, days=window, lead_id=lead_id, limit=limit
+            )
+        else:
+            found = followups.search(
+                conn, now=s.now, tz=s.tz, only=only, days=window, lead_id=lead_id
+            )
+    if table:
+        from salesflow.output.agenda import followup_table
+
+        followup_table(
+            [(g.when, [f.record(g.when) for f in g.items], g.total) for g in groups],
+            s.term,
+            days=window if window is not None else 7,
+            limit=limit,
+        )
+        return
     rows = [f.record(w) for f, w in found]
     if fmt == CalendarFormat.ics:
         from salesflow.output import ics
@@ -191,7 +203,7 @@ def list_(
 
 
 @app.command("done")
-def done(ctx: typer.Context, ref: FollowupRef) -> None:
+def done(ctx: Context, ref: FollowupRef) -> None:
     """Mark a follow-up done (a recurring check-in plans its next one)."""
     from salesflow import followups
 
@@ -206,11 +218,11 @@ def done(ctx: typer.Context, ref: FollowupRef) -> None:
 
 @app.command("snooze")
 def snooze(
-    ctx: typer.Context,
+    ctx: Context,
     ref: FollowupRef,
     when: Annotated[
         str,
-        typer.Argument(help=f"New due: +2d (from its due day, or today if overdue), {DATE_HELP}"),
+        Argument(help=f"New due: +2d (from its due day, or today if overdue), {DATE_HELP}"),
     ],
 ) -> None:
     """Move a follow-up later."""
@@ -225,11 +237,9 @@ def snooze(
 
 @today_app.command("today")
 def today(
-    ctx: typer.Context,
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="At most N rows per section.")
-    ] = 20,
-    all_: Annotated[bool, typer.Option("--all", "-a", help="Every row of every section.")] = False,
+    ctx: Context,
+    limit: Annotated[int, Option("--limit", "-n", min=1, help="At most N rows per section.")] = 20,
+    all_: Annotated[bool, Option("--all", "-a", help="Every row of every section.")] = False,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
 ) -> None:

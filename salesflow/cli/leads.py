@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from salesflow.cli.options import Format, FormatOpt, RawOpt, command_group
+from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 
 if TYPE_CHECKING:
@@ -14,41 +13,33 @@ if TYPE_CHECKING:
 
 app = command_group(help="Capture, find and change leads.", no_args_is_help=True)
 
-Company = Annotated[str | None, typer.Option("--company", "-c", help="Company name.")]
-Email = Annotated[str | None, typer.Option("--email", "-e")]
-Phone = Annotated[str | None, typer.Option("--phone", "-p")]
-Source = Annotated[
-    str | None, typer.Option("--source", "-s", help="Trade show, website, referral …")
-]
+Company = Annotated[str | None, Option("--company", "-c", help="Company name.")]
+Email = Annotated[str | None, Option("--email", "-e")]
+Phone = Annotated[str | None, Option("--phone", "-p")]
+Source = Annotated[str | None, Option("--source", "-s", help="Trade show, website, referral …")]
 Grade = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--grade", "-g", help="A: clear near-term need, B: potential need, C: long-term nurture."
     ),
 ]
 Bant = Annotated[
     str | None,
-    typer.Option(
-        "--bant", help="budget=yes,authority=unknown,need=yes,timeline=no (yes/no/unknown)."
-    ),
+    Option("--bant", help="budget=yes,authority=unknown,need=yes,timeline=no (yes/no/unknown)."),
 ]
-BantNote = Annotated[str | None, typer.Option("--bant-note", help="A note on BANT.")]
+BantNote = Annotated[str | None, Option("--bant-note", help="A note on BANT.")]
 Value = Annotated[
     str | None,
-    typer.Option(
-        "--value", "-v", help='Expected value: 50000, 50k, 1,200.50, $3.5k, ¥1200 ("" clears).'
-    ),
+    Option("--value", "-v", help='Expected value: 50000, 50k, 1,200.50, $3.5k, ¥1200 ("" clears).'),
 ]
 Currency = Annotated[
-    str | None, typer.Option("--currency", help="ISO 4217 code (default: config currency).")
+    str | None, Option("--currency", help="ISO 4217 code (default: config currency).")
 ]
-Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag; repeat for more.")]
-Note = Annotated[str | None, typer.Option("--note", "-n", help="Free notes.")]
+Tags = Annotated[list[str] | None, Option("--tag", "-t", help="A tag; repeat for more.")]
+Note = Annotated[str | None, Option("--note", "-n", help="Free notes.")]
 Close = Annotated[
     str | None,
-    typer.Option(
-        "--expected-close", help='Expected close date: 2026-12-31, eom, +30d ("" clears).'
-    ),
+    Option("--expected-close", help='Expected close date: 2026-12-31, eom, +30d ("" clears).'),
 ]
 
 
@@ -94,8 +85,8 @@ def _fields(
 
 @app.command("add")
 def add(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The contact's name.")],
+    ctx: Context,
+    name: Annotated[str, Argument(help="The contact's name.")],
     company: Company = None,
     email: Email = None,
     phone: Phone = None,
@@ -107,9 +98,7 @@ def add(
     currency: Currency = None,
     tag: Tags = None,
     note: Note = None,
-    stage: Annotated[
-        str | None, typer.Option("--stage", help="Start in a later open stage.")
-    ] = None,
+    stage: Annotated[str | None, Option("--stage", help="Start in a later open stage.")] = None,
     expected_close: Close = None,
 ) -> None:
     """Capture a new lead."""
@@ -134,32 +123,28 @@ def add(
 
 @app.command("list")
 def list_(
-    ctx: typer.Context,
-    stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
+    ctx: Context,
+    stage: Annotated[str | None, Option("--stage", help="Only this stage.")] = None,
     grade: Grade = None,
     source: Source = None,
-    tag: Annotated[
-        str | None, typer.Option("--tag", "-t", help="Only leads with this tag.")
-    ] = None,
+    tag: Annotated[str | None, Option("--tag", "-t", help="Only leads with this tag.")] = None,
     search: Annotated[
-        str | None, typer.Option("--search", "-q", help="Text in name, company, email or phone.")
+        str | None, Option("--search", "-q", help="Text in name, company, email or phone.")
     ] = None,
     open_: Annotated[
         bool,
-        typer.Option(
+        Option(
             "--open/--closed",
             help="Open leads (default) or closed (won/lost) ones.",
             show_default=False,
         ),
     ] = True,
-    all_: Annotated[bool, typer.Option("--all", "-a", help="Open and closed leads.")] = False,
+    all_: Annotated[bool, Option("--all", "-a", help="Open and closed leads.")] = False,
     sort: Annotated[
         str,
-        typer.Option("--sort", help="id, created, updated, value, name, company, stage, close."),
+        Option("--sort", help="id, created, updated, value, name, company, stage, close."),
     ] = "id",
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=1, help="At most N leads.")
-    ] = None,
+    limit: Annotated[int | None, Option("--limit", "-n", min=1, help="At most N leads.")] = None,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
 ) -> None:
@@ -189,10 +174,8 @@ def list_(
 
 @app.command("show")
 def show(
-    ctx: typer.Context,
-    ref: Annotated[
-        str, typer.Argument(help="Lead number (12, #12) or a piece of its name/company.")
-    ],
+    ctx: Context,
+    ref: Annotated[str, Argument(help="Lead number (12, #12) or a piece of its name/company.")],
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Show one lead: facts, BANT, its stage history and its quotes."""
@@ -215,9 +198,9 @@ def show(
 
 @app.command("edit")
 def edit(
-    ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Lead number or a piece of its name/company.")],
-    name: Annotated[str | None, typer.Option("--name", help="New contact name.")] = None,
+    ctx: Context,
+    ref: Annotated[str, Argument(help="Lead number or a piece of its name/company.")],
+    name: Annotated[str | None, Option("--name", help="New contact name.")] = None,
     company: Company = None,
     email: Email = None,
     phone: Phone = None,
@@ -227,7 +210,7 @@ def edit(
     bant_note: BantNote = None,
     value: Value = None,
     currency: Currency = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Replace the tags.")] = None,
+    tag: Annotated[list[str] | None, Option("--tag", "-t", help="Replace the tags.")] = None,
     note: Note = None,
     expected_close: Close = None,
 ) -> None:
@@ -248,9 +231,9 @@ def edit(
 
 @app.command("rm")
 def rm(
-    ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Lead number or a piece of its name/company.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    ctx: Context,
+    ref: Annotated[str, Argument(help="Lead number or a piece of its name/company.")],
+    yes: Annotated[bool, Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a lead and its history (salesflow undo brings it back)."""
     from salesflow import leads

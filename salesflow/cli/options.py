@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-import typer
+from salesflow.cli.params import Option
 
 
 class Format(StrEnum):
@@ -18,11 +18,11 @@ class Format(StrEnum):
 
 FormatOpt = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+    Option("--format", "-f", help="Output format.", case_sensitive=False),
 ]
 RawOpt = Annotated[
     bool,
-    typer.Option("--raw", help="CSV/TSV: do not escape cells that look like spreadsheet formulas."),
+    Option("--raw", help="CSV/TSV: do not escape cells that look like spreadsheet formulas."),
 ]
 
 
@@ -39,16 +39,8 @@ class CalendarFormat(StrEnum):
 
 CalendarFormatOpt = Annotated[
     CalendarFormat,
-    typer.Option(
+    Option(
         "--format", "-f", help="Output format (ics: iCalendar for calendar apps).",
         case_sensitive=False,
     ),
 ]  # fmt: skip
-
-
-def command_group(**settings: object) -> typer.Typer:
-    """A sub-command Typer with the house settings: plain help (rich help costs ~60 ms) and no
-    shell-completion options on every group (the lazy tree builds each group on its own)."""
-    settings.setdefault("rich_markup_mode", None)
-    settings.setdefault("add_completion", False)
-    return typer.Typer(**settings)  # type: ignore[arg-type]

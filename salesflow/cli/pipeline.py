@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
-from salesflow.cli.options import Format, FormatOpt, RawOpt, command_group
+from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 
 advance_app = command_group()
@@ -17,17 +16,17 @@ stages_app = command_group(
 
 @advance_app.command("advance")
 def advance(
-    ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Lead number or a piece of its name/company.")],
+    ctx: Context,
+    ref: Annotated[str, Argument(help="Lead number or a piece of its name/company.")],
     stage: Annotated[
-        str | None, typer.Argument(help="Target stage (default: the next open stage).")
+        str | None, Argument(help="Target stage (default: the next open stage).")
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", "-n", help="Why it moved.")] = None,
+    note: Annotated[str | None, Option("--note", "-n", help="Why it moved.")] = None,
     reason: Annotated[
-        str | None, typer.Option("--reason", "-r", help="Lost reason (required for lost).")
+        str | None, Option("--reason", "-r", help="Lost reason (required for lost).")
     ] = None,
     reopen: Annotated[
-        bool, typer.Option("--reopen", help="Reopen a won/lost lead (to the stage it closed from).")
+        bool, Option("--reopen", help="Reopen a won/lost lead (to the stage it closed from).")
     ] = False,
 ) -> None:
     """Move a lead to the next stage, or to any named stage (won, lost --reason …)."""
@@ -46,7 +45,7 @@ def advance(
 
 
 @stages_app.callback()
-def stages_list(ctx: typer.Context, fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
+def stages_list(ctx: Context, fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """The pipeline: stages in order with their win probability and open deals."""
     if ctx.invoked_subcommand is not None:
         return
@@ -88,14 +87,14 @@ def _parse_map(pairs: list[str] | None) -> dict[str, str]:
 
 MapOpt = Annotated[
     list[str] | None,
-    typer.Option("--map", "-m", help="Move leads of a dropped stage: OLD=NEW (repeatable)."),
+    Option("--map", "-m", help="Move leads of a dropped stage: OLD=NEW (repeatable)."),
 ]
 
 
 @stages_app.command("preset")
 def stages_preset(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="b2b, simple or seed6.")],
+    ctx: Context,
+    name: Annotated[str, Argument(help="b2b, simple or seed6.")],
     map_: MapOpt = None,
 ) -> None:
     """Replace the pipeline with a preset (b2b, simple, seed6)."""
@@ -109,10 +108,8 @@ def stages_preset(
 
 @stages_app.command("set")
 def stages_set(
-    ctx: typer.Context,
-    specs: Annotated[
-        list[str], typer.Argument(help="Open stages in order: NAME:PROB[:STALE_DAYS] …")
-    ],
+    ctx: Context,
+    specs: Annotated[list[str], Argument(help="Open stages in order: NAME:PROB[:STALE_DAYS] …")],
     map_: MapOpt = None,
 ) -> None:
     """Define your own open stages, e.g. `stages set lead:10 demo:40 quote:70` (won/lost stay)."""

@@ -6,9 +6,8 @@ import sqlite3
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
-from salesflow.cli.options import Format, FormatOpt, RawOpt, command_group
+from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 
 if TYPE_CHECKING:
@@ -26,10 +25,10 @@ class DocFormat(StrEnum):
     html = "html"
 
 
-QuoteRef = Annotated[str, typer.Argument(help="Quote number, e.g. Q-2026-0001 (any case).")]
+QuoteRef = Annotated[str, Argument(help="Quote number, e.g. Q-2026-0001 (any case).")]
 ItemsOpt = Annotated[
     list[str] | None,
-    typer.Option(
+    Option(
         "--item",
         "-i",
         help='A line: "description; quantity; unit price[; discount]", e.g. '
@@ -38,18 +37,16 @@ ItemsOpt = Annotated[
 ]
 DiscountOpt = Annotated[
     str | None,
-    typer.Option(
-        "--discount", "-d", help="Whole-quote discount: 5% or an amount such as 500 (0: none)."
-    ),
+    Option("--discount", "-d", help="Whole-quote discount: 5% or an amount such as 500 (0: none)."),
 ]
 TaxOpt = Annotated[
-    str | None, typer.Option("--tax", help="Tax rate on the discounted subtotal, e.g. 13%.")
+    str | None, Option("--tax", help="Tax rate on the discounted subtotal, e.g. 13%.")
 ]
 ValidOpt = Annotated[
     str | None,
-    typer.Option("--valid", help="Valid until: 30d, +2w, eom, 2026-12-31 … (default: 30 days)."),
+    Option("--valid", help="Valid until: 30d, +2w, eom, 2026-12-31 … (default: 30 days)."),
 ]
-NoteOpt = Annotated[str | None, typer.Option("--note", "-n", help="A note printed on the quote.")]
+NoteOpt = Annotated[str | None, Option("--note", "-n", help="A note printed on the quote.")]
 
 
 def _int_setting(conn: sqlite3.Connection, key: str, default: int) -> int:
@@ -84,8 +81,8 @@ def _total(quote: Quote) -> str:
 
 @app.command("new")
 def new(
-    ctx: typer.Context,
-    lead_ref: Annotated[str, typer.Argument(metavar="LEAD", help="Lead number or name piece.")],
+    ctx: Context,
+    lead_ref: Annotated[str, Argument(metavar="LEAD", help="Lead number or name piece.")],
     item: ItemsOpt = None,
     discount: DiscountOpt = None,
     tax: TaxOpt = None,
@@ -93,7 +90,7 @@ def new(
     note: NoteOpt = None,
     currency: Annotated[
         str | None,
-        typer.Option("--currency", help="ISO 4217 code (default: the prices', else the lead's)."),
+        Option("--currency", help="ISO 4217 code (default: the prices', else the lead's)."),
     ] = None,
 ) -> None:
     """Create a draft quote for a lead (numbered Q-YEAR-NNNN)."""
@@ -128,17 +125,17 @@ def new(
 
 @app.command("add-item")
 def add_item(
-    ctx: typer.Context,
+    ctx: Context,
     ref: QuoteRef,
     items: Annotated[
         list[str],
-        typer.Argument(
+        Argument(
             metavar="ITEM...", help='"description; quantity; unit price[; discount]"; one or more.'
         ),
     ],
     discount: Annotated[
         str | None,
-        typer.Option("--discount", "-d", help="Discount on these lines: 10% or an amount."),
+        Option("--discount", "-d", help="Discount on these lines: 10% or an amount."),
     ] = None,
 ) -> None:
     """Add line items to a draft quote."""
@@ -155,9 +152,9 @@ def add_item(
 
 @app.command("rm-item")
 def rm_item(
-    ctx: typer.Context,
+    ctx: Context,
     ref: QuoteRef,
-    line: Annotated[int, typer.Argument(help="Line number, as in quote show.")],
+    line: Annotated[int, Argument(help="Line number, as in quote show.")],
 ) -> None:
     """Remove a line item from a draft quote (later lines move up)."""
     from salesflow import quotes
@@ -173,14 +170,14 @@ def rm_item(
 
 @app.command("edit")
 def edit(
-    ctx: typer.Context,
+    ctx: Context,
     ref: QuoteRef,
     discount: DiscountOpt = None,
     tax: TaxOpt = None,
     valid: Annotated[
-        str | None, typer.Option("--valid", help="New validity date: 30d, eom, 2026-12-31 …")
+        str | None, Option("--valid", help="New validity date: 30d, eom, 2026-12-31 …")
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", "-n", help='New note ("" clears).')] = None,
+    note: Annotated[str | None, Option("--note", "-n", help='New note ("" clears).')] = None,
 ) -> None:
     """Change a draft quote's discount, tax, validity or note."""
     from salesflow import quote_input, quotes
@@ -214,9 +211,7 @@ def _view(s: Session, conn: sqlite3.Connection, quote: Quote) -> tuple[dict, dic
 
 
 @app.command("show")
-def show(
-    ctx: typer.Context, ref: QuoteRef, fmt: FormatOpt = Format.table, raw: RawOpt = False
-) -> None:
+def show(ctx: Context, ref: QuoteRef, fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """Show a quote: items, subtotal, discounts, tax, total, status and validity.
     CSV/TSV give one row per line item."""
     from salesflow import quotes
@@ -245,14 +240,12 @@ def show(
 
 @app.command("list")
 def list_(
-    ctx: typer.Context,
+    ctx: Context,
     status: Annotated[
         str | None,
-        typer.Option("--status", "-s", help="draft, sent, accepted, rejected or expired."),
+        Option("--status", "-s", help="draft, sent, accepted, rejected or expired."),
     ] = None,
-    lead_ref: Annotated[
-        str | None, typer.Option("--lead", "-l", help="Only this lead's quotes.")
-    ] = None,
+    lead_ref: Annotated[str | None, Option("--lead", "-l", help="Only this lead's quotes.")] = None,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
 ) -> None:
@@ -281,7 +274,7 @@ def list_(
 
 
 @app.command("send")
-def send(ctx: typer.Context, ref: QuoteRef) -> None:
+def send(ctx: Context, ref: QuoteRef) -> None:
     """Mark a quote sent: the lead moves to the quote stage (if earlier) and a chase
     follow-up is planned (config quote.chase_days, default 3)."""
     from salesflow import quotes, store
@@ -309,13 +302,19 @@ def send(ctx: typer.Context, ref: QuoteRef) -> None:
 
 @app.command("render")
 def render_doc(
-    ctx: typer.Context,
+    ctx: Context,
     ref: QuoteRef,
     fmt: Annotated[
-        DocFormat, typer.Option("--format", "-f", help="md or html.", case_sensitive=False)
-    ] = DocFormat.html,
+        DocFormat | None,
+        Option(
+            "--format",
+            "-f",
+            help="md or html (default: from the -o file's extension, else html).",
+            case_sensitive=False,
+        ),
+    ] = None,
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        str | None, Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
     """The quote as a document to send: Markdown or one self-contained HTML file."""
@@ -323,15 +322,31 @@ def render_doc(
     from salesflow.output import documents
 
     s: Session = ctx.obj
+    chosen = fmt.value if fmt else _doc_format_of(output)
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
         view, _, _ = _view(s, conn, quote)
-    text = documents.render_quote(view, fmt.value)
+    text = documents.render_quote(view, chosen)
     if output is None:
         s.term.out.write(text)
         return
     _write_private(output, text)
-    s.term.say(f"Wrote {quote.number} as {fmt.value} to {output}")
+    s.term.say(f"Wrote {quote.number} as {chosen} to {output}")
+
+
+def _doc_format_of(output: str | None) -> str:
+    """The document format an -o file's extension asks for; html without one."""
+    import os
+
+    from salesflow.errors import SalesflowError
+
+    extension = os.path.splitext(output or "")[1].lower()
+    by_extension = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+    if extension and extension not in by_extension:
+        raise SalesflowError(
+            f"cannot render a quote as {extension} — name the file .md or .html, or pass --format"
+        )
+    return by_extension.get(extension, "html")
 
 
 def _write_private(path: str, text: str) -> None:
@@ -353,10 +368,10 @@ def _write_private(path: str, text: str) -> None:
 
 @app.command("accept")
 def accept(
-    ctx: typer.Context,
+    ctx: Context,
     ref: QuoteRef,
     force: Annotated[
-        bool, typer.Option("--force", help="Accept even though the quote has expired.")
+        bool, Option("--force", help="Accept even though the quote has expired.")
     ] = False,
 ) -> None:
     """The client accepted: the deal is won, its value set to the quote total."""
@@ -375,13 +390,11 @@ def accept(
 
 @app.command("reject")
 def reject(
-    ctx: typer.Context,
+    ctx: Context,
     ref: QuoteRef,
-    reason: Annotated[
-        str | None, typer.Option("--reason", "-r", help='Why, e.g. "budget cut".')
-    ] = None,
+    reason: Annotated[str | None, Option("--reason", "-r", help='Why, e.g. "budget cut".')] = None,
     lost: Annotated[
-        bool, typer.Option("--lost", help="Also mark the deal lost, with the reason.")
+        bool, Option("--lost", help="Also mark the deal lost, with the reason.")
     ] = False,
 ) -> None:
     """The client said no (use `quote copy` to renegotiate, --lost to close the deal)."""
@@ -400,7 +413,7 @@ def reject(
 
 
 @app.command("copy")
-def copy(ctx: typer.Context, ref: QuoteRef, valid: ValidOpt = None) -> None:
+def copy(ctx: Context, ref: QuoteRef, valid: ValidOpt = None) -> None:
     """A new draft version for renegotiation: Q-2026-0001 → Q-2026-0001-v2."""
     from salesflow import quotes
 

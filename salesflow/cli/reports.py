@@ -6,9 +6,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
-from salesflow.cli.options import Format, FormatOpt, RawOpt, command_group
+from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.definitions import DEFINITIONS
 
@@ -31,7 +30,7 @@ target_app = command_group(
 
 SinceOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--since",
         metavar="DATE",
         help="First local day counted: 2026-01-01, -30d, 'last monday' … (default: all time).",
@@ -39,11 +38,11 @@ SinceOpt = Annotated[
 ]
 UntilOpt = Annotated[
     str | None,
-    typer.Option("--until", metavar="DATE", help="Last local day counted (default: today)."),
+    Option("--until", metavar="DATE", help="Last local day counted (default: today)."),
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--as-of",
         metavar="DATE",
         help="The numbers as they stood at the end of this day, rebuilt from the history.",
@@ -113,7 +112,7 @@ def _one(record: dict[str, Any], fmt: Format, s: Session, raw: bool) -> None:
 
 @app.command("summary")
 def summary(
-    ctx: typer.Context,
+    ctx: Context,
     since: SinceOpt = None,
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
@@ -146,12 +145,12 @@ def summary(
 
 @app.command("funnel")
 def funnel(
-    ctx: typer.Context,
+    ctx: Context,
     since: SinceOpt = None,
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
     bars: Annotated[
-        Bars, typer.Option("--bars", help="Scale the bars to deals reached, or to value now.")
+        Bars, Option("--bars", help="Scale the bars to deals reached, or to value now.")
     ] = Bars.count,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
@@ -190,7 +189,7 @@ def funnel(
 
 @app.command("conversion")
 def conversion(
-    ctx: typer.Context,
+    ctx: Context,
     since: SinceOpt = None,
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
@@ -232,23 +231,19 @@ def conversion(
 
 @app.command("forecast")
 def forecast(
-    ctx: typer.Context,
+    ctx: Context,
     months: Annotated[
-        int, typer.Option("--months", "-m", min=1, max=36, help="Months ahead, this one first.")
+        int, Option("--months", "-m", min=1, max=36, help="Months ahead, this one first.")
     ] = 3,
     calibrated: Annotated[
         bool,
-        typer.Option("--calibrated", help="Also weight by win rates observed on closed deals."),
+        Option("--calibrated", help="Also weight by win rates observed on closed deals."),
     ] = False,
     simulate: Annotated[
-        bool, typer.Option("--simulate", help="Monte Carlo: P10 / P50 / P90 of won value.")
+        bool, Option("--simulate", help="Monte Carlo: P10 / P50 / P90 of won value.")
     ] = False,
-    runs: Annotated[
-        int, typer.Option("--runs", min=100, max=100_000, help="Simulation runs.")
-    ] = 1000,
-    seed: Annotated[
-        int | None, typer.Option("--seed", help="Fix the simulation's random seed.")
-    ] = None,
+    runs: Annotated[int, Option("--runs", min=100, max=100_000, help="Simulation runs.")] = 1000,
+    seed: Annotated[int | None, Option("--seed", help="Fix the simulation's random seed.")] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
@@ -303,7 +298,7 @@ def forecast(
 
 @app.command("lost")
 def lost(
-    ctx: typer.Context,
+    ctx: Context,
     since: SinceOpt = None,
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
@@ -341,7 +336,7 @@ def lost(
 
 
 def _breakdown(
-    ctx: typer.Context,
+    ctx: Context,
     by: str,
     since: str | None,
     until: str | None,
@@ -368,7 +363,7 @@ def _breakdown(
 
 @app.command("sources")
 def sources(
-    ctx: typer.Context,
+    ctx: Context,
     since: SinceOpt = None,
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
@@ -387,7 +382,7 @@ def sources(
 
 @app.command("grades")
 def grades(
-    ctx: typer.Context,
+    ctx: Context,
     since: SinceOpt = None,
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
@@ -400,10 +395,10 @@ def grades(
 
 @app.command("activity")
 def activity(
-    ctx: typer.Context,
+    ctx: Context,
     weeks: Annotated[
         int,
-        typer.Option("--weeks", "-w", min=1, max=520, help="Weeks shown without --since."),
+        Option("--weeks", "-w", min=1, max=520, help="Weeks shown without --since."),
     ] = 12,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -450,9 +445,9 @@ def activity(
 
 @app.command("targets")
 def targets_report(
-    ctx: typer.Context,
+    ctx: Context,
     period: Annotated[
-        str | None, typer.Option("--period", "-p", help="Only this period (2026-12, 2026-Q4 …).")
+        str | None, Option("--period", "-p", help="Only this period (2026-12, 2026-Q4 …).")
     ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
@@ -502,9 +497,9 @@ def targets_report(
 
 @target_app.command("set")
 def target_set(
-    ctx: typer.Context,
-    period: Annotated[str, typer.Argument(help="2026-12 (month), 2026-Q4 (quarter) or 2026.")],
-    amount: Annotated[str, typer.Argument(help="200000, 200k, $50k, 1200000 CNY …")],
+    ctx: Context,
+    period: Annotated[str, Argument(help="2026-12 (month), 2026-Q4 (quarter) or 2026.")],
+    amount: Annotated[str, Argument(help="200000, 200k, $50k, 1200000 CNY …")],
 ) -> None:
     """Set (or replace) the sales target of a month, quarter or year."""
     from salesflow import money, targets
@@ -523,7 +518,7 @@ def target_set(
 
 
 @target_app.command("list")
-def target_list(ctx: typer.Context, fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
+def target_list(ctx: Context, fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """All targets, by period."""
     from salesflow import targets
     from salesflow.output import render
@@ -544,8 +539,8 @@ def target_list(ctx: typer.Context, fmt: FormatOpt = Format.table, raw: RawOpt =
 
 @target_app.command("rm")
 def target_rm(
-    ctx: typer.Context,
-    period: Annotated[str, typer.Argument(help="The period whose target goes.")],
+    ctx: Context,
+    period: Annotated[str, Argument(help="The period whose target goes.")],
 ) -> None:
     """Remove a period's target (salesflow undo brings it back)."""
     from salesflow import money, targets

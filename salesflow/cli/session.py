@@ -52,7 +52,14 @@ class Session:
 
     @cached_property
     def tz(self) -> tzinfo:
-        return dates.local_zone(store.get_setting(self.conn, "timezone"))
+        def unknown(env: str, used: tzinfo) -> None:
+            name = getattr(used, "key", None) or str(used)
+            self.term.say(
+                f'Warning: TZ="{env}" is not a time zone salesflow knows — using {name}; '
+                "set TZ to a name such as Asia/Shanghai (or: salesflow config set timezone …)"
+            )
+
+        return dates.local_zone(store.get_setting(self.conn, "timezone"), unknown)
 
     @property
     def today(self) -> date:

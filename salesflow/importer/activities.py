@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from salesflow import touches
 from salesflow.activities import kinds as activity_kinds
 from salesflow.errors import SalesflowError
 from salesflow.importer.columns import (
@@ -194,4 +195,6 @@ def apply_activities(
             "VALUES (?, ?, ?, ?, ?)",
             rows(),
         )
+    # After the compact block: these updates are journalled row by row like any other.
+    touches.refresh_after_activity(conn, first)
     return Applied(range(first, first + len(plan.new)), 0)

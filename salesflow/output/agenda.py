@@ -53,7 +53,7 @@ def followup_columns() -> list[Column]:
         Column("action", "Action", style="bold"),
         Column("lead", "Lead", get=_lead),
         Column("company", "Company"),
-        Column("stage", "Stage", style="cyan"),
+        Column("stage", "Stage", style="cyan", no_wrap=True),
         Column("recur", "Repeats"),
     ]
 
@@ -75,25 +75,42 @@ def followup_list(
     rows each (a table of thousands helps nobody and takes seconds to draw); one flat listing
     with a `when` column, every row, in machine formats."""
     if fmt != "table":
-        render(rows, fmt, term, raw=raw)
+        from salesflow.followups import RECORD_KEYS
+
+        render(rows, fmt, term, raw=raw, keys=RECORD_KEYS)
         return
-    if not rows:
-        term.console().print("No open follow-ups in this window.")
+    groups = [(group, [r for r in rows if r["when"] == group]) for group in GROUP_TITLES]
+    followup_table([(g, chosen, len(chosen)) for g, chosen in groups], term, days=days, limit=limit)
+
+
+def followup_table(
+    groups: list[tuple[str, list[dict[str, Any]], int]],
+    term: Terminal,
+    *,
+    days: int,
+    limit: int | None = None,
+) -> None:
+    """The grouped tables of `followup_list` from (group, rows, total of the group): `rows`
+    may already be cut to `limit` (the titles and "… more" lines count `total`)."""
+    totals = {group: total for group, _rows, total in groups}
+    if not any(totals.values()):
+        term.line("No open follow-ups in this window.")
         return
+    chosen_rows = {group: rows for group, rows, _total in groups}
     for group, title in GROUP_TITLES.items():
-        chosen = [r for r in rows if r["when"] == group]
-        if chosen:
+        total = totals.get(group, 0)
+        if total:
             render(
-                chosen[:limit],
+                chosen_rows[group][:limit],
                 "table",
                 term,
                 columns=followup_columns(),
-                title=f"{title.format(days=days)} ({len(chosen)})",
+                title=f"{title.format(days=days)} ({total})",
                 row_style=_overdue_red,
             )
-            if limit is not None and len(chosen) > limit:
-                more = len(chosen) - limit
-                term.console().print(f"… and {more} more (--limit N, or --format csv for all)")
+            if limit is not None and total > limit:
+                more = total - limit
+                term.line(f"… and {more} more (--limit N, or --format csv for all)")
 
 
 def _waiting(row: dict[str, Any]) -> str:
@@ -114,7 +131,7 @@ def agenda_columns(section: str, tz: tzinfo | None = None) -> list[Column]:
         Column("lead_id", "#", justify="right", style="dim"),
         Column("lead", "Lead", style="bold"),
         Column("company", "Company"),
-        Column("stage", "Stage", style="cyan"),
+        Column("stage", "Stage", style="cyan", no_wrap=True),
     ]
     if section in ("overdue", "today"):
         return [
@@ -143,17 +160,21 @@ def agenda_view(
     item as one flat row with its `section`."""
     sections = list(sections)
     if fmt != "table":
-        render((i.record() for s in sections for i in s.items), fmt, term, raw=raw)
+        from dataclasses import fields
+
+        from salesflow.agenda import Item
+
+        keys = [f.name for f in fields(Item)]
+        render((i.record() for s in sections for i in s.items), fmt, term, raw=raw, keys=keys)
         return
-    console = term.console()
-    console.print(heading, style="bold")
+    term.line(heading, style="bold")
     if not any(s.total for s in sections):
-        console.print("Nothing due, and every open deal has a next step.")
+        term.line("Nothing due, and every open deal has a next step.")
         return
     for s in sections:
         if not s.total:
             continue
-        console.print()
+        term.line()
         render(
             [i.record() for i in s.items],
             "table",
@@ -163,4 +184,4 @@ def agenda_view(
             row_style=_overdue_red,
         )
         if s.total > len(s.items):
-            console.print(f"  … and {s.total - len(s.items)} more: {AGENDA_HINTS[s.name]}")
+            term.line(f"  … and {s.total - len(s.items)} more: {AGENDA_HINTS[s.name]}")

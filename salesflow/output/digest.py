@@ -106,13 +106,25 @@ def _more(section: Any) -> int:
     return section.total - len(section.rows)
 
 
+# Where a section's rows beyond the digest's limit can be seen in full.
+_ALL_OF = {
+    "quotes_expiring": "salesflow quote list --status sent",
+    "quotes_unanswered": "salesflow quote list --status sent",
+}
+
+
+def _more_line(section: Any) -> str:
+    where = _ALL_OF.get(section.key, "salesflow today --all")
+    return f"  … and {_more(section)} more ({where})"
+
+
 def text(d: Any, tz: tzinfo | None) -> str:
     out = [header(d)]
     for s in d.sections:
         out += ["", f"{s.title} ({s.total})"]
         out += [f"  - {line(s.key, r, tz)}" for r in s.rows]
         if _more(s):
-            out.append(f"  … and {_more(s)} more (salesflow today --all)")
+            out.append(_more_line(s))
     return "\n".join(out) + "\n"
 
 
@@ -186,4 +198,4 @@ def _rich(d: Any, term: Terminal, tz: tzinfo | None) -> None:
         for r in s.rows:
             console.print(Text(f"  • {line(s.key, r, tz)}"))
         if _more(s):
-            console.print(Text(f"  … and {_more(s)} more (salesflow today --all)", style="dim"))
+            console.print(Text(_more_line(s), style="dim"))

@@ -131,7 +131,7 @@ def funnel_callouts(weakest: dict[str, Any] | None, slowest: dict[str, Any] | No
 
 def funnel_columns(currency: str) -> list[Column]:
     return [
-        Column("stage", "Stage", style="bold"),
+        Column("stage", "Stage", style="bold", no_wrap=True),
         _num("deals", "Now"),
         _money_col("value", "Value", currency),
         _money_col("weighted_value", "Weighted", currency),
@@ -213,7 +213,7 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
 
 def conversion_columns() -> list[Column]:
     return [
-        Column("stage", "From", style="bold"),
+        Column("stage", "From", style="bold", no_wrap=True),
         Column("next_stage", "To"),
         _num("reached", "Reached"),
         _pct_col("conversion", "Conv"),
@@ -296,7 +296,7 @@ def forecast_columns(currency: str, calibrated: bool, simulated: bool) -> list[C
 
 def calibration_columns() -> list[Column]:
     return [
-        Column("stage", "Stage", style="bold"),
+        Column("stage", "Stage", style="bold", no_wrap=True),
         Column("probability", "Configured", justify="right", get=lambda r: f"{r['probability']}%"),
         _num("closed", "Closed n"),
         _num("won", "Won"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
@@ -29,7 +28,11 @@ class Terminal:
         is_tty = bool(getattr(out, "isatty", lambda: False)())
         color = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
         # Piped tables are read by people too (mail, less): wide enough not to truncate.
-        width = shutil.get_terminal_size((120, 24)).columns if is_tty else 160
+        width = 160
+        if is_tty:
+            import shutil
+
+            width = shutil.get_terminal_size((120, 24)).columns
         interactive = bool(getattr(sys.stdin, "isatty", lambda: False)())
         return cls(
             out=out, err=err, is_tty=is_tty, color=color, width=width, interactive=interactive
@@ -39,7 +42,14 @@ class Terminal:
         if stderr not in self._consoles:
             from rich.console import Console
 
-            self._consoles[stderr] = Console(
+            class QuietConsole(Console):
+                def on_broken_pipe(self) -> None:
+                    # Rich would exit 1; a reader that left (`| head`) is not an error, so the
+                    # command's error boundary gets to say so.
+                    self.quiet = True
+                    raise BrokenPipeError
+
+            self._consoles[stderr] = QuietConsole(
                 file=self.err if stderr else self.out,
                 force_terminal=self.color,
                 no_color=not self.color,
@@ -50,6 +60,18 @@ class Terminal:
                 soft_wrap=False,
             )
         return self._consoles[stderr]
+
+    def line(self, text: str = "", style: str | None = None) -> None:
+        """`console().print(text, style=style)`, written directly when there is no colour and
+        the text is plain (output/plain.py): a piped listing need not import Rich."""
+        if not self.color:
+            from salesflow.output import plain
+
+            written = plain.line(text, self.width)
+            if written is not None:
+                self.out.write(written)
+                return
+        self.console().print(text, style=style)
 
     def confirm(self, question: str) -> bool | None:
         """Ask on stderr; None when nobody is there to answer (stdin is not a terminal)."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -135,17 +134,19 @@ def backup_path(path: Path, label: str) -> Path:
 
 def _migrate(conn: sqlite3.Connection, path: Path, version: int, upto: int | None = None) -> None:
     upto = LATEST if upto is None else upto
-    if version > 0:
+    fresh = version == 0
+    if not fresh:
         # The safety copy before a schema change; a checkpoint first so the copy is whole.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         target = backup_path(path, f"schema{version}")
+        import shutil
+
         shutil.copyfile(path, target)
         os.chmod(target, 0o600)
-    if version > 0:
         conn.execute("PRAGMA journal_mode = WAL")
-    # A new file is built with a rollback journal (it holds next to nothing for a file that
-    # was empty) and switched to WAL after: building it through the WAL needs room for the
-    # whole schema twice, and a full disk then would leave a file without its WAL pages.
+    # A new file is built with a rollback journal and switched to WAL once whole: in WAL mode
+    # its every page would sit in the -wal file as well until the checkpoint at close, which
+    # needs twice the space and, on a nearly full disk, left a file missing its pages.
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Re-read under the write lock: another process may have migrated meanwhile.
@@ -166,7 +167,8 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int, upto: int | Non
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    conn.execute("PRAGMA journal_mode = WAL")
+    if fresh:
+        conn.execute("PRAGMA journal_mode = WAL")
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -23,7 +23,14 @@ class Backup:
 
 
 def default_target(db: Path, now: datetime) -> Path:
-    return db.with_name(f"{db.name}.{now.strftime('%Y%m%dT%H%M%SZ')}{SUFFIX}")
+    """`salesflow.db.20261123T082718Z.bak`; a second backup in the same second (a `db backup`
+    just before `db restore`) gets `-2`, `-3` … rather than failing for want of a name."""
+    stem = f"{db.name}.{now.strftime('%Y%m%dT%H%M%SZ')}"
+    target, n = db.with_name(stem + SUFFIX), 1
+    while target.exists():
+        n += 1
+        target = db.with_name(f"{stem}-{n}{SUFFIX}")
+    return target
 
 
 def _private_file(path: Path) -> None:

@@ -6,7 +6,7 @@
 - `leads.stages_entered`: every `to_stage` of the lead's history, distinct, as a JSON array
   in name order (`[]` without history): how far a deal got, whatever the pipeline's order.
 
-Triggers (migration 5) keep them right on every insert, update and delete, undo included.
+Triggers (migration 6) keep them right on every insert, update and delete, undo included.
 A bulk load that pauses the journal (`journal.compact_inserts`) pauses them too, and then
 `refresh_appended` sets them for what it appended in one set-based pass; undoing such a load
 (`delete_appended`) does the same the other way. `problems` is the `db check` that
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 
-# The same expression as migration 5's triggers, so a recomputed value compares equal.
+# The same expression as migration 6's triggers, so a recomputed value compares equal.
 ENTERED = (
     "(SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage FROM stage_changes "
     "WHERE lead_id = {lead} ORDER BY to_stage))"

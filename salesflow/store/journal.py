@@ -178,5 +178,24 @@ def compact_inserts(conn: sqlite3.Connection, tables: Sequence[str]) -> Iterator
         )
 
 
+@contextmanager
+def replaced_by(conn: sqlite3.Connection, inverse: str) -> Iterator[None]:
+    """Run a block unrecorded and journal `inverse`, one SQL statement that takes back every
+    change the block made, as its one undo step (instead of one step per row it changed).
+    The caller vouches for `inverse`; undo replays it after the command's later steps and
+    before its earlier ones. Outside a journalled command it only runs the block."""
+    row = conn.execute("SELECT id, open FROM journal ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None or row[1] != 1:
+        yield
+        return
+    journal_id = row[0]
+    conn.execute("UPDATE journal SET open = ? WHERE id = ?", (_PAUSED, journal_id))
+    try:
+        yield
+    finally:
+        conn.execute("UPDATE journal SET open = 1 WHERE id = ?", (journal_id,))
+    conn.execute("INSERT INTO journal_steps (journal_id, sql) VALUES (?, ?)", (journal_id, inverse))
+
+
 def _max_rowid(conn: sqlite3.Connection, table: str) -> int:
     return conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0]

@@ -173,6 +173,36 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         5,
+        "a lead's last touch and idle-since time, and indexes for the agenda and digest",
+        """
+        -- Derived facts, written in the same transaction as the rows they come from (see
+        -- salesflow/touches.py) and compared with those rows by `db check`:
+        -- touched_at = the latest activity's happened_at (NULL: never touched);
+        -- idle_since = the latest of created_at, touched_at and the last stage move that was
+        -- not a pipeline remap (note 'pipeline changed'): what the stale-deal rule measures.
+        ALTER TABLE leads ADD COLUMN touched_at TEXT;
+        ALTER TABLE leads ADD COLUMN idle_since TEXT;
+        UPDATE leads SET touched_at =
+            (SELECT max(a.happened_at) FROM activities a WHERE a.lead_id = leads.id);
+        UPDATE leads SET idle_since = max(
+            coalesce(touched_at, ''),
+            coalesce((SELECT max(c.changed_at) FROM stage_changes c WHERE c.lead_id = leads.id
+                      AND c.note IS NOT 'pipeline changed'), ''),
+            created_at);
+        -- Stale deals: per stage, the longest idle first, without reading other leads.
+        CREATE INDEX leads_idle ON leads (stage, idle_since);
+        -- Missed first touches: only leads nobody has touched are in this index.
+        CREATE INDEX leads_untouched ON leads (created_at) WHERE touched_at IS NULL;
+        -- Open follow-ups in agenda order (the rowid, last, is f.id), and by lead.
+        CREATE INDEX followups_open ON followups (due_date, due_time IS NULL, due_time)
+            WHERE done_at IS NULL;
+        CREATE INDEX followups_open_lead ON followups (lead_id) WHERE done_at IS NULL;
+        -- Yesterday's changes in the digest.
+        CREATE INDEX stage_changes_changed_at ON stage_changes (changed_at);
+        """,
+    ),
+    (
+        6,
         "derived facts for the reports: when each stage visit ended, each lead's first touch "
         "and the stages it has entered",
         """
@@ -204,7 +234,6 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             value_minor, created_at, closed_at, customer_id, lost_reason, expected_close);
         -- Indexes whose columns lead a wider index of the same table: the wider one serves
         -- their look-ups, and one index fewer is less work for every insert (bulk loads).
-        DROP INDEX leads_stage;  -- leads_tally starts with stage
         DROP INDEX stage_changes_lead;  -- stage_changes_history starts with lead_id, changed_at
         DROP INDEX activities_happened_at;  -- activities_happened_kind starts with happened_at
         -- Ended visits grouped by stage and by whole UTC days between entering and leaving:

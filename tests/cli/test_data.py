@@ -2,6 +2,8 @@ import csv
 import io
 import json
 import os
+import re
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -356,3 +358,68 @@ def test_export_quotes_and_their_items(ok) -> None:
     item = json.loads(ok("export", "quote-items", "--format", "json").stdout)[0]
     assert (item["quote_id"], item["unit_price"], item["gross"]) == (1, "980.00", "1960.00")
     assert (item["discount"], item["amount"], item["currency"]) == ("196.00", "1764.00", "USD")
+
+
+def _tsv_records(text: str) -> list[dict[str, str]]:
+    def unescape(cell: str) -> str:
+        return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(m[1], m[1]), cell)
+
+    header, *lines = text.split("\n")[:-1]
+    return [
+        dict(zip(header.split("\t"), map(unescape, line.split("\t")), strict=True))
+        for line in lines
+    ]
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_export_csv_and_tsv_carry_the_same_cells(ok, varied, raw: bool) -> None:
+    # The fast path joins plain rows itself; the csv module writes the rest. Both formats
+    # must read back to the same cells, escaped the same way.
+    ok("lead", "add", "Plain Lead", "--phone", "0755 1234", "--value", "12.5", "--note", "- call")
+    flag = ["--raw"] if raw else []
+    from_csv = list(csv.DictReader(io.StringIO(ok("export", "leads", *flag).stdout)))
+    from_tsv = _tsv_records(ok("export", "leads", "-f", "tsv", *flag).stdout)
+    assert from_csv == from_tsv and len(from_csv) == 5
+    zw, cmd, ken, _, plain = from_csv
+    quote = "" if raw else "'"
+    assert zw["name"] == "张伟" and zw["company"] == '深圳某科技有限公司, "总部"'
+    assert zw["phone"] == quote + "+86 138 0000 0000"
+    assert zw["notes"] == 'line one, with a comma\nline two "quoted"\n=HYPERLINK("x")'
+    assert (zw["value"], zw["currency"]) == ("500000.00", "CNY")
+    assert (cmd["name"], cmd["company"]) == (quote + "=cmd|' /c calc'!A0", quote + "@Acme")
+    assert (cmd["notes"], cmd["value"], cmd["currency"]) == (quote + "-5 units, +2 spare",
+                                                              "1200", "JPY")  # fmt: skip
+    # 0.125 BHD has three decimals; a quote that starts a cell but no formula stays as it is.
+    assert (ken["value"], ken["currency"], ken["company"]) == ("0.125", "BHD", "'quoted Co")
+    assert (plain["phone"], plain["value"], plain["notes"]) == ("0755 1234", "12.50",
+                                                                quote + "- call")  # fmt: skip
+    assert plain["customer_id"] == "" and plain["id"] == "5" and plain["probability"] == "10"
+
+
+def test_exported_rows_are_exactly_rfc4180(ok, varied) -> None:
+    out = ok("export", "leads").stdout_bytes.decode()  # .stdout turns CRLF into LF
+    header, zw, cmd, ken, won, end = out.split("\r\n")  # line breaks in a note are LF
+    assert header.startswith("id,name,company,") and end == ""
+    assert zw.startswith('1,张伟,"深圳某科技有限公司, ""总部""",zw@example.cn,\'+86 138 0000 0000,')
+    assert '"line one, with a comma\nline two ""quoted""\n=HYPERLINK(""x"")"' in zw
+    assert cmd.startswith("2,'=cmd|' /c calc'!A0,'@Acme,")
+    assert ken == (
+        "3,Ken Sato,'quoted Co,,,,,lost,0.125,BHD,0,,unknown,unknown,unknown,unknown,,,,"
+        '"price, too high",lead,,,2026-11-23T09:00:00Z,2026-11-23T09:00:00Z,'
+        "2026-11-23T09:00:00Z"
+    )
+    assert won == (
+        "4,Won Co,,,,,,won,3500.00,USD,100,,unknown,unknown,unknown,unknown,,,,,,signed,1,"
+        "2026-11-23T09:00:00Z,2026-11-23T09:00:00Z,2026-11-23T09:00:00Z"
+    )
+
+
+def test_negative_amounts_are_numbers_not_formulas(ok, db_path) -> None:
+    ok("lead", "add", "Ann")
+    ok("quote", "new", "1", "--item", "Credit; 1; 5")
+    with sqlite3.connect(db_path) as db:  # a refund as another tool might store it
+        db.execute("UPDATE quotes SET subtotal_minor = -500, total_minor = -500")
+    for fmt, sep in (("csv", ","), ("tsv", "\t")):
+        header, row = ok("export", "quotes", "-f", fmt).stdout.splitlines()
+        quote = dict(zip(header.split(sep), row.split(sep), strict=True))
+        assert (quote["subtotal"], quote["total"], quote["currency"]) == ("-5.00", "-5.00", "USD")

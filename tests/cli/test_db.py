@@ -91,6 +91,18 @@ def test_restore_checks_backs_up_and_replaces(
     assert prev == 3
 
 
+def test_backups_in_the_same_second_get_their_own_names(ok, two_leads, db_path) -> None:
+    # The clock is pinned: `db backup` then `db restore` of it name their copies in one second.
+    ok("db", "backup")
+    first = db_path.with_name("sf.db.20261123T090000Z.bak")
+    assert first.exists()
+    result = ok("db", "restore", str(first), "--yes")
+    second = db_path.with_name("sf.db.20261123T090000Z-2.bak")
+    assert f"the previous database is saved as {second}" in result.stderr
+    ok("db", "backup")
+    assert db_path.with_name("sf.db.20261123T090000Z-3.bak").exists()
+
+
 def test_restore_refuses_foreign_and_newer_files(ok, fails, two_leads, tmp_path) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("hello\n" * 100)

@@ -107,6 +107,17 @@ def test_limit_says_how_many_more(ok, pipeline) -> None:
     assert "  … and 1 more (salesflow today --all)" in out
 
 
+def test_more_quotes_point_to_the_quote_list(ok, pipeline, monkeypatch) -> None:
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-14T10:00:00Z")
+    ok("quote", "new", "2", "--item", "Audit; 1; 900", "--valid", "2026-11-27")
+    ok("quote", "send", "Q-2026-0002")
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T09:00:00Z")
+    out = ok("digest", "--limit", "1").stdout
+    expiring = out.split("Quotes expiring in the next 7 days (2)")[1]
+    assert expiring.splitlines()[2] == "  … and 1 more (salesflow quote list --status sent)"
+    assert ok("quote", "list", "--status", "sent", "--format", "csv").stdout.count("Q-2026-") == 2
+
+
 def test_empty_pipeline_gets_one_friendly_line(ok) -> None:
     out = ok("digest").stdout
     assert out.count("\n") == 1 and "your pipeline is empty" in out

@@ -315,3 +315,39 @@ def test_list_table_shows_at_most_limit_rows_per_group(ok) -> None:
     assert "… and 1 more (--limit N, or --format csv for all)" in out
     csv_rows = ok("followup", "list", "--overdue", "--limit", "2", "--format", "csv").stdout
     assert len(csv_rows.strip().splitlines()) == 4  # header + every row: machine formats are whole
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("followup", "list", "--overdue"),
+        ("followup", "list", "--all"),
+        ("today",),
+        ("customer", "list", "--all"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_an_empty_listing_keeps_the_header_of_a_full_one(ok, argv, fmt) -> None:
+    # A quiet day in cron still gets the header row a script reads columns from.
+    empty = ok(*argv, "--format", fmt).stdout
+    ok("lead", "add", "Ann", "--company", "Acme")
+    ok("followup", "add", "1", "call", "--due", "2026-11-20", "--force")
+    ok("advance", "1", "won")
+    ok("lead", "add", "Bo")  # no next step: in today's sections
+    ok("followup", "add", "2", "call", "--due", "2026-11-21", "--force")
+    full = ok(*argv, "--format", fmt).stdout
+    assert len(full.splitlines()) >= 2, full
+    assert empty.splitlines() == full.splitlines()[:1]
+
+
+def test_today_reads_a_posix_tz_and_warns_about_an_unknown_one(ok, monkeypatch) -> None:
+    # 2026-11-23T09:00Z: in UTC+8 it is 17:00 the same day; in UTC-12 (POSIX "XXX12") the 22nd.
+    ok("lead", "list")  # the database exists: stderr below is the command's own
+    monkeypatch.setenv("TZ", "CST-8")
+    result = ok("today")
+    assert result.stdout.startswith("Agenda for Mon 2026-11-23 (CST-8)") and result.stderr == ""
+    monkeypatch.setenv("TZ", "XXX12")
+    assert ok("today").stdout.startswith("Agenda for Sun 2026-11-22 (XXX12)")
+    monkeypatch.setenv("TZ", "Bogus/Zone")
+    result = ok("today")
+    assert 'Warning: TZ="Bogus/Zone" is not a time zone salesflow knows' in result.stderr

@@ -309,6 +309,22 @@ def test_render_documents(ok, issue_quote, tmp_path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+def test_render_takes_the_format_from_the_file_name(ok, fails, issue_quote, tmp_path) -> None:
+    md = ok("quote", "render", Q1, "--format", "md").stdout
+    html = ok("quote", "render", Q1).stdout
+    for name, expected in (("q.md", md), ("Q.MARKDOWN", md), ("q.htm", html), ("q", html)):
+        result = ok("quote", "render", Q1, "-o", str(tmp_path / name))
+        assert (tmp_path / name).read_text(encoding="utf-8") == expected, name
+        assert f"as {'md' if expected == md else 'html'} to" in result.stderr
+    # --format says what the user wants, whatever the name
+    ok("quote", "render", Q1, "--format", "md", "-o", str(tmp_path / "notes.txt"))
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == md
+    fails(
+        "quote", "render", Q1, "-o", str(tmp_path / "q.pdf"), match="cannot render a quote as .pdf"
+    )
+    assert not (tmp_path / "q.pdf").exists()
+
+
 def test_fixed_line_discounts_in_three_decimals(ok, two_leads) -> None:
     ok("quote", "new", "1", "--currency", "BHD", "--item", "Survey; 2.5; 41.125",
        "--item", "Report; 1; 15.750; 2.250", "--discount", "10%", "--tax", "10%")  # fmt: skip

@@ -1,0 +1,72 @@
+"""The error boundary every command runs inside, on the fast path and under Typer alike.
+
+Every failure the user can cause ends here as one `Error: …` line on stderr and exit 1;
+a traceback only with SALESFLOW_DEBUG=1."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from salesflow.cli.params import Exit
+from salesflow.errors import SalesflowError
+
+
+def guarded(command: Callable[[], Any]) -> Any:
+    try:
+        result = command()
+        sys.stdout.flush()  # a reader that left shows up here, inside the boundary
+        return result
+    except SalesflowError as e:
+        fail(e.message, e.exit_code)
+    except sqlite3.OperationalError as e:
+        fail(database_message(e), 1)
+    except OverflowError:
+        # Only typed numbers get this large (`followup done 99999999999999999999`).
+        fail("a number given is larger than any record can have — check the number", 1)
+    except BrokenPipeError:
+        # `salesflow lead list | head`: the reader left; that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
+    except Exit as e:
+        raise SystemExit(e.exit_code) from None
+    except KeyboardInterrupt:
+        # Ctrl-C: an open transaction rolls back as the exception leaves it.
+        print("\nInterrupted.", file=sys.stderr)
+        raise SystemExit(130) from None
+    except Exception as e:
+        if _from_click(e):  # Typer's usage errors and exits: its layer reports them
+            raise
+        if os.environ.get("SALESFLOW_DEBUG"):
+            raise
+        fail(f"unexpected {type(e).__name__}: {e} — rerun with SALESFLOW_DEBUG=1 and report it", 1)
+
+
+def _from_click(e: Exception) -> bool:
+    # Typer 0.28 vendors Click (typer._click) while earlier versions import it.
+    return type(e).__module__.split(".")[0] in ("typer", "click")
+
+
+def database_message(e: sqlite3.OperationalError) -> str:
+    text = str(e)
+    if "locked" in text or "busy" in text:
+        return "the database is busy (another salesflow command is writing) — try again"
+    if "full" in text:
+        return "the disk is full — nothing was changed; free some space and try again"
+    if "readonly" in text or "read-only" in text:
+        return "the database file is read-only — check its permissions or pass another --db"
+    return f"database error: {text}"
+
+
+def fail(message: str, code: int) -> None:
+    if os.environ.get("SALESFLOW_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    print(f"Error: {one_line}", file=sys.stderr)
+    raise SystemExit(code)

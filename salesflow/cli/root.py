@@ -1,0 +1,94 @@
+"""The root command under Typer: global options, the lazy command tree and usage errors.
+
+Ordinary invocations never get here (cli/fast.py runs them); this is the full tree for
+help, usage errors and every case the fast path leaves to Typer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from salesflow import __version__
+from salesflow.cli.boundary import fail, guarded
+from salesflow.cli.commands import COMMANDS, load
+from salesflow.cli.session import Session
+from salesflow.cli.typer_build import to_typer
+
+# Usage errors (exit 2), found by name because Typer 0.28 vendors Click while earlier versions
+# import it.
+_USAGE_ERRORS = tuple(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+class SalesflowGroup(TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self.commands and name in COMMANDS:
+            command = typer.main.get_command(to_typer(load(name)))
+            command.name = name
+            self.commands[name] = command
+        return self.commands.get(name)
+
+    def make_context(
+        self, info_name: Any, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        argv = list(args)
+        try:  # a typo among the root's own options (`salesflow --dbb x …`)
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
+        except _USAGE_ERRORS as e:
+            _usage_error(e)
+        ctx.meta.setdefault("salesflow.argv", argv)
+        return ctx
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return guarded(lambda: super(SalesflowGroup, self).invoke(ctx))
+        except _USAGE_ERRORS as e:
+            _usage_error(e)
+
+
+def _usage_error(e: Any) -> None:
+    if type(e).__name__ == "NoArgsIsHelpError":  # a bare group prints its help
+        raise e
+    where = getattr(e, "ctx", None)
+    hint = f" — see {where.command_path} --help" if where is not None else ""
+    fail(f"{e.format_message()}{hint}", e.exit_code)
+
+
+app = typer.Typer(
+    cls=SalesflowGroup,
+    name="salesflow",
+    help="A terminal CRM for people who sell alone. Data: one local SQLite file (see `db path`).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"salesflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="Database file (else $SALESFLOW_DB, else the user data folder).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    ctx.obj = Session(db, ctx.meta.get("salesflow.argv", []))

@@ -1,0 +1,61 @@
+"""Turns the declared command groups (cli/params.py) into Typer apps: the full command tree,
+used for help, usage errors and anything the fast path leaves to Typer."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import typing
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+from salesflow.cli import params
+
+
+def to_typer(group: params.Group) -> typer.Typer:
+    app = typer.Typer(**group.settings)
+    if group.callback_ is not None:
+        app.callback(**group.callback_.settings)(typed(group.callback_.func))
+    for command in group.commands:
+        app.command(command.name, **command.settings)(typed(command.func))
+    return app
+
+
+def typed(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`func` as Typer must see it: our Option/Argument/Context records become Typer's.
+
+    A wrapper carries the translated signature so the declared function itself is left as
+    written (the fast path reads the same declarations)."""
+    hints = typing.get_type_hints(func, include_extras=True)
+    signature = inspect.signature(func)
+    translated = [
+        p.replace(annotation=_annotation(hints.get(p.name, p.annotation)))
+        for p in signature.parameters.values()
+    ]
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    command.__signature__ = signature.replace(parameters=translated)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in translated}
+    return command
+
+
+def _annotation(annotation: Any) -> Any:
+    if annotation is params.Context:
+        return typer.Context
+    if typing.get_origin(annotation) is typing.Annotated:
+        base, *extras = typing.get_args(annotation)
+        return typing.Annotated[(base, *(_parameter(e) for e in extras))]
+    return annotation
+
+
+def _parameter(extra: Any) -> Any:
+    if isinstance(extra, params.Option):
+        return typer.Option(*extra.decls, **extra.settings)
+    if isinstance(extra, params.Argument):
+        return typer.Argument(**extra.settings)
+    return extra

@@ -1,0 +1,122 @@
+"""Tables and lines as plain text, character for character what Rich writes for them when there
+is no colour (stdout piped, or NO_COLOR), for the everyday case only.
+
+Importing Rich's console and table costs ~30 ms and laying out a 100-row table ~60 ms more,
+on commands (`today`, `followup list`) whose whole budget is 150 ms. A piped table without
+colour is only text, so it is written here — when every cell is one line of characters whose
+width is known (the ranges below, checked against Rich's own table in tests/test_output_plain.py),
+with no `[` (Rich markup), and when the table fits the width. Anything else returns None and
+Rich draws it as before: a narrow terminal's folded columns, emoji, markup, control
+characters.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+
+# (first, last, cells) code point ranges whose width Rich agrees with; others are unknown.
+_RANGES = (
+    (0x21, 0x7E, 1),  # printable ASCII (the space is handled apart)
+    (0xA1, 0x2FF, 1),  # Latin-1 and Latin extended, IPA, spacing modifiers
+    (0x370, 0x482, 1),  # Greek, Cyrillic
+    (0x2010, 0x2027, 1),  # dashes, quotes, bullet, ellipsis
+    (0x2030, 0x205E, 1),
+    (0x2190, 0x21FF, 1),  # arrows
+    (0x2500, 0x25FC, 1),  # box drawing, shapes
+    (0x3001, 0x3029, 2),  # CJK punctuation
+    (0x3030, 0x303E, 2),
+    (0x3041, 0x3096, 2),  # hiragana
+    (0x309B, 0x30FF, 2),  # katakana
+    (0x4E00, 0x9FFF, 2),  # CJK unified ideographs
+    (0xAC00, 0xD7A3, 2),  # Hangul syllables
+    (0xFF01, 0xFF60, 2),  # fullwidth forms
+    (0xFFE0, 0xFFE6, 2),
+)
+_STARTS = [r[0] for r in _RANGES]
+
+
+def width(text: str) -> int | None:
+    """Terminal cells `text` takes, as Rich counts them; None when it has a character outside
+    the known ranges (or a control character: a tab, a newline …)."""
+    if text.isascii():
+        return len(text) if text.isprintable() else None
+    cells = 0
+    for ch in text:
+        code = ord(ch)
+        if code == 0x20:
+            cells += 1
+            continue
+        i = bisect_right(_STARTS, code) - 1
+        if i < 0 or code > _RANGES[i][1]:
+            return None
+        cells += _RANGES[i][2]
+    return cells
+
+
+def _safe(text: str, lead: bool = False) -> int | None:
+    # Rich reads `[` as markup, and trims spaces at the edges of text it justifies (a
+    # printed line keeps its indent: `lead`).
+    if "[" in text or text != (text.rstrip(" ") if lead else text.strip(" ")):
+        return None
+    return width(text)
+
+
+def line(text: str, max_width: int) -> str | None:
+    """`console.print(text)` without colour: the text and a newline, when it fits one line."""
+    cells = _safe(text, lead=True) if text else 0
+    if cells is None or cells > max_width:
+        return None
+    return text + "\n"
+
+
+def table(
+    headers: Sequence[str],
+    justify: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    title: str | None,
+    max_width: int,
+) -> str | None:
+    """What Rich prints for `Table(title=title, box=box.SIMPLE_HEAD, title_justify="left",
+    pad_edge=False)` with these columns (left or right justified) and rows, or None when this
+    table is not the simple case."""
+    n = len(headers)
+    if n == 0 or any(j not in ("left", "right") for j in justify):
+        return None
+    sizes: list[list[int]] = []
+    widest = [0] * n
+    for cells in (headers, *rows):
+        measured = []
+        for i, text in enumerate(cells):
+            cells_of = _safe(text) if text else 0
+            if cells_of is None:
+                return None
+            measured.append(cells_of)
+            if cells_of > widest[i]:
+                widest[i] = cells_of
+        sizes.append(measured)
+    if 0 in widest:
+        return None
+    # One space of padding on each side of a cell except the outer edges (pad_edge=False), one
+    # space of border at each edge and between columns (SIMPLE_HEAD draws only spaces there).
+    total = sum(widest) + 2 * (n - 1) + 2 + (n - 1)
+    if total > max_width:
+        return None
+    out = []
+    if title:
+        title_cells = _safe(title)
+        if title_cells is None or title_cells > total:
+            return None
+        out.append(title + " " * (total - title_cells))
+    out.append(" " * total)
+    for r, (cells, measured) in enumerate(zip((headers, *rows), sizes, strict=True)):
+        parts = []
+        for text, cells_of, room, how in zip(cells, measured, widest, justify, strict=True):
+            gap = " " * (room - cells_of)
+            parts.append(gap + text if how == "right" else text + gap)
+        out.append(" " + "   ".join(parts) + " ")
+        if r == 0:
+            out.append(" " + "─" * (total - 2) + " ")
+    out.append(" " * total)
+    return "\n".join(out) + "\n"
