@@ -106,3 +106,37 @@ def test_wide_or_marked_up_tables_are_left_to_rich() -> None:
     assert plain.table(["a"], ["left"], [["two\nlines"]], title=None, max_width=160) is None
     assert plain.table(["a"], ["left"], [["😀"]], title=None, max_width=160) is None
     assert plain.table(["a"], ["center"], [["x"]], title=None, max_width=160) is None
+
+
+def _without_plain(monkeypatch) -> None:
+    """Every plain-text shortcut declines, so Rich draws everything."""
+    from salesflow.output import reports
+
+    monkeypatch.setattr(plain, "line", lambda *a, **k: None)
+    monkeypatch.setattr(plain, "table", lambda *a, **k: None)
+    monkeypatch.setattr(reports, "_plain_grid", lambda *a, **k: None)
+    monkeypatch.setattr(reports, "_plain_board", lambda *a, **k: None)
+
+
+def test_piped_reports_are_what_rich_draws(ok, monkeypatch) -> None:
+    ok("demo", "--leads", "300", "--seed", "3")
+    commands = [
+        ("report", "funnel"), ("report", "funnel", "--bars", "value"),
+        ("report", "funnel", "--since", "2026-10-01"), ("report", "summary"),
+        ("report", "summary", "--since", "2026-11-01"),
+    ]  # fmt: skip
+    from salesflow.output import reports
+
+    grids: list[str | None] = []
+    real = reports._plain_grid
+    monkeypatch.setattr(reports, "_plain_grid", lambda *a: grids.append(real(*a)) or grids[-1])
+    boards: list[str | None] = []
+    real_board = reports._plain_board
+    monkeypatch.setattr(
+        reports, "_plain_board", lambda *a: boards.append(real_board(*a)) or boards[-1]
+    )
+    fast = [ok(*c).stdout for c in commands]
+    assert len(grids) == 3 and None not in grids  # the funnels' bars took the plain path
+    assert len(boards) == 2 and None not in boards  # and so did the summaries' boards
+    _without_plain(monkeypatch)
+    assert [ok(*c).stdout for c in commands] == fast

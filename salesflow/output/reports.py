@@ -54,9 +54,14 @@ def _pct_col(key: str, header: str) -> Column:
 
 def say_lines(term: Terminal, lines: list[str]) -> None:
     """Notes under a table, on stdout with it (they are part of the report)."""
-    console = term.console()
+    from salesflow.output import plain
+
     for line in lines:
-        console.print(line, markup=False, highlight=False)
+        written = None if term.color else plain.line(line, term.width)
+        if written is not None:
+            term.out.write(written)
+        else:
+            term.console().print(line, markup=False, highlight=False)
 
 
 # ---- funnel ----------------------------------------------------------------------
@@ -71,12 +76,8 @@ def funnel(
     bars: str = "count",
 ) -> None:
     """Centred bars, one per stage, so the pipeline reads as a funnel; then the table."""
-    from rich.table import Table
-    from rich.text import Text
-
-    console = term.console()
     currency = rows[0]["currency"] if rows else ""
-    console.print(Text(title, style="bold"))
+    term.line(title, style="bold")
     forward = [r for r in rows if r["kind"] != "lost"]
     if bars == "value":
         sizes = [Decimal(r["value"] or 0) for r in forward]
@@ -88,24 +89,60 @@ def funnel(
     name_w = max((len(r["stage"]) for r in forward), default=0)
     label_w = max((len(x) for x in labels), default=0)
     span = min(max(term.width - name_w - label_w - 17, 10), 60)
+    cells = []
+    for row, size, label in zip(forward, sizes, labels, strict=True):
+        width = 0 if not widest else max(int(size / widest * span), 1 if size else 0)
+        pad = (span - width) // 2
+        bar = " " * pad + "█" * width + " " * (span - width - pad)
+        cells.append([row["stage"], f"{row['probability']}%", bar, label, pct(row["conversion"])])
+    text = None if term.color else _plain_grid(cells, "lrlrr", term.width)
+    if text is not None:
+        term.out.write(text + "\n")
+    else:
+        _bars(term, forward, cells)
+    render(rows, "table", term, columns=funnel_columns(currency))
+    say_lines(term, callouts)
+
+
+def _plain_grid(cells: list[list[str]], justify: str, max_width: int) -> str | None:
+    """What Rich prints for `Table.grid(padding=(0, 1))` of one-line cells without colour: each
+    column as wide as its widest cell, one space between columns; None when not that simple."""
+    from salesflow.output import plain
+
+    if not cells or any("[" in c for row in cells for c in row):  # "[": Rich markup
+        return None
+    widths = [[plain.width(c) for c in row] for row in cells]
+    if any(w is None for ws in widths for w in ws):
+        return None
+    room = [max((ws[i] for ws in widths), default=0) for i in range(len(justify))]
+    if sum(room) + len(room) - 1 > max_width:
+        return None
+    lines = []
+    for row, ws in zip(cells, widths, strict=True):
+        parts = [
+            c + " " * (r - w) if how == "l" else " " * (r - w) + c
+            for c, w, r, how in zip(row, ws, room, justify, strict=True)
+        ]
+        lines.append(" ".join(parts) + "\n")
+    return "".join(lines)
+
+
+def _bars(term: Terminal, forward: list[dict[str, Any]], cells: list[list[str]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = term.console()
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(justify="right", no_wrap=True, style="dim")
     grid.add_column(no_wrap=True)
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column(justify="right", no_wrap=True, style="dim")
-    for row, size, label in zip(forward, sizes, labels, strict=True):
-        width = 0 if not widest else max(int(size / widest * span), 1 if size else 0)
-        pad = (span - width) // 2
-        bar = Text(" " * pad + "█" * width + " " * (span - width - pad), style="cyan")
-        if row["kind"] == "won":
-            bar.stylize("green")
-        probability = f"{row['probability']}%"
-        grid.add_row(Text(row["stage"]), probability, bar, label, pct(row["conversion"]))
+    for row, (stage, probability, bar_text, label, conversion) in zip(forward, cells, strict=True):
+        bar = Text(bar_text, style="green" if row["kind"] == "won" else "cyan")
+        grid.add_row(Text(stage), probability, bar, label, conversion)
     console.print(grid)
     console.print()
-    render(rows, "table", term, columns=funnel_columns(currency))
-    say_lines(term, callouts)
 
 
 def funnel_callouts(weakest: dict[str, Any] | None, slowest: dict[str, Any] | None) -> list[str]:
@@ -146,9 +183,6 @@ def funnel_columns(currency: str) -> list[Column]:
 
 
 def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
     cur = record["currency"]
     m = lambda key: amount(record[key], cur)  # noqa: E731
 
@@ -188,8 +222,15 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
             ),
         ],
     }
+    term.line(title, style="bold")
+    text = None if term.color else _plain_board(list(sections.items()), term.width)
+    if text is not None:
+        term.out.write(text)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
     console = term.console()
-    console.print(Text(title, style="bold"))
     board = Table.grid(padding=(0, 4))
     board.add_column()
     board.add_column()
@@ -206,6 +247,42 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
     board.add_row("", "")
     board.add_row(panels[2], panels[3])
     console.print(board)
+
+
+def _plain_board(panels: list[tuple[str, list[tuple[str, str]]]], max_width: int) -> str | None:
+    """What Rich prints without colour for the board: a `Table.grid(padding=(0, 4))` of four
+    panels, two by two, each a `Table.grid(padding=(0, 2))` of its name over label/value rows;
+    None when a cell is not plain one-line text or the board does not fit."""
+    from salesflow.output import plain
+
+    drawn = []
+    for name, items in panels:
+        rows = [(name, ""), *items]
+        if any("[" in c for row in rows for c in row):  # Rich markup
+            return None
+        sizes = [(plain.width(label), plain.width(value)) for label, value in rows]
+        if any(w is None for pair in sizes for w in pair):
+            return None
+        left = max(w for w, _ in sizes)
+        right = max(w for _, w in sizes)
+        lines = [
+            label + " " * (left - lw + 2 + right - vw) + value
+            for (label, value), (lw, vw) in zip(rows, sizes, strict=True)
+        ]
+        drawn.append((left + 2 + right, lines))
+    first = max(drawn[0][0], drawn[2][0])
+    second = max(drawn[1][0], drawn[3][0])
+    if first + 4 + second > max_width:
+        return None
+    out = []
+    for (w1, a), (w2, b) in ((drawn[0], drawn[1]), (drawn[2], drawn[3])):
+        if out:
+            out.append(" " * (first + 4 + second))
+        for n in range(max(len(a), len(b))):
+            one = a[n] + " " * (first - w1) if n < len(a) else " " * first
+            two = b[n] + " " * (second - w2) if n < len(b) else " " * second
+            out.append(one + " " * 4 + two)
+    return "\n".join(out) + "\n"
 
 
 # ---- conversion, lost, sources, grades -------------------------------------------
