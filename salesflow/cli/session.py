@@ -9,11 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, tzinfo
 from functools import cached_property
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from salesflow import dates, store
 from salesflow.errors import SalesflowError
 from salesflow.output.terminal import Terminal
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_CURRENCY = "USD"
 
@@ -25,13 +28,19 @@ class Session:
         self.term = term or Terminal.detect()
 
     @cached_property
-    def path(self) -> Path:
+    def file(self) -> str:
         return store.resolve_path(self.db_option)
+
+    @property
+    def path(self) -> Path:
+        from pathlib import Path  # ~3 ms: only for commands that work with files
+
+        return Path(self.file)
 
     @cached_property
     def conn(self) -> sqlite3.Connection:
         return store.connect(
-            self.path,
+            self.file,
             on_created=lambda p: self.term.say(f"Created a new salesflow database at {p}"),
         )
 

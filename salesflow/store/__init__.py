@@ -11,24 +11,30 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from salesflow.errors import SalesflowError
 from salesflow.store import journal
 from salesflow.store.migrations import LATEST, MIGRATIONS
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # 'SFLW': marks the file as ours, so another app's SQLite database is refused, not altered.
 APPLICATION_ID = 0x53464C57
 BUSY_TIMEOUT_S = 30.0
 
 
-def default_path() -> Path:
+# Paths are plain strings here: pathlib costs ~3 ms to import, on every command.
+
+
+def default_path() -> str:
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("salesflow", appauthor=False)) / "salesflow.db"
+    return os.path.join(user_data_dir("salesflow", appauthor=False), "salesflow.db")
 
 
-def resolve_path(explicit: str | None) -> Path:
+def resolve_path(explicit: str | None) -> str:
     """`--db` beats `SALESFLOW_DB` beats the platform's user data folder."""
     chosen = explicit if explicit is not None else os.environ.get("SALESFLOW_DB")
     if chosen is None:
@@ -37,22 +43,23 @@ def resolve_path(explicit: str | None) -> Path:
         raise SalesflowError("the database path is empty — give a file with --db or SALESFLOW_DB")
     if chosen.endswith(("/", os.sep)):
         raise SalesflowError(f"{chosen} names a folder — give a database file path")
-    try:
-        return Path(chosen).expanduser()
-    except RuntimeError as e:  # ~user that does not exist
-        raise SalesflowError(f"cannot use the database path {chosen}: {e}") from None
+    expanded = os.path.expanduser(chosen)
+    if expanded.startswith("~"):  # ~user that does not exist
+        raise SalesflowError(f"cannot use the database path {chosen}: no such user's home folder")
+    return expanded
 
 
-def _create(path: Path) -> bool:
+def _create(path: str) -> bool:
     """Build a complete new database beside `path`, then link it into place in one step, so a
     second process starting at the same moment sees either no file or a whole one. Returns
     False when another process won the race (its file is then used)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.new")
     try:
-        if not path.parent.exists():
+        if folder and not os.path.exists(folder):
             try:
-                path.parent.mkdir(parents=True, mode=0o700)
-                os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by the umask
+                os.makedirs(folder, mode=0o700)
+                os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
             except FileExistsError:
                 pass  # another salesflow starting at the same moment made it
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -69,7 +76,7 @@ def _create(path: Path) -> bool:
         except FileExistsError:
             return False
         except OSError:  # a file system without hard links: rename is still atomic
-            if path.exists():
+            if os.path.exists(path):
                 return False
             os.replace(tmp, path)
         return True
@@ -79,21 +86,25 @@ def _create(path: Path) -> bool:
             "pass a writable path with --db or SALESFLOW_DB"
         ) from None
     finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm"):
             with contextlib.suppress(OSError):
-                leftover.unlink()
+                os.unlink(leftover)
 
 
-def connect(path: Path, on_created: Callable[[Path], None] | None = None) -> sqlite3.Connection:
-    """Open (creating on first use) and migrate the database at `path`."""
-    created = not path.exists() and _create(path)
-    if path.is_dir():
+def connect(
+    path: str | os.PathLike[str], on_created: Callable[[Any], None] | None = None
+) -> sqlite3.Connection:
+    """Open (creating on first use) and migrate the database at `path`; `on_created` is
+    called with `path` as given when this call made the file."""
+    given, path = path, os.fspath(path)
+    created = not os.path.exists(path) and _create(path)
+    if os.path.isdir(path):
         raise SalesflowError(
             f"{path} is a folder, not a database file — pass a file path with --db"
         )
-    if not path.is_file():
+    if not os.path.isfile(path):
         raise SalesflowError(f"{path} is not a regular file — pass a database file with --db")
-    if path.stat().st_size == 0:
+    if os.path.getsize(path) == 0:
         raise SalesflowError(
             f"{path} is an empty file, not a salesflow database — remove it or choose another --db"
         )
@@ -118,7 +129,7 @@ def connect(path: Path, on_created: Callable[[Path], None] | None = None) -> sql
     if version < LATEST:
         _migrate(conn, path, version)
     if created and on_created:
-        on_created(path)
+        on_created(given)
     return conn
 
 
@@ -128,11 +139,13 @@ def _identity(conn: sqlite3.Connection) -> tuple[int, int]:
     return app_id, version
 
 
-def backup_path(path: Path, label: str) -> Path:
-    return path.with_name(f"{path.name}.{label}.bak")
+def backup_path(path: str | os.PathLike[str], label: str) -> Path:
+    from pathlib import Path
+
+    return Path(f"{os.fspath(path)}.{label}.bak")
 
 
-def _migrate(conn: sqlite3.Connection, path: Path, version: int, upto: int | None = None) -> None:
+def _migrate(conn: sqlite3.Connection, path: str, version: int, upto: int | None = None) -> None:
     upto = LATEST if upto is None else upto
     fresh = version == 0
     if not fresh:
