@@ -420,8 +420,20 @@ def _resolve_updates(
 
 
 # leads' indexes whose entries a bulk load writes in random order (the others it appends).
-_BULK_INDEXES = ("leads_tally", "leads_created_at")
 _BULK_MIN = 10_000
+
+
+def _bulk_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Every index a bulk load of leads writes into row by row: those on leads and their
+    history, except the unique ones (they enforce rules while the rows go in)."""
+    return [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name IN ('leads', 'stage_changes') AND sql IS NOT NULL "
+            "AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
+        )
+    ]
 
 
 def apply_leads(
@@ -447,7 +459,7 @@ def apply_leads(
     # As many new leads as there are already: building the random-order indexes again after
     # the load is cheaper than inserting into them row by row.
     existing = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
-    rebuilt = _BULK_INDEXES if len(plan.new) >= max(existing, _BULK_MIN) else ()
+    rebuilt = _bulk_indexes(conn) if len(plan.new) >= max(existing, _BULK_MIN) else []
     tables = ("leads", "stage_changes")
     with roomy_cache(conn), journal.compact_inserts(conn, tables), indexes_after(conn, rebuilt):
         added = leads.insert(conn, counted())
