@@ -461,7 +461,8 @@ def apply_leads(
     existing = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
     rebuilt = _bulk_indexes(conn) if len(plan.new) >= max(existing, _BULK_MIN) else []
     tables = ("leads", "stage_changes")
-    with roomy_cache(conn), journal.compact_inserts(conn, tables), indexes_after(conn, rebuilt):
+    bulk = journal.compact_inserts(conn, tables, bulk=bool(rebuilt))
+    with roomy_cache(conn), bulk, indexes_after(conn, rebuilt):
         added = leads.insert(conn, counted())
     won = conn.execute(
         "SELECT l.id FROM leads l JOIN stages s ON s.name = l.stage "

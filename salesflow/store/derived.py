@@ -58,7 +58,32 @@ def refresh_leads(
 def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> None:
     """Set the derived facts that rows appended to `table` (rowid > after_rowid) change."""
     params = {"mark": after_rowid}
-    if table in SOURCES:
+    if table == "stage_changes":
+        # A lead whose whole history is one appended row (every lead of an import) needs no
+        # window and no JSON aggregate: its one visit has not ended, and it entered that stage.
+        conn.execute("DROP TABLE IF EXISTS temp.derived_multi")
+        conn.execute(
+            "CREATE TEMP TABLE derived_multi AS SELECT lead_id FROM stage_changes "
+            "WHERE lead_id IN (SELECT lead_id FROM stage_changes WHERE rowid > :mark) "
+            "GROUP BY lead_id HAVING count(*) > 1",
+            params,
+        )
+        multi = "SELECT lead_id FROM temp.derived_multi"
+        refresh_leads(conn, table, multi, params)
+        conn.execute(
+            "UPDATE stage_changes SET left_at = NULL WHERE rowid > :mark AND left_at IS NOT NULL "
+            f"AND lead_id NOT IN ({multi})",
+            params,
+        )
+        conn.execute(
+            "UPDATE leads SET stages_entered = x.entered FROM (SELECT lead_id, "
+            "json_array(to_stage) AS entered FROM stage_changes WHERE rowid > :mark "
+            f"AND lead_id NOT IN ({multi})) x "
+            "WHERE x.lead_id = leads.id AND leads.stages_entered IS NOT x.entered",
+            params,
+        )
+        conn.execute("DROP TABLE temp.derived_multi")
+    elif table in SOURCES:
         leads = f'SELECT DISTINCT lead_id FROM "{table}" WHERE rowid > :mark'
         refresh_leads(conn, table, leads, params)
     elif table == "leads":

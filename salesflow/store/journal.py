@@ -131,7 +131,9 @@ def undo_last(conn: sqlite3.Connection) -> Undone | None:
 
 
 @contextmanager
-def compact_inserts(conn: sqlite3.Connection, tables: Sequence[str]) -> Iterator[None]:
+def compact_inserts(
+    conn: sqlite3.Connection, tables: Sequence[str], *, bulk: bool = False
+) -> Iterator[None]:
     """Journal a bulk load that only APPENDS rows to `tables` as one step per table,
     `DELETE FROM t WHERE rowid > <max rowid before>`, instead of one step per row.
 
@@ -148,6 +150,20 @@ def compact_inserts(conn: sqlite3.Connection, tables: Sequence[str]) -> Iterator
     journal_id = row[0]
     marks = {t: _max_rowid(conn, t) for t in tables}
     conn.execute("UPDATE journal SET open = ? WHERE id = ?", (_PAUSED, journal_id))
+    # Paused, the tables' triggers (journal and derived facts) do nothing, but SQLite still
+    # evaluates their WHEN for every row (~0.12 s per 100,000): for a `bulk` load they step
+    # aside and come back, as they were, before the transaction can commit.
+    triggers = (
+        conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+            f"({', '.join('?' for _ in tables)}) ORDER BY name",
+            tuple(tables),
+        ).fetchall()
+        if bulk
+        else []
+    )
+    for name, _ in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
     before = conn.total_changes
     try:
         yield
@@ -158,6 +174,8 @@ def compact_inserts(conn: sqlite3.Connection, tables: Sequence[str]) -> Iterator
         for table in tables:
             derived.refresh_appended(conn, table, marks[table])
     finally:
+        for _, sql in triggers:
+            conn.execute(sql)
         conn.execute("UPDATE journal SET open = 1 WHERE id = ?", (journal_id,))
     appended = 0
     for table in tables:
