@@ -257,23 +257,39 @@ def _run(
 ) -> None:
     """Read, plan and report; refuse a plan with row errors unless --skip-errors; else apply
     it in the same (one, journalled) transaction the plan was made in."""
+    # The collector comes back only once the rows are gone (this call's locals): enabled
+    # while they live, its first pass would scan every one of them (~0.15 s per 100k rows).
+    with _no_cycle_collection():
+        _import(s, file, encoding, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
+                apply=apply)  # fmt: skip
+
+
+def _import(
+    s: Session,
+    file: str,
+    encoding: str,
+    *,
+    dry_run: bool,
+    skip_errors: bool,
+    plan: Callable[..., Plan],
+    apply: Callable[..., Applied],
+) -> None:
     from salesflow.errors import SalesflowError
     from salesflow.output.imports import report_lines
 
-    with _no_cycle_collection():
-        sheet = _read(file, encoding)
-        with s.read() if dry_run else s.write() as conn, _Bar(s, len(sheet.rows)) as bar:
-            planned = plan(conn, sheet, bar)
-            print("\n".join(report_lines(planned, dry_run=dry_run)), file=s.term.out)
-            if planned.errors and not dry_run and not skip_errors:
-                rows = f"{planned.error_rows} rows have" if planned.error_rows > 1 else "1 row has"
-                raise SalesflowError(
-                    f"{rows} errors, so nothing was imported (first: {planned.errors[0]}) — fix "
-                    "the file, or pass --skip-errors to import the other rows"
-                )
-            if dry_run:
-                return
-            applied = apply(conn, planned, now_iso=s.now_iso, progress=bar)
+    sheet = _read(file, encoding)
+    with s.read() if dry_run else s.write() as conn, _Bar(s, len(sheet.rows)) as bar:
+        planned = plan(conn, sheet, bar)
+        print("\n".join(report_lines(planned, dry_run=dry_run)), file=s.term.out)
+        if planned.errors and not dry_run and not skip_errors:
+            rows = f"{planned.error_rows} rows have" if planned.error_rows > 1 else "1 row has"
+            raise SalesflowError(
+                f"{rows} errors, so nothing was imported (first: {planned.errors[0]}) — fix "
+                "the file, or pass --skip-errors to import the other rows"
+            )
+        if dry_run:
+            return
+        applied = apply(conn, planned, now_iso=s.now_iso, progress=bar)
     left_out = f"; {planned.error_rows} row(s) with errors left out" if planned.errors else ""
     if not applied.added and not applied.updated:
         s.term.say(f"Nothing to import: no new {planned.kind} and nothing to update{left_out}")
