@@ -932,6 +932,15 @@ class LostRow:
         }
 
 
+# The columns of LostRow.record and GroupRow.record (after the group's own column), so an
+# empty CSV/TSV report still has its header row.
+LOST_KEYS = ["reason", "count", "share", "cumulative_share", "value", "currency"]
+GROUP_KEYS = [
+    "leads", "won", "lost", "win_rate", "lead_to_win_rate", "won_value", "avg_deal_size",
+    "currency", "cycle_days_median",
+]  # fmt: skip
+
+
 def lost_reasons(sc: Scope) -> list[LostRow]:
     """Deals lost in the window by reason (trimmed, case-insensitive), most frequent first."""
     reason = "nullif(trim(lost_reason), '')"

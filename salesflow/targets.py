@@ -73,6 +73,10 @@ class Target:
         }
 
 
+# The columns of Target.record, so an empty CSV/TSV `target list` still has its header row.
+RECORD_KEYS = ["period", "start", "end", "amount", "currency", "updated_at"]
+
+
 def _target(row: tuple) -> Target:
     period, amount, currency, created, updated = row
     return Target(parse_period(period), amount, currency, created, updated)

@@ -322,7 +322,7 @@ def lost(
         rows = [r.record(sc.conv) for r in metrics.lost_reasons(sc)]
     _warn(s, set(sc.conv.missing))
     if fmt != Format.table:
-        render(rows, fmt.value, s.term, raw=raw)
+        render(rows, fmt.value, s.term, raw=raw, keys=metrics.LOST_KEYS)
         return
     title = _title("Lost reasons", sc.w, sc.conv.base, "deals lost")
     render(
@@ -354,7 +354,7 @@ def _breakdown(
         rows = [r.record(by, sc.conv) for r in metrics.breakdown(sc, by)]
     _warn(s, set(sc.conv.missing))
     if fmt != Format.table:
-        render(rows, fmt.value, s.term, raw=raw)
+        render(rows, fmt.value, s.term, raw=raw, keys=[by, *metrics.GROUP_KEYS])
         return
     title = _title(f"Per {by}", sc.w, sc.conv.base)
     columns = views.breakdown_columns(by, sc.conv.base)
@@ -533,6 +533,7 @@ def target_list(ctx: Context, fmt: FormatOpt = Format.table, raw: RawOpt = False
         s.term,
         columns=views.target_columns(),
         raw=raw,
+        keys=targets.RECORD_KEYS,
         empty="No targets set — salesflow target set 2026-12 200000",
     )
 
