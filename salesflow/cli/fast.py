@@ -5,8 +5,9 @@ module for a plan: the command's function and its arguments, parsed from the dec
 cli/params.py the way Typer would parse them. Only the plain shapes are handled — `--opt value`,
 `--opt=value`, `-o value`, flags, positionals, `--` — and anything else (help, a typo, an unknown
 option, a value that fails its type or range, an option value starting with "-") gets no plan,
-so Typer runs the command and reports exactly as it always has. tests/cli/test_fast_parity.py
-checks every command line the test suite runs against Typer's own parse.
+so Typer runs the command and reports exactly as it always has. tests/fastparity.py checks
+every command line the test suite runs (through the `run` fixture) against Typer's own parse;
+tests/cli/test_fast.py holds the cases that must and must not be planned.
 """
 
 from __future__ import annotations
