@@ -4,6 +4,7 @@ bytes of the careful way."""
 import csv
 import io
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -128,3 +129,18 @@ def test_narrow_terminal_stacks_headers_of_figures_to_fit() -> None:
     wide, term = _tty(160)  # room enough: headers stay on one line
     render([row], "table", term, columns=funnel_columns("USD"))
     assert any("Avg days" in line for line in _plain(wide.getvalue()))
+
+
+@pytest.mark.parametrize("color", [False, True])
+@pytest.mark.parametrize("text", ["Bad [/x] close", "Acme [sic] Ltd", "[bold]Markup[/bold]"])
+def test_user_text_in_a_table_is_never_rich_markup(color: bool, text: str) -> None:
+    import io
+
+    from salesflow.output import Column, render
+    from salesflow.output.terminal import Terminal
+
+    out = io.StringIO()
+    term = Terminal(out=out, err=io.StringIO(), is_tty=color, color=color, width=120)
+    render([{"name": text, "n": 1}], "table", term, columns=[Column("name", "Name"),
+           Column("n", "N", justify="right")])  # fmt: skip
+    assert text in "\n".join(_plain(out.getvalue()))

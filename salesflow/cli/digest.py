@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
+from salesflow.cli.options import MAX_ROWS
 from salesflow.cli.params import Context, Exit, Option, command_group
 from salesflow.cli.session import Session
 
@@ -33,7 +34,9 @@ def digest(
             help="auto: a rich view on a terminal, plain text otherwise (cron mail).",
         ),
     ] = DigestFormat.auto,
-    limit: Annotated[int, Option("--limit", "-n", min=1, help="Rows per section.")] = 20,
+    limit: Annotated[
+        int, Option("--limit", "-n", min=1, max=MAX_ROWS, help="Rows per section.")
+    ] = 20,
     fail_on_overdue: Annotated[
         bool,
         Option("--fail-on-overdue", help=f"Exit {OVERDUE_EXIT} when anything is overdue."),

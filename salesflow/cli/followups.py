@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 from salesflow.cli.options import (
+    MAX_ROWS,
     CalendarFormat,
     CalendarFormatOpt,
     Format,
@@ -145,7 +146,7 @@ def list_(
     all_: Annotated[bool, Option("--all", "-a", help="Every open follow-up.")] = False,
     lead: Annotated[str | None, Option("--lead", "-l", help="Only this lead's follow-ups.")] = None,
     limit: Annotated[
-        int, Option("--limit", "-n", min=1, help="Table: at most N rows per group.")
+        int, Option("--limit", "-n", min=1, max=MAX_ROWS, help="Table: at most N rows per group.")
     ] = 100,
     fmt: CalendarFormatOpt = CalendarFormat.table,
     raw: RawOpt = False,
@@ -238,7 +239,9 @@ def snooze(
 @today_app.command("today")
 def today(
     ctx: Context,
-    limit: Annotated[int, Option("--limit", "-n", min=1, help="At most N rows per section.")] = 20,
+    limit: Annotated[
+        int, Option("--limit", "-n", min=1, max=MAX_ROWS, help="At most N rows per section.")
+    ] = 20,
     all_: Annotated[bool, Option("--all", "-a", help="Every row of every section.")] = False,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,

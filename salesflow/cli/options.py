@@ -7,6 +7,10 @@ from typing import Annotated
 
 from salesflow.cli.params import Option
 
+# The most rows a per-section --limit takes: a bound SQLite's LIMIT can hold, far past any
+# screen (every row: --format csv).
+MAX_ROWS = 1_000_000
+
 
 class Format(StrEnum):
     table = "table"

@@ -251,6 +251,7 @@ def _table(
             return len(rows)
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     cells = [[c.cell(row) for c in cols] for row in rows]
     # Figures (right-aligned) and one-word labels stay whole — "10,500." over "00 USD" misreads;
@@ -266,7 +267,9 @@ def _table(
                 header, justify=c.justify, style=c.style, overflow="fold", no_wrap=keep
             )
         for row, values in zip(rows, cells, strict=True):
-            table.add_row(*values, style=row_style(row) if row_style else None)
+            # Text, not str: a company called "Acme [sic]" is not Rich markup.
+            cells_ = (Text(v) for v in values)
+            table.add_row(*cells_, style=row_style(row) if row_style else None)
         return table
 
     table = build(stack=False)

@@ -71,7 +71,7 @@ class Terminal:
             if written is not None:
                 self.out.write(written)
                 return
-        self.console().print(text, style=style)
+        self.console().print(text, style=style, markup=False)
 
     def confirm(self, question: str) -> bool | None:
         """Ask on stderr; None when nobody is there to answer (stdin is not a terminal)."""

@@ -351,3 +351,9 @@ def test_today_reads_a_posix_tz_and_warns_about_an_unknown_one(ok, monkeypatch) 
     monkeypatch.setenv("TZ", "Bogus/Zone")
     result = ok("today")
     assert 'Warning: TZ="Bogus/Zone" is not a time zone salesflow knows' in result.stderr
+
+
+@pytest.mark.parametrize("argv", [("today",), ("followup", "list"), ("digest",)])
+def test_a_limit_past_any_screen_is_a_usage_error_not_a_database_error(fails, argv) -> None:
+    # 2**63 went into SQL's LIMIT as a real number: "unexpected IntegrityError".
+    fails(*argv, "--limit", str(2**63), code=2, match="is not in the range 1<=x<=1000000")
