@@ -132,3 +132,12 @@ def test_won_straight_to_lost_and_lost_straight_to_won(ok, two_leads) -> None:
     ok("advance", "2", "lost", "--reason", "price")
     ok("advance", "2", "won", "--reopen")  # came back after all
     assert [(r["name"], r["won_deals"]) for r in customers(ok)] == [("Acme Ltd", 1)]
+
+
+def test_an_empty_list_points_to_customers_left_without_a_won_deal(ok, two_leads) -> None:
+    ok("advance", "1", "won")
+    ok("advance", "1", "--reopen")  # the customer stays, with no won deal
+    listed = ok("customer", "list").stdout
+    assert "No customer has a won deal now — 1 without: salesflow customer list --all" in listed
+    assert "深圳某科技有限公司" in ok("customer", "list", "--all").stdout
+    assert "No customers yet" in ok("customer", "list", "--segment", "key").stdout
