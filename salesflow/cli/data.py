@@ -294,7 +294,9 @@ def _import(
     if not applied.added and not applied.updated:
         s.term.say(f"Nothing to import: no new {planned.kind} and nothing to update{left_out}")
         return
-    done = f"Imported {len(applied.added)} {planned.kind}"
+    added = len(applied.added)
+    one = {"leads": "lead", "activities": "activity"}.get(planned.kind, planned.kind)
+    done = f"Imported {added} {one if added == 1 else planned.kind}"
     if applied.updated:
         done += f", updated {applied.updated} lead(s)"
     s.term.say(f"{done}{left_out} — salesflow undo takes the whole import back")

@@ -211,7 +211,7 @@ def test_skip_errors_imports_the_good_rows(ok, db_path, tmp_path) -> None:
     sheet = tmp_path / "in.csv"
     sheet.write_text("name,grade\nAnn,A\nBob,Z\n")
     result = ok("import", "leads", str(sheet), "--skip-errors")
-    assert "Imported 1 leads; 1 row(s) with errors left out" in result.stderr
+    assert "Imported 1 lead; 1 row(s) with errors left out" in result.stderr
     assert [d["name"] for d in rows(ok("export", "leads", "-f", "json"))] == ["Ann"]
     assert "Undid: salesflow import leads" in ok("undo").stderr
     assert rows(ok("export", "leads", "-f", "json")) == []
