@@ -213,6 +213,29 @@ def test_reports_read_through_the_facts_match_the_long_way(
     assert _totals(fast_tallies) == _totals(metrics.tallies(sc))
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai"])
+@pytest.mark.parametrize("window", WINDOWS, ids=["all", "since-until", "as-of", "since-as-of"])
+def test_followup_counts_through_the_on_time_index_match_one_pass(
+    demo_db: Path, zone: str, window: dict[str, Any]
+) -> None:
+    sc = Book(demo_db).scope(tz=zone, **window)
+    # The one pass over every follow-up due, as before migration 7.
+    expected = sc.conn.execute(
+        f"SELECT count(*), coalesce(sum({metrics._on_time(sc)}), 0) FROM followups "
+        f"WHERE {metrics._followups_due(sc)}",
+        sc.params,
+    ).fetchone()
+    assert metrics.followup_counts(sc) == tuple(expected)
+    assert expected[0] > expected[1] > 0  # the demo has late and on-time follow-ups here
+    if zone == "UTC" and "as_of" not in window:  # the index path was taken
+        plan = sc.conn.execute(
+            f"EXPLAIN QUERY PLAN SELECT count(*) FROM followups "
+            f"WHERE due_date < :ended_before AND {metrics.ON_TIME_UTC}",
+            sc.params,
+        ).fetchall()
+        assert "followups_on_time" in str(plan)
+
+
 def _totals(rows: list[metrics.Tally]) -> tuple[dict, dict]:
     """What the reports take from tallies: every sum per (stage, currency), and the won
     deals' cycle lengths (the rows may be split differently)."""

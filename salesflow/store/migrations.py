@@ -368,6 +368,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         END;
         """,
     ),
+    (
+        7,
+        "followups_on_time: the follow-ups done by their due day (UTC), for report summary",
+        """
+        -- report summary's follow-up timeliness counts this index's range instead of reading
+        -- every follow-up due (metrics.ON_TIME_UTC is the same expression).
+        CREATE INDEX followups_on_time ON followups (due_date) WHERE done_at < due_date || 'T24';
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
