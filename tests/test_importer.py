@@ -408,7 +408,7 @@ def test_activity_file_must_say_who_and_when(conn) -> None:
 
 def test_a_bulk_load_builds_the_random_order_indexes_after_it(ok, db_path, monkeypatch) -> None:
     """A load as big as the table drops the indexes on leads and stage_changes and builds them
-    again after (store.indexes_after): the same indexes, the same rows found through them,
+    again after (store.schema.set_aside): the same indexes, the same rows found through them,
     and undo takes the whole load back."""
     from salesflow.importer import leads as importing
     from salesflow.store import derived

@@ -443,7 +443,8 @@ def apply_leads(
     creation history as one bulk insert (journalled as one step per table), then the won
     ones join their customer as a win through `advance` does."""
     from salesflow import customers
-    from salesflow.store import indexes_after, journal, roomy_cache
+    from salesflow.store import journal, roomy_cache
+    from salesflow.store.schema import set_aside
 
     for lead_id, changes in plan.updates.items():
         changes = {**changes, "updated_at": now_iso}
@@ -462,7 +463,7 @@ def apply_leads(
     rebuilt = _bulk_indexes(conn) if len(plan.new) >= max(existing, _BULK_MIN) else []
     tables = ("leads", "stage_changes")
     bulk = journal.compact_inserts(conn, tables, bulk=bool(rebuilt))
-    with roomy_cache(conn), bulk, indexes_after(conn, rebuilt):
+    with roomy_cache(conn), bulk, set_aside(conn, rebuilt):
         added = leads.insert(conn, counted())
     won = conn.execute(
         "SELECT l.id FROM leads l JOIN stages s ON s.name = l.stage "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -225,26 +225,6 @@ def roomy_cache(conn: sqlite3.Connection, mib: int = 64) -> Iterator[None]:
         yield
     finally:
         conn.execute(f"PRAGMA cache_size = {int(old)}")
-
-
-@contextmanager
-def indexes_after(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None]:
-    """Drop these indexes for a bulk append inside the caller's transaction and build them
-    again after it: built from sorted rows, an index costs a fraction of the same entries
-    inserted one by one in random order (a 100k-lead import spent 0.5 s on leads_tally).
-    On an error the caller's rollback brings them back with everything else."""
-    found = [
-        conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (n,)
-        ).fetchone()
-        for n in names
-    ]
-    built = [(n, row[0]) for n, row in zip(names, found, strict=True) if row]
-    for name, _ in built:
-        conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in built:
-        conn.execute(sql)
 
 
 def get_setting(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
