@@ -110,12 +110,11 @@ def test_wide_or_marked_up_tables_are_left_to_rich() -> None:
 
 def _without_plain(monkeypatch) -> None:
     """Every plain-text shortcut declines, so Rich draws everything."""
-    from salesflow.output import reports
 
     monkeypatch.setattr(plain, "line", lambda *a, **k: None)
     monkeypatch.setattr(plain, "table", lambda *a, **k: None)
-    monkeypatch.setattr(reports, "_plain_grid", lambda *a, **k: None)
-    monkeypatch.setattr(reports, "_plain_board", lambda *a, **k: None)
+    monkeypatch.setattr(plain, "grid", lambda *a, **k: None)
+    monkeypatch.setattr(plain, "board", lambda *a, **k: None)
 
 
 def test_piped_reports_are_what_rich_draws(ok, monkeypatch) -> None:
@@ -125,16 +124,13 @@ def test_piped_reports_are_what_rich_draws(ok, monkeypatch) -> None:
         ("report", "funnel", "--since", "2026-10-01"), ("report", "summary"),
         ("report", "summary", "--since", "2026-11-01"),
     ]  # fmt: skip
-    from salesflow.output import reports
 
     grids: list[str | None] = []
-    real = reports._plain_grid
-    monkeypatch.setattr(reports, "_plain_grid", lambda *a: grids.append(real(*a)) or grids[-1])
+    real = plain.grid
+    monkeypatch.setattr(plain, "grid", lambda *a: grids.append(real(*a)) or grids[-1])
     boards: list[str | None] = []
-    real_board = reports._plain_board
-    monkeypatch.setattr(
-        reports, "_plain_board", lambda *a: boards.append(real_board(*a)) or boards[-1]
-    )
+    real_board = plain.board
+    monkeypatch.setattr(plain, "board", lambda *a: boards.append(real_board(*a)) or boards[-1])
     fast = [ok(*c).stdout for c in commands]
     assert len(grids) == 3 and None not in grids  # the funnels' bars took the plain path
     assert len(boards) == 2 and None not in boards  # and so did the summaries' boards

@@ -120,3 +120,58 @@ def table(
             out.append(" " + "─" * (total - 2) + " ")
     out.append(" " * total)
     return "\n".join(out) + "\n"
+
+
+def grid(cells: list[list[str]], justify: str, max_width: int) -> str | None:
+    """What Rich prints for `Table.grid(padding=(0, 1))` of one-line cells without colour: each
+    column as wide as its widest cell, one space between columns; None when not that simple."""
+    if not cells or any("[" in c for row in cells for c in row):  # "[": Rich markup
+        return None
+    widths = [[width(c) for c in row] for row in cells]
+    if any(w is None for ws in widths for w in ws):
+        return None
+    room = [max((ws[i] for ws in widths), default=0) for i in range(len(justify))]
+    if sum(room) + len(room) - 1 > max_width:
+        return None
+    lines = []
+    for row, ws in zip(cells, widths, strict=True):
+        parts = [
+            c + " " * (r - w) if how == "l" else " " * (r - w) + c
+            for c, w, r, how in zip(row, ws, room, justify, strict=True)
+        ]
+        lines.append(" ".join(parts) + "\n")
+    return "".join(lines)
+
+
+def board(panels: list[tuple[str, list[tuple[str, str]]]], max_width: int) -> str | None:
+    """What Rich prints without colour for the board: a `Table.grid(padding=(0, 4))` of four
+    panels, two by two, each a `Table.grid(padding=(0, 2))` of its name over label/value rows;
+    None when a cell is not plain one-line text or the board does not fit."""
+    drawn = []
+    for name, items in panels:
+        rows = [(name, ""), *items]
+        if any("[" in c for row in rows for c in row):  # Rich markup
+            return None
+        sizes = [(width(label), width(value)) for label, value in rows]
+        if any(w is None for pair in sizes for w in pair):
+            return None
+        left = max(w for w, _ in sizes)
+        right = max(w for _, w in sizes)
+        lines = [
+            label + " " * (left - lw + 2 + right - vw) + value
+            for (label, value), (lw, vw) in zip(rows, sizes, strict=True)
+        ]
+        drawn.append((left + 2 + right, lines))
+    first = max(drawn[0][0], drawn[2][0])
+    second = max(drawn[1][0], drawn[3][0])
+    if first + 4 + second > max_width:
+        return None
+    out = []
+    for (w1, a), (w2, b) in ((drawn[0], drawn[1]), (drawn[2], drawn[3])):
+        if out:
+            out.append(" " * (first + 4 + second))
+        for n in range(max(len(a), len(b))):
+            one = a[n] + " " * (first - w1) if n < len(a) else " " * first
+            two = b[n] + " " * (second - w2) if n < len(b) else " " * second
+            out.append(one + " " * 4 + two)
+    return "\n".join(out) + "\n"

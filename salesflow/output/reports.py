@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow import money
-from salesflow.output import Column, render
+from salesflow.output import Column, plain, render
 from salesflow.output.terminal import Terminal
 
 DASH = "—"
@@ -54,8 +54,6 @@ def _pct_col(key: str, header: str) -> Column:
 
 def say_lines(term: Terminal, lines: list[str]) -> None:
     """Notes under a table, on stdout with it (they are part of the report)."""
-    from salesflow.output import plain
-
     for line in lines:
         written = None if term.color else plain.line(line, term.width)
         if written is not None:
@@ -95,36 +93,13 @@ def funnel(
         pad = (span - width) // 2
         bar = " " * pad + "█" * width + " " * (span - width - pad)
         cells.append([row["stage"], f"{row['probability']}%", bar, label, pct(row["conversion"])])
-    text = None if term.color else _plain_grid(cells, "lrlrr", term.width)
+    text = None if term.color else plain.grid(cells, "lrlrr", term.width)
     if text is not None:
         term.out.write(text + "\n")
     else:
         _bars(term, forward, cells)
     render(rows, "table", term, columns=funnel_columns(currency))
     say_lines(term, callouts)
-
-
-def _plain_grid(cells: list[list[str]], justify: str, max_width: int) -> str | None:
-    """What Rich prints for `Table.grid(padding=(0, 1))` of one-line cells without colour: each
-    column as wide as its widest cell, one space between columns; None when not that simple."""
-    from salesflow.output import plain
-
-    if not cells or any("[" in c for row in cells for c in row):  # "[": Rich markup
-        return None
-    widths = [[plain.width(c) for c in row] for row in cells]
-    if any(w is None for ws in widths for w in ws):
-        return None
-    room = [max((ws[i] for ws in widths), default=0) for i in range(len(justify))]
-    if sum(room) + len(room) - 1 > max_width:
-        return None
-    lines = []
-    for row, ws in zip(cells, widths, strict=True):
-        parts = [
-            c + " " * (r - w) if how == "l" else " " * (r - w) + c
-            for c, w, r, how in zip(row, ws, room, justify, strict=True)
-        ]
-        lines.append(" ".join(parts) + "\n")
-    return "".join(lines)
 
 
 def _bars(term: Terminal, forward: list[dict[str, Any]], cells: list[list[str]]) -> None:
@@ -223,7 +198,7 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
         ],
     }
     term.line(title, style="bold")
-    text = None if term.color else _plain_board(list(sections.items()), term.width)
+    text = None if term.color else plain.board(list(sections.items()), term.width)
     if text is not None:
         term.out.write(text)
         return
@@ -247,42 +222,6 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
     board.add_row("", "")
     board.add_row(panels[2], panels[3])
     console.print(board)
-
-
-def _plain_board(panels: list[tuple[str, list[tuple[str, str]]]], max_width: int) -> str | None:
-    """What Rich prints without colour for the board: a `Table.grid(padding=(0, 4))` of four
-    panels, two by two, each a `Table.grid(padding=(0, 2))` of its name over label/value rows;
-    None when a cell is not plain one-line text or the board does not fit."""
-    from salesflow.output import plain
-
-    drawn = []
-    for name, items in panels:
-        rows = [(name, ""), *items]
-        if any("[" in c for row in rows for c in row):  # Rich markup
-            return None
-        sizes = [(plain.width(label), plain.width(value)) for label, value in rows]
-        if any(w is None for pair in sizes for w in pair):
-            return None
-        left = max(w for w, _ in sizes)
-        right = max(w for _, w in sizes)
-        lines = [
-            label + " " * (left - lw + 2 + right - vw) + value
-            for (label, value), (lw, vw) in zip(rows, sizes, strict=True)
-        ]
-        drawn.append((left + 2 + right, lines))
-    first = max(drawn[0][0], drawn[2][0])
-    second = max(drawn[1][0], drawn[3][0])
-    if first + 4 + second > max_width:
-        return None
-    out = []
-    for (w1, a), (w2, b) in ((drawn[0], drawn[1]), (drawn[2], drawn[3])):
-        if out:
-            out.append(" " * (first + 4 + second))
-        for n in range(max(len(a), len(b))):
-            one = a[n] + " " * (first - w1) if n < len(a) else " " * first
-            two = b[n] + " " * (second - w2) if n < len(b) else " " * second
-            out.append(one + " " * 4 + two)
-    return "\n".join(out) + "\n"
 
 
 # ---- conversion, lost, sources, grades -------------------------------------------
