@@ -66,22 +66,20 @@ class Summary:
         # paid in several currencies has no single figure (they are never added up), so
         # `won_values` lists each one: "520000.00 CNY; 12500.00 USD".
         single = len(values) == 1
-        return {
-            "id": c.id,
-            "name": c.name,
-            "segment": c.segment,
-            "won_deals": self.won_deals,
-            "won_value": money.to_decimal_string(values[0][1], values[0][0]) if single else None,
-            "currency": values[0][0] if single else None,
-            "won_values": "; ".join(f"{money.to_decimal_string(m, c)} {c}" for c, m in values),
-            "first_purchase": self.first_purchase,
-            "last_purchase": self.last_purchase,
-            "repeat": self.won_deals >= 2,
-            "last_touch": self.last_touch,
-            "checkin_every": c.checkin_every,
-            "next_checkin": self.next_checkin,
-            "created_at": c.created_at,
-        }
+        return dict(
+            zip(
+                RECORD_KEYS,
+                (
+                    c.id, c.name, c.segment, self.won_deals,
+                    money.to_decimal_string(values[0][1], values[0][0]) if single else None,
+                    values[0][0] if single else None,
+                    "; ".join(f"{money.to_decimal_string(m, c)} {c}" for c, m in values),
+                    self.first_purchase, self.last_purchase, self.won_deals >= 2,
+                    self.last_touch, c.checkin_every, self.next_checkin, c.created_at,
+                ),
+                strict=True,
+            )
+        )  # fmt: skip
 
 
 # The columns of `CustomerSummary.record()`, so an empty CSV/TSV listing keeps its header row.

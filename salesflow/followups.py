@@ -118,23 +118,13 @@ class Followup:
         return "upcoming" if day <= today + timedelta(days=days) else "later"
 
     def record(self, when: str) -> dict[str, Any]:
-        """The stable machine shape of a follow-up (JSON, CSV …)."""
-        return {
-            "id": self.id,
-            "lead_id": self.lead_id,
-            "lead": self.lead_name,
-            "company": self.company,
-            "stage": self.stage,
-            "action": self.action,
-            "due_date": self.due_date,
-            "due_time": self.due_time,
-            "when": when,
-            "overdue": when == "overdue",
-            "recur": self.every,
-            "customer_id": self.customer_id,
-            "created_at": self.created_at,
-            "done_at": self.done_at,
-        }
+        """The stable machine shape of a follow-up (JSON, CSV …): RECORD_KEYS."""
+        values = (
+            self.id, self.lead_id, self.lead_name, self.company, self.stage, self.action,
+            self.due_date, self.due_time, when, when == "overdue", self.every, self.customer_id,
+            self.created_at, self.done_at,
+        )  # fmt: skip
+        return dict(zip(RECORD_KEYS, values, strict=True))
 
 
 # The columns of `record()`, so an empty CSV/TSV listing still has its header row.

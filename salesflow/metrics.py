@@ -940,14 +940,11 @@ class LostRow:
     value: Decimal
 
     def record(self, conv: Converter) -> dict[str, Any]:
-        return {
-            "reason": self.reason,
-            "count": self.count,
-            "share": self.share,
-            "cumulative_share": self.cumulative_share,
-            "value": conv.text(self.value),
-            "currency": conv.base,
-        }
+        values = (
+            self.reason, self.count, self.share, self.cumulative_share, conv.text(self.value),
+            conv.base,
+        )  # fmt: skip
+        return dict(zip(LOST_KEYS, values, strict=True))
 
 
 # The columns of LostRow.record and GroupRow.record (after the group's own column), so an
@@ -1001,18 +998,12 @@ class GroupRow:
     cycle_days_median: float | None
 
     def record(self, name: str, conv: Converter) -> dict[str, Any]:
-        return {
-            name: self.key,
-            "leads": self.leads,
-            "won": self.won,
-            "lost": self.lost,
-            "win_rate": self.win_rate,
-            "lead_to_win_rate": self.lead_to_win_rate,
-            "won_value": conv.text(self.won_value),
-            "avg_deal_size": conv.text(self.avg_deal_size),
-            "currency": conv.base,
-            "cycle_days_median": self.cycle_days_median,
-        }
+        values = (
+            self.key, self.leads, self.won, self.lost, self.win_rate, self.lead_to_win_rate,
+            conv.text(self.won_value), conv.text(self.avg_deal_size), conv.base,
+            self.cycle_days_median,
+        )  # fmt: skip
+        return dict(zip([name, *GROUP_KEYS], values, strict=True))
 
 
 def breakdown(sc: Scope, by: str) -> list[GroupRow]:

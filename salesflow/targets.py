@@ -63,14 +63,12 @@ class Target:
     updated_at: str
 
     def record(self) -> dict[str, Any]:
-        return {
-            "period": self.period.text,
-            "start": self.period.start.isoformat(),
-            "end": self.period.last_day.isoformat(),
-            "amount": money.to_decimal_string(self.amount_minor, self.currency),
-            "currency": self.currency,
-            "updated_at": self.updated_at,
-        }
+        values = (
+            self.period.text, self.period.start.isoformat(), self.period.last_day.isoformat(),
+            money.to_decimal_string(self.amount_minor, self.currency), self.currency,
+            self.updated_at,
+        )  # fmt: skip
+        return dict(zip(RECORD_KEYS, values, strict=True))
 
 
 # The columns of Target.record, so an empty CSV/TSV `target list` still has its header row.
