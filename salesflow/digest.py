@@ -8,8 +8,9 @@ disagree.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
 from typing import Any
 
 from salesflow import agenda, dates, money, store
@@ -39,12 +40,47 @@ class DigestSection:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """The figures a seller checks every morning, as `report summary --since <first of the
+    month>` and `report targets` give them for the same moment (base currency)."""
+
+    month: str  # 2026-12
+    currency: str
+    open_deals: int
+    pipeline: Decimal
+    weighted: Decimal
+    won: Decimal  # deals won this month, so far
+    won_deals: int
+    target: Decimal | None  # this month's target (None: none set, or no fx rate for it)
+    done: float | None  # won / target
+    elapsed: float  # share of the month gone by
+    projected: Decimal | None  # won at this pace over the whole month (with a target)
+    followups_due: int  # this month so far
+    followups_on_time: int
+    timeliness: float | None
+
+    def record(self) -> dict[str, Any]:
+        from salesflow import money
+
+        def text(amount: Decimal | None) -> str | None:
+            if amount is None:
+                return None
+            return money.to_decimal_string(money.to_minor(amount, self.currency), self.currency)
+
+        out = asdict(self)
+        for key in ("pipeline", "weighted", "won", "target", "projected"):
+            out[key] = text(out[key])
+        return out
+
+
+@dataclass(frozen=True)
 class Digest:
     day: date
     zone: str
     leads: int  # all leads ever: 0 means an empty pipeline
     open_deals: int
     sections: list[DigestSection] = field(default_factory=list)
+    headline: Headline | None = None  # None on an empty pipeline
 
     def total(self, key: str) -> int:
         return next((s.total for s in self.sections if s.key == key), 0)
@@ -55,6 +91,7 @@ class Digest:
             "zone": self.zone,
             "leads": self.leads,
             "open_deals": self.open_deals,
+            "headline": self.headline.record() if self.headline else None,
             "counts": {s.key: s.total for s in self.sections},
             "sections": [
                 {"key": s.key, "title": s.title, "total": s.total, "rows": s.rows}
@@ -78,18 +115,95 @@ def build(
     open_deals = conn.execute(
         "SELECT count(*) FROM leads WHERE stage IN (SELECT name FROM stages WHERE kind = 'open')"
     ).fetchone()[0]
+    from salesflow import fx
+
+    conv = fx.converter(conn, currency)
+    worth = _deal_worth(conn, conv)
+    # Every row of a section is ranked, then cut to the limit: the most valuable work first
+    # (grade A before B before C, then the deal's value in the base currency), the agenda's
+    # own order (oldest first) among equals.
     sections = [
-        DigestSection(s.name, TITLES[s.name], [i.record() for i in s.items], s.total)
-        for s in agenda.agenda(conn, now, tz, limit=limit)
+        DigestSection(
+            s.name, TITLES[s.name], _ranked([i.record() for i in s.items], worth, limit), s.total
+        )
+        for s in agenda.agenda(conn, now, tz, limit=None)
     ]
     sections += [
-        quotes_expiring(conn, today, limit=limit),
-        quotes_unanswered(conn, now, today, _unanswered_days(conn), limit=limit),
+        quotes_expiring(conn, today, conv, limit=limit),
+        quotes_unanswered(conn, now, today, _unanswered_days(conn), conv, limit=limit),
         yesterday(conn, today, tz),
         target_pace(conn, now, tz, currency),
     ]
     zone = getattr(tz, "key", None) or str(tz)
-    return Digest(today, zone, leads, open_deals, [s for s in sections if s.total])
+    headline = headline_figures(conn, now, tz, conv) if leads else None
+    return Digest(today, zone, leads, open_deals, [s for s in sections if s.total], headline)
+
+
+def headline_figures(conn: sqlite3.Connection, now: datetime, tz: tzinfo, conv: Any) -> Headline:
+    """Open pipeline, weighted, won this month against its target, follow-up timeliness this
+    month: the same functions as `report summary` and `report targets`."""
+    from salesflow import metrics, targets
+
+    today = dates.local_today(now, tz)
+    month = targets.parse_period(f"{today:%Y-%m}")
+    scope = metrics.scope(conn, metrics.window(now, tz, since=month.start), conv)
+    board = metrics.summary(scope)
+    progress = next((p for p in targets.progress(scope) if p.target.period == month), None)
+    if progress is None:
+        won, won_deals = targets.won_in(scope, month)
+        target = done = projected = None
+        begin, end = (metrics.day_start(d, tz) for d in (month.start, month.end))
+        elapsed = (scope.window.at - begin).total_seconds() / (end - begin).total_seconds()
+    else:
+        won, won_deals, target = progress.won, progress.won_deals, progress.amount
+        done, elapsed, projected = progress.done, progress.elapsed, progress.projected
+    return Headline(
+        month=month.text, currency=conv.base, open_deals=board.open_deals,
+        pipeline=board.pipeline_value, weighted=board.weighted_pipeline, won=won,
+        won_deals=won_deals, target=target, done=done, elapsed=round(min(elapsed, 1.0), 6),
+        projected=projected if target is not None else None,
+        followups_due=board.followups_due, followups_on_time=board.followups_on_time,
+        timeliness=board.followup_timeliness,
+    )  # fmt: skip
+
+
+_GRADE_RANK = {"A": 0, "B": 1, "C": 2}
+
+
+def _deal_worth(conn: sqlite3.Connection, conv: Any) -> Any:
+    """A function from lead ids to (grade rank, -value in the base currency, grade, value text)
+    for ranking agenda rows; reads each lead once."""
+    cache: dict[int, tuple] = {}
+
+    def worth(ids: list[int]) -> dict[int, tuple]:
+        wanted = [i for i in set(ids) if i not in cache]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = conn.execute(
+                "SELECT id, grade, value_minor, currency FROM leads "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for lead_id, grade, value, cur in rows:
+                base = conv.to_base(cur, value) if conv.can_convert(cur) else Decimal(0)
+                cache[lead_id] = (
+                    _GRADE_RANK.get(grade or "", 3),
+                    -base,
+                    grade,
+                    None if value is None else money.to_decimal_string(value, cur),
+                    cur,
+                )
+        return cache
+
+    return worth
+
+
+def _ranked(rows: list[dict[str, Any]], worth: Any, limit: int | None) -> list[dict[str, Any]]:
+    known = worth([r["lead_id"] for r in rows])
+    for r in rows:
+        _, _, r["grade"], r["value"], r["currency"] = known[r["lead_id"]]
+    ordered = sorted(rows, key=lambda r: known[r["lead_id"]][:2])  # stable: age among equals
+    return ordered if limit is None else ordered[:limit]
 
 
 def _unanswered_days(conn: sqlite3.Connection) -> int:
@@ -119,33 +233,38 @@ def _quote_rows(rows: list[tuple], today: date) -> list[dict[str, Any]]:
     ]
 
 
-def quotes_expiring(conn: sqlite3.Connection, today: date, *, limit: int | None) -> DigestSection:
-    """Sent quotes whose validity ends within the next EXPIRING_DAYS days (today included)."""
+def quotes_expiring(
+    conn: sqlite3.Connection, today: date, conv: Any, *, limit: int | None
+) -> DigestSection:
+    """Sent quotes whose validity ends within the next EXPIRING_DAYS days (today included),
+    the largest first (base currency), then the soonest to expire."""
     last = today + timedelta(days=EXPIRING_DAYS)
     where = "AND q.valid_until BETWEEN ? AND ?"
     params = (today.isoformat(), last.isoformat())
-    total = conn.execute(f"SELECT count(*) FROM quotes q WHERE q.status = 'sent' {where}", params)
-    rows = conn.execute(
-        _QUOTE_ROW + where + " ORDER BY q.valid_until, q.id" + _limit(limit), params
-    ).fetchall()
+    rows = conn.execute(_QUOTE_ROW + where + " ORDER BY q.valid_until, q.id", params).fetchall()
     key = "quotes_expiring"
-    return DigestSection(key, TITLES[key], _quote_rows(rows, today), total.fetchone()[0])
+    return DigestSection(key, TITLES[key], _largest(rows, today, conv, limit), len(rows))
 
 
 def quotes_unanswered(
-    conn: sqlite3.Connection, now: datetime, today: date, days: int, *, limit: int | None
-) -> DigestSection:
-    """Sent, still valid quotes the client has not answered for `days` days or more."""
+    conn: sqlite3.Connection, now: datetime, today: date, days: int, conv: Any, *,
+    limit: int | None,
+) -> DigestSection:  # fmt: skip
+    """Sent, still valid quotes the client has not answered for `days` days or more, the
+    largest first (base currency), then the longest waiting."""
     cutoff = dates.to_utc_iso(now - timedelta(days=days))
     where = "AND q.valid_until >= ? AND q.sent_at <= ?"
     params = (today.isoformat(), cutoff)
-    total = conn.execute(f"SELECT count(*) FROM quotes q WHERE q.status = 'sent' {where}", params)
-    rows = conn.execute(
-        _QUOTE_ROW + where + " ORDER BY q.sent_at, q.id" + _limit(limit), params
-    ).fetchall()
+    rows = conn.execute(_QUOTE_ROW + where + " ORDER BY q.sent_at, q.id", params).fetchall()
     key = "quotes_unanswered"
     title = f"Quotes sent with no answer for {days}+ days"
-    return DigestSection(key, title, _quote_rows(rows, today), total.fetchone()[0])
+    return DigestSection(key, title, _largest(rows, today, conv, limit), len(rows))
+
+
+def _largest(rows: list[tuple], today: date, conv: Any, limit: int | None) -> list[dict]:
+    # Sent quotes are few (they are answered or expire): all of them are ranked.
+    ordered = sorted(rows, key=lambda r: -conv.to_base(r[4], r[5]) if conv.can_convert(r[4]) else 0)
+    return _quote_rows(ordered if limit is None else ordered[:limit], today)
 
 
 def yesterday(conn: sqlite3.Connection, today: date, tz: tzinfo) -> DigestSection:

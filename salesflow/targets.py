@@ -178,14 +178,7 @@ def _progress(scope: Scope, target: Target) -> Progress:
     finish = metrics.day_start(target.period.end, window.tz)
     elapsed = (window.at - begin).total_seconds() / (finish - begin).total_seconds()
     elapsed = min(max(elapsed, 0.0), 1.0)
-    won_rows = scope.conn.execute(
-        f"SELECT currency, count(*), coalesce(sum(value_minor), 0) FROM {scope.source} "
-        f"WHERE stage = '{WON}' AND closed_at >= :a AND closed_at < :b AND closed_at <= :at "
-        "GROUP BY currency",
-        {"a": dates.to_utc_iso(begin), "b": dates.to_utc_iso(finish), "at": window.at_iso},
-    ).fetchall()
-    won = sum((converter.to_base(cur, minor) for cur, _, minor in won_rows), Decimal(0))
-    won_deals = sum(n for _, n, _ in won_rows)
+    won, won_deals = won_in(scope, target.period)
     weighted, deals = None, 0
     if elapsed < 1:
         weighted, deals = _closing_in(scope, target.period)
@@ -214,6 +207,23 @@ def _progress(scope: Scope, target: Target) -> Progress:
         pipeline_deals=deals,
         coverage=coverage,
     )
+
+
+def won_in(scope: Scope, period: Period) -> tuple[Decimal, int]:
+    """The value (base currency) and number of deals won in the period up to the window's t."""
+    window = scope.window
+    won_rows = scope.conn.execute(
+        f"SELECT currency, count(*), coalesce(sum(value_minor), 0) FROM {scope.source} "
+        f"WHERE stage = '{WON}' AND closed_at >= :a AND closed_at < :b AND closed_at <= :at "
+        "GROUP BY currency",
+        {
+            "a": dates.to_utc_iso(metrics.day_start(period.start, window.tz)),
+            "b": dates.to_utc_iso(metrics.day_start(period.end, window.tz)),
+            "at": window.at_iso,
+        },
+    ).fetchall()
+    won = sum((scope.converter.to_base(cur, minor) for cur, _, minor in won_rows), Decimal(0))
+    return won, sum(n for _, n, _ in won_rows)
 
 
 def _closing_in(scope: Scope, period: Period) -> tuple[Decimal, int]:

@@ -41,6 +41,16 @@ def digest(
         bool,
         Option("--fail-on-overdue", help=f"Exit {OVERDUE_EXIT} when anything is overdue."),
     ] = False,
+    output: Annotated[
+        str | None,
+        Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (mode 0600); the format follows its extension "
+            "(.html, .md, .json, .txt) unless --format says otherwise.",
+        ),
+    ] = None,
 ) -> None:
     """Overdue follow-ups, today's work, deals with no next step, stale deals, missed first
     touches, expiring and unanswered quotes, yesterday's changes and target pace."""
@@ -48,11 +58,44 @@ def digest(
     from salesflow.output.digest import render_digest
 
     s: Session = ctx.obj
+    chosen = fmt.value
+    if output is not None:
+        chosen = _file_format(output, chosen)
     with s.read() as conn:
         d = digest_domain.build(conn, s.now, s.tz, currency=s.currency, limit=limit)
-    chosen = fmt.value
-    if chosen == "auto":
-        chosen = "table" if s.term.is_tty else "text"
-    render_digest(d, chosen, s.term, s.tz)
+    if output is not None:
+        from pathlib import Path
+
+        from salesflow.output.digest import document
+        from salesflow.output.files import private_text_file
+
+        with private_text_file(Path(output).expanduser()) as out:
+            out.write(document(d, chosen, s.tz))
+        s.term.say(f"Wrote the digest as {chosen} to {output}")
+    else:
+        if chosen == "auto":
+            chosen = "table" if s.term.is_tty else "text"
+        render_digest(d, chosen, s.term, s.tz)
     if fail_on_overdue and d.total("overdue"):
         raise Exit(OVERDUE_EXIT)
+
+
+_BY_EXTENSION = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "text"}
+
+
+def _file_format(path: str, given: str) -> str:
+    """What a digest written to `path` is: --format if given (a table is text in a file),
+    else the file's extension."""
+    import os
+
+    from salesflow.errors import SalesflowError
+
+    if given not in ("auto", "table"):
+        return given
+    extension = os.path.splitext(path)[1].lower()
+    if extension and extension not in _BY_EXTENSION:
+        raise SalesflowError(
+            f"cannot write a digest as {extension} — name the file .html, .md, .json or .txt, "
+            "or pass --format"
+        )
+    return _BY_EXTENSION.get(extension, "text")

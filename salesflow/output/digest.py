@@ -3,7 +3,6 @@ inline styles) or JSON. One line per row, written by the same function for every
 
 from __future__ import annotations
 
-import html
 import json
 from datetime import tzinfo
 from typing import Any
@@ -14,7 +13,7 @@ from salesflow.output.views import when
 _FMT_DAYS = {1: "1 day"}
 
 
-def _days(n: int | None) -> str:
+def days_text(n: int | None) -> str:
     return _FMT_DAYS.get(n or 0, f"{n} days")
 
 
@@ -23,28 +22,39 @@ def _who(row: dict[str, Any]) -> str:
     return f"#{row['lead_id']} {row['lead']}{company}"
 
 
+def worth(row: dict[str, Any]) -> str:
+    """The deal's grade and value, as the digest ranks it: `A · 50,000.00 CNY`."""
+    value = amount(row["value"], row["currency"]) if row.get("value") is not None else ""
+    return " · ".join(filter(None, (row.get("grade"), value)))
+
+
+def _deal(row: dict[str, Any]) -> str:
+    shown = worth(row)
+    return f"{_who(row)} [{row['stage']}]" + (f" {shown}" if shown else "")
+
+
 def line(key: str, row: dict[str, Any], tz: tzinfo | None) -> str:
     """One row of a section as a sentence a seller reads at a glance."""
     if key in ("overdue", "today"):
         due = row["due_date"] + (f" {row['due_time']}" if row.get("due_time") else "")
-        late = f", {_days(row['days'])} late" if key == "overdue" and row.get("days") else ""
-        return f"{row['action']} — {_who(row)} [{row['stage']}] (due {due}{late})"
+        late = f", {days_text(row['days'])} late" if key == "overdue" and row.get("days") else ""
+        return f"{row['action']} — {_deal(row)} (due {due}{late})"
     if key == "unplanned":
         last = f", last touch {when(row['since'], tz)}" if row.get("since") else ""
-        return f"{_who(row)} [{row['stage']}] has no next step{last}"
+        return f"{_deal(row)} has no next step{last}"
     if key == "stale":
-        return f"{_who(row)} [{row['stage']}] idle for {_days(row['days'])}"
+        return f"{_deal(row)} idle for {days_text(row['days'])}"
     if key == "first_touch":
-        return f"{_who(row)} created {when(row['since'], tz)}, not contacted yet"
+        return f"{_deal(row)} created {when(row['since'], tz)}, not contacted yet"
     if key == "quotes_expiring":
-        left = "today" if row["days_left"] == 0 else f"in {_days(row['days_left'])}"
+        left = "today" if row["days_left"] == 0 else f"in {days_text(row['days_left'])}"
         return (
-            f"{row['number']} {_amount(row['total'], row['currency'])} — {_who(row)} "
+            f"{row['number']} {amount(row['total'], row['currency'])} — {_who(row)} "
             f"expires {left} ({row['valid_until']})"
         )
     if key == "quotes_unanswered":
         return (
-            f"{row['number']} {_amount(row['total'], row['currency'])} — {_who(row)} "
+            f"{row['number']} {amount(row['total'], row['currency'])} — {_who(row)} "
             f"sent {when(row['sent_at'], tz)}"
         )
     if key == "yesterday":
@@ -53,11 +63,11 @@ def line(key: str, row: dict[str, Any], tz: tzinfo | None) -> str:
         reason = f" ({row['reason']})" if row.get("reason") else ""
         return f"{row['change']}: {_who(row)} {row['from']} → {row['to']}{reason}"
     if key == "targets":
-        return _pace(row)
+        return pace(row)
     return ", ".join(f"{k}={v}" for k, v in row.items())
 
 
-def _amount(text: str | None, currency: str) -> str:
+def amount(text: str | None, currency: str) -> str:
     from decimal import Decimal
 
     from salesflow import money
@@ -71,18 +81,18 @@ def _pct(share: float | None) -> str:
     return "—" if share is None else f"{share:.0%}"
 
 
-def _pace(row: dict[str, Any]) -> str:
+def pace(row: dict[str, Any]) -> str:
     cur = row["currency"]
     if row["target"] is None:
         return f"{row['period']}: the target's currency has no fx rate — config set fx.CODE RATE"
     text = (
-        f"{row['period']}: {_amount(row['won'], cur)} of {_amount(row['target'], cur)} won "
+        f"{row['period']}: {amount(row['won'], cur)} of {amount(row['target'], cur)} won "
         f"({_pct(row['done'])}), {_pct(row['elapsed'])} of the period gone"
     )
     if row.get("projected") is not None:
-        text += f", on pace for {_amount(row['projected'], cur)}"
+        text += f", on pace for {amount(row['projected'], cur)}"
     if row.get("weighted_pipeline") is not None:
-        text += f"; weighted pipeline closing in it {_amount(row['weighted_pipeline'], cur)}"
+        text += f"; weighted pipeline closing in it {amount(row['weighted_pipeline'], cur)}"
     return text
 
 
@@ -102,6 +112,57 @@ def header(d: Any) -> str:
     return f"salesflow digest {day} ({d.zone}): open deals: {d.open_deals}; {counts}."
 
 
+def whole(amount: str | None, currency: str) -> str:
+    """A base-currency figure in whole units, as the report tables show it: `1,694,548 CNY`."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if amount is None:
+        return "—"
+    return f"{Decimal(amount).quantize(Decimal(1), ROUND_HALF_UP):,} {currency}"
+
+
+def figures(h: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The header strip: (label, figure, detail) for open pipeline, won this month against its
+    target, and follow-up timeliness this month. `h` is Headline.record()."""
+    cur = h["currency"]
+    won = f"{whole(h['won'], cur)}"
+    if h["target"] is not None:
+        won_detail = (
+            f"{_pct(h['done'])} of {whole(h['target'], cur)} target, {_pct(h['elapsed'])} of "
+            f"the month gone; on pace for {whole(h['projected'], cur)}"
+        )
+    else:
+        won_detail = (
+            f"{_n(h['won_deals'], 'deal')}; no target for {h['month']} — salesflow target set"
+        )
+    due = h["followups_due"]
+    return [
+        ("Open pipeline", whole(h["pipeline"], cur), _n(h["open_deals"], "open deal")),
+        ("Weighted", whole(h["weighted"], cur), "open value × stage probability"),
+        (f"Won in {h['month']}", won, won_detail),
+        (
+            "Follow-ups on time",
+            _pct(h["timeliness"]),
+            f"{h['followups_on_time']} of {due} due in {h['month']} so far" if due else
+            f"none due in {h['month']} yet",
+        ),
+    ]  # fmt: skip
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def figure_lines(d: Any) -> list[str]:
+    if d.headline is None:
+        return []
+    return [f"{label}: {figure} ({detail})" for label, figure, detail in figures(_h(d))]
+
+
+def _h(d: Any) -> dict[str, Any]:
+    return d.headline.record()
+
+
 def _more(section: Any) -> int:
     return section.total - len(section.rows)
 
@@ -113,13 +174,20 @@ _ALL_OF = {
 }
 
 
+_TODAY_ALL = "salesflow today --all"
+
+
+def more_command(section: Any) -> str:
+    return _ALL_OF.get(section.key, _TODAY_ALL)
+
+
 def _more_line(section: Any) -> str:
-    where = _ALL_OF.get(section.key, "salesflow today --all")
+    where = more_command(section)
     return f"  … and {_more(section)} more ({where})"
 
 
 def text(d: Any, tz: tzinfo | None) -> str:
-    out = [header(d)]
+    out = [header(d), *figure_lines(d)]
     for s in d.sections:
         out += ["", f"{s.title} ({s.total})"]
         out += [f"  - {line(s.key, r, tz)}" for r in s.rows]
@@ -134,56 +202,34 @@ def _md_escape(value: str) -> str:
 
 def markdown(d: Any, tz: tzinfo | None) -> str:
     out = [f"# {_md_escape(header(d))}"]
+    if d.headline is not None:
+        out += [""] + [f"- {_md_escape(x)}" for x in figure_lines(d)]
     for s in d.sections:
         out += ["", f"## {_md_escape(s.title)} ({s.total})", ""]
         out += [f"- {_md_escape(line(s.key, r, tz))}" for r in s.rows]
         if _more(s):
-            out.append(f"- … and {_more(s)} more")
+            out.append(f"- … and {_more(s)} more ({_md_escape(_ALL_OF.get(s.key, _TODAY_ALL))})")
     return "\n".join(out) + "\n"
 
 
-_STYLE = {
-    "body": "font-family:-apple-system,'Segoe UI',Roboto,'Noto Sans CJK SC','PingFang SC',"
-    "'Microsoft YaHei',sans-serif;color:#1f2328;max-width:720px;margin:0 auto;padding:16px",
-    "h1": "font-size:17px;margin:0 0 12px",
-    "h2": "font-size:15px;margin:18px 0 6px;border-bottom:1px solid #d0d7de;padding-bottom:4px",
-    "li": "margin:3px 0;font-size:14px",
-    "overdue": "color:#cf222e",
-}
+def document(d: Any, fmt: str, tz: tzinfo | None) -> str:
+    """The digest as one document: `text`, `md`, `html` (a mail body) or `json`."""
+    if fmt == "json":
+        return json.dumps(d.record(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "md":
+        return markdown(d, tz)
+    if fmt == "html":
+        from salesflow.output.digest_mail import html_page
 
-
-def html_page(d: Any, tz: tzinfo | None) -> str:
-    """One self-contained page with inline styles (mail clients drop <style> blocks); every
-    piece of user text goes through html.escape."""
-    e = html.escape
-    parts = [
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
-        f"<title>{e(header(d))}</title></head>",
-        f'<body style="{_STYLE["body"]}">',
-        f'<h1 style="{_STYLE["h1"]}">{e(header(d))}</h1>',
-    ]
-    for s in d.sections:
-        colour = f";{_STYLE['overdue']}" if s.key == "overdue" else ""
-        parts.append(f'<h2 style="{_STYLE["h2"]}{colour}">{e(s.title)} ({s.total})</h2><ul>')
-        parts += [f'<li style="{_STYLE["li"]}">{e(line(s.key, r, tz))}</li>' for r in s.rows]
-        if _more(s):
-            parts.append(f'<li style="{_STYLE["li"]}">… and {_more(s)} more</li>')
-        parts.append("</ul>")
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+        return html_page(d, tz)
+    return text(d, tz)
 
 
 def render_digest(d: Any, fmt: str, term: Terminal, tz: tzinfo | None) -> None:
-    if fmt == "json":
-        term.out.write(json.dumps(d.record(), ensure_ascii=False, indent=2) + "\n")
-    elif fmt == "md":
-        term.out.write(markdown(d, tz))
-    elif fmt == "html":
-        term.out.write(html_page(d, tz))
-    elif fmt == "table":
+    if fmt == "table":
         _rich(d, term, tz)
     else:
-        term.out.write(text(d, tz))
+        term.out.write(document(d, fmt, tz))
 
 
 def _rich(d: Any, term: Terminal, tz: tzinfo | None) -> None:
@@ -191,6 +237,8 @@ def _rich(d: Any, term: Terminal, tz: tzinfo | None) -> None:
 
     console = term.console()
     console.print(Text(header(d), style="bold"))
+    for x in figure_lines(d):
+        console.print(Text(f"  {x}"))
     for s in d.sections:
         console.print()
         style = "bold red" if s.key == "overdue" else "bold"

@@ -127,7 +127,13 @@ def test_all_clear(ok) -> None:
     ok("lead", "add", "Ann")
     ok("log", "1", "call", "--kind", "call", "--next", "demo", "--due", "fri")
     out = ok("digest").stdout
-    assert out == "salesflow digest Mon 2026-11-23 (UTC): all clear — open deals: 1, nothing due.\n"
+    assert out == (
+        "salesflow digest Mon 2026-11-23 (UTC): all clear — open deals: 1, nothing due.\n"
+        "Open pipeline: 0 USD (1 open deal)\n"
+        "Weighted: 0 USD (open value × stage probability)\n"
+        "Won in 2026-11: 0 USD (0 deals; no target for 2026-11 — salesflow target set)\n"
+        "Follow-ups on time: — (none due in 2026-11 yet)\n"
+    )
 
 
 def test_target_pace_for_the_current_periods_only(ok) -> None:

@@ -1,0 +1,153 @@
+"""The digest as an HTML e-mail body: a strip of the morning's figures, then each section as a
+compact table, most valuable work first.
+
+Mail clients are the constraint, not browsers: Gmail and Outlook drop or rewrite `<style>`
+blocks and ignore classes, so every rule is an inline `style` attribute; layout is tables
+(Outlook's Word engine does not know flexbox or max-width on divs); the column is 600 px wide
+and shrinks to the screen on a phone (width 100% with max-width 600px). Every piece of user
+text goes through html.escape.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import tzinfo
+from typing import Any
+
+from salesflow.output.digest import amount, days_text, figures, header, more_command, pace, worth
+from salesflow.output.views import when
+
+_FONT = (
+    "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,'Noto Sans CJK SC',"
+    "'PingFang SC','Microsoft YaHei',sans-serif"
+)
+_INK, _MUTED, _LINE, _ACCENT, _RED = "#1f2328", "#57606a", "#d0d7de", "#1d4e89", "#cf222e"
+_CELL = f"padding:6px 6px;border-bottom:1px solid {_LINE};vertical-align:top;font-size:13px"
+_HEAD = (
+    f"padding:4px 6px;border-bottom:2px solid {_LINE};text-align:left;font-size:11px;"
+    f"color:{_MUTED};font-weight:600;text-transform:uppercase;letter-spacing:.03em"
+)
+_COLUMNS = ("What", "Who", "Stage", "Value", "When")
+_QUOTE_COLUMNS = ("Quote", "Who", "Status", "Value", "When")
+_CHANGE_COLUMNS = ("Change", "Who", "Stage", "", "When")
+
+
+def html_page(d: Any, tz: tzinfo | None, lang: str = "en") -> str:
+    e = html.escape
+    title = header(d)
+    parts = [
+        f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(title)}</title></head>",
+        f'<body style="margin:0;padding:0;background:#f6f8fa;color:{_INK};{_FONT}">',
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        'style="background:#f6f8fa"><tr><td align="center" style="padding:12px 8px">',
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        f'style="width:100%;max-width:600px;background:#ffffff;border:1px solid {_LINE};'
+        'border-radius:6px"><tr><td style="padding:16px 14px">',
+        f'<h1 style="margin:0 0 12px;font-size:17px;line-height:1.35;color:{_INK}">{e(title)}</h1>',
+    ]
+    if d.headline is not None:
+        parts.append(_strip(figures(d.headline.record())))
+    for s in d.sections:
+        parts.append(_section(s, tz))
+    parts.append(
+        f'<p style="margin:18px 0 0;font-size:11px;color:{_MUTED}">salesflow digest · '
+        f"{e(d.zone)}</p>"
+    )
+    parts.append("</td></tr></table></td></tr></table></body></html>\n")
+    return "\n".join(parts)
+
+
+def _strip(cells: list[tuple[str, str, str]]) -> str:
+    """Two rows of two figures: readable at 600 px and still at 320 px on a phone."""
+    e = html.escape
+    out = [
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        'style="margin:0 0 8px">'
+    ]
+    for i in range(0, len(cells), 2):
+        out.append("<tr>")
+        for label, figure, detail in cells[i : i + 2]:
+            out.append(
+                f'<td width="50%" style="width:50%;padding:8px 10px;background:#f3f6f9;'
+                f'border:4px solid #ffffff;vertical-align:top">'
+                f'<div style="font-size:11px;color:{_MUTED};text-transform:uppercase;'
+                f'letter-spacing:.03em">{e(label)}</div>'
+                f'<div style="font-size:20px;font-weight:700;color:{_ACCENT};line-height:1.3;'
+                f'white-space:nowrap">{e(figure)}</div>'
+                f'<div style="font-size:12px;color:{_MUTED};line-height:1.35">{e(detail)}</div>'
+                "</td>"
+            )
+        out.append("</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _section(s: Any, tz: tzinfo | None) -> str:
+    e = html.escape
+    colour = _RED if s.key == "overdue" else _INK
+    out = [
+        f'<h2 style="margin:18px 0 4px;font-size:15px;color:{colour}">{e(s.title)} '
+        f'<span style="color:{_MUTED};font-weight:400">({s.total})</span></h2>'
+    ]
+    if s.key == "targets":
+        out += [f'<p style="margin:2px 0;font-size:13px">{e(pace(r))}</p>' for r in s.rows]
+        return "".join(out)
+    heads = {"yesterday": _CHANGE_COLUMNS}.get(
+        s.key, _QUOTE_COLUMNS if s.key.startswith("quotes") else _COLUMNS
+    )
+    out.append(
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        'style="border-collapse:collapse;width:100%"><tr>'
+    )
+    out += [f'<th style="{_HEAD}">{e(h)}</th>' for h in heads]
+    out.append("</tr>")
+    for row in s.rows:
+        what, who, stage, value, due = cells(s.key, row, tz)
+        late = f";color:{_RED}" if s.key == "overdue" else ""
+        out.append(
+            f'<tr><td style="{_CELL};font-weight:600">{e(what)}</td>'
+            f'<td style="{_CELL}">{e(who)}</td>'
+            f'<td style="{_CELL};color:{_MUTED}">{e(stage)}</td>'
+            f'<td style="{_CELL};text-align:right;white-space:nowrap">{e(value)}</td>'
+            f'<td style="{_CELL};white-space:nowrap{late}">{e(due)}</td></tr>'
+        )
+    more = s.total - len(s.rows)
+    if more:
+        out.append(
+            f'<tr><td colspan="5" style="{_CELL};color:{_MUTED}">… and {more} more: '
+            f'<code style="font-size:12px">{e(more_command(s))}</code></td></tr>'
+        )
+    out.append("</table>")
+    return "".join(out)
+
+
+def cells(key: str, row: dict[str, Any], tz: tzinfo | None) -> tuple[str, str, str, str, str]:
+    """(what, who, stage, value, when) of one row, as the compact table shows it."""
+    who = f"#{row['lead_id']} {row['lead']}" + (f", {row['company']}" if row.get("company") else "")
+    if key in ("overdue", "today"):
+        due = row["due_date"] + (f" {row['due_time']}" if row.get("due_time") else "")
+        if key == "overdue" and row.get("days"):
+            due = f"{days_text(row['days'])} late"
+        elif key == "today":
+            due = f"today {row['due_time']}" if row.get("due_time") else "today"
+        return row["action"], who, row["stage"], worth(row), due
+    if key == "unplanned":
+        last = f"last touch {when(row['since'], tz)}" if row.get("since") else "never touched"
+        return "No next step", who, row["stage"], worth(row), last
+    if key == "stale":
+        return "Idle", who, row["stage"], worth(row), f"{days_text(row['days'])} idle"
+    if key == "first_touch":
+        return "Not contacted", who, row["stage"], worth(row), f"since {when(row['since'], tz)}"
+    if key.startswith("quotes"):
+        value = amount(row["total"], row["currency"])
+        if key == "quotes_expiring":
+            left = "today" if row["days_left"] == 0 else f"in {days_text(row['days_left'])}"
+            return row["number"], who, "sent", value, f"expires {left}"
+        return row["number"], who, "sent", value, f"sent {when(row['sent_at'], tz)}"
+    # yesterday's changes
+    move = row["to"] if row["change"] == "new" else f"{row['from']} → {row['to']}"
+    change = {"new": "New lead"}.get(row["change"], row["change"].capitalize())
+    reason = f" ({row['reason']})" if row.get("reason") else ""
+    return change + reason, who, move, "", when(row["at"], tz)
