@@ -70,7 +70,7 @@ SPECS: dict[str, ExportSpec] = {
             "l.value_minor AS value, l.currency, s.probability, l.tags, l.bant_budget, "
             "l.bant_authority, l.bant_need, l.bant_timeline, l.bant_note, l.notes, "
             "l.expected_close, l.lost_reason, l.lost_from, l.won_note, l.customer_id, "
-            "l.created_at, l.updated_at, l.closed_at",
+            "l.created_at, l.updated_at, l.closed_at, l.address, l.tax_id, l.doc_lang",
             "leads l LEFT JOIN stages s ON s.name = l.stage ORDER BY l.id",
             money=(("value", "currency"),),
             numbers=("probability",),

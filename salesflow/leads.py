@@ -18,7 +18,7 @@ BANT_VALUES = ("unknown", "yes", "no")
 _COLUMNS = (
     "id, name, company, email, phone, source, grade, bant_budget, bant_authority, bant_need, "
     "bant_timeline, bant_note, value_minor, currency, stage, tags, notes, expected_close, "
-    "lost_reason, lost_from, won_note, created_at, updated_at, closed_at"
+    "lost_reason, lost_from, won_note, created_at, updated_at, closed_at, address, tax_id, doc_lang"
 )
 RECORD_KEYS = [
     "id",
@@ -46,7 +46,12 @@ RECORD_KEYS = [
     "created_at",
     "updated_at",
     "closed_at",
+    "address",
+    "tax_id",
+    "doc_lang",
 ]
+# The languages a quote document is written in (`lead edit --doc-lang`, `quote render --lang`).
+DOC_LANGS = ("zh_CN", "en")
 SORTS = {
     "id": "l.id",
     "created": "l.created_at DESC, l.id DESC",
@@ -86,6 +91,10 @@ class Lead:
     created_at: str
     updated_at: str
     closed_at: str | None
+    # What goes on documents sent to this buyer (migration 8).
+    address: str | None = None
+    tax_id: str | None = None
+    doc_lang: str | None = None
 
     @property
     def label(self) -> str:
@@ -129,6 +138,9 @@ class Lead:
             "created_at": self.created_at,
             "updated_at": self.updated_at,
             "closed_at": self.closed_at,
+            "address": self.address,
+            "tax_id": self.tax_id,
+            "doc_lang": self.doc_lang,
         }
 
 
@@ -149,6 +161,9 @@ class LeadFields:
     tags: list[str] | None = None
     notes: str | None = None
     expected_close: str | None = None
+    address: str | None = None
+    tax_id: str | None = None
+    doc_lang: str | None = None
     clear: set[str] = field(default_factory=set)  # fields given as "" on edit: set them to NULL
 
 
@@ -162,6 +177,16 @@ class LeadFilter:
     status: str = "open"  # open | closed | all
     sort: str = "id"
     limit: int | None = None
+
+
+def check_doc_lang(text: str) -> str:
+    """`zh_CN` or `en` (also read: zh, zh-CN, cn, chinese, english)."""
+    key = text.strip().lower().replace("-", "_")
+    found = {"zh_cn": "zh_CN", "zh": "zh_CN", "cn": "zh_CN", "chinese": "zh_CN", "中文": "zh_CN",
+             "en": "en", "english": "en", "英文": "en"}.get(key)  # fmt: skip
+    if found is None:
+        raise SalesflowError(f'document language "{text}" is not zh_CN or en')
+    return found
 
 
 def check_grade(grade: str) -> str:
@@ -372,7 +397,10 @@ def add(
 def edit(conn: sqlite3.Connection, lead: Lead, fields: LeadFields, now_iso: str) -> Lead:
     """Change the given facts; tags given replace the old ones."""
     changes: dict[str, Any] = {}
-    for name in ("name", "company", "email", "phone", "source", "grade", "bant_note", "notes"):
+    for name in (
+        "name", "company", "email", "phone", "source", "grade", "bant_note", "notes", "address",
+        "tax_id", "doc_lang",
+    ):  # fmt: skip
         value = getattr(fields, name)
         if value is not None:
             changes[name] = value.strip() or None if name != "name" else value.strip()

@@ -213,6 +213,19 @@ def edit(
     tag: Annotated[list[str] | None, Option("--tag", "-t", help="Replace the tags.")] = None,
     note: Note = None,
     expected_close: Close = None,
+    address: Annotated[
+        str | None, Option("--address", help='Postal address for quotes ("" clears).')
+    ] = None,
+    tax_id: Annotated[
+        str | None,
+        Option("--tax-id", help='Tax ID / VAT number (纳税人识别号) for quotes ("" clears).'),
+    ] = None,
+    doc_lang: Annotated[
+        str | None,
+        Option(
+            "--doc-lang", help='Language of the quotes sent to this lead: zh_CN or en ("" clears).'
+        ),
+    ] = None,
 ) -> None:
     """Change a lead's facts (only the options given)."""
     from salesflow import leads
@@ -225,6 +238,9 @@ def edit(
             bant=bant, bant_note=bant_note, value=value, currency=currency,
             default_currency=lead.currency, tags=tag, note=note, expected_close=expected_close,
         )  # fmt: skip
+        fields.address, fields.tax_id = address, tax_id
+        if doc_lang is not None:
+            fields.doc_lang = leads.check_doc_lang(doc_lang) if doc_lang.strip() else ""
         lead = leads.edit(conn, lead, fields, s.now_iso)
     s.term.say(f"Updated lead {lead.label}")
 

@@ -377,6 +377,20 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX followups_on_time ON followups (due_date) WHERE done_at < due_date || 'T24';
         """,
     ),
+    (
+        8,
+        "documents: the buyer's address, tax ID and document language; units, terms, delivery "
+        "and the tax note on quotes",
+        """
+        ALTER TABLE leads ADD COLUMN address TEXT;
+        ALTER TABLE leads ADD COLUMN tax_id TEXT;
+        ALTER TABLE leads ADD COLUMN doc_lang TEXT CHECK (doc_lang IN ('zh_CN', 'en'));
+        ALTER TABLE quotes ADD COLUMN payment_terms TEXT;
+        ALTER TABLE quotes ADD COLUMN delivery TEXT;
+        ALTER TABLE quotes ADD COLUMN tax_note TEXT;
+        ALTER TABLE quote_items ADD COLUMN unit TEXT;
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
