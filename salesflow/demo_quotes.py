@@ -10,7 +10,7 @@ ends the way the deal does: accepted on the win (the deal's value becomes the qu
 as `quote accept` does), rejected for the loss reason, or still sent (expiring, expired or
 unanswered by now) or a draft on an open deal.
 
-Every figure comes from `quote_math.compute`, the code `quote new` uses, so `db check` finds
+Every figure comes from `quotes.compute`, the code `quote new` uses, so `db check` finds
 what the seller's own quotes would give. Prices are whole "nice" amounts in the demo currency;
 all arithmetic is integers and Decimal (never float): floats only draw the dice.
 """
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from salesflow import demo_words as words
 from salesflow import money, quotes, store
 from salesflow.pipeline import Stage
-from salesflow.quote_math import Discount, ItemInput, Totals, compute, number_text
+from salesflow.quotes.math import Discount, ItemInput, Totals, compute, number_text
 
 if TYPE_CHECKING:
     from salesflow.demo import _Clock, _Deal, _Rng
