@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from salesflow.quotes import parse as quote_input
 from salesflow.errors import SalesflowError
+from salesflow.quotes import parse as quote_input
 from salesflow.quotes.math import Discount
 
 
