@@ -321,7 +321,7 @@ def test_the_integer_clock_agrees_with_datetime(zone: str) -> None:
     from salesflow import dates
 
     tz = ZoneInfo(zone)
-    clock = demo._Clock(NOW, tz)
+    clock = demo.Clock(NOW, tz)
     # Every day of the year, morning and evening, across both DST switches.
     for day in range(clock.first, 30):
         for minute in (8 * 60, 19 * 60 + 30):
