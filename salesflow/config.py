@@ -89,22 +89,39 @@ def _rate(value: str) -> str:
     return check_rate(value)
 
 
+def _yes_no(value: str) -> str:
+    v = value.strip().lower()
+    if v not in ("yes", "no"):
+        raise SalesflowError(f'"{value}" is not yes or no')
+    return v
+
+
+SELLER = {
+    "name": "seller name",
+    "address": "seller address (\\n starts a new line)",
+    "email": "seller e-mail",
+    "phone": "seller phone",
+    "tax_id": "seller tax ID / VAT number (纳税人识别号)",
+    "bank": "seller bank (开户行)",
+    "account": "seller bank account number (账号)",
+    "payment_terms": "default payment terms (付款方式) of new quotes",
+    "delivery": "default delivery terms (交货期) of new quotes",
+}
 # Keys whose prefix ends in "." take any suffix (seller.name, fx.USD …).
 CHECKS: dict[str, Callable[[str], str]] = {
     "currency": _currency,
     "timezone": _timezone,
     "date_order": _date_order,
     "rounding": _rounding,
-    **{
-        f"seller.{k}": _text
-        for k in ("name", "address", "email", "phone", "tax_id", "payment_terms")
-    },
+    **{f"seller.{k}": _text for k in SELLER},
     "first_touch": _first_touch,
     "activity_kinds": _activity_kinds,
     "quote.chase_days": _days,
     "digest.unanswered_days": _days,
     "quote.valid_days": _days,
     "quote.tax": _tax,
+    "quote.tax_note": _text,
+    "quote.amount_in_words": _yes_no,
     "quote.stage": _nonempty,
     "fx.": _rate,
 }
@@ -115,10 +132,10 @@ DESCRIPTIONS: dict[str, str] = {
     "rounding": "money rounding: half-up (default) or half-even",
     "first_touch": "how soon a new lead must get its first logged touch: 2h, 24h (default), 3d",
     "activity_kinds": "kinds `log --kind` accepts, default call,email,meeting,visit,note",
-    **{
-        f"seller.{k}": f"seller {k.replace('_', ' ')} on quote documents"
-        for k in ("name", "address", "email", "phone", "tax_id", "payment_terms")
-    },
+    **{f"seller.{k}": f"{about} on quote documents" for k, about in SELLER.items()},
+    "quote.tax_note": 'why the tax rate, beside the tax line of new quotes, e.g. "export"',
+    "quote.amount_in_words": "English quotes write the total in words too: yes or no (default); "
+    "Chinese CNY quotes always carry 金额大写",
     "quote.chase_days": "days after `quote send` to chase the client (a follow-up), default 3; "
     "0: none",
     "digest.unanswered_days": "the digest lists sent quotes unanswered this many days, default 7",

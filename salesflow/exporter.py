@@ -100,7 +100,8 @@ SPECS: dict[str, ExportSpec] = {
             "id, number, version, lead_id, status, currency, discount_rate, "
             "discount_fixed_minor AS discount_fixed, tax_rate, subtotal_minor AS subtotal, "
             "discount_minor AS discount, tax_minor AS tax, total_minor AS total, issued_on, "
-            "valid_until, note, reason, created_at, sent_at, decided_at",
+            "valid_until, note, reason, created_at, sent_at, decided_at, payment_terms, delivery, "
+            "tax_note",
             "quotes ORDER BY id",
             numbers=("version",),
             money=(
@@ -114,7 +115,7 @@ SPECS: dict[str, ExportSpec] = {
             "i.id, i.quote_id, q.number, i.position, i.description, i.quantity, "
             "i.unit_price_minor AS unit_price, q.currency, i.discount_rate, "
             "i.discount_fixed_minor AS discount_fixed, i.gross_minor AS gross, "
-            "i.discount_minor AS discount, i.amount_minor AS amount",
+            "i.discount_minor AS discount, i.amount_minor AS amount, i.unit",
             "quote_items i JOIN quotes q ON q.id = i.quote_id ORDER BY i.id",
             numbers=("position",),
             money=(

@@ -48,8 +48,8 @@ def test_view_model_has_every_step_as_text() -> None:
     assert [(t["label"], t["amount"]) for t in view["totals"]] == [
         ("Subtotal", "142.47"),
         ("Discount", "-10.00"),
-        ("Subtotal after discount", "132.47"),
-        ("Tax 8.25%", "10.93"),
+        ("Net amount", "132.47"),
+        ("VAT 8.25%", "10.93"),
         ("Total (USD)", "143.40"),
     ]
     assert [
@@ -67,16 +67,17 @@ def test_view_model_has_every_step_as_text() -> None:
         assert "143.40" in doc and "Expired" in doc and "Line 2" in doc
 
 
-def test_no_tax_and_no_discount_rows_when_there_are_none() -> None:
+def test_no_discount_rows_when_there_are_none_but_a_tax_line_at_0_percent() -> None:
     result = compute([ItemInput("x", Decimal(2), 500)], currency="JPY", rounding="half-up",
                      discount=None, tax_rate=Decimal(0))  # fmt: skip
     view = documents.quote_view(a_quote(currency="JPY", status="sent"), result, today=TODAY,
                                 client={"name": "Ann"}, seller={})  # fmt: skip
     assert [(t["label"], t["amount"]) for t in view["totals"]] == [
         ("Subtotal", "1,000"),  # 2 × ¥500
+        ("VAT 0%", "0"),
         ("Total (JPY)", "1,000"),
     ]
     assert view["badge"] == "" and not view["has_line_discounts"]
     md = documents.render_quote(view, "md")
-    assert "**From**" not in md  # no seller settings, no empty block
+    assert "**Seller**" not in md  # no seller settings, no empty block
     assert "| 1 | x | 2 | 500 | 1,000 |" in md

@@ -23,6 +23,12 @@ app = command_group(
 class DocFormat(StrEnum):
     md = "md"
     html = "html"
+    pdf = "pdf"
+
+
+class DocLang(StrEnum):
+    zh_CN = "zh_CN"
+    en = "en"
 
 
 QuoteRef = Annotated[str, Argument(help="Quote number, e.g. Q-2026-0001 (any case).")]
@@ -47,6 +53,23 @@ ValidOpt = Annotated[
     Option("--valid", help="Valid until: 30d, +2w, eom, 2026-12-31 … (default: 30 days)."),
 ]
 NoteOpt = Annotated[str | None, Option("--note", "-n", help="A note printed on the quote.")]
+TermsOpt = Annotated[
+    str | None,
+    Option("--terms", help="Payment terms printed on the quote (default: seller.payment_terms)."),
+]
+DeliveryOpt = Annotated[
+    str | None,
+    Option(
+        "--delivery", help="Delivery terms, e.g. 4 weeks after order (default: seller.delivery)."
+    ),
+]
+TaxNoteOpt = Annotated[
+    str | None,
+    Option(
+        "--tax-note",
+        help='Why this tax rate, beside the tax line: "export" (default: quote.tax_note).',
+    ),
+]
 
 
 def _int_setting(conn: sqlite3.Connection, key: str, default: int) -> int:
@@ -92,6 +115,9 @@ def new(
         str | None,
         Option("--currency", help="ISO 4217 code (default: the prices', else the lead's)."),
     ] = None,
+    terms: TermsOpt = None,
+    delivery: DeliveryOpt = None,
+    tax_note: TaxNoteOpt = None,
 ) -> None:
     """Create a draft quote for a lead (numbered Q-YEAR-NNNN)."""
     from salesflow import leads, quotes, store
@@ -103,6 +129,13 @@ def new(
         code = quotes.quote_currency(texts, currency, lead.currency)
         item_list = quotes.read_items(texts, code)
         tax_text = tax if tax is not None else store.get_setting(conn, "quote.tax")
+        given = {"payment_terms": terms, "delivery": delivery, "tax_note": tax_note}
+        defaults = {"payment_terms": "seller.payment_terms", "delivery": "seller.delivery",
+                    "tax_note": "quote.tax_note"}  # fmt: skip
+        wording = {
+            k: v if v is not None else store.get_setting(conn, defaults[k])
+            for k, v in given.items()
+        }
         quote = quotes.create(
             conn,
             lead,
@@ -115,6 +148,7 @@ def new(
             note=note,
             today=s.today,
             now_iso=s.now_iso,
+            wording=wording,
         )
     lines = f"{len(item_list)} item(s)" if item_list else "no items yet"
     s.term.say(
@@ -178,8 +212,12 @@ def edit(
         str | None, Option("--valid", help="New validity date: 30d, eom, 2026-12-31 …")
     ] = None,
     note: Annotated[str | None, Option("--note", "-n", help='New note ("" clears).')] = None,
+    terms: TermsOpt = None,
+    delivery: DeliveryOpt = None,
+    tax_note: TaxNoteOpt = None,
 ) -> None:
-    """Change a draft quote's discount, tax, validity or note."""
+    """Change a draft quote's discount, tax, validity, note, payment terms, delivery or tax
+    note ("" clears a text)."""
     from salesflow import quotes
 
     s: Session = ctx.obj
@@ -194,18 +232,29 @@ def edit(
             note=note,
             today=s.today,
             now_iso=s.now_iso,
+            wording={"payment_terms": terms, "delivery": delivery, "tax_note": tax_note},
         )
     s.term.say(f"Updated {quote.number}: total {_total(quote)}, valid until {quote.valid_until}")
 
 
-def _view(s: Session, conn: sqlite3.Connection, quote: Quote) -> tuple[dict, dict, Any]:
+def _view(
+    s: Session, conn: sqlite3.Connection, quote: Quote, lang: str | None = None
+) -> tuple[dict, dict, Any]:
     from salesflow import leads, quotes, store
     from salesflow.output import documents
 
     lead = leads.get(conn, quote.lead_id)
     result = quotes.totals(conn, quote)
-    seller = documents.seller_from_settings(store.all_settings(conn))
-    view = documents.quote_view(quote, result, today=s.today, client=lead.record(), seller=seller)
+    settings = store.all_settings(conn)
+    seller = documents.seller_from_settings(settings)
+    # --lang, else the lead's document language, else the interface language (English until
+    # the interface speaks Chinese).
+    chosen = lang or lead.doc_lang or "en"
+    words = (settings.get("quote.amount_in_words") or "no").strip().lower() == "yes"
+    view = documents.quote_view(
+        quote, result, today=s.today, client=lead.record(), seller=seller, lang=chosen,
+        words=words,
+    )  # fmt: skip
     record = quotes.record(quote, s.today, lead.name, lead.company)
     return view, record, result
 
@@ -309,29 +358,50 @@ def render_doc(
         Option(
             "--format",
             "-f",
-            help="md or html (default: from the -o file's extension, else html).",
+            help="md, html or pdf (default: from the -o file's extension, else html).",
             case_sensitive=False,
         ),
     ] = None,
     output: Annotated[
         str | None, Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    lang: Annotated[
+        DocLang | None,
+        Option(
+            "--lang",
+            help="zh_CN (报价单) or en (default: the lead's --doc-lang, else English).",
+        ),
+    ] = None,
 ) -> None:
-    """The quote as a document to send: Markdown or one self-contained HTML file."""
+    """The quote as a document to send: Markdown, one self-contained HTML file, or PDF
+    (A4, fonts embedded), in Chinese or English."""
+    import sys
+
     from salesflow import quotes
+    from salesflow.errors import SalesflowError
     from salesflow.output import documents
 
     s: Session = ctx.obj
     chosen = fmt.value if fmt else _doc_format_of(output)
+    if chosen == "pdf" and output is None and s.term.is_tty:
+        raise SalesflowError("a PDF is not for the terminal — give a file: -o quote.pdf")
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
-        view, _, _ = _view(s, conn, quote)
-    text = documents.render_quote(view, chosen)
-    if output is None:
-        s.term.out.write(text)
-        return
-    _write_private(output, text)
-    s.term.say(f"Wrote {quote.number} as {chosen} to {output}")
+        view, _, _ = _view(s, conn, quote, lang.value if lang else None)
+    if chosen == "pdf":
+        data = documents.render_quote_pdf(view)
+        if output is None:
+            s.term.out.flush()
+            sys.stdout.buffer.write(data)
+            return
+    else:
+        data = documents.render_quote(view, chosen).encode("utf-8")
+        if output is None:
+            s.term.out.write(data.decode("utf-8"))
+            return
+    _write_private(output, data)
+    language = {"zh_CN": "Chinese", "en": "English"}[view["lang"]]
+    s.term.say(f"Wrote {quote.number} as {chosen} to {output} ({language})")
 
 
 def _doc_format_of(output: str | None) -> str:
@@ -341,29 +411,21 @@ def _doc_format_of(output: str | None) -> str:
     from salesflow.errors import SalesflowError
 
     extension = os.path.splitext(output or "")[1].lower()
-    by_extension = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+    by_extension = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
     if extension and extension not in by_extension:
         raise SalesflowError(
-            f"cannot render a quote as {extension} — name the file .md or .html, or pass --format"
+            f"cannot render a quote as {extension} — name the file .pdf, .html or .md, "
+            "or pass --format"
         )
     return by_extension.get(extension, "html")
 
 
-def _write_private(path: str, text: str) -> None:
-    import os
+def _write_private(path: str, data: bytes) -> None:
+    from pathlib import Path
 
-    from salesflow.errors import SalesflowError
+    from salesflow.output.files import write_private
 
-    try:
-        # 0600 whatever the umask, like every file salesflow writes.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-    except OSError as e:
-        raise SalesflowError(
-            f"cannot write {path}: {e.strerror} — choose another --output"
-        ) from None
+    write_private(Path(path).expanduser(), data)
 
 
 @app.command("accept")

@@ -140,9 +140,7 @@ def quote_view(
         "buyer": buyer | {"address_lines": _lines(buyer["address"])},
         "client": buyer,
         "client_lines": [line for line in client_lines if line],
-        "has_line_discounts": any(
-            li.discount_minor or li.discount_percent for li in result.lines
-        ),
+        "has_line_discounts": any(li.discount_minor or li.discount_percent for li in result.lines),
         "has_units": any(li["unit"] for li in lines),
         "lines": lines,
         "totals": totals,

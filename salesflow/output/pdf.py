@@ -32,8 +32,7 @@ def html_to_pdf(html: str) -> bytes:
     if missing.chars:
         shown = "".join(sorted(missing.chars)[:8])
         raise SalesflowError(
-            f"no installed font has the characters {shown!r} — {INSTALL_FONTS}; "
-            "no PDF was written"
+            f"no installed font has the characters {shown!r} — {INSTALL_FONTS}; no PDF was written"
         )
     return data
 

@@ -7,6 +7,7 @@ pure) and `parse` (reading what a seller types). The public names of each are he
 
 from salesflow.quotes.drafts import (
     ITEM_INSERT,
+    WORDING,
     add_item,
     check_validity,
     copy,
@@ -62,7 +63,7 @@ from salesflow.quotes.status import accept, reject, send
 
 __all__ = [
     "COLUMNS", "DEFAULT_CHASE_DAYS", "DEFAULT_STAGE", "DEFAULT_VALID_DAYS", "HUNDRED",
-    "ITEM_FORM", "ITEM_INSERT", "ITEM_KEYS", "MAX_MINOR", "RECORD_KEYS", "STATUSES",
+    "ITEM_FORM", "ITEM_INSERT", "WORDING", "ITEM_KEYS", "MAX_MINOR", "RECORD_KEYS", "STATUSES",
     "Accepted", "Discount", "ItemInput", "ItemText", "Line", "Listed", "Quote", "Rejected",
     "Sent", "Totals", "accept", "add_item", "amount_text", "check_validity", "compute", "copy",
     "create", "edit", "format_number", "from_row", "get", "item_records", "item_row", "items",

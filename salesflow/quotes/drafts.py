@@ -41,8 +41,8 @@ def _compute(
 
 ITEM_INSERT = (
     "INSERT INTO quote_items (quote_id, position, description, quantity, unit_price_minor, "
-    "discount_rate, discount_fixed_minor, gross_minor, discount_minor, amount_minor) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "discount_rate, discount_fixed_minor, gross_minor, discount_minor, amount_minor, unit) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -59,6 +59,7 @@ def item_row(quote_id: int, li: Line) -> tuple:
         li.gross_minor,
         li.discount_minor,
         li.amount_minor,
+        li.unit,
     )
 
 
@@ -110,16 +111,22 @@ def create(
     note: str | None,
     today: date,
     now_iso: str,
+    wording: dict[str, str | None] | None = None,
 ) -> Quote:
-    """A new draft numbered Q-<year>-<next in that year>."""
+    """A new draft numbered Q-<year>-<next in that year>. `wording` holds the payment terms,
+    delivery and tax note the document prints (WORDING keys; the caller fills in defaults)."""
     check_validity(valid_until, today)
     result = _compute(item_list, currency, rounding, discount, tax_rate)
     seq = _next_seq(conn, today.year)
     return _insert(
         conn, lead.id, today.year, seq, 1, currency=currency, rounding=rounding,
         discount=discount, tax_rate=tax_rate, valid_until=valid_until, note=note, today=today,
-        now_iso=now_iso, result=result,
+        now_iso=now_iso, result=result, wording=wording or {},
     )  # fmt: skip
+
+
+# Text a quote prints beside its figures, kept with the quote like its figures are.
+WORDING = ("payment_terms", "delivery", "tax_note")
 
 
 def _insert(
@@ -138,11 +145,13 @@ def _insert(
     today: date,
     now_iso: str,
     result: Totals,
+    wording: dict[str, str | None],
 ) -> Quote:
     cur = conn.execute(
         "INSERT INTO quotes (number, year, seq, version, lead_id, status, currency, rounding, "
         "discount_rate, discount_fixed_minor, tax_rate, issued_on, valid_until, note, "
-        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, updated_at, payment_terms, delivery, tax_note) "
+        "VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             format_number(year, seq, version),
             year,
@@ -159,6 +168,7 @@ def _insert(
             (note or "").strip() or None,
             now_iso,
             now_iso,
+            *((wording.get(k) or "").strip() or None for k in WORDING),
         ),
     )
     quote_id = int(cur.lastrowid)
@@ -207,12 +217,19 @@ def edit(
     note: str | None = None,
     today: date,
     now_iso: str,
+    wording: dict[str, str | None] | None = None,
 ) -> Quote:
-    """Change a draft's whole-quote discount (`0` removes it), tax, validity or note."""
+    """Change a draft's whole-quote discount (`0` removes it), tax, validity, note, or its
+    wording (payment terms, delivery, tax note; "" clears one)."""
     _require_draft(quote, today)
-    if discount is None and tax_rate is None and valid_until is None and note is None:
+    wording = {k: v for k, v in (wording or {}).items() if v is not None}
+    if (
+        discount is None and tax_rate is None and valid_until is None and note is None
+        and not wording
+    ):  # fmt: skip
         raise SalesflowError(
-            "nothing to change — give --discount, --tax, --valid or --note (see quote edit --help)"
+            "nothing to change — give --discount, --tax, --valid, --note, --terms, --delivery "
+            "or --tax-note (see quote edit --help)"
         )
     changed = quote
     if discount is not None:
@@ -231,15 +248,17 @@ def edit(
         changed = replace(changed, valid_until=valid_until.isoformat())
     if note is not None:
         changed = replace(changed, note=note.strip() or None)
+    changed = replace(changed, **{k: v.strip() or None for k, v in wording.items()})
     conn.execute(
         "UPDATE quotes SET discount_rate = ?, discount_fixed_minor = ?, tax_rate = ?, "
-        "valid_until = ?, note = ? WHERE id = ?",
+        "valid_until = ?, note = ?, payment_terms = ?, delivery = ?, tax_note = ? WHERE id = ?",
         (
             changed.discount_rate,
             changed.discount_fixed_minor,
             changed.tax_rate,
             changed.valid_until,
             changed.note,
+            *(getattr(changed, k) for k in WORDING),
             quote.id,
         ),
     )
@@ -273,6 +292,7 @@ def copy(
         conn, quote.lead_id, quote.year, quote.seq, row[0] + 1, currency=quote.currency,
         rounding=quote.rounding, discount=quote.discount, tax_rate=Decimal(quote.tax_rate),
         valid_until=valid_until, note=quote.note, today=today, now_iso=now_iso, result=result,
+        wording={k: getattr(quote, k) for k in WORDING},
     )  # fmt: skip
 
 

@@ -94,6 +94,7 @@ def item_records(result: Totals) -> list[dict[str, Any]]:
             "line": li.position,
             "description": li.description,
             "quantity": number_text(li.quantity),
+            "unit": li.unit,
             "unit_price": amount(li.unit_price_minor),
             "gross": amount(li.gross_minor),
             "discount_rate": None

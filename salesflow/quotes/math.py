@@ -48,6 +48,7 @@ class ItemInput:
     quantity: Decimal
     unit_price_minor: int
     discount: Discount | None = None
+    unit: str | None = None  # 台, pcs, days …: shown on the document, no part of the arithmetic
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Line:
     gross_minor: int
     discount_minor: int
     amount_minor: int
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ def line(position: int, item: ItemInput, currency: str, rounding: str) -> Line:
         gross_minor=gross_minor,
         discount_minor=gross_minor - amount_minor,
         amount_minor=amount_minor,
+        unit=item.unit,
     )
 
 

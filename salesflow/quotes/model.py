@@ -30,12 +30,14 @@ RECORD_KEYS = [
     "created_at", "sent_at", "decided_at",
 ]  # fmt: skip
 ITEM_KEYS = [
-    "line", "description", "quantity", "unit_price", "gross", "discount_rate", "discount", "amount",
+    "line", "description", "quantity", "unit", "unit_price", "gross", "discount_rate", "discount",
+    "amount",
 ]  # fmt: skip
 COLUMNS = (
     "id, number, year, seq, version, lead_id, status, currency, rounding, discount_rate, "
     "discount_fixed_minor, tax_rate, subtotal_minor, discount_minor, tax_minor, total_minor, "
-    "issued_on, valid_until, note, reason, created_at, updated_at, sent_at, decided_at"
+    "issued_on, valid_until, note, reason, created_at, updated_at, sent_at, decided_at, "
+    "payment_terms, delivery, tax_note"
 )
 _NUMBER = re.compile(r"Q-(\d{4})-(\d{4,})(?:-V(\d+))?")
 
@@ -66,6 +68,10 @@ class Quote:
     updated_at: str
     sent_at: str | None
     decided_at: str | None
+    # What the document says beside the figures (migration 8); None on older quotes.
+    payment_terms: str | None = None
+    delivery: str | None = None
+    tax_note: str | None = None
 
     def status_on(self, today: date) -> str:
         """The status a user sees: a sent quote past its validity date is expired."""
@@ -147,24 +153,24 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Quote:
 
 def items(conn: sqlite3.Connection, quote: Quote) -> list[ItemInput]:
     rows = conn.execute(
-        "SELECT description, quantity, unit_price_minor, discount_rate, discount_fixed_minor "
+        "SELECT description, quantity, unit_price_minor, discount_rate, discount_fixed_minor, unit "
         "FROM quote_items WHERE quote_id = ? ORDER BY position",
         (quote.id,),
     )
-    return [ItemInput(d, Decimal(q), p, _discount(r, f)) for d, q, p, r, f in rows]
+    return [ItemInput(d, Decimal(q), p, _discount(r, f), u) for d, q, p, r, f, u in rows]
 
 
 def totals(conn: sqlite3.Connection, quote: Quote) -> Totals:
     """The figures as stored, the ones the client saw; no arithmetic here."""
     rows = conn.execute(
         "SELECT position, description, quantity, unit_price_minor, discount_rate, "
-        "discount_fixed_minor, gross_minor, discount_minor, amount_minor "
+        "discount_fixed_minor, gross_minor, discount_minor, amount_minor, unit "
         "FROM quote_items WHERE quote_id = ? ORDER BY position",
         (quote.id,),
     )
     lines = tuple(
-        Line(pos, d, Decimal(q), p, None if r is None else Decimal(r), f, g, dm, a)
-        for pos, d, q, p, r, f, g, dm, a in rows
+        Line(pos, d, Decimal(q), p, None if r is None else Decimal(r), f, g, dm, a, u)
+        for pos, d, q, p, r, f, g, dm, a, u in rows
     )
     disc = quote.discount
     return Totals(

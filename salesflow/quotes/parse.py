@@ -14,7 +14,13 @@ from salesflow import money
 from salesflow.errors import SalesflowError
 from salesflow.quotes.math import Discount, ItemInput
 
-ITEM_FORM = '"description; quantity; unit price" (optionally "; discount" such as 10% or 200)'
+ITEM_FORM = (
+    '"description; quantity; unit price" (optionally "; unit" such as 台 or pcs and '
+    '"; discount" such as 10% or 200)'
+)
+# After the price, a field that starts like a number or an amount is the line's discount;
+# any other is its unit (台, pcs, days).
+_DISCOUNT_LIKE = re.compile(r"[-+$€£₩₹¥￥]?\s*[\d.,]")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*[%％]")
 _QUANTITY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 _SEPARATOR = re.compile(r"[;；]")  # a Chinese IME types the full-width semicolon
@@ -92,16 +98,27 @@ class ItemText:
     quantity: Decimal
     price: str
     discount: str | None
+    unit: str | None = None
 
 
 def split_item(text: str) -> ItemText:
-    """Read `description; quantity; unit price[; discount]`."""
+    """Read `description; quantity; unit price[; unit][; discount]` (unit and discount in
+    either order: `控制柜; 9; 62000; 台` or `Training; 2; 3500; days; 10%`)."""
     parts = [p.strip() for p in _SEPARATOR.split(text)]
-    if len(parts) not in (3, 4) or not parts[0] or not parts[2]:
-        shown = " ".join(text.split())
+    shown = " ".join(text.split())
+    if not 3 <= len(parts) <= 5 or not parts[0] or not parts[2]:
         raise SalesflowError(f'cannot read item "{shown}" — write it as {ITEM_FORM}')
-    discount = parts[3] if len(parts) == 4 and parts[3] else None
-    return ItemText(text, parts[0], parse_quantity(parts[1]), parts[2], discount)
+    discount = unit = None
+    for extra in filter(None, parts[3:]):
+        if _DISCOUNT_LIKE.match(extra) or parse_percent(extra) is not None:
+            if discount is not None:
+                raise SalesflowError(f'item "{shown}" has two discounts — write it as {ITEM_FORM}')
+            discount = extra
+        elif unit is not None:
+            raise SalesflowError(f'item "{shown}" has two units — write it as {ITEM_FORM}')
+        else:
+            unit = extra
+    return ItemText(text, parts[0], parse_quantity(parts[1]), parts[2], discount, unit)
 
 
 def quote_currency(items: list[ItemText], explicit: str | None, fallback: str) -> str:
@@ -135,7 +152,7 @@ def read_items(
         disc_text = item.discount or line_discount
         what = f'item "{item.description}": discount'
         discount = parse_discount(disc_text, currency, what=what) if disc_text else None
-        out.append(ItemInput(item.description, item.quantity, price.minor, discount))
+        out.append(ItemInput(item.description, item.quantity, price.minor, discount, item.unit))
     return out
 
 

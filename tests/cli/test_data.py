@@ -406,11 +406,11 @@ def test_exported_rows_are_exactly_rfc4180(ok, varied) -> None:
     assert ken == (
         "3,Ken Sato,'quoted Co,,,,,lost,0.125,BHD,0,,unknown,unknown,unknown,unknown,,,,"
         '"price, too high",lead,,,2026-11-23T09:00:00Z,2026-11-23T09:00:00Z,'
-        "2026-11-23T09:00:00Z"
+        "2026-11-23T09:00:00Z,,,"  # no address, tax ID or document language
     )
     assert won == (
         "4,Won Co,,,,,,won,3500.00,USD,100,,unknown,unknown,unknown,unknown,,,,,,signed,1,"
-        "2026-11-23T09:00:00Z,2026-11-23T09:00:00Z,2026-11-23T09:00:00Z"
+        "2026-11-23T09:00:00Z,2026-11-23T09:00:00Z,2026-11-23T09:00:00Z,,,"
     )
 
 

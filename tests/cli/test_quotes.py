@@ -73,7 +73,7 @@ def test_the_issue_example_end_to_end(ok, issue_quote, db_path) -> None:
 
     table = ok("quote", "show", Q1).stdout
     for shown in ("Q-2026-0001", "draft", "Edge gateway G2", "10% -700.00", "61,300.00",
-                  "Discount 5%", "-3,065.00", "58,235.00", "Tax 13%", "7,570.55", "65,805.55",
+                  "Discount 5%", "-3,065.00", "58,235.00", "VAT 13%", "7,570.55", "65,805.55",
                   "2026-12-23", "Delivery in 4 weeks"):  # fmt: skip
         assert shown in table, shown
     assert "\x1b[" not in table
@@ -288,7 +288,7 @@ def test_render_documents(ok, issue_quote, tmp_path) -> None:
     ok("config", "set", "seller.payment_terms", "50% on order, 50% on delivery")
     ok("config", "set", "seller.tax_id", "91440300MA5XXXXX")
     md = ok("quote", "render", Q1, "--format", "md").stdout
-    assert md.startswith("# Quote Q-2026-0001\n")
+    assert md.startswith("# Quotation Q-2026-0001\n")
     for text in ("**Draft — not yet sent**", "Li Ming Consulting\\\n88 Keyuan Road\\\n深圳市南山区",
                  "Tax ID: 91440300MA5XXXXX", "深圳某科技有限公司\\\n张伟",
                  "| 3 | Training day | 2 | 3,500.00 | 7,000.00 | 10% (-700.00) | 6,300.00 |",
@@ -320,9 +320,14 @@ def test_render_takes_the_format_from_the_file_name(ok, fails, issue_quote, tmp_
     ok("quote", "render", Q1, "--format", "md", "-o", str(tmp_path / "notes.txt"))
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == md
     fails(
-        "quote", "render", Q1, "-o", str(tmp_path / "q.pdf"), match="cannot render a quote as .pdf"
+        "quote",
+        "render",
+        Q1,
+        "-o",
+        str(tmp_path / "q.docx"),
+        match="cannot render a quote as .docx",
     )
-    assert not (tmp_path / "q.pdf").exists()
+    assert not (tmp_path / "q.docx").exists()
 
 
 def test_fixed_line_discounts_in_three_decimals(ok, two_leads) -> None:
@@ -461,7 +466,8 @@ def test_bad_input_on_sent_quotes(ok, fails, issue_quote) -> None:
 
 
 def test_usage_errors_exit_2(fails, two_leads) -> None:
-    fails("quote", "render", Q1, "--format", "pdf", code=2)
+    fails("quote", "render", Q1, "--format", "docx", code=2)
+    fails("quote", "render", Q1, "--lang", "fr", code=2)
     fails("quote", "rm-item", Q1, "first", code=2)
     fails("quote", "new", code=2)
 
