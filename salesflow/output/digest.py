@@ -96,20 +96,26 @@ def pace(row: dict[str, Any]) -> str:
     return text
 
 
-def header(d: Any) -> str:
-    day = f"{d.day:%a %Y-%m-%d}"
+def headline_title(d: Any) -> str:
+    return f"salesflow digest {d.day:%a %Y-%m-%d}"
+
+
+def counts_line(d: Any) -> str:
+    """What the day holds, in a few words: the counts of each section, or why there are none."""
     if not d.leads:
         return (
-            f"salesflow digest {day}: your pipeline is empty — add a lead with "
-            "`salesflow lead add NAME` (or try `salesflow demo`)."
+            "your pipeline is empty — add a lead with `salesflow lead add NAME` "
+            "(or try `salesflow demo`)."
         )
     counts = ", ".join(f"{s.title.lower()}: {s.total}" for s in d.sections if s.key != "targets")
     if not counts:
-        return (
-            f"salesflow digest {day} ({d.zone}): all clear — open deals: {d.open_deals}, "
-            "nothing due."
-        )
-    return f"salesflow digest {day} ({d.zone}): open deals: {d.open_deals}; {counts}."
+        return f"all clear — open deals: {d.open_deals}, nothing due."
+    return f"open deals: {d.open_deals}; {counts}."
+
+
+def header(d: Any) -> str:
+    zone = f" ({d.zone})" if d.leads else ""
+    return f"{headline_title(d)}{zone}: {counts_line(d)}"
 
 
 def whole(amount: str | None, currency: str) -> str:

@@ -14,7 +14,17 @@ import html
 from datetime import tzinfo
 from typing import Any
 
-from salesflow.output.digest import amount, days_text, figures, header, more_command, pace, worth
+from salesflow.output.digest import (
+    amount,
+    counts_line,
+    days_text,
+    figures,
+    header,
+    headline_title,
+    more_command,
+    pace,
+    whole,
+)
 from salesflow.output.views import when
 
 _FONT = (
@@ -27,9 +37,14 @@ _HEAD = (
     f"padding:4px 6px;border-bottom:2px solid {_LINE};text-align:left;font-size:11px;"
     f"color:{_MUTED};font-weight:600;text-transform:uppercase;letter-spacing:.03em"
 )
-_COLUMNS = ("What", "Who", "Stage", "Value", "When")
-_QUOTE_COLUMNS = ("Quote", "Who", "Status", "Value", "When")
-_CHANGE_COLUMNS = ("Change", "Who", "Stage", "", "When")
+# Three columns fit a phone: what and who; stage and value; when.
+_HEADS = {
+    "overdue": ("Follow-up", "Stage · value", "Late"),
+    "today": ("Follow-up", "Stage · value", "Due"),
+    "yesterday": ("Change", "Stage", "When"),
+}
+_LEAD_HEADS = ("Lead", "Stage · value", "Since")
+_QUOTE_HEADS = ("Quote", "Value", "When")
 
 
 def html_page(d: Any, tz: tzinfo | None, lang: str = "en") -> str:
@@ -45,7 +60,9 @@ def html_page(d: Any, tz: tzinfo | None, lang: str = "en") -> str:
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         f'style="width:100%;max-width:600px;background:#ffffff;border:1px solid {_LINE};'
         'border-radius:6px"><tr><td style="padding:16px 14px">',
-        f'<h1 style="margin:0 0 12px;font-size:17px;line-height:1.35;color:{_INK}">{e(title)}</h1>',
+        f'<h1 style="margin:0;font-size:18px;line-height:1.35;color:{_INK}">'
+        f"{e(headline_title(d))}</h1>",
+        f'<p style="margin:2px 0 12px;font-size:13px;color:{_MUTED}">{e(counts_line(d))}</p>',
     ]
     if d.headline is not None:
         parts.append(_strip(figures(d.headline.record())))
@@ -94,29 +111,27 @@ def _section(s: Any, tz: tzinfo | None) -> str:
     if s.key == "targets":
         out += [f'<p style="margin:2px 0;font-size:13px">{e(pace(r))}</p>' for r in s.rows]
         return "".join(out)
-    heads = {"yesterday": _CHANGE_COLUMNS}.get(
-        s.key, _QUOTE_COLUMNS if s.key.startswith("quotes") else _COLUMNS
-    )
+    heads = _HEADS.get(s.key, _QUOTE_HEADS if s.key.startswith("quotes") else _LEAD_HEADS)
     out.append(
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         'style="border-collapse:collapse;width:100%"><tr>'
     )
-    out += [f'<th style="{_HEAD}">{e(h)}</th>' for h in heads]
-    out.append("</tr>")
+    out += [f'<th style="{_HEAD}">{e(h)}</th>' for h in heads[:2]]
+    out.append(f'<th style="{_HEAD};text-align:right">{e(heads[2])}</th></tr>')
     for row in s.rows:
         what, who, stage, value, due = cells(s.key, row, tz)
         late = f";color:{_RED}" if s.key == "overdue" else ""
+        deal = e(stage) + (f'<br><span style="color:{_INK}">{e(value)}</span>' if value else "")
         out.append(
-            f'<tr><td style="{_CELL};font-weight:600">{e(what)}</td>'
-            f'<td style="{_CELL}">{e(who)}</td>'
-            f'<td style="{_CELL};color:{_MUTED}">{e(stage)}</td>'
-            f'<td style="{_CELL};text-align:right;white-space:nowrap">{e(value)}</td>'
-            f'<td style="{_CELL};white-space:nowrap{late}">{e(due)}</td></tr>'
+            f'<tr><td style="{_CELL}"><span style="font-weight:600">{e(what)}</span><br>'
+            f'<span style="color:{_MUTED}">{e(who)}</span></td>'
+            f'<td style="{_CELL};color:{_MUTED}">{deal}</td>'
+            f'<td style="{_CELL};text-align:right{late}">{e(due)}</td></tr>'
         )
     more = s.total - len(s.rows)
     if more:
         out.append(
-            f'<tr><td colspan="5" style="{_CELL};color:{_MUTED}">… and {more} more: '
+            f'<tr><td colspan="3" style="{_CELL};color:{_MUTED}">… and {more} more: '
             f'<code style="font-size:12px">{e(more_command(s))}</code></td></tr>'
         )
     out.append("</table>")
@@ -132,14 +147,14 @@ def cells(key: str, row: dict[str, Any], tz: tzinfo | None) -> tuple[str, str, s
             due = f"{days_text(row['days'])} late"
         elif key == "today":
             due = f"today {row['due_time']}" if row.get("due_time") else "today"
-        return row["action"], who, row["stage"], worth(row), due
+        return row["action"], who, row["stage"], _worth(row), due
     if key == "unplanned":
         last = f"last touch {when(row['since'], tz)}" if row.get("since") else "never touched"
-        return "No next step", who, row["stage"], worth(row), last
+        return "No next step", who, row["stage"], _worth(row), last
     if key == "stale":
-        return "Idle", who, row["stage"], worth(row), f"{days_text(row['days'])} idle"
+        return "Idle", who, row["stage"], _worth(row), f"{days_text(row['days'])} idle"
     if key == "first_touch":
-        return "Not contacted", who, row["stage"], worth(row), f"since {when(row['since'], tz)}"
+        return "Not contacted", who, row["stage"], _worth(row), f"since {when(row['since'], tz)}"
     if key.startswith("quotes"):
         value = amount(row["total"], row["currency"])
         if key == "quotes_expiring":
@@ -151,3 +166,9 @@ def cells(key: str, row: dict[str, Any], tz: tzinfo | None) -> tuple[str, str, s
     change = {"new": "New lead"}.get(row["change"], row["change"].capitalize())
     reason = f" ({row['reason']})" if row.get("reason") else ""
     return change + reason, who, move, "", when(row["at"], tz)
+
+
+def _worth(row: dict[str, Any]) -> str:
+    """Grade and value in whole units, as compact as the table wants them."""
+    value = whole(row["value"], row["currency"]) if row.get("value") is not None else ""
+    return " · ".join(filter(None, (row.get("grade"), value)))

@@ -168,7 +168,8 @@ def _insert(
             (note or "").strip() or None,
             now_iso,
             now_iso,
-            *((wording.get(k) or "").strip() or None for k in WORDING),
+            # "" is "none": NULL is left to quotes made before these columns (migration 8).
+            *((wording.get(k) or "").strip() for k in WORDING),
         ),
     )
     quote_id = int(cur.lastrowid)
@@ -248,7 +249,7 @@ def edit(
         changed = replace(changed, valid_until=valid_until.isoformat())
     if note is not None:
         changed = replace(changed, note=note.strip() or None)
-    changed = replace(changed, **{k: v.strip() or None for k, v in wording.items()})
+    changed = replace(changed, **{k: v.strip() for k, v in wording.items()})
     conn.execute(
         "UPDATE quotes SET discount_rate = ?, discount_fixed_minor = ?, tax_rate = ?, "
         "valid_until = ?, note = ?, payment_terms = ?, delivery = ?, tax_note = ? WHERE id = ?",

@@ -148,3 +148,84 @@ def test_target_pace_for_the_current_periods_only(ok) -> None:
     assert (pace["rows"][0]["won"], pace["rows"][0]["done"]) == ("400.00", 0.4)
     text = ok("digest").stdout
     assert "  - 2026-11: 400.00 USD of 1,000.00 USD won (40%)," in text
+
+
+def test_header_figures_equal_report_summary_and_targets(ok, monkeypatch) -> None:
+    """The same moment through `digest` and through the reports gives the same figures."""
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-10T09:00:00Z")
+    ok("demo", "--leads", "40", "--seed", "5", "--currency", "CNY")
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T09:00:00Z")
+    ok("target", "set", "2026-11", "3000000")
+    ok("config", "set", "currency", "CNY")
+    h = json.loads(ok("digest", "--format", "json").stdout)["headline"]
+    board = json.loads(ok("report", "summary", "--since", "2026-11-01", "--format", "json").stdout)
+    board = board[0] if isinstance(board, list) else board
+    target = json.loads(ok("report", "targets", "--period", "2026-11", "--format", "json").stdout)
+    assert len(target) == 1
+    assert (h["month"], h["currency"]) == ("2026-11", "CNY")
+    assert (h["open_deals"], h["pipeline"], h["weighted"]) == (
+        board["open_deals"], board["pipeline_value"], board["weighted_pipeline"],
+    )  # fmt: skip
+    assert (h["followups_due"], h["followups_on_time"], h["timeliness"]) == (
+        board["followups_due"], board["followups_on_time"], board["followup_timeliness"],
+    )  # fmt: skip
+    t = target[0]
+    assert (h["won"], h["won_deals"], h["target"], h["done"], h["elapsed"], h["projected"]) == (
+        t["won"], t["won_deals"], t["target"], t["done"], t["elapsed"], t["projected"],
+    )  # fmt: skip
+    assert h["target"] == "3000000.00" and board["followups_due"] > 0 and h["open_deals"] > 0
+    # 22 of November's 30 days and 9 hours have gone by at 09:00 UTC on the 23rd
+    assert h["elapsed"] == round((22 + 9 / 24) / 30, 6)
+    text = ok("digest").stdout
+    cny = lambda amount: f"{round(float(amount)):,} CNY"  # noqa: E731 - whole units, as shown
+    assert f"Open pipeline: {cny(h['pipeline'])} ({h['open_deals']} open deals)" in text
+    assert f"Weighted: {cny(h['weighted'])}" in text
+    assert f"Won in 2026-11: {cny(h['won'])} (" in text and "of 3,000,000 CNY target" in text
+    on_time = f"{h['followups_on_time']} of {h['followups_due']} due in 2026-11 so far"
+    assert f"Follow-ups on time: {h['timeliness']:.0%} ({on_time})" in text
+    html = ok("digest", "--format", "html").stdout
+    assert cny(h["pipeline"]) in html and cny(h["weighted"]) in html
+
+
+def test_most_valuable_work_comes_first(ok, monkeypatch) -> None:
+    """Overdue follow-ups by grade, then deal value; the age only among equals."""
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-16T09:00:00Z")
+    for name, grade, value, due in (
+        ("old small C", "C", "1000", "2026-11-17"),
+        ("new big A", "A", "90000", "2026-11-20"),
+        ("old small A", "A", "5000", "2026-11-17"),
+        ("big B", "B", "500000", "2026-11-18"),
+        ("no grade", None, "900000", "2026-11-17"),
+    ):
+        ok("lead", "add", name, "--value", value, *(["--grade", grade] if grade else []))
+        ok("followup", "add", name, f"call {name}", "--due", due)
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T09:00:00Z")
+    rows = json.loads(ok("digest", "--format", "json").stdout)["sections"][0]["rows"]
+    assert [r["lead"] for r in rows] == ["new big A", "old small A", "big B", "old small C",
+                                         "no grade"]  # fmt: skip
+    assert (rows[0]["grade"], rows[0]["value"], rows[0]["currency"]) == ("A", "90000.00", "USD")
+    assert [r["lead"] for r in json.loads(ok("digest", "-n", "2", "--format", "json").stdout)[
+        "sections"][0]["rows"]] == ["new big A", "old small A"]  # fmt: skip
+    text = ok("digest", "-n", "2").stdout
+    assert text.index("call new big A") < text.index("call old small A")
+    assert "… and 3 more (salesflow today --all)" in text
+    assert "A · 90,000.00 USD" in text
+    html = ok("digest", "-n", "2", "--format", "html").stdout
+    assert "… and 3 more: <code" in html and "salesflow today --all</code>" in html
+    assert '<html lang="en">' in html and "<style" not in html
+
+
+def test_digest_written_to_a_file(ok, fails, pipeline, tmp_path) -> None:
+    page = tmp_path / "digest.html"
+    result = ok("digest", "-o", str(page))
+    assert "Wrote the digest as html to" in result.stderr and result.stdout == ""
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert page.stat().st_mode & 0o777 == 0o600
+    ok("digest", "-o", str(tmp_path / "d.json"))
+    assert json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["leads"] == 4
+    ok("digest", "-o", str(tmp_path / "d"), "--format", "md")
+    assert (tmp_path / "d").read_text(encoding="utf-8").startswith("# salesflow digest")
+    ok("digest", "-o", str(tmp_path / "d.txt"))
+    assert (tmp_path / "d.txt").read_text(encoding="utf-8").startswith("salesflow digest")
+    fails("digest", "-o", str(tmp_path / "d.pdf"), match="cannot write a digest as .pdf")
+    fails("digest", "-o", str(tmp_path / "none" / "d.html"), match="cannot write")

@@ -285,7 +285,8 @@ def test_accepting_for_a_lead_already_won_sets_the_value(ok, two_leads) -> None:
 def test_render_documents(ok, issue_quote, tmp_path) -> None:
     ok("config", "set", "seller.name", "Li Ming Consulting")
     ok("config", "set", "seller.address", "88 Keyuan Road\\n深圳市南山区")
-    ok("config", "set", "seller.payment_terms", "50% on order, 50% on delivery")
+    # A quote keeps the terms it was made with (the default then was none): set them on it.
+    ok("quote", "edit", Q1, "--terms", "50% on order, 50% on delivery")
     ok("config", "set", "seller.tax_id", "91440300MA5XXXXX")
     md = ok("quote", "render", Q1, "--format", "md").stdout
     assert md.startswith("# Quotation Q-2026-0001\n")
