@@ -56,20 +56,32 @@ class Section:
 
 
 def agenda(
-    conn: sqlite3.Connection, now: datetime, tz: tzinfo, *, limit: int | None = None
+    conn: sqlite3.Connection,
+    now: datetime,
+    tz: tzinfo,
+    *,
+    limit: int | None = None,
+    rank: str | None = None,
 ) -> list[Section]:
-    """Every section in the order `today` shows them."""
+    """Every section in the order `today` shows them. `rank` (an SQL ORDER BY over the lead
+    `l`, e.g. the digest's most-valuable-first) orders every section's rows before its own
+    order, which then only breaks ties; the LIMIT applies after it."""
     return [
-        overdue(conn, now, tz, limit=limit),
-        due_today(conn, now, tz, limit=limit),
-        unplanned(conn, now, limit=limit),
-        stale(conn, now, limit=limit),
-        first_touch_missed(conn, now, first_touch_limit(conn), limit=limit),
+        overdue(conn, now, tz, limit=limit, rank=rank),
+        due_today(conn, now, tz, limit=limit, rank=rank),
+        unplanned(conn, now, limit=limit, rank=rank),
+        stale(conn, now, limit=limit, rank=rank),
+        first_touch_missed(conn, now, first_touch_limit(conn), limit=limit, rank=rank),
     ]
 
 
 def overdue(
-    conn: sqlite3.Connection, now: datetime, tz: tzinfo, *, limit: int | None = None
+    conn: sqlite3.Connection,
+    now: datetime,
+    tz: tzinfo,
+    *,
+    limit: int | None = None,
+    rank: str | None = None,
 ) -> Section:
     """Open follow-ups past due, the oldest first. Anything due before today (local) is
     overdue by date alone; today's timed ones are checked with dates.is_overdue."""
@@ -79,6 +91,14 @@ def overdue(
     total = conn.execute(
         f"SELECT count(*) FROM followups f WHERE {_OPEN} AND f.due_date < ?", (day,)
     ).fetchone()[0]
+    if rank is not None:  # one ranked query over earlier days and today's passed times
+        today_passed = f" OR (f.due_date = ? AND f.due_time IN ({_marks(passed)}))"
+        where = f"(f.due_date < ?{today_passed if passed else ''})"
+        params = (day, day, *passed) if passed else (day,)
+        rows = _followups(conn, where, params, limit, rank)
+        if passed:
+            total += _count_today(conn, day, f"f.due_time IN ({_marks(passed)})", passed)
+        return Section("overdue", [_followup_item("overdue", f, today) for f in rows], total)
     rows = _followups(conn, "f.due_date < ?", (day,), limit)
     if passed:  # today's that have passed come after every earlier day's
         if limit is None or len(rows) < limit:
@@ -90,7 +110,12 @@ def overdue(
 
 
 def due_today(
-    conn: sqlite3.Connection, now: datetime, tz: tzinfo, *, limit: int | None = None
+    conn: sqlite3.Connection,
+    now: datetime,
+    tz: tzinfo,
+    *,
+    limit: int | None = None,
+    rank: str | None = None,
 ) -> Section:
     """Open follow-ups due today (local) and not yet past their time."""
     today = dates.local_today(now, tz)
@@ -98,12 +123,14 @@ def due_today(
     passed = passed_times(conn, now, tz, today)
     # (An empty IN () list leaves SQLite no plan under INDEXED BY: no passed times, no filter.)
     still = f"(f.due_time IS NULL OR f.due_time NOT IN ({_marks(passed)}))" if passed else "1"
-    rows = _followups(conn, f"f.due_date = ? AND {still}", (day, *passed), limit)
+    rows = _followups(conn, f"f.due_date = ? AND {still}", (day, *passed), limit, rank)
     total = _count_today(conn, day, still, passed)
     return Section("today", [_followup_item("today", f, today) for f in rows], total)
 
 
-def unplanned(conn: sqlite3.Connection, now: datetime, *, limit: int | None = None) -> Section:
+def unplanned(
+    conn: sqlite3.Connection, now: datetime, *, limit: int | None = None, rank: str | None = None
+) -> Section:
     """Open deals with no open follow-up: nobody has decided the next step. Latest stages
     first (closest to money), then by number."""
     # The partial index of open follow-ups is a tenth the size of followups_lead: each of
@@ -116,6 +143,14 @@ def unplanned(conn: sqlite3.Connection, now: datetime, *, limit: int | None = No
         "SELECT count(*) FROM stages s JOIN leads l ON l.stage = s.name "
         f"WHERE s.kind = 'open' AND {no_step}"
     ).fetchone()[0]
+    if rank is not None:
+        rows = conn.execute(
+            f"SELECT {_LEAD}, l.touched_at, ? FROM stages s JOIN leads l ON l.stage = s.name "
+            f"WHERE s.kind = 'open' AND {no_step} ORDER BY {rank}, s.position DESC, l.id "
+            f"{_limit(limit)}",
+            (total,),
+        ).fetchall()
+        return _lead_section("unplanned", rows, now)
     rows: list[tuple] = []
     # Stage by stage, latest first: within a stage leads_stage is in id order, so each query
     # stops at the rows still wanted instead of sorting every unplanned deal. (Stages that
@@ -138,7 +173,9 @@ def unplanned(conn: sqlite3.Connection, now: datetime, *, limit: int | None = No
     return _lead_section("unplanned", rows, now)
 
 
-def stale(conn: sqlite3.Connection, now: datetime, *, limit: int | None = None) -> Section:
+def stale(
+    conn: sqlite3.Connection, now: datetime, *, limit: int | None = None, rank: str | None = None
+) -> Section:
     """Open deals idle longer than their stage's limit (`stages.stale_days`), longest idle
     first. Idle since = the latest logged touch or stage move (creation counts as a move; a
     pipeline remap by `stages set --map` does not: nobody touched the deal) — stored on the
@@ -150,6 +187,13 @@ def stale(conn: sqlite3.Connection, now: datetime, *, limit: int | None = None) 
     )
     params = {"now": dates.to_utc_iso(now)}
     total = conn.execute(f"SELECT count(*) {where}", params).fetchone()[0]
+    if rank is not None:
+        rows = conn.execute(
+            f"SELECT {_LEAD}, l.idle_since, :total {where} "
+            f"ORDER BY {rank}, l.idle_since, l.id {_limit(limit)}",
+            {**params, "total": total},
+        ).fetchall()
+        return _lead_section("stale", rows, now)
     # The longest idle ids from the index alone, then only those leads' rows.
     rows = conn.execute(
         f"WITH idle AS (SELECT l.id, l.idle_since {where} ORDER BY l.idle_since, l.id "
@@ -161,7 +205,12 @@ def stale(conn: sqlite3.Connection, now: datetime, *, limit: int | None = None) 
 
 
 def first_touch_missed(
-    conn: sqlite3.Connection, now: datetime, within: timedelta, *, limit: int | None = None
+    conn: sqlite3.Connection,
+    now: datetime,
+    within: timedelta,
+    *,
+    limit: int | None = None,
+    rank: str | None = None,
 ) -> Section:
     """Open leads created longer than `within` ago that still have no logged activity, the
     longest waiting first. (A late first touch stops the flag; reports measure the delay.)"""
@@ -169,7 +218,7 @@ def first_touch_missed(
     rows = conn.execute(
         f"SELECT {_LEAD}, l.created_at, count(*) OVER () {_OPEN_LEADS} "
         "WHERE l.touched_at IS NULL AND l.created_at < ? "
-        f"ORDER BY l.created_at, l.id {_limit(limit)}",
+        f"ORDER BY {'' if rank is None else rank + ', '}l.created_at, l.id {_limit(limit)}",
         (deadline,),
     ).fetchall()
     return _lead_section("first_touch", rows, now)
@@ -205,11 +254,12 @@ def _marks(values: tuple[str, ...]) -> str:
 
 
 def _followups(
-    conn: sqlite3.Connection, where: str, params: tuple, limit: int | None
+    conn: sqlite3.Connection, where: str, params: tuple, limit: int | None, rank: str | None = None
 ) -> list[Followup]:
+    order = _FOLLOWUP_ORDER if rank is None else f"{rank}, {_FOLLOWUP_ORDER}"
     rows = conn.execute(
         f"SELECT {_FOLLOWUP} {_FOLLOWUPS} WHERE {_OPEN} AND {where} "
-        f"ORDER BY {_FOLLOWUP_ORDER} {_limit(limit)}",
+        f"ORDER BY {order} {_limit(limit)}",
         params,
     )
     return [Followup(*r) for r in rows]

@@ -118,16 +118,14 @@ def build(
     from salesflow import fx
 
     conv = fx.converter(conn, currency)
-    worth = _deal_worth(conn, conv)
-    # Every row of a section is ranked, then cut to the limit: the most valuable work first
-    # (grade A before B before C, then the deal's value in the base currency), the agenda's
-    # own order (oldest first) among equals.
-    sections = [
-        DigestSection(
-            s.name, TITLES[s.name], _ranked([i.record() for i in s.items], worth, limit), s.total
-        )
-        for s in agenda.agenda(conn, now, tz, limit=None)
-    ]
+    # The most valuable work first in every section: grade A before B before C (ungraded
+    # last), then the deal's value in the base currency; the agenda's own order (oldest
+    # first) among equals. Ranked in SQL, so only the rows shown are read.
+    sections = []
+    for s in agenda.agenda(conn, now, tz, limit=limit, rank=rank_sql(conv)):
+        rows = [i.record() for i in s.items]
+        _add_worth(conn, rows)
+        sections.append(DigestSection(s.name, TITLES[s.name], rows, s.total))
     sections += [
         quotes_expiring(conn, today, conv, limit=limit),
         quotes_unanswered(conn, now, today, _unanswered_days(conn), conv, limit=limit),
@@ -141,13 +139,17 @@ def build(
 
 def headline_figures(conn: sqlite3.Connection, now: datetime, tz: tzinfo, conv: Any) -> Headline:
     """Open pipeline, weighted, won this month against its target, follow-up timeliness this
-    month: the same functions as `report summary` and `report targets`."""
+    month: the same functions as `report summary` and `report targets`, only the ones the
+    header needs."""
     from salesflow import metrics, targets
+    from salesflow.metrics.habits import followup_counts
+    from salesflow.metrics.kpis import open_pipeline
 
     today = dates.local_today(now, tz)
     month = targets.parse_period(f"{today:%Y-%m}")
     scope = metrics.scope(conn, metrics.window(now, tz, since=month.start), conv)
-    board = metrics.summary(scope)
+    open_deals, pipeline, weighted = open_pipeline(scope)
+    due, on_time = followup_counts(scope)
     progress = next((p for p in targets.progress(scope) if p.target.period == month), None)
     if progress is None:
         won, won_deals = targets.won_in(scope, month)
@@ -158,52 +160,46 @@ def headline_figures(conn: sqlite3.Connection, now: datetime, tz: tzinfo, conv: 
         won, won_deals, target = progress.won, progress.won_deals, progress.amount
         done, elapsed, projected = progress.done, progress.elapsed, progress.projected
     return Headline(
-        month=month.text, currency=conv.base, open_deals=board.open_deals,
-        pipeline=board.pipeline_value, weighted=board.weighted_pipeline, won=won,
+        month=month.text, currency=conv.base, open_deals=open_deals,
+        pipeline=pipeline, weighted=weighted, won=won,
         won_deals=won_deals, target=target, done=done, elapsed=round(min(elapsed, 1.0), 6),
         projected=projected if target is not None else None,
-        followups_due=board.followups_due, followups_on_time=board.followups_on_time,
-        timeliness=board.followup_timeliness,
+        followups_due=due, followups_on_time=on_time, timeliness=metrics.ratio(on_time, due),
     )  # fmt: skip
 
 
-_GRADE_RANK = {"A": 0, "B": 1, "C": 2}
+def rank_sql(conv: Any) -> str:
+    """An SQL ORDER BY over a lead `l`: grade, then its value in the base currency, largest
+    first (values in a currency without a rate count as none). The value is REAL here: it only
+    orders rows, no figure is computed from it. Rates and codes come from validated settings
+    and are written into the SQL as numbers and [A-Z]{3} literals."""
+    import re
+
+    rates = {conv.base: Decimal(1), **conv.rates}
+    cases = " ".join(
+        f"WHEN '{code}' THEN {rate / Decimal(10) ** money.exponent(code)}"
+        for code, rate in sorted(rates.items())
+        if re.fullmatch("[A-Z]{3}", code)
+    )
+    grade = "CASE l.grade WHEN 'A' THEN 0 WHEN 'B' THEN 1 WHEN 'C' THEN 2 ELSE 3 END"
+    return f"{grade}, coalesce(l.value_minor, 0) * (CASE l.currency {cases} ELSE 0 END) DESC"
 
 
-def _deal_worth(conn: sqlite3.Connection, conv: Any) -> Any:
-    """A function from lead ids to (grade rank, -value in the base currency, grade, value text)
-    for ranking agenda rows; reads each lead once."""
-    cache: dict[int, tuple] = {}
-
-    def worth(ids: list[int]) -> dict[int, tuple]:
-        wanted = [i for i in set(ids) if i not in cache]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            rows = conn.execute(
-                "SELECT id, grade, value_minor, currency FROM leads "
-                f"WHERE id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            for lead_id, grade, value, cur in rows:
-                base = conv.to_base(cur, value) if conv.can_convert(cur) else Decimal(0)
-                cache[lead_id] = (
-                    _GRADE_RANK.get(grade or "", 3),
-                    -base,
-                    grade,
-                    None if value is None else money.to_decimal_string(value, cur),
-                    cur,
-                )
-        return cache
-
-    return worth
-
-
-def _ranked(rows: list[dict[str, Any]], worth: Any, limit: int | None) -> list[dict[str, Any]]:
-    known = worth([r["lead_id"] for r in rows])
+def _add_worth(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
+    """Each row gets its deal's grade and value (machine form) beside the currency."""
+    ids = sorted({r["lead_id"] for r in rows})
+    if not ids:
+        return
+    found = {
+        lead_id: (grade, None if value is None else money.to_decimal_string(value, cur), cur)
+        for lead_id, grade, value, cur in conn.execute(
+            "SELECT id, grade, value_minor, currency FROM leads "
+            f"WHERE id IN ({', '.join('?' * len(ids))})",
+            ids,
+        )
+    }
     for r in rows:
-        _, _, r["grade"], r["value"], r["currency"] = known[r["lead_id"]]
-    ordered = sorted(rows, key=lambda r: known[r["lead_id"]][:2])  # stable: age among equals
-    return ordered if limit is None else ordered[:limit]
+        r["grade"], r["value"], r["currency"] = found[r["lead_id"]]
 
 
 def _unanswered_days(conn: sqlite3.Connection) -> int:

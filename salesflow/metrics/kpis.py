@@ -10,7 +10,15 @@ from typing import Any
 
 from salesflow.fx import Converter
 from salesflow.metrics.habits import first_touch_median, followup_counts
-from salesflow.metrics.tally import base_total, cycle_histogram, mean, median, ratio, tallies
+from salesflow.metrics.tally import (
+    Tally,
+    base_total,
+    cycle_histogram,
+    mean,
+    median,
+    ratio,
+    tallies,
+)
 from salesflow.metrics.windows import Scope
 from salesflow.pipeline import LOST, WON
 
@@ -62,10 +70,8 @@ class Summary:
 
 
 def summary(scope: Scope) -> Summary:
-    stage = scope.stage
     converter = scope.converter
     rows = tallies(scope)
-    is_open = [t for t in rows if t.stage in stage and stage[t.stage].is_open]
     won = [t for t in rows if t.stage == WON]
     lost = [t for t in rows if t.stage == LOST]
     n_won, n_lost = sum(t.closed for t in won), sum(t.closed for t in lost)
@@ -75,11 +81,7 @@ def summary(scope: Scope) -> Summary:
     valued_won = sum(t.closed_valued for t in won if converter.can_convert(t.currency))
     avg_deal = won_value / valued_won if valued_won else None
     cycle = cycle_histogram(won)
-    pipeline_value = base_total(converter, ((t.currency, t.value) for t in is_open))
-    weighted = base_total(
-        converter, ((t.currency, t.value * stage[t.stage].probability) for t in is_open)
-    ) / Decimal(100)
-    open_deals = sum(t.deals for t in is_open)
+    open_deals, pipeline_value, weighted = open_pipeline(scope, rows)
     cycle_mean = mean(cycle)
     velocity = None
     if n_won and avg_deal is not None and cycle_mean:
@@ -117,6 +119,20 @@ def summary(scope: Scope) -> Summary:
         repeat_purchase_rate=ratio(repeat, customers),
         missing_rates=set(converter.missing),
     )
+
+
+def open_pipeline(scope: Scope, rows: list[Tally] | None = None) -> tuple[int, Decimal, Decimal]:
+    """(open deals, their value, their value × stage probability), in the base currency: the
+    pipeline figures of the summary, also read alone (the digest's header) from the tallies
+    without the won deals' cycles."""
+    stage, converter = scope.stage, scope.converter
+    rows = tallies(scope, cycles=False) if rows is None else rows
+    is_open = [t for t in rows if t.stage in stage and stage[t.stage].is_open]
+    value = base_total(converter, ((t.currency, t.value) for t in is_open))
+    weighted = base_total(
+        converter, ((t.currency, t.value * stage[t.stage].probability) for t in is_open)
+    ) / Decimal(100)
+    return sum(t.deals for t in is_open), value, weighted
 
 
 def repeat_customers(scope: Scope) -> tuple[int, int]:
