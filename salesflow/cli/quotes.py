@@ -268,7 +268,8 @@ def show(ctx: Context, ref: QuoteRef, fmt: FormatOpt = Format.table, raw: RawOpt
     s: Session = ctx.obj
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
-        view, record, result = _view(s, conn, quote)
+        # The terminal speaks the interface language, whatever the document language.
+        view, record, result = _view(s, conn, quote, "en")
     if fmt == Format.table:
         from salesflow.output.views import quote_card
 

@@ -179,13 +179,17 @@ def quote_card(view: dict[str, Any], term: Terminal) -> None:
     items.add_column("#", justify="right", style="dim")
     items.add_column("Description", overflow="fold")
     items.add_column("Qty", justify="right")
+    if view["has_units"]:
+        items.add_column("Unit")
     items.add_column("Unit price", justify="right")
     if view["has_line_discounts"]:
         items.add_column("Line total", justify="right")
         items.add_column("Discount", justify="right")
     items.add_column("Amount", justify="right")
     for li in view["lines"]:
-        cells = [li["no"], Text(li["description"]), li["quantity"], li["unit_price"]]
+        cells = [li["no"], Text(li["description"]), li["quantity"]]
+        cells += [Text(li["unit"])] if view["has_units"] else []
+        cells.append(li["unit_price"])
         if view["has_line_discounts"]:
             disc = " ".join(filter(None, (li["discount_label"], li["discount"])))
             cells += [li["gross"], disc]
@@ -201,7 +205,11 @@ def quote_card(view: dict[str, Any], term: Terminal) -> None:
         style = "bold" if t["kind"] == "total" else None
         totals.add_row(Text(t["label"], style=style or ""), Text(t["amount"], style=style or ""))
     console.print(totals)
-    for heading, lines in (("Notes", view["note_lines"]), ("Payment terms", view["terms_lines"])):
+    for heading, lines in (
+        ("Notes", view["note_lines"]),
+        ("Payment terms", view["terms_lines"]),
+        ("Delivery", view["delivery_lines"]),
+    ):
         if lines:
             console.print()
             console.print(Text(heading, style="bold underline"))
