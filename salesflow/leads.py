@@ -325,13 +325,16 @@ class NewLead:
     lost_from: str | None = None
     won_note: str | None = None
     closed_at: str | None = None
+    address: str | None = None
+    tax_id: str | None = None
+    doc_lang: str | None = None
 
 
 _NEW_COLUMNS = (
     "name", "company", "email", "phone", "source", "grade", "bant_budget", "bant_authority",
     "bant_need", "bant_timeline", "bant_note", "value_minor", "currency", "stage", "tags", "notes",
     "expected_close", "lost_reason", "lost_from", "won_note", "created_at", "updated_at",
-    "closed_at",
+    "closed_at", "address", "tax_id", "doc_lang",
 )  # fmt: skip
 # Derived facts written with the row: idle_since (touches.py) is its created_at (no touch
 # or later move yet); stages_entered (store/derived.py) is its one stage, so a bulk load

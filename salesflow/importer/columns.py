@@ -41,6 +41,9 @@ LEAD_FIELDS: dict[str, tuple[str, ...]] = {
     "created_at": ("created", "创建时间", "录入时间"),
     "updated_at": ("updated", "更新时间"),
     "closed_at": ("closed", "关闭时间"),
+    "address": ("postal address", "地址", "公司地址", "联系地址", "通讯地址"),
+    "tax_id": ("tax id", "vat number", "vat no", "纳税人识别号", "税号"),
+    "doc_lang": ("document language", "quote language", "文档语言"),
 }  # fmt: skip
 # Columns of `salesflow export leads` that describe the database, not the lead: read, not kept.
 LEAD_IGNORED = ("id", "probability", "customer_id")

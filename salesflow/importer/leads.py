@@ -230,6 +230,12 @@ class _LeadReader:
             grade = _GRADES.get(values["grade"].strip())
             if grade is None:
                 problems.append(Bad("grade", f'"{values["grade"]}" is not a grade — use A, B or C'))
+        doc_lang = None
+        if values.get("doc_lang", "").strip():
+            try:
+                doc_lang = leads.check_doc_lang(values["doc_lang"])
+            except SalesflowError as e:
+                problems.append(Bad("doc_lang", e.message))
         bant = self.bant_value(values, problems) if "bant" in values or "bant_need" in values or (
             "bant_budget" in values or "bant_authority" in values or "bant_timeline" in values
         ) else _NO_BANT  # fmt: skip
@@ -285,6 +291,9 @@ class _LeadReader:
             lost_from=lost_from,
             won_note=free_text(get("won_note")),
             closed_at=(closed or created) if stage.kind != "open" else None,
+            address=free_text(get("address")),
+            tax_id=one_line(get("tax_id")),
+            doc_lang=doc_lang,
         )
 
     def instant(self, text: str, field_: str, problems: list[Bad]) -> str | None:
@@ -346,7 +355,7 @@ _NO_BANT = dict.fromkeys(leads.BANT_KEYS, "unknown")
 # Facts an update may change: everything but stage and history, which `advance` owns.
 _UPDATABLE = ("name", "company", "email", "phone", "source", "grade", "bant_budget",
               "bant_authority", "bant_need", "bant_timeline", "bant_note", "notes",
-              "expected_close")  # fmt: skip
+              "expected_close", "address", "tax_id", "doc_lang")  # fmt: skip
 _FIELD_OF = {f"bant_{k}": (f"bant_{k}", "bant") for k in leads.BANT_KEYS}
 
 

@@ -232,3 +232,20 @@ def test_characters_no_font_has_refuse_the_pdf(ok, fails, tmp_path) -> None:
     out = tmp_path / "q.pdf"
     fails("quote", "render", Q1, "-o", str(out), match="no installed font has the characters")
     assert not out.exists()
+
+
+def test_buyer_facts_go_out_and_come_back_with_export_and_import(ok, run, chinese_quote, tmp_path,
+                                                                 monkeypatch) -> None:  # fmt: skip
+    sheet = tmp_path / "leads.csv"
+    ok("export", "leads", "-o", str(sheet))
+    monkeypatch.setenv("SALESFLOW_DB", str(tmp_path / "other.db"))
+    ok("import", "leads", str(sheet))
+    lead = json.loads(ok("lead", "list", "--format", "json").stdout)[0]
+    assert (lead["address"], lead["tax_id"], lead["doc_lang"]) == (
+        "江苏省苏州市工业园区星湖街328号", "91320594MA1XXXXX3B", "zh_CN",
+    )  # fmt: skip
+    assert not lead["notes"]  # nothing left over as an unknown column
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,纳税人识别号,doc_lang\nBo,123,fr\n", encoding="utf-8")
+    result = run("import", "leads", str(bad))
+    assert result.exit_code == 1 and 'document language "fr"' in result.stdout + result.stderr
