@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from salesflow import agenda, dates, money, store
+from salesflow import agenda, config, dates, money
 from salesflow.pipeline import REMAP_NOTE
 
 EXPIRING_DAYS = 7
-DEFAULT_UNANSWERED_DAYS = 7
 TITLES = {
     "overdue": "Overdue follow-ups",
     "today": "Due today",
@@ -93,7 +92,7 @@ def build(
 
 
 def _unanswered_days(conn: sqlite3.Connection) -> int:
-    return int(store.get_setting(conn, "digest.unanswered_days") or DEFAULT_UNANSWERED_DAYS)
+    return config.unanswered_days(conn)
 
 
 _QUOTE_ROW = (

@@ -73,6 +73,7 @@ def check_rate(value: str) -> str:
 
 def converter(conn: sqlite3.Connection, base: str) -> Converter:
     from salesflow import store
+    from salesflow.config import DEFAULT_ROUNDING
 
     settings = store.all_settings(conn)
     rates = {
@@ -80,4 +81,4 @@ def converter(conn: sqlite3.Connection, base: str) -> Converter:
         for key, value in settings.items()
         if key.startswith(PREFIX)
     }
-    return Converter(base=base, rates=rates, rounding=settings.get("rounding", "half-up"))
+    return Converter(base=base, rates=rates, rounding=settings.get("rounding", DEFAULT_ROUNDING))

@@ -339,17 +339,26 @@ def add(
     conn: sqlite3.Connection,
     fields: LeadFields,
     *,
-    stage: str,
+    stage: str | None = None,
     currency: str,
     now_iso: str,
 ) -> Lead:
-    """Create a lead in `stage` and record its entry into that stage in the history."""
+    """Create a lead in `stage` (any case; default the pipeline's first open stage) and record
+    its entry into that stage in the history. A new lead starts in an open stage: a won or
+    lost one is reached by advancing it, so the history says when."""
+    from salesflow import pipeline
+
     if not fields.name or not fields.name.strip():
         raise SalesflowError("a lead needs a name — salesflow lead add NAME")
+    start = pipeline.get_stage(conn, stage) if stage else pipeline.open_stages(conn)[0]
+    if not start.is_open:
+        raise SalesflowError(
+            f'a new lead starts in an open stage, not "{start.name}" — add it, then advance it'
+        )
     value = fields.value
     new = NewLead(
         name=fields.name.strip(),
-        stage=stage,
+        stage=start.name,
         currency=value.currency if value else (fields.currency or currency),
         created_at=now_iso,
         updated_at=now_iso,

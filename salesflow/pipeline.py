@@ -52,8 +52,9 @@ class StageSpec:
     stale_days: int = DEFAULT_STALE_DAYS
 
 
-def install_default(conn: sqlite3.Connection) -> None:
-    _write_stages(conn, [StageSpec(n, p) for n, p in PRESETS["b2b"]])
+def lead_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Leads in each stage (stages without leads are absent)."""
+    return dict(conn.execute("SELECT stage, count(*) FROM leads GROUP BY stage").fetchall())
 
 
 def stages(conn: sqlite3.Connection) -> list[Stage]:

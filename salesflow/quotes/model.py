@@ -19,9 +19,6 @@ from salesflow.errors import NotFound
 from salesflow.quotes.math import Discount, ItemInput, Line, Totals
 
 STATUSES = ("draft", "sent", "accepted", "rejected", "expired")
-DEFAULT_VALID_DAYS = 30
-DEFAULT_CHASE_DAYS = 3
-DEFAULT_STAGE = "quote"
 MAX_MINOR = money.MAX_MINOR
 # The machine shapes of `record` and `item_records`, so an empty CSV still has its header.
 RECORD_KEYS = [

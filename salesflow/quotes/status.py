@@ -6,10 +6,11 @@ import sqlite3
 from datetime import date, timedelta
 
 from salesflow import activities, leads, money, moves, pipeline
+from salesflow.config import DEFAULT_QUOTE_STAGE
 from salesflow.errors import SalesflowError
 from salesflow.leads import Lead
 from salesflow.quotes.drafts import check_validity
-from salesflow.quotes.model import DEFAULT_STAGE, Accepted, Quote, Rejected, Sent, get
+from salesflow.quotes.model import Accepted, Quote, Rejected, Sent, get
 
 
 def _require_sent(quote: Quote, action: str) -> None:
@@ -33,7 +34,7 @@ def send(
     today: date,
     now_iso: str,
     chase_days: int,
-    stage_name: str = DEFAULT_STAGE,
+    stage_name: str = DEFAULT_QUOTE_STAGE,
 ) -> Sent:
     """Mark sent, move the lead up to the quote stage, and plan a chase follow-up."""
     if quote.status != "draft":

@@ -133,6 +133,11 @@ def connect(
     return conn
 
 
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The number of the last migration applied to this database."""
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
 def _identity(conn: sqlite3.Connection) -> tuple[int, int]:
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -168,10 +173,6 @@ def _migrate(conn: sqlite3.Connection, path: str, version: int, upto: int | None
             if version < number <= upto:
                 for statement in _statements(sql):
                     conn.execute(statement)
-                if number == 1:
-                    from salesflow.pipeline import install_default
-
-                    install_default(conn)
         journal.install_triggers(conn)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {upto}")
