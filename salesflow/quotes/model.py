@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from salesflow import money, moves
-from salesflow.errors import NotFound
+from salesflow.errors import Hint, NotFound
 from salesflow.quotes.math import Discount, ItemInput, Line, Totals
 
 STATUSES = ("draft", "sent", "accepted", "rejected", "expired")
@@ -123,7 +123,7 @@ def from_row(row: tuple) -> Quote:
 def get(conn: sqlite3.Connection, quote_id: int) -> Quote:
     row = conn.execute(f"SELECT {COLUMNS} FROM quotes WHERE id = ?", (quote_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no quote with id {quote_id} — see salesflow quote list")
+        raise NotFound(f"no quote with id {quote_id}", hint=Hint("quote.list"))
     return from_row(row)
 
 
@@ -138,7 +138,7 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Quote:
     if row is None:
         shown = " ".join(ref.split())
         hint = "" if _NUMBER.fullmatch(text) else " (quote numbers look like Q-2026-0001)"
-        raise NotFound(f'no quote "{shown}"{hint} — see salesflow quote list')
+        raise NotFound(f'no quote "{shown}"{hint}', hint=Hint("quote.list"))
     return from_row(row)
 
 

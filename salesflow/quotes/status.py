@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from salesflow import activities, leads, money, moves, pipeline
 from salesflow.config import DEFAULT_QUOTE_STAGE
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.leads import Lead
 from salesflow.quotes.drafts import check_validity
 from salesflow.quotes.model import Accepted, Quote, Rejected, Sent, get
@@ -19,11 +19,11 @@ def _require_sent(quote: Quote, action: str) -> None:
         return
     if status == "draft":
         raise SalesflowError(
-            f"{quote.number} is a draft — send it first: salesflow quote send {quote.number}"
+            f"{quote.number} is a draft", hint=Hint("quote.send_first", number=quote.number)
         )
     raise SalesflowError(
-        f"{quote.number} is already {status} — to {action} a new offer, "
-        f"make a new version with: salesflow quote copy {quote.number}"
+        f"{quote.number} is already {status}",
+        hint=Hint("quote.copy_to", number=quote.number, action=action),
     )
 
 
@@ -39,13 +39,12 @@ def send(
     """Mark sent, move the lead up to the quote stage, and plan a chase follow-up."""
     if quote.status != "draft":
         raise SalesflowError(
-            f"{quote.number} is already {quote.status_on(today)} — "
-            f"to send a changed offer, make a new version: salesflow quote copy {quote.number}"
+            f"{quote.number} is already {quote.status_on(today)}",
+            hint=Hint("quote.copy_to_send", number=quote.number),
         )
     if not conn.execute("SELECT 1 FROM quote_items WHERE quote_id = ?", (quote.id,)).fetchone():
         raise SalesflowError(
-            f"{quote.number} has no items — add one first: "
-            f'salesflow quote add-item {quote.number} "description; quantity; unit price"'
+            f"{quote.number} has no items", hint=Hint("quote.add_item", number=quote.number)
         )
     check_validity(date.fromisoformat(quote.valid_until), today)
     conn.execute(
@@ -106,9 +105,8 @@ def accept(
     _require_sent(quote, "accept")
     if quote.status_on(today) == "expired" and not force:
         raise SalesflowError(
-            f"{quote.number} expired (it was valid until {quote.valid_until}) — "
-            "accept it anyway with --force, or make a new version: "
-            f"salesflow quote copy {quote.number}"
+            f"{quote.number} expired (it was valid until {quote.valid_until})",
+            hint=Hint("quote.accept_expired", number=quote.number),
         )
     lead = leads.get(conn, quote.lead_id)
     value = money.Money(quote.total_minor, quote.currency)
@@ -150,7 +148,8 @@ def reject(
     reason = (reason or "").strip() or None
     if lost and not reason:
         raise SalesflowError(
-            f'--lost needs the reason the deal was lost: --reason "budget cut" ({quote.number})'
+            f"losing the deal needs the reason it was lost ({quote.number})",
+            hint=Hint("quote.lost_reason", number=quote.number),
         )
     conn.execute(
         "UPDATE quotes SET status = 'rejected', reason = ?, decided_at = ?, updated_at = ? "
