@@ -184,7 +184,7 @@ def target_pace(
 ) -> DigestSection:
     """Progress on the targets whose period (month, quarter, year) contains today."""
     if conn.execute("SELECT 1 FROM targets LIMIT 1").fetchone() is None:
-        # No target set: nothing to measure, and no need to load the metrics (~10 ms).
+        # No target set: nothing to measure, and no need to load the metrics.
         return DigestSection("targets", TITLES["targets"], [], 0)
     from salesflow import fx, metrics, targets
 

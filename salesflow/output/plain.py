@@ -1,8 +1,8 @@
 """Tables and lines as plain text, character for character what Rich writes for them when there
 is no colour (stdout piped, or NO_COLOR), for the everyday case only.
 
-Importing Rich's console and table costs ~30 ms and laying out a 100-row table ~60 ms more,
-on commands (`today`, `followup list`) whose whole budget is 150 ms. A piped table without
+Importing Rich's console and table, and laying out a table with it, cost more than the rest
+of an everyday command (`today`, `followup list`) together. A piped table without
 colour is only text, so it is written here — when every cell is one line of characters whose
 width is known (the ranges below, checked against Rich's own table in tests/test_output_plain.py),
 with no `[` (Rich markup), and when the table fits the width. Anything else returns None and

@@ -1,6 +1,6 @@
 """The SQLite file: where it lives, opening it safely, transactions and settings.
 
-Plain `sqlite3` on the everyday path: sqlite-utils costs ~65 ms to import and commits on its
+Plain `sqlite3` on the everyday path: sqlite-utils is slow to import and commits on its
 own, so it is kept for bulk work only.
 """
 
@@ -25,7 +25,7 @@ APPLICATION_ID = 0x53464C57
 BUSY_TIMEOUT_S = 30.0
 
 
-# Paths are plain strings here: pathlib costs ~3 ms to import, on every command.
+# Paths are plain strings here: importing pathlib would cost every command.
 
 
 def default_path() -> str:
