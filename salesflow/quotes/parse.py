@@ -129,7 +129,8 @@ def read_items(
             )
         if item.discount and line_discount:
             raise SalesflowError(
-                f'item "{item.description}" has a discount in its text and one for all lines',
+                f'item "{item.description}" has a discount in its text and one for all lines — '
+                "give it once",
                 hint=Hint("quote.item_discount_twice", description=item.description),
             )
         disc_text = item.discount or line_discount
