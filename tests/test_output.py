@@ -119,7 +119,7 @@ def test_narrow_terminal_stacks_headers_of_figures_to_fit() -> None:
            "reached": 184, "conversion": 0.793, "avg_days_in_stage": 10.9,
            "median_days_in_stage": 8.0}  # fmt: skip
     out, term = _tty(80)
-    render([row], "table", term, columns=funnel_columns("USD"))
+    render([row], "table", term, columns=funnel_columns())
     lines = _plain(out.getvalue())
     assert max(len(line) for line in lines) <= 80, lines
     body = next(line for line in lines if "negotiation" in line)
@@ -127,7 +127,7 @@ def test_narrow_terminal_stacks_headers_of_figures_to_fit() -> None:
                             "10.9", "8.0"]  # fmt: skip
     assert [w for w in lines[1].split() if w in ("Avg", "Med")] == ["Avg", "Med"]
     wide, term = _tty(160)  # room enough: headers stay on one line
-    render([row], "table", term, columns=funnel_columns("USD"))
+    render([row], "table", term, columns=funnel_columns())
     assert any("Avg days" in line for line in _plain(wide.getvalue()))
 
 

@@ -51,7 +51,7 @@ class Plan:
         self.db = db
 
 
-class Unplanned(Exception):  # noqa: N818 — not an error: Typer takes over
+class Unplanned(Exception):  # not an error: Typer takes over
     pass
 
 

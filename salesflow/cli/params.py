@@ -80,7 +80,7 @@ def command_group(**settings: Any) -> Group:
     return Group(settings)
 
 
-class Exit(Exception):  # noqa: N818 — named after typer.Exit, which it replaces in commands
+class Exit(Exception):  # named after typer.Exit, which it replaces in commands
     """End the command with this exit code (after its output), e.g. digest --fail-on-overdue."""
 
     def __init__(self, code: int = 0) -> None:

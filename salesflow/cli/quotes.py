@@ -394,9 +394,7 @@ def reject(
     s: Session = ctx.obj
     with s.write() as conn:
         quote = quotes.resolve(conn, ref)
-        done = quotes.reject(
-            conn, quote, reason=reason, lost=lost, today=s.today, now_iso=s.now_iso
-        )
+        done = quotes.reject(conn, quote, reason=reason, lost=lost, now_iso=s.now_iso)
     why = f" ({done.quote.reason})" if done.quote.reason else ""
     s.term.say(f"Rejected {done.quote.number}{why}")
     if done.move:

@@ -79,10 +79,10 @@ def table(
     max_width: int,
 ) -> str | None:
     """What Rich prints for `Table(title=title, box=box.SIMPLE_HEAD, title_justify="left",
-    pad_edge=False)` with these columns (left or right justified) and rows, or None when this
-    table is not the simple case."""
+    pad_edge=False)` with these columns (left, right or centre justified) and rows, or None
+    when this table is not the simple case."""
     n = len(headers)
-    if n == 0 or any(j not in ("left", "right") for j in justify):
+    if n == 0 or any(j not in ("left", "right", "center") for j in justify):
         return None
     sizes: list[list[int]] = []
     widest = [0] * n
@@ -113,13 +113,20 @@ def table(
     for r, (cells, measured) in enumerate(zip((headers, *rows), sizes, strict=True)):
         parts = []
         for text, cells_of, room, how in zip(cells, measured, widest, justify, strict=True):
-            gap = " " * (room - cells_of)
-            parts.append(gap + text if how == "right" else text + gap)
+            parts.append(_aligned(text, room - cells_of, how))
         out.append(" " + "   ".join(parts) + " ")
         if r == 0:
             out.append(" " + "─" * (total - 2) + " ")
     out.append(" " * total)
     return "\n".join(out) + "\n"
+
+
+def _aligned(text: str, spare: int, how: str) -> str:
+    if how == "right":
+        return " " * spare + text
+    if how == "center":  # Rich puts the odd space on the right
+        return " " * (spare // 2) + text + " " * (spare - spare // 2)
+    return text + " " * spare
 
 
 def grid(cells: list[list[str]], justify: str, max_width: int) -> str | None:

@@ -140,7 +140,6 @@ def reject(
     *,
     reason: str | None,
     lost: bool,
-    today: date,
     now_iso: str,
 ) -> Rejected:
     """Rejected, with an optional reason; with `lost` the deal is lost for that reason."""
