@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from salesflow import store
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 
 # The one default of each setting a rule reads; the typed accessors below apply them.
 DEFAULT_ROUNDING = "half-up"
@@ -166,7 +166,7 @@ def unset(conn: sqlite3.Connection, key: str) -> None:
     if key.startswith("fx.") and len(key) > 3:
         key = "fx." + key[3:].strip().upper()
     if store.get_setting(conn, key) is None:
-        raise SalesflowError(f'setting "{key}" is not set — see salesflow config list')
+        raise SalesflowError(f'setting "{key}" is not set', hint=Hint("config.list"))
     store.set_setting(conn, key, None)
 
 

@@ -56,7 +56,7 @@ def check_rate(value: str) -> str:
     """A rate must be a positive decimal number, e.g. 7.10 or 0.14."""
     from decimal import InvalidOperation
 
-    from salesflow.errors import SalesflowError
+    from salesflow.errors import Hint, SalesflowError
 
     text = value.strip()
     try:
@@ -66,7 +66,8 @@ def check_rate(value: str) -> str:
     if rate is None or not rate.is_finite() or rate <= 0:
         raise SalesflowError(
             f'exchange rate "{value}" is not a positive number — write how much 1 unit is worth '
-            "in your base currency, e.g. salesflow config set fx.USD 7.10"
+            "in your base currency",
+            hint=Hint("config.fx"),
         )
     return str(rate)
 

@@ -4,7 +4,7 @@ says the whole thing in option terms."""
 
 from __future__ import annotations
 
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 
 WORDING: dict[str, str] = {
     # leads
@@ -40,6 +40,12 @@ WORDING: dict[str, str] = {
     # customers
     "customer.list": "{message} — see salesflow customer list --all",
     "customer.edit": "{message} — give --segment, --checkin or --name, see customer edit --help",
+    # settings and targets
+    "config.list": "{message} — see salesflow config list",
+    "config.fx": "{message}, e.g. salesflow config set fx.USD 7.10",
+    "target.list": "{message} — see salesflow target list",
+    "target.set": "{message} — set one: salesflow target set {period} AMOUNT",
+    "target.set_example": "{message} — e.g. salesflow target set {period} 200000",
     # quotes
     "quote.list": "{message} — see salesflow quote list",
     "quote.show": "{message} — see salesflow quote show {number}",
@@ -57,6 +63,8 @@ WORDING: dict[str, str] = {
     "salesflow quote copy {number}",
     "quote.lost_reason": '--lost needs the reason the deal was lost: --reason "budget cut" '
     "({number})",
+    "quote.stage_setting": "{message} (salesflow config set quote.stage NAME picks the quote "
+    "stage)",
     "quote.item_discount_twice": 'item "{description}" has a discount in its text and '
     "--discount — give it once",
 }
@@ -64,6 +72,11 @@ WORDING: dict[str, str] = {
 
 def say(e: SalesflowError) -> str:
     """The error as the command line tells it."""
-    if e.hint is None:
-        return e.message
-    return WORDING[e.hint.action].format(message=e.message, **e.hint.values)
+    return word(e.message, e.hint)
+
+
+def word(message: str, hint: Hint | None) -> str:
+    """A domain sentence and its hint as the command line tells them."""
+    if hint is None:
+        return message
+    return WORDING[hint.action].format(message=message, **hint.values)

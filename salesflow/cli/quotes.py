@@ -286,7 +286,9 @@ def send(ctx: Context, ref: QuoteRef) -> None:
     if sent.move:
         s.term.say(f"Lead #{q.lead_id} moved {sent.move.from_stage} → {sent.move.to_stage}")
     if sent.stage_note:
-        s.term.say(sent.stage_note)
+        from salesflow.cli.hints import word
+
+        s.term.say(word(sent.stage_note, sent.stage_hint))
     if sent.chase_due:
         s.term.say(f"Follow-up planned: chase {q.number} on {sent.chase_due}")
 

@@ -84,6 +84,7 @@ class Sent:
     quote: Quote
     move: moves.Move | None
     stage_note: str | None  # why the lead did not move, when it did not
+    stage_hint: Hint | None  # what would move it
     chase_due: date | None
 
 

@@ -63,7 +63,7 @@ def send(
         happened_at=now_iso,
         now_iso=now_iso,
     )
-    move, stage_note = _move_to_quote_stage(conn, lead, quote, stage_name, now_iso)
+    move, stage_note, stage_hint = _move_to_quote_stage(conn, lead, quote, stage_name, now_iso)
     chase_due = None
     if chase_days > 0:
         chase_due = today + timedelta(days=chase_days)
@@ -71,30 +71,32 @@ def send(
             "INSERT INTO followups (lead_id, action, due_date, created_at) VALUES (?, ?, ?, ?)",
             (lead.id, f"Chase quote {quote.number}", chase_due.isoformat(), now_iso),
         )
-    return Sent(get(conn, quote.id), move, stage_note, chase_due)
+    return Sent(get(conn, quote.id), move, stage_note, stage_hint, chase_due)
 
 
 def _move_to_quote_stage(
     conn: sqlite3.Connection, lead: Lead, quote: Quote, stage_name: str, now_iso: str
-) -> tuple[moves.Move | None, str | None]:
+) -> tuple[moves.Move | None, str | None, Hint | None]:
+    """The move sending makes, or why there is none (and what would make one)."""
     stages = pipeline.stages(conn)
     target = next((s for s in stages if s.name == stage_name), None) or next(
         (s for s in stages if s.name.casefold() == stage_name.casefold()), None
     )
     if target is None or not target.is_open:
-        return None, (
+        why = (
             f'The pipeline has no open stage named "{stage_name}", so {lead.label} stays in '
-            f"{lead.stage} (salesflow config set quote.stage NAME picks the quote stage)"
+            f"{lead.stage}"
         )
+        return None, why, Hint("quote.stage_setting")
     current = pipeline.get_stage(conn, lead.stage)
     if not current.is_open:
-        return None, f"{lead.label} is {lead.stage}, so its stage was left as it is"
+        return None, f"{lead.label} is {lead.stage}, so its stage was left as it is", None
     if current.position >= target.position:
-        return None, None
+        return None, None, None
     move = moves.advance(
         conn, lead, target.name, now_iso=now_iso, note=f"quote {quote.number} sent"
     )
-    return move, None
+    return move, None, None
 
 
 def accept(

@@ -495,3 +495,14 @@ def test_sending_a_quote_is_a_logged_touch(ok, monkeypatch) -> None:
     ]
     digest = json.loads(ok("digest", "--format", "json").stdout)
     assert "first_touch" not in [s["key"] for s in digest["sections"]]
+
+
+def test_the_no_quote_stage_note_names_the_setting_that_picks_it(ok) -> None:
+    ok("lead", "add", "Ann")
+    ok("config", "set", "quote.stage", "offer")
+    ok("quote", "new", "1", "--item", "a; 1; 1")
+    said = ok("quote", "send", Q1).stderr
+    assert (
+        'The pipeline has no open stage named "offer", so #1 Ann stays in lead '
+        "(salesflow config set quote.stage NAME picks the quote stage)"
+    ) in said
