@@ -9,6 +9,7 @@ empty boxes where the Chinese should be.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from salesflow.errors import SalesflowError
 
@@ -37,7 +38,7 @@ def html_to_pdf(html: str) -> bytes:
     return data
 
 
-def _engine():  # noqa: ANN202 - the weasyprint module
+def _engine() -> Any:
     try:
         import weasyprint
     except ImportError:

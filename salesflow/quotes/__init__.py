@@ -30,9 +30,6 @@ from salesflow.quotes.math import (
 )
 from salesflow.quotes.model import (
     COLUMNS,
-    DEFAULT_CHASE_DAYS,
-    DEFAULT_STAGE,
-    DEFAULT_VALID_DAYS,
     ITEM_KEYS,
     MAX_MINOR,
     RECORD_KEYS,
@@ -62,8 +59,8 @@ from salesflow.quotes.parse import (
 from salesflow.quotes.status import accept, reject, send
 
 __all__ = [
-    "COLUMNS", "DEFAULT_CHASE_DAYS", "DEFAULT_STAGE", "DEFAULT_VALID_DAYS", "HUNDRED",
-    "ITEM_FORM", "ITEM_INSERT", "WORDING", "ITEM_KEYS", "MAX_MINOR", "RECORD_KEYS", "STATUSES",
+    "COLUMNS", "HUNDRED",
+    "ITEM_FORM", "ITEM_INSERT", "ITEM_KEYS", "MAX_MINOR", "RECORD_KEYS", "STATUSES", "WORDING",
     "Accepted", "Discount", "ItemInput", "ItemText", "Line", "Listed", "Quote", "Rejected",
     "Sent", "Totals", "accept", "add_item", "amount_text", "check_validity", "compute", "copy",
     "create", "edit", "format_number", "from_row", "get", "item_records", "item_row", "items",

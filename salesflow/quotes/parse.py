@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from salesflow import money
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.quotes.math import Discount, ItemInput
 
 ITEM_FORM = (
@@ -146,8 +146,9 @@ def read_items(
             )
         if item.discount and line_discount:
             raise SalesflowError(
-                f'item "{item.description}" has a discount in its text and --discount — '
-                "give it once"
+                f'item "{item.description}" has a discount in its text and one for all lines — '
+                "give it once",
+                hint=Hint("quote.item_discount_twice", description=item.description),
             )
         disc_text = item.discount or line_discount
         what = f'item "{item.description}": discount'
