@@ -149,13 +149,7 @@ def _migrate(conn: sqlite3.Connection, path: str, version: int, upto: int | None
     upto = LATEST if upto is None else upto
     fresh = version == 0
     if not fresh:
-        # The safety copy before a schema change; a checkpoint first so the copy is whole.
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        target = backup_path(path, f"schema{version}")
-        import shutil
-
-        shutil.copyfile(path, target)
-        os.chmod(target, 0o600)
+        _safety_copy(conn, os.fspath(backup_path(path, f"schema{version}")))
         conn.execute("PRAGMA journal_mode = WAL")
     # A new file is built with a rollback journal and switched to WAL once whole: in WAL mode
     # its every page would sit in the -wal file as well until the checkpoint at close, which
@@ -182,6 +176,29 @@ def _migrate(conn: sqlite3.Connection, path: str, version: int, upto: int | None
         raise
     if fresh:
         conn.execute("PRAGMA journal_mode = WAL")
+
+
+def _safety_copy(conn: sqlite3.Connection, target: str) -> None:
+    """The copy before a schema change, through the backup API: it includes what only the WAL
+    holds and needs no checkpoint. (A TRUNCATE checkpoint waits out the busy timeout while
+    `salesflow replicate` holds Litestream's read lock, and a file copy after it then missed
+    the WAL's transactions.)"""
+    tmp = f"{target}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(tmp, 0o600)
+    try:
+        dest = sqlite3.connect(tmp)
+        try:
+            conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _statements(script: str) -> Iterator[str]:
