@@ -181,7 +181,7 @@ def handover(where: Where, now: datetime, tz: tzinfo) -> HandedOver:
             "salesflow takeover on the machine that is to write"
         )
     local = states.load(where.db)
-    stopped = _stop(local.pid) if states.running(local) else None
+    stopped = _stop(where.db, local.pid) if states.running(local) else None
     with litestream.configured(where.db, where.target, where.settings) as setup:
         litestream.sync_once(setup)
         position = litestream.local_position(setup, where.db)
@@ -203,18 +203,22 @@ def handover(where: Where, now: datetime, tz: tzinfo) -> HandedOver:
     return HandedOver(stopped, shipped, newest)
 
 
-def _stop(pid: int | None, wait_s: float = 30.0) -> int | None:
+def _stop(db: str, pid: int | None, wait_s: float = 30.0) -> int | None:
+    """SIGTERM to this database's replicate; done once it has cleared its pid on the way out
+    (or is gone)."""
     if not pid:
         return None
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
+        if states.load(db).pid != pid:
+            return pid
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
             return pid
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise SalesflowError(f"salesflow replicate (pid {pid}) did not stop — stop it, then retry")
 
 

@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +29,8 @@ def binary() -> str:
     fallback, SALESFLOW_LITESTREAM an explicit choice."""
     chosen = os.environ.get("SALESFLOW_LITESTREAM")
     if chosen:
+        if not os.access(chosen, os.X_OK):
+            raise SalesflowError(f"SALESFLOW_LITESTREAM={chosen} is not an executable program")
         return chosen
     beside = os.path.join(os.path.dirname(sys.executable), "litestream")
     found = beside if os.access(beside, os.X_OK) else shutil.which("litestream")
@@ -115,7 +118,17 @@ def start(setup: Setup) -> subprocess.Popen[bytes]:
         env=setup.env,
         stdin=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )
+
+
+def _die_with_parent() -> None:
+    # Should `salesflow replicate` be killed outright, Litestream must not go on shipping
+    # without anyone renewing the lease (Linux: PR_SET_PDEATHSIG = 1).
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM, 0, 0, 0)
 
 
 def run(setup: Setup, *args: str, timeout: float = 600) -> str:
