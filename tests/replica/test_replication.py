@@ -184,3 +184,24 @@ def _seconds_until(iso: str) -> float:
     from datetime import UTC, datetime
 
     return (datetime.fromisoformat(iso.replace("Z", "+00:00")) - datetime.now(UTC)).total_seconds()
+
+
+def test_db_restore_while_replicating_reaches_the_replica(tmp_path: Path) -> None:
+    """`db restore` writes the backup's pages through SQLite (one transaction in the WAL), so
+    a running Litestream ships it like any other change."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env, url = env_for(home), f"file://{tmp_path / 'replica'}"
+    a, saved, copy = tmp_path / "a.db", tmp_path / "saved.db", tmp_path / "copy.db"
+    started(a, url, env, "Kept")
+    rep = Replicate(a, env)
+    try:
+        sf(a, "db", "backup", str(saved), env=env)
+        sf(a, "lead", "add", "Undone by the restore", env=env)
+        sf(a, "db", "restore", str(saved), "--yes", env=env)
+        sf(a, "lead", "add", "After the restore", env=env)
+        rep.sync()
+    finally:
+        rep.stop()
+    sf(copy, "replica", "restore", "--from", url, env=env)
+    assert names(copy, env) == names(a, env) == ["After the restore", "Kept"]
