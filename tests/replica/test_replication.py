@@ -64,6 +64,13 @@ def test_writes_during_replication_restore_whole(where, tmp_path: Path) -> None:
             sf(a, "lead", "add", f"During {i}", "--value", f"{i}k", env=env)
         confirmed = rep.sync()
         assert confirmed["replica_txid"] == confirmed["txid"]
+        status = sf(a, "replica", "status", "--format", "json", env=env).stdout
+        rows = {r["item"]: r["value"] for r in json.loads(status)}
+        assert rows["replicate"] == f"running (pid {rep.proc.pid})"
+        assert rows["lease"].startswith("held by this copy since ")
+        assert rows["replica_txid"] == rows["local_txid"] == confirmed["txid"]
+        assert rows["lag"] == "0 (the replica has every change)"
+        assert rows["replica_size_bytes"] > 0
     finally:
         out = rep.stop()
     assert rep.proc.returncode == 0 and "Replication stopped." in out
