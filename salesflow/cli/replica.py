@@ -130,7 +130,7 @@ def replica_restore(
     where = _where(s, url)
     stamp = None
     if as_of:
-        instant = dates.parse_instant(as_of, s.now, s.tz)
+        instant = dates.parse_instant(as_of, s.now, _zone(s))
         stamp = dates.to_utc_iso(instant)
     from dataclasses import replace
 
@@ -146,6 +146,15 @@ def replica_restore(
             f"{leases.holder_text(current, leases.me(out))} holds the pipeline: this copy is "
             "read-only until salesflow takeover"
         )
+
+
+def _zone(s: Session):
+    """The user's zone without creating the database on a machine that has none yet."""
+    if os.path.exists(s.file):
+        return s.tz
+    from salesflow import dates
+
+    return dates.local_zone(None)
 
 
 def _say_restored(s: Session, done) -> None:
@@ -228,7 +237,7 @@ def takeover(
     from salesflow.replica import lease as leases
 
     s: Session = ctx.obj
-    done = flows.takeover(_where(s, url), s.now, s.tz, force)
+    done = flows.takeover(_where(s, url), s.now, _zone(s), force)
     if done is None:
         s.term.say("This copy already holds the pipeline.")
         return

@@ -212,3 +212,25 @@ def test_db_restore_while_replicating_reaches_the_replica(tmp_path: Path) -> Non
         rep.stop()
     sf(copy, "replica", "restore", "--from", url, env=env)
     assert names(copy, env) == names(a, env) == ["After the restore", "Kept"]
+
+
+def test_restore_as_of_a_moment(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env, url = env_for(home), f"file://{tmp_path / 'replica'}"
+    a, then = tmp_path / "a.db", tmp_path / "then.db"
+    started(a, url, env, "Early")
+    rep = Replicate(a, env)
+    try:
+        rep.sync()
+        time.sleep(1.2)
+        moment = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")  # the commands run in TZ=UTC
+        time.sleep(1.2)
+        sf(a, "lead", "add", "Late", env=env)
+        rep.sync()
+    finally:
+        rep.stop()
+    sf(then, "replica", "restore", "--from", url, "--as-of", moment, env=env)
+    assert names(then, env) == ["Early"]
