@@ -7,6 +7,7 @@ import contextlib
 import os
 import shutil
 import signal
+import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -18,6 +19,7 @@ from salesflow.replica import lease as leases
 from salesflow.replica import litestream, storage
 from salesflow.replica import state as states
 from salesflow.replica.target import Target, lease_seconds, parse
+from salesflow.store.migrations import LATEST
 
 NOT_HOLDER = 3  # replicate's exit status when another copy writes: a unit must not restart it
 
@@ -70,15 +72,19 @@ def restore(where: Where, out: str, now: datetime, timestamp: str | None = None)
     folder, name = os.path.split(os.path.abspath(out))
     os.makedirs(folder, mode=0o700, exist_ok=True)
     tmp = os.path.join(folder, f".{name}.{os.getpid()}.restore")
+    saved = None
     try:
         with litestream.configured(out, where.target, where.settings) as setup:
             litestream.restore(setup, out, tmp, timestamp)
             files = litestream.replica_files(setup, out)
         os.chmod(tmp, 0o600)
-        from salesflow.store import backup
-
-        backup.check_restorable(Path(tmp))
-        saved = _set_aside(out, now) if os.path.exists(out) else None
+        version = _identity(tmp)
+        # One full check (it reads every page of a large file): before the file moves in when
+        # it has this schema, else after the migration brings it up to date.
+        if version == LATEST:
+            _checked(tmp, None)
+        if os.path.exists(out):
+            saved = _set_aside(out, now)
         _replace(tmp, out)
     finally:
         for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm"):
@@ -86,19 +92,52 @@ def restore(where: Where, out: str, now: datetime, timestamp: str | None = None)
                 os.unlink(leftover)
     conn = store.connect(out)  # brings an older replica up to this schema
     try:
-        from salesflow.store.check import problems
-
-        found = problems(conn)
+        if version != LATEST:
+            _checked(out, saved, conn)
         leads = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
     finally:
         conn.close()
-    if found:
-        kept = f"; the previous database is saved as {saved}" if saved else ""
-        raise SalesflowError(f"the restored database failed its check: {found[0]}{kept}")
     newest = [f["timestamp"] for f in files if f.get("level") == 0] or [
         f["timestamp"] for f in files
     ]
     return Restored(out, saved, max(newest) if newest else None, leads)
+
+
+def _identity(path: str) -> int:
+    """The restored file is a salesflow database this version can open: its schema number."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        raise SalesflowError(f"the replica did not restore to a database ({e})") from None
+    if app_id != store.APPLICATION_ID:
+        raise SalesflowError("the replica holds another application's database — not restored")
+    if version > LATEST:
+        raise SalesflowError(
+            f"the replica comes from a newer salesflow (schema {version}, this one knows "
+            f"{LATEST}) — upgrade salesflow first"
+        )
+    return version
+
+
+def _checked(path: str, saved: str | None, conn: sqlite3.Connection | None = None) -> None:
+    from salesflow.store.check import problems
+
+    own = conn is None
+    if own:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        found = problems(conn)
+    finally:
+        if own:
+            conn.close()
+    if found:
+        kept = f"; the previous database is saved as {saved}" if saved else ""
+        raise SalesflowError(f"the restored database failed its check: {found[0]}{kept}")
 
 
 def _set_aside(out: str, now: datetime) -> str:
