@@ -102,7 +102,8 @@ def test_kill_9_loses_nothing_before_the_last_confirmed_sync(where, tmp_path: Pa
     try:
         rep.sync()
     finally:
-        rep.stop()
+        out = rep.stop(signal.SIGINT)  # Ctrl-C at a terminal
+    assert rep.proc.returncode == 0 and "Replication stopped." in out
     second = tmp_path / "after-restart.db"
     sf(second, "replica", "restore", "--from", url, env=env)
     assert names(second, env) == ["Synced 0", "Synced 1", "Synced 2", "Unconfirmed"]
