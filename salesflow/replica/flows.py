@@ -223,12 +223,9 @@ def handover(where: Where, now: datetime, tz: tzinfo) -> HandedOver:
     stopped = _stop(where.db, local.pid) if states.running(local) else None
     with litestream.configured(where.db, where.target, where.settings) as setup:
         litestream.sync_once(setup)
-        position = litestream.local_position(setup, where.db)
+        local_txid = litestream.local_txid(setup, where.db)
         files = litestream.replica_files(setup, where.db)
     shipped = max((int(f["max_txid"], 16) for f in files), default=None)
-    local_txid = (
-        int(position["local_txid"], 16) if position and position.get("local_txid") else None
-    )
     if local_txid is not None and shipped is not None and local_txid > shipped:
         raise SalesflowError(
             f"the replica has transaction {shipped:x} but this copy is at {local_txid:x} — "

@@ -169,10 +169,19 @@ def replica_files(setup: Setup, db: str) -> list[dict[str, Any]]:
     return json.loads(text or "[]")
 
 
-def local_position(setup: Setup, db: str) -> dict[str, Any] | None:
+def local_txid(setup: Setup, db: str) -> int | None:
+    """The last transaction Litestream has recorded locally for `db` (None: never replicated
+    from this copy)."""
     text = run(setup, "status", "-json", "-config", setup.config, os.path.realpath(db), timeout=30)
     rows = json.loads(text or "[]")
-    return rows[0] if rows else None
+    return txid(rows[0].get("local_txid")) if rows else None
+
+
+def txid(text: str | None) -> int | None:
+    try:
+        return int(text, 16) if text else None
+    except ValueError:  # "-": not initialised
+        return None
 
 
 def sync_now(sock: str, db: str, timeout: int = 60) -> dict[str, Any]:

@@ -29,11 +29,9 @@ def status(where: Where, now: datetime, tz: tzinfo) -> list[dict[str, Any]]:
         rows.append({"item": "lease", "value": f"unknown: {e.message}"})
     with litestream.configured(where.db, where.target, where.settings) as setup:
         files = litestream.replica_files(setup, where.db)
-        position = litestream.local_position(setup, where.db)
+        local_txid = litestream.local_txid(setup, where.db)
     newest = max(files, key=lambda f: int(f["max_txid"], 16), default=None)
     shipped = int(newest["max_txid"], 16) if newest else None
-    at = (position or {}).get("local_txid")
-    local_txid = int(at, 16) if at else None
     synced = _synced(local, running, where.db)
     rows += [
         {"item": "local_txid", "value": local_txid},
@@ -57,7 +55,9 @@ def _synced(local: states.State, running: bool, db: str) -> str | None:
 def _lag(local_txid: int | None, shipped: int | None, synced: str | None, now: datetime) -> str:
     if shipped is None:
         return "nothing replicated yet"
-    if local_txid is None or local_txid <= shipped:
+    if local_txid is None:
+        return "unknown: replicate has not run on this copy yet"
+    if local_txid <= shipped:
         return "0 (the replica has every change)"
     behind = f"{local_txid - shipped} Litestream transaction(s) behind"
     if synced:
@@ -73,7 +73,10 @@ def _lease_text(lease: leases.Lease | None, db: str, tz: tzinfo) -> str:
     name = "this copy" if lease.holder == who else leases.holder_text(lease, who)
     if lease.released_at:
         return f"released by {name} at {_local(lease.released_at, tz)}"
-    return f"held by {name} since {_local(lease.since, tz)}, until {_local(lease.expires, tz)}"
+    since, until = _local(lease.since, tz), _local(lease.expires, tz)
+    if until[:10] == since[:10]:
+        until = until[11:]  # the same day: the time says it
+    return f"held by {name} since {since}, until {until}"
 
 
 def _local(iso: str, tz: tzinfo) -> str:

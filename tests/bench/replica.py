@@ -73,7 +73,7 @@ def measure(kind: str, source: Path, work: Path, writes: int) -> dict[str, objec
         size = sum(p.stat().st_size for p in replica.rglob("*.ltx"))
         out = work / "restored.db"
         start = time.monotonic()
-        sf(out, "replica", "restore", "--from", url, env=env)
+        sf(out, "replica", "restore", "--from", url, env=env, timeout=3600)
         restore = time.monotonic() - start
         return {
             "kind": kind,

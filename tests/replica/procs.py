@@ -22,13 +22,15 @@ def env_for(home: Path) -> dict[str, str]:
     return env
 
 
-def sf(db: Path, *args: str, env: dict[str, str], ok: bool = True) -> subprocess.CompletedProcess:
+def sf(
+    db: Path, *args: str, env: dict[str, str], ok: bool = True, timeout: float = 120
+) -> subprocess.CompletedProcess:
     done = subprocess.run(
         [sys.executable, "-m", "salesflow", "--db", str(db), *args],
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
     if ok:
         assert done.returncode == 0, (args, done.stdout, done.stderr)
