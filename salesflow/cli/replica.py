@@ -142,10 +142,9 @@ def replica_restore(
     state.save(out, state.State(restored_at=dates.to_utc_iso(s.now)).with_lease(current))
     _say_restored(s, done)
     if current is not None and leases.state(current, leases.me(out), s.now) != leases.MINE:
-        s.term.say(
-            f"{leases.holder_text(current, leases.me(out))} holds the pipeline: this copy is "
-            "read-only until salesflow takeover"
-        )
+        name = leases.holder_text(current, leases.me(out))
+        whose = f"{name} handed the pipeline over" if current.released_at else f"{name} holds it"
+        s.term.say(f"{whose}: this copy is read-only until salesflow takeover")
 
 
 def _zone(s: Session):

@@ -116,7 +116,8 @@ def test_handover_then_takeover_on_a_second_copy(where, tmp_path: Path) -> None:
     rep = Replicate(a, env)
     try:
         rep.sync()
-        sf(b, "replica", "restore", "--from", url, env=env)
+        restored = sf(b, "replica", "restore", "--from", url, env=env)
+        assert f"({a}) holds it: this copy is read-only until salesflow takeover" in restored.stderr
         # The copy reads, with a note; it does not write while the desk holds the lease.
         read = sf(b, "lead", "list", env=env)
         assert "From desk" in read.stdout
