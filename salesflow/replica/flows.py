@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from salesflow import dates, store
+from salesflow import dates, files, store
 from salesflow.errors import SalesflowError
 from salesflow.replica import lease as leases
 from salesflow.replica import litestream, storage
@@ -76,37 +76,38 @@ def restore(where: Where, out: str, now: datetime, timestamp: str | None = None)
     try:
         with litestream.configured(out, where.target, where.settings) as setup:
             litestream.restore(setup, out, tmp, timestamp)
-            files = litestream.replica_files(setup, out)
+            ltx = litestream.replica_files(setup, out)
         os.chmod(tmp, 0o600)
-        version = _identity(tmp)
-        # One full check (it reads every page of a large file): before the file moves in when
-        # it has this schema, else after the migration brings it up to date.
-        if version == LATEST:
-            _checked(tmp, None)
+        _identity(tmp)
+        # Brought up to this schema and checked before it moves in (one full read: a large
+        # file is checked once); what it replaces is kept as a backup.
+        staged = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            store.migrate_staged(staged)
+            _checked(staged)
+        finally:
+            staged.close()
         if os.path.exists(out):
             saved = _set_aside(out, now)
         _replace(tmp, out)
     finally:
-        for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm"):
+        for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm", f"{tmp}-journal"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(leftover)
-    conn = store.connect(out)  # brings an older replica up to this schema
+    conn = store.connect(out)
     try:
-        if version != LATEST:
-            _checked(out, saved, conn)
+        conn.execute("PRAGMA journal_mode = WAL")  # what Litestream replicates
         leads = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
     finally:
         conn.close()
-    newest = [f["timestamp"] for f in files if f.get("level") == 0] or [
-        f["timestamp"] for f in files
-    ]
+    newest = [f["timestamp"] for f in ltx if f.get("level") == 0] or [f["timestamp"] for f in ltx]
     return Restored(out, saved, max(newest) if newest else None, leads)
 
 
 def _identity(path: str) -> int:
     """The restored file is a salesflow database this version can open: its schema number."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(files.sqlite_uri(path, mode="ro"), uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -124,20 +125,14 @@ def _identity(path: str) -> int:
     return version
 
 
-def _checked(path: str, saved: str | None, conn: sqlite3.Connection | None = None) -> None:
+def _checked(conn: sqlite3.Connection) -> None:
     from salesflow.store.check import problems
 
-    own = conn is None
-    if own:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        found = problems(conn)
-    finally:
-        if own:
-            conn.close()
+    found = problems(conn)
     if found:
-        kept = f"; the previous database is saved as {saved}" if saved else ""
-        raise SalesflowError(f"the restored database failed its check: {found[0]}{kept}")
+        raise SalesflowError(
+            f"the restored database failed its check: {found[0]} — nothing was replaced"
+        )
 
 
 def _set_aside(out: str, now: datetime) -> str:
