@@ -36,12 +36,16 @@ def replica(ok, tmp_path: Path) -> Path:
     return folder
 
 
-def test_set_show_unset(ok, replica: Path) -> None:
+def test_set_show_unset_undo(ok, replica: Path) -> None:
     shown = ok("replica", "show", "--format", "json")
     rows = {r["item"]: r["value"] for r in json.loads(shown.stdout)}
     assert rows["url"] == f"file://{replica}" and rows["type"] == "file"
     assert rows["lease_seconds"] == 120
     ok("replica", "unset")
+    assert "replica.url" not in ok("config", "list", "--format", "csv").stdout
+    ok("undo")
+    assert ok("config", "get", "replica.url").stdout.strip() == f"file://{replica}"
+    ok("undo")  # the `replica set`
     assert "replica.url" not in ok("config", "list", "--format", "csv").stdout
 
 
