@@ -22,10 +22,13 @@ DEFAULT_CURRENCY = "USD"
 
 
 class Session:
-    def __init__(self, db: str | None, argv: list[str], term: Terminal | None = None) -> None:
+    def __init__(
+        self, db: str | None, argv: list[str], term: Terminal | None = None,
+        width: int | None = None,
+    ) -> None:  # fmt: skip
         self.db_option = db
         self.argv = argv
-        self.term = term or Terminal.detect()
+        self.term = term or Terminal.detect(width=width)
         self._gated = ""
 
     @cached_property
@@ -34,7 +37,7 @@ class Session:
 
     @property
     def path(self) -> Path:
-        from pathlib import Path  # ~3 ms: only for commands that work with files
+        from pathlib import Path  # slow to import: only for commands that work with files
 
         return Path(self.file)
 

