@@ -67,6 +67,9 @@ def fail(message: str, code: int) -> None:
         import traceback
 
         traceback.print_exc()
+    from salesflow.output.safe import visible
+
     one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
-    print(f"Error: {one_line}", file=sys.stderr)
+    # The message may quote what the user gave (a lead name, a path): shown, never run.
+    print(f"Error: {visible(one_line)}", file=sys.stderr)
     raise SystemExit(code)
