@@ -35,13 +35,11 @@ class Terminal:
     raw: TextIO = field(init=False, repr=False)  # stdout as given: csv, tsv, json, ics, documents
 
     def __post_init__(self) -> None:
+        if self.fit is None:
+            self.fit = self.is_tty
         self.raw = self.out
         self.out = Visible(self.out)  # type: ignore[assignment]
         self.err = Visible(self.err)  # type: ignore[assignment]
-
-    def __post_init__(self) -> None:
-        if self.fit is None:
-            self.fit = self.is_tty
 
     @classmethod
     def detect(
