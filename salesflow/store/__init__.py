@@ -294,6 +294,13 @@ def _statements(script: str) -> Iterator[str]:
         yield buf
 
 
+_writes = 0  # write transactions this process committed: an error after one says so
+
+
+def writes_committed() -> int:
+    return _writes
+
+
 @contextmanager
 def transaction(
     conn: sqlite3.Connection, *, write: bool = False, command: str | None = None, now_iso: str = ""
@@ -309,6 +316,9 @@ def transaction(
         if journal_id is not None:
             journal.end_command(conn, journal_id)
         conn.execute("COMMIT")
+        if write or command:
+            global _writes
+            _writes += 1
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
