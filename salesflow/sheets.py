@@ -301,7 +301,13 @@ def _check_delimiter(header: list[str], name: str, fmt: str) -> None:
 
 
 def _json_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
-    objects: list[tuple[int, Any]] = []
+    """Rows of cells, each object turned into cells as soon as it is parsed and then let go:
+    NDJSON is read a line at a time, a JSON array's objects are dropped as they are used."""
+    rows: list[tuple[int, list[str | None]]] = []
+    header: list[str] = []
+    seen: dict[str, int] = {}
+    nul = "\\u0000" in text  # JSON can spell the one character SQLite text cannot hold
+    number = 0
     try:
         if fmt == "json":
             data = json.loads(text)
@@ -310,11 +316,18 @@ def _json_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
                     f"{name}: JSON must be an array of objects, one per row — "
                     'e.g. [{"name": "张伟", "company": "…"}]'
                 )
-            objects = list(enumerate(data, 1))
+            for i in range(len(data)):
+                obj, data[i] = data[i], None
+                _add_row(rows, header, seen, obj, i + 1, name, nul)
+                if len(header) > MAX_COLUMNS:
+                    return header, []  # read() refuses it
         else:
-            for number, line in enumerate(text.splitlines(), 1):
+            # Lines end at \n only: JSON text may hold U+2028 and other line separators.
+            for number, line in enumerate(_lines(text), 1):
                 if line.strip():
-                    objects.append((number, json.loads(line)))
+                    _add_row(rows, header, seen, json.loads(line), number, name, nul)
+                    if len(header) > MAX_COLUMNS:
+                        return header, []
     except json.JSONDecodeError as e:
         where = f"line {e.lineno}" if fmt == "json" else f"line {number}"
         raise SalesflowError(f"{name} is not valid {fmt.upper()} ({where}: {e.msg})") from None
@@ -323,43 +336,48 @@ def _json_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
             f"{name} nests arrays or objects deeper than a row can be — each row is one object "
             'of values, e.g. {"name": "张伟", "tags": ["vip"]}'
         ) from None
-    header: list[str] = []
-    seen: dict[str, int] = {}
-    for number, obj in objects:
-        if not isinstance(obj, dict):
-            raise SalesflowError(
-                f'{name} row {number} is not an object — each row must be {{"column": value, …}}'
-            )
-        for key in obj:
-            if key not in seen:
-                seen[key] = len(header)
-                header.append(key)
-                if len(header) > MAX_COLUMNS:
-                    return header, []  # read() refuses it
-    rows = []
-    nul = "\\u0000" in text  # JSON can spell the one character SQLite text cannot hold
-    for number, obj in objects:
-        cells: list[str | None] = [None] * len(header)
-        for key, value in obj.items():
-            try:
-                text = cells[seen[key]] = _text(value)
-            except RecursionError:
-                raise SalesflowError(
-                    f"{name} row {number}: {key} nests deeper than a value can be — give it "
-                    "as text, a number or a list"
-                ) from None
-            if nul and text and "\x00" in text:
-                raise SalesflowError(
-                    f"{name} row {number}: {key} has a NUL character (\\u0000) — remove it"
-                )
-            if text is not None and len(text) > MAX_CELL:
-                raise SalesflowError(
-                    f"{name} row {number}: {key} is longer than {MAX_CELL:,} characters — "
-                    "shorten it; a lead's notes are not the place for a document"
-                )
-        if any(cells):
-            rows.append((number, cells))
+    width = len(header)
+    for _, cells in rows:  # keys that first appeared in later rows
+        if len(cells) < width:
+            cells.extend([None] * (width - len(cells)))
     return header, rows
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text`, one at a time (no list of them all, no second copy of the text)."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop
+        yield text[start:stop]
+        start = stop + 1
+
+
+def _add_row(
+    rows: list, header: list[str], seen: dict[str, int], obj: Any, number: int, name: str, nul: bool
+) -> None:
+    if not isinstance(obj, dict):
+        raise SalesflowError(
+            f'{name} row {number} is not an object — each row must be {{"column": value, …}}'
+        )
+    for key in obj:
+        if key not in seen:
+            seen[key] = len(header)
+            header.append(key)
+    cells: list[str | None] = [None] * len(header)
+    for key, value in obj.items():
+        text = cells[seen[key]] = _text(value)
+        if nul and text and "\x00" in text:
+            raise SalesflowError(
+                f"{name} row {number}: {key} has a NUL character (\\u0000) — remove it"
+            )
+        if text is not None and len(text) > MAX_CELL:
+            raise SalesflowError(
+                f"{name} row {number}: {key} is longer than {MAX_CELL:,} characters — "
+                "shorten it; a lead's notes are not the place for a document"
+            )
+    if any(cells):
+        rows.append((number, cells))
 
 
 def _text(value: Any) -> str | None:

@@ -168,3 +168,35 @@ def test_imported_dates_past_the_horizon_are_row_errors(run, tmp_path) -> None:
 
 def test_sheet_reader_limits_are_what_the_messages_say() -> None:
     assert sheets.MAX_COLUMNS == 1000 and sheets.MAX_CELL == 128 * 1024
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "json"])
+def test_json_rows_are_not_held_twice(fmt: str) -> None:
+    """Objects become cells as they are parsed and are let go: reading takes about the text
+    and the cells, not also a list of every line and every object (NDJSON 5.5×, JSON 4× the
+    file before; 3.2× now)."""
+    import tracemalloc
+
+    rows = [{"name": f"Lead {i}", "company": f"C {i % 700}", "email": f"l{i}@x.test",
+             "notes": "x" * 200} for i in range(20_000)]  # fmt: skip
+    if fmt == "json":
+        data = json.dumps(rows).encode()
+    else:
+        data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    del rows
+    tracemalloc.start()
+    try:
+        sheet = sheets.read(data, f"x.{fmt}")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(sheet.rows) == 20_000
+    assert peak < 3.6 * len(data), peak / len(data)
+
+
+def test_ndjson_lines_end_at_newline_only(ok, tmp_path) -> None:
+    path = tmp_path / "sep.ndjson"
+    path.write_text('{"name": "Ann", "notes": "a\u2028b\x85c"}\n{"name": "Bob"}\n')
+    ok("import", "leads", str(path))
+    rows = json.loads(ok("lead", "list", "--format", "json").stdout)
+    assert [(r["name"], r["notes"]) for r in rows] == [("Ann", "a\u2028b\x85c"), ("Bob", None)]
