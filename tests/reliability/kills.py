@@ -83,6 +83,7 @@ def kill_loop(
         kills.append(Kill(round(delay, 3), was_inside, outcome()))
     landed = [k for k in kills if k.inside and k.outcome == old]
     assert landed, f"no kill landed inside the work before it was done: {kills}"
+    assert any(not k.inside for k in kills), f"every kill landed inside the work: {kills}"
     return kills
 
 
