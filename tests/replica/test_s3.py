@@ -10,7 +10,7 @@ import pytest
 
 from tests.replica.procs import Replicate, env_for, free_port, names, sf
 
-server_module = pytest.importorskip("moto.server", reason="moto[server] (the test extra)")
+server_module = pytest.importorskip("moto.server", reason="moto[s3] and flask (the test extra)")
 boto3 = pytest.importorskip("boto3")
 
 
