@@ -385,14 +385,15 @@ def render_doc(
     if chosen == "pdf":
         data = documents.render_quote_pdf(view)
         if output is None:
-            s.term.out.flush()
+            s.term.raw.flush()
             sys.stdout.buffer.write(data)
             return
     else:
-        data = documents.render_quote(view, chosen).encode("utf-8")
+        text = documents.render_quote(view, chosen)
         if output is None:
-            s.term.out.write(data.decode("utf-8"))
+            s.term.raw.write(text)  # a document: the exact text
             return
+        data = text.encode("utf-8")
     _write_private(output, data)
     language = {"zh_CN": "Chinese", "en": "English"}[view["lang"]]
     s.term.say(f"Wrote {quote.number} as {chosen} to {output} ({language})")

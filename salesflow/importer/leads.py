@@ -29,7 +29,7 @@ from salesflow.importer.values import (
     stage_finder,
     tag_list,
 )
-from salesflow.sheets import Sheet
+from salesflow.sheets import MAX_CELL, Sheet
 
 ON_DUPLICATE = ("skip", "update", "error")
 _NOT_DIGIT = re.compile(r"[^0-9]")
@@ -236,12 +236,7 @@ class _LeadReader:
             grade = _GRADES.get(values["grade"].strip())
             if grade is None:
                 problems.append(Bad("grade", f'"{values["grade"]}" is not a grade — use A, B or C'))
-        doc_lang = None
-        if values.get("doc_lang", "").strip():
-            try:
-                doc_lang = leads.check_doc_lang(values["doc_lang"])
-            except SalesflowError as e:
-                problems.append(Bad("doc_lang", e.message))
+        doc_lang = _doc_lang(values, problems)
         bant = self.bant_value(values, problems) if "bant" in values or "bant_need" in values or (
             "bant_budget" in values or "bant_authority" in values or "bant_timeline" in values
         ) else _NO_BANT  # fmt: skip
@@ -262,6 +257,9 @@ class _LeadReader:
         notes = free_text(get("notes"))
         if extra:
             notes = "\n".join([notes, *extra] if notes else extra)
+        if notes and len(notes) > MAX_CELL:  # the limit is on what is stored, however built
+            kept = f", with the {len(extra)} columns kept in them," if extra else ""
+            raise _Many([Bad("notes", f"the notes{kept} are longer than {MAX_CELL:,} characters")])
         return leads.NewLead(
             name=name,
             stage=stage.name,
@@ -391,6 +389,17 @@ def _wanted(
     if facts.notes:
         wanted["notes"] = _add_note(notes, facts.notes)
     return wanted
+
+
+def _doc_lang(values: dict[str, str], problems: list[Bad]) -> str | None:
+    """The row's document language (zh_CN or en), None when empty or wrong (a row error)."""
+    if not values.get("doc_lang", "").strip():
+        return None
+    try:
+        return leads.check_doc_lang(values["doc_lang"])
+    except SalesflowError as e:
+        problems.append(Bad("doc_lang", e.message))
+        return None
 
 
 def _add_note(old: str | None, new: str) -> str:

@@ -234,8 +234,10 @@ def document(d: Any, fmt: str, tz: tzinfo | None) -> str:
 def render_digest(d: Any, fmt: str, term: Terminal, tz: tzinfo | None) -> None:
     if fmt == "table":
         _rich(d, term, tz)
-    else:
+    elif fmt == "text":
         term.out.write(document(d, fmt, tz))
+    else:  # documents, like the machine formats, keep the exact text
+        term.raw.write(document(d, fmt, tz))
 
 
 def _rich(d: Any, term: Terminal, tz: tzinfo | None) -> None:

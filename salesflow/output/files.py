@@ -36,6 +36,8 @@ def private_text_file(path: Path) -> Iterator[TextIO]:
 def _private_file(path: Path, *, binary: bool) -> Iterator[Any]:
     text = {} if binary else {"encoding": "utf-8", "newline": ""}
     mode = "wb" if binary else "w"
+    if path.is_symlink():  # write the file the link points to; the link stays a link
+        path = Path(os.path.realpath(path))
     try:
         info = path.stat()
     except FileNotFoundError:
