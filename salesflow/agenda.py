@@ -144,7 +144,8 @@ def unplanned(
     ).fetchone()[0]
     if rank is not None:
         rows = conn.execute(
-            f"SELECT {_LEAD}, l.touched_at, ? FROM stages s JOIN leads l ON l.stage = s.name "
+            f"SELECT {_LEAD}, l.touched_at, ? FROM stages s "
+            "JOIN leads l INDEXED BY leads_stage ON l.stage = s.name "
             f"WHERE s.kind = 'open' AND {no_step} ORDER BY {rank}, s.position DESC, l.id "
             f"{_limit(limit)}",
             (total,),

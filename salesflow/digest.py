@@ -172,6 +172,12 @@ def rank_sql(conv: Any) -> str:
     first (values in a currency without a rate count as none). The value is REAL here: it only
     orders rows, no figure is computed from it. Rates and codes come from validated settings
     and are written into the SQL as numbers and [A-Z]{3} literals."""
+    grade = "CASE l.grade WHEN 'A' THEN 0 WHEN 'B' THEN 1 WHEN 'C' THEN 2 ELSE 3 END"
+    return f"{grade}, {_value_sql(conv, 'l.value_minor', 'l.currency')}"
+
+
+def _value_sql(conv: Any, minor: str, currency: str) -> str:
+    """ORDER BY the amount `minor` in `currency` (columns) in the base currency, largest first."""
     import re
 
     rates = {conv.base: Decimal(1), **conv.rates}
@@ -180,8 +186,7 @@ def rank_sql(conv: Any) -> str:
         for code, rate in sorted(rates.items())
         if re.fullmatch("[A-Z]{3}", code)
     )
-    grade = "CASE l.grade WHEN 'A' THEN 0 WHEN 'B' THEN 1 WHEN 'C' THEN 2 ELSE 3 END"
-    return f"{grade}, coalesce(l.value_minor, 0) * (CASE l.currency {cases} ELSE 0 END) DESC"
+    return f"coalesce({minor}, 0) * (CASE {currency} {cases} ELSE 0 END) DESC"
 
 
 def _add_worth(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
@@ -236,9 +241,14 @@ def quotes_expiring(
     last = today + timedelta(days=EXPIRING_DAYS)
     where = "AND q.valid_until BETWEEN ? AND ?"
     params = (today.isoformat(), last.isoformat())
-    rows = conn.execute(_QUOTE_ROW + where + " ORDER BY q.valid_until, q.id", params).fetchall()
+    total = conn.execute(f"SELECT count(*) FROM quotes q WHERE q.status = 'sent' {where}", params)
+    rows = conn.execute(
+        f"{_QUOTE_ROW}{where} ORDER BY {_value_sql(conv, 'q.total_minor', 'q.currency')}, "
+        f"q.valid_until, q.id{_limit(limit)}",
+        params,
+    ).fetchall()
     key = "quotes_expiring"
-    return DigestSection(key, TITLES[key], _largest(rows, today, conv, limit), len(rows))
+    return DigestSection(key, TITLES[key], _quote_rows(rows, today), total.fetchone()[0])
 
 
 def quotes_unanswered(
@@ -250,16 +260,15 @@ def quotes_unanswered(
     cutoff = dates.to_utc_iso(now - timedelta(days=days))
     where = "AND q.valid_until >= ? AND q.sent_at <= ?"
     params = (today.isoformat(), cutoff)
-    rows = conn.execute(_QUOTE_ROW + where + " ORDER BY q.sent_at, q.id", params).fetchall()
+    total = conn.execute(f"SELECT count(*) FROM quotes q WHERE q.status = 'sent' {where}", params)
+    rows = conn.execute(
+        f"{_QUOTE_ROW}{where} ORDER BY {_value_sql(conv, 'q.total_minor', 'q.currency')}, "
+        f"q.sent_at, q.id{_limit(limit)}",
+        params,
+    ).fetchall()
     key = "quotes_unanswered"
     title = f"Quotes sent with no answer for {days}+ days"
-    return DigestSection(key, title, _largest(rows, today, conv, limit), len(rows))
-
-
-def _largest(rows: list[tuple], today: date, conv: Any, limit: int | None) -> list[dict]:
-    # Sent quotes are few (they are answered or expire): all of them are ranked.
-    ordered = sorted(rows, key=lambda r: -conv.to_base(r[4], r[5]) if conv.can_convert(r[4]) else 0)
-    return _quote_rows(ordered if limit is None else ordered[:limit], today)
+    return DigestSection(key, title, _quote_rows(rows, today), total.fetchone()[0])
 
 
 def yesterday(conn: sqlite3.Connection, today: date, tz: tzinfo) -> DigestSection:

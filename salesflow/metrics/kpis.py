@@ -126,13 +126,23 @@ def open_pipeline(scope: Scope, rows: list[Tally] | None = None) -> tuple[int, D
     pipeline figures of the summary, also read alone (the digest's header) from the tallies
     without the won deals' cycles."""
     stage, converter = scope.stage, scope.converter
-    rows = tallies(scope, cycles=False) if rows is None else rows
-    is_open = [t for t in rows if t.stage in stage and stage[t.stage].is_open]
-    value = base_total(converter, ((t.currency, t.value) for t in is_open))
+    if rows is None:
+        # Alone, only the open stages' rows are read (a range of leads_tally per stage).
+        names = [name for name, s in stage.items() if s.is_open]
+        marks = ", ".join("?" * len(names))
+        groups = scope.conn.execute(
+            f"SELECT stage, currency, count(*), coalesce(sum(value_minor), 0) "
+            f"FROM {scope.source} WHERE stage IN ({marks}) GROUP BY stage, currency",
+            names,
+        ).fetchall()
+    else:
+        groups = [(t.stage, t.currency, t.deals, t.value) for t in rows]
+    is_open = [g for g in groups if g[0] in stage and stage[g[0]].is_open]
+    value = base_total(converter, ((cur, v) for _, cur, _, v in is_open))
     weighted = base_total(
-        converter, ((t.currency, t.value * stage[t.stage].probability) for t in is_open)
+        converter, ((cur, v * stage[name].probability) for name, cur, _, v in is_open)
     ) / Decimal(100)
-    return sum(t.deals for t in is_open), value, weighted
+    return sum(n for _, _, n, _ in is_open), value, weighted
 
 
 def repeat_customers(scope: Scope) -> tuple[int, int]:
