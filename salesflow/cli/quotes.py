@@ -6,7 +6,7 @@ import sqlite3
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 
@@ -246,6 +246,7 @@ def list_(
         Option("--status", "-s", help="draft, sent, accepted, rejected or expired."),
     ] = None,
     lead_ref: Annotated[str | None, Option("--lead", "-l", help="Only this lead's quotes.")] = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
 ) -> None:
@@ -260,7 +261,7 @@ def list_(
         found = quotes.search(
             conn, today=s.today, status=status.strip().lower() if status else None, lead_id=lead_id
         )
-        rows = [quotes.record(x.quote, s.today, x.lead_name, x.company) for x in found]
+        rows = [quotes.record(x.quote, s.today, x.lead_name, x.company) for x in found[:limit]]
     render(
         rows,
         fmt.value,

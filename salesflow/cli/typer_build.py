@@ -15,11 +15,14 @@ from salesflow.cli import params
 
 
 def to_typer(group: params.Group) -> typer.Typer:
-    app = typer.Typer(**group.settings)
+    from salesflow.cli.usage import SuggestingCommand, SuggestingGroup
+
+    app = typer.Typer(**{"cls": SuggestingGroup, **group.settings})
     if group.callback_ is not None:
         app.callback(**group.callback_.settings)(typed(group.callback_.func))
     for command in group.commands:
-        app.command(command.name, **command.settings)(typed(command.func))
+        settings = {"cls": SuggestingCommand, **command.settings}
+        app.command(command.name, **settings)(typed(command.func))
     return app
 
 
