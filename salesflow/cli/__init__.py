@@ -5,6 +5,7 @@ No Typer import here: it costs ~45 ms, and most commands never need it."""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -16,10 +17,15 @@ __all__ = ["COMMANDS", "app", "main"]
 def main() -> None:
     from salesflow.cli import fast
 
+    # A shell asking for completions (_SALESFLOW_COMPLETE) always goes to Typer, which answers.
     if not fast.run(sys.argv[1:]):
         from salesflow.cli.root import app
 
-        app()
+        if "_SALESFLOW_COMPLETE" in os.environ:
+            from typer._completion_classes import completion_init
+
+            completion_init()  # Typer's bash/zsh/fish answerers (its own options are off)
+        app(prog_name="salesflow")
 
 
 def __getattr__(name: str) -> Any:

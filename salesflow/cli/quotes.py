@@ -6,6 +6,7 @@ import sqlite3
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
+from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
@@ -25,7 +26,10 @@ class DocFormat(StrEnum):
     html = "html"
 
 
-QuoteRef = Annotated[str, Argument(help="Quote number, e.g. Q-2026-0001 (any case).")]
+QuoteRef = Annotated[
+    str,
+    Argument(help="Quote number, e.g. Q-2026-0001 (any case).", autocompletion=complete.quotes),
+]
 ItemsOpt = Annotated[
     list[str] | None,
     Option(
@@ -82,7 +86,10 @@ def _total(quote: Quote) -> str:
 @app.command("new")
 def new(
     ctx: Context,
-    lead_ref: Annotated[str, Argument(metavar="LEAD", help="Lead number or name piece.")],
+    lead_ref: Annotated[
+        str,
+        Argument(metavar="LEAD", help="Lead number or name piece.", autocompletion=complete.leads),
+    ],
     item: ItemsOpt = None,
     discount: DiscountOpt = None,
     tax: TaxOpt = None,
@@ -245,7 +252,10 @@ def list_(
         str | None,
         Option("--status", "-s", help="draft, sent, accepted, rejected or expired."),
     ] = None,
-    lead_ref: Annotated[str | None, Option("--lead", "-l", help="Only this lead's quotes.")] = None,
+    lead_ref: Annotated[
+        str | None,
+        Option("--lead", "-l", help="Only this lead's quotes.", autocompletion=complete.leads),
+    ] = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
