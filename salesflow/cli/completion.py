@@ -39,11 +39,6 @@ def completion(ctx: Context, shell: Annotated[Shell, Argument(help="bash, zsh or
     bash:  eval "$(salesflow completion bash)"      (in ~/.bashrc)
     zsh:   eval "$(salesflow completion zsh)"       (in ~/.zshrc, after compinit)
     fish:  salesflow completion fish > ~/.config/fish/completions/salesflow.fish
-
-    \b
-    Examples:
-      salesflow completion bash >> ~/.bashrc
-      salesflow completion zsh
     """
     from typer._completion_shared import get_completion_script
 

@@ -12,6 +12,7 @@ import typer
 from salesflow import __version__
 from salesflow.cli.boundary import fail, guarded
 from salesflow.cli.commands import COMMANDS, load
+from salesflow.cli.examples import first_commands
 from salesflow.cli.fast import WIDTHS, hoist_width
 from salesflow.cli.session import Session
 from salesflow.cli.typer_build import to_typer
@@ -28,7 +29,7 @@ class SalesflowGroup(SuggestingGroup):
 
     def get_command(self, ctx: Any, name: str) -> Any:
         if name not in self.commands and name in COMMANDS:
-            command = typer.main.get_command(to_typer(load(name)))
+            command = typer.main.get_command(to_typer(load(name), name))
             command.name = name
             self.commands[name] = command
         return self.commands.get(name)
@@ -63,7 +64,8 @@ def _usage_error(e: Any) -> None:
 app = typer.Typer(
     cls=SalesflowGroup,
     name="salesflow",
-    help="A terminal CRM for people who sell alone. Data: one local SQLite file (see `db path`).",
+    help="A terminal CRM for people who sell alone. Data: one local SQLite file (see `db path`)."
+    + first_commands(),
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
