@@ -144,6 +144,20 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "import activities": ("salesflow import activities calls.csv",),
     "completion": ("salesflow completion bash", "salesflow completion zsh"),
+    "replica set": (
+        "salesflow replica set s3://my-bucket/salesflow",
+        "salesflow replica set sftp://me@backup.example.com/srv/salesflow",
+    ),
+    "replica show": ("salesflow replica show", "salesflow replica show -f json"),
+    "replica unset": ("salesflow replica unset",),
+    "replica status": ("salesflow replica status",),
+    "replica restore": (
+        "salesflow replica restore --to restored.db",
+        'salesflow replica restore --to restored.db --as-of "2026-12-01 18:00"',
+    ),
+    "replicate": ("salesflow replicate", "salesflow replicate --print-unit systemd"),
+    "handover": ("salesflow handover",),
+    "takeover": ("salesflow takeover", "salesflow takeover --from s3://my-bucket/salesflow"),
 }
 
 
