@@ -23,6 +23,7 @@ from salesflow.importer.values import (
     amount,
     bant_value,
     day,
+    doc_lang_value,
     free_text,
     instant,
     one_line,
@@ -236,7 +237,7 @@ class _LeadReader:
             grade = _GRADES.get(values["grade"].strip())
             if grade is None:
                 problems.append(Bad("grade", f'"{values["grade"]}" is not a grade — use A, B or C'))
-        doc_lang = _doc_lang(values, problems)
+        doc_lang = doc_lang_value(values, problems)
         bant = self.bant_value(values, problems) if "bant" in values or "bant_need" in values or (
             "bant_budget" in values or "bant_authority" in values or "bant_timeline" in values
         ) else _NO_BANT  # fmt: skip
@@ -389,17 +390,6 @@ def _wanted(
     if facts.notes:
         wanted["notes"] = _add_note(notes, facts.notes)
     return wanted
-
-
-def _doc_lang(values: dict[str, str], problems: list[Bad]) -> str | None:
-    """The row's document language (zh_CN or en), None when empty or wrong (a row error)."""
-    if not values.get("doc_lang", "").strip():
-        return None
-    try:
-        return leads.check_doc_lang(values["doc_lang"])
-    except SalesflowError as e:
-        problems.append(Bad("doc_lang", e.message))
-        return None
 
 
 def _add_note(old: str | None, new: str) -> str:

@@ -146,3 +146,14 @@ def one_line(text: str | None) -> str | None:
 def free_text(text: str | None) -> str | None:
     """Free text keeps its own line breaks and spacing; only blank means not given."""
     return text if text and text.strip() else None
+
+
+def doc_lang_value(values: dict[str, str], problems: list[Bad]) -> str | None:
+    """The row's document language (zh_CN or en), None when empty or wrong (a row error)."""
+    if not values.get("doc_lang", "").strip():
+        return None
+    try:
+        return leads.check_doc_lang(values["doc_lang"])
+    except SalesflowError as e:
+        problems.append(Bad("doc_lang", e.message))
+        return None

@@ -2,10 +2,10 @@
 
 `kill_loop` runs the command once whole to time it, noting when it was "inside" (a predicate:
 the write lock held, a temporary begun), then kills copies of it: two the moment they are seen
-inside, most within that stretch, a few anywhere. Each kill is recorded as (delay — -1 for
-"on sight" —, inside at the kill, outcome); the caller's `outcome` raises on anything
-half-done, and the loop fails unless some kill landed inside the work and left the old state
-(the case the guarantee is about) and some landed outside it."""
+inside, one in start-up, most within that stretch, a few anywhere. Each kill is recorded as
+(delay — -1 for "on sight" —, inside at the kill, outcome); the caller's `outcome` raises on
+anything half-done, and the loop fails unless some kill landed inside the work and left the
+old state (the case the guarantee is about) and some landed outside it."""
 
 from __future__ import annotations
 
@@ -85,10 +85,13 @@ def kill_loop(
     kills = []
     for run in range(runs):
         reset()
-        # Two kills the moment the work is seen to begin, most of the rest inside the stretch
-        # the timing run was inside for, a few anywhere (start-up and the end included).
+        # Two kills the moment the work is seen to begin, one during start-up (before the
+        # process can have opened anything), most of the rest inside the stretch the timing
+        # run was inside for, a few anywhere (the end included).
         if run < 2:
             delay = None
+        elif run == 2:
+            delay = rng.uniform(0, 0.01)
         elif entered and rng.random() < 0.7:
             delay = rng.uniform(entered, max(left, entered + 0.01))
         else:
