@@ -154,8 +154,8 @@ MapOpt = Annotated[
     Option(
         "--map",
         metavar="HEADER=FIELD,…",
-        help='Map columns by hand, e.g. "公司=company,联系人=name"; FIELD "-" drops a column. '
-        "Repeatable.",
+        help='Map columns by hand, e.g. "公司=company,联系人=name"; FIELD "-" drops a column; '
+        '"First Name+Last Name=name" joins columns. Repeatable.',
     ),
 ]
 EncodingOpt = Annotated[
@@ -337,6 +337,9 @@ def import_leads(
     created_at/创建时间 — and every column of `salesflow export leads`. Columns with no such
     field are kept: appended to the lead's notes as "header: value" lines, and listed in the
     report; drop one with --map "header=-". id, probability and customer_id are not imported.
+    --map "First Name+Last Name=name" joins columns (a space, none between CJK: 姓+名=name);
+    First/Last Name, Given/Family Name and 名/姓 join by themselves, and Pipedrive, HubSpot,
+    Salesforce and Zoho CRM export headers map without a --map.
 
     Values: money as 50000, 50k, ¥1200, $3.5k or 1200 JPY, in the row's currency else the
     config currency; grade A/B/C; stage a stage of the pipeline (won/lost too; lost needs a
