@@ -66,20 +66,20 @@ def _scope(
     from salesflow import fx, metrics
 
     day = lambda text: None if text is None else s.parse_date(text)  # noqa: E731
-    w = metrics.window(s.now, s.tz, day(since), day(until), day(as_of))
+    window = metrics.window(s.now, s.tz, day(since), day(until), day(as_of))
     if weeks is not None:
-        w = metrics.activity_window(w, weeks)
-    return metrics.scope(conn, w, fx.converter(conn, s.currency))
+        window = metrics.activity_window(window, weeks)
+    return metrics.scope(conn, window, fx.converter(conn, s.currency))
 
 
-def _title(name: str, w: Window, currency: str, what: str = "") -> str:
-    if w.since is None and w.until is None:
+def _title(name: str, window: Window, currency: str, what: str = "") -> str:
+    if window.since is None and window.until is None:
         span = "all time"
     else:
-        span = f"{w.since or 'start'} … {w.until or w.ref_day}"
+        span = f"{window.since or 'start'} … {window.until or window.ref_day}"
     parts = [name, f"{what} {span}".strip()]
-    if w.as_of:
-        parts.append(f"as of the end of {w.as_of}")
+    if window.as_of:
+        parts.append(f"as of the end of {window.as_of}")
     parts.append(f"money in {currency}")
     return " · ".join(parts)
 
@@ -133,12 +133,12 @@ def summary(
 
     s: Session = ctx.obj
     with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of)
-        result = metrics.summary(sc)
-    record = result.record(sc.conv)
+        scope = _scope(s, conn, since, until, as_of)
+        result = metrics.summary(scope)
+    record = result.record(scope.converter)
     _warn(s, result.missing_rates)
     if fmt == Format.table:
-        views.kpi_board(record, s.term, title=_title("Summary", sc.w, sc.conv.base))
+        views.kpi_board(record, s.term, title=_title("Summary", scope.window, scope.converter.base))
     else:
         _one(record, fmt, s, raw)
 
@@ -173,14 +173,14 @@ def funnel(
 
     s: Session = ctx.obj
     with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of)
-        result = metrics.funnel(sc)
-    records = [r.record(sc.conv) for r in result.rows]
+        scope = _scope(s, conn, since, until, as_of)
+        result = metrics.funnel(scope)
+    records = [r.record(scope.converter) for r in result.rows]
     _warn(s, result.missing_rates)
     if fmt != Format.table:
         render(records, fmt.value, s.term, raw=raw)
         return
-    title = _title("Funnel", sc.w, sc.conv.base, "leads created")
+    title = _title("Funnel", scope.window, scope.converter.base, "leads created")
     weakest = asdict(result.weakest) if result.weakest else None
     slowest = asdict(result.slowest) if result.slowest else None
     callouts = views.funnel_callouts(weakest, slowest)
@@ -213,12 +213,12 @@ def conversion(
 
     s: Session = ctx.obj
     with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of)
-        rows = [r.record() for r in metrics.conversion(sc)]
+        scope = _scope(s, conn, since, until, as_of)
+        rows = [r.record() for r in metrics.conversion(scope)]
     if fmt != Format.table:
         render(rows, fmt.value, s.term, raw=raw)
         return
-    title = _title("Conversion", sc.w, sc.conv.base, "leads created")
+    title = _title("Conversion", scope.window, scope.converter.base, "leads created")
     render(rows, "table", s.term, columns=views.conversion_columns(), title=title)
     views.say_lines(
         s.term,
@@ -269,15 +269,15 @@ def forecast(
 
     s: Session = ctx.obj
     with s.read() as conn:
-        sc = _scope(s, conn, as_of=as_of)
-        result = fc.forecast(sc, months, calibrated, simulate, runs, seed)
-    rows = [r.record(sc.conv) for r in result.rows]
+        scope = _scope(s, conn, as_of=as_of)
+        result = fc.forecast(scope, months, calibrated, simulate, runs, seed)
+    rows = [r.record(scope.converter) for r in result.rows]
     _warn(s, result.missing_rates)
     if fmt != Format.table:
         render(rows, fmt.value, s.term, raw=raw)
         return
-    title = _title("Forecast", sc.w, sc.conv.base, "open deals,")
-    columns = views.forecast_columns(sc.conv.base, calibrated, simulate)
+    title = _title("Forecast", scope.window, scope.converter.base, "open deals,")
+    columns = views.forecast_columns(scope.converter.base, calibrated, simulate)
     render(rows, "table", s.term, columns=columns, title=title)
     notes = []
     if simulate:
@@ -318,18 +318,18 @@ def lost(
 
     s: Session = ctx.obj
     with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of)
-        rows = [r.record(sc.conv) for r in metrics.lost_reasons(sc)]
-    _warn(s, set(sc.conv.missing))
+        scope = _scope(s, conn, since, until, as_of)
+        rows = [r.record(scope.converter) for r in metrics.lost_reasons(scope)]
+    _warn(s, set(scope.converter.missing))
     if fmt != Format.table:
         render(rows, fmt.value, s.term, raw=raw, keys=metrics.LOST_KEYS)
         return
-    title = _title("Lost reasons", sc.w, sc.conv.base, "deals lost")
+    title = _title("Lost reasons", scope.window, scope.converter.base, "deals lost")
     render(
         rows,
         "table",
         s.term,
-        columns=views.lost_columns(sc.conv.base),
+        columns=views.lost_columns(scope.converter.base),
         title=title,
         empty="No deals lost in this window.",
     )
@@ -350,14 +350,14 @@ def _breakdown(
 
     s: Session = ctx.obj
     with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of)
-        rows = [r.record(by, sc.conv) for r in metrics.breakdown(sc, by)]
-    _warn(s, set(sc.conv.missing))
+        scope = _scope(s, conn, since, until, as_of)
+        rows = [r.record(by, scope.converter) for r in metrics.breakdown(scope, by)]
+    _warn(s, set(scope.converter.missing))
     if fmt != Format.table:
         render(rows, fmt.value, s.term, raw=raw, keys=[by, *metrics.GROUP_KEYS])
         return
-    title = _title(f"Per {by}", sc.w, sc.conv.base)
-    columns = views.breakdown_columns(by, sc.conv.base)
+    title = _title(f"Per {by}", scope.window, scope.converter.base)
+    columns = views.breakdown_columns(by, scope.converter.base)
     render(rows, "table", s.term, columns=columns, title=title, empty="No leads yet.")
 
 
@@ -423,13 +423,13 @@ def activity(
 
     s: Session = ctx.obj
     with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of, weeks=weeks)
-        result = metrics.activity(sc)
+        scope = _scope(s, conn, since, until, as_of, weeks=weeks)
+        result = metrics.activity(scope)
     rows = [r.record(result.kinds) for r in result.weeks]
     if fmt != Format.table:
         render(rows, fmt.value, s.term, raw=raw)
         return
-    title = _title("Activity", sc.w, sc.conv.base).rsplit(" · money", 1)[0]
+    title = _title("Activity", scope.window, scope.converter.base).rsplit(" · money", 1)[0]
     columns = views.activity_columns(rows, result.kinds)
     render(rows, "table", s.term, columns=columns, title=title, empty="No activity yet.")
     views.say_lines(
@@ -468,19 +468,19 @@ def targets_report(
 
     s: Session = ctx.obj
     with s.read() as conn:
-        sc = _scope(s, conn, as_of=as_of)
+        scope = _scope(s, conn, as_of=as_of)
         only = targets.parse_period(period) if period else None
-        rows = [p.record(sc.conv) for p in targets.progress(sc, only)]
-    _warn(s, set(sc.conv.missing))
+        rows = [p.record(scope.converter) for p in targets.progress(scope, only)]
+    _warn(s, set(scope.converter.missing))
     if fmt != Format.table:
         render(rows, fmt.value, s.term, raw=raw)
         return
-    title = _title("Targets", sc.w, sc.conv.base).replace("all time · ", "")
+    title = _title("Targets", scope.window, scope.converter.base).replace("all time · ", "")
     shown = render(
         rows,
         "table",
         s.term,
-        columns=views.progress_columns(sc.conv.base),
+        columns=views.progress_columns(scope.converter.base),
         title=title,
         empty="No targets set — salesflow target set 2026-12 200000",
     )
