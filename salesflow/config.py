@@ -83,6 +83,17 @@ def _nonempty(value: str) -> str:
     return value.strip()
 
 
+def _addresses(value: str) -> str:
+    from salesflow.importer.mailread import ADDRESS
+
+    found = ADDRESS.findall(value)
+    if not found or ADDRESS.sub("", value).strip(" ,;，") != "":
+        raise SalesflowError(
+            f'me.emails "{value}" — give your own addresses, comma-separated: a@x.com,b@gmail.com'
+        )
+    return ",".join(dict.fromkeys(a.casefold() for a in found))
+
+
 def _rate(value: str) -> str:
     from salesflow.fx import check_rate
 
@@ -106,6 +117,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "quote.valid_days": _days,
     "quote.tax": _tax,
     "quote.stage": _nonempty,
+    "me.emails": _addresses,
     "fx.": _rate,
 }
 DESCRIPTIONS: dict[str, str] = {
@@ -125,6 +137,8 @@ DESCRIPTIONS: dict[str, str] = {
     "quote.valid_days": "how long a new quote is valid, in days, default 30",
     "quote.tax": "default tax rate of new quotes, e.g. 13%, default 0%",
     "quote.stage": 'the pipeline stage a lead moves to when a quote is sent, default "quote"',
+    "me.emails": "your own addresses (a@x.com,b@gmail.com): `import email` tells sent mail "
+    "from received by them",
     "fx.": "exchange rate for reports: fx.EUR 7.8 = 1 EUR is worth 7.8 of the base currency",
 }
 

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from salesflow.sheets import Sheet
 
 import_app = command_group(
-    help="Bring leads and activities in from CSV, TSV, JSON or NDJSON (one transaction, one undo).",
+    help="Bring leads and activities in from CSV, TSV, JSON or NDJSON, e-mail (eml, mbox, "
+    "Maildir) and phone contacts (vCard) — one transaction, one undo.",
     no_args_is_help=True,
 )
 
@@ -417,3 +418,7 @@ def import_activities(
 
     _run(s, file, encoding.value, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
          apply=importer.apply_activities)  # fmt: skip
+
+
+# The mail and contacts importers add their commands to this group.
+from salesflow.cli import capture as _capture  # noqa: E402, F401

@@ -377,6 +377,21 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX followups_on_time ON followups (due_date) WHERE done_at < due_date || 'T24';
         """,
     ),
+    (
+        8,
+        "emails: which message each imported e-mail activity is, so a re-import adds nothing",
+        """
+        CREATE TABLE emails (
+            id INTEGER PRIMARY KEY,
+            activity_id INTEGER NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+            lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+            message_id TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+            UNIQUE (message_id, lead_id)
+        );
+        CREATE INDEX emails_activity ON emails (activity_id);
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
