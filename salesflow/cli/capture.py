@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-from salesflow.cli.data import DryRunOpt, SkipErrorsOpt, _Bar, _no_cycle_collection, import_app
+from salesflow.cli.data import (
+    DryRunOpt,
+    Encoding,
+    EncodingOpt,
+    OnDuplicate,
+    SkipErrorsOpt,
+    _Bar,
+    _no_cycle_collection,
+    _read,
+    _run,
+    import_app,
+)
 from salesflow.cli.params import Argument, Context, Option
 from salesflow.cli.session import Session
 
 if TYPE_CHECKING:
+    import sqlite3
+
+    from salesflow.importer import Plan, Progress
     from salesflow.importer.mail import MailPlan
+    from salesflow.sheets import Sheet
 
 
 @import_app.command("email")
@@ -84,3 +99,62 @@ def import_email(
         f"Imported {added} e-mail activit{'y' if added == 1 else 'ies'}{more}{closed} — "
         "salesflow undo takes the whole import back"
     )
+
+
+@import_app.command("contacts")
+def import_contacts(
+    ctx: Context,
+    file: Annotated[
+        str, Argument(metavar="FILE.vcf", help="vCards (2.1, 3.0, 4.0); - reads standard input.")
+    ],
+    encoding: EncodingOpt = Encoding.auto,
+    dry_run: DryRunOpt = False,
+    on_duplicate: Annotated[
+        OnDuplicate,
+        Option(
+            "--on-duplicate",
+            help="A contact matching a lead by email, phone or name + company: skip it, update "
+            "the lead's facts, or count it as an error.",
+            case_sensitive=False,
+        ),
+    ] = OnDuplicate.skip,
+    source: Annotated[
+        str | None, Option("--source", "-s", help="Source of the new leads (default: contacts).")
+    ] = None,
+    stage: Annotated[
+        str | None,
+        Option("--stage", help="Stage of the new leads (default: the first)."),
+    ] = None,
+    skip_errors: SkipErrorsOpt = False,
+) -> None:
+    """Import phone contacts (a .vcf from iOS, Android or WeChat Work) as leads.
+
+    FN is the name (else N; N:张;伟;;; is 张伟), ORG the company, the preferred (else first)
+    EMAIL and TEL the lead's email and phone; TITLE, the other numbers and addresses, ADR,
+    BDAY and NOTE go into the notes. vCard 2.1 quoted-printable with CHARSET, folded lines and
+    several typed TEL/EMAIL are read; PHOTO is skipped. Duplicates, --dry-run, the report,
+    row (card) errors and `salesflow undo` work as in `import leads`.
+    """
+    from salesflow import importer
+    from salesflow.importer import contacts
+
+    s: Session = ctx.obj
+
+    def read(path: str, enc: str) -> Sheet:
+        return _read(path, enc, contacts.read)
+
+    def plan(conn: sqlite3.Connection, sheet: Sheet, bar: Progress | None) -> Plan:
+        options = importer.LeadOptions(
+            currency=s.currency,
+            clock=importer.Clock(s.now, s.tz, s.date_order),
+            on_duplicate=on_duplicate.value,
+            source=source or "contacts",
+            stage=stage,
+        )
+        planned = importer.plan_leads(conn, sheet, options, bar)
+        planned.errors = sorted(planned.errors + sheet.problems, key=lambda e: e.row)
+        planned.kept = []  # the card fields kept in notes are the README's, not surprises
+        return planned
+
+    _run(s, file, encoding.value, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
+         apply=importer.apply_leads, read=read)  # fmt: skip

@@ -176,15 +176,18 @@ SkipErrorsOpt = Annotated[
 _PROGRESS_ROWS = 5000
 
 
-def _read(file: str, encoding: str) -> Sheet:
+def _read(
+    file: str, encoding: str, parse: Callable[[bytes, str, str], Sheet] | None = None
+) -> Sheet:
     import sys
     from pathlib import Path
 
     from salesflow import sheets
     from salesflow.errors import SalesflowError
 
+    parse = parse or sheets.read
     if file == "-":
-        return sheets.read(sys.stdin.buffer.read(), "standard input", encoding)
+        return parse(sys.stdin.buffer.read(), "standard input", encoding)
     path = Path(file).expanduser()
     try:
         data = path.read_bytes()
@@ -194,7 +197,7 @@ def _read(file: str, encoding: str) -> Sheet:
         raise SalesflowError(f"{file} is a folder — give the file to import") from None
     except OSError as e:
         raise SalesflowError(f"cannot read {file}: {e.strerror}") from None
-    return sheets.read(data, path.name, encoding)
+    return parse(data, path.name, encoding)
 
 
 @contextmanager
@@ -255,6 +258,7 @@ def _run(
     skip_errors: bool,
     plan: Callable[..., Plan],
     apply: Callable[..., Applied],
+    read: Callable[[str, str], Sheet] | None = None,
 ) -> None:
     """Read, plan and report; refuse a plan with row errors unless --skip-errors; else apply
     it in the same (one, journalled) transaction the plan was made in."""
@@ -262,7 +266,7 @@ def _run(
     # while they live, its first pass would scan every one of them (~0.15 s per 100k rows).
     with _no_cycle_collection():
         _import(s, file, encoding, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
-                apply=apply)  # fmt: skip
+                apply=apply, read=read or _read)  # fmt: skip
 
 
 def _import(
@@ -274,11 +278,12 @@ def _import(
     skip_errors: bool,
     plan: Callable[..., Plan],
     apply: Callable[..., Applied],
+    read: Callable[[str, str], Sheet],
 ) -> None:
     from salesflow.errors import SalesflowError
     from salesflow.output.imports import report_lines
 
-    sheet = _read(file, encoding)
+    sheet = read(file, encoding)
     with s.read() if dry_run else s.write() as conn, _Bar(s, len(sheet.rows)) as bar:
         planned = plan(conn, sheet, bar)
         print("\n".join(report_lines(planned, dry_run=dry_run)), file=s.term.out)
