@@ -94,6 +94,13 @@ def _addresses(value: str) -> str:
     return ",".join(dict.fromkeys(a.casefold() for a in found))
 
 
+def _clock_time(value: str) -> str:
+    m = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value.strip())
+    if not m:
+        raise SalesflowError(f'"{value}" is not a time of day — use HH:MM, e.g. 08:00')
+    return f"{int(m[1]):02d}:{m[2]}"
+
+
 def _rate(value: str) -> str:
     from salesflow.fx import check_rate
 
@@ -118,6 +125,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "quote.tax": _tax,
     "quote.stage": _nonempty,
     "me.emails": _addresses,
+    "remind.morning": _clock_time,
     "fx.": _rate,
 }
 DESCRIPTIONS: dict[str, str] = {
@@ -139,6 +147,7 @@ DESCRIPTIONS: dict[str, str] = {
     "quote.stage": 'the pipeline stage a lead moves to when a quote is sent, default "quote"',
     "me.emails": "your own addresses (a@x.com,b@gmail.com): `import email` tells sent mail "
     "from received by them",
+    "remind.morning": "when `remind` reminds a date-only follow-up on its day, default 08:00",
     "fx.": "exchange rate for reports: fx.EUR 7.8 = 1 EUR is worth 7.8 of the base currency",
 }
 

@@ -392,6 +392,19 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX emails_activity ON emails (activity_id);
         """,
     ),
+    (
+        9,
+        "reminders: each follow-up due moment `salesflow remind` has reminded, so none repeats",
+        """
+        CREATE TABLE reminders (
+            id INTEGER PRIMARY KEY,
+            followup_id INTEGER NOT NULL REFERENCES followups (id) ON DELETE CASCADE,
+            due TEXT NOT NULL,
+            reminded_at TEXT NOT NULL,
+            UNIQUE (followup_id, due)
+        );
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
