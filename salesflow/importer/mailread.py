@@ -33,6 +33,10 @@ from salesflow.importer.mailtext import (
 
 ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_SIMPLE = re.compile(
+    r'\s*(?:([^",;:<>()\\@]*?)\s*<([^<>\s]+@[^<>\s]+)>'  # Name <address>
+    r'|()([^\s<>",;:()]+@[^\s<>",;:()]+))\s*'  # a bare address
+)
 
 
 @dataclass
@@ -154,16 +158,26 @@ def _addresses(values: list) -> list[tuple[str, str]]:
     the addresses written in it."""
     raw = [raw_text(str(v)) for v in values]
     found: list[tuple[str, str]] = []
+    simple = [_SIMPLE.fullmatch(v) for v in raw]
     try:
-        pairs = getaddresses(raw)
+        # Most headers are one `Name <addr>` or a bare address: read without the full
+        # RFC 5322 parser, which is a good part of a message's time.
+        pairs = [m.groups() for m in simple] if all(simple) else getaddresses(raw)
     except Exception:
         pairs = []
-    for name, address in pairs:
+    for pair in pairs:
+        name, address = (pair[0] or "", pair[1] or "") if len(pair) == 2 else _pick(pair)
         if ADDRESS.fullmatch(address):
             found.append((header_text(name).strip("\"' "), address.casefold()))
     if not found:
         found = [("", a.casefold()) for a in ADDRESS.findall(" ".join(raw))]
     return list({a: (n, a) for n, a in reversed(found)}.values())[::-1]
+
+
+def _pick(groups: tuple) -> tuple[str, str]:
+    """_SIMPLE's groups: (name, address) of `Name <address>`, else ("", bare address)."""
+    name, address, _, bare = groups
+    return (name or "", address) if address else ("", bare)
 
 
 def _when(msg: Message, envelope: bytes) -> str | None:
@@ -199,10 +213,11 @@ def _body(msg: Message, mail: Mail) -> None:
     for part in msg.walk():
         if part.is_multipart():
             continue
-        filename = part.get_filename()
-        disposition = (part.get("content-disposition") or "").split(";")[0].strip().lower()
         ctype = part.get_content_type()
-        if disposition == "attachment" or (filename and ctype not in ("text/plain", "text/html")):
+        disposition = (part.get("content-disposition") or "").split(";")[0].strip().lower()
+        text = ctype in ("text/plain", "text/html")
+        filename = part.get_filename() if disposition or not text else None
+        if disposition == "attachment" or (filename and not text):
             if filename:
                 mail.attachments.append(_filename(filename))
             continue
