@@ -99,7 +99,7 @@ def test_a_contact_already_a_lead_is_a_duplicate(ok, tmp_path: Path) -> None:
 
 
 def test_a_broken_card_is_a_row_error(ok, fails, tmp_path: Path) -> None:
-    broken = "BEGIN:VCARD\nVERSION:3.0\nN:Lee;Ann\nEMAIL;TYPE=\"unclosed:ann@x.io\nEND:VCARD\n"
+    broken = 'BEGIN:VCARD\nVERSION:3.0\nN:Lee;Ann\nEMAIL;TYPE="unclosed:ann@x.io\nEND:VCARD\n'
     path = tmp_path / "b.vcf"
     path.write_text(V4 + broken, encoding="utf-8")
     ok("lead", "add", "Someone")
