@@ -153,6 +153,7 @@ def import_contacts(
         )
         planned = importer.plan_leads(conn, sheet, options, bar)
         planned.errors = sorted(planned.errors + sheet.problems, key=lambda e: e.row)
+        planned.rows += len(sheet.problems)  # every card counts, read or not
         planned.kept = []  # the card fields kept in notes are the README's, not surprises
         return planned
 
