@@ -86,9 +86,11 @@ class _Text(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
-            text = " ".join(data.split())
-            if text:
-                self.out.append(("\n> " + text) if self.quoted else text + " ")
+            # Runs of white space are one space, as a browser shows them; no space is added
+            # between inline chunks (附件是<b>报价单</b>。 reads 附件是报价单。).
+            text = re.sub(r"\s+", " ", data)
+            if text.strip():
+                self.out.append(("\n> " + text) if self.quoted else text)
 
 
 def html_to_text(html: str) -> str:
@@ -98,7 +100,7 @@ def html_to_text(html: str) -> str:
         parser.close()
     except Exception:  # HTMLParser rarely gives up; the tags stripped crudely will do
         return re.sub(r"<[^>]*>", " ", html)
-    return "\n".join(line.strip() for line in "".join(parser.out).splitlines())
+    return "\n".join(" ".join(line.split()) for line in "".join(parser.out).splitlines())
 
 
 # Where a reply's own words end: the quoted message's header, or the signature.

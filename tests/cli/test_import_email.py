@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from salesflow.importer import mail, mailtext
+from salesflow.importer import mail, mailread, mailtext
 
 # The clock is 2026-11-23T09:00:00Z (conftest); mail below is from the days before it.
 THUNDERBIRD = """From - Sat Nov 21 10:00:00 2026
@@ -164,7 +164,7 @@ def test_thunderbird_mbox(ok, leads, db_path, tmp_path) -> None:
 def test_gmail_takeout_html_only_with_attachment(ok, leads, db_path, tmp_path) -> None:
     ok("import", "email", write(tmp_path, "All mail.mbox", gmail_takeout()))
     (row,) = activities(db_path)
-    assert row == (2, "2026-11-20T09:12:33Z", "Sent: 报价单\n您好 Jane,\n附件是 报价单 。\n"
+    assert row == (2, "2026-11-20T09:12:33Z", "Sent: 报价单\n您好 Jane,\n附件是报价单。\n"
                    "Attachments: 报价.pdf", "sent")  # fmt: skip
 
 
@@ -246,6 +246,8 @@ def test_the_words_of_a_message() -> None:
     assert mailtext.first_lines("a\nb\nc\nd\ne\nf") == ["a", "b", "c", "d", "e"]
     assert mailtext.header_text("=?GB2312?B?1cXOsA==?=") == "张伟"
     assert mailtext.decode_bytes("镕".encode("gbk"), "gb2312") == "镕"  # GBK labelled gb2312
+    envelope = b"From - Sat Nov 21 10:00:00 2026\n"  # an mbox line names no zone: UTC
+    assert mailread.read(b"From: a@b.cn\n\nhi\n", "m", envelope).date == "2026-11-21T10:00:00Z"
     assert mail.company_of("li@mail.acme.com.cn") == "Acme"
     assert mail.company_of("x@acme.co.uk") == "Acme"
     assert mail.company_of("x@qq.com") is None
