@@ -139,7 +139,7 @@ def plan_mail(
             "activity_kinds with email among them"
         )
     plan = MailPlan(source)
-    read = [m for m in mails]
+    read = list(mails)
     plan.messages = len(read)
     tick = ticker(progress, "Checking messages", len(read))
     good: list[Mail] = []
@@ -186,16 +186,18 @@ def plan_mail(
             continue
         is_reply = not from_me and any(r in sent_ids for r in m.refs)
         note = _note(m, from_me)
+        added = False
         for lead in targets:
             if isinstance(lead, int) and (m.message_id, lead) in seen:
                 plan.duplicates += 1
                 continue
             seen.add((m.message_id, lead))
+            added = True
             plan.activities.append((lead, "sent" if from_me else "received", note, m.date,
                                     m.message_id))  # fmt: skip
             if is_reply and isinstance(lead, int):
                 replied.append((lead, m))
-        plan.replies += is_reply
+        plan.replies += is_reply and added
     _closing(conn, plan, replied, options.clock)
     return plan
 
@@ -207,7 +209,9 @@ def _note(m: Mail, sent: bool) -> str:
     return "\n".join(lines)
 
 
-def _new_lead(name: str, address: str, when: str, stage: str, options: MailOptions):
+def _new_lead(
+    name: str, address: str, when: str, stage: str, options: MailOptions
+) -> leads.NewLead:
     local = address.partition("@")[0]
     return leads.NewLead(
         name=name or local,

@@ -158,6 +158,7 @@ def test_thunderbird_mbox(ok, leads, db_path, tmp_path) -> None:
     ]  # fmt: skip
     again = ok("import", "email", box)
     assert "already imported" in again.stdout and "Nothing to import" in again.stderr
+    assert "replies to your mail" not in again.stdout  # counted once, when logged
     assert len(activities(db_path)) == 2
 
 
