@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from salesflow import dates, store
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 
 CATCH_UP = timedelta(hours=24)
 DEFAULT_MORNING = "08:00"
@@ -51,7 +51,7 @@ def morning(conn: sqlite3.Connection) -> time:
 
 
 def parse_within(text: str) -> timedelta:
-    """--within: 15m, 15min, 1h, 0 (only what is due now or before)."""
+    """How far ahead a run reminds: 15m, 15min, 1h, 0 (only what is due now or before)."""
     if text.strip() == "0":
         return timedelta(0)
     unit_text = text.strip().lower()
@@ -63,7 +63,10 @@ def parse_within(text: str) -> timedelta:
         n, unit = 0, ""
     minutes = {"min": 1, "h": 60, "d": 1440}.get(unit)
     if minutes is None or n * minutes > 7 * 1440:
-        raise SalesflowError(f'--within "{text}" — use minutes or hours up to 7 days: 15m, 1h')
+        raise SalesflowError(
+            f'"{text}" is not a time span of minutes or hours up to 7 days',
+            hint=Hint("remind.within", text=text),
+        )
     return timedelta(minutes=n * minutes)
 
 

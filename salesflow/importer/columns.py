@@ -138,94 +138,116 @@ def map_columns(
     overrides: dict[str, str],
     name: str,
 ) -> Columns:
-    aliases = _aliases(fields, layouts.LAYOUT_FIELDS)
-    second = {key(a): f for f, names in layouts.SECOND_CHOICE.items() if f in fields
-              for a in names}  # fmt: skip
-    by_text = {h: i for i, h in enumerate(header)}
-    by_key = {key(h): i for i, h in reversed(list(enumerate(header)))}
+    mapping = _Mapping(header, fields, ignored, name)
+    for source, target in overrides.items():
+        mapping.override(source, target)
+    for i, text in enumerate(header):
+        mapping.place(i, text)
+    return mapping.finish()
 
-    def column(source: str) -> int:
-        found = by_text.get(source, by_key.get(key(source)))
+
+class _Mapping:
+    """map_columns' work in steps: the --map overrides, then each header, then the
+    second-choice headers and the name parts that depend on all the others."""
+
+    def __init__(
+        self,
+        header: list[str],
+        fields: dict[str, tuple[str, ...]],
+        ignored: tuple[str, ...],
+        name: str,
+    ) -> None:
+        self.header, self.fields, self.name = header, fields, name
+        self.aliases = _aliases(fields, layouts.LAYOUT_FIELDS)
+        self.second = {key(a): f for f, names in layouts.SECOND_CHOICE.items() if f in fields
+                       for a in names}  # fmt: skip
+        self.ignored_keys = {key(i) for i in ignored}
+        self.by_text = {h: i for i, h in enumerate(header)}
+        self.by_key = {key(h): i for i, h in reversed(list(enumerate(header)))}
+        self.chosen: dict[int, str | None] = {}  # column -> field, None = dropped
+        self.joins: dict[str, Join] = {}
+        self.labels: dict[str, str] = {}  # joined field -> its --map text
+        self.index: dict[str, int] = {}
+        self.extra: list[tuple[int, str]] = []
+        self.dropped: list[str] = []
+        self.later: list[tuple[int, str, str]] = []  # second-choice columns
+        self.parts: dict[str, int] = {}  # "given"/"family" -> column
+
+    def column(self, source: str) -> int:
+        found = self.by_text.get(source, self.by_key.get(key(source)))
         if found is None:
             raise SalesflowError(
-                f'--map names column "{source}", which {name} does not have — its columns '
-                "are: " + ", ".join(header)
+                f'--map names column "{source}", which {self.name} does not have — its columns '
+                "are: " + ", ".join(self.header)
             )
         return found
 
-    chosen: dict[int, str | None] = {}  # column -> field, None = dropped
-    joins: dict[str, Join] = {}
-    labels: dict[str, str] = {}
-    for source, target in overrides.items():
-        if target != "-" and key(target) not in aliases:
+    def override(self, source: str, target: str) -> None:
+        if target != "-" and key(target) not in self.aliases:
             raise SalesflowError(
                 f'--map {source}={target}: "{target}" is not a field — use one of: '
-                + ", ".join(fields)
+                + ", ".join(self.fields)
                 + ' (or "-" to drop the column)'
             )
-        target = None if target == "-" else aliases[key(target)]
-        parts = [source] if source in by_text else [p.strip() for p in source.split("+")]
+        field_ = None if target == "-" else self.aliases[key(target)]
+        parts = [source] if source in self.by_text else [p.strip() for p in source.split("+")]
         if len(parts) == 1:
-            chosen[column(source)] = target
-            continue
-        if target is None or target in joins or not all(parts):
+            self.chosen[self.column(source)] = field_
+            return
+        if field_ is None or field_ in self.joins or not all(parts):
             raise SalesflowError(
                 f'--map "{source}": join columns into one field, once, e.g. '
                 '--map "First Name+Last Name=name" (姓+名=name joins 张 and 伟 as 张伟)'
             )
-        joined = tuple(column(p) for p in parts)
-        joins[target] = Join(joined)
-        labels[target] = source
-        chosen.update(dict.fromkeys(joined, f"+{target}"))  # taken by the join
-    index: dict[str, int] = {}
-    extra: list[tuple[int, str]] = []
-    dropped: list[str] = []
-    later: list[tuple[int, str, str]] = []  # second-choice columns
-    given: int | None = None
-    family: int | None = None
-    ignored_keys = {key(i) for i in ignored}
-    for i, text in enumerate(header):
+        joined = tuple(self.column(p) for p in parts)
+        self.joins[field_] = Join(joined)
+        self.labels[field_] = source
+        self.chosen.update(dict.fromkeys(joined, f"+{field_}"))  # taken by the join
+
+    def place(self, i: int, text: str) -> None:
         label = text or f"column {i + 1}"
         k = key(text)
-        target = chosen[i] if i in chosen else aliases.get(k)
+        target = self.chosen[i] if i in self.chosen else self.aliases.get(k)
         if target is not None and target.startswith("+"):
-            continue
-        if i in chosen and target is None or i not in chosen and k in ignored_keys:
-            dropped.append(label)
-        elif target is None and k in second:
-            later.append((i, label, second[k]))
-        elif target is None and "name" in fields and (k in _GIVEN or k in _FAMILY):
-            if k in _GIVEN and given is None:
-                given = i
-            elif k in _FAMILY and family is None:
-                family = i
+            return  # part of a join
+        if i in self.chosen and target is None or i not in self.chosen and k in self.ignored_keys:
+            self.dropped.append(label)
+        elif target is None and k in self.second:
+            self.later.append((i, label, self.second[k]))
+        elif target is None and "name" in self.fields and (k in _GIVEN or k in _FAMILY):
+            part = "given" if k in _GIVEN else "family"
+            if part in self.parts:
+                self.extra.append((i, label))
             else:
-                extra.append((i, label))
+                self.parts[part] = i
         elif target is None:
-            extra.append((i, label))
-        elif target in index or target in joins:
-            first = labels.get(target) or header[index[target]]
+            self.extra.append((i, label))
+        elif target in self.index or target in self.joins:
+            first = self.labels.get(target) or self.header[self.index[target]]
             raise SalesflowError(
-                f'{name}: columns "{first}" and "{label}" both mean {target} — '
+                f'{self.name}: columns "{first}" and "{label}" both mean {target} — '
                 f'drop one with --map "{label}=-", point it elsewhere with --map, or join '
                 f'them with --map "{first}+{label}={target}"'
             )
         else:
-            index[target] = i
-    for i, label, target in later:
-        if target in index or target in joins:
-            extra.append((i, label))
-        else:
-            index[target] = i
-    parts = tuple(i for i in (given, family) if i is not None)
-    if parts and ("name" in index or "name" in joins):
-        dropped += [header[i] for i in parts]  # the whole name is there: the parts repeat it
-    elif parts:
-        joins["name"] = Join((given, family) if len(parts) == 2 else parts, name_parts=True)
-        labels["name"] = "+".join(header[i] for i in parts)
-    extra.sort()
-    headers = {f: header[i] for f, i in index.items()} | labels
-    return Columns(index, headers, extra, dropped, joins)
+            self.index[target] = i
+
+    def finish(self) -> Columns:
+        for i, label, target in self.later:
+            if target in self.index or target in self.joins:
+                self.extra.append((i, label))
+            else:
+                self.index[target] = i
+        parts = tuple(self.parts[p] for p in ("given", "family") if p in self.parts)
+        if parts and ("name" in self.index or "name" in self.joins):
+            # The whole name is there: its parts repeat it.
+            self.dropped += [self.header[i] for i in parts]
+        elif parts:
+            self.joins["name"] = Join(parts, name_parts=len(parts) == 2)
+            self.labels["name"] = "+".join(self.header[i] for i in parts)
+        self.extra.sort()
+        headers = {f: self.header[i] for f, i in self.index.items()} | self.labels
+        return Columns(self.index, headers, self.extra, self.dropped, self.joins)
 
 
 def without_blank_columns(cols: Columns, sheet: Sheet) -> Columns:

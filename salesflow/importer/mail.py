@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from salesflow import dates, leads, pipeline, touches
 from salesflow.activities import kinds as activity_kinds
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.importer.mailread import ADDRESS, Mail
 from salesflow.importer.plan import Clock, Progress, ticker
 
@@ -83,8 +83,8 @@ def my_addresses(setting: str | None) -> frozenset[str]:
     found = ADDRESS.findall(setting or "")
     if not found:
         raise SalesflowError(
-            "salesflow needs your own addresses to tell sent mail from received — "
-            "salesflow config set me.emails you@example.com,you@gmail.com"
+            "salesflow needs your own addresses to tell sent mail from received",
+            hint=Hint("config.me_emails"),
         )
     return frozenset(a.casefold() for a in found)
 
@@ -135,8 +135,8 @@ def plan_mail(
     """What importing `mails` would do. Reads the database, writes nothing."""
     if "email" not in activity_kinds(conn):
         raise SalesflowError(
-            'activity kind "email" is not in your activity_kinds — salesflow config set '
-            "activity_kinds with email among them"
+            'activity kind "email" is not among your activity kinds',
+            hint=Hint("config.activity_kinds"),
         )
     plan = MailPlan(source)
     read = list(mails)
@@ -169,18 +169,7 @@ def plan_mail(
         if not others:
             plan.own += 1
             continue
-        targets: list = []
-        for name, address in others:
-            lead = finder.get(address)
-            if lead is None and options.new_leads and not address.startswith(_ROBOTS):
-                if address not in made:
-                    made[address] = len(plan.new_leads)
-                    plan.new_leads.append(_new_lead(name, address, m.date, first_stage, options))
-                lead = ("new", made[address])
-            if lead is None:
-                plan.unknown[address] += 1
-            elif lead not in targets:
-                targets.append(lead)
+        targets = _leads_of(others, m.date, finder, plan, made, first_stage, options)
         if not targets:
             plan.unmatched += 1
             continue
@@ -200,6 +189,32 @@ def plan_mail(
         plan.replies += is_reply and added
     _closing(conn, plan, replied, options.clock)
     return plan
+
+
+def _leads_of(
+    others: list[tuple[str, str]],
+    when: str,
+    finder: _Finder,
+    plan: MailPlan,
+    made: dict[str, int],
+    first_stage: str,
+    options: MailOptions,
+) -> list:
+    """The leads (ids, or ("new", i) for a lead --new-leads makes) a message's addresses
+    belong to; an address that is no lead's is counted in plan.unknown."""
+    targets: list = []
+    for name, address in others:
+        lead = finder.get(address)
+        if lead is None and options.new_leads and not address.startswith(_ROBOTS):
+            if address not in made:
+                made[address] = len(plan.new_leads)
+                plan.new_leads.append(_new_lead(name, address, when, first_stage, options))
+            lead = ("new", made[address])
+        if lead is None:
+            plan.unknown[address] += 1
+        elif lead not in targets:
+            targets.append(lead)
+    return targets
 
 
 def _note(m: Mail, sent: bool) -> str:

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_data import best, timed  # noqa: E402
+from bench_data import best, timed
 
 FULL = 10_000
 TARGET_S = 5.0  # "an mbox of 10,000 messages imports in a few seconds" (issue 17)
