@@ -45,6 +45,13 @@ FAMILY = ("last name", "lastname", "family name", "surname", "姓", "姓氏")
 # Grades by another name (a Salesforce rating); other rating words are kept in the notes.
 RATINGS = {"hot": "A", "warm": "B", "cold": "C", "热": "A", "温": "B", "冷": "C"}
 
+
+def rating_column(header: str | None) -> str | None:
+    """The grade column's header when it is another CRM's "Rating", whose other words are
+    kept in the notes instead of refused."""
+    return header if header and header.strip().casefold() == "rating" else None
+
+
 # Han, kana, Hangul: scripts whose names are written without a space between the parts.
 _CJK = re.compile(
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"

@@ -14,7 +14,6 @@ from salesflow.importer import layouts
 from salesflow.importer.columns import (
     LEAD_FIELDS,
     LEAD_IGNORED,
-    key,
     map_columns,
     row_values,
     without_blank_columns,
@@ -136,8 +135,7 @@ def plan_leads(
     # Rows are still matched against the database, so importing it twice adds nothing.
     exported = any(h.strip().casefold() == "id" for h in sheet.header)
     tick = ticker(progress, "Checking rows", len(sheet.rows))
-    grade_header = cols.header.get("grade", "")
-    rating = grade_header if key(grade_header) == "rating" else None
+    rating = layouts.rating_column(cols.header.get("grade"))
     reader = _LeadReader(
         find_stage, default_stage, default_currency, options.source, options.clock, rating
     )
