@@ -89,7 +89,7 @@ READS = {
     "quote list", "quote show", "quote render",
     "report summary", "report funnel", "report conversion", "report forecast", "report lost",
     "report sources", "report grades", "report activity", "report targets", "target list",
-    "export",
+    "export", "completion",
     "remind",  # writes only what it has reminded, without an undo entry: undo stays the user's
     # The replica itself and this machine's lease state change, not the database.
     "replica show", "replica status", "replicate", "handover",
