@@ -47,7 +47,9 @@ class Undone:
 def journalled_tables(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT LIKE 'journal%' ORDER BY name"
+        # Litestream keeps _litestream_seq/_litestream_lock in the file: its own, not undoable.
+        "AND name NOT LIKE 'journal%' AND name NOT LIKE '\\_litestream\\_%' ESCAPE '\\' "
+        "ORDER BY name"
     )
     return [r[0] for r in rows]
 
