@@ -107,7 +107,7 @@ def crash_loop(
     """Run `argv` on a copy of `pristine` and SIGKILL it at `runs` random moments spread over
     one full run (two during start-up, two in the write); after each, the database must be sound and
     hold `whole` counts or none. Returns how many kills landed inside the write transaction
-    and how many outside it."""
+    (and left none of it) and how many outside it (before it began, or after)."""
     db = tmp_path / "crash.db"
     timing = tmp_path / "timing.db"
     timing.write_bytes(pristine)
@@ -117,7 +117,7 @@ def crash_loop(
                    capture_output=True)  # fmt: skip
     full = time.perf_counter() - started
     rng = random.Random(len(argv))
-    inside = 0
+    inside = outside = 0
     for run in range(runs):
         db.write_bytes(pristine)
         for side in ("-wal", "-shm"):
@@ -126,15 +126,16 @@ def crash_loop(
         # so every loop covers both sides of the write; the rest anywhere in a full run.
         delay = rng.uniform(0, 0.02) if run < 2 else None if run < 4 else rng.uniform(0, full)
         landed = kill_at(argv, db, delay)
-        inside += landed
         conn = sqlite3.connect(db)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in whole}
         conn.close()
         assert counts in (whole, dict.fromkeys(whole, 0)), counts
-        if landed:  # killed holding the write lock: nothing of it may be left
-            assert counts == dict.fromkeys(whole, 0), counts
-    return inside, runs - inside
+        # Killed holding the write lock with nothing of it left: inside the write, rolled back.
+        # (The lock is also held a moment after the commit, while the WAL is checkpointed.)
+        inside += landed and counts != whole
+        outside += not landed
+    return inside, outside
 
 
 def empty_db(tmp_path: Path) -> bytes:
