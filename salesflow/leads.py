@@ -91,7 +91,7 @@ class Lead:
     created_at: str
     updated_at: str
     closed_at: str | None
-    # What goes on documents sent to this buyer (migration 8).
+    # What goes on documents sent to this buyer (migration 10).
     address: str | None = None
     tax_id: str | None = None
     doc_lang: str | None = None
