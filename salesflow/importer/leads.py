@@ -24,7 +24,7 @@ from salesflow.importer.values import (
     amount,
     bant_value,
     day,
-    doc_lang_value,
+    document_facts,
     free_text,
     instant,
     one_line,
@@ -246,7 +246,6 @@ class _LeadReader:
                 extra = [*extra, f"{self.rating}: {text}"]
             elif grade is None:
                 problems.append(Bad("grade", f'"{values["grade"]}" is not a grade — use A, B or C'))
-        doc_lang = doc_lang_value(values, problems)
         bant = self.bant_value(values, problems) if "bant" in values or "bant_need" in values or (
             "bant_budget" in values or "bant_authority" in values or "bant_timeline" in values
         ) else _NO_BANT  # fmt: skip
@@ -294,9 +293,7 @@ class _LeadReader:
             lost_from=lost_from,
             won_note=free_text(get("won_note")),
             closed_at=(closed or created) if stage.kind != "open" else None,
-            address=free_text(get("address")),
-            tax_id=one_line(get("tax_id")),
-            doc_lang=doc_lang,
+            **document_facts(values, problems),
         )
 
     def dates(
@@ -372,9 +369,9 @@ _NO_BANT = dict.fromkeys(leads.BANT_KEYS, "unknown")
 
 
 # Facts an update may change: everything but stage and history, which `advance` owns.
-_UPDATABLE = ("name", "company", "email", "phone", "source", "grade", "bant_budget",
-              "bant_authority", "bant_need", "bant_timeline", "bant_note", "notes",
-              "expected_close", "address", "tax_id", "doc_lang")  # fmt: skip
+_UPDATABLE = ("name", "company", "email", "phone", "source", "grade", "bant_budget", "bant_note",
+              "bant_authority", "bant_need", "bant_timeline", "notes", "expected_close",
+              "address", "tax_id", "doc_lang")  # fmt: skip
 _FIELD_OF = {f"bant_{k}": (f"bant_{k}", "bant") for k in leads.BANT_KEYS}
 
 
@@ -452,8 +449,7 @@ _BULK_MIN = 10_000
 
 
 def _bulk_indexes(conn: sqlite3.Connection) -> list[str]:
-    """Every index a bulk load of leads writes into row by row: those on leads and their
-    history, except the unique ones (they enforce rules while the rows go in)."""
+    """Indexes on leads and stage_changes a bulk load fills row by row; unique ones enforce rules."""
     return [
         name
         for (name,) in conn.execute(

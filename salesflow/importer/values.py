@@ -148,12 +148,13 @@ def free_text(text: str | None) -> str | None:
     return text if text and text.strip() else None
 
 
-def doc_lang_value(values: dict[str, str], problems: list[Bad]) -> str | None:
-    """The row's document language (zh_CN or en), None when empty or wrong (a row error)."""
-    if not values.get("doc_lang", "").strip():
-        return None
+def document_facts(values: dict[str, str], problems: list[Bad]) -> dict[str, str | None]:
+    """The row's buyer facts for documents: address, tax ID and document language (zh_CN or
+    en; a wrong one is a row error)."""
+    facts = {"address": free_text(values.get("address")), "tax_id": one_line(values.get("tax_id"))}
+    lang = values.get("doc_lang", "").strip()
     try:
-        return leads.check_doc_lang(values["doc_lang"])
+        facts["doc_lang"] = leads.check_doc_lang(lang) if lang else None
     except SalesflowError as e:
         problems.append(Bad("doc_lang", e.message))
-        return None
+    return facts
