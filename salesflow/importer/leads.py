@@ -250,7 +250,7 @@ class _LeadReader:
             "bant_budget" in values or "bant_authority" in values or "bant_timeline" in values
         ) else _NO_BANT  # fmt: skip
         created, updated, closed, close = self.dates(values, problems)
-        lost_reason = free_text(get("lost_reason"))
+        facts, lost_reason = document_facts(values, problems), free_text(get("lost_reason"))
         lost_from = None
         if stage is not None and (
             stage.kind != "open"
@@ -293,7 +293,7 @@ class _LeadReader:
             lost_from=lost_from,
             won_note=free_text(get("won_note")),
             closed_at=(closed or created) if stage.kind != "open" else None,
-            **document_facts(values, problems),
+            **facts,
         )
 
     def dates(
@@ -449,7 +449,7 @@ _BULK_MIN = 10_000
 
 
 def _bulk_indexes(conn: sqlite3.Connection) -> list[str]:
-    """Indexes on leads and stage_changes a bulk load fills row by row; unique ones enforce rules."""
+    """Indexes on leads and stage_changes a bulk load fills row by row; unique ones keep rules."""
     return [
         name
         for (name,) in conn.execute(
