@@ -112,11 +112,14 @@ def db_backup(
 @db_app.command("check")
 def db_check(ctx: Context) -> None:
     """Integrity, foreign keys and salesflow's own invariants; exit 1 listing any problem."""
+    from salesflow import store
     from salesflow.errors import SalesflowError
     from salesflow.store.check import problems
 
     s: Session = ctx.obj
-    with s.read() as conn:
+    # The write lock, though nothing is written: FTS5's check of the search index against its
+    # tables is an INSERT, which a read snapshot could not upgrade while another command writes.
+    with store.transaction(s.conn, write=True) as conn:
         found = problems(conn)
     if found:
         for line in found:

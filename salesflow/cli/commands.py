@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "demo": "salesflow.cli.demo:app",
     "export": "salesflow.cli.data:export_app",
     "import": "salesflow.cli.data:import_app",
+    "search": "salesflow.cli.search:app",
 }
 
 

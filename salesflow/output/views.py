@@ -63,6 +63,23 @@ def when(iso: str | None, tz: tzinfo | None = None) -> str:
     return from_utc_iso(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
+def search_columns(tz: tzinfo | None = None) -> list[Column]:
+    def day(row: dict[str, Any]) -> str:
+        value = row.get("when")
+        if not value:
+            return ""
+        # A follow-up's due day and a quote's issue day are calendar days already.
+        return value if len(value) == 10 else when(value, tz)[:10]
+
+    return [
+        Column("kind", "Kind", no_wrap=True),
+        Column("ref", "Ref", no_wrap=True),
+        Column("lead", "Lead"),
+        Column("match", "Match"),
+        Column("when", "When", get=day, no_wrap=True),
+    ]
+
+
 def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) -> None:
     from rich.table import Table
     from rich.text import Text

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from salesflow.store import derived
+from salesflow.store import derived, fulltext
 from salesflow.store.schema import set_aside
 
 SCHEMA = (
@@ -44,7 +44,10 @@ class Undone:
 def journalled_tables(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT LIKE 'journal%' ORDER BY name"
+        "AND name NOT LIKE 'journal%' "
+        # The full-text index (store/migrations.py, migration 8) follows its tables through
+        # their own triggers; undo restores the tables and the index follows them again.
+        "AND name NOT GLOB '*_fts' AND name NOT GLOB '*_fts_*' ORDER BY name"
     )
     return [r[0] for r in rows]
 
@@ -153,7 +156,12 @@ def compact_inserts(
     conn.execute("UPDATE journal SET open = ? WHERE id = ?", (_PAUSED, journal_id))
     # Paused, the tables' triggers (journal and derived facts) do nothing; for a `bulk` load
     # they are set aside altogether (their WHEN is still evaluated for every row).
-    triggers = _triggers_on(conn, tables) if bulk else []
+    # The search index's triggers are set aside too (FTS5's own writes would count as rows
+    # changed), and the appended rows indexed in one statement per table after the block.
+    indexed = [t for t in tables if t in fulltext.indexed_tables(conn)]
+    triggers = (_triggers_on(conn, tables) if bulk else []) + sorted(
+        fulltext.trigger_names(indexed)
+    )
     before = conn.total_changes
     try:
         with set_aside(conn, triggers):
@@ -164,6 +172,8 @@ def compact_inserts(
             # appended rows with the triggers running, and they put the facts back as they were.
             for table in tables:
                 derived.refresh_appended(conn, table, marks[table])
+            for table in indexed:
+                fulltext.index_appended(conn, table, marks[table])
     finally:
         conn.execute("UPDATE journal SET open = 1 WHERE id = ?", (journal_id,))
     appended = 0
@@ -186,6 +196,7 @@ def compact_inserts(
 
 
 def _triggers_on(conn: sqlite3.Connection, tables: Sequence[str]) -> list[str]:
+    keep = fulltext.trigger_names(tables)  # compact_inserts sets these aside in any case
     marks = ", ".join("?" for _ in tables)
     return [
         name
@@ -193,6 +204,7 @@ def _triggers_on(conn: sqlite3.Connection, tables: Sequence[str]) -> list[str]:
             f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
             tuple(tables),
         )
+        if name not in keep
     ]
 
 

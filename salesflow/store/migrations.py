@@ -6,6 +6,31 @@ check is one pragma read.
 
 from __future__ import annotations
 
+
+def _fts(table: str, columns: tuple[str, ...]) -> str:
+    """An external-content trigram FTS5 table over `columns` of `table`, filled from it and
+    kept current by triggers in the writing transaction."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in ("rowid", *columns))
+    fts = f"{table}_fts"
+    return f"""
+        CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize='trigram', content="{table}");
+        INSERT INTO {fts} (rowid, {cols}) SELECT rowid, {cols} FROM {table};
+        CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN
+            INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
+        END;
+        CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN
+            INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});
+        END;
+        CREATE TRIGGER {table}_au AFTER UPDATE OF id, {cols} ON {table} WHEN {changed} BEGIN
+            INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});
+            INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
+        END;
+        """
+
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
         1,
@@ -376,6 +401,25 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         -- every follow-up due (metrics.ON_TIME_UTC is the same expression).
         CREATE INDEX followups_on_time ON followups (due_date) WHERE done_at < due_date || 'T24';
         """,
+    ),
+    (
+        8,
+        "full-text search: a trigram FTS5 index of the words a seller looks for",
+        # Laid out as sqlite-utils' enable_fts() does (table <name>_fts, content="<name>",
+        # triggers <name>_ai/_ad/_au), so sqlite-utils and Datasette find and use the index.
+        # The update trigger fires only when an indexed column changes: leads rows are also
+        # updated by every `log` (touched_at) and by derived facts, which need no re-indexing.
+        "\n".join(
+            _fts(table, columns)
+            for table, columns in (
+                ("leads", ("name", "company", "email", "phone", "tags", "notes")),
+                ("customers", ("name",)),
+                ("activities", ("note",)),
+                ("followups", ("action",)),
+                ("quotes", ("number", "note")),
+                ("quote_items", ("description",)),
+            )
+        ),
     ),
 ]
 
