@@ -35,6 +35,15 @@ def conn(db_path: Path):
 
 
 @pytest.fixture
+def empty_db(db_path: Path) -> Path:
+    """A new, empty database: read-only commands refuse to create one."""
+    from salesflow import store
+
+    store.connect(db_path).close()
+    return db_path
+
+
+@pytest.fixture
 def run() -> Callable[..., object]:
     runner = CliRunner()
 

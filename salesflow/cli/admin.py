@@ -36,6 +36,7 @@ def undo(ctx: Context) -> None:
 def db_path(ctx: Context) -> None:
     """Print where the database file is."""
     s: Session = ctx.obj
+    s.require_file()
     print(s.path, file=s.term.out)
 
 

@@ -29,6 +29,40 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# Commands that only read. On a missing database file they stop with an error that names the
+# path, instead of creating an empty database: a cron digest pointed at the wrong path must
+# say so, not mail an empty digest. A whole group reads when listed alone ("report").
+READ_ONLY = frozenset({
+    "report", "export", "digest", "today", "search", "undo", "redo",
+    "lead list", "lead show", "lead dupes", "stages", "stages list", "db path", "db check",
+    "db info", "db backup", "config get", "config list", "followup list", "customer list",
+    "customer show", "quote list", "quote show", "quote render", "target list",
+})  # fmt: skip
+_WHOLE = frozenset({"report", "export", "digest", "today", "search", "undo", "redo"})
+
+
+def reads_only(argv: list[str]) -> bool:
+    """Whether `salesflow <argv>` names a command that only reads (see READ_ONLY)."""
+    words, i = [], 0
+    while i < len(argv) and len(words) < 2:
+        token = argv[i]
+        if token == "--db" and not words:
+            i += 2
+            continue
+        if not token.startswith("-"):
+            words.append(token)
+        elif words:  # options after the command: its sub-command, if any, came first
+            break
+        i += 1
+    if not words:
+        return False
+    if words[0] in _WHOLE:
+        return True
+    if words[0] == "stages" and len(words) == 1:
+        return True
+    return " ".join(words) in READ_ONLY
+
+
 def load(name: str) -> Group:
     module, _, attr = COMMANDS[name].partition(":")
     return getattr(importlib.import_module(module), attr)

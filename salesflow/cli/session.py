@@ -37,8 +37,30 @@ class Session:
 
         return Path(self.file)
 
+    @property
+    def origin(self) -> str:
+        """Where the database path came from, for messages about it."""
+        if self.db_option is not None:
+            return "--db"
+        if os.environ.get("SALESFLOW_DB") is not None:
+            return "SALESFLOW_DB"
+        return "the default data folder"
+
+    def require_file(self) -> None:
+        """A command that only reads never creates the database: a missing file is an error."""
+        if not os.path.exists(self.file):
+            raise SalesflowError(
+                f"no salesflow database at {self.file} (the path from {self.origin}) — "
+                "check the path; a command that writes (salesflow lead add …, import, demo) "
+                "creates it"
+            )
+
     @cached_property
     def conn(self) -> sqlite3.Connection:
+        from salesflow.cli.commands import reads_only
+
+        if reads_only(self.argv):
+            self.require_file()
         return store.connect(
             self.file,
             on_created=lambda p: self.term.say(f"Created a new salesflow database at {p}"),

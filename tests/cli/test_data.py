@@ -78,7 +78,7 @@ def test_export_other_tables_and_formats(ok, varied) -> None:
 
 
 @pytest.mark.parametrize("table", ["activities", "followups", "customers", "leads"])
-def test_an_empty_table_still_names_its_columns(ok, table: str) -> None:
+def test_an_empty_table_still_names_its_columns(empty_db, ok, table: str) -> None:
     out = ok("export", table).stdout_bytes
     assert out.startswith(b"id,") and out.count(b"\r\n") == 1
     assert ok("export", table, "-f", "json").stdout.strip() == "[]"

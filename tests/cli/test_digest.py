@@ -118,7 +118,7 @@ def test_more_quotes_point_to_the_quote_list(ok, pipeline, monkeypatch) -> None:
     assert ok("quote", "list", "--status", "sent", "--format", "csv").stdout.count("Q-2026-") == 2
 
 
-def test_empty_pipeline_gets_one_friendly_line(ok) -> None:
+def test_empty_pipeline_gets_one_friendly_line(empty_db, ok) -> None:
     out = ok("digest").stdout
     assert out.count("\n") == 1 and "your pipeline is empty" in out
 

@@ -104,7 +104,7 @@ def test_table_has_no_ansi_when_not_a_terminal(ok, two_leads) -> None:
     assert "深圳某科技有限公司" in out and "500,000.00 CNY" in out
 
 
-def test_empty_list_says_so(ok) -> None:
+def test_empty_list_says_so(empty_db, ok) -> None:
     assert "No leads match." in ok("lead", "list").stdout
     assert ok("lead", "list", "--format", "json").stdout.strip() == "[]"
     header = ok("lead", "list", "--format", "csv").stdout

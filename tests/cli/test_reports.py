@@ -168,7 +168,7 @@ def test_targets_end_to_end(ok, fails, pipeline) -> None:
 
 @pytest.mark.parametrize("report", REPORTS)
 @pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "ndjson"])
-def test_every_report_runs_on_an_empty_database(ok, report: str, fmt: str) -> None:
+def test_every_report_runs_on_an_empty_database(empty_db, ok, report: str, fmt: str) -> None:
     result = ok("report", report, "--format", fmt)
     assert "Traceback" not in result.stdout + result.stderr
     if fmt == "json":
@@ -194,7 +194,7 @@ def test_every_report_runs_on_an_empty_database(ok, report: str, fmt: str) -> No
         (("config", "set", "fx.EURO", "1.1"), '"EURO" is not a currency code'),
     ],
 )
-def test_bad_input(ok, fails, args, message) -> None:
+def test_bad_input(empty_db, ok, fails, args, message) -> None:
     ok("stages")
     fails(*args, match=message)
 
@@ -208,7 +208,7 @@ def test_bad_input(ok, fails, args, message) -> None:
         ("report", "activity", "--weeks", "0"),
     ],
 )
-def test_usage_errors(ok, fails, args) -> None:
+def test_usage_errors(empty_db, ok, fails, args) -> None:
     ok("stages")
     fails(*args, code=2)
 
@@ -250,6 +250,9 @@ def test_piped_funnel_has_no_ansi(tmp_path: Path) -> None:
 
 def test_machine_formats_skip_heavy_imports(tmp_path: Path) -> None:
     """Scripts and cron run reports as JSON/CSV: they need neither Rich nor dateutil."""
+    from salesflow import store
+
+    store.connect(tmp_path / "sf.db").close()
     env = {**os.environ, "SALESFLOW_DB": str(tmp_path / "sf.db")}
     commands = (
         ["report", "summary", "--format", "json"],
@@ -307,7 +310,7 @@ def test_reached_counts_deals_whose_history_lacks_the_stage_names(ok, db_path) -
     [("report", "lost"), ("report", "sources"), ("report", "grades"), ("target", "list")],
 )
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
-def test_an_empty_report_keeps_the_header_of_a_full_one(ok, argv, fmt) -> None:
+def test_an_empty_report_keeps_the_header_of_a_full_one(empty_db, ok, argv, fmt) -> None:
     empty = ok(*argv, "--format", fmt).stdout
     ok("lead", "add", "Ann", "--source", "fair", "--grade", "A", "--value", "100")
     ok("advance", "1", "lost", "--reason", "price")
