@@ -71,8 +71,8 @@ def _days(value: str) -> str:
 
 
 def _tax(value: str) -> str:
-    from salesflow.quote_input import parse_tax
-    from salesflow.quote_math import number_text
+    from salesflow.quotes.math import number_text
+    from salesflow.quotes.parse import parse_tax
 
     return number_text(parse_tax(value))
 

@@ -1,7 +1,7 @@
 """What every report figure means, in words: printed by `salesflow report --help`.
 
 A module of its own so the command tree can show it without importing the report code
-(start-up time is on every command's path). salesflow/metrics.py implements exactly this.
+(start-up time is on every command's path). salesflow/metrics/ implements exactly this.
 """
 
 DEFINITIONS = """\

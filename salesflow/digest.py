@@ -195,6 +195,7 @@ def target_pace(
     }
     if not current:
         return DigestSection("targets", TITLES["targets"], [], 0)
-    sc = metrics.scope(conn, metrics.window(now, tz), fx.converter(conn, currency))
-    rows = [p.record(sc.conv) for p in targets.progress(sc) if p.target.period.text in current]
+    scope = metrics.scope(conn, metrics.window(now, tz), fx.converter(conn, currency))
+    progress = targets.progress(scope)
+    rows = [p.record(scope.converter) for p in progress if p.target.period.text in current]
     return DigestSection("targets", TITLES["targets"], rows, len(rows))

@@ -32,18 +32,18 @@ class Row:
     p50: Decimal | None = None
     p90: Decimal | None = None
 
-    def record(self, conv: Converter) -> dict[str, Any]:
+    def record(self, converter: Converter) -> dict[str, Any]:
         """The stable machine shape: every key always present, null when not asked for."""
-        sim = {f"p{q}": conv.text(getattr(self, f"p{q}")) for q in PERCENTILES}
+        sim = {f"p{q}": converter.text(getattr(self, f"p{q}")) for q in PERCENTILES}
         return {
             "bucket": self.bucket,
             "month": self.month,
             "deals": self.deals,
-            "value": conv.text(self.value),
-            "weighted_value": conv.text(self.weighted_value),
-            "calibrated_weighted_value": conv.text(self.calibrated_weighted_value),
+            "value": converter.text(self.value),
+            "weighted_value": converter.text(self.weighted_value),
+            "calibrated_weighted_value": converter.text(self.calibrated_weighted_value),
             **sim,
-            "currency": conv.base,
+            "currency": converter.base,
         }
 
 
@@ -93,12 +93,12 @@ def _bucket(month: str | None, months: list[str]) -> tuple[str, str | None]:
     return "later", None
 
 
-def calibration(sc: Scope) -> list[Calibration]:
+def calibration(scope: Scope) -> list[Calibration]:
     """Per open stage: how often closed deals that reached it were won, shrunk toward the
     configured probability by PRIOR_DEALS pseudo-deals."""
-    r = metrics.reach(sc, outcome=True)
+    r = metrics.reach(scope, outcome=True)
     out = []
-    for s in sc.stages:
+    for s in scope.stages:
         if not s.is_open:
             continue
         closed, won = r.closed_reached[s.name], r.won_reached[s.name]
@@ -117,7 +117,7 @@ def calibration(sc: Scope) -> list[Calibration]:
 
 
 def forecast(
-    sc: Scope,
+    scope: Scope,
     months: int = 3,
     calibrate: bool = False,
     simulate: bool = False,
@@ -125,16 +125,16 @@ def forecast(
     seed: int | None = None,
 ) -> Forecast:
     """Open deals at t by month of expected close, from the reference day's month on."""
-    conv = sc.conv
-    horizon = months_from(sc.w.ref_day, months)
-    names = sc.open_names
-    configured = {s.name: Decimal(s.probability) / 100 for s in sc.stages if s.is_open}
-    cal = calibration(sc) if calibrate else None
+    converter = scope.converter
+    horizon = months_from(scope.window.ref_day, months)
+    names = scope.open_names
+    configured = {s.name: Decimal(s.probability) / 100 for s in scope.stages if s.is_open}
+    cal = calibration(scope) if calibrate else None
     calibrated = {c.stage: Decimal(str(c.calibrated)) for c in cal} if cal else None
     keys = [("overdue", None), *(("month", m) for m in horizon), ("later", None)]
     keys.append(("undated", None))
     rows = {k: Row(k[0], k[1], 0, Decimal(0), Decimal(0)) for k in keys}
-    params = dict(sc.params)
+    params = dict(scope.params)
     marks = []
     for i, name in enumerate(names):
         params[f"o{i}"] = name
@@ -142,12 +142,13 @@ def forecast(
     if names:
         query = (
             "SELECT stage, currency, substr(expected_close, 1, 7) AS m, count(*), "
-            f"coalesce(sum(value_minor), 0) FROM {sc.source} WHERE stage IN ({', '.join(marks)}) "
+            f"coalesce(sum(value_minor), 0) FROM {scope.source} "
+            f"WHERE stage IN ({', '.join(marks)}) "
             "GROUP BY stage, currency, m"
         )
-        for stage, currency, month, n, minor in sc.conn.execute(query, params):
+        for stage, currency, month, n, minor in scope.conn.execute(query, params):
             row = rows[_bucket(month, horizon)]
-            value = conv.to_base(currency, minor)
+            value = converter.to_base(currency, minor)
             row.deals += n
             row.value += value
             row.weighted_value += value * configured[stage]
@@ -161,16 +162,16 @@ def forecast(
                 row.calibrated_weighted_value = Decimal(0)
     if simulate and names:
         probabilities = {n: float(p) for n, p in (calibrated or configured).items()}
-        _simulate(sc, rows, horizon, probabilities, params, marks, runs, seed)
+        _simulate(scope, rows, horizon, probabilities, params, marks, runs, seed)
     # Overdue, later and undated lines only show when they hold deals; months always show.
     shown = [r for r in rows.values() if r.bucket == "month" or r.deals]
     return Forecast(
-        shown, cal, runs if simulate else None, seed if simulate else None, set(conv.missing)
+        shown, cal, runs if simulate else None, seed if simulate else None, set(converter.missing)
     )
 
 
 def _simulate(
-    sc: Scope,
+    scope: Scope,
     rows: dict[tuple[str, str | None], Row],
     horizon: list[str],
     probabilities: dict[str, float],
@@ -181,19 +182,19 @@ def _simulate(
 ) -> None:
     """P10/P50/P90 of won value per line: each run wins each open deal independently with
     its probability. This needs the open deals one by one (only those, never every lead)."""
-    conv = sc.conv
+    converter = scope.converter
     deals: dict[tuple[str, str | None], list[tuple[int, float]]] = {}
     query = (
         "SELECT stage, currency, value_minor, substr(expected_close, 1, 7) "
-        f"FROM {sc.source} WHERE stage IN ({', '.join(marks)}) AND value_minor > 0"
+        f"FROM {scope.source} WHERE stage IN ({', '.join(marks)}) AND value_minor > 0"
     )
-    for stage, currency, minor, month in sc.conn.execute(query, params):
-        if not conv.can_convert(currency):
+    for stage, currency, minor, month in scope.conn.execute(query, params):
+        if not converter.can_convert(currency):
             continue
-        value = conv.minor(conv.to_base(currency, minor))
+        value = converter.minor(converter.to_base(currency, minor))
         deals.setdefault(_bucket(month, horizon), []).append((value, probabilities[stage]))
     rnd = random.Random(seed)
-    exponent = money.exponent(conv.base)
+    exponent = money.exponent(converter.base)
     for key, row in rows.items():
         totals = sorted(_runs(deals.get(key, []), runs, rnd.random))
         for q in PERCENTILES:

@@ -141,59 +141,59 @@ class Progress:
     pipeline_deals: int
     coverage: float | None  # weighted pipeline / what is still missing
 
-    def record(self, conv: Converter) -> dict[str, Any]:
+    def record(self, converter: Converter) -> dict[str, Any]:
         return {
             "period": self.target.period.text,
             "start": self.target.period.start.isoformat(),
             "end": self.target.period.last_day.isoformat(),
-            "target": conv.text(self.amount),
-            "won": conv.text(self.won),
+            "target": converter.text(self.amount),
+            "won": converter.text(self.won),
             "won_deals": self.won_deals,
             "done": self.done,
             "elapsed": self.elapsed,
-            "projected": conv.text(self.projected),
-            "weighted_pipeline": conv.text(self.weighted_pipeline),
+            "projected": converter.text(self.projected),
+            "weighted_pipeline": converter.text(self.weighted_pipeline),
             "pipeline_deals": self.pipeline_deals,
             "coverage": self.coverage,
-            "currency": conv.base,
+            "currency": converter.base,
         }
 
 
-def progress(sc: Scope, only: Period | None = None) -> list[Progress]:
+def progress(scope: Scope, only: Period | None = None) -> list[Progress]:
     """Each target against the deals won in its period up to t and the weighted open deals
     whose expected close falls in the period (for periods not yet over)."""
-    chosen = all_targets(sc.conn)
+    chosen = all_targets(scope.conn)
     if only is not None:
         chosen = [t for t in chosen if t.period.text == only.text]
         if not chosen:
             raise NotFound(
                 f"no target for {only.text} — set one: salesflow target set {only.text} AMOUNT"
             )
-    return [_progress(sc, t) for t in chosen]
+    return [_progress(scope, t) for t in chosen]
 
 
-def _progress(sc: Scope, target: Target) -> Progress:
-    conv, w = sc.conv, sc.w
-    begin = metrics.day_start(target.period.start, w.tz)
-    finish = metrics.day_start(target.period.end, w.tz)
-    elapsed = (w.at - begin).total_seconds() / (finish - begin).total_seconds()
+def _progress(scope: Scope, target: Target) -> Progress:
+    converter, window = scope.converter, scope.window
+    begin = metrics.day_start(target.period.start, window.tz)
+    finish = metrics.day_start(target.period.end, window.tz)
+    elapsed = (window.at - begin).total_seconds() / (finish - begin).total_seconds()
     elapsed = min(max(elapsed, 0.0), 1.0)
-    won_rows = sc.conn.execute(
-        f"SELECT currency, count(*), coalesce(sum(value_minor), 0) FROM {sc.source} "
-        f"WHERE stage = '{WON}' AND closed_at >= :a AND closed_at < :b AND closed_at <= :t "
+    won_rows = scope.conn.execute(
+        f"SELECT currency, count(*), coalesce(sum(value_minor), 0) FROM {scope.source} "
+        f"WHERE stage = '{WON}' AND closed_at >= :a AND closed_at < :b AND closed_at <= :at "
         "GROUP BY currency",
-        {"a": dates.to_utc_iso(begin), "b": dates.to_utc_iso(finish), "t": w.t},
+        {"a": dates.to_utc_iso(begin), "b": dates.to_utc_iso(finish), "at": window.at_iso},
     ).fetchall()
-    won = sum((conv.to_base(cur, minor) for cur, _, minor in won_rows), Decimal(0))
+    won = sum((converter.to_base(cur, minor) for cur, _, minor in won_rows), Decimal(0))
     won_deals = sum(n for _, n, _ in won_rows)
     weighted, deals = None, 0
     if elapsed < 1:
-        weighted, deals = _closing_in(sc, target.period)
+        weighted, deals = _closing_in(scope, target.period)
     amount = None
-    if conv.can_convert(target.currency):
-        amount = conv.to_base(target.currency, target.amount_minor)
+    if converter.can_convert(target.currency):
+        amount = converter.to_base(target.currency, target.amount_minor)
     else:
-        conv.missing.add(target.currency)
+        converter.missing.add(target.currency)
     projected = None
     if elapsed >= 1:
         projected = won
@@ -216,23 +216,23 @@ def _progress(sc: Scope, target: Target) -> Progress:
     )
 
 
-def _closing_in(sc: Scope, period: Period) -> tuple[Decimal, int]:
+def _closing_in(scope: Scope, period: Period) -> tuple[Decimal, int]:
     params: dict[str, Any] = {"a": period.start.isoformat(), "b": period.end.isoformat()}
     marks = []
-    for i, name in enumerate(sc.open_names):
+    for i, name in enumerate(scope.open_names):
         params[f"o{i}"] = name
         marks.append(f":o{i}")
     if not marks:
         return Decimal(0), 0
-    probability = {s.name: s.probability for s in sc.stages}
-    rows = sc.conn.execute(
-        f"SELECT stage, currency, count(*), coalesce(sum(value_minor), 0) FROM {sc.source} "
+    probability = {s.name: s.probability for s in scope.stages}
+    rows = scope.conn.execute(
+        f"SELECT stage, currency, count(*), coalesce(sum(value_minor), 0) FROM {scope.source} "
         f"WHERE stage IN ({', '.join(marks)}) AND expected_close >= :a AND expected_close < :b "
         "GROUP BY stage, currency",
         params,
     ).fetchall()
     weighted = sum(
-        (sc.conv.to_base(cur, minor * probability[stage]) for stage, cur, _, minor in rows),
+        (scope.converter.to_base(cur, minor * probability[stage]) for stage, cur, _, minor in rows),
         Decimal(0),
     ) / Decimal(100)
     return weighted, sum(n for _, _, n, _ in rows)

@@ -135,7 +135,7 @@ def test_time_in_stage_counts_local_days(tmp_path: Path) -> None:
 
 def _stage_days_long_way(sc: metrics.Scope) -> dict[str, dict[int, int]]:
     """Time in stage by the definition, with a window function over every stage change."""
-    w, days = sc.w, sc.days
+    w, days = sc.window, sc.days
     cohort = ""
     if w.since or w.until:
         cohort = f"AND lead_id IN (SELECT id FROM leads WHERE {w.within('created_at')})"
@@ -143,8 +143,8 @@ def _stage_days_long_way(sc: metrics.Scope) -> dict[str, dict[int, int]]:
     for stage, d, n in sc.conn.execute(
         f"SELECT stage, {days.day('left_at')} - {days.day('entered_at')} AS d, count(*) "
         "FROM (SELECT to_stage AS stage, changed_at AS entered_at, coalesce(lead(changed_at) "
-        "OVER (PARTITION BY lead_id ORDER BY changed_at, id), :t) AS left_at "
-        f"FROM stage_changes WHERE changed_at <= :t {cohort}) GROUP BY stage, d",
+        "OVER (PARTITION BY lead_id ORDER BY changed_at, id), :at) AS left_at "
+        f"FROM stage_changes WHERE changed_at <= :at {cohort}) GROUP BY stage, d",
         sc.params,
     ):
         if stage in sc.open_names:
@@ -157,8 +157,8 @@ def _first_touch_long_way(sc: metrics.Scope) -> tuple[int, float | None]:
         max(0.0, (f - c) * 24)
         for f, c in sc.conn.execute(
             "SELECT julianday((SELECT min(happened_at) FROM activities a "
-            "WHERE a.lead_id = l.id AND a.happened_at <= :t)), julianday(created_at) "
-            f"FROM leads l WHERE created_at <= :t AND {sc.w.within('created_at')}",
+            "WHERE a.lead_id = l.id AND a.happened_at <= :at)), julianday(created_at) "
+            f"FROM leads l WHERE created_at <= :at AND {sc.window.within('created_at')}",
             sc.params,
         )
         if f is not None
@@ -207,8 +207,8 @@ def test_reports_read_through_the_facts_match_the_long_way(
     fast_tallies = metrics.tallies(sc)
     # The long way for reach and tallies: one aggregate over every stage change, and a
     # scan of every lead grouped by stage, currency and cycle.
-    monkeypatch.setattr(metrics, "_history_ends_by", lambda sc: False)
-    monkeypatch.setattr(metrics, "_tally_in_order", lambda sc, by: False)
+    monkeypatch.setattr(metrics.stages, "_history_ends_by", lambda sc: False)
+    monkeypatch.setattr(metrics.tally, "_tally_in_order", lambda sc, by: False)
     assert fast_reach == metrics.reach(sc, outcome=True)
     assert _totals(fast_tallies) == _totals(metrics.tallies(sc))
 
@@ -221,8 +221,8 @@ def test_followup_counts_through_the_on_time_index_match_one_pass(
     sc = Book(demo_db).scope(tz=zone, **window)
     # The one pass over every follow-up due, as before migration 7.
     expected = sc.conn.execute(
-        f"SELECT count(*), coalesce(sum({metrics._on_time(sc)}), 0) FROM followups "
-        f"WHERE {metrics._followups_due(sc)}",
+        f"SELECT count(*), coalesce(sum({metrics.habits._on_time(sc)}), 0) FROM followups "
+        f"WHERE {metrics.habits._followups_due(sc)}",
         sc.params,
     ).fetchone()
     assert metrics.followup_counts(sc) == tuple(expected)
@@ -245,7 +245,7 @@ def _totals(rows: list[metrics.Tally]) -> tuple[dict, dict]:
         for i, v in enumerate((t.deals, t.value, t.cohort, t.cohort_value, t.closed,
                                t.closed_value, t.closed_valued)):  # fmt: skip
             got[i] += v
-    return sums, metrics._cycles(rows)
+    return sums, metrics.cycle_histogram(rows)
 
 
 def test_a_stale_fact_is_caught_by_db_check(book: Book) -> None:

@@ -4,8 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 from salesflow.output import documents
-from salesflow.quote_math import Discount, ItemInput, compute
 from salesflow.quotes import Quote
+from salesflow.quotes.math import Discount, ItemInput, compute
 
 TODAY = date(2026, 11, 23)
 

@@ -84,7 +84,7 @@ def test_simulation_percentiles_follow_the_probabilities(tmp_path: Path) -> None
 
 def test_record_shape_is_stable(book: Book) -> None:
     sc = book.scope()
-    plain = forecast.forecast(sc).rows[0].record(sc.conv)
+    plain = forecast.forecast(sc).rows[0].record(sc.converter)
     keys = "bucket month deals value weighted_value calibrated_weighted_value p10 p50 p90 currency"
     assert list(plain) == keys.split()
     assert plain["calibrated_weighted_value"] is None and plain["p50"] is None

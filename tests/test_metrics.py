@@ -51,7 +51,7 @@ def test_summary_all_time(book: Book) -> None:
 
 def test_summary_record_is_the_stable_machine_shape(book: Book) -> None:
     sc = book.scope()
-    record = metrics.summary(sc).record(sc.conv)
+    record = metrics.summary(sc).record(sc.converter)
     required = [
         "since", "until", "currency", "leads_created", "open_deals", "won", "lost", "win_rate",
         "win_rate_by_value", "lead_to_win_rate", "avg_deal_size", "cycle_days_median",
@@ -127,7 +127,7 @@ def test_funnel_reached_conversion_and_time_in_stage(book: Book) -> None:
 
 def test_funnel_record_is_the_stable_machine_shape(book: Book) -> None:
     sc = book.scope()
-    records = [r.record(sc.conv) for r in metrics.funnel(sc).rows]
+    records = [r.record(sc.converter) for r in metrics.funnel(sc).rows]
     keys = "stage probability open_deals value weighted_value reached conversion "
     keys += "avg_days_in_stage"
     assert all(set(keys.split()) <= set(r) for r in records)

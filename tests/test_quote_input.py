@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from salesflow import quote_input
 from salesflow.errors import SalesflowError
-from salesflow.quote_math import Discount
+from salesflow.quotes import parse as quote_input
+from salesflow.quotes.math import Discount
 
 
 def test_split_item_reads_three_or_four_fields_and_fullwidth_semicolons() -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from salesflow.errors import SalesflowError
-from salesflow.quote_math import (
+from salesflow.quotes.math import (
     Discount,
     ItemInput,
     amount_text,

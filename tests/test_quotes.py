@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from salesflow import leads, money, quotes, store
 from salesflow.errors import SalesflowError
 from salesflow.output import documents
-from salesflow.quote_math import Discount, ItemInput
+from salesflow.quotes.math import Discount, ItemInput
 from salesflow.store import check
 
 TODAY = date(2026, 11, 23)

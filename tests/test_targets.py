@@ -99,7 +99,7 @@ def test_target_in_a_currency_without_rate(book: Book) -> None:
     sc = book.scope()
     (p,) = targets.progress(sc)
     assert p.amount is None and p.done is None and p.coverage is None
-    assert sc.conv.missing == {"EUR"}
+    assert sc.converter.missing == {"EUR"}
     conn.execute("INSERT INTO settings VALUES ('fx.EUR', '2')")
     (p,) = targets.progress(book.scope())
     assert p.amount == Decimal("2000") and p.done == 9.0  # 18,000 won / (1,000 EUR x 2)

@@ -2,7 +2,7 @@
 
 import io
 
-from salesflow.output import reports as views
+from salesflow.output import reports
 from salesflow.output.terminal import Terminal
 
 
@@ -11,10 +11,10 @@ def term() -> Terminal:
 
 
 def test_amounts_in_tables_are_whole_units_rounded_half_up() -> None:
-    assert views.amount("12500.50", "USD") == "12,501"
-    assert views.amount("12500.49", "USD") == "12,500"
-    assert views.amount(None, "USD") == "—"
-    assert views.pct(0.123456) == "12.3%" and views.pct(None) == "—"
+    assert reports.amount("12500.50", "USD") == "12,501"
+    assert reports.amount("12500.49", "USD") == "12,500"
+    assert reports.amount(None, "USD") == "—"
+    assert reports.pct(0.123456) == "12.3%" and reports.pct(None) == "—"
 
 
 def test_callouts() -> None:
@@ -22,11 +22,11 @@ def test_callouts() -> None:
                "reached_to": 2}  # fmt: skip
     slowest = {"stage": "proposal", "median_days_in_stage": 12.0, "avg_days_in_stage": 15.5,
                "visits": 1}  # fmt: skip
-    assert views.funnel_callouts(weakest, slowest) == [
+    assert reports.funnel_callouts(weakest, slowest) == [
         "Weakest step: 报价 → 谈判 converts 25.0% (2 of 8 deals that reached 报价).",
         "Deals sit longest in proposal: median 12.0 days (mean 15.5, 1 visit).",
     ]
-    assert views.funnel_callouts(None, {**slowest, "median_days_in_stage": 0.0}) == []
+    assert reports.funnel_callouts(None, {**slowest, "median_days_in_stage": 0.0}) == []
 
 
 def test_funnel_bars_look_like_a_funnel() -> None:
@@ -38,7 +38,7 @@ def test_funnel_bars_look_like_a_funnel() -> None:
         for s, k, p, n, c in [("lead", "open", 10, 10, None), ("quote", "open", 50, 5, 0.5),
                               ("won", "won", 100, 2, 0.4), ("lost", "lost", 0, 3, None)]
     ]  # fmt: skip
-    views.funnel(rows, [], t, title="Funnel")
+    reports.funnel(rows, [], t, title="Funnel")
     bars = [line for line in t.out.getvalue().splitlines() if "█" in line]
     widths = [line.count("█") for line in bars]
     assert len(bars) == 3 and widths[0] > widths[1] > widths[2]  # lost has no bar

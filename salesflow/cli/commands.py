@@ -20,7 +20,7 @@ COMMANDS: dict[str, str] = {
     "customer": "salesflow.cli.customers:app",
     "quote": "salesflow.cli.quotes:app",
     "report": "salesflow.cli.reports:app",
-    "target": "salesflow.cli.reports:target_app",
+    "target": "salesflow.cli.targets:app",
     "digest": "salesflow.cli.digest:app",
     "demo": "salesflow.cli.demo:app",
     "export": "salesflow.cli.data:export_app",

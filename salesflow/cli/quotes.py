@@ -94,14 +94,14 @@ def new(
     ] = None,
 ) -> None:
     """Create a draft quote for a lead (numbered Q-YEAR-NNNN)."""
-    from salesflow import leads, quote_input, quotes, store
+    from salesflow import leads, quotes, store
 
     s: Session = ctx.obj
     with s.write() as conn:
         lead = leads.resolve(conn, lead_ref)
-        texts = [quote_input.split_item(t) for t in item or []]
-        code = quote_input.quote_currency(texts, currency, lead.currency)
-        item_list = quote_input.read_items(texts, code)
+        texts = [quotes.split_item(t) for t in item or []]
+        code = quotes.quote_currency(texts, currency, lead.currency)
+        item_list = quotes.read_items(texts, code)
         tax_text = tax if tax is not None else store.get_setting(conn, "quote.tax")
         quote = quotes.create(
             conn,
@@ -109,8 +109,8 @@ def new(
             item_list=item_list,
             currency=code,
             rounding=_rounding(conn),
-            discount=quote_input.parse_discount(discount, code) if discount is not None else None,
-            tax_rate=quote_input.parse_tax(tax_text or "0"),
+            discount=quotes.parse_discount(discount, code) if discount is not None else None,
+            tax_rate=quotes.parse_tax(tax_text or "0"),
             valid_until=_valid_until(s, conn, valid),
             note=note,
             today=s.today,
@@ -139,13 +139,13 @@ def add_item(
     ] = None,
 ) -> None:
     """Add line items to a draft quote."""
-    from salesflow import quote_input, quotes
+    from salesflow import quotes
 
     s: Session = ctx.obj
     with s.write() as conn:
         quote = quotes.resolve(conn, ref)
-        texts = [quote_input.split_item(t) for t in items]
-        new_items = quote_input.read_items(texts, quote.currency, discount)
+        texts = [quotes.split_item(t) for t in items]
+        new_items = quotes.read_items(texts, quote.currency, discount)
         quote = quotes.add_item(conn, quote, new_items, today=s.today, now_iso=s.now_iso)
     s.term.say(f"Added {len(new_items)} item(s) to {quote.number}: total {_total(quote)}")
 
@@ -180,7 +180,7 @@ def edit(
     note: Annotated[str | None, Option("--note", "-n", help='New note ("" clears).')] = None,
 ) -> None:
     """Change a draft quote's discount, tax, validity or note."""
-    from salesflow import quote_input, quotes
+    from salesflow import quotes
 
     s: Session = ctx.obj
     with s.write() as conn:
@@ -189,7 +189,7 @@ def edit(
             conn,
             quote,
             discount=discount,
-            tax_rate=quote_input.parse_tax(tax) if tax is not None else None,
+            tax_rate=quotes.parse_tax(tax) if tax is not None else None,
             valid_until=s.parse_date(valid) if valid is not None else None,
             note=note,
             today=s.today,
@@ -350,20 +350,12 @@ def _doc_format_of(output: str | None) -> str:
 
 
 def _write_private(path: str, text: str) -> None:
-    import os
+    from pathlib import Path
 
-    from salesflow.errors import SalesflowError
+    from salesflow.output.files import private_text_file
 
-    try:
-        # 0600 whatever the umask, like every file salesflow writes.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-    except OSError as e:
-        raise SalesflowError(
-            f"cannot write {path}: {e.strerror} — choose another --output"
-        ) from None
+    with private_text_file(Path(path).expanduser()) as out:
+        out.write(text)
 
 
 @app.command("accept")

@@ -1,30 +1,31 @@
-"""`salesflow report …` and `salesflow target …`: the numbers a seller runs the pipeline on,
-and the targets they are measured against."""
+"""`salesflow report …`: the numbers a seller runs the pipeline on. Every report takes the
+same steps (`_report`): its scope from the options, the figures computed in one read
+transaction, a warning about amounts with no exchange rate, then the machine formats
+(`Report.machine`) or the report's own table."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 from salesflow.cli.options import Format, FormatOpt, RawOpt
-from salesflow.cli.params import Argument, Context, Option, command_group
+from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.definitions import DEFINITIONS
 
 if TYPE_CHECKING:
-    import sqlite3
+    from collections.abc import Callable
 
-    from salesflow.metrics import Scope, Window
+    from salesflow.fx import Converter
+    from salesflow.metrics import Scope
+    from salesflow.output.terminal import Terminal
 
 # "\b" keeps Click from re-wrapping the aligned definitions.
 app = command_group(
     help="Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
     "activity and targets. Every report takes --format table|csv|tsv|json|ndjson.\n\n\b\n"
     + DEFINITIONS,
-    no_args_is_help=True,
-)
-target_app = command_group(
-    help="Sales targets per month (2026-12), quarter (2026-Q4) or year (2026).",
     no_args_is_help=True,
 )
 
@@ -55,59 +56,83 @@ class Bars(StrEnum):
     value = "value"
 
 
-def _scope(
-    s: Session,
-    conn: sqlite3.Connection,
+@dataclass
+class Report:
+    """One report's run: the scope it covered (its money in `converter.base`) and what the
+    domain computed, to be shown on `term`."""
+
+    term: Terminal
+    scope: Scope
+    converter: Converter
+    result: Any
+
+    def title(self, name: str, what: str = "", *, span: bool = True, money: bool = True) -> str:
+        window = self.scope.window
+        parts = [name]
+        if span:
+            if window.since is None and window.until is None:
+                days = "all time"
+            else:
+                days = f"{window.since or 'start'} … {window.until or window.ref_day}"
+            parts.append(f"{what} {days}".strip())
+        if window.as_of:
+            parts.append(f"as of the end of {window.as_of}")
+        if money:
+            parts.append(f"money in {self.converter.base}")
+        return " · ".join(parts)
+
+    def machine(self, rows: list[dict], fmt: Format, raw: bool, keys: list | None = None) -> bool:
+        """Write `rows` in a machine format; False when the table is the caller's to draw."""
+        if fmt == Format.table:
+            return False
+        from salesflow.output import render
+
+        render(rows, fmt.value, self.term, raw=raw, keys=keys)
+        return True
+
+
+def _report(
+    ctx: Context,
+    compute: Callable[[Scope], Any],
     since: str | None = None,
     until: str | None = None,
     as_of: str | None = None,
     weeks: int | None = None,
-) -> Scope:
+) -> Report:
+    """The steps every report shares: its scope from the options, the figures computed in one
+    read transaction, and the warning about amounts that had no exchange rate."""
     from salesflow import fx, metrics
 
+    s: Session = ctx.obj
     day = lambda text: None if text is None else s.parse_date(text)  # noqa: E731
-    w = metrics.window(s.now, s.tz, day(since), day(until), day(as_of))
-    if weeks is not None:
-        w = metrics.activity_window(w, weeks)
-    return metrics.scope(conn, w, fx.converter(conn, s.currency))
+    with s.read() as conn:
+        window = metrics.window(s.now, s.tz, day(since), day(until), day(as_of))
+        if weeks is not None:
+            window = metrics.activity_window(window, weeks)
+        scope = metrics.scope(conn, window, fx.converter(conn, s.currency))
+        result = compute(scope)
+    if missing := sorted(scope.converter.missing):
+        s.term.say(
+            f"Warning: amounts in {', '.join(missing)} have no exchange rate and are left out of "
+            f"the money figures — e.g. salesflow config set fx.{missing[0]} RATE "
+            f"(what 1 {missing[0]} is worth in {s.currency})"
+        )
+    return Report(s.term, scope, scope.converter, result)
 
 
-def _title(name: str, w: Window, currency: str, what: str = "") -> str:
-    if w.since is None and w.until is None:
-        span = "all time"
-    else:
-        span = f"{w.since or 'start'} … {w.until or w.ref_day}"
-    parts = [name, f"{what} {span}".strip()]
-    if w.as_of:
-        parts.append(f"as of the end of {w.as_of}")
-    parts.append(f"money in {currency}")
-    return " · ".join(parts)
-
-
-def _warn(s: Session, missing: set[str]) -> None:
-    if not missing:
-        return
-    codes = sorted(missing)
-    s.term.say(
-        f"Warning: amounts in {', '.join(codes)} have no exchange rate and are left out of "
-        f"the money figures — e.g. salesflow config set fx.{codes[0]} RATE "
-        f"(what 1 {codes[0]} is worth in {s.currency})"
-    )
-
-
-def _one(record: dict[str, Any], fmt: Format, s: Session, raw: bool) -> None:
+def _one(record: dict[str, Any], fmt: Format, term: Terminal, raw: bool) -> None:
     """A report that is one object: JSON prints the object, CSV/TSV one row."""
     import json
 
     from salesflow.output import render, write_object
 
     if fmt == Format.json:
-        write_object(record, s.term)
+        write_object(record, term)
     elif fmt == Format.ndjson:
-        s.term.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        term.out.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
         flat = {k: ",".join(v) if isinstance(v, list) else v for k, v in record.items()}
-        render([flat], fmt.value, s.term, raw=raw)
+        render([flat], fmt.value, term, raw=raw)
 
 
 @app.command("summary")
@@ -129,18 +154,14 @@ def summary(
     where undefined. See `salesflow report --help` for every definition.
     """
     from salesflow import metrics
-    from salesflow.output import reports as views
+    from salesflow.output import reports
 
-    s: Session = ctx.obj
-    with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of)
-        result = metrics.summary(sc)
-    record = result.record(sc.conv)
-    _warn(s, result.missing_rates)
+    report = _report(ctx, metrics.summary, since, until, as_of)
+    record = report.result.record(report.converter)
     if fmt == Format.table:
-        views.kpi_board(record, s.term, title=_title("Summary", sc.w, sc.conv.base))
+        reports.kpi_board(record, report.term, title=report.title("Summary"))
     else:
-        _one(record, fmt, s, raw)
+        _one(record, fmt, report.term, raw)
 
 
 @app.command("funnel")
@@ -168,23 +189,18 @@ def funnel(
     from dataclasses import asdict
 
     from salesflow import metrics
-    from salesflow.output import render
-    from salesflow.output import reports as views
+    from salesflow.output import reports
 
-    s: Session = ctx.obj
-    with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of)
-        result = metrics.funnel(sc)
-    records = [r.record(sc.conv) for r in result.rows]
-    _warn(s, result.missing_rates)
-    if fmt != Format.table:
-        render(records, fmt.value, s.term, raw=raw)
+    report = _report(ctx, metrics.funnel, since, until, as_of)
+    result = report.result
+    records = [r.record(report.converter) for r in result.rows]
+    if report.machine(records, fmt, raw):
         return
-    title = _title("Funnel", sc.w, sc.conv.base, "leads created")
+    title = report.title("Funnel", "leads created")
     weakest = asdict(result.weakest) if result.weakest else None
     slowest = asdict(result.slowest) if result.slowest else None
-    callouts = views.funnel_callouts(weakest, slowest)
-    views.funnel(records, callouts, s.term, title=title, bars=bars.value)
+    callouts = reports.funnel_callouts(weakest, slowest)
+    reports.funnel(records, callouts, report.term, title=title, bars=bars.value)
 
 
 @app.command("conversion")
@@ -208,20 +224,16 @@ def conversion(
     / (closed + 10): the configured probability counts as 10 closed deals.
     """
     from salesflow import metrics
-    from salesflow.output import render
-    from salesflow.output import reports as views
+    from salesflow.output import render, reports
 
-    s: Session = ctx.obj
-    with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of)
-        rows = [r.record() for r in metrics.conversion(sc)]
-    if fmt != Format.table:
-        render(rows, fmt.value, s.term, raw=raw)
+    report = _report(ctx, metrics.conversion, since, until, as_of)
+    rows = [r.record() for r in report.result]
+    if report.machine(rows, fmt, raw):
         return
-    title = _title("Conversion", sc.w, sc.conv.base, "leads created")
-    render(rows, "table", s.term, columns=views.conversion_columns(), title=title)
-    views.say_lines(
-        s.term,
+    title = report.title("Conversion", "leads created")
+    render(rows, "table", report.term, columns=reports.conversion_columns(), title=title)
+    reports.say_lines(
+        report.term,
         [
             "Reached: ever entered the stage or a later one (skipped stages count); a lost "
             "deal reached the stages up to the one it was lost from."
@@ -264,31 +276,29 @@ def forecast(
     """
     from salesflow import forecast as fc
     from salesflow.metrics import FEW_DEALS
-    from salesflow.output import render
-    from salesflow.output import reports as views
+    from salesflow.output import render, reports
 
-    s: Session = ctx.obj
-    with s.read() as conn:
-        sc = _scope(s, conn, as_of=as_of)
-        result = fc.forecast(sc, months, calibrated, simulate, runs, seed)
-    rows = [r.record(sc.conv) for r in result.rows]
-    _warn(s, result.missing_rates)
-    if fmt != Format.table:
-        render(rows, fmt.value, s.term, raw=raw)
+    report = _report(
+        ctx, lambda scope: fc.forecast(scope, months, calibrated, simulate, runs, seed),
+        as_of=as_of,
+    )  # fmt: skip
+    result, term = report.result, report.term
+    rows = [r.record(report.converter) for r in result.rows]
+    if report.machine(rows, fmt, raw):
         return
-    title = _title("Forecast", sc.w, sc.conv.base, "open deals,")
-    columns = views.forecast_columns(sc.conv.base, calibrated, simulate)
-    render(rows, "table", s.term, columns=columns, title=title)
+    title = report.title("Forecast", "open deals,")
+    columns = reports.forecast_columns(report.converter.base, calibrated, simulate)
+    render(rows, "table", term, columns=columns, title=title)
     notes = []
     if simulate:
         seeded = f", seed {seed}" if seed is not None else " (random seed; --seed fixes it)"
         notes.append(f"Simulated {runs} runs{seeded}.")
-    views.say_lines(s.term, notes)
+    reports.say_lines(term, notes)
     if result.calibration is not None:
         cal = [c.record() for c in result.calibration]
-        render(cal, "table", s.term, columns=views.calibration_columns(), title="Calibration")
-        views.say_lines(
-            s.term,
+        render(cal, "table", term, columns=reports.calibration_columns(), title="Calibration")
+        reports.say_lines(
+            term,
             [
                 "Calibrated = (won + 10 × configured) / (closed + 10): with few closed deals "
                 f"(under {FEW_DEALS}) it stays near the configured probability."
@@ -313,23 +323,18 @@ def lost(
     value = their value in the base currency.
     """
     from salesflow import metrics
-    from salesflow.output import render
-    from salesflow.output import reports as views
+    from salesflow.output import render, reports
 
-    s: Session = ctx.obj
-    with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of)
-        rows = [r.record(sc.conv) for r in metrics.lost_reasons(sc)]
-    _warn(s, set(sc.conv.missing))
-    if fmt != Format.table:
-        render(rows, fmt.value, s.term, raw=raw, keys=metrics.LOST_KEYS)
+    report = _report(ctx, metrics.lost_reasons, since, until, as_of)
+    rows = [r.record(report.converter) for r in report.result]
+    if report.machine(rows, fmt, raw, keys=metrics.LOST_KEYS):
         return
-    title = _title("Lost reasons", sc.w, sc.conv.base, "deals lost")
+    title = report.title("Lost reasons", "deals lost")
     render(
         rows,
         "table",
-        s.term,
-        columns=views.lost_columns(sc.conv.base),
+        report.term,
+        columns=reports.lost_columns(report.converter.base),
         title=title,
         empty="No deals lost in this window.",
     )
@@ -345,20 +350,15 @@ def _breakdown(
     raw: bool,
 ) -> None:
     from salesflow import metrics
-    from salesflow.output import render
-    from salesflow.output import reports as views
+    from salesflow.output import render, reports
 
-    s: Session = ctx.obj
-    with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of)
-        rows = [r.record(by, sc.conv) for r in metrics.breakdown(sc, by)]
-    _warn(s, set(sc.conv.missing))
-    if fmt != Format.table:
-        render(rows, fmt.value, s.term, raw=raw, keys=[by, *metrics.GROUP_KEYS])
+    report = _report(ctx, lambda scope: metrics.breakdown(scope, by), since, until, as_of)
+    rows = [r.record(by, report.converter) for r in report.result]
+    if report.machine(rows, fmt, raw, keys=[by, *metrics.GROUP_KEYS]):
         return
-    title = _title(f"Per {by}", sc.w, sc.conv.base)
-    columns = views.breakdown_columns(by, sc.conv.base)
-    render(rows, "table", s.term, columns=columns, title=title, empty="No leads yet.")
+    title = report.title(f"Per {by}")
+    columns = reports.breakdown_columns(by, report.converter.base)
+    render(rows, "table", report.term, columns=columns, title=title, empty="No leads yet.")
 
 
 @app.command("sources")
@@ -418,23 +418,19 @@ def activity(
     the window that have been touched.
     """
     from salesflow import metrics
-    from salesflow.output import render
-    from salesflow.output import reports as views
+    from salesflow.output import render, reports
 
-    s: Session = ctx.obj
-    with s.read() as conn:
-        sc = _scope(s, conn, since, until, as_of, weeks=weeks)
-        result = metrics.activity(sc)
+    report = _report(ctx, metrics.activity, since, until, as_of, weeks=weeks)
+    result = report.result
     rows = [r.record(result.kinds) for r in result.weeks]
-    if fmt != Format.table:
-        render(rows, fmt.value, s.term, raw=raw)
+    if report.machine(rows, fmt, raw):
         return
-    title = _title("Activity", sc.w, sc.conv.base).rsplit(" · money", 1)[0]
-    columns = views.activity_columns(rows, result.kinds)
-    render(rows, "table", s.term, columns=columns, title=title, empty="No activity yet.")
-    views.say_lines(
-        s.term,
-        views.activity_notes(
+    title = report.title("Activity", money=False)
+    columns = reports.activity_columns(rows, result.kinds)
+    render(rows, "table", report.term, columns=columns, title=title, empty="No activity yet.")
+    reports.say_lines(
+        report.term,
+        reports.activity_notes(
             result.followups_on_time,
             result.followups_due,
             result.first_touch_hours_median,
@@ -463,91 +459,31 @@ def targets_report(
     = weighted pipeline / (target − won), null once the target is met.
     """
     from salesflow import targets
-    from salesflow.output import render
-    from salesflow.output import reports as views
+    from salesflow.output import render, reports
 
-    s: Session = ctx.obj
-    with s.read() as conn:
-        sc = _scope(s, conn, as_of=as_of)
+    def progress(scope: Scope) -> list[targets.Progress]:
         only = targets.parse_period(period) if period else None
-        rows = [p.record(sc.conv) for p in targets.progress(sc, only)]
-    _warn(s, set(sc.conv.missing))
-    if fmt != Format.table:
-        render(rows, fmt.value, s.term, raw=raw)
+        return targets.progress(scope, only)
+
+    report = _report(ctx, progress, as_of=as_of)
+    rows = [p.record(report.converter) for p in report.result]
+    if report.machine(rows, fmt, raw):
         return
-    title = _title("Targets", sc.w, sc.conv.base).replace("all time · ", "")
+    title = report.title("Targets", span=False)
     shown = render(
         rows,
         "table",
-        s.term,
-        columns=views.progress_columns(sc.conv.base),
+        report.term,
+        columns=reports.progress_columns(report.converter.base),
         title=title,
         empty="No targets set — salesflow target set 2026-12 200000",
     )
     if shown:
-        views.say_lines(
-            s.term,
+        reports.say_lines(
+            report.term,
             [
                 "Projected: won at the same pace to the period's end. Pipeline: open deals "
                 "expected to close in the period × stage probability. Cover: pipeline / "
                 "(target − won)."
             ],
         )
-
-
-@target_app.command("set")
-def target_set(
-    ctx: Context,
-    period: Annotated[str, Argument(help="2026-12 (month), 2026-Q4 (quarter) or 2026.")],
-    amount: Annotated[str, Argument(help="200000, 200k, $50k, 1200000 CNY …")],
-) -> None:
-    """Set (or replace) the sales target of a month, quarter or year."""
-    from salesflow import money, targets
-
-    s: Session = ctx.obj
-    with s.write() as conn:
-        p = targets.parse_period(period)
-        value = money.parse_money(amount, s.currency)
-        target, previous = targets.set_target(conn, p, value, s.now_iso)
-    shown = money.display(target.amount_minor, target.currency)
-    if previous is None:
-        s.term.say(f"Target {p.text}: {shown}")
-    else:
-        before = money.display(previous.amount_minor, previous.currency)
-        s.term.say(f"Target {p.text}: {shown} (was {before})")
-
-
-@target_app.command("list")
-def target_list(ctx: Context, fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
-    """All targets, by period."""
-    from salesflow import targets
-    from salesflow.output import render
-    from salesflow.output import reports as views
-
-    s: Session = ctx.obj
-    with s.read() as conn:
-        rows = [t.record() for t in targets.all_targets(conn)]
-    render(
-        rows,
-        fmt.value,
-        s.term,
-        columns=views.target_columns(),
-        raw=raw,
-        keys=targets.RECORD_KEYS,
-        empty="No targets set — salesflow target set 2026-12 200000",
-    )
-
-
-@target_app.command("rm")
-def target_rm(
-    ctx: Context,
-    period: Annotated[str, Argument(help="The period whose target goes.")],
-) -> None:
-    """Remove a period's target (salesflow undo brings it back)."""
-    from salesflow import money, targets
-
-    s: Session = ctx.obj
-    with s.write() as conn:
-        gone = targets.remove(conn, targets.parse_period(period))
-    shown = money.display(gone.amount_minor, gone.currency)
-    s.term.say(f"Removed the target for {gone.period.text} ({shown})")

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from salesflow.quote_math import Totals, amount_text, number_text, percent_text
+from salesflow.quotes.math import Totals, amount_text, number_text, percent_text
 
 if TYPE_CHECKING:
     from salesflow.quotes import Quote

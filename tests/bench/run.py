@@ -155,8 +155,8 @@ def generator_key() -> str:
     from salesflow.store.migrations import LATEST
 
     digest = hashlib.sha256(NOW.encode())
-    for name in ("demo.py", "demo_words.py", "demo_quotes.py"):
-        digest.update((ROOT / "salesflow" / name).read_bytes())
+    for path in sorted((ROOT / "salesflow" / "demo").glob("*.py")):
+        digest.update(path.read_bytes())
     return f"schema{LATEST}-{digest.hexdigest()[:10]}"
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from salesflow import money
 from salesflow.errors import SalesflowError
-from salesflow.quote_math import Discount, ItemInput
+from salesflow.quotes.math import Discount, ItemInput
 
 ITEM_FORM = '"description; quantity; unit price" (optionally "; discount" such as 10% or 200)'
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*[%％]")

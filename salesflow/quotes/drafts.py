@@ -1,0 +1,279 @@
+"""Drafts: numbering a new quote, its items, editing, and new versions of a sent one.
+
+Every change recomputes the figures with `quotes.math` and stores them beside the inputs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from salesflow import money
+from salesflow.errors import SalesflowError
+from salesflow.leads import Lead
+from salesflow.quotes.math import Discount, ItemInput, Line, Totals, compute, number_text
+from salesflow.quotes.model import MAX_MINOR, Quote, format_number, get, items
+from salesflow.quotes.parse import parse_discount
+
+
+def _compute(
+    item_list: list[ItemInput],
+    currency: str,
+    rounding: str,
+    discount: Discount | None,
+    tax: Decimal,
+) -> Totals:
+    for item in item_list:
+        if item.unit_price_minor > MAX_MINOR:
+            raise SalesflowError(f'the unit price of "{item.description}" is too large')
+    result = compute(
+        item_list, currency=currency, rounding=rounding, discount=discount, tax_rate=tax
+    )
+    if result.total_minor > MAX_MINOR or any(li.gross_minor > MAX_MINOR for li in result.lines):
+        raise SalesflowError(
+            f"the quote's amounts are too large (over {money.display(MAX_MINOR, currency)}) — "
+            "check the quantities and prices"
+        )
+    return result
+
+
+ITEM_INSERT = (
+    "INSERT INTO quote_items (quote_id, position, description, quantity, unit_price_minor, "
+    "discount_rate, discount_fixed_minor, gross_minor, discount_minor, amount_minor) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def item_row(quote_id: int, li: Line) -> tuple:
+    """A computed line as the `quote_items` row ITEM_INSERT writes (also the demo's rows)."""
+    return (
+        quote_id,
+        li.position,
+        li.description,
+        number_text(li.quantity),
+        li.unit_price_minor,
+        None if li.discount_percent is None else number_text(li.discount_percent),
+        li.discount_fixed_minor,
+        li.gross_minor,
+        li.discount_minor,
+        li.amount_minor,
+    )
+
+
+def _store(conn: sqlite3.Connection, quote_id: int, result: Totals) -> None:
+    """Write the computed figures of a draft: its item rows and its totals."""
+    conn.execute("DELETE FROM quote_items WHERE quote_id = ?", (quote_id,))
+    conn.executemany(
+        ITEM_INSERT,
+        [item_row(quote_id, li) for li in result.lines],
+    )
+    conn.execute(
+        "UPDATE quotes SET subtotal_minor = ?, discount_minor = ?, tax_minor = ?, "
+        "total_minor = ? WHERE id = ?",
+        (
+            result.subtotal_minor,
+            result.discount_minor,
+            result.tax_minor,
+            result.total_minor,
+            quote_id,
+        ),
+    )
+
+
+def _next_seq(conn: sqlite3.Connection, year: int) -> int:
+    # Runs inside the caller's BEGIN IMMEDIATE transaction: no other writer can take the same
+    # number between this read and the insert, and UNIQUE (year, seq, version) backs that up.
+    row = conn.execute("SELECT max(seq) FROM quotes WHERE year = ?", (year,)).fetchone()
+    return (row[0] or 0) + 1
+
+
+def check_validity(valid_until: date, today: date) -> None:
+    if valid_until < today:
+        raise SalesflowError(
+            f"the validity date {valid_until} has passed (today is {today}) — "
+            "give a later date, e.g. --valid 30d or --valid 2026-12-31"
+        )
+
+
+def create(
+    conn: sqlite3.Connection,
+    lead: Lead,
+    *,
+    item_list: list[ItemInput],
+    currency: str,
+    rounding: str,
+    discount: Discount | None,
+    tax_rate: Decimal,
+    valid_until: date,
+    note: str | None,
+    today: date,
+    now_iso: str,
+) -> Quote:
+    """A new draft numbered Q-<year>-<next in that year>."""
+    check_validity(valid_until, today)
+    result = _compute(item_list, currency, rounding, discount, tax_rate)
+    seq = _next_seq(conn, today.year)
+    return _insert(
+        conn, lead.id, today.year, seq, 1, currency=currency, rounding=rounding,
+        discount=discount, tax_rate=tax_rate, valid_until=valid_until, note=note, today=today,
+        now_iso=now_iso, result=result,
+    )  # fmt: skip
+
+
+def _insert(
+    conn: sqlite3.Connection,
+    lead_id: int,
+    year: int,
+    seq: int,
+    version: int,
+    *,
+    currency: str,
+    rounding: str,
+    discount: Discount | None,
+    tax_rate: Decimal,
+    valid_until: date,
+    note: str | None,
+    today: date,
+    now_iso: str,
+    result: Totals,
+) -> Quote:
+    cur = conn.execute(
+        "INSERT INTO quotes (number, year, seq, version, lead_id, status, currency, rounding, "
+        "discount_rate, discount_fixed_minor, tax_rate, issued_on, valid_until, note, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            format_number(year, seq, version),
+            year,
+            seq,
+            version,
+            lead_id,
+            currency,
+            rounding,
+            None if discount is None or discount.percent is None else number_text(discount.percent),
+            None if discount is None else discount.fixed_minor,
+            number_text(tax_rate),
+            today.isoformat(),
+            valid_until.isoformat(),
+            (note or "").strip() or None,
+            now_iso,
+            now_iso,
+        ),
+    )
+    quote_id = int(cur.lastrowid)
+    _store(conn, quote_id, result)
+    return get(conn, quote_id)
+
+
+def _require_draft(quote: Quote, today: date) -> None:
+    if quote.status != "draft":
+        raise SalesflowError(
+            f"{quote.number} is {quote.status_on(today)} — only drafts can be changed; "
+            f"make a new version with: salesflow quote copy {quote.number}"
+        )
+
+
+def add_item(
+    conn: sqlite3.Connection, quote: Quote, new: list[ItemInput], *, today: date, now_iso: str
+) -> Quote:
+    _require_draft(quote, today)
+    item_list = items(conn, quote) + new
+    return _recompute(conn, quote, item_list, now_iso=now_iso)
+
+
+def remove_item(
+    conn: sqlite3.Connection, quote: Quote, position: int, *, today: date, now_iso: str
+) -> tuple[Quote, ItemInput]:
+    _require_draft(quote, today)
+    item_list = items(conn, quote)
+    if not 1 <= position <= len(item_list):
+        lines = f"1–{len(item_list)}" if item_list else "none"
+        raise SalesflowError(
+            f"{quote.number} has no line {position} (its lines: {lines}) — "
+            f"see salesflow quote show {quote.number}"
+        )
+    removed = item_list.pop(position - 1)
+    return _recompute(conn, quote, item_list, now_iso=now_iso), removed
+
+
+def edit(
+    conn: sqlite3.Connection,
+    quote: Quote,
+    *,
+    discount: str | None = None,
+    tax_rate: Decimal | None = None,
+    valid_until: date | None = None,
+    note: str | None = None,
+    today: date,
+    now_iso: str,
+) -> Quote:
+    """Change a draft's whole-quote discount (`0` removes it), tax, validity or note."""
+    _require_draft(quote, today)
+    if discount is None and tax_rate is None and valid_until is None and note is None:
+        raise SalesflowError(
+            "nothing to change — give --discount, --tax, --valid or --note (see quote edit --help)"
+        )
+    changed = quote
+    if discount is not None:
+        disc = parse_discount(discount, quote.currency)
+        changed = replace(
+            changed,
+            discount_rate=None
+            if disc is None or disc.percent is None
+            else number_text(disc.percent),
+            discount_fixed_minor=None if disc is None else disc.fixed_minor,
+        )
+    if tax_rate is not None:
+        changed = replace(changed, tax_rate=number_text(tax_rate))
+    if valid_until is not None:
+        check_validity(valid_until, today)
+        changed = replace(changed, valid_until=valid_until.isoformat())
+    if note is not None:
+        changed = replace(changed, note=note.strip() or None)
+    conn.execute(
+        "UPDATE quotes SET discount_rate = ?, discount_fixed_minor = ?, tax_rate = ?, "
+        "valid_until = ?, note = ? WHERE id = ?",
+        (
+            changed.discount_rate,
+            changed.discount_fixed_minor,
+            changed.tax_rate,
+            changed.valid_until,
+            changed.note,
+            quote.id,
+        ),
+    )
+    return _recompute(conn, changed, items(conn, quote), now_iso=now_iso)
+
+
+def _recompute(
+    conn: sqlite3.Connection, quote: Quote, item_list: list[ItemInput], *, now_iso: str
+) -> Quote:
+    result = _compute(
+        item_list, quote.currency, quote.rounding, quote.discount, Decimal(quote.tax_rate)
+    )
+    _store(conn, quote.id, result)
+    conn.execute("UPDATE quotes SET updated_at = ? WHERE id = ?", (now_iso, quote.id))
+    return get(conn, quote.id)
+
+
+def copy(
+    conn: sqlite3.Connection, quote: Quote, *, valid_until: date, today: date, now_iso: str
+) -> Quote:
+    """A new draft version of `quote` (Q-2026-0001 → Q-2026-0001-v2) with the same items."""
+    check_validity(valid_until, today)
+    row = conn.execute(
+        "SELECT max(version) FROM quotes WHERE year = ? AND seq = ?", (quote.year, quote.seq)
+    ).fetchone()
+    item_list = items(conn, quote)
+    result = _compute(
+        item_list, quote.currency, quote.rounding, quote.discount, Decimal(quote.tax_rate)
+    )
+    return _insert(
+        conn, quote.lead_id, quote.year, quote.seq, row[0] + 1, currency=quote.currency,
+        rounding=quote.rounding, discount=quote.discount, tax_rate=Decimal(quote.tax_rate),
+        valid_until=valid_until, note=quote.note, today=today, now_iso=now_iso, result=result,
+    )  # fmt: skip
+
+
+# ---- listing ----------------------------------------------------------------------------

@@ -1,0 +1,166 @@
+"""What sending, accepting or rejecting a quote does to the quote and to its deal."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+
+from salesflow import activities, leads, money, moves, pipeline
+from salesflow.errors import SalesflowError
+from salesflow.leads import Lead
+from salesflow.quotes.drafts import check_validity
+from salesflow.quotes.model import DEFAULT_STAGE, Accepted, Quote, Rejected, Sent, get
+
+
+def _require_sent(quote: Quote, action: str) -> None:
+    status = quote.status
+    if status == "sent":
+        return
+    if status == "draft":
+        raise SalesflowError(
+            f"{quote.number} is a draft — send it first: salesflow quote send {quote.number}"
+        )
+    raise SalesflowError(
+        f"{quote.number} is already {status} — to {action} a new offer, "
+        f"make a new version with: salesflow quote copy {quote.number}"
+    )
+
+
+def send(
+    conn: sqlite3.Connection,
+    quote: Quote,
+    *,
+    today: date,
+    now_iso: str,
+    chase_days: int,
+    stage_name: str = DEFAULT_STAGE,
+) -> Sent:
+    """Mark sent, move the lead up to the quote stage, and plan a chase follow-up."""
+    if quote.status != "draft":
+        raise SalesflowError(
+            f"{quote.number} is already {quote.status_on(today)} — "
+            f"to send a changed offer, make a new version: salesflow quote copy {quote.number}"
+        )
+    if not conn.execute("SELECT 1 FROM quote_items WHERE quote_id = ?", (quote.id,)).fetchone():
+        raise SalesflowError(
+            f"{quote.number} has no items — add one first: "
+            f'salesflow quote add-item {quote.number} "description; quantity; unit price"'
+        )
+    check_validity(date.fromisoformat(quote.valid_until), today)
+    conn.execute(
+        "UPDATE quotes SET status = 'sent', sent_at = ?, issued_on = ?, updated_at = ? "
+        "WHERE id = ?",
+        (now_iso, today.isoformat(), now_iso, quote.id),
+    )
+    lead = leads.get(conn, quote.lead_id)
+    # Sending a quote is a touch with the client: it counts for staleness and first touch.
+    kinds = activities.kinds(conn)
+    activities.log(
+        conn,
+        lead,
+        "email" if "email" in kinds else kinds[0],
+        f"Sent quote {quote.number} ({money.display(quote.total_minor, quote.currency)})",
+        happened_at=now_iso,
+        now_iso=now_iso,
+    )
+    move, stage_note = _move_to_quote_stage(conn, lead, quote, stage_name, now_iso)
+    chase_due = None
+    if chase_days > 0:
+        chase_due = today + timedelta(days=chase_days)
+        conn.execute(
+            "INSERT INTO followups (lead_id, action, due_date, created_at) VALUES (?, ?, ?, ?)",
+            (lead.id, f"Chase quote {quote.number}", chase_due.isoformat(), now_iso),
+        )
+    return Sent(get(conn, quote.id), move, stage_note, chase_due)
+
+
+def _move_to_quote_stage(
+    conn: sqlite3.Connection, lead: Lead, quote: Quote, stage_name: str, now_iso: str
+) -> tuple[moves.Move | None, str | None]:
+    stages = pipeline.stages(conn)
+    target = next((s for s in stages if s.name == stage_name), None) or next(
+        (s for s in stages if s.name.casefold() == stage_name.casefold()), None
+    )
+    if target is None or not target.is_open:
+        return None, (
+            f'The pipeline has no open stage named "{stage_name}", so {lead.label} stays in '
+            f"{lead.stage} (salesflow config set quote.stage NAME picks the quote stage)"
+        )
+    current = pipeline.get_stage(conn, lead.stage)
+    if not current.is_open:
+        return None, f"{lead.label} is {lead.stage}, so its stage was left as it is"
+    if current.position >= target.position:
+        return None, None
+    move = moves.advance(
+        conn, lead, target.name, now_iso=now_iso, note=f"quote {quote.number} sent"
+    )
+    return move, None
+
+
+def accept(
+    conn: sqlite3.Connection, quote: Quote, *, today: date, now_iso: str, force: bool = False
+) -> Accepted:
+    """Accepted: the deal is won with the quote total as its value; older open versions of
+    the same quote are marked rejected as superseded."""
+    _require_sent(quote, "accept")
+    if quote.status_on(today) == "expired" and not force:
+        raise SalesflowError(
+            f"{quote.number} expired (it was valid until {quote.valid_until}) — "
+            "accept it anyway with --force, or make a new version: "
+            f"salesflow quote copy {quote.number}"
+        )
+    lead = leads.get(conn, quote.lead_id)
+    value = money.Money(quote.total_minor, quote.currency)
+    lead = leads.edit(conn, lead, leads.LeadFields(value=value), now_iso)
+    move = None
+    if lead.stage != pipeline.WON:
+        move = moves.advance(
+            conn, lead, pipeline.WON, now_iso=now_iso, note=f"quote {quote.number} accepted"
+        )
+    conn.execute(
+        "UPDATE quotes SET status = 'accepted', decided_at = ?, updated_at = ? WHERE id = ?",
+        (now_iso, now_iso, quote.id),
+    )
+    others = conn.execute(
+        "SELECT id, number FROM quotes WHERE year = ? AND seq = ? AND id != ? "
+        "AND status IN ('draft', 'sent') ORDER BY version",
+        (quote.year, quote.seq, quote.id),
+    ).fetchall()
+    for other_id, _number in others:
+        conn.execute(
+            "UPDATE quotes SET status = 'rejected', reason = ?, decided_at = ?, updated_at = ? "
+            "WHERE id = ?",
+            (f"superseded by {quote.number}", now_iso, now_iso, other_id),
+        )
+    return Accepted(get(conn, quote.id), move, [n for _, n in others])
+
+
+def reject(
+    conn: sqlite3.Connection,
+    quote: Quote,
+    *,
+    reason: str | None,
+    lost: bool,
+    today: date,
+    now_iso: str,
+) -> Rejected:
+    """Rejected, with an optional reason; with `lost` the deal is lost for that reason."""
+    _require_sent(quote, "reject")
+    reason = (reason or "").strip() or None
+    if lost and not reason:
+        raise SalesflowError(
+            f'--lost needs the reason the deal was lost: --reason "budget cut" ({quote.number})'
+        )
+    conn.execute(
+        "UPDATE quotes SET status = 'rejected', reason = ?, decided_at = ?, updated_at = ? "
+        "WHERE id = ?",
+        (reason, now_iso, now_iso, quote.id),
+    )
+    move = None
+    if lost:
+        lead = leads.get(conn, quote.lead_id)
+        move = moves.advance(
+            conn, lead, pipeline.LOST, now_iso=now_iso, note=f"quote {quote.number} rejected",
+            reason=reason,
+        )  # fmt: skip
+    return Rejected(get(conn, quote.id), move)
