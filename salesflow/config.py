@@ -89,6 +89,29 @@ def _rate(value: str) -> str:
     return check_rate(value)
 
 
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_WORKDAYS = "mon,tue,wed,thu,fri"
+
+
+def workdays(text: str) -> frozenset[int]:
+    """The working weekdays (0 = Monday) of `mon-fri`, `sun-thu`, `mon,wed,fri`, `mon-fri,sun`."""
+    days: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if first not in DAY_NAMES or (last and last not in DAY_NAMES):
+            raise SalesflowError(
+                f'workdays: "{part}" is not a day or a range of days — use e.g. mon-fri, '
+                "sun-thu or mon,wed,fri"
+            )
+        a, b = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
+        days.update(d % 7 for d in range(a, a + (b - a) % 7 + 1))
+    return frozenset(days)
+
+
+def _workdays(value: str) -> str:
+    return ",".join(DAY_NAMES[d] for d in sorted(workdays(value)))
+
+
 # Keys whose prefix ends in "." take any suffix (seller.name, fx.USD …).
 CHECKS: dict[str, Callable[[str], str]] = {
     "currency": _currency,
@@ -103,6 +126,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "activity_kinds": _activity_kinds,
     "quote.chase_days": _days,
     "digest.unanswered_days": _days,
+    "workdays": _workdays,
     "quote.valid_days": _days,
     "quote.tax": _tax,
     "quote.stage": _nonempty,
@@ -122,6 +146,8 @@ DESCRIPTIONS: dict[str, str] = {
     "quote.chase_days": "days after `quote send` to chase the client (a follow-up), default 3; "
     "0: none",
     "digest.unanswered_days": "the digest lists sent quotes unanswered this many days, default 7",
+    "workdays": "working days, e.g. mon-fri (default) or sun-thu: the digest covers changes "
+    "since the last one",
     "quote.valid_days": "how long a new quote is valid, in days, default 30",
     "quote.tax": "default tax rate of new quotes, e.g. 13%, default 0%",
     "quote.stage": 'the pipeline stage a lead moves to when a quote is sent, default "quote"',
