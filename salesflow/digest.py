@@ -77,7 +77,8 @@ def build(
     to the start of today."""
     today = dates.local_today(now, tz)
     if since is None:
-        since = last_workday(today, config.workdays(store.get_setting(conn, "workdays") or config.DEFAULT_WORKDAYS))
+        days = store.get_setting(conn, "workdays") or config.DEFAULT_WORKDAYS
+        since = last_workday(today, config.workdays(days))
     # Two index counts: open deals from leads_stage, one range per open stage.
     leads = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
     open_deals = conn.execute(

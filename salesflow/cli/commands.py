@@ -12,6 +12,7 @@ COMMANDS: dict[str, str] = {
     "advance": "salesflow.cli.pipeline:advance_app",
     "stages": "salesflow.cli.pipeline:stages_app",
     "undo": "salesflow.cli.admin:undo_app",
+    "redo": "salesflow.cli.admin:redo_app",
     "db": "salesflow.cli.admin:db_app",
     "config": "salesflow.cli.admin:config_app",
     "log": "salesflow.cli.followups:log_app",
@@ -43,6 +44,18 @@ _WHOLE = frozenset({"report", "export", "digest", "today", "search", "undo", "re
 
 def reads_only(argv: list[str]) -> bool:
     """Whether `salesflow <argv>` names a command that only reads (see READ_ONLY)."""
+    words = command_words(argv)
+    if not words:
+        return False
+    if words[0] in _WHOLE:
+        return True
+    if words[0] == "stages" and len(words) == 1:
+        return True
+    return " ".join(words) in READ_ONLY
+
+
+def command_words(argv: list[str]) -> list[str]:
+    """The command's name words (at most two) in `salesflow <argv>`, root options skipped."""
     words, i = [], 0
     while i < len(argv) and len(words) < 2:
         token = argv[i]
@@ -54,13 +67,7 @@ def reads_only(argv: list[str]) -> bool:
         elif words:  # options after the command: its sub-command, if any, came first
             break
         i += 1
-    if not words:
-        return False
-    if words[0] in _WHOLE:
-        return True
-    if words[0] == "stages" and len(words) == 1:
-        return True
-    return " ".join(words) in READ_ONLY
+    return words
 
 
 def load(name: str) -> Group:

@@ -65,9 +65,7 @@ def digest(
                 f"--since {since} is {start}: the changes end where today begins — give an "
                 "earlier day"
             )
-        d = digest_domain.build(
-            conn, s.now, s.tz, currency=s.currency, limit=limit, since=start
-        )
+        d = digest_domain.build(conn, s.now, s.tz, currency=s.currency, limit=limit, since=start)
     chosen = fmt.value
     if chosen == "auto":
         chosen = "table" if s.term.is_tty else "text"

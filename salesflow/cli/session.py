@@ -26,6 +26,7 @@ class Session:
         self.db_option = db
         self.argv = argv
         self.term = term or Terminal.detect()
+        self.previous_line: str | None = None  # the command line run before this one
 
     @cached_property
     def file(self) -> str:
@@ -61,10 +62,14 @@ class Session:
 
         if reads_only(self.argv):
             self.require_file()
-        return store.connect(
+        conn = store.connect(
             self.file,
             on_created=lambda p: self.term.say(f"Created a new salesflow database at {p}"),
         )
+        from salesflow.cli import lastline
+
+        self.previous_line = lastline.swap(self.file, shlex.join(self.argv))
+        return conn
 
     @cached_property
     def now(self) -> datetime:

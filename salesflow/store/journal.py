@@ -86,6 +86,11 @@ def install_triggers(conn: sqlite3.Connection) -> None:
 
 
 def begin_command(conn: sqlite3.Connection, command: str, now_iso: str) -> int:
+    # A new write ends what `redo` could re-apply (store/redo.py, journal.open = 4).
+    conn.execute(
+        "DELETE FROM journal_steps WHERE journal_id IN (SELECT id FROM journal WHERE open = 4)"
+    )
+    conn.execute("DELETE FROM journal WHERE open = 4")
     cur = conn.execute(
         "INSERT INTO journal (command, created_at, open) VALUES (?, ?, 1)", (command, now_iso)
     )

@@ -79,7 +79,7 @@ READS = {
     "quote list", "quote show", "quote render",
     "report summary", "report funnel", "report conversion", "report forecast", "report lost",
     "report sources", "report grades", "report activity", "report targets", "target list",
-    "export", "search",
+    "export", "search", "redo",
 }  # fmt: skip
 
 
