@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 from salesflow.cli.options import Format, FormatOpt, RawOpt
@@ -100,12 +101,22 @@ def add(
     note: Note = None,
     stage: Annotated[str | None, Option("--stage", help="Start in a later open stage.")] = None,
     expected_close: Close = None,
+    force: Annotated[
+        bool, Option("--force", help="Add it even when a lead with these facts exists.")
+    ] = False,
 ) -> None:
-    """Capture a new lead."""
-    from salesflow import leads, pipeline
+    """Capture a new lead (refused, naming the lead, when the same e-mail, phone, or name at
+    the same company exists: --force adds it anyway)."""
+    from salesflow import dupes, leads, pipeline
 
     s: Session = ctx.obj
     with s.write() as conn:
+        if not force and (found := dupes.existing(conn, name, company, email, phone)):
+            shown = "; ".join(f"{label} ({why})" for _, label, why in found[:3])
+            raise leads.SalesflowError(
+                f"this lead may exist already: {shown} — see salesflow lead show "
+                f"{found[0][0]}, or add it anyway with --force"
+            )
         fields = _fields(
             s, name=name, company=company, email=email, phone=phone, source=source, grade=grade,
             bant=bant, bant_note=bant_note, value=value, currency=currency,
@@ -248,3 +259,67 @@ def rm(
         lead = leads.get(conn, lead.id)
         leads.remove(conn, lead)
     s.term.say(f"Deleted lead {lead.label} (salesflow undo brings it back)")
+
+
+@app.command("dupes")
+def dupes_(
+    ctx: Context,
+    fuzzy: Annotated[
+        bool, Option("--fuzzy", help="Also names nearly alike at the same company.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """Likely duplicate leads, in pairs with the reason: same e-mail, same phone digits, or
+    the same name at the same company (case, width, spaces and 有限公司/Ltd/Inc. set aside)."""
+    from salesflow import dupes
+    from salesflow.output import Column, render
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        rows = [p.record() for p in dupes.find(conn, fuzzy=fuzzy)]
+    columns = [
+        Column("keep_lead", "Lead"),
+        Column("other_lead", "Likely the same as"),
+        Column("reason", "Why"),
+    ]
+    render(
+        rows, fmt.value, s.term, columns=columns, raw=raw, keys=dupes.RECORD_KEYS,
+        empty="No likely duplicates.",
+    )  # fmt: skip
+    if rows and fmt == Format.table:
+        s.term.say("Merge a pair: salesflow lead merge KEEP OTHER")
+
+
+class StageFrom(StrEnum):
+    keep = "keep"
+    other = "other"
+
+
+@app.command("merge")
+def merge_(
+    ctx: Context,
+    keep: Annotated[str, Argument(help="The lead that stays (number or a piece of its name).")],
+    other: Annotated[str, Argument(help="The lead merged into it and then deleted.")],
+    stage_from: Annotated[
+        StageFrom,
+        Option("--stage-from", help="Whose stage the merged lead keeps.", case_sensitive=False),
+    ] = StageFrom.keep,
+) -> None:
+    """Make one lead of two: OTHER's activities, follow-ups, quotes, stage history and tags
+    move to KEEP, KEEP's empty facts are filled from OTHER, the merge is recorded in KEEP's
+    history and OTHER is deleted. One command: salesflow undo takes it all back."""
+    from salesflow import leads, merge
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        merged = merge.merge(
+            conn, leads.resolve(conn, keep), leads.resolve(conn, other),
+            stage_from_other=stage_from == StageFrom.other, now_iso=s.now_iso,
+        )  # fmt: skip
+    moved = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in merged.moved.items() if n)
+    filled = f"; filled {', '.join(merged.filled)}" if merged.filled else ""
+    s.term.say(
+        f"Merged lead {merged.other.label} into {merged.keep.label} (moved {moved or 'nothing'}"
+        f"{filled}); stage {merged.stage} — salesflow undo takes it back"
+    )

@@ -404,7 +404,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         8,
-        "full-text search: a trigram FTS5 index of the words a seller looks for",
+        "full-text search: a trigram FTS5 index of the words a seller looks for; indexes for "
+        "finding an existing lead by e-mail, phone digits or name",
         # Laid out as sqlite-utils' enable_fts() does (table <name>_fts, content="<name>",
         # triggers <name>_ai/_ad/_au), so sqlite-utils and Datasette find and use the index.
         # The update trigger fires only when an indexed column changes: leads rows are also
@@ -419,7 +420,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
                 ("quotes", ("number", "note")),
                 ("quote_items", ("description",)),
             )
-        ),
+        )
+        + """
+        -- `lead add` warns about a lead that already exists (salesflow/dupes.py existing()).
+        CREATE INDEX leads_email ON leads (email COLLATE NOCASE) WHERE email IS NOT NULL;
+        CREATE INDEX leads_name ON leads (name COLLATE NOCASE);
+        CREATE INDEX leads_phone_digits ON leads (replace(replace(replace(replace(replace(
+            replace(phone, ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', ''))
+            WHERE phone IS NOT NULL;
+        """,
     ),
 ]
 

@@ -183,7 +183,8 @@ def test_rm_asks_and_undo_brings_it_back(run, ok, two_leads, at_terminal) -> Non
     ok("advance", "1")
     ok("lead", "rm", "1", input="y\n")
     assert [r["id"] for r in rows(ok("lead", "list", "--format", "json"))] == [2]
-    ok("undo")
+    # A terminal is asked: `lead list` came after the removal.
+    assert "not this one — take it back?" in ok("undo", input="y\n").stderr
     card = json.loads(ok("lead", "show", "1", "--format", "json").stdout)
     assert card["lead"]["stage"] == "contacted" and len(card["history"]) == 2
 
