@@ -332,7 +332,7 @@ def test_round_trip_keeps_repeat_deals_and_shared_phones(ok, tmp_path, monkeypat
     ok("advance", "1", "won")
     ok("lead", "add", "Hannah Kim", "--value", "250")
     ok("lead", "add", "Felix", "--company", "Harbor", "--phone", "+1 555 0100")
-    ok("lead", "add", "Marco", "--company", "Harbor", "--phone", "+1 555 0100")
+    ok("lead", "add", "Marco", "--company", "Harbor", "--phone", "+1 555 0100", "--force")
     out = tmp_path / "leads.csv"
     ok("export", "leads", "-o", str(out))
     monkeypatch.setenv("SALESFLOW_DB", str(tmp_path / "copy.db"))
