@@ -164,6 +164,23 @@ class LeadFilter:
     limit: int | None = None
 
 
+# The shape of an address, not its existence: something@domain.tld, no spaces, one @.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+def email_problem(email: str) -> str | None:
+    """Why `email` is not shaped like an e-mail address, or None."""
+    if _EMAIL.fullmatch(email.strip()):
+        return None
+    return f'"{email}" is not an e-mail address (name@example.com)'
+
+
+def check_email(email: str) -> str:
+    if problem := email_problem(email):
+        raise SalesflowError(f"{problem} — check --email, or leave it out")
+    return email.strip()
+
+
 def check_grade(grade: str) -> str:
     g = grade.strip().upper()
     if g not in GRADES:

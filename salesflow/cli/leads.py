@@ -67,7 +67,7 @@ def _fields(
     return leads.LeadFields(
         name=name,
         company=company,
-        email=email,
+        email=leads.check_email(email) if email else email,
         phone=phone,
         source=source,
         grade=leads.check_grade(grade) if grade else None,

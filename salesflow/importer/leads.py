@@ -129,6 +129,7 @@ def plan_leads(
     exported = any(h.strip().casefold() == "id" for h in sheet.header)
     tick = ticker(progress, "Checking rows", len(sheet.rows))
     reader = _LeadReader(find_stage, default_stage, default_currency, options.source, options.clock)
+    plan.default_source = options.source
     for done, (number, values, extra) in enumerate(row_values(sheet, cols), 1):
         tick(done)
         if "" in values:
@@ -140,6 +141,8 @@ def plan_leads(
             plan.errors += [RowError(number, cols.header.get(b.field, b.field), b.message)
                             for b in e.problems]  # fmt: skip
             continue
+        if options.source and values.get("source", "").strip():
+            plan.own_source += 1
         row_keys = Keys.of(facts.name, facts.company, facts.email, facts.phone)
         matches = keys.match(row_keys)
         if not matches:
@@ -225,6 +228,8 @@ class _LeadReader:
                 currency = money.check_currency(values["currency"])
             except SalesflowError as e:
                 problems.append(Bad("currency", e.message))
+        if (email := one_line(get("email"))) and (problem := leads.email_problem(email)):
+            problems.append(Bad("email", problem))
         grade = None
         if "grade" in values:
             grade = _GRADES.get(values["grade"].strip())

@@ -1,0 +1,35 @@
+"""Small things that cost trust (issue 15): e-mail shape, an ignored --source, …"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.mark.parametrize("bad", ["not an email", "a@b", "a@@b.com", "@example.com", "a b@c.com"])
+def test_add_and_edit_check_the_email_shape(empty_db, ok, fails, bad) -> None:
+    fails("lead", "add", "Ann", "--email", bad, match=f'"{bad}" is not an e-mail address')
+    ok("lead", "add", "Ann", "--email", "ann@example.com")
+    fails("lead", "edit", "1", "--email", bad, match="is not an e-mail address")
+    ok("lead", "edit", "1", "--email", "Ann.Lee+crm@mail.example.co.uk")
+    lead = json.loads(ok("lead", "show", "1", "--format", "json").stdout)["lead"]
+    assert lead["email"] == "Ann.Lee+crm@mail.example.co.uk"
+
+
+def test_import_reports_a_bad_email_as_a_row_error(empty_db, ok, fails, tmp_path) -> None:
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("name,email\nAnn,ann@example.com\nBob,not an email\n")
+    fails("import", "leads", str(sheet), match='row 3, email: "not an email" is not an e-mail')
+
+
+def test_import_says_when_source_is_not_used(ok, tmp_path) -> None:
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("name,source\nAnn,website\nBob,\nCy,referral\n")
+    out = ok("import", "leads", str(sheet), "--source", "trade show").stdout
+    assert '--source "trade show" not used for 2 row(s) that name their own source' in out
+    sources = [r["source"] for r in json.loads(ok("lead", "list", "--format", "json").stdout)]
+    assert sources == ["website", "trade show", "referral"]
+    plain = tmp_path / "plain.csv"
+    plain.write_text("name\nDee\n")
+    assert "not used" not in ok("import", "leads", str(plain), "--source", "fair").stdout
