@@ -262,15 +262,19 @@ def _local(utc_iso: str, tz: tzinfo) -> str:
     return dates.from_utc_iso(utc_iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def drop_open_steps(conn: sqlite3.Connection, lead_id: int) -> int:
+def drop_open_steps(conn: sqlite3.Connection, lead_id: int) -> list[str]:
     """Remove a closed deal's open next steps ("send the quote", "chase Q-…"): they cannot be
     done any more, and a dropped step is neither on time nor late in the timeliness figure.
-    Recurring after-sales check-ins stay. Returns how many were dropped."""
-    cur = conn.execute(
-        "DELETE FROM followups WHERE lead_id = ? AND done_at IS NULL AND recur IS NULL",
-        (lead_id,),
-    )
-    return cur.rowcount
+    Recurring after-sales check-ins stay. Returns the dropped ones (`#7 chase Q-2026-0001`)."""
+    where = "lead_id = ? AND done_at IS NULL AND recur IS NULL"
+    dropped = [
+        f"#{i} {action}"
+        for i, action in conn.execute(
+            f"SELECT id, action FROM followups WHERE {where} ORDER BY id", (lead_id,)
+        )
+    ]
+    conn.execute(f"DELETE FROM followups WHERE {where}", (lead_id,))
+    return dropped
 
 
 def snooze(

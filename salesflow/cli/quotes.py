@@ -375,7 +375,8 @@ def accept(
         done = quotes.accept(conn, quote, today=s.today, now_iso=s.now_iso, force=force)
     q = done.quote
     won = "deal won" if done.move else "deal was already won"
-    s.term.say(f"Accepted {q.number}: {won}, value {_total(q)} (lead #{q.lead_id})")
+    dropped = done.move.dropped_note() if done.move else ""
+    s.term.say(f"Accepted {q.number}: {won}, value {_total(q)} (lead #{q.lead_id}){dropped}")
     if done.superseded:
         s.term.say(f"Marked rejected as superseded: {', '.join(done.superseded)}")
 

@@ -33,3 +33,13 @@ def test_import_says_when_source_is_not_used(ok, tmp_path) -> None:
     plain = tmp_path / "plain.csv"
     plain.write_text("name\nDee\n")
     assert "not used" not in ok("import", "leads", str(plain), "--source", "fair").stdout
+
+
+def test_quote_accept_says_which_follow_ups_it_dropped(ok, two_leads) -> None:
+    ok("quote", "new", "1", "--item", "Gateway; 2; 980")
+    ok("quote", "send", "Q-2026-0001")  # plans "Chase quote Q-2026-0001" (#1)
+    ok("followup", "add", "1", "answer on discount", "--due", "fri")  # 2
+    said = ok("quote", "accept", "Q-2026-0001").stderr
+    assert (
+        "(dropped open follow-ups: #1 Chase quote Q-2026-0001, #2 answer on discount)" in said
+    )
