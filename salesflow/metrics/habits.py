@@ -97,6 +97,27 @@ def first_touch_median(scope: Scope) -> tuple[int, float | None]:
     return n, round(median, 4)
 
 
+def first_touch_hits(scope: Scope, limit: timedelta) -> tuple[int, int]:
+    """(cohort leads first touched within `limit` of their creation, cohort leads whose
+    `limit` had run out by the instant): the first-touch hit rate's parts. Two index counts:
+    leads_created_at for the leads due, leads_first_touch (in hours order) for the hits."""
+    from salesflow import dates
+
+    window = scope.window
+    cutoff = dates.to_utc_iso(window.at - limit)
+    params = {**scope.params, "cutoff": cutoff, "days": limit.total_seconds() / 86400}
+    cohort = f"created_at <= :cutoff AND {window.within('created_at')}"
+    due = scope.conn.execute(
+        f"SELECT count(*) FROM leads INDEXED BY leads_created_at WHERE {cohort}", params
+    ).fetchone()[0]
+    hits = scope.conn.execute(
+        "SELECT count(*) FROM leads INDEXED BY leads_first_touch WHERE first_touch_at IS NOT NULL "
+        f"AND {FIRST_TOUCH_SPAN} <= :days AND {cohort}",
+        params,
+    ).fetchone()[0]
+    return hits, due
+
+
 # ---- activity --------------------------------------------------------------------
 
 

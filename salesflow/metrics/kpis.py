@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow.fx import Converter
-from salesflow.metrics.habits import first_touch_median, followup_counts
+from salesflow.metrics.habits import first_touch_hits, first_touch_median, followup_counts
 from salesflow.metrics.tally import base_total, cycle_histogram, mean, median, ratio, tallies
 from salesflow.metrics.windows import Scope
 from salesflow.pipeline import LOST, WON
@@ -39,6 +39,9 @@ class Summary:
     followup_timeliness: float | None
     first_touch_leads: int
     first_touch_hours_median: float | None
+    first_touch_due: int  # cohort leads whose first-touch window has passed
+    first_touch_hits: int  # … of them touched within it
+    first_touch_hit_rate: float | None
     repeat_customers: int
     customers_won: int
     repeat_purchase_rate: float | None
@@ -88,6 +91,9 @@ def summary(scope: Scope) -> Summary:
         velocity = Decimal(open_deals * n_won) / Decimal(n_won + n_lost) * avg_deal / mean_days
     due, on_time = followup_counts(scope)
     touched, first_touch = first_touch_median(scope)
+    from salesflow.agenda import first_touch_limit
+
+    hits, due_touch = first_touch_hits(scope, first_touch_limit(scope.conn))
     repeat, customers = repeat_customers(scope)
     return Summary(
         since=scope.window.since,
@@ -112,6 +118,9 @@ def summary(scope: Scope) -> Summary:
         followup_timeliness=ratio(on_time, due),
         first_touch_leads=touched,
         first_touch_hours_median=first_touch,
+        first_touch_due=due_touch,
+        first_touch_hits=hits,
+        first_touch_hit_rate=ratio(hits, due_touch),
         repeat_customers=repeat,
         customers_won=customers,
         repeat_purchase_rate=ratio(repeat, customers),

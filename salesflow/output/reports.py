@@ -190,6 +190,11 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
         ],
         "Habits": [
             (
+                "First touch in time",
+                f"{pct(record['first_touch_hit_rate'])} "
+                f"({record['first_touch_hits']} of {record['first_touch_due']})",
+            ),
+            (
                 "Follow-ups on time",
                 f"{pct(record['followup_timeliness'])} "
                 f"({record['followups_on_time']} of {record['followups_due']})",

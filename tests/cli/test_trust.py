@@ -40,6 +40,4 @@ def test_quote_accept_says_which_follow_ups_it_dropped(ok, two_leads) -> None:
     ok("quote", "send", "Q-2026-0001")  # plans "Chase quote Q-2026-0001" (#1)
     ok("followup", "add", "1", "answer on discount", "--due", "fri")  # 2
     said = ok("quote", "accept", "Q-2026-0001").stderr
-    assert (
-        "(dropped open follow-ups: #1 Chase quote Q-2026-0001, #2 answer on discount)" in said
-    )
+    assert "(dropped open follow-ups: #1 Chase quote Q-2026-0001, #2 answer on discount)" in said

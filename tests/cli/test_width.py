@@ -126,6 +126,8 @@ COMMANDS: dict[tuple[str, ...], dict[str, tuple[str | None, Rule]]] = {
         "followup_timeliness": (None, rate), "repeat_purchase_rate": (None, rate),
         "followups_on_time": (None, text), "followups_due": (None, text),
         "repeat_customers": (None, text), "customers_won": (None, text),
+        "first_touch_hit_rate": (None, rate), "first_touch_hits": (None, text),
+        "first_touch_due": (None, text),
     },
     ("report", "sources"): REPORT,
     ("report", "grades"): {"grade": ("Grade", text), **REPORT},
