@@ -364,6 +364,16 @@ def target_columns() -> list[Column]:
     ]
 
 
+def undated_note(deals: int, value: str | None) -> list[str]:
+    """The line under `report targets` about open deals no period counts."""
+    if not deals:
+        return []
+    return [
+        f"Undated: {deals:,} open deal(s) worth {value} have no expected close date, so no "
+        "period's pipeline counts them — salesflow lead edit N --expected-close DATE"
+    ]
+
+
 def progress_columns(currency: str) -> list[Column]:
     return [
         Column("period", "Period", style="bold", no_wrap=True),

@@ -41,3 +41,24 @@ def test_quote_accept_says_which_follow_ups_it_dropped(ok, two_leads) -> None:
     ok("followup", "add", "1", "answer on discount", "--due", "fri")  # 2
     said = ok("quote", "accept", "Q-2026-0001").stderr
     assert "(dropped open follow-ups: #1 Chase quote Q-2026-0001, #2 answer on discount)" in said
+
+
+def test_report_targets_has_an_undated_line(ok) -> None:
+    ok("target", "set", "2026-11", "100000")
+    ok("lead", "add", "Dated", "--value", "40000", "--expected-close", "2026-11-28")  # lead 10%
+    ok("lead", "add", "Undated A", "--value", "2000000")  # lead 10%
+    ok("lead", "add", "Undated B", "--value", "200000")
+    ok("advance", "3", "proposal")  # 50%
+    rows = json.loads(ok("report", "targets", "--format", "json").stdout)
+    assert [r["period"] for r in rows] == ["2026-11", "undated"]
+    assert rows[0]["weighted_pipeline"] == "4000.00" and rows[0]["pipeline_deals"] == 1
+    # 2,000,000 × 10% + 200,000 × 50% = 300,000, in 2 deals.
+    assert rows[1]["weighted_pipeline"] == "300000.00" and rows[1]["pipeline_deals"] == 2
+    assert rows[1]["target"] is None and rows[1]["coverage"] is None
+    out = ok("report", "targets").stdout
+    assert "Undated: 2 open deal(s) worth 2200000.00 have no expected close date" in out
+    ok("lead", "edit", "2", "--expected-close", "2026-11-30")
+    ok("lead", "edit", "3", "--expected-close", "2026-12-15")
+    rows = json.loads(ok("report", "targets", "--format", "json").stdout)
+    assert [r["period"] for r in rows] == ["2026-11"]
+    assert "Undated" not in ok("report", "targets").stdout
