@@ -18,6 +18,7 @@ NOW = "2026-11-23T09:00:00Z"  # a Monday; tests that need the clock pin it here
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "data" / "sf.db"
     monkeypatch.setenv("SALESFLOW_DB", str(path))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # undo's last command line
     monkeypatch.setenv("SALESFLOW_NOW", NOW)
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("SALESFLOW_DEBUG", raising=False)
