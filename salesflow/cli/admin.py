@@ -249,8 +249,8 @@ def db_backup(
 def db_check(ctx: Context) -> None:
     """Integrity, foreign keys and salesflow's own invariants; exit 1 listing any problem."""
     from salesflow import store
+    from salesflow.dbcheck import problems
     from salesflow.errors import SalesflowError
-    from salesflow.store.check import problems
 
     s: Session = ctx.obj
     # The write lock, though nothing is written: FTS5's check of the search index against its
@@ -302,17 +302,15 @@ def db_restore(
 @db_app.command("info")
 def db_info(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     """Path, size, schema version, row counts and the latest backup."""
+    from salesflow import store
     from salesflow.output import render
     from salesflow.store import backup, journal
 
     s: Session = ctx.obj
     with s.read() as conn:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        counts = {
-            t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-            for t in journal.journalled_tables(conn)
-        }
-        undoable = conn.execute("SELECT count(*) FROM journal WHERE open IN (0, 3)").fetchone()[0]
+        version = store.schema_version(conn)
+        counts = journal.row_counts(conn)
+        undoable = journal.undoable(conn)
     size = sum(
         p.stat().st_size for p in (s.path, s.path.with_name(s.path.name + "-wal")) if p.exists()
     )

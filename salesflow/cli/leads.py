@@ -107,28 +107,22 @@ def add(
 ) -> None:
     """Capture a new lead (refused, naming the lead, when the same e-mail, phone, or name at
     the same company exists: --force adds it anyway)."""
-    from salesflow import dupes, leads, pipeline
+    from salesflow import dupes, leads
 
     s: Session = ctx.obj
     with s.write() as conn:
+        fields = _fields(
+            s, name=name, company=company, email=email, phone=phone, source=source, grade=grade,
+            bant=bant, bant_note=bant_note, value=value, currency=currency,
+            default_currency=s.currency, tags=tag, note=note, expected_close=expected_close,
+        )  # fmt: skip
         if not force and (found := dupes.existing(conn, name, company, email, phone)):
             shown = "; ".join(f"{label} ({why})" for _, label, why in found[:3])
             raise leads.SalesflowError(
                 f"this lead may exist already: {shown} — see salesflow lead show "
                 f"{found[0][0]}, or add it anyway with --force"
             )
-        fields = _fields(
-            s, name=name, company=company, email=email, phone=phone, source=source, grade=grade,
-            bant=bant, bant_note=bant_note, value=value, currency=currency,
-            default_currency=s.currency, tags=tag, note=note, expected_close=expected_close,
-        )  # fmt: skip
-        first = pipeline.open_stages(conn)[0]
-        start = pipeline.get_stage(conn, stage) if stage else first
-        if not start.is_open:
-            raise leads.SalesflowError(
-                f'a new lead starts in an open stage, not "{start.name}" — add it, then advance it'
-            )
-        lead = leads.add(conn, fields, stage=start.name, currency=s.currency, now_iso=s.now_iso)
+        lead = leads.add(conn, fields, stage=stage, currency=s.currency, now_iso=s.now_iso)
     s.term.say(f"Added lead {lead.label} in stage {lead.stage}")
 
 

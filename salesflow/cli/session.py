@@ -37,7 +37,7 @@ class Session:
 
     @property
     def path(self) -> Path:
-        from pathlib import Path  # ~3 ms: only for commands that work with files
+        from pathlib import Path  # slow to import: only for commands that work with files
 
         return Path(self.file)
 

@@ -55,6 +55,20 @@ def journalled_tables(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in rows]
 
 
+def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows in each table the journal covers (all the user's data), by table name."""
+    return {
+        t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+        for t in journalled_tables(conn)
+    }
+
+
+def undoable(conn: sqlite3.Connection) -> int:
+    """How many commands `undo` can take back."""
+    # open 4: kept for redo (store/redo.py), not undoable
+    return conn.execute("SELECT count(*) FROM journal WHERE open IN (0, 3)").fetchone()[0]
+
+
 def install_triggers(conn: sqlite3.Connection) -> None:
     """(Re)create the three undo triggers of every table, matching its current columns."""
     for statement in SCHEMA:  # not executescript(): it would commit the caller's transaction
