@@ -62,3 +62,23 @@ def test_report_targets_has_an_undated_line(ok) -> None:
     rows = json.loads(ok("report", "targets", "--format", "json").stdout)
     assert [r["period"] for r in rows] == ["2026-11"]
     assert "Undated" not in ok("report", "targets").stdout
+
+
+def test_quote_send_without_a_quote_stage_goes_nearest_65(ok, fails) -> None:
+    ok("stages", "preset", "seed6")  # identify 10, demo 35, needs & solution 65, quote/contract 75
+    ok("lead", "add", "Ann")
+    ok("quote", "new", "1", "--item", "Work; 1; 100")
+    said = ok("quote", "send", "Q-2026-0001").stderr
+    assert "Lead #1 moved identify → needs & solution" in said
+    assert 'no stage named "quote": #1 Ann moved to needs & solution (65%), the open stage ' in said
+    # quote.stage, when set, decides (and a missing stage then keeps the lead where it is).
+    ok("config", "set", "quote.stage", "quote/contract")
+    ok("lead", "add", "Bob")
+    ok("quote", "new", "2", "--item", "Work; 1; 100")
+    said = ok("quote", "send", "Q-2026-0002").stderr
+    assert "Lead #2 moved identify → quote/contract" in said and "nearest" not in said
+    ok("config", "set", "quote.stage", "Angebot")
+    ok("lead", "add", "Cy")
+    ok("quote", "new", "3", "--item", "Work; 1; 100")
+    said = ok("quote", "send", "Q-2026-0003").stderr
+    assert 'no open stage named "Angebot"' in said and "moved" not in said
