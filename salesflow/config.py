@@ -117,6 +117,45 @@ def workdays(text: str) -> frozenset[int]:
     return frozenset(days)
 
 
+def lost_categories(text: str | None) -> dict[str, str]:
+    """`预算不足=无预算,没预算;价格高=太贵` as {casefolded name or synonym: category}."""
+    found: dict[str, str] = {}
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        name, _, synonyms = part.partition("=")
+        name = " ".join(name.split())
+        if not name:
+            raise SalesflowError(
+                f'lost_reasons: "{part.strip()}" has no category name — write '
+                '"预算不足=无预算,没预算;价格高=太贵"'
+            )
+        for word in [name, *synonyms.split(",")]:
+            key = " ".join(word.split()).casefold()
+            if not key:
+                continue
+            if found.get(key, name) != name:
+                raise SalesflowError(
+                    f'lost_reasons: "{word.strip()}" is in both {found[key]} and {name}'
+                )
+            found[key] = name
+    return found
+
+
+def _lost_reasons(value: str) -> str:
+    if not lost_categories(value):
+        raise SalesflowError(
+            'lost_reasons: give categories, e.g. "预算不足=无预算,没预算;价格高=太贵"'
+        )
+    parts = []
+    for part in value.split(";"):
+        name, _, synonyms = part.partition("=")
+        words = [" ".join(w.split()) for w in synonyms.split(",") if w.strip()]
+        if name.strip():
+            parts.append(" ".join(name.split()) + ("=" + ",".join(words) if words else ""))
+    return ";".join(parts)
+
+
 def _workdays(value: str) -> str:
     return ",".join(DAY_NAMES[d] for d in sorted(workdays(value)))
 
@@ -136,6 +175,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "quote.chase_days": _days,
     "digest.unanswered_days": _days,
     "workdays": _workdays,
+    "lost_reasons": _lost_reasons,
     "quote.valid_days": _days,
     "quote.tax": _tax,
     "quote.stage": _nonempty,
@@ -161,6 +201,8 @@ DESCRIPTIONS: dict[str, str] = {
     f"default {DEFAULT_QUOTE_VALID_DAYS}",
     "workdays": "working days, e.g. mon-fri (default) or sun-thu: the digest covers changes "
     "since the last one",
+    "lost_reasons": 'lost-reason categories with synonyms, "预算不足=无预算,没预算;价格高=太贵": '
+    "report lost counts a synonym under its category",
     "quote.tax": "default tax rate of new quotes, e.g. 13%, default 0%",
     "quote.stage": "the pipeline stage a lead moves to when a quote is sent, "
     f'default "{DEFAULT_QUOTE_STAGE}"',

@@ -82,3 +82,22 @@ def test_quote_send_without_a_quote_stage_goes_nearest_65(ok, fails) -> None:
     ok("quote", "new", "3", "--item", "Work; 1; 100")
     said = ok("quote", "send", "Q-2026-0003").stderr
     assert 'no open stage named "Angebot"' in said and "moved" not in said
+
+
+def test_lost_reasons_as_categories_with_synonyms(ok, fails) -> None:
+    reasons = ["无预算", "预算不足", "没预算", "太贵", "价格高", "timing"]
+    for i, reason in enumerate(reasons, 1):
+        ok("lead", "add", f"L{i}", "--value", "1000")
+        ok("advance", str(i), "lost", "--reason", reason)
+
+    def counts() -> list[tuple[str, int]]:
+        rows = json.loads(ok("report", "lost", "--format", "json").stdout)
+        return [(r["reason"], r["count"]) for r in rows]
+
+    assert sorted(counts()) == sorted((r, 1) for r in reasons)  # each typed reason on its own
+    ok("config", "set", "lost_reasons", " 预算不足 = 无预算, 没预算 ; 价格高=太贵 ")
+    assert ok("config", "get", "lost_reasons").stdout.strip() == "预算不足=无预算,没预算;价格高=太贵"
+    assert counts() == [("预算不足", 3), ("价格高", 2), ("timing", 1)]
+    fails("config", "set", "lost_reasons", "=x", match="has no category name")
+    fails("config", "set", "lost_reasons", "A=x;B=x", match='"x" is in both A and B')
+    fails("config", "set", "lost_reasons", " ; ", match="give categories")
