@@ -96,7 +96,8 @@ def test_lost_reasons_as_categories_with_synonyms(ok, fails) -> None:
 
     assert sorted(counts()) == sorted((r, 1) for r in reasons)  # each typed reason on its own
     ok("config", "set", "lost_reasons", " 预算不足 = 无预算, 没预算 ; 价格高=太贵 ")
-    assert ok("config", "get", "lost_reasons").stdout.strip() == "预算不足=无预算,没预算;价格高=太贵"
+    stored = ok("config", "get", "lost_reasons").stdout.strip()
+    assert stored == "预算不足=无预算,没预算;价格高=太贵"
     assert counts() == [("预算不足", 3), ("价格高", 2), ("timing", 1)]
     fails("config", "set", "lost_reasons", "=x", match="has no category name")
     fails("config", "set", "lost_reasons", "A=x;B=x", match='"x" is in both A and B')
