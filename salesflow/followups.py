@@ -259,6 +259,24 @@ def _local(utc_iso: str, tz: tzinfo) -> str:
     return dates.from_utc_iso(utc_iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
+def next_steps(conn: sqlite3.Connection, lead_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each lead's next step: its earliest open follow-up as (action, due `YYYY-MM-DD[ HH:MM]`),
+    read through followups_open_lead, in batches under SQLite's variable limit."""
+    found: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(lead_ids), 500):
+        chunk = lead_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for lead_id, action, due_date, due_time in conn.execute(
+            "SELECT lead_id, action, due_date, due_time FROM followups "
+            f"WHERE lead_id IN ({marks}) AND done_at IS NULL "
+            "ORDER BY lead_id, due_date, due_time IS NULL, due_time, id",
+            chunk,
+        ):
+            if lead_id not in found:
+                found[lead_id] = (action, due_date + (f" {due_time}" if due_time else ""))
+    return found
+
+
 def drop_open_steps(conn: sqlite3.Connection, lead_id: int) -> list[str]:
     """Remove a closed deal's open next steps ("send the quote", "chase Q-…"): they cannot be
     done any more, and a dropped step is neither on time nor late in the timeliness figure.

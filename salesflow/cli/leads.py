@@ -153,8 +153,9 @@ def list_(
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
 ) -> None:
-    """List leads (open ones unless --closed or --all)."""
-    from salesflow import leads, pipeline
+    """List leads (open ones unless --closed or --all), each with its next step and when it
+    is due (columns a narrow terminal leaves out first)."""
+    from salesflow import followups, leads, pipeline
     from salesflow.output import render
     from salesflow.output.views import lead_columns
 
@@ -171,9 +172,12 @@ def list_(
             limit=limit,
         )
         rows = [lead.record(p) for lead, p in leads.search(conn, flt)]
+        steps = followups.next_steps(conn, [r["id"] for r in rows])
+    for row in rows:
+        row["next_action"], row["next_due"] = steps.get(row["id"], (None, None))
     render(
         rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty="No leads match.",
-        keys=leads.RECORD_KEYS,
+        keys=[*leads.RECORD_KEYS, "next_action", "next_due"],
     )  # fmt: skip
 
 

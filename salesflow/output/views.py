@@ -36,6 +36,8 @@ def lead_columns() -> list[Column]:
         ),
         Column("source", "Source", hide=2),
         Column("tags", "Tags", style="magenta", hide=1),
+        Column("next_action", "Next step", hide=2),
+        Column("next_due", "Due", no_wrap=True, hide=2),
     ]
 
 

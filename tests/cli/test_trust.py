@@ -102,3 +102,20 @@ def test_lost_reasons_as_categories_with_synonyms(ok, fails) -> None:
     fails("config", "set", "lost_reasons", "=x", match="has no category name")
     fails("config", "set", "lost_reasons", "A=x;B=x", match='"x" is in both A and B')
     fails("config", "set", "lost_reasons", " ; ", match="give categories")
+
+
+def test_lead_list_shows_the_next_step_and_its_due_date(ok, two_leads) -> None:
+    ok("followup", "add", "1", "send the deck", "--due", "2026-11-27")
+    ok("followup", "add", "1", "call the CFO", "--due", "2026-11-25 14:30")  # the earlier one
+    rows = json.loads(ok("lead", "list", "--format", "json").stdout)
+    assert [(r["next_action"], r["next_due"]) for r in rows] == [
+        ("call the CFO", "2026-11-25 14:30"),
+        (None, None),
+    ]
+    wide = ok("lead", "list", "--width", "160").stdout
+    assert "Next step" in wide and "call the CFO" in wide and "2026-11-25 14:30" in wide
+    narrow = ok("lead", "list", "--width", "60").stdout
+    # Optional: left out when narrow, and the note under the table says so.
+    assert "call the CFO" not in narrow and "Next step, Due — widen the terminal" in narrow
+    header = ok("lead", "list", "--format", "csv").stdout.splitlines()[0]
+    assert header.endswith(",next_action,next_due")
