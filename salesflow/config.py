@@ -180,7 +180,16 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "quote.tax": _tax,
     "quote.stage": _nonempty,
     "fx.": _rate,
+    "replica.url": lambda v: _replica("check_url", v),
+    "replica.sftp_key": lambda v: _replica("check_file", v),
+    "replica.sftp_host_key": lambda v: _replica("check_host_key", v),
+    "replica.sftp_password": lambda v: _replica("check_secret", v),
+    "replica.access_key_id": lambda v: _replica("check_secret", v),
+    "replica.secret_access_key": lambda v: _replica("check_secret", v),
+    "replica.lease_seconds": lambda v: _replica("check_lease_seconds", v),
 }
+# Never printed by config get/list (nor by replica show); they stay in the database only.
+SECRET = ("replica.sftp_password", "replica.access_key_id", "replica.secret_access_key")
 DESCRIPTIONS: dict[str, str] = {
     "currency": "default currency of new leads (ISO 4217), default USD",
     "timezone": "IANA zone for dates and due days, default the system's",
@@ -207,7 +216,25 @@ DESCRIPTIONS: dict[str, str] = {
     "quote.stage": "the pipeline stage a lead moves to when a quote is sent, "
     f'default "{DEFAULT_QUOTE_STAGE}"',
     "fx.": "exchange rate for reports: fx.EUR 7.8 = 1 EUR is worth 7.8 of the base currency",
+    "replica.url": "where salesflow replicate sends the database (use salesflow replica set)",
+    "replica.sftp_key": "SSH private key for an sftp:// replica, default ~/.ssh/id_ed25519 …",
+    "replica.sftp_host_key": "the SFTP server's public key line, default from ~/.ssh/known_hosts",
+    "replica.sftp_password": "SFTP password (hidden; SALESFLOW_REPLICA_SFTP_PASSWORD wins)",
+    "replica.access_key_id": "S3 access key id (hidden; AWS_ACCESS_KEY_ID wins)",
+    "replica.secret_access_key": "S3 secret key (hidden; AWS_SECRET_ACCESS_KEY wins)",
+    "replica.lease_seconds": "how long a machine's write lease lasts unless renewed, default 120",
 }
+
+
+def _replica(name: str, value: str) -> str:
+    from salesflow.replica import target
+
+    return getattr(target, name)(value)
+
+
+def shown(key: str, value: str) -> str:
+    """The value as printed: secrets are never shown."""
+    return "(set, hidden)" if key in SECRET else value
 
 
 def check(key: str, value: str) -> tuple[str, str]:

@@ -61,6 +61,7 @@ def undo(
     why = None if yes or not s.term.interactive else _why_ask(s, target)
     if why and not confirmed(s, yes, f"{why} — take it back?", "Nothing undone."):
         return
+    s.replica_gate(write=True)
     with store.transaction(s.conn, write=True) as conn:
         undone = redo.undo(conn, target.id)
     s.term.say(
@@ -77,6 +78,7 @@ def redo_(ctx: Context) -> None:
     from salesflow.store import redo
 
     s: Session = ctx.obj
+    s.replica_gate(write=True)
     with store.transaction(s.conn, write=True) as conn:
         entry = redo.redo(conn, s.now_iso)
     if entry is None:
@@ -172,7 +174,7 @@ def db_path(ctx: Context) -> None:
     """Print where the database file is."""
     s: Session = ctx.obj
     s.require_file()
-    print(s.path, file=s.term.out)
+    print(s.path, file=s.term.raw)  # for scripts: $(salesflow db path)
 
 
 @config_app.command("set")
@@ -194,6 +196,7 @@ def config_set(
 def config_get(ctx: Context, key: Annotated[str, Argument()]) -> None:
     """Print one setting's value (exit 1 when unset)."""
     from salesflow import store
+    from salesflow.config import shown
     from salesflow.errors import SalesflowError
 
     s: Session = ctx.obj
@@ -201,7 +204,7 @@ def config_get(ctx: Context, key: Annotated[str, Argument()]) -> None:
         value = store.get_setting(conn, key)
     if value is None:
         raise SalesflowError(f'setting "{key}" is not set — see salesflow config list')
-    print(value, file=s.term.out)
+    print(shown(key, value), file=s.term.raw)  # for scripts: the exact value
 
 
 @config_app.command("unset")
@@ -219,11 +222,12 @@ def config_unset(ctx: Context, key: Annotated[str, Argument()]) -> None:
 def config_list(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     """All settings that are set."""
     from salesflow import store
+    from salesflow.config import shown
     from salesflow.output import render
 
     s: Session = ctx.obj
     with s.read() as conn:
-        rows = [{"key": k, "value": v} for k, v in store.all_settings(conn).items()]
+        rows = [{"key": k, "value": shown(k, v)} for k, v in store.all_settings(conn).items()]
     render(rows, fmt.value, s.term, empty="No settings set; defaults apply.")
 
 
@@ -284,6 +288,8 @@ def db_restore(
         raise SalesflowError(f"{source} is the database itself — give a backup file")
     if s.conn.readonly:
         raise SalesflowError(f"cannot restore into {s.path}: {s.conn.readonly}")
+    # A restore is a write: refused on a copy that does not hold the replica's lease.
+    s.replica_gate(write=True)
     if not confirmed(s, yes, f"Replace {s.path} with {source}?", "Nothing restored."):
         return
     saved = backup.restore(
