@@ -45,6 +45,7 @@ def undo(
     if list_:
         _undo_list(s, fmt)
         return
+    s.replica_gate(write=True)  # before saying what it would take back
     with s.read() as conn:
         restored = journal.restore_mark(conn)
         newest = [] if restored else redo.undoable(conn, 1)
@@ -61,7 +62,6 @@ def undo(
     why = None if yes or not s.term.interactive else _why_ask(s, target)
     if why and not confirmed(s, yes, f"{why} — take it back?", "Nothing undone."):
         return
-    s.replica_gate(write=True)
     with store.transaction(s.conn, write=True) as conn:
         undone = redo.undo(conn, target.id)
     s.term.say(

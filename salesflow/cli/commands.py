@@ -42,8 +42,11 @@ READ_ONLY = frozenset({
     "lead list", "lead show", "lead dupes", "stages", "stages list", "db path", "db check",
     "db info", "db backup", "config get", "config list", "followup list", "customer list",
     "customer show", "quote list", "quote show", "quote render", "target list",
+    "replica show", "replica status", "replicate", "handover",
 })  # fmt: skip
-_WHOLE = frozenset({"report", "export", "digest", "today", "search", "undo", "redo"})
+_WHOLE = frozenset({
+    "report", "export", "digest", "today", "search", "undo", "redo", "replicate", "handover",
+})  # fmt: skip
 
 
 def reads_only(argv: list[str]) -> bool:
