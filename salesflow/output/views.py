@@ -81,12 +81,13 @@ def search_columns(tz: tzinfo | None = None) -> list[Column]:
         # A follow-up's due day and a quote's issue day are calendar days already.
         return value if len(value) == 10 else when(value, tz)[:10]
 
+    # Narrow, the match keeps its room: the lead's name gives way first, then the date.
     return [
         Column("kind", "Kind", no_wrap=True),
         Column("ref", "Ref", no_wrap=True),
-        Column("lead", "Lead"),
+        Column("lead", "Lead", hide=1),
         Column("match", "Match"),
-        Column("when", "When", get=day, no_wrap=True),
+        Column("when", "When", get=day, no_wrap=True, hide=2),
     ]
 
 
