@@ -23,6 +23,9 @@ SUFFIXES = sorted(
     reverse=True,
 )  # fmt: skip
 MIN_PHONE_DIGITS = 7
+# A key more leads share is no one's identity (a switchboard number, info@, a chain's name):
+# its leads are not paired, which would list thousands of pairs for one front desk.
+MAX_GROUP = 10
 FUZZY_RATIO = 0.85
 RECORD_KEYS = ["keep", "other", "keep_lead", "other_lead", "reason"]
 
@@ -75,6 +78,16 @@ def find(conn: sqlite3.Connection, *, fuzzy: bool = False) -> list[Pair]:
     """Every likely duplicate pair, older lead first, in order of the older lead."""
     rows = conn.execute("SELECT id, name, company, email, phone FROM leads ORDER BY id").fetchall()
     by_id = {r[0]: r for r in rows}
+    # Two closed deals are history, and a deal opened after the same client's win is a repeat
+    # purchase: neither is a duplicate to merge.
+    closed = {
+        i: (kind, at or "")
+        for i, kind, at in conn.execute(
+            "SELECT l.id, s.kind, l.closed_at FROM leads l JOIN stages s ON s.name = l.stage "
+            "WHERE s.kind != 'open'"
+        )
+    }
+    created = dict(conn.execute("SELECT id, created_at FROM leads").fetchall())
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for id_, name, company, email, phone in rows:
         if email and email.strip():
@@ -85,11 +98,17 @@ def find(conn: sqlite3.Connection, *, fuzzy: bool = False) -> list[Pair]:
             groups[("same name and company", f"{plain(name).replace(' ', '')}@{ckey}")].append(id_)
     reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
     for (reason, _), ids in groups.items():
+        if len(ids) > MAX_GROUP:
+            continue
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
+                if a in closed and (
+                    b in closed or (closed[a][0] == "won" and closed[a][1] <= created[b])
+                ):
+                    continue
                 reasons[(a, b)].append(reason)
     if fuzzy:
-        _fuzzy(rows, reasons)
+        _fuzzy([r for r in rows if r[0] not in closed], reasons)  # open leads only
     return [
         Pair(a, b, _label(by_id[a]), _label(by_id[b]), tuple(dict.fromkeys(rs)))
         for (a, b), rs in sorted(reasons.items())
@@ -105,13 +124,14 @@ def _fuzzy(rows: list[tuple], reasons: dict[tuple[int, int], list[str]]) -> None
         if company and (ckey := company_key(company)):
             by_company[ckey].append((id_, plain(name)))
     for members in by_company.values():
+        if len(members) > MAX_GROUP * 3:  # a chain's branches: too many to compare pairwise
+            continue
         for i, (a, name_a) in enumerate(members):
             for b, name_b in members[i + 1 :]:
-                if (
-                    name_a != name_b
-                    and (a, b) not in reasons
-                    and SequenceMatcher(None, name_a, name_b).ratio() >= FUZZY_RATIO
-                ):
+                if name_a == name_b or (a, b) in reasons or abs(len(name_a) - len(name_b)) > 3:
+                    continue
+                m = SequenceMatcher(None, name_a, name_b)
+                if m.real_quick_ratio() >= FUZZY_RATIO and m.ratio() >= FUZZY_RATIO:
                     reasons[(a, b)].append("similar name, same company")
 
 

@@ -53,7 +53,8 @@ class Session:
 
     def require_file(self) -> None:
         """A command that only reads never creates the database: a missing file is an error."""
-        if not os.path.exists(self.file):
+        # A dangling or looping symlink is left to store.connect, which says what is wrong.
+        if not os.path.exists(self.file) and not os.path.islink(self.file):
             raise SalesflowError(
                 f"no salesflow database at {self.file} (the path from {self.origin}) — "
                 "check the path; a command that writes (salesflow lead add …, import, demo) "

@@ -116,3 +116,17 @@ def test_merge_bad_input(ok, fails, two_leads) -> None:
     fails("lead", "merge", "1", "#1", match="with itself")
     fails("lead", "merge", "1", "9", match="no lead #9")
     fails("lead", "merge", "1", "2", "--stage-from", "neither", code=2)
+
+
+def test_repeat_purchases_and_closed_pairs_are_not_duplicates(ok, monkeypatch) -> None:
+    ok("lead", "add", "Ann", "--email", "ann@example.com")  # 1
+    ok("advance", "1", "won")
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-24T09:00:00Z")
+    ok("lead", "add", "Ann", "--email", "ann@example.com", "--force")  # 2: buys again
+    ok("lead", "add", "Bo", "--email", "bo@example.com")  # 3
+    ok("lead", "add", "Bo", "--email", "bo@example.com", "--force")  # 4
+    ok("advance", "3", "lost", "--reason", "price")
+    ok("advance", "4", "lost", "--reason", "price")  # both closed: history
+    assert pairs(ok) == []
+    ok("lead", "add", "Bo", "--email", "bo@example.com", "--force")  # 5: open, like lost 3 and 4
+    assert pairs(ok) == [(3, 5, "same email"), (4, 5, "same email")]
