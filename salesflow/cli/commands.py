@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "export": "salesflow.cli.data:export_app",
     "import": "salesflow.cli.data:import_app",
     "search": "salesflow.cli.search:app",
+    "completion": "salesflow.cli.completion:app",
     "replica": "salesflow.cli.replica:app",
     "replicate": "salesflow.cli.replica:replicate_app",
     "handover": "salesflow.cli.replica:handover_app",
