@@ -377,6 +377,35 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX followups_on_time ON followups (due_date) WHERE done_at < due_date || 'T24';
         """,
     ),
+    (
+        8,
+        "indexes reviewed against the queries that use them (tests/test_query_plans.py)",
+        """
+        -- Visits still going on: only those rows, not every visit by its end. Visits that
+        -- ended after an --as-of instant are read from stage_changes_visits.
+        DROP INDEX stage_changes_left;
+        CREATE INDEX stage_changes_open ON stage_changes (to_stage, changed_at, lead_id)
+            WHERE left_at IS NULL;
+        -- One lead's activities and follow-ups are a few rows: the lead is all the look-up
+        -- needs (the reports read first touches from leads.first_touch_at).
+        DROP INDEX activities_lead;
+        CREATE INDEX activities_lead ON activities (lead_id);
+        DROP INDEX followups_lead;
+        CREATE INDEX followups_lead ON followups (lead_id);
+        -- Open follow-ups are read through followups_open; of the rest only the latest
+        -- completion is looked up (report summary).
+        DROP INDEX followups_due;
+        CREATE INDEX followups_done ON followups (done_at) WHERE done_at IS NOT NULL;
+        -- Only db check looked deals up by closed_at (closed stages with none), a scan anyway.
+        DROP INDEX leads_closed_at;
+        -- leads_tally with each lead's source and grade after its stage and currency: report
+        -- sources and grades group in the index's order too, instead of sorting every lead.
+        DROP INDEX leads_tally;
+        CREATE INDEX leads_tally ON leads (stage, currency, source, grade, stages_entered,
+            lost_from, value_minor, created_at, closed_at, customer_id, lost_reason,
+            expected_close);
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
