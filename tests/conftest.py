@@ -108,8 +108,8 @@ def at_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
     real = terminal.Terminal.detect.__func__
 
-    def detect(cls, out=None, err=None):
-        term = real(cls, out, err)
+    def detect(cls, out=None, err=None, width=None):
+        term = real(cls, out, err, width)
         term.interactive = True
         return term
 

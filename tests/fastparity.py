@@ -20,7 +20,7 @@ def typer_call(argv: list[str]) -> tuple[Any, dict[str, Any]] | None:
     import typer
 
     try:
-        _db, rest = fast._root_options(argv)
+        _db, _width, rest = fast._root_options(fast.hoist_width(argv))
     except fast.Unplanned:
         return None
     if not rest:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from salesflow.cli.options import Format, FormatOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session, confirmed
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from salesflow.store.journal import RestoreMark
 
 undo_app = command_group()
 db_app = command_group(help="The database file.", no_args_is_help=True)
@@ -23,13 +28,51 @@ def undo(ctx: Context) -> None:
 
     s: Session = ctx.obj
     with store.transaction(s.conn, write=True) as conn:
-        undone = journal.undo_last(conn)
-    if undone is None:
+        restored = journal.restore_mark(conn)
+        undone = None if restored else journal.undo_last(conn)
+    if restored:
+        _undo_restore(s, restored)
+    elif undone is None:
         s.term.say("Nothing to undo.")
     else:
         s.term.say(
-            f"Undid: salesflow {undone.command}  ({undone.created_at}, {undone.rows} row change(s))"
+            f"Undid: salesflow {_shorten(undone.command)}  ({undone.created_at}, "
+            f"{undone.rows} row change(s))"
         )
+
+
+def _shorten(command: str, limit: int = 120) -> str:
+    # A 400-item `quote new` is one command line; the message shows which, not all of it.
+    return command if len(command) <= limit else command[: limit - 1] + "…"
+
+
+def _undo_restore(s: Session, restored: RestoreMark) -> None:
+    """A restore is taken back whole by swapping back the safety copy it made."""
+    from pathlib import Path
+
+    from salesflow.errors import SalesflowError
+    from salesflow.store import backup, journal
+
+    saved = Path(restored.saved)
+    command = _shorten(restored.command)
+    if not saved.is_file():
+        raise SalesflowError(
+            f"the last command was salesflow {command}, and the copy it saved of the database "
+            f"before ({saved}) is gone — nothing was undone"
+        )
+    backup.check_restorable(saved)
+
+    def still(reader: sqlite3.Connection) -> None:
+        if journal.restore_mark(reader) != restored:
+            raise SalesflowError("another command changed the database meanwhile — run undo again")
+
+    now_saved = backup.restore(
+        s.conn, s.path, saved, backup.default_target(s.path, s.now), still=still
+    )
+    s.term.say(
+        f"Undid: salesflow {command}  ({restored.created_at}): the database is back as it was "
+        f"before, from {saved}; the restored one is saved as {now_saved.path}"
+    )
 
 
 @db_app.command("path")
@@ -132,9 +175,9 @@ def db_restore(
     yes: Annotated[bool, Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Replace the database with FILE, after checking FILE and backing up the current one."""
+    import shlex
     from pathlib import Path
 
-    from salesflow import store
     from salesflow.errors import SalesflowError
     from salesflow.store import backup
 
@@ -143,13 +186,21 @@ def db_restore(
     backup.check_restorable(source)
     if source.resolve() == s.path.resolve():
         raise SalesflowError(f"{source} is the database itself — give a backup file")
+    if s.conn.readonly:
+        raise SalesflowError(f"cannot restore into {s.path}: {s.conn.readonly}")
     if not confirmed(s, yes, f"Replace {s.path} with {source}?", "Nothing restored."):
         return
-    saved = backup.backup(s.conn, backup.default_target(s.path, s.now))
-    backup.restore(s.conn, source)
-    s.conn.close()
-    store.connect(s.path).close()  # brings an older backup up to the current schema
-    s.term.say(f"Restored {source} into {s.path}; the previous database is saved as {saved.path}")
+    saved = backup.restore(
+        s.conn,
+        s.path,
+        source,
+        backup.default_target(s.path, s.now),
+        mark=(shlex.join(s.argv), s.now_iso),
+    )
+    s.term.say(
+        f"Restored {source} into {s.path}; the previous database is saved as {saved.path} "
+        "(salesflow undo swaps it back)"
+    )
 
 
 @db_app.command("info")

@@ -43,12 +43,13 @@ class Param:  # plain classes: a dataclass costs ~0.5 ms to create, and this is 
 class Plan:
     def __init__(
         self, func: Callable[..., Any], context_name: str | None, kwargs: dict[str, Any],
-        db: str | None,
+        db: str | None, width: int | None = None,
     ) -> None:  # fmt: skip
         self.func = func
         self.context_name = context_name
         self.kwargs = kwargs
         self.db = db
+        self.width = width
 
 
 class Unplanned(Exception):  # noqa: N818 — not an error: Typer takes over
@@ -66,26 +67,57 @@ def plan(argv: list[str]) -> Plan | None:
 def _plan(argv: list[str]) -> Plan:
     from salesflow.cli.commands import COMMANDS, load
 
-    db, rest = _root_options(argv)
+    db, width, rest = _root_options(hoist_width(argv))
     if not rest or rest[0] not in COMMANDS:
         raise Unplanned
     registered, rest = _command(load(rest[0]), rest[1:])
     context_name, declared = _declared(registered.func)
     kwargs = _parse(declared, rest)
-    return Plan(registered.func, context_name, kwargs, db)
+    return Plan(registered.func, context_name, kwargs, db, width)
 
 
-def _root_options(argv: list[str]) -> tuple[str | None, list[str]]:
-    db, i = None, 0
+# The root's --width, like Typer's IntRange(min=40, max=1000) in cli/root.py.
+WIDTHS = range(40, 1001)
+
+
+def hoist_width(argv: list[str]) -> list[str]:
+    """`--width N` may follow the command (`lead list --width 60`): it moves to the front,
+    where the root reads it — for the fast path and Typer alike. Not past a `--`."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            rest += argv[i:]
+            break
+        if token == "--width":
+            front += argv[i : i + 2]
+            i += 2
+            continue
+        (front if token.startswith("--width=") else rest).append(token)
+        i += 1
+    return front + rest
+
+
+def _root_options(argv: list[str]) -> tuple[str | None, int | None, list[str]]:
+    db, width, i = None, None, 0
     while i < len(argv) and argv[i].startswith("-"):
         token = argv[i]
-        if token.startswith("--db="):
-            db, i = token.removeprefix("--db="), i + 1
-        elif token == "--db" and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
-            db, i = argv[i + 1], i + 2
+        name, equals, text = token.partition("=")
+        if equals:
+            i += 1
+        elif name in ("--db", "--width") and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            text, i = argv[i + 1], i + 2
         else:
             raise Unplanned
-    return db, argv[i:]
+        if name == "--db":
+            db = text
+        elif name == "--width" and text.isdigit() and int(text) in WIDTHS:
+            width = int(text)
+        else:
+            raise Unplanned
+    return db, width, argv[i:]
 
 
 def _command(group: params.Group, rest: list[str]) -> tuple[params.Registered, list[str]]:
@@ -254,7 +286,7 @@ def run(argv: list[str]) -> bool:
     from salesflow.cli.session import Session
 
     def call() -> Any:
-        session = Session(found.db, argv)
+        session = Session(found.db, argv, width=found.width)
         kwargs = dict(found.kwargs)
         if found.context_name:
             kwargs[found.context_name] = params.Context(session, {"salesflow.argv": argv})

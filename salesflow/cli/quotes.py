@@ -350,20 +350,12 @@ def _doc_format_of(output: str | None) -> str:
 
 
 def _write_private(path: str, text: str) -> None:
-    import os
+    from pathlib import Path
 
-    from salesflow.errors import SalesflowError
+    from salesflow.output.files import private_text_file
 
-    try:
-        # 0600 whatever the umask, like every file salesflow writes.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-    except OSError as e:
-        raise SalesflowError(
-            f"cannot write {path}: {e.strerror} — choose another --output"
-        ) from None
+    with private_text_file(Path(path).expanduser()) as out:
+        out.write(text)
 
 
 @app.command("accept")

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from salesflow import __version__
 from salesflow.cli.boundary import fail, guarded
 from salesflow.cli.commands import COMMANDS, load
+from salesflow.cli.fast import WIDTHS, hoist_width
 from salesflow.cli.session import Session
 from salesflow.cli.typer_build import to_typer
 
@@ -36,6 +37,7 @@ class SalesflowGroup(TyperGroup):
         self, info_name: Any, args: list[str], parent: Any = None, **extra: Any
     ) -> Any:
         argv = list(args)
+        args = hoist_width(args)
         try:  # a typo among the root's own options (`salesflow --dbb x …`)
             ctx = super().make_context(info_name, args, parent=parent, **extra)
         except _USAGE_ERRORS as e:
@@ -87,8 +89,19 @@ def root(
             help="Database file (else $SALESFLOW_DB, else the user data folder).",
         ),
     ] = None,
+    width: Annotated[
+        int | None,
+        typer.Option(
+            "--width",
+            metavar="N",
+            min=WIDTHS.start,
+            max=WIDTHS.stop - 1,
+            help="Lay tables out for N columns (default: the terminal's width; a pipe gets "
+            "every column whole). Also after the command: lead list --width 60.",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    ctx.obj = Session(db, ctx.meta.get("salesflow.argv", []))
+    ctx.obj = Session(db, ctx.meta.get("salesflow.argv", []), width=width)

@@ -22,10 +22,13 @@ DEFAULT_CURRENCY = "USD"
 
 
 class Session:
-    def __init__(self, db: str | None, argv: list[str], term: Terminal | None = None) -> None:
+    def __init__(
+        self, db: str | None, argv: list[str], term: Terminal | None = None,
+        width: int | None = None,
+    ) -> None:  # fmt: skip
         self.db_option = db
         self.argv = argv
-        self.term = term or Terminal.detect()
+        self.term = term or Terminal.detect(width=width)
 
     @cached_property
     def file(self) -> str:

@@ -25,7 +25,10 @@ class Column:
     justify: str = "left"
     get: Callable[[dict[str, Any]], str] | None = None
     style: str | None = None
-    no_wrap: bool = False  # a word or figure split over two lines misreads: "10,500." / "00"
+    # Kept whole, never shortened (so are right-aligned columns): a figure, date, stage, id.
+    no_wrap: bool = False
+    # Optional: hidden when the table does not fit, lowest number first (output/layout.py).
+    hide: int | None = None
 
     def cell(self, row: dict[str, Any]) -> str:
         if self.get is not None:
@@ -235,46 +238,8 @@ def _table(
     if not rows:
         term.line(empty)
         return 0
+    from salesflow.output import layout
+
     cols = columns or [Column(k, k) for k in rows[0]]
-    if not term.color:
-        from salesflow.output import plain
-
-        text = plain.table(
-            [c.header for c in cols],
-            [c.justify for c in cols],
-            [[c.cell(row) for c in cols] for row in rows],
-            title=title,
-            max_width=term.width,
-        )
-        if text is not None:
-            term.out.write(text)
-            return len(rows)
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    cells = [[c.cell(row) for c in cols] for row in rows]
-    # Figures (right-aligned) and one-word labels stay whole — "10,500." over "00 USD" misreads;
-    # free text folds instead. On a narrow terminal their headers go one word per line.
-    whole = [c.no_wrap or c.justify != "left" for c in cols]
-    console = term.console()
-
-    def build(stack: bool) -> Table:
-        table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-        for c, keep in zip(cols, whole, strict=True):
-            header = "\n".join(c.header.split()) if keep and stack else c.header
-            table.add_column(
-                header, justify=c.justify, style=c.style, overflow="fold", no_wrap=keep
-            )
-        for row, values in zip(rows, cells, strict=True):
-            # Text, not str: a company called "Acme [sic]" is not Rich markup.
-            cells_ = (Text(v) for v in values)
-            table.add_row(*cells_, style=row_style(row) if row_style else None)
-        return table
-
-    table = build(stack=False)
-    unbounded = console.options.update_width(10_000)
-    if console.measure(table, options=unbounded).maximum > term.width:
-        table = build(stack=True)
-    console.print(table)
+    layout.table(cols, rows, term, title=title, row_style=row_style)
     return len(rows)

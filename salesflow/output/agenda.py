@@ -49,12 +49,12 @@ def _lead(row: dict[str, Any]) -> str:
 def followup_columns() -> list[Column]:
     return [
         Column("id", "#", justify="right", style="dim"),
-        Column("due_date", "Due", get=due),
+        Column("due_date", "Due", get=due, no_wrap=True),
         Column("action", "Action", style="bold"),
         Column("lead", "Lead", get=_lead),
-        Column("company", "Company"),
-        Column("stage", "Stage", style="cyan", no_wrap=True),
-        Column("recur", "Repeats"),
+        Column("company", "Company", hide=2),
+        Column("stage", "Stage", style="cyan", no_wrap=True, hide=3),
+        Column("recur", "Repeats", no_wrap=True, hide=1),
     ]
 
 
@@ -123,27 +123,28 @@ def _waiting(row: dict[str, Any]) -> str:
 
 def _late(row: dict[str, Any]) -> str:
     days = row.get("days") or 0
-    return f"{days} d late" if days else ("passed" if row["section"] == "overdue" else "")
+    # "21 d" under the header "Late": narrow enough that the overdue table fits 60 columns.
+    return f"{days} d" if days else ("passed" if row["section"] == "overdue" else "")
 
 
 def agenda_columns(section: str, tz: tzinfo | None = None) -> list[Column]:
     lead = [
         Column("lead_id", "#", justify="right", style="dim"),
         Column("lead", "Lead", style="bold"),
-        Column("company", "Company"),
+        Column("company", "Company", hide=2),
         Column("stage", "Stage", style="cyan", no_wrap=True),
     ]
     if section in ("overdue", "today"):
         return [
             Column("followup_id", "F#", justify="right", style="dim"),
-            Column("due_date", "Due", get=due),
+            Column("due_date", "Due", get=due, no_wrap=True),
             Column("days", "Late", justify="right", get=_late),
             Column("action", "Action", style="bold"),
             Column("lead", "Lead", get=_lead),
-            Column("company", "Company"),
+            Column("company", "Company", hide=1),
         ]
     label = {"unplanned": "Last touch", "stale": "Idle", "first_touch": "Waiting"}[section]
-    since = Column("since", "Since", get=lambda r: when(r.get("since"), tz))
+    since = Column("since", "Since", get=lambda r: when(r.get("since"), tz), no_wrap=True, hide=1)
     return [*lead, Column("hours", label, justify="right", get=_waiting), since]
 
 

@@ -28,15 +28,29 @@ def customer_columns(tz: tzinfo | None = None) -> list[Column]:
     return [
         Column("id", "#", justify="right", style="dim"),
         Column("name", "Customer", style="bold"),
-        Column("segment", "Segment", get=lambda r: SEGMENT_NAMES.get(r["segment"] or "", "—")),
+        Column(
+            "segment", "Segment", get=lambda r: SEGMENT_NAMES.get(r["segment"] or "", "—"), hide=5
+        ),
         Column("won_deals", "Won", justify="right"),
         Column("won_value", "Won value", justify="right", get=won_value),
-        Column("first_purchase", "First", get=_day("first_purchase")),
-        Column("last_purchase", "Last", get=_day("last_purchase")),
-        Column("repeat", "Repeat", get=lambda r: "yes" if r["repeat"] else "no"),
-        Column("last_touch", "Last touch", get=_day("last_touch")),
-        Column("next_checkin", "Next check-in", get=lambda r: r["next_checkin"] or ""),
-        Column("checkin_every", "Check-ins", get=lambda r: r["checkin_every"] or ""),
+        Column("first_purchase", "First", get=_day("first_purchase"), no_wrap=True, hide=3),
+        Column("last_purchase", "Last", get=_day("last_purchase"), no_wrap=True, hide=6),
+        Column("repeat", "Repeat", get=lambda r: "yes" if r["repeat"] else "no", hide=4),
+        Column("last_touch", "Last touch", get=_day("last_touch"), no_wrap=True, hide=1),
+        Column(
+            "next_checkin",
+            "Next check-in",
+            get=lambda r: r["next_checkin"] or "",
+            no_wrap=True,
+            hide=7,
+        ),
+        Column(
+            "checkin_every",
+            "Check-ins",
+            get=lambda r: r["checkin_every"] or "",
+            no_wrap=True,
+            hide=2,
+        ),
     ]
 
 

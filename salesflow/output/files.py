@@ -1,14 +1,16 @@
-"""Files salesflow writes for the user (exports): private, and whole or not at all."""
+"""Files salesflow writes for the user (`-o`: exports, documents): private, and whole or not
+at all. The rules themselves live in salesflow.files; this is the one writer `-o` uses."""
 
 from __future__ import annotations
 
 import os
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
+from salesflow import files
 from salesflow.errors import SalesflowError
 
 
@@ -16,9 +18,9 @@ from salesflow.errors import SalesflowError
 def private_text_file(path: Path) -> Iterator[TextIO]:
     """A UTF-8 text stream into `path`, created mode 0600 whatever the umask.
 
-    Rows go to a hidden file beside `path` that replaces it only once everything is written,
-    so a failed or interrupted export leaves any earlier file as it was. A FIFO or device
-    (`-o /dev/stderr`) is written in place: renaming over it would replace the device node.
+    Everything goes to a hidden file beside `path` that replaces it only once complete, so a
+    failed, interrupted or out-of-space write leaves any earlier file as it was. A FIFO or
+    device (`-o /dev/stderr`) is written in place: renaming over it would replace the node.
     """
     try:
         info = path.stat()
@@ -29,21 +31,37 @@ def private_text_file(path: Path) -> Iterator[TextIO]:
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise SalesflowError(f"{path} is a folder — give a file name, e.g. -o {path}/leads.csv")
     if info is not None and not stat.S_ISREG(info.st_mode):
-        with open(path, "w", encoding="utf-8", newline="") as out:
-            yield out
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                yield out
+        except OSError as e:
+            raise SalesflowError(
+                f"cannot write {path}: {e.strerror} — nothing was changed"
+            ) from None
         return
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    files.remove_stale(path, "tmp")
+    temp = files.temp_beside(path, "tmp")
     try:
-        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        fd = files.private_fd(temp)
     except OSError as e:
         raise SalesflowError(
             f"cannot write {path}: {e.strerror} — check the folder exists and is writable"
         ) from None
     try:
-        os.chmod(temp, 0o600)  # os.open's mode is filtered by the umask; make it exact
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             yield out
-        os.replace(temp, path)
+        files.publish(temp, path, replace=True)
+    except OSError as e:
+        _discard(temp)
+        raise SalesflowError(
+            f"cannot write {path}: {e.strerror} — nothing was changed"
+            + ("; any earlier file is as it was" if info is not None else "")
+        ) from None
     except BaseException:
-        temp.unlink(missing_ok=True)
+        _discard(temp)
         raise
+
+
+def _discard(temp: str) -> None:
+    with suppress(OSError):
+        os.unlink(temp)

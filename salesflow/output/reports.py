@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow import money
-from salesflow.output import Column, plain, render
+from salesflow.output import Column, render
 from salesflow.output.terminal import Terminal
 
 DASH = "—"
@@ -35,31 +35,27 @@ def days(value: float | None) -> str:
     return DASH if value is None else f"{value:.1f}"
 
 
-def _num(key: str, header: str, fmt: Any = str) -> Column:
+def _num(key: str, header: str, fmt: Any = str, hide: int | None = None) -> Column:
     def get(row: dict[str, Any]) -> str:
         value = row.get(key)
         return DASH if value is None else fmt(value)
 
-    return Column(key, header, justify="right", get=get)
+    return Column(key, header, justify="right", get=get, hide=hide)
 
 
-def _money_col(key: str, header: str, currency: str) -> Column:
+def _money_col(key: str, header: str, currency: str, hide: int | None = None) -> Column:
     # The currency is in the report's title: narrow headers keep an 80-column table whole.
-    return Column(key, header, justify="right", get=lambda r: amount(r[key], currency))
+    return Column(key, header, justify="right", get=lambda r: amount(r[key], currency), hide=hide)
 
 
-def _pct_col(key: str, header: str) -> Column:
-    return Column(key, header, justify="right", get=lambda r: pct(r.get(key)))
+def _pct_col(key: str, header: str, hide: int | None = None) -> Column:
+    return Column(key, header, justify="right", get=lambda r: pct(r.get(key)), hide=hide)
 
 
 def say_lines(term: Terminal, lines: list[str]) -> None:
     """Notes under a table, on stdout with it (they are part of the report)."""
     for line in lines:
-        written = None if term.color else plain.line(line, term.width)
-        if written is not None:
-            term.out.write(written)
-        else:
-            term.console().print(line, markup=False, highlight=False)
+        term.line(line)
 
 
 # ---- funnel ----------------------------------------------------------------------
@@ -83,41 +79,49 @@ def funnel(
     else:
         sizes = [Decimal(r["reached"]) for r in forward]
         labels = [f"{r['reached']:,}" for r in forward]
-    widest = max(sizes, default=Decimal(0))
-    name_w = max((len(r["stage"]) for r in forward), default=0)
-    label_w = max((len(x) for x in labels), default=0)
-    span = min(max(term.width - name_w - label_w - 17, 10), 60)
-    cells = []
-    for row, size, label in zip(forward, sizes, labels, strict=True):
-        width = 0 if not widest else max(int(size / widest * span), 1 if size else 0)
-        pad = (span - width) // 2
-        bar = " " * pad + "█" * width + " " * (span - width - pad)
-        cells.append([row["stage"], f"{row['probability']}%", bar, label, pct(row["conversion"])])
-    text = None if term.color else plain.grid(cells, "lrlrr", term.width)
-    if text is not None:
-        term.out.write(text + "\n")
-    else:
-        _bars(term, forward, cells)
+    _bars(term, forward, sizes, labels)
     render(rows, "table", term, columns=funnel_columns(currency))
     say_lines(term, callouts)
 
 
-def _bars(term: Terminal, forward: list[dict[str, Any]], cells: list[list[str]]) -> None:
-    from rich.table import Table
-    from rich.text import Text
+def _bars(
+    term: Terminal, forward: list[dict[str, Any]], sizes: list[Decimal], labels: list[str]
+) -> None:
+    """stage, probability, centred bar, figure, conversion — one space apart; as wide as the
+    terminal allows (at most 60 cells of bar). Too narrow for the probability and conversion
+    beside a bar of 10, they go (the table below has them); too narrow for any bar, no bars."""
+    from salesflow.output.layout import cells, styled
 
-    console = term.console()
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True, style="dim")
-    grid.add_column(no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True, style="dim")
-    for row, (stage, probability, bar_text, label, conversion) in zip(forward, cells, strict=True):
-        bar = Text(bar_text, style="green" if row["kind"] == "won" else "cyan")
-        grid.add_row(Text(stage), probability, bar, label, conversion)
-    console.print(grid)
-    console.print()
+    texts = [
+        [r["stage"], f"{r['probability']}%", label, pct(r["conversion"])]
+        for r, label in zip(forward, labels, strict=True)
+    ]
+    widths = [max((cells(t[i]) for t in texts), default=0) for i in range(4)]
+    used = [0, 1, 2, 3]
+    span = term.width - sum(widths) - 4
+    if span < 10:
+        used = [0, 2]
+        span = term.width - widths[0] - widths[2] - 2
+    span = min(span, 60)
+    if span < 4 or not forward:
+        return
+    widest = max(sizes, default=Decimal(0))
+    color = term.color
+    for row, size, text in zip(forward, sizes, texts, strict=True):
+        width = 0 if not widest else max(int(size / widest * span), 1 if size else 0)
+        pad = (span - width) // 2
+        bar = " " * pad + "█" * width + " " * (span - width - pad)
+        bar = styled(bar, "green" if row["kind"] == "won" else "cyan", color)
+        parts = {
+            0: text[0] + " " * (widths[0] - cells(text[0])),
+            1: styled(text[1].rjust(widths[1]), "dim", color),
+            2: text[2].rjust(widths[2]),
+            3: styled(text[3].rjust(widths[3]), "dim", color),
+        }
+        line = " ".join([parts[0], *(parts[i] for i in used[1:2] if i == 1), bar])
+        line = " ".join([line, *(parts[i] for i in used if i >= 2)])
+        term.out.write((line if color else line.rstrip(" ")) + "\n")
+    term.out.write("\n")
 
 
 def funnel_callouts(weakest: dict[str, Any] | None, slowest: dict[str, Any] | None) -> list[str]:
@@ -145,12 +149,12 @@ def funnel_columns(currency: str) -> list[Column]:
     return [
         Column("stage", "Stage", style="bold", no_wrap=True),
         _num("deals", "Now"),
-        _money_col("value", "Value", currency),
-        _money_col("weighted_value", "Weighted", currency),
+        _money_col("value", "Value", currency, hide=4),
+        _money_col("weighted_value", "Weighted", currency, hide=3),
         _num("reached", "Reached"),
         _pct_col("conversion", "Conv"),
-        _num("avg_days_in_stage", "Avg days", days),
-        _num("median_days_in_stage", "Med days", days),
+        _num("avg_days_in_stage", "Avg days", days, hide=1),
+        _num("median_days_in_stage", "Med days", days, hide=2),
     ]
 
 
@@ -198,30 +202,42 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
         ],
     }
     term.line(title, style="bold")
-    text = None if term.color else plain.board(list(sections.items()), term.width)
-    if text is not None:
-        term.out.write(text)
-        return
-    from rich.table import Table
-    from rich.text import Text
+    _board(list(sections.items()), term)
 
-    console = term.console()
-    board = Table.grid(padding=(0, 4))
-    board.add_column()
-    board.add_column()
-    panels = []
-    for name, items in sections.items():
-        panel = Table.grid(padding=(0, 2))
-        panel.add_column(style="dim")
-        panel.add_column(justify="right")
-        panel.add_row(Text(name, style="bold underline"), "")
+
+def _board(panels: list[tuple[str, list[tuple[str, str]]]], term: Terminal) -> None:
+    """Four panels, two by two four cells apart, each its name over label/value rows (values
+    right-aligned two cells from the widest label); one under another when two side by side
+    would not fit the terminal."""
+    from salesflow.output.layout import cells, styled
+
+    color = term.color
+    drawn = []
+    for name, items in panels:
+        left = max(cells(x) for x, _ in [(name, ""), *items])
+        right = max(cells(v) for _, v in items)
+        lines = [styled(name, "bold underline", color) + " " * (left + 2 + right - cells(name))]
         for label, value in items:
-            panel.add_row(label, value)
-        panels.append(panel)
-    board.add_row(panels[0], panels[1])
-    board.add_row("", "")
-    board.add_row(panels[2], panels[3])
-    console.print(board)
+            gap = " " * (left - cells(label) + 2 + right - cells(value))
+            lines.append(styled(label, "dim", color) + gap + value)
+        drawn.append((left + 2 + right, lines))
+    first = max(drawn[0][0], drawn[2][0])
+    second = max(drawn[1][0], drawn[3][0])
+    out: list[str] = []
+    if not term.fit or first + 4 + second <= term.width:
+        for (w1, a), (_w2, b) in ((drawn[0], drawn[1]), (drawn[2], drawn[3])):
+            if out:
+                out.append("")
+            for n in range(max(len(a), len(b))):
+                one = a[n] + " " * (first - w1) if n < len(a) else " " * first
+                two = b[n] if n < len(b) else ""
+                out.append(one + " " * 4 + two)
+    else:
+        for _w, lines in drawn:
+            if out:
+                out.append("")
+            out += lines
+    term.out.write("".join((x if color else x.rstrip(" ")) + "\n" for x in out))
 
 
 # ---- conversion, lost, sources, grades -------------------------------------------
@@ -230,13 +246,15 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
 def conversion_columns() -> list[Column]:
     return [
         Column("stage", "From", style="bold", no_wrap=True),
-        Column("next_stage", "To"),
+        Column("next_stage", "To", no_wrap=True),
         _num("reached", "Reached"),
         _pct_col("conversion", "Conv"),
-        Column("probability", "Prob", justify="right", get=lambda r: f"{r['probability']}%"),
-        _num("closed", "Closed"),
-        _pct_col("observed_win_rate", "Won"),
-        _pct_col("calibrated_probability", "Calib."),
+        Column(
+            "probability", "Prob", justify="right", get=lambda r: f"{r['probability']}%", hide=4
+        ),
+        _num("closed", "Closed", hide=3),
+        _pct_col("observed_win_rate", "Won", hide=2),
+        _pct_col("calibrated_probability", "Calib.", hide=1),
     ]
 
 
@@ -245,8 +263,8 @@ def lost_columns(currency: str) -> list[Column]:
         Column("reason", "Reason", get=lambda r: r["reason"] or "(no reason)", style="bold"),
         _num("count", "Deals"),
         _pct_col("share", "Share"),
-        _pct_col("cumulative_share", "Cumulative"),
-        _money_col("value", "Value", currency),
+        _pct_col("cumulative_share", "Cumulative", hide=1),
+        _money_col("value", "Value", currency, hide=2),
     ]
 
 
@@ -255,12 +273,12 @@ def breakdown_columns(name: str, currency: str) -> list[Column]:
         Column(name, name.capitalize(), style="bold", get=lambda r: r[name] or "(none)"),
         _num("leads", "Leads"),
         _num("won", "Won"),
-        _num("lost", "Lost"),
+        _num("lost", "Lost", hide=5),
         _pct_col("win_rate", "Win"),
-        _pct_col("lead_to_win_rate", "To win"),
-        _money_col("won_value", "Won value", currency),
-        _money_col("avg_deal_size", "Avg deal", currency),
-        _num("cycle_days_median", "Cycle", days),
+        _pct_col("lead_to_win_rate", "To win", hide=2),
+        _money_col("won_value", "Won value", currency, hide=4),
+        _money_col("avg_deal_size", "Avg deal", currency, hide=3),
+        _num("cycle_days_median", "Cycle", days, hide=1),
     ]
 
 
@@ -271,7 +289,7 @@ def activity_columns(rows: list[dict[str, Any]], kinds: tuple[str, ...]) -> list
     """The week table; a kind of touch nobody logged in these weeks gets no column."""
     used = [k for k in (*kinds, "other") if any(r[k] for r in rows)]
     return [
-        Column("week", "Week of", style="bold"),
+        Column("week", "Week of", style="bold", no_wrap=True),
         _num("touches", "Touches"),
         *(_num(k, k.capitalize()) for k in used),
         _num("leads_created", "New leads"),
@@ -298,7 +316,7 @@ def forecast_columns(currency: str, calibrated: bool, simulated: bool) -> list[C
         return {"overdue": "overdue", "later": "later", "undated": "no close date"}[row["bucket"]]
 
     cols = [
-        Column("month", "Expected close", style="bold", get=label),
+        Column("month", "Expected close", style="bold", get=label, no_wrap=True),
         _num("deals", "Deals"),
         _money_col("value", "Value", currency),
         _money_col("weighted_value", "Weighted", currency),
@@ -306,7 +324,7 @@ def forecast_columns(currency: str, calibrated: bool, simulated: bool) -> list[C
     if calibrated:
         cols.append(_money_col("calibrated_weighted_value", "Calibrated", currency))
     if simulated:
-        cols += [_money_col(k, k.upper(), currency) for k in ("p10", "p50", "p90")]
+        cols += [_money_col(k, k.upper(), currency, hide=1) for k in ("p10", "p50", "p90")]
     return cols
 
 
@@ -327,9 +345,9 @@ def calibration_columns() -> list[Column]:
 
 def target_columns() -> list[Column]:
     return [
-        Column("period", "Period", style="bold"),
-        Column("start", "From"),
-        Column("end", "To"),
+        Column("period", "Period", style="bold", no_wrap=True),
+        Column("start", "From", no_wrap=True, hide=1),
+        Column("end", "To", no_wrap=True, hide=2),
         Column(
             "amount",
             "Target",
@@ -343,12 +361,12 @@ def target_columns() -> list[Column]:
 
 def progress_columns(currency: str) -> list[Column]:
     return [
-        Column("period", "Period", style="bold"),
+        Column("period", "Period", style="bold", no_wrap=True),
         _money_col("target", "Target", currency),
         _money_col("won", "Won", currency),
         _pct_col("done", "Done"),
-        _pct_col("elapsed", "Elapsed"),
-        _money_col("projected", "Projected", currency),
-        _money_col("weighted_pipeline", "Pipeline", currency),
-        _pct_col("coverage", "Cover"),
+        _pct_col("elapsed", "Elapsed", hide=2),
+        _money_col("projected", "Projected", currency, hide=3),
+        _money_col("weighted_pipeline", "Pipeline", currency, hide=1),
+        _pct_col("coverage", "Cover", hide=4),
     ]

@@ -11,6 +11,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+# Narrower than this, nothing is laid out any better: the layout assumes at least 40 columns.
+MIN_WIDTH = 40
+
+
 @dataclass
 class Terminal:
     out: TextIO
@@ -19,24 +23,37 @@ class Terminal:
     color: bool
     width: int
     interactive: bool = False  # stdin is a terminal: a question can be asked
+    # Lay tables and lines out for `width` (a terminal, or --width N); a pipe without --width
+    # gets every cell whole at its natural width.
+    fit: bool | None = None  # None: on a terminal
     _consoles: dict[bool, Console] = field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.fit is None:
+            self.fit = self.is_tty
+
     @classmethod
-    def detect(cls, out: TextIO | None = None, err: TextIO | None = None) -> Terminal:
+    def detect(
+        cls, out: TextIO | None = None, err: TextIO | None = None, width: int | None = None
+    ) -> Terminal:
+        """`width`: --width N, which lays output out for N columns even in a pipe."""
         out = out or sys.stdout
         err = err or sys.stderr
         is_tty = bool(getattr(out, "isatty", lambda: False)())
         color = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-        # Piped tables are read by people too (mail, less): wide enough not to truncate.
-        width = 160
-        if is_tty:
-            import shutil
+        fit = is_tty or width is not None
+        if width is None:
+            # Piped tables are read by people too (mail, less): Rich-drawn cards get room.
+            width = 160
+            if is_tty:
+                import shutil  # honours COLUMNS, then asks the terminal
 
-            width = shutil.get_terminal_size((120, 24)).columns
+                width = max(shutil.get_terminal_size((120, 24)).columns, MIN_WIDTH)
         interactive = bool(getattr(sys.stdin, "isatty", lambda: False)())
         return cls(
-            out=out, err=err, is_tty=is_tty, color=color, width=width, interactive=interactive
-        )
+            out=out, err=err, is_tty=is_tty, color=color, width=width, interactive=interactive,
+            fit=fit,
+        )  # fmt: skip
 
     def console(self, stderr: bool = False) -> Console:
         if stderr not in self._consoles:
@@ -62,16 +79,14 @@ class Terminal:
         return self._consoles[stderr]
 
     def line(self, text: str = "", style: str | None = None) -> None:
-        """`console().print(text, style=style)`, written directly when there is no colour and
-        the text is plain (output/plain.py): a piped listing need not import Rich."""
-        if not self.color:
-            from salesflow.output import plain
+        """One line of text (wrapped at the width on a terminal or with --width), in `style`
+        when there is colour; control characters in it are shown, not obeyed."""
+        from salesflow.output import layout
 
-            written = plain.line(text, self.width)
-            if written is not None:
-                self.out.write(written)
-                return
-        self.console().print(text, style=style, markup=False)
+        text = layout.flat(text)
+        lines = layout.wrap(text, self.width) if self.fit else [text]
+        for one in lines:
+            self.out.write(layout.styled(one.rstrip(" "), style, self.color) + "\n")
 
     def confirm(self, question: str) -> bool | None:
         """Ask on stderr; None when nobody is there to answer (stdin is not a terminal)."""

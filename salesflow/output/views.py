@@ -27,23 +27,31 @@ def lead_columns() -> list[Column]:
     return [
         Column("id", "#", justify="right", style="dim"),
         Column("name", "Name", style="bold"),
-        Column("company", "Company"),
+        Column("company", "Company", hide=5),
         Column("stage", "Stage", style="cyan", no_wrap=True),
-        Column("grade", "Grade", justify="center"),
+        Column("grade", "Grade", justify="center", hide=3),
         Column("value", "Value", justify="right", get=_money),
-        Column("probability", "Prob", justify="right", get=lambda r: f"{r['probability']}%"),
-        Column("source", "Source"),
-        Column("tags", "Tags", style="magenta"),
+        Column(
+            "probability", "Prob", justify="right", get=lambda r: f"{r['probability']}%", hide=4
+        ),
+        Column("source", "Source", hide=2),
+        Column("tags", "Tags", style="magenta", hide=1),
     ]
 
 
 def stage_columns() -> list[Column]:
     return [
-        Column("position", "#", justify="right", style="dim"),
-        Column("name", "Stage", style="bold"),
+        Column("position", "#", justify="right", style="dim", hide=2),
+        Column("name", "Stage", style="bold", no_wrap=True),
         Column("probability", "Win %", justify="right", get=lambda r: f"{r['probability']}%"),
-        Column("kind", "Kind"),
-        Column("stale_days", "Stale after", justify="right", get=lambda r: f"{r['stale_days']} d"),
+        Column("kind", "Kind", hide=1),
+        Column(
+            "stale_days",
+            "Stale after",
+            justify="right",
+            get=lambda r: f"{r['stale_days']} d",
+            hide=3,
+        ),
         Column("open_deals", "Open deals", justify="right"),
     ]
 
@@ -124,14 +132,14 @@ def _cell(key: str, value: Any, tz: tzinfo | None) -> Any:
 
 def quote_columns() -> list[Column]:
     return [
-        Column("number", "Quote", style="bold"),
+        Column("number", "Quote", style="bold", no_wrap=True),
         Column("lead_id", "Lead", justify="right", get=lambda r: f"#{r['lead_id']}"),
-        Column("lead", "Name"),
-        Column("company", "Company"),
+        Column("lead", "Name", hide=4),
+        Column("company", "Company", hide=2),
         Column("status", "Status", style="cyan", no_wrap=True),
         Column("total", "Total", justify="right", get=lambda r: _money(r, "total")),
-        Column("issued_on", "Date"),
-        Column("valid_until", "Valid until"),
+        Column("issued_on", "Date", no_wrap=True, hide=1),
+        Column("valid_until", "Valid until", no_wrap=True, hide=3),
     ]
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from salesflow import files
 from salesflow.errors import SalesflowError
 from salesflow.store import journal
 from salesflow.store.migrations import LATEST, MIGRATIONS
@@ -53,18 +54,13 @@ def _create(path: str) -> bool:
     """Build a complete new database beside `path`, then link it into place in one step, so a
     second process starting at the same moment sees either no file or a whole one. Returns
     False when another process won the race (its file is then used)."""
-    folder, name = os.path.split(path)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.new")
+    folder = os.path.dirname(path)
+    tmp = files.temp_beside(path, "new")
     try:
-        if folder and not os.path.exists(folder):
-            try:
-                os.makedirs(folder, mode=0o700)
-                os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
-            except FileExistsError:
-                pass  # another salesflow starting at the same moment made it
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-        os.chmod(tmp, 0o600)
+        if folder:
+            files.make_folders(folder)
+        files.remove_stale(path, "new")  # a first run killed mid-build left it
+        os.close(files.private_fd(tmp))
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -72,13 +68,9 @@ def _create(path: str) -> bool:
         finally:
             conn.close()
         try:
-            os.link(tmp, path)
+            files.publish(tmp, path, replace=False)
         except FileExistsError:
             return False
-        except OSError:  # a file system without hard links: rename is still atomic
-            if os.path.exists(path):
-                return False
-            os.replace(tmp, path)
         return True
     except OSError as e:
         raise SalesflowError(
@@ -86,16 +78,23 @@ def _create(path: str) -> bool:
             "pass a writable path with --db or SALESFLOW_DB"
         ) from None
     finally:
-        for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm"):
+        for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm", f"{tmp}-journal"):
             with contextlib.suppress(OSError):
                 os.unlink(leftover)
 
 
+class Connection(sqlite3.Connection):
+    """A connection that knows why it may not write (None: it may)."""
+
+    readonly: str | None = None
+
+
 def connect(
     path: str | os.PathLike[str], on_created: Callable[[Any], None] | None = None
-) -> sqlite3.Connection:
+) -> Connection:
     """Open (creating on first use) and migrate the database at `path`; `on_created` is
-    called with `path` as given when this call made the file."""
+    called with `path` as given when this call made the file. A file this user may read but
+    not change is opened read-only: reads work, and a write says why it cannot."""
     given, path = path, os.fspath(path)
     created = not os.path.exists(path) and _create(path)
     if os.path.isdir(path):
@@ -104,12 +103,30 @@ def connect(
         )
     if not os.path.isfile(path):
         raise SalesflowError(f"{path} is not a regular file — pass a database file with --db")
+    if not os.access(path, os.R_OK):
+        raise SalesflowError(
+            f"cannot read {path}: permission denied ({_owner_and_mode(path)}) — run salesflow "
+            "as its owner or pass another --db"
+        )
     if os.path.getsize(path) == 0:
         raise SalesflowError(
             f"{path} is an empty file, not a salesflow database — remove it or choose another --db"
         )
+    readonly = _readonly_reason(path)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        if readonly:
+            conn = sqlite3.connect(
+                files.sqlite_uri(path, **_readonly_params(path)),
+                uri=True,
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
+                factory=Connection,
+            )
+            conn.readonly = readonly
+        else:
+            conn = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_S, isolation_level=None, factory=Connection
+            )
         conn.execute("PRAGMA foreign_keys = ON")
         app_id, version = _identity(conn)
     except sqlite3.DatabaseError as e:
@@ -127,10 +144,51 @@ def connect(
             "— upgrade salesflow to open it"
         )
     if version < LATEST:
+        if readonly:
+            raise SalesflowError(
+                f"{path} needs upgrading to this salesflow's schema ({version} → {LATEST}) but "
+                f"{readonly} — make it writable once, or use the salesflow that wrote it"
+            )
         _migrate(conn, path, version)
     if created and on_created:
         on_created(given)
     return conn
+
+
+def _owner_and_mode(path: str) -> str:
+    info = os.stat(path)
+    try:
+        import pwd
+
+        owner = pwd.getpwuid(info.st_uid).pw_name
+    except (ImportError, KeyError):
+        owner = f"user {info.st_uid}"
+    return f"owned by {owner}, mode {info.st_mode & 0o777:04o}"
+
+
+def _readonly_reason(path: str) -> str | None:
+    """Why this user cannot change the database, or None. In WAL mode a write needs the file,
+    and its folder for the -wal/-shm files unless both already exist."""
+    if not os.access(path, os.W_OK):
+        return f"the file is read-only for you ({_owner_and_mode(path)})"
+    folder = os.path.dirname(os.path.abspath(path))
+    sides = all(os.path.exists(path + s) for s in ("-wal", "-shm"))
+    if not sides and not os.access(folder, os.W_OK | os.X_OK):
+        return f"its folder {folder} is read-only for you"
+    return None
+
+
+def _readonly_params(path: str) -> dict[str, str]:
+    # `immutable` reads without creating -wal/-shm (mode=ro would leave them behind, as
+    # read-only as the file, and break later writes; in a read-only folder it cannot make
+    # them at all). It is safe while no writer is attached — none is when no -wal exists and
+    # nobody may write the file or create its -wal. Otherwise read through the WAL, read-only.
+    if not os.path.exists(path + "-wal"):
+        no_writers = not os.stat(path).st_mode & 0o222
+        folder = os.path.dirname(os.path.abspath(path))
+        if no_writers or not os.access(folder, os.W_OK | os.X_OK):
+            return {"immutable": "1"}
+    return {"mode": "ro"}
 
 
 def _identity(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -145,17 +203,28 @@ def backup_path(path: str | os.PathLike[str], label: str) -> Path:
     return Path(f"{os.fspath(path)}.{label}.bak")
 
 
-def _migrate(conn: sqlite3.Connection, path: str, version: int, upto: int | None = None) -> None:
+def _migrate(
+    conn: sqlite3.Connection,
+    path: str,
+    version: int,
+    upto: int | None = None,
+    *,
+    staging: bool = False,
+) -> None:
+    """Bring the file up to schema `upto`. `staging`: a private copy being prepared (a restore):
+    it needs no safety copy and stays in rollback-journal mode."""
     upto = LATEST if upto is None else upto
     fresh = version == 0
-    if not fresh:
-        # The safety copy before a schema change; a checkpoint first so the copy is whole.
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        target = backup_path(path, f"schema{version}")
-        import shutil
-
-        shutil.copyfile(path, target)
-        os.chmod(target, 0o600)
+    if not fresh and not staging:
+        # The safety copy before a schema change, through SQLite so it is consistent.
+        target = os.fspath(backup_path(path, f"schema{version}"))
+        try:
+            copy_private(conn, target)
+        except OSError as e:
+            raise SalesflowError(
+                f"cannot write the safety copy {target} before upgrading the schema: "
+                f"{e.strerror} — nothing was changed"
+            ) from None
         conn.execute("PRAGMA journal_mode = WAL")
     # A new file is built with a rollback journal and switched to WAL once whole: in WAL mode
     # its every page would sit in the -wal file as well until the checkpoint at close, which
@@ -180,8 +249,37 @@ def _migrate(conn: sqlite3.Connection, path: str, version: int, upto: int | None
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    if fresh:
+    if fresh and not staging:
         conn.execute("PRAGMA journal_mode = WAL")
+
+
+def migrate_staged(conn: sqlite3.Connection) -> None:
+    """Bring a restore's private staging copy up to the current schema."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version < LATEST:
+        _migrate(conn, "", version, staging=True)
+
+
+def copy_private(conn: sqlite3.Connection, target: str) -> None:
+    """A consistent copy of `conn`'s database at `target` (a single file, rollback journal),
+    0600 from its first byte and under a temporary name until complete; an existing
+    `target` is replaced only then."""
+    files.remove_stale(target, "tmp")
+    temp = files.temp_beside(target, "tmp")
+    try:
+        os.close(files.private_fd(temp))
+        dest = sqlite3.connect(temp)
+        try:
+            conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        files.publish(temp, target, replace=True)
+    except BaseException:
+        for leftover in (temp, f"{temp}-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
+        raise
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -202,6 +300,8 @@ def transaction(
 ) -> Iterator[sqlite3.Connection]:
     """One command = one transaction. A write starts with BEGIN IMMEDIATE so it waits on the
     busy timeout instead of failing on lock upgrade; with `command` it is journalled for undo."""
+    if (write or command) and getattr(conn, "readonly", None):
+        raise SalesflowError(f"cannot change the database: {conn.readonly} — nothing was changed")
     conn.execute("BEGIN IMMEDIATE" if write or command else "BEGIN")
     try:
         journal_id = journal.begin_command(conn, command, now_iso) if command else None

@@ -30,6 +30,9 @@ _RECORDING = "(SELECT open FROM journal ORDER BY id DESC LIMIT 1) = 1"
 # `journal.open`: 1 = recording, 0 = closed (undoable), 2 = recording paused by compact_inserts.
 _PAUSED = 2
 _CURRENT = "(SELECT id FROM journal ORDER BY id DESC LIMIT 1)"
+# `journal.open` 3: a `db restore`; its one step is the path of the safety copy of the database
+# it replaced, so `undo` can swap that back (see restore_mark).
+_RESTORED = 3
 # The step compact_inserts writes for a bulk load.
 _COMPACT = re.compile(r'DELETE FROM "(\w+)" WHERE rowid > (\d+)')
 
@@ -107,11 +110,15 @@ def undo_last(conn: sqlite3.Connection) -> Undone | None:
     """Replay the newest command's inverse steps, newest first. Runs inside the caller's
     transaction; foreign keys are checked at commit because rows come back in reverse order."""
     row = conn.execute(
-        "SELECT id, command, created_at FROM journal WHERE open = 0 ORDER BY id DESC LIMIT 1"
+        "SELECT id, command, created_at, open FROM journal WHERE open IN (0, ?) "
+        "ORDER BY id DESC LIMIT 1",
+        (_RESTORED,),
     ).fetchone()
     if row is None:
         return None
-    journal_id, command, created_at = row
+    journal_id, command, created_at, state = row
+    if state == _RESTORED:  # rows cannot take back a restore; see restore_mark
+        raise RuntimeError("undo_last reached a restore: swap back its safety copy instead")
     conn.execute("PRAGMA defer_foreign_keys = ON")
     steps = conn.execute(
         "SELECT sql FROM journal_steps WHERE journal_id = ? ORDER BY id DESC", (journal_id,)
@@ -129,6 +136,38 @@ def undo_last(conn: sqlite3.Connection) -> Undone | None:
     conn.execute("DELETE FROM journal_steps WHERE journal_id = ?", (journal_id,))
     conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
     return Undone(command=command, created_at=created_at, rows=rows)
+
+
+def mark_restore(conn: sqlite3.Connection, command: str, now_iso: str, saved: str) -> None:
+    """Record in a database about to be restored that the restore is its newest command, and
+    where the database it replaces was saved."""
+    cur = conn.execute(
+        "INSERT INTO journal (command, created_at, open) VALUES (?, ?, ?)",
+        (command, now_iso, _RESTORED),
+    )
+    conn.execute(
+        "INSERT INTO journal_steps (journal_id, sql) VALUES (?, ?)", (cur.lastrowid, saved)
+    )
+
+
+@dataclass(frozen=True)
+class RestoreMark:
+    command: str
+    created_at: str
+    saved: str  # the safety copy of the database the restore replaced
+
+
+def restore_mark(conn: sqlite3.Connection) -> RestoreMark | None:
+    """The restore `undo` would take back next, if the newest undoable command is one."""
+    row = conn.execute(
+        "SELECT j.command, j.created_at, j.open, s.sql FROM journal j "
+        "LEFT JOIN journal_steps s ON s.journal_id = j.id "
+        "WHERE j.open IN (0, ?) ORDER BY j.id DESC LIMIT 1",
+        (_RESTORED,),
+    ).fetchone()
+    if row is None or row[2] != _RESTORED:
+        return None
+    return RestoreMark(row[0], row[1], row[3])
 
 
 @contextmanager
