@@ -135,8 +135,10 @@ def reach(scope: Scope, outcome: bool = False) -> Reach:
         # worked out from their history.
         cohort = window.within("created_at")
         rows = scope.conn.execute(
-            f"SELECT stage, stages_entered, lost_from, count(*) FROM {scope.source} "
-            f"WHERE left_at IS NULL AND {cohort} GROUP BY stage, stages_entered, lost_from",
+            "SELECT st.stage, l.stages_entered, l.lost_from, count(*) "
+            f"FROM {scope.source} st JOIN leads l ON l.id = st.id "
+            f"WHERE st.left_at IS NULL AND {window.within('st.created_at')} "
+            "GROUP BY st.stage, l.stages_entered, l.lost_from",
             scope.params,
         )
         _count_entered(result, forward, rows)

@@ -67,8 +67,16 @@ def tallies(scope: Scope, by: str | None = None, cycles: bool = True) -> list[Ta
         source = "leads INDEXED BY leads_tally"
         columns = ["stage", "currency", "source", "grade"] if by else ["stage", "currency"]
     else:
-        source = scope.scan
-        columns = [by, "stage", "currency"] if by else ["stage", "currency"]
+        # The state at an --as-of instant (a temporary table): one pass, won deals split by
+        # cycle length in the same grouping.
+        group = f"{by}, stage, currency" if by else "stage, currency"
+        cycle = f"CASE WHEN stage = '{WON}' AND {closed} THEN {span} END"
+        rows = scope.conn.execute(
+            f"SELECT {key}, stage, currency, {cycle} AS cyc, {sums} "
+            f"FROM {scope.scan} GROUP BY {group}, cyc",
+            scope.params,
+        )
+        return [Tally(*row) for row in rows]
     group = ", ".join(columns)
     rows = scope.conn.execute(
         f"SELECT {group}, {key}, {sums} FROM {source} GROUP BY {group}", scope.params

@@ -182,7 +182,7 @@ def local_days(conn: sqlite3.Connection, window: Window) -> LocalDays:
 
 _STATE_COLUMNS = (
     "id, created_at, stage, closed_at, lost_reason, value_minor, currency, source, grade, "
-    "expected_close, customer_id, stages_entered, lost_from"
+    "expected_close, customer_id"
 )
 
 
@@ -235,7 +235,7 @@ def _rebuild_state(conn: sqlite3.Connection, window: Window) -> None:
         "CREATE TEMP TABLE report_state (id INTEGER PRIMARY KEY, created_at TEXT, "
         "stage TEXT, closed_at TEXT, lost_reason TEXT, value_minor INTEGER, currency TEXT, "
         "source TEXT, grade TEXT, expected_close TEXT, customer_id INTEGER, "
-        "stages_entered TEXT, lost_from TEXT, entered_at TEXT, left_at TEXT)"
+        "entered_at TEXT, left_at TEXT)"
     )
     lead_columns = ", ".join(f"l.{c.strip()}" for c in _STATE_COLUMNS.split(",")[5:])
     # Leads in id order, each with one step into its history in stage_changes_history: the
