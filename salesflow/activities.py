@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesflow import store, touches
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.leads import Lead
 
 DEFAULT_KINDS = ("call", "email", "meeting", "visit", "note")
@@ -45,8 +45,8 @@ def check_kind(conn: sqlite3.Connection, kind: str) -> str:
     k = kind.strip().lower()
     if k not in known:
         raise SalesflowError(
-            f'unknown activity kind "{kind}" — use one of: {", ".join(known)} '
-            "(or: salesflow config set activity_kinds …)"
+            f'unknown activity kind "{kind}" — use one of: {", ".join(known)}',
+            hint=Hint("config.activity_kinds"),
         )
     return k
 
@@ -65,13 +65,11 @@ def log(
     kind = check_kind(conn, kind)
     text = note.strip()
     if not text:
-        raise SalesflowError(
-            f'an activity needs a note — salesflow log {lead.id} "what happened" --kind call'
-        )
+        raise SalesflowError("an activity needs a note", hint=Hint("log.note", lead=lead.id))
     if happened_at > now_iso:
         raise SalesflowError(
-            f"--at {happened_at} is in the future — log touches that happened; plan the next "
-            "one with --next ACTION --due DATE"
+            f"{happened_at} is in the future — log touches that happened",
+            hint=Hint("log.future", at=happened_at),
         )
     cur = conn.execute(
         "INSERT INTO activities (lead_id, kind, note, happened_at, created_at) "

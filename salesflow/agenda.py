@@ -12,11 +12,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from salesflow import dates, store
+from salesflow import config, dates
 from salesflow.followups import OPEN_INDEX, Followup, passed_times
 
 SECTIONS = ("overdue", "today", "unplanned", "stale", "first_touch")
-DEFAULT_FIRST_TOUCH = "24h"
 _PERIOD = {
     "min": timedelta(minutes=1),
     "h": timedelta(hours=1),
@@ -179,7 +178,7 @@ def first_touch_limit(conn: sqlite3.Connection) -> timedelta:
     """The `first_touch` setting (config.py checked it) as a time span."""
     from salesflow.dates import parse_period
 
-    n, unit = parse_period(store.get_setting(conn, "first_touch") or DEFAULT_FIRST_TOUCH)
+    n, unit = parse_period(config.first_touch(conn))
     return n * _PERIOD[unit]
 
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from decimal import Decimal
 
 from salesflow import store
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
+
+# The one default of each setting a rule reads; the typed accessors below apply them.
+DEFAULT_ROUNDING = "half-up"
+DEFAULT_FIRST_TOUCH = "24h"
+DEFAULT_QUOTE_VALID_DAYS = 30
+DEFAULT_QUOTE_CHASE_DAYS = 3
+DEFAULT_QUOTE_STAGE = "quote"
+DEFAULT_UNANSWERED_DAYS = 7
 
 
 def _currency(value: str) -> str:
@@ -107,26 +116,57 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "quote.tax": _tax,
     "quote.stage": _nonempty,
     "fx.": _rate,
+    "replica.url": lambda v: _replica("check_url", v),
+    "replica.sftp_key": lambda v: _replica("check_file", v),
+    "replica.sftp_host_key": lambda v: _replica("check_host_key", v),
+    "replica.sftp_password": lambda v: _replica("check_secret", v),
+    "replica.access_key_id": lambda v: _replica("check_secret", v),
+    "replica.secret_access_key": lambda v: _replica("check_secret", v),
+    "replica.lease_seconds": lambda v: _replica("check_lease_seconds", v),
 }
+# Never printed by config get/list (nor by replica show); they stay in the database only.
+SECRET = ("replica.sftp_password", "replica.access_key_id", "replica.secret_access_key")
 DESCRIPTIONS: dict[str, str] = {
     "currency": "default currency of new leads (ISO 4217), default USD",
     "timezone": "IANA zone for dates and due days, default the system's",
     "date_order": "how to read 01/02/2026: DMY, MDY or YMD (unset: refused as ambiguous)",
-    "rounding": "money rounding: half-up (default) or half-even",
-    "first_touch": "how soon a new lead must get its first logged touch: 2h, 24h (default), 3d",
+    "rounding": f"money rounding: half-up or half-even, default {DEFAULT_ROUNDING}",
+    "first_touch": "how soon a new lead must get its first logged touch: 2h, 24h, 3d, "
+    f"default {DEFAULT_FIRST_TOUCH}",
     "activity_kinds": "kinds `log --kind` accepts, default call,email,meeting,visit,note",
     **{
         f"seller.{k}": f"seller {k.replace('_', ' ')} on quote documents"
         for k in ("name", "address", "email", "phone", "tax_id", "payment_terms")
     },
-    "quote.chase_days": "days after `quote send` to chase the client (a follow-up), default 3; "
-    "0: none",
-    "digest.unanswered_days": "the digest lists sent quotes unanswered this many days, default 7",
-    "quote.valid_days": "how long a new quote is valid, in days, default 30",
+    "quote.chase_days": "days after `quote send` to chase the client (a follow-up), "
+    f"default {DEFAULT_QUOTE_CHASE_DAYS}; 0: none",
+    "digest.unanswered_days": "the digest lists sent quotes unanswered this many days, "
+    f"default {DEFAULT_UNANSWERED_DAYS}",
+    "quote.valid_days": "how long a new quote is valid, in days, "
+    f"default {DEFAULT_QUOTE_VALID_DAYS}",
     "quote.tax": "default tax rate of new quotes, e.g. 13%, default 0%",
-    "quote.stage": 'the pipeline stage a lead moves to when a quote is sent, default "quote"',
+    "quote.stage": "the pipeline stage a lead moves to when a quote is sent, "
+    f'default "{DEFAULT_QUOTE_STAGE}"',
     "fx.": "exchange rate for reports: fx.EUR 7.8 = 1 EUR is worth 7.8 of the base currency",
+    "replica.url": "where salesflow replicate sends the database (use salesflow replica set)",
+    "replica.sftp_key": "SSH private key for an sftp:// replica, default ~/.ssh/id_ed25519 …",
+    "replica.sftp_host_key": "the SFTP server's public key line, default from ~/.ssh/known_hosts",
+    "replica.sftp_password": "SFTP password (hidden; SALESFLOW_REPLICA_SFTP_PASSWORD wins)",
+    "replica.access_key_id": "S3 access key id (hidden; AWS_ACCESS_KEY_ID wins)",
+    "replica.secret_access_key": "S3 secret key (hidden; AWS_SECRET_ACCESS_KEY wins)",
+    "replica.lease_seconds": "how long a machine's write lease lasts unless renewed, default 120",
 }
+
+
+def _replica(name: str, value: str) -> str:
+    from salesflow.replica import target
+
+    return getattr(target, name)(value)
+
+
+def shown(key: str, value: str) -> str:
+    """The value as printed: secrets are never shown."""
+    return "(set, hidden)" if key in SECRET else value
 
 
 def check(key: str, value: str) -> tuple[str, str]:
@@ -153,9 +193,52 @@ def unset(conn: sqlite3.Connection, key: str) -> None:
     if key.startswith("fx.") and len(key) > 3:
         key = "fx." + key[3:].strip().upper()
     if store.get_setting(conn, key) is None:
-        raise SalesflowError(f'setting "{key}" is not set — see salesflow config list')
+        raise SalesflowError(f'setting "{key}" is not set', hint=Hint("config.list"))
     store.set_setting(conn, key, None)
 
 
 def is_setting_key(key: str) -> bool:
     return bool(re.fullmatch(r"[a-z_]+(\.[A-Za-z0-9_]+)?", key))
+
+
+# ---- typed accessors: what a rule reads, with the one default of each ---------------------
+
+
+def rounding(conn: sqlite3.Connection) -> str:
+    """Money rounding of new quotes and converted amounts: half-up or half-even."""
+    return store.get_setting(conn, "rounding") or DEFAULT_ROUNDING
+
+
+def first_touch(conn: sqlite3.Connection) -> str:
+    """How soon a new lead must get its first touch, as a period text such as `24h`."""
+    return store.get_setting(conn, "first_touch") or DEFAULT_FIRST_TOUCH
+
+
+def quote_valid_days(conn: sqlite3.Connection) -> int:
+    return _int(conn, "quote.valid_days", DEFAULT_QUOTE_VALID_DAYS)
+
+
+def quote_chase_days(conn: sqlite3.Connection) -> int:
+    """Days after sending a quote to chase it; 0 plans no chase."""
+    return _int(conn, "quote.chase_days", DEFAULT_QUOTE_CHASE_DAYS)
+
+
+def quote_tax(conn: sqlite3.Connection) -> Decimal | None:
+    """The configured tax rate of new quotes in percent; None when not set."""
+    value = store.get_setting(conn, "quote.tax")
+    return None if value is None else Decimal(value)
+
+
+def quote_stage(conn: sqlite3.Connection) -> str:
+    """The name of the stage a lead moves to when its quote is sent."""
+    return store.get_setting(conn, "quote.stage") or DEFAULT_QUOTE_STAGE
+
+
+def unanswered_days(conn: sqlite3.Connection) -> int:
+    """Days after which the digest lists a sent quote as unanswered."""
+    return _int(conn, "digest.unanswered_days", DEFAULT_UNANSWERED_DAYS)
+
+
+def _int(conn: sqlite3.Connection, key: str, default: int) -> int:
+    value = store.get_setting(conn, key)
+    return default if value is None else int(value)

@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from salesflow import dates, followups, money
-from salesflow.errors import Ambiguous, NotFound, SalesflowError
+from salesflow.errors import Ambiguous, Hint, NotFound, SalesflowError
 from salesflow.leads import Lead
 from salesflow.pipeline import Stage
 
@@ -162,7 +162,7 @@ def _latest_won_lead(conn: sqlite3.Connection, customer_id: int) -> int | None:
 def get(conn: sqlite3.Connection, customer_id: int) -> Customer:
     row = conn.execute(f"SELECT {_COLUMNS} FROM customers WHERE id = ?", (customer_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no customer #{customer_id} — see salesflow customer list --all")
+        raise NotFound(f"no customer #{customer_id}", hint=Hint("customer.list"))
     return Customer(*row)
 
 
@@ -182,7 +182,7 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Customer:
         )
     ]
     if not found:
-        raise NotFound(f'no customer matches "{ref}" — see salesflow customer list --all')
+        raise NotFound(f'no customer matches "{ref}"', hint=Hint("customer.list"))
     exact = [c for c in found if c.name.casefold() == text.casefold()]
     if len(found) == 1 or len(exact) == 1:
         return exact[0] if exact else found[0]
@@ -229,9 +229,7 @@ def edit(
     """Change name, segment or check-in schedule. A new schedule replaces the open check-in
     with one due one period from today (the series' anchor); returns that check-in."""
     if name is None and segment is None and checkin is None:
-        raise SalesflowError(
-            "nothing to change — give --segment, --checkin or --name, see customer edit --help"
-        )
+        raise SalesflowError("nothing to change", hint=Hint("customer.edit"))
     if name is not None:
         new_name = " ".join(name.split())
         if not new_name:

@@ -371,7 +371,7 @@ def _require_aware(dt: datetime, name: str) -> datetime:
 
 
 def _zone_or_none(name: str) -> tzinfo | None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # ~2 ms: only commands that need a zone
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only commands that need a zone
 
     try:
         return ZoneInfo(name)

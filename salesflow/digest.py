@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from salesflow import agenda, dates, money, store
+from salesflow import agenda, config, dates, money
 from salesflow.pipeline import REMAP_NOTE
 
 EXPIRING_DAYS = 7
-DEFAULT_UNANSWERED_DAYS = 7
 TITLES = {
     "overdue": "Overdue follow-ups",
     "today": "Due today",
@@ -93,7 +92,7 @@ def build(
 
 
 def _unanswered_days(conn: sqlite3.Connection) -> int:
-    return int(store.get_setting(conn, "digest.unanswered_days") or DEFAULT_UNANSWERED_DAYS)
+    return config.unanswered_days(conn)
 
 
 _QUOTE_ROW = (
@@ -185,7 +184,7 @@ def target_pace(
 ) -> DigestSection:
     """Progress on the targets whose period (month, quarter, year) contains today."""
     if conn.execute("SELECT 1 FROM targets LIMIT 1").fetchone() is None:
-        # No target set: nothing to measure, and no need to load the metrics (~10 ms).
+        # No target set: nothing to measure, and no need to load the metrics.
         return DigestSection("targets", TITLES["targets"], [], 0)
     from salesflow import fx, metrics, targets
 

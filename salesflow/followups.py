@@ -18,7 +18,7 @@ from typing import Any
 
 from salesflow import dates
 from salesflow.dates import Due
-from salesflow.errors import NotFound, SalesflowError
+from salesflow.errors import Hint, NotFound, SalesflowError
 from salesflow.leads import Lead
 
 _COLUMNS = (
@@ -141,7 +141,7 @@ def _row(r: tuple) -> Followup:
 def get(conn: sqlite3.Connection, followup_id: int) -> Followup:
     row = conn.execute(f"SELECT {_COLUMNS} {_FROM} WHERE f.id = ?", (followup_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no follow-up #{followup_id} — see salesflow followup list --all")
+        raise NotFound(f"no follow-up #{followup_id}", hint=Hint("followup.list_all"))
     return _row(row)
 
 
@@ -167,7 +167,7 @@ def earliest_open(conn: sqlite3.Connection, lead: Lead) -> Followup:
     found = open_for_lead(conn, lead.id)
     if not found:
         raise SalesflowError(
-            f"{lead.label} has no open follow-up — see salesflow followup list --lead {lead.id}"
+            f"{lead.label} has no open follow-up", hint=Hint("followup.list_lead", lead=lead.id)
         )
     return found[0]
 
@@ -205,10 +205,7 @@ def add(
     """Plan a next step. A due already past is refused unless `force` (back-filling a plan)."""
     text = check_action(action)
     if dates.is_overdue(due, now, tz) and not force:
-        raise SalesflowError(
-            f"due {_due_text(due)} is already past — pick a later date, or add --force to "
-            "record it as overdue"
-        )
+        raise SalesflowError(f"due {_due_text(due)} is already past", hint=Hint("followup.force"))
     cur = conn.execute(
         "INSERT INTO followups (lead_id, customer_id, action, due_date, due_time, created_at, "
         "recur) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -233,8 +230,8 @@ def complete(
     late check-in does not create one that is overdue at once."""
     if followup.done_at is not None:
         raise SalesflowError(
-            f"follow-up {followup.label} was already done on {_local(followup.done_at, tz)} — "
-            "see salesflow followup list"
+            f"follow-up {followup.label} was already done on {_local(followup.done_at, tz)}",
+            hint=Hint("followup.list"),
         )
     series = Recurrence.parse(followup.recur, followup.due.day) if followup.recur else None
     conn.execute("UPDATE followups SET done_at = ? WHERE id = ?", (done_at, followup.id))

@@ -56,7 +56,7 @@ def check_rate(value: str) -> str:
     """A rate must be a positive decimal number, e.g. 7.10 or 0.14."""
     from decimal import InvalidOperation
 
-    from salesflow.errors import SalesflowError
+    from salesflow.errors import Hint, SalesflowError
 
     text = value.strip()
     try:
@@ -66,13 +66,15 @@ def check_rate(value: str) -> str:
     if rate is None or not rate.is_finite() or rate <= 0:
         raise SalesflowError(
             f'exchange rate "{value}" is not a positive number — write how much 1 unit is worth '
-            "in your base currency, e.g. salesflow config set fx.USD 7.10"
+            "in your base currency",
+            hint=Hint("config.fx"),
         )
     return str(rate)
 
 
 def converter(conn: sqlite3.Connection, base: str) -> Converter:
     from salesflow import store
+    from salesflow.config import DEFAULT_ROUNDING
 
     settings = store.all_settings(conn)
     rates = {
@@ -80,4 +82,4 @@ def converter(conn: sqlite3.Connection, base: str) -> Converter:
         for key, value in settings.items()
         if key.startswith(PREFIX)
     }
-    return Converter(base=base, rates=rates, rounding=settings.get("rounding", "half-up"))
+    return Converter(base=base, rates=rates, rounding=settings.get("rounding", DEFAULT_ROUNDING))

@@ -10,7 +10,7 @@ from operator import attrgetter
 from typing import Any
 
 from salesflow import money
-from salesflow.errors import Ambiguous, NotFound, SalesflowError
+from salesflow.errors import Ambiguous, Hint, NotFound, SalesflowError
 
 GRADES = ("A", "B", "C")
 BANT_KEYS = ("budget", "authority", "need", "timeline")
@@ -200,7 +200,8 @@ def read_value(value: str | None, currency: str | None, default: str) -> money.M
     parsed = money.parse_money(value, code)
     if currency and parsed.currency != code:
         raise SalesflowError(
-            f'--value "{value}" is in {parsed.currency} but --currency says {code}'
+            f'the value "{value}" is in {parsed.currency}, not the currency given ({code})',
+            hint=Hint("lead.value_currency", value=value, named=parsed.currency, code=code),
         )
     return parsed
 
@@ -220,10 +221,10 @@ def _lead(row: sqlite3.Row | tuple) -> Lead:
 
 def get(conn: sqlite3.Connection, lead_id: int) -> Lead:
     if lead_id > 2**63 - 1:  # beyond SQLite's integers: it cannot exist
-        raise NotFound(f"no lead #{lead_id} — see salesflow lead list --all")
+        raise NotFound(f"no lead #{lead_id}", hint=Hint("lead.list"))
     row = conn.execute(f"SELECT {_COLUMNS} FROM leads WHERE id = ?", (lead_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no lead #{lead_id} — see salesflow lead list --all")
+        raise NotFound(f"no lead #{lead_id}", hint=Hint("lead.list"))
     return _lead(row)
 
 
@@ -253,7 +254,7 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Lead:
     ).fetchall()
     found = [_lead(r) for r in rows]
     if not found:
-        raise NotFound(f'no lead matches "{ref}" — try salesflow lead list --all --search "{ref}"')
+        raise NotFound(f'no lead matches "{ref}"', hint=Hint("lead.search", ref=ref))
     if len(found) == 1:
         return found[0]
     # A piece that is someone's whole name or company picks that lead out of the crowd.
@@ -339,17 +340,26 @@ def add(
     conn: sqlite3.Connection,
     fields: LeadFields,
     *,
-    stage: str,
+    stage: str | None = None,
     currency: str,
     now_iso: str,
 ) -> Lead:
-    """Create a lead in `stage` and record its entry into that stage in the history."""
+    """Create a lead in `stage` (any case; default the pipeline's first open stage) and record
+    its entry into that stage in the history. A new lead starts in an open stage: a won or
+    lost one is reached by advancing it, so the history says when."""
+    from salesflow import pipeline
+
     if not fields.name or not fields.name.strip():
-        raise SalesflowError("a lead needs a name — salesflow lead add NAME")
+        raise SalesflowError("a lead needs a name", hint=Hint("lead.add"))
+    start = pipeline.get_stage(conn, stage) if stage else pipeline.open_stages(conn)[0]
+    if not start.is_open:
+        raise SalesflowError(
+            f'a new lead starts in an open stage, not "{start.name}" — add it, then advance it'
+        )
     value = fields.value
     new = NewLead(
         name=fields.name.strip(),
-        stage=stage,
+        stage=start.name,
         currency=value.currency if value else (fields.currency or currency),
         created_at=now_iso,
         updated_at=now_iso,
@@ -396,7 +406,7 @@ def edit(conn: sqlite3.Connection, lead: Lead, fields: LeadFields, now_iso: str)
     if fields.tags is not None:
         changes["tags"] = ",".join(fields.tags)
     if not changes:
-        raise SalesflowError("nothing to change — give at least one option, see lead edit --help")
+        raise SalesflowError("nothing to change", hint=Hint("lead.edit"))
     changes["updated_at"] = now_iso
     assignments = ", ".join(f"{k} = ?" for k in changes)
     conn.execute(f"UPDATE leads SET {assignments} WHERE id = ?", (*changes.values(), lead.id))

@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from salesflow import customers, followups, pipeline, touches
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.leads import Lead
 
 
@@ -39,11 +39,11 @@ def advance(
     current = pipeline.get_stage(conn, lead.stage)
     if not current.is_open and not reopen:
         raise SalesflowError(
-            f"{lead.label} is {lead.stage} — reopen it first: salesflow advance {lead.id} --reopen"
+            f"{lead.label} is {lead.stage}", hint=Hint("advance.reopen", lead=lead.id)
         )
     if reopen and current.is_open:
         raise SalesflowError(
-            f"{lead.label} is open (stage {lead.stage}) — --reopen is for won or lost leads"
+            f"{lead.label} is open (stage {lead.stage})", hint=Hint("advance.reopen_open")
         )
     # The open stage the deal is in, or for a closed deal the one it was closed from.
     open_from = current if current.is_open else _last_open_stage(conn, lead)
@@ -55,11 +55,13 @@ def advance(
         raise SalesflowError(f"{lead.label} is already in stage {lead.stage}")
     if to.kind == "lost" and not (reason and reason.strip()):
         raise SalesflowError(
-            "losing a deal needs a reason — "
-            f'salesflow advance {lead.id} lost --reason "price too high"'
+            "losing a deal needs a reason", hint=Hint("advance.lost_reason", lead=lead.id)
         )
     if reason and to.kind != "lost":
-        raise SalesflowError("--reason is for lost deals — use --note for other moves")
+        raise SalesflowError(
+            "a reason is for lost deals; other moves take a note",
+            hint=Hint("advance.reason_not_lost"),
+        )
     if reopen and not note:
         note = "reopened"
     changes: dict[str, str | None] = {"stage": to.name, "updated_at": now_iso}
@@ -87,9 +89,7 @@ def advance(
 def _next_open(conn: sqlite3.Connection, current: pipeline.Stage) -> pipeline.Stage:
     later = [s for s in pipeline.open_stages(conn) if s.position > current.position]
     if not later:
-        raise SalesflowError(
-            f'"{current.name}" is the last open stage — name the next one: won, or lost --reason …'
-        )
+        raise SalesflowError(f'"{current.name}" is the last open stage', hint=Hint("advance.next"))
     return later[0]
 
 

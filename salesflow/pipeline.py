@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 
 WON, LOST = "won", "lost"
 # The note on the history rows a pipeline change writes: a remap, not a sign of life.
@@ -52,8 +52,9 @@ class StageSpec:
     stale_days: int = DEFAULT_STALE_DAYS
 
 
-def install_default(conn: sqlite3.Connection) -> None:
-    _write_stages(conn, [StageSpec(n, p) for n, p in PRESETS["b2b"]])
+def lead_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Leads in each stage (stages without leads are absent)."""
+    return dict(conn.execute("SELECT stage, count(*) FROM leads GROUP BY stage").fetchall())
 
 
 def stages(conn: sqlite3.Connection) -> list[Stage]:
@@ -111,9 +112,7 @@ def set_pipeline(
     each move recorded in its history as of `now_iso`; otherwise the change is refused. History
     keeps the old names: it says what happened. Returns how many leads each mapping moved."""
     if not specs:
-        raise SalesflowError(
-            "give at least one open stage, e.g. salesflow stages set lead:10 quote:60"
-        )
+        raise SalesflowError("give at least one open stage", hint=Hint("stages.set"))
     names = [s.name for s in specs]
     reserved = {WON, LOST} & {n.casefold() for n in names}
     if reserved:
@@ -126,16 +125,19 @@ def set_pipeline(
     current = {s.name for s in open_stages(conn)}
     for old, new in mapping.items():
         if old not in current:
-            raise SalesflowError(f'--map {old}={new}: there is no open stage "{old}" to move from')
+            raise SalesflowError(
+                f'there is no open stage "{old}" to move deals from',
+                hint=Hint("stages.map_from", old=old, new=new),
+            )
         if old in names:
             raise SalesflowError(
-                f'--map {old}={new}: "{old}" stays in the new pipeline — '
-                "--map is for stages that go"
+                f'"{old}" stays in the new pipeline: only the deals of stages that go are moved',
+                hint=Hint("stages.map_stays", old=old, new=new),
             )
         if new not in names:
             raise SalesflowError(
-                f'--map {old}={new}: "{new}" is not an open stage of the new pipeline '
-                "(close deals with salesflow advance)"
+                f'"{new}" is not an open stage of the new pipeline (deals are closed one by one)',
+                hint=Hint("stages.map_to", old=old, new=new),
             )
     blocking = conn.execute(
         "SELECT stage, count(*), group_concat(id) FROM leads GROUP BY stage ORDER BY stage"
@@ -147,8 +149,8 @@ def set_pipeline(
         if stage not in mapping:
             shown = ", ".join(f"#{i}" for i in ids.split(",")[:5])
             raise SalesflowError(
-                f'{count} lead(s) are in stage "{stage}", which the new pipeline drops ({shown}) '
-                f"— keep the stage or add --map {stage}=NEW_STAGE"
+                f'{count} lead(s) are in stage "{stage}", which the new pipeline drops ({shown})',
+                hint=Hint("stages.map_dropped", stage=stage),
             )
         moved[stage] = count
     for old, new in mapping.items():

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow import dates, metrics, money
-from salesflow.errors import NotFound, SalesflowError
+from salesflow.errors import Hint, NotFound, SalesflowError
 from salesflow.fx import Converter
 from salesflow.metrics import Scope
 from salesflow.pipeline import WON
@@ -95,8 +95,8 @@ def set_target(
     """Set (or replace) the target of `period`; returns it and the one it replaced."""
     if amount.minor <= 0:
         raise SalesflowError(
-            f"a target must be more than zero, not {amount} — "
-            f"e.g. salesflow target set {period.text} 200000"
+            f"a target must be more than zero, not {amount}",
+            hint=Hint("target.set_example", period=period.text),
         )
     previous = get(conn, period)
     conn.execute(
@@ -123,7 +123,7 @@ def all_targets(conn: sqlite3.Connection) -> list[Target]:
 def remove(conn: sqlite3.Connection, period: Period) -> Target:
     found = get(conn, period)
     if found is None:
-        raise NotFound(f"no target for {period.text} — see salesflow target list")
+        raise NotFound(f"no target for {period.text}", hint=Hint("target.list"))
     conn.execute("DELETE FROM targets WHERE period = ?", (period.text,))
     return found
 
@@ -166,9 +166,7 @@ def progress(scope: Scope, only: Period | None = None) -> list[Progress]:
     if only is not None:
         chosen = [t for t in chosen if t.period.text == only.text]
         if not chosen:
-            raise NotFound(
-                f"no target for {only.text} — set one: salesflow target set {only.text} AMOUNT"
-            )
+            raise NotFound(f"no target for {only.text}", hint=Hint("target.set", period=only.text))
     return [_progress(scope, t) for t in chosen]
 
 

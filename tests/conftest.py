@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
-from salesflow.cli import app
+from salesflow.cli import main
 from tests import fastparity
 
 NOW = "2026-11-23T09:00:00Z"  # a Monday; tests that need the clock pin it here
@@ -33,14 +34,40 @@ def conn(db_path: Path):
     c.close()
 
 
-@pytest.fixture
-def run() -> Callable[..., object]:
+def run_main(
+    args: list[str], input: str | None = None, env: dict[str, str] | None = None
+) -> Result:
+    """`salesflow ARGS` as the installed command runs it — `salesflow.cli.main`: the fast path
+    first, Typer when it declines — with stdin, stdout, stderr and the environment of Click's
+    test isolation."""
     runner = CliRunner()
+    code, exception, exc_info = 0, None, None
+    with runner.isolation(input=input, env=env) as (out, err, both):
+        argv = sys.argv
+        sys.argv = ["salesflow", *args]
+        try:
+            main()
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+            if code:
+                exception, exc_info = e, sys.exc_info()
+        finally:
+            sys.argv = argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+            stdout, stderr, output = out.getvalue(), err.getvalue(), both.getvalue()
+    return Result(
+        runner=runner, stdout_bytes=stdout, stderr_bytes=stderr, output_bytes=output,
+        return_value=None, exit_code=code, exception=exception, exc_info=exc_info,
+    )  # fmt: skip
 
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
     def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):
         # Every command line a test runs also proves the fast path parses it as Typer does.
         fastparity.check(list(args))
-        return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+        return run_main(list(args), input=input, env=env)
 
     return invoke
 

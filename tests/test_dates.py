@@ -463,6 +463,8 @@ def test_local_zone_by_name() -> None:
 
 
 def test_local_zone_from_the_system(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A test cannot change /etc/localtime: dates._system_zone, which reads it, stands in for
+    # the machine's setting here (the one private hook the suite still replaces on purpose).
     monkeypatch.setenv("TZ", "America/Bogota")
     assert local_zone(None) == BOGOTA
     monkeypatch.setenv("TZ", ":Asia/Shanghai")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from salesflow import demo, pipeline, store
-from salesflow.store.check import problems
+from salesflow.dbcheck import problems
 from tests.conftest import dump
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday

@@ -54,7 +54,7 @@ def test_view_model_has_every_step_as_text() -> None:
     ]
     assert [
         (li["gross"], li["discount_label"], li["discount"], li["amount"]) for li in view["lines"]
-    ] == [  # noqa: E501
+    ] == [
         ("59.97", "", "-5.00", "54.97"),
         ("100.00", "12.5%", "-12.50", "87.50"),
     ]

@@ -29,10 +29,13 @@ def new_lead(conn: sqlite3.Connection, name: str = "Ann", company: str | None = 
 
 
 def refused(call, *args, **kwargs) -> str:
+    """The refusal as the command line words it (its hint included)."""
+    from salesflow.cli.hints import say
+
     with pytest.raises(SalesflowError) as info:
         call(*args, **kwargs)
     assert "\n" not in info.value.message
-    return info.value.message
+    return say(info.value)
 
 
 # ---- activities ------------------------------------------------------------------

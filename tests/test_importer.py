@@ -406,21 +406,22 @@ def test_activity_file_must_say_who_and_when(conn) -> None:
         plan_activities(conn, "lead,kind,note\n1,call,x\n")
 
 
-def test_a_bulk_load_builds_the_random_order_indexes_after_it(ok, db_path, monkeypatch) -> None:
-    """A load as big as the table drops the indexes on leads and stage_changes and builds them
-    again after (store.schema.set_aside): the same indexes, the same rows found through them,
-    and undo takes the whole load back."""
-    from salesflow.importer import leads as importing
+def test_a_bulk_load_builds_the_random_order_indexes_after_it(ok, db_path, tmp_path) -> None:
+    """A load as big as the table (and 10,000 rows at least) drops the indexes on leads and
+    stage_changes and builds them again after (store.schema.set_aside): the same indexes, the
+    same rows found through them, and undo takes the whole load back."""
     from salesflow.store import derived
 
-    monkeypatch.setattr(importing, "_BULK_MIN", 1)
     ok("lead", "add", "Before", "--value", "100")
     # The triggers step aside for the load too (journal.compact_inserts(bulk=True)).
     schema = "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name"
     conn = sqlite3.connect(db_path)
     indexes = conn.execute(schema).fetchall()
     conn.close()
-    data = Path(__file__).parent / "data" / "leads_zh.csv"
+    data = tmp_path / "big.csv"
+    stages = ("lead,", "contacted,", "won,", "lost,price")
+    rows = [f"Lead {i},Company {i % 700},{stages[i % 4]},{i}" for i in range(10_000)]
+    data.write_text("name,company,stage,lost_reason,value\n" + "\n".join(rows) + "\n")
     ok("import", "leads", str(data))
     conn = sqlite3.connect(db_path)
     assert conn.execute(schema).fetchall() == indexes

@@ -119,7 +119,7 @@ def test_narrow_terminal_hides_optional_columns_and_says_so() -> None:
            "reached": 184, "conversion": 0.793, "avg_days_in_stage": 10.9,
            "median_days_in_stage": 8.0}  # fmt: skip
     out, term = _tty(60)
-    render([row], "table", term, columns=funnel_columns("USD"))
+    render([row], "table", term, columns=funnel_columns())
     lines = _plain(out.getvalue())
     assert max(len(line) for line in lines) <= 60, lines
     body = next(line for line in lines if "negotiation" in line)
@@ -129,7 +129,7 @@ def test_narrow_terminal_hides_optional_columns_and_says_so() -> None:
     note = " ".join(lines[lines.index(body) + 1 :])
     assert note.startswith("3 columns hidden at this width: Weighted, Avg days, Med days —")
     wide, term = _tty(160)  # room enough: every column
-    render([row], "table", term, columns=funnel_columns("USD"))
+    render([row], "table", term, columns=funnel_columns())
     assert "hidden" not in wide.getvalue()
     assert _plain(wide.getvalue())[2].split() == [
         "negotiation", "4", "8,962,500", "4,075,155", "184", "79.3%", "10.9", "8.0"

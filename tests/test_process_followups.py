@@ -52,25 +52,3 @@ def test_overdue_red_on_a_terminal_plain_in_a_pipe(tmp_path: Path) -> None:
     ics = salesflow(db, "followup", "list", "--format", "ics").stdout
     assert ics.startswith(b"BEGIN:VCALENDAR\r\n") and b"\r\r\n" not in ics
     assert "杭州某贸易公司".encode() in ics
-
-
-def test_log_and_machine_agenda_skip_heavy_imports(tmp_path: Path) -> None:
-    db = tmp_path / "sf.db"
-    assert salesflow(db, "lead", "add", "Ann").returncode == 0
-    commands = (
-        ["log", "1", "called", "--kind", "call", "--next", "quote", "--due", "fri"],
-        ["today", "--format", "json"],
-        ["followup", "list", "--format", "csv"],
-    )
-    for args in commands:
-        probe = (
-            "import sys\nfrom salesflow.cli import app\n"
-            f"try:\n    app({args!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-            "print(sorted(m for m in ('rich', 'icalendar', 'dateutil') if m in sys.modules))"
-        )
-        proc = subprocess.run(
-            [sys.executable, "-c", probe], capture_output=True, text=True, env=env_for(db),
-            cwd=ROOT,
-        )  # fmt: skip
-        assert proc.returncode == 0, proc.stderr
-        assert proc.stdout.strip().splitlines()[-1] == "[]", (args, proc.stdout)

@@ -43,13 +43,14 @@ def salesflow(*args: str, db: Path, check: bool = True) -> subprocess.CompletedP
 WRITER = """
 import os, sys, time
 from pathlib import Path
-from salesflow.cli import app
+from salesflow.cli import main
 go, n = Path(sys.argv[1]), int(sys.argv[2])
 while not go.exists():
     time.sleep(0.005)
 for i in range(n):
+    sys.argv = ["salesflow", "quote", "new", "1", "--item", f"Part {i}; 1; 10"]
     try:
-        app(["quote", "new", "1", "--item", f"Part {i}; 1; 10"], standalone_mode=False)
+        main()  # what the installed `salesflow` runs
     except SystemExit as e:
         if e.code:
             raise

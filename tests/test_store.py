@@ -182,3 +182,17 @@ def test_compact_inserts_outside_a_command_only_runs_the_block(tmp_path: Path) -
         _bulk(conn, 3)
     assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == 3
     assert conn.execute("SELECT count(*) FROM journal_steps").fetchone()[0] == 0
+
+
+def test_a_new_database_starts_with_the_b2b_pipeline(tmp_path: Path) -> None:
+    # Migration 1 writes the default stages itself (the store imports no sales code), so
+    # they must stay what pipeline.PRESETS["b2b"] says, followed by won and lost.
+    from salesflow import pipeline
+
+    conn = store.connect(tmp_path / "sf.db")
+    got = [(s.name, s.position, s.probability, s.kind, s.stale_days) for s in pipeline.stages(conn)]
+    conn.close()
+    b2b = pipeline.PRESETS["b2b"]
+    want = [(n, i, p, "open", pipeline.DEFAULT_STALE_DAYS) for i, (n, p) in enumerate(b2b)]
+    want += [("won", len(b2b), 100, "won", 14), ("lost", len(b2b) + 1, 0, "lost", 14)]
+    assert got == want

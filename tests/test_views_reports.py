@@ -11,9 +11,9 @@ def term() -> Terminal:
 
 
 def test_amounts_in_tables_are_whole_units_rounded_half_up() -> None:
-    assert reports.amount("12500.50", "USD") == "12,501"
-    assert reports.amount("12500.49", "USD") == "12,500"
-    assert reports.amount(None, "USD") == "—"
+    assert reports.amount("12500.50") == "12,501"
+    assert reports.amount("12500.49") == "12,500"
+    assert reports.amount(None) == "—"
     assert reports.pct(0.123456) == "12.3%" and reports.pct(None) == "—"
 
 

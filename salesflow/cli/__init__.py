@@ -1,7 +1,7 @@
 """The `salesflow` command: an ordinary invocation runs on the fast path (cli/fast.py), and
 everything else — help, usage errors, unusual spellings — through the Typer tree (cli/root.py).
 
-No Typer import here: it costs ~45 ms, and most commands never need it."""
+No Typer import here: it is slow to import, and most commands never need it."""
 
 from __future__ import annotations
 

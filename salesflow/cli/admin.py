@@ -27,6 +27,7 @@ def undo(ctx: Context) -> None:
     from salesflow.store import journal
 
     s: Session = ctx.obj
+    s.replica_gate(write=True)
     with store.transaction(s.conn, write=True) as conn:
         restored = journal.restore_mark(conn)
         undone = None if restored else journal.undo_last(conn)
@@ -101,6 +102,7 @@ def config_set(
 def config_get(ctx: Context, key: Annotated[str, Argument()]) -> None:
     """Print one setting's value (exit 1 when unset)."""
     from salesflow import store
+    from salesflow.config import shown
     from salesflow.errors import SalesflowError
 
     s: Session = ctx.obj
@@ -108,7 +110,7 @@ def config_get(ctx: Context, key: Annotated[str, Argument()]) -> None:
         value = store.get_setting(conn, key)
     if value is None:
         raise SalesflowError(f'setting "{key}" is not set — see salesflow config list')
-    print(value, file=s.term.out)
+    print(shown(key, value), file=s.term.out)
 
 
 @config_app.command("unset")
@@ -126,11 +128,12 @@ def config_unset(ctx: Context, key: Annotated[str, Argument()]) -> None:
 def config_list(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     """All settings that are set."""
     from salesflow import store
+    from salesflow.config import shown
     from salesflow.output import render
 
     s: Session = ctx.obj
     with s.read() as conn:
-        rows = [{"key": k, "value": v} for k, v in store.all_settings(conn).items()]
+        rows = [{"key": k, "value": shown(k, v)} for k, v in store.all_settings(conn).items()]
     render(rows, fmt.value, s.term, empty="No settings set; defaults apply.")
 
 
@@ -155,8 +158,8 @@ def db_backup(
 @db_app.command("check")
 def db_check(ctx: Context) -> None:
     """Integrity, foreign keys and salesflow's own invariants; exit 1 listing any problem."""
+    from salesflow.dbcheck import problems
     from salesflow.errors import SalesflowError
-    from salesflow.store.check import problems
 
     s: Session = ctx.obj
     with s.read() as conn:
@@ -188,6 +191,8 @@ def db_restore(
         raise SalesflowError(f"{source} is the database itself — give a backup file")
     if s.conn.readonly:
         raise SalesflowError(f"cannot restore into {s.path}: {s.conn.readonly}")
+    # A restore is a write: refused on a copy that does not hold the replica's lease.
+    s.replica_gate(write=True)
     if not confirmed(s, yes, f"Replace {s.path} with {source}?", "Nothing restored."):
         return
     saved = backup.restore(
@@ -206,17 +211,15 @@ def db_restore(
 @db_app.command("info")
 def db_info(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     """Path, size, schema version, row counts and the latest backup."""
+    from salesflow import store
     from salesflow.output import render
     from salesflow.store import backup, journal
 
     s: Session = ctx.obj
     with s.read() as conn:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        counts = {
-            t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-            for t in journal.journalled_tables(conn)
-        }
-        undoable = conn.execute("SELECT count(*) FROM journal").fetchone()[0]
+        version = store.schema_version(conn)
+        counts = journal.row_counts(conn)
+        undoable = journal.undoable(conn)
     size = sum(
         p.stat().st_size for p in (s.path, s.path.with_name(s.path.name + "-wal")) if p.exists()
     )

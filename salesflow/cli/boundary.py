@@ -21,7 +21,9 @@ def guarded(command: Callable[[], Any]) -> Any:
         sys.stdout.flush()  # a reader that left shows up here, inside the boundary
         return result
     except SalesflowError as e:
-        fail(e.message, e.exit_code)
+        from salesflow.cli.hints import say
+
+        fail(say(e), e.exit_code)
     except sqlite3.OperationalError as e:
         fail(database_message(e), 1)
     except OverflowError:

@@ -1,6 +1,6 @@
 """Ordinary invocations without Typer: the same declarations, read by a small parser.
 
-Importing Typer is ~45 ms — more than a `lead add` does in all. So `main()` first asks this
+Importing Typer takes longer than a `lead add` does in all. So `main()` first asks this
 module for a plan: the command's function and its arguments, parsed from the declarations in
 cli/params.py the way Typer would parse them. Only the plain shapes are handled — `--opt value`,
 `--opt=value`, `-o value`, flags, positionals, `--` — and anything else (help, a typo, an unknown
@@ -26,7 +26,7 @@ _HARMLESS = {"help", "metavar", "show_default", "case_sensitive", "min", "max", 
 _HELP = {"-h", "--help"}
 
 
-class Param:  # plain classes: a dataclass costs ~0.5 ms to create, and this is start-up
+class Param:  # plain classes: creating a dataclass is slow, and this is start-up
     def __init__(
         self, name: str, kind: type, default: Any, many: bool, settings: dict[str, Any],
         required: bool,
@@ -52,7 +52,7 @@ class Plan:
         self.width = width
 
 
-class Unplanned(Exception):  # noqa: N818 — not an error: Typer takes over
+class Unplanned(Exception):  # not an error: Typer takes over
     pass
 
 

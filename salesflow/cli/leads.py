@@ -102,7 +102,7 @@ def add(
     expected_close: Close = None,
 ) -> None:
     """Capture a new lead."""
-    from salesflow import leads, pipeline
+    from salesflow import leads
 
     s: Session = ctx.obj
     with s.write() as conn:
@@ -111,13 +111,7 @@ def add(
             bant=bant, bant_note=bant_note, value=value, currency=currency,
             default_currency=s.currency, tags=tag, note=note, expected_close=expected_close,
         )  # fmt: skip
-        first = pipeline.open_stages(conn)[0]
-        start = pipeline.get_stage(conn, stage) if stage else first
-        if not start.is_open:
-            raise leads.SalesflowError(
-                f'a new lead starts in an open stage, not "{start.name}" — add it, then advance it'
-            )
-        lead = leads.add(conn, fields, stage=start.name, currency=s.currency, now_iso=s.now_iso)
+        lead = leads.add(conn, fields, stage=stage, currency=s.currency, now_iso=s.now_iso)
     s.term.say(f"Added lead {lead.label} in stage {lead.stage}")
 
 

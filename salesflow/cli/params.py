@@ -1,6 +1,6 @@
 """How commands declare their parameters, without importing Typer.
 
-Importing Typer costs ~45 ms, half of a `salesflow lead add`. Command modules therefore
+Importing Typer costs as much as the rest of a `salesflow lead add`. Command modules therefore
 declare their options with these light records; `cli/typer_build.py` turns them into Typer's
 `Option`/`Argument` when the full Typer command tree is needed (help, usage errors, anything
 unusual), and `cli/fast.py` reads the very same records to run ordinary invocations without
@@ -41,7 +41,7 @@ class Context:
         self.invoked_subcommand: str | None = None
 
 
-# Plain classes, not dataclasses: each dataclass costs ~0.5 ms to create at start-up.
+# Plain classes, not dataclasses: creating a dataclass is slow, and this is start-up.
 class Registered:
     def __init__(self, name: str | None, func: Callable[..., Any], settings: dict[str, Any]):
         self.name = name
@@ -73,14 +73,14 @@ class Group:
 
 
 def command_group(**settings: Any) -> Group:
-    """A sub-command group with the house settings: plain help (rich help costs ~60 ms) and no
+    """A sub-command group with the house settings: plain help (rich help imports Rich) and no
     shell-completion options on every group (the lazy tree builds each group on its own)."""
     settings.setdefault("rich_markup_mode", None)
     settings.setdefault("add_completion", False)
     return Group(settings)
 
 
-class Exit(Exception):  # noqa: N818 — named after typer.Exit, which it replaces in commands
+class Exit(Exception):  # named after typer.Exit, which it replaces in commands
     """End the command with this exit code (after its output), e.g. digest --fail-on-overdue."""
 
     def __init__(self, code: int = 0) -> None:

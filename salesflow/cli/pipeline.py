@@ -58,7 +58,7 @@ def _show(s: Session, fmt: Format, raw: bool) -> None:
     from salesflow.output.views import stage_columns
 
     with s.read() as conn:
-        counts = dict(conn.execute("SELECT stage, count(*) FROM leads GROUP BY stage").fetchall())
+        counts = pipeline.lead_counts(conn)
         rows = [
             {
                 "position": st.position + 1,

@@ -49,28 +49,14 @@ ValidOpt = Annotated[
 NoteOpt = Annotated[str | None, Option("--note", "-n", help="A note printed on the quote.")]
 
 
-def _int_setting(conn: sqlite3.Connection, key: str, default: int) -> int:
-    from salesflow import store
-
-    value = store.get_setting(conn, key)
-    return int(value) if value is not None else default
-
-
-def _rounding(conn: sqlite3.Connection) -> str:
-    from salesflow import store
-
-    return store.get_setting(conn, "rounding") or "half-up"
-
-
 def _valid_until(s: Session, conn: sqlite3.Connection, text: str | None) -> Any:
-    from salesflow import quotes
+    from salesflow import config
 
     if text is not None:
         return s.parse_date(text)
     from datetime import timedelta
 
-    days = _int_setting(conn, "quote.valid_days", quotes.DEFAULT_VALID_DAYS)
-    return s.today + timedelta(days=days)
+    return s.today + timedelta(days=config.quote_valid_days(conn))
 
 
 def _total(quote: Quote) -> str:
@@ -94,7 +80,9 @@ def new(
     ] = None,
 ) -> None:
     """Create a draft quote for a lead (numbered Q-YEAR-NNNN)."""
-    from salesflow import leads, quotes, store
+    from decimal import Decimal
+
+    from salesflow import config, leads, quotes
 
     s: Session = ctx.obj
     with s.write() as conn:
@@ -102,15 +90,18 @@ def new(
         texts = [quotes.split_item(t) for t in item or []]
         code = quotes.quote_currency(texts, currency, lead.currency)
         item_list = quotes.read_items(texts, code)
-        tax_text = tax if tax is not None else store.get_setting(conn, "quote.tax")
+        if tax is not None:
+            tax_rate = quotes.parse_tax(tax)
+        else:
+            tax_rate = config.quote_tax(conn) or Decimal(0)
         quote = quotes.create(
             conn,
             lead,
             item_list=item_list,
             currency=code,
-            rounding=_rounding(conn),
+            rounding=config.rounding(conn),
             discount=quotes.parse_discount(discount, code) if discount is not None else None,
-            tax_rate=quotes.parse_tax(tax_text or "0"),
+            tax_rate=tax_rate,
             valid_until=_valid_until(s, conn, valid),
             note=note,
             today=s.today,
@@ -277,7 +268,7 @@ def list_(
 def send(ctx: Context, ref: QuoteRef) -> None:
     """Mark a quote sent: the lead moves to the quote stage (if earlier) and a chase
     follow-up is planned (config quote.chase_days, default 3)."""
-    from salesflow import quotes, store
+    from salesflow import config, quotes
 
     s: Session = ctx.obj
     with s.write() as conn:
@@ -287,15 +278,17 @@ def send(ctx: Context, ref: QuoteRef) -> None:
             quote,
             today=s.today,
             now_iso=s.now_iso,
-            chase_days=_int_setting(conn, "quote.chase_days", quotes.DEFAULT_CHASE_DAYS),
-            stage_name=store.get_setting(conn, "quote.stage") or quotes.DEFAULT_STAGE,
+            chase_days=config.quote_chase_days(conn),
+            stage_name=config.quote_stage(conn),
         )
     q = sent.quote
     s.term.say(f"Sent {q.number}: total {_total(q)}, valid until {q.valid_until}")
     if sent.move:
         s.term.say(f"Lead #{q.lead_id} moved {sent.move.from_stage} → {sent.move.to_stage}")
     if sent.stage_note:
-        s.term.say(sent.stage_note)
+        from salesflow.cli.hints import word
+
+        s.term.say(word(sent.stage_note, sent.stage_hint))
     if sent.chase_due:
         s.term.say(f"Follow-up planned: chase {q.number} on {sent.chase_due}")
 
@@ -395,9 +388,7 @@ def reject(
     s: Session = ctx.obj
     with s.write() as conn:
         quote = quotes.resolve(conn, ref)
-        done = quotes.reject(
-            conn, quote, reason=reason, lost=lost, today=s.today, now_iso=s.now_iso
-        )
+        done = quotes.reject(conn, quote, reason=reason, lost=lost, now_iso=s.now_iso)
     why = f" ({done.quote.reason})" if done.quote.reason else ""
     s.term.say(f"Rejected {done.quote.number}{why}")
     if done.move:

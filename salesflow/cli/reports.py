@@ -287,7 +287,7 @@ def forecast(
     if report.machine(rows, fmt, raw):
         return
     title = report.title("Forecast", "open deals,")
-    columns = reports.forecast_columns(report.converter.base, calibrated, simulate)
+    columns = reports.forecast_columns(calibrated, simulate)
     render(rows, "table", term, columns=columns, title=title)
     notes = []
     if simulate:
@@ -334,7 +334,7 @@ def lost(
         rows,
         "table",
         report.term,
-        columns=reports.lost_columns(report.converter.base),
+        columns=reports.lost_columns(),
         title=title,
         empty="No deals lost in this window.",
     )
@@ -357,7 +357,7 @@ def _breakdown(
     if report.machine(rows, fmt, raw, keys=[by, *metrics.GROUP_KEYS]):
         return
     title = report.title(f"Per {by}")
-    columns = reports.breakdown_columns(by, report.converter.base)
+    columns = reports.breakdown_columns(by)
     render(rows, "table", report.term, columns=columns, title=title, empty="No leads yet.")
 
 
@@ -474,7 +474,7 @@ def targets_report(
         rows,
         "table",
         report.term,
-        columns=reports.progress_columns(report.converter.base),
+        columns=reports.progress_columns(),
         title=title,
         empty="No targets set — salesflow target set 2026-12 200000",
     )

@@ -29,6 +29,7 @@ class Session:
         self.db_option = db
         self.argv = argv
         self.term = term or Terminal.detect(width=width)
+        self._gated = ""
 
     @cached_property
     def file(self) -> str:
@@ -36,7 +37,7 @@ class Session:
 
     @property
     def path(self) -> Path:
-        from pathlib import Path  # ~3 ms: only for commands that work with files
+        from pathlib import Path  # slow to import: only for commands that work with files
 
         return Path(self.file)
 
@@ -88,15 +89,37 @@ class Session:
     def parse_date(self, text: str) -> date:
         return dates.parse_date(text, self.today, self.date_order)
 
+    def replica_gate(self, write: bool) -> None:
+        """With a replica set, only the copy holding the lease writes; other copies read with a
+        note of their age. Without one this is a single settings lookup."""
+        if self._gated == "write" or (self._gated == "read" and not write):
+            return
+        self._gated = "write" if write else "read"
+        if store.get_setting(self.conn, "replica.url") is None:
+            return
+        from salesflow.replica import guard
+
+        guard.check(
+            self.file,
+            lambda: store.all_settings(self.conn),
+            write=write,
+            now=self.now,
+            tz=self.tz,
+            say=self.term.say,
+        )
+
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A consistent snapshot for a command that only reads."""
+        self.replica_gate(write=False)
         with store.transaction(self.conn) as conn:
             yield conn
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self, replica_gate: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction, journalled for `salesflow undo` under the command line."""
+        if replica_gate:
+            self.replica_gate(write=True)
         with store.transaction(
             self.conn, write=True, command=shlex.join(self.argv), now_iso=self.now_iso
         ) as conn:

@@ -20,11 +20,11 @@ class Rng(random.Random):
     def randint(self, a: int, b: int) -> int:
         return a + int(self.random() * (b - a + 1))
 
-    def choice(self, seq):  # noqa: ANN001, ANN201
+    def choice(self, seq):
         return seq[int(self.random() * len(seq))]
 
 
-def weighted(rng: Rng, options: tuple[tuple[object, int], ...]):  # noqa: ANN202
+def weighted(rng: Rng, options: tuple[tuple[object, int], ...]):
     """One of `options` ((value, weight) pairs), with probability weight / total."""
     values, bounds = _cumulative(options)
     return values[bisect(bounds, rng.random() * bounds[-1])]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from salesflow import money, quotes, store
+from salesflow import config, money
 from salesflow.demo import words
 from salesflow.demo.deals import Deal
 from salesflow.demo.dice import Rng, weighted
@@ -52,26 +52,24 @@ def read_terms(
     conn: sqlite3.Connection, *, currency: str, scale: int, open_stages: Sequence[Stage]
 ) -> Terms | None:
     """The quote terms of this database; None when its pipeline has no quote stage."""
-    stage = quote_stage(open_stages, store.get_setting(conn, "quote.stage") or "")
+    stage = quote_stage(open_stages, config.quote_stage(conn))
     if stage is None:
         return None
-    tax = store.get_setting(conn, "quote.tax")
     return Terms(
         currency=currency,
         scale=scale,
-        rounding=store.get_setting(conn, "rounding") or "half-up",
-        tax=None if tax is None else Decimal(tax),
-        valid_days=int(store.get_setting(conn, "quote.valid_days") or quotes.DEFAULT_VALID_DAYS),
-        chase_days=int(store.get_setting(conn, "quote.chase_days") or quotes.DEFAULT_CHASE_DAYS),
+        rounding=config.rounding(conn),
+        tax=config.quote_tax(conn),
+        valid_days=config.quote_valid_days(conn),
+        chase_days=config.quote_chase_days(conn),
         stage=stage,
     )
 
 
-def quote_stage(open_stages: Sequence[Stage], wanted: str) -> int | None:
-    """The index of the stage `quote send` moves a lead to (the `quote.stage` setting, else
-    "quote", matched as `send` matches it); without one, the open stage nearest 65%."""
+def quote_stage(open_stages: Sequence[Stage], name: str) -> int | None:
+    """The index of the stage `quote send` moves a lead to (`name`, the `quote.stage`
+    setting, matched as `send` matches it); without one, the open stage nearest 65%."""
     names = [s.name for s in open_stages]
-    name = wanted or quotes.DEFAULT_STAGE
     if name in names:
         return names.index(name)
     folded = [n.casefold() for n in names]

@@ -85,6 +85,35 @@ class _Leads:
         return found[0]
 
 
+def _happened(values: dict[str, str], clock: Clock, problems: list[Bad]) -> str | None:
+    """The row's `happened_at` as a UTC instant, not in the future."""
+    if "happened_at" not in values:
+        problems.append(Bad("happened_at", "is empty — when did it happen?"))
+        return None
+    try:
+        happened = instant(values["happened_at"], clock, "happened_at")
+    except Bad as e:
+        problems.append(e)
+        return None
+    if happened and happened > clock.now_iso:
+        why = f"{happened} is in the future — log touches that happened; plan the next "
+        problems.append(Bad("happened_at", why + "one as a follow-up"))
+    return happened
+
+
+def _note(values: dict[str, str], extra: list[str], problems: list[Bad]) -> str | None:
+    """The row's note as `salesflow log` stores it, the kept extra columns below it."""
+    note = free_text(values.get("note"))
+    note = note.strip() if note else None
+    if extra:
+        note = "\n".join([note, *extra] if note else extra)
+    if not note:
+        problems.append(Bad("note", "is empty — say what happened"))
+    elif len(note) > MAX_CELL:
+        problems.append(Bad("note", f"is longer than {MAX_CELL:,} characters"))
+    return note
+
+
 def plan_activities(
     conn: sqlite3.Connection,
     sheet: Sheet,
@@ -123,7 +152,6 @@ def plan_activities(
         for row in conn.execute("SELECT lead_id, kind, happened_at, note FROM activities")
     }
     clock = options.clock
-    now_iso = clock.now_iso
     tick = ticker(progress, "Checking rows", len(sheet.rows))
     for done, (number, values, extra) in enumerate(row_values(sheet, cols), 1):
         tick(done)
@@ -131,7 +159,7 @@ def plan_activities(
             plan.errors.append(RowError(number, None, values[""]))
             continue
         problems: list[Bad] = []
-        lead_id = kind = happened = None
+        lead_id = kind = None
         try:
             lead_id = finder.find(values)
         except Bad as e:
@@ -141,24 +169,8 @@ def plan_activities(
         if kind is None:
             problems.append(Bad("kind", f'"{text}" is not an activity kind — use one of: '
                                  + ", ".join(known)))  # fmt: skip
-        if "happened_at" not in values:
-            problems.append(Bad("happened_at", "is empty — when did it happen?"))
-        else:
-            try:
-                happened = instant(values["happened_at"], clock, "happened_at")
-            except Bad as e:
-                problems.append(e)
-            if happened and happened > now_iso:
-                why = f"{happened} is in the future — log touches that happened; plan the next "
-                problems.append(Bad("happened_at", why + "one as a follow-up"))
-        note = free_text(values.get("note"))
-        note = note.strip() if note else None  # as `salesflow log` stores it
-        if extra:
-            note = "\n".join([note, *extra] if note else extra)
-        if not note:
-            problems.append(Bad("note", "is empty — say what happened"))
-        elif len(note) > MAX_CELL:
-            problems.append(Bad("note", f"is longer than {MAX_CELL:,} characters"))
+        happened = _happened(values, clock, problems)
+        note = _note(values, extra, problems)
         if problems:
             plan.errors += [RowError(number, cols.header.get(b.field, b.field or None), b.message)
                             for b in problems]  # fmt: skip

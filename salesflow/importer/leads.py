@@ -86,6 +86,18 @@ class Keys:
         return found
 
 
+def _default_stage(
+    conn: sqlite3.Connection, find_stage: Callable[[str, str], pipeline.Stage], name: str | None
+) -> pipeline.Stage:
+    """The stage of rows that name none: `--stage`, else the pipeline's first open stage."""
+    if not name:
+        return pipeline.open_stages(conn)[0]
+    try:
+        return find_stage(name, "stage")
+    except Bad as e:
+        raise SalesflowError(f"--stage: {e.message}") from None
+
+
 def plan_leads(
     conn: sqlite3.Connection,
     sheet: Sheet,
@@ -104,13 +116,7 @@ def plan_leads(
             '--map "COLUMN=name"'
         )
     find_stage = stage_finder(conn)
-    if options.stage:
-        try:
-            default_stage = find_stage(options.stage, "stage")
-        except Bad as e:
-            raise SalesflowError(f"--stage: {e.message}") from None
-    else:
-        default_stage = pipeline.open_stages(conn)[0]
+    default_stage = _default_stage(conn, find_stage, options.stage)
     default_currency = money.check_currency(options.currency)
     plan = Plan("leads", f"{sheet.name} ({sheet.described})", rows=len(sheet.rows))
     plan.kept = [label for _, label in cols.extra]
@@ -233,18 +239,7 @@ class _LeadReader:
         bant = self.bant_value(values, problems) if "bant" in values or "bant_need" in values or (
             "bant_budget" in values or "bant_authority" in values or "bant_timeline" in values
         ) else _NO_BANT  # fmt: skip
-        created = updated = closed = close = None
-        if "created_at" in values:
-            created = self.instant(values["created_at"], "created_at", problems)
-        if "updated_at" in values:
-            updated = self.instant(values["updated_at"], "updated_at", problems)
-        if "closed_at" in values:
-            closed = self.instant(values["closed_at"], "closed_at", problems)
-        if "expected_close" in values:
-            try:
-                close = day(values["expected_close"], self.clock, "expected_close")
-            except Bad as e:
-                problems.append(e)
+        created, updated, closed, close = self.dates(values, problems)
         lost_reason = free_text(get("lost_reason"))
         lost_from = None
         if stage is not None and (
@@ -286,6 +281,22 @@ class _LeadReader:
             won_note=free_text(get("won_note")),
             closed_at=(closed or created) if stage.kind != "open" else None,
         )
+
+    def dates(
+        self, values: dict[str, str], problems: list[Bad]
+    ) -> tuple[str | None, str | None, str | None, str | None]:
+        """created_at, updated_at, closed_at (UTC instants) and expected_close (a day)."""
+        created, updated, closed = (
+            self.instant(values[f], f, problems) if f in values else None
+            for f in ("created_at", "updated_at", "closed_at")
+        )
+        close = None
+        if "expected_close" in values:
+            try:
+                close = day(values["expected_close"], self.clock, "expected_close")
+            except Bad as e:
+                problems.append(e)
+        return created, updated, closed, close
 
     def instant(self, text: str, field_: str, problems: list[Bad]) -> str | None:
         try:

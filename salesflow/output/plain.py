@@ -1,7 +1,7 @@
 """The display width of text without Rich or unicodedata, for the everyday characters.
 
-Importing Rich's console and table costs ~30 ms and laying out a 100-row table ~60 ms more,
-on commands (`today`, `followup list`) whose whole budget is 150 ms, so tables are drawn by
+Importing Rich's console and table, and laying out a table with it, cost more than the rest
+of an everyday command (`today`, `followup list`) together, so tables are drawn by
 output/layout.py, which measures each cell here first (the ranges below agree with Rich's own
 cell widths, checked in tests/test_layout.py) and falls back to unicodedata for the rest.
 """

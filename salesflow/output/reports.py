@@ -21,7 +21,7 @@ def pct(value: float | None) -> str:
     return DASH if value is None else f"{value * 100:.1f}%"
 
 
-def amount(value: str | None, currency: str) -> str:
+def amount(value: str | None) -> str:
     """A decimal string as `12,500` for a report table: whole units, rounded half-up, so a
     table of many money columns still fits a terminal (machine formats keep the cents)."""
     if value is None:
@@ -43,9 +43,9 @@ def _num(key: str, header: str, fmt: Any = str, hide: int | None = None) -> Colu
     return Column(key, header, justify="right", get=get, hide=hide)
 
 
-def _money_col(key: str, header: str, currency: str, hide: int | None = None) -> Column:
+def _money_col(key: str, header: str, hide: int | None = None) -> Column:
     # The currency is in the report's title: narrow headers keep an 80-column table whole.
-    return Column(key, header, justify="right", get=lambda r: amount(r[key], currency), hide=hide)
+    return Column(key, header, justify="right", get=lambda r: amount(r[key]), hide=hide)
 
 
 def _pct_col(key: str, header: str, hide: int | None = None) -> Column:
@@ -70,17 +70,16 @@ def funnel(
     bars: str = "count",
 ) -> None:
     """Centred bars, one per stage, so the pipeline reads as a funnel; then the table."""
-    currency = rows[0]["currency"] if rows else ""
     term.line(title, style="bold")
     forward = [r for r in rows if r["kind"] != "lost"]
     if bars == "value":
         sizes = [Decimal(r["value"] or 0) for r in forward]
-        labels = [amount(r["value"], currency) for r in forward]
+        labels = [amount(r["value"]) for r in forward]
     else:
         sizes = [Decimal(r["reached"]) for r in forward]
         labels = [f"{r['reached']:,}" for r in forward]
     _bars(term, forward, sizes, labels)
-    render(rows, "table", term, columns=funnel_columns(currency))
+    render(rows, "table", term, columns=funnel_columns())
     say_lines(term, callouts)
 
 
@@ -145,12 +144,12 @@ def funnel_callouts(weakest: dict[str, Any] | None, slowest: dict[str, Any] | No
     return lines
 
 
-def funnel_columns(currency: str) -> list[Column]:
+def funnel_columns() -> list[Column]:
     return [
         Column("stage", "Stage", style="bold", no_wrap=True),
         _num("deals", "Now"),
-        _money_col("value", "Value", currency, hide=4),
-        _money_col("weighted_value", "Weighted", currency, hide=3),
+        _money_col("value", "Value", hide=4),
+        _money_col("weighted_value", "Weighted", hide=3),
         _num("reached", "Reached"),
         _pct_col("conversion", "Conv"),
         _num("avg_days_in_stage", "Avg days", days, hide=1),
@@ -162,8 +161,7 @@ def funnel_columns(currency: str) -> list[Column]:
 
 
 def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
-    cur = record["currency"]
-    m = lambda key: amount(record[key], cur)  # noqa: E731
+    m = lambda key: amount(record[key])  # noqa: E731
 
     def count(key: str) -> str:
         return f"{record[key]:,}"
@@ -258,17 +256,17 @@ def conversion_columns() -> list[Column]:
     ]
 
 
-def lost_columns(currency: str) -> list[Column]:
+def lost_columns() -> list[Column]:
     return [
         Column("reason", "Reason", get=lambda r: r["reason"] or "(no reason)", style="bold"),
         _num("count", "Deals"),
         _pct_col("share", "Share"),
         _pct_col("cumulative_share", "Cumulative", hide=1),
-        _money_col("value", "Value", currency, hide=2),
+        _money_col("value", "Value", hide=2),
     ]
 
 
-def breakdown_columns(name: str, currency: str) -> list[Column]:
+def breakdown_columns(name: str) -> list[Column]:
     return [
         Column(name, name.capitalize(), style="bold", get=lambda r: r[name] or "(none)"),
         _num("leads", "Leads"),
@@ -276,8 +274,8 @@ def breakdown_columns(name: str, currency: str) -> list[Column]:
         _num("lost", "Lost", hide=5),
         _pct_col("win_rate", "Win"),
         _pct_col("lead_to_win_rate", "To win", hide=2),
-        _money_col("won_value", "Won value", currency, hide=4),
-        _money_col("avg_deal_size", "Avg deal", currency, hide=3),
+        _money_col("won_value", "Won value", hide=4),
+        _money_col("avg_deal_size", "Avg deal", hide=3),
         _num("cycle_days_median", "Cycle", days, hide=1),
     ]
 
@@ -309,7 +307,7 @@ def activity_notes(on_time: int, due: int, first_touch: float | None, touched: i
 # ---- forecast --------------------------------------------------------------------
 
 
-def forecast_columns(currency: str, calibrated: bool, simulated: bool) -> list[Column]:
+def forecast_columns(calibrated: bool, simulated: bool) -> list[Column]:
     def label(row: dict[str, Any]) -> str:
         if row["bucket"] == "month":
             return row["month"]
@@ -318,13 +316,13 @@ def forecast_columns(currency: str, calibrated: bool, simulated: bool) -> list[C
     cols = [
         Column("month", "Expected close", style="bold", get=label, no_wrap=True),
         _num("deals", "Deals"),
-        _money_col("value", "Value", currency),
-        _money_col("weighted_value", "Weighted", currency),
+        _money_col("value", "Value"),
+        _money_col("weighted_value", "Weighted"),
     ]
     if calibrated:
-        cols.append(_money_col("calibrated_weighted_value", "Calibrated", currency))
+        cols.append(_money_col("calibrated_weighted_value", "Calibrated"))
     if simulated:
-        cols += [_money_col(k, k.upper(), currency, hide=1) for k in ("p10", "p50", "p90")]
+        cols += [_money_col(k, k.upper(), hide=1) for k in ("p10", "p50", "p90")]
     return cols
 
 
@@ -359,14 +357,14 @@ def target_columns() -> list[Column]:
     ]
 
 
-def progress_columns(currency: str) -> list[Column]:
+def progress_columns() -> list[Column]:
     return [
         Column("period", "Period", style="bold", no_wrap=True),
-        _money_col("target", "Target", currency),
-        _money_col("won", "Won", currency),
+        _money_col("target", "Target"),
+        _money_col("won", "Won"),
         _pct_col("done", "Done"),
         _pct_col("elapsed", "Elapsed", hide=2),
-        _money_col("projected", "Projected", currency, hide=3),
-        _money_col("weighted_pipeline", "Pipeline", currency, hide=1),
+        _money_col("projected", "Projected", hide=3),
+        _money_col("weighted_pipeline", "Pipeline", hide=1),
         _pct_col("coverage", "Cover", hide=4),
     ]

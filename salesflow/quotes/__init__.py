@@ -29,9 +29,6 @@ from salesflow.quotes.math import (
 )
 from salesflow.quotes.model import (
     COLUMNS,
-    DEFAULT_CHASE_DAYS,
-    DEFAULT_STAGE,
-    DEFAULT_VALID_DAYS,
     ITEM_KEYS,
     MAX_MINOR,
     RECORD_KEYS,
@@ -61,7 +58,7 @@ from salesflow.quotes.parse import (
 from salesflow.quotes.status import accept, reject, send
 
 __all__ = [
-    "COLUMNS", "DEFAULT_CHASE_DAYS", "DEFAULT_STAGE", "DEFAULT_VALID_DAYS", "HUNDRED",
+    "COLUMNS", "HUNDRED",
     "ITEM_FORM", "ITEM_INSERT", "ITEM_KEYS", "MAX_MINOR", "RECORD_KEYS", "STATUSES",
     "Accepted", "Discount", "ItemInput", "ItemText", "Line", "Listed", "Quote", "Rejected",
     "Sent", "Totals", "accept", "add_item", "amount_text", "check_validity", "compute", "copy",

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from salesflow import money
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.leads import Lead
 from salesflow.quotes.math import Discount, ItemInput, Line, Totals, compute, number_text
 from salesflow.quotes.model import MAX_MINOR, Quote, format_number, get, items
@@ -92,8 +92,8 @@ def _next_seq(conn: sqlite3.Connection, year: int) -> int:
 def check_validity(valid_until: date, today: date) -> None:
     if valid_until < today:
         raise SalesflowError(
-            f"the validity date {valid_until} has passed (today is {today}) — "
-            "give a later date, e.g. --valid 30d or --valid 2026-12-31"
+            f"the validity date {valid_until} has passed (today is {today})",
+            hint=Hint("quote.valid_later"),
         )
 
 
@@ -169,8 +169,8 @@ def _insert(
 def _require_draft(quote: Quote, today: date) -> None:
     if quote.status != "draft":
         raise SalesflowError(
-            f"{quote.number} is {quote.status_on(today)} — only drafts can be changed; "
-            f"make a new version with: salesflow quote copy {quote.number}"
+            f"{quote.number} is {quote.status_on(today)} — only drafts can be changed",
+            hint=Hint("quote.copy", number=quote.number),
         )
 
 
@@ -190,8 +190,8 @@ def remove_item(
     if not 1 <= position <= len(item_list):
         lines = f"1–{len(item_list)}" if item_list else "none"
         raise SalesflowError(
-            f"{quote.number} has no line {position} (its lines: {lines}) — "
-            f"see salesflow quote show {quote.number}"
+            f"{quote.number} has no line {position} (its lines: {lines})",
+            hint=Hint("quote.show", number=quote.number),
         )
     removed = item_list.pop(position - 1)
     return _recompute(conn, quote, item_list, now_iso=now_iso), removed
@@ -211,9 +211,7 @@ def edit(
     """Change a draft's whole-quote discount (`0` removes it), tax, validity or note."""
     _require_draft(quote, today)
     if discount is None and tax_rate is None and valid_until is None and note is None:
-        raise SalesflowError(
-            "nothing to change — give --discount, --tax, --valid or --note (see quote edit --help)"
-        )
+        raise SalesflowError("nothing to change", hint=Hint("quote.edit"))
     changed = quote
     if discount is not None:
         disc = parse_discount(discount, quote.currency)

@@ -15,13 +15,10 @@ from datetime import date
 from decimal import Decimal
 
 from salesflow import money, moves
-from salesflow.errors import NotFound
+from salesflow.errors import Hint, NotFound
 from salesflow.quotes.math import Discount, ItemInput, Line, Totals
 
 STATUSES = ("draft", "sent", "accepted", "rejected", "expired")
-DEFAULT_VALID_DAYS = 30
-DEFAULT_CHASE_DAYS = 3
-DEFAULT_STAGE = "quote"
 MAX_MINOR = money.MAX_MINOR
 # The machine shapes of `record` and `item_records`, so an empty CSV still has its header.
 RECORD_KEYS = [
@@ -87,6 +84,7 @@ class Sent:
     quote: Quote
     move: moves.Move | None
     stage_note: str | None  # why the lead did not move, when it did not
+    stage_hint: Hint | None  # what would move it
     chase_due: date | None
 
 
@@ -126,7 +124,7 @@ def from_row(row: tuple) -> Quote:
 def get(conn: sqlite3.Connection, quote_id: int) -> Quote:
     row = conn.execute(f"SELECT {COLUMNS} FROM quotes WHERE id = ?", (quote_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no quote with id {quote_id} — see salesflow quote list")
+        raise NotFound(f"no quote with id {quote_id}", hint=Hint("quote.list"))
     return from_row(row)
 
 
@@ -141,7 +139,7 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Quote:
     if row is None:
         shown = " ".join(ref.split())
         hint = "" if _NUMBER.fullmatch(text) else " (quote numbers look like Q-2026-0001)"
-        raise NotFound(f'no quote "{shown}"{hint} — see salesflow quote list')
+        raise NotFound(f'no quote "{shown}"{hint}', hint=Hint("quote.list"))
     return from_row(row)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from salesflow import money
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.quotes.math import Discount, ItemInput
 
 ITEM_FORM = '"description; quantity; unit price" (optionally "; discount" such as 10% or 200)'
@@ -129,8 +129,9 @@ def read_items(
             )
         if item.discount and line_discount:
             raise SalesflowError(
-                f'item "{item.description}" has a discount in its text and --discount — '
-                "give it once"
+                f'item "{item.description}" has a discount in its text and one for all lines — '
+                "give it once",
+                hint=Hint("quote.item_discount_twice", description=item.description),
             )
         disc_text = item.discount or line_discount
         what = f'item "{item.description}": discount'

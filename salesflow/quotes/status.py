@@ -6,10 +6,11 @@ import sqlite3
 from datetime import date, timedelta
 
 from salesflow import activities, leads, money, moves, pipeline
-from salesflow.errors import SalesflowError
+from salesflow.config import DEFAULT_QUOTE_STAGE
+from salesflow.errors import Hint, SalesflowError
 from salesflow.leads import Lead
 from salesflow.quotes.drafts import check_validity
-from salesflow.quotes.model import DEFAULT_STAGE, Accepted, Quote, Rejected, Sent, get
+from salesflow.quotes.model import Accepted, Quote, Rejected, Sent, get
 
 
 def _require_sent(quote: Quote, action: str) -> None:
@@ -18,11 +19,11 @@ def _require_sent(quote: Quote, action: str) -> None:
         return
     if status == "draft":
         raise SalesflowError(
-            f"{quote.number} is a draft — send it first: salesflow quote send {quote.number}"
+            f"{quote.number} is a draft", hint=Hint("quote.send_first", number=quote.number)
         )
     raise SalesflowError(
-        f"{quote.number} is already {status} — to {action} a new offer, "
-        f"make a new version with: salesflow quote copy {quote.number}"
+        f"{quote.number} is already {status}",
+        hint=Hint("quote.copy_to", number=quote.number, action=action),
     )
 
 
@@ -33,18 +34,17 @@ def send(
     today: date,
     now_iso: str,
     chase_days: int,
-    stage_name: str = DEFAULT_STAGE,
+    stage_name: str = DEFAULT_QUOTE_STAGE,
 ) -> Sent:
     """Mark sent, move the lead up to the quote stage, and plan a chase follow-up."""
     if quote.status != "draft":
         raise SalesflowError(
-            f"{quote.number} is already {quote.status_on(today)} — "
-            f"to send a changed offer, make a new version: salesflow quote copy {quote.number}"
+            f"{quote.number} is already {quote.status_on(today)}",
+            hint=Hint("quote.copy_to_send", number=quote.number),
         )
     if not conn.execute("SELECT 1 FROM quote_items WHERE quote_id = ?", (quote.id,)).fetchone():
         raise SalesflowError(
-            f"{quote.number} has no items — add one first: "
-            f'salesflow quote add-item {quote.number} "description; quantity; unit price"'
+            f"{quote.number} has no items", hint=Hint("quote.add_item", number=quote.number)
         )
     check_validity(date.fromisoformat(quote.valid_until), today)
     conn.execute(
@@ -63,7 +63,7 @@ def send(
         happened_at=now_iso,
         now_iso=now_iso,
     )
-    move, stage_note = _move_to_quote_stage(conn, lead, quote, stage_name, now_iso)
+    move, stage_note, stage_hint = _move_to_quote_stage(conn, lead, quote, stage_name, now_iso)
     chase_due = None
     if chase_days > 0:
         chase_due = today + timedelta(days=chase_days)
@@ -71,30 +71,32 @@ def send(
             "INSERT INTO followups (lead_id, action, due_date, created_at) VALUES (?, ?, ?, ?)",
             (lead.id, f"Chase quote {quote.number}", chase_due.isoformat(), now_iso),
         )
-    return Sent(get(conn, quote.id), move, stage_note, chase_due)
+    return Sent(get(conn, quote.id), move, stage_note, stage_hint, chase_due)
 
 
 def _move_to_quote_stage(
     conn: sqlite3.Connection, lead: Lead, quote: Quote, stage_name: str, now_iso: str
-) -> tuple[moves.Move | None, str | None]:
+) -> tuple[moves.Move | None, str | None, Hint | None]:
+    """The move sending makes, or why there is none (and what would make one)."""
     stages = pipeline.stages(conn)
     target = next((s for s in stages if s.name == stage_name), None) or next(
         (s for s in stages if s.name.casefold() == stage_name.casefold()), None
     )
     if target is None or not target.is_open:
-        return None, (
+        why = (
             f'The pipeline has no open stage named "{stage_name}", so {lead.label} stays in '
-            f"{lead.stage} (salesflow config set quote.stage NAME picks the quote stage)"
+            f"{lead.stage}"
         )
+        return None, why, Hint("quote.stage_setting")
     current = pipeline.get_stage(conn, lead.stage)
     if not current.is_open:
-        return None, f"{lead.label} is {lead.stage}, so its stage was left as it is"
+        return None, f"{lead.label} is {lead.stage}, so its stage was left as it is", None
     if current.position >= target.position:
-        return None, None
+        return None, None, None
     move = moves.advance(
         conn, lead, target.name, now_iso=now_iso, note=f"quote {quote.number} sent"
     )
-    return move, None
+    return move, None, None
 
 
 def accept(
@@ -105,9 +107,8 @@ def accept(
     _require_sent(quote, "accept")
     if quote.status_on(today) == "expired" and not force:
         raise SalesflowError(
-            f"{quote.number} expired (it was valid until {quote.valid_until}) — "
-            "accept it anyway with --force, or make a new version: "
-            f"salesflow quote copy {quote.number}"
+            f"{quote.number} expired (it was valid until {quote.valid_until})",
+            hint=Hint("quote.accept_expired", number=quote.number),
         )
     lead = leads.get(conn, quote.lead_id)
     value = money.Money(quote.total_minor, quote.currency)
@@ -141,7 +142,6 @@ def reject(
     *,
     reason: str | None,
     lost: bool,
-    today: date,
     now_iso: str,
 ) -> Rejected:
     """Rejected, with an optional reason; with `lost` the deal is lost for that reason."""
@@ -149,7 +149,8 @@ def reject(
     reason = (reason or "").strip() or None
     if lost and not reason:
         raise SalesflowError(
-            f'--lost needs the reason the deal was lost: --reason "budget cut" ({quote.number})'
+            f"losing the deal needs the reason it was lost ({quote.number})",
+            hint=Hint("quote.lost_reason", number=quote.number),
         )
     conn.execute(
         "UPDATE quotes SET status = 'rejected', reason = ?, decided_at = ?, updated_at = ? "

@@ -1,6 +1,6 @@
 """The SQLite file: where it lives, opening it safely, transactions and settings.
 
-Plain `sqlite3` on the everyday path: sqlite-utils costs ~65 ms to import and commits on its
+Plain `sqlite3` on the everyday path: sqlite-utils is slow to import and commits on its
 own, so it is kept for bulk work only.
 """
 
@@ -26,7 +26,7 @@ APPLICATION_ID = 0x53464C57
 BUSY_TIMEOUT_S = 30.0
 
 
-# Paths are plain strings here: pathlib costs ~3 ms to import, on every command.
+# Paths are plain strings here: importing pathlib would cost every command.
 
 
 def default_path() -> str:
@@ -155,6 +155,11 @@ def connect(
     return conn
 
 
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The number of the last migration applied to this database."""
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
 def _owner_and_mode(path: str) -> str:
     info = os.stat(path)
     try:
@@ -237,10 +242,6 @@ def _migrate(
             if version < number <= upto:
                 for statement in _statements(sql):
                     conn.execute(statement)
-                if number == 1:
-                    from salesflow.pipeline import install_default
-
-                    install_default(conn)
         journal.install_triggers(conn)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {upto}")

@@ -49,9 +49,6 @@ def problems(conn: sqlite3.Connection) -> list[str]:
         if not conn.execute("SELECT 1 FROM stages WHERE kind = ?", (kind,)).fetchone():
             found.append(f'the pipeline has no "{kind}" stage')
     found += derived.problems(conn)
-    from salesflow import touches
-
-    found += touches.problems(conn)
     found += _money_problems(conn)
     found += _quote_problems(conn)
     return found

@@ -47,9 +47,24 @@ class Undone:
 def journalled_tables(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT LIKE 'journal%' ORDER BY name"
+        # Litestream keeps _litestream_seq/_litestream_lock in the file: its own, not undoable.
+        "AND name NOT LIKE 'journal%' AND name NOT LIKE '\\_litestream\\_%' ESCAPE '\\' "
+        "ORDER BY name"
     )
     return [r[0] for r in rows]
+
+
+def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows in each table the journal covers (all the user's data), by table name."""
+    return {
+        t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+        for t in journalled_tables(conn)
+    }
+
+
+def undoable(conn: sqlite3.Connection) -> int:
+    """How many commands `undo` can take back."""
+    return conn.execute("SELECT count(*) FROM journal").fetchone()[0]
 
 
 def install_triggers(conn: sqlite3.Connection) -> None:

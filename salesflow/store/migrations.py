@@ -61,6 +61,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             reason TEXT
         );
         CREATE INDEX stage_changes_lead ON stage_changes (lead_id, changed_at);
+        -- A new database starts with the b2b pipeline (pipeline.PRESETS, a test keeps them
+        -- equal); written here so the store needs no sales code to create a file.
+        INSERT INTO stages (name, position, probability, kind, stale_days) VALUES
+            ('lead', 0, 10, 'open', 14), ('contacted', 1, 20, 'open', 14),
+            ('qualified', 2, 35, 'open', 14), ('proposal', 3, 50, 'open', 14),
+            ('quote', 4, 65, 'open', 14), ('negotiation', 5, 80, 'open', 14),
+            ('won', 6, 100, 'won', 14), ('lost', 7, 0, 'lost', 14);
         """,
     ),
     (

@@ -13,9 +13,8 @@ def set_aside(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None]:
     """Drop these indexes or triggers for a bulk append and create them again after it.
 
     An index built from the loaded rows costs a fraction of the same entries inserted one by
-    one in random order (a 100k-lead import spent 0.5 s on leads_tally alone); a paused
-    trigger still has its WHEN evaluated for every row (~0.12 s per 100,000). On an error the
-    caller's rollback brings them back with everything else."""
+    one in random order; a paused trigger still has its WHEN evaluated for every row. On an
+    error the caller's rollback brings them back with everything else."""
     marks = ", ".join("?" for _ in names)
     found = conn.execute(
         f"SELECT type, name, sql FROM sqlite_master WHERE name IN ({marks}) "

@@ -37,6 +37,26 @@ def iso(dt: datetime) -> str:
     return dt.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
+def _followups(rnd: random.Random, lead_id: int, created: datetime) -> list[tuple]:
+    """0-3 follow-ups of a lead: most done on time, some late, some still open."""
+    rows = []
+    for _ in range(rnd.choice((0, 1, 2, 2, 3))):
+        due = created + timedelta(days=rnd.uniform(0, 60))
+        if due > NOW + timedelta(days=30):
+            continue
+        r = rnd.random()
+        done = None
+        if r < 0.6:
+            done = due - timedelta(hours=rnd.uniform(0, 48))
+        elif r < 0.85:
+            done = due + timedelta(days=rnd.uniform(1, 10))
+        if done is not None and done > NOW:
+            done = None
+        done_at = iso(done) if done else None
+        rows.append((lead_id, "call back", due.date().isoformat(), iso(created), done_at))
+    return rows
+
+
 def build(path: Path, n_leads: int, n_activities: int, seed: int = 7) -> dict[str, int]:
     """Create the database through salesflow's own migrations, then fill it in bulk."""
     from salesflow import store
@@ -87,22 +107,7 @@ def build(path: Path, n_leads: int, n_activities: int, seed: int = 7) -> dict[st
         changes += [(lead_id, f, to, iso(at), why) for f, to, at, why in history]
         if stage == "won":
             won_company.append((lead_id, company))
-        for _ in range(rnd.choice((0, 1, 2, 2, 3))):
-            due = created + timedelta(days=rnd.uniform(0, 60))
-            if due > NOW + timedelta(days=30):
-                continue
-            r = rnd.random()
-            done = None
-            if r < 0.6:
-                done = due - timedelta(hours=rnd.uniform(0, 48))
-            elif r < 0.85:
-                done = due + timedelta(days=rnd.uniform(1, 10))
-            if done is not None and done > NOW:
-                done = None
-            followups.append(
-                (lead_id, "call back", due.date().isoformat(), iso(created),
-                 iso(done) if done else None)
-            )  # fmt: skip
+        followups += _followups(rnd, lead_id, created)
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(
         "INSERT INTO leads (id, name, company, source, grade, value_minor, currency, stage, "

@@ -127,7 +127,7 @@ def run_once(argv: list[str], stdin: Path | None = None) -> tuple[float, int, st
     return elapsed, proc.returncode, err[-1] if err else ""
 
 
-def timed(argv: list[str], runs: int, warmup: int, prepare=None) -> Timing:  # noqa: ANN001
+def timed(argv: list[str], runs: int, warmup: int, prepare=None) -> Timing:
     t = Timing()
     for i in range(warmup + runs):
         if prepare:

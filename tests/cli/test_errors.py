@@ -67,3 +67,45 @@ def test_a_reader_that_left_is_not_an_error_for_rich_output_either(db_path, argv
     proc.stdout.close()  # the reader leaves before the command writes a byte
     err = proc.stderr.read()
     assert (proc.wait(), err) == (0, b"")
+
+
+def test_domain_errors_say_what_was_wrong_and_the_cli_words_the_way_out(conn) -> None:
+    # The domain's sentence names no command or option; the hint is data the CLI words.
+    from salesflow import leads, quotes
+    from salesflow.cli.hints import say
+    from salesflow.errors import SalesflowError
+
+    with pytest.raises(SalesflowError) as lead:
+        leads.get(conn, 41)
+    assert (lead.value.message, lead.value.hint.action) == ("no lead #41", "lead.list")
+    assert say(lead.value) == "no lead #41 — see salesflow lead list --all"
+    with pytest.raises(SalesflowError) as quote:
+        quotes.resolve(conn, "q-2026-0009")
+    assert quote.value.message == 'no quote "q-2026-0009"'
+    assert say(quote.value) == 'no quote "q-2026-0009" — see salesflow quote list'
+    with pytest.raises(SalesflowError) as value:
+        leads.read_value("$5", "EUR", "USD")
+    assert "--" not in value.value.message
+    assert say(value.value) == '--value "$5" is in USD but --currency says EUR'
+
+
+def test_every_hint_the_domain_gives_has_a_cli_wording() -> None:
+    import ast
+    from pathlib import Path
+
+    import salesflow
+    from salesflow.cli.hints import WORDING
+
+    root = Path(salesflow.__file__).parent
+    used = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "Hint"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                used.add(node.args[0].value)
+    assert used and used <= set(WORDING), used - set(WORDING)
+    assert set(WORDING) <= used, set(WORDING) - used  # no wording left without its error

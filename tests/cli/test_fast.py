@@ -101,19 +101,6 @@ def _salesflow(*args: str, db: Path, stdin: str = "") -> subprocess.CompletedPro
     )  # fmt: skip
 
 
-def test_ordinary_commands_run_without_importing_typer(db_path: Path) -> None:
-    code = (
-        "import sys; from salesflow.cli import main\n"
-        "sys.argv = ['salesflow', 'lead', 'add', 'Ann', '--company', '北京']\n"
-        "try:\n    main()\nfinally:\n    print('typer' in sys.modules, file=sys.stderr)\n"
-    )
-    env = {**os.environ, "SALESFLOW_DB": str(db_path)}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr
-    assert "Added lead #1 Ann (北京)" in done.stderr
-    assert done.stderr.strip().splitlines()[-1] == "False"
-
-
 def test_errors_and_exit_codes_on_the_fast_path(db_path: Path) -> None:
     assert _salesflow("lead", "add", "Ann", db=db_path).returncode == 0
     missing = _salesflow("lead", "show", "99", db=db_path)

@@ -172,7 +172,7 @@ def test_reject_with_reason_and_lost(ok, fails, issue_quote) -> None:
 
 def test_copy_makes_an_editable_version_and_accepting_it_supersedes_the_old(
     ok, fails, issue_quote
-) -> None:  # noqa: E501
+) -> None:
     ok("quote", "send", Q1)
     fails(
         "quote",
@@ -180,7 +180,7 @@ def test_copy_makes_an_editable_version_and_accepting_it_supersedes_the_old(
         Q1,
         "Extra; 1; 1",
         match="Q-2026-0001 is sent — only drafts can be changed",
-    )  # noqa: E501
+    )
     result = ok("quote", "copy", Q1)
     assert "Copied Q-2026-0001 to new draft Q-2026-0001-v2" in result.stderr
     v2 = show(ok, "Q-2026-0001-v2")
@@ -456,7 +456,7 @@ def test_bad_input_on_sent_quotes(ok, fails, issue_quote) -> None:
         "Q-2026-0001-v2",
         env=LATER,
         match="the validity date 2026-11-30 has passed",
-    )  # noqa: E501
+    )
     fails("quote", "copy", Q1, "--valid", "2026-11-01", match="has passed")
 
 
@@ -478,7 +478,7 @@ def test_db_check_finds_quote_figures_that_do_not_add_up(ok, run, issue_quote, d
     assert (
         "quote Q-2026-0001: its lines add up to 6130001 (minor units) but its subtotal is 6130000"
         in result.stdout
-    )  # noqa: E501
+    )
     assert "quote Q-2026-0001: subtotal − discount + tax is not its total" in result.stdout
     assert "quote Q-2026-0001 line 3: line total − discount is not its amount" in result.stdout
 
@@ -495,3 +495,14 @@ def test_sending_a_quote_is_a_logged_touch(ok, monkeypatch) -> None:
     ]
     digest = json.loads(ok("digest", "--format", "json").stdout)
     assert "first_touch" not in [s["key"] for s in digest["sections"]]
+
+
+def test_the_no_quote_stage_note_names_the_setting_that_picks_it(ok) -> None:
+    ok("lead", "add", "Ann")
+    ok("config", "set", "quote.stage", "offer")
+    ok("quote", "new", "1", "--item", "a; 1; 1")
+    said = ok("quote", "send", Q1).stderr
+    assert (
+        'The pipeline has no open stage named "offer", so #1 Ann stays in lead '
+        "(salesflow config set quote.stage NAME picks the quote stage)"
+    ) in said

@@ -248,28 +248,6 @@ def test_piped_funnel_has_no_ansi(tmp_path: Path) -> None:
     assert out.returncode == 0 and "█" in out.stdout and "\x1b[" not in out.stdout
 
 
-def test_machine_formats_skip_heavy_imports(tmp_path: Path) -> None:
-    """Scripts and cron run reports as JSON/CSV: they need neither Rich nor dateutil."""
-    env = {**os.environ, "SALESFLOW_DB": str(tmp_path / "sf.db")}
-    commands = (
-        ["report", "summary", "--format", "json"],
-        ["report", "funnel", "--format", "csv", "--since", "2026-01-01"],
-        ["report", "forecast", "--format", "ndjson", "--simulate", "--seed", "1"],
-        ["report", "targets", "--format", "json"],
-    )
-    for args in commands:
-        probe = (
-            "import sys\nfrom salesflow.cli import app\n"
-            f"try:\n    app({args!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-            "print(sorted(m for m in ('rich', 'dateutil') if m in sys.modules))"
-        )
-        proc = subprocess.run(
-            [sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT
-        )
-        assert proc.returncode == 0, proc.stderr
-        assert proc.stdout.strip().splitlines()[-1] == "[]", (args, proc.stdout)
-
-
 def test_reached_counts_deals_whose_history_lacks_the_stage_names(ok, db_path) -> None:
     import sqlite3
 

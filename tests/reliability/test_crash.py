@@ -11,9 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from salesflow import store
 
 ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow  # a long reliability test (pyproject.toml)
 N_LEADS = 5000
 
 
@@ -33,15 +37,37 @@ def build(db: Path) -> None:
     conn.close()
 
 
-def kill_at(args: list[str], db: Path, delay: float) -> int:
+def kill_at(args: list[str], db: Path, delay: float | None) -> bool:
+    """SIGKILL `salesflow ARGS` after `delay` seconds (None: as soon as it is seen writing);
+    True when it then held the write lock (the kill landed inside its write transaction),
+    False when it had not begun or had committed."""
     env = {**os.environ, "SALESFLOW_DB": str(db)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "salesflow", *args], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    time.sleep(delay)
+    if delay is None:
+        while proc.poll() is None and not writing(db):
+            time.sleep(0.001)
+    else:
+        time.sleep(delay)
+    inside = writing(db)
     proc.send_signal(signal.SIGKILL)
-    return proc.wait()
+    proc.wait()
+    return inside
+
+
+def writing(db: Path) -> bool:
+    """Whether another process holds the database's write lock right now."""
+    probe = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
 
 
 def test_pipeline_change_with_map_is_all_or_nothing(tmp_path: Path) -> None:
@@ -75,9 +101,13 @@ def test_pipeline_change_with_map_is_all_or_nothing(tmp_path: Path) -> None:
             assert pipeline == ["new", "won", "lost"]
 
 
-def crash_loop(tmp_path: Path, pristine: bytes, argv: list[str], whole: dict, runs: int = 20):
+def crash_loop(
+    tmp_path: Path, pristine: bytes, argv: list[str], whole: dict, runs: int = 20
+) -> tuple[int, int]:
     """Run `argv` on a copy of `pristine` and SIGKILL it at `runs` random moments spread over
-    one full run; after each, the database must be sound and hold `whole` counts or none."""
+    one full run (two during start-up, two in the write); after each, the database must be sound and
+    hold `whole` counts or none. Returns how many kills landed inside the write transaction
+    and how many outside it."""
     db = tmp_path / "crash.db"
     timing = tmp_path / "timing.db"
     timing.write_bytes(pristine)
@@ -87,19 +117,24 @@ def crash_loop(tmp_path: Path, pristine: bytes, argv: list[str], whole: dict, ru
                    capture_output=True)  # fmt: skip
     full = time.perf_counter() - started
     rng = random.Random(len(argv))
-    seen = set()
-    for _ in range(runs):
+    inside = 0
+    for run in range(runs):
         db.write_bytes(pristine)
         for side in ("-wal", "-shm"):
             Path(str(db) + side).unlink(missing_ok=True)
-        kill_at(argv, db, rng.uniform(0, full))
+        # Two kills before the command can have begun writing and two as soon as it writes,
+        # so every loop covers both sides of the write; the rest anywhere in a full run.
+        delay = rng.uniform(0, 0.02) if run < 2 else None if run < 4 else rng.uniform(0, full)
+        landed = kill_at(argv, db, delay)
+        inside += landed
         conn = sqlite3.connect(db)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in whole}
         conn.close()
         assert counts in (whole, dict.fromkeys(whole, 0)), counts
-        seen.add(counts == whole)
-    return seen
+        if landed:  # killed holding the write lock: nothing of it may be left
+            assert counts == dict.fromkeys(whole, 0), counts
+    return inside, runs - inside
 
 
 def empty_db(tmp_path: Path) -> bytes:
@@ -113,8 +148,9 @@ def test_import_of_10000_rows_is_all_or_nothing(tmp_path: Path) -> None:
     lines = ["name,company,email,value"]
     lines += [f"Lead {i},Company {i % 700},lead{i}@example.test,{i}.50" for i in range(10_000)]
     csv_file.write_text("\n".join(lines) + "\n")
-    crash_loop(tmp_path, empty_db(tmp_path), ["import", "leads", str(csv_file)],
-               {"leads": 10_000, "stage_changes": 10_000})  # fmt: skip
+    inside, outside = crash_loop(tmp_path, empty_db(tmp_path), ["import", "leads", str(csv_file)],
+                                 {"leads": 10_000, "stage_changes": 10_000})  # fmt: skip
+    assert inside and outside, (inside, outside)
 
 
 def test_quote_with_many_lines_is_all_or_nothing(tmp_path: Path) -> None:
@@ -127,5 +163,6 @@ def test_quote_with_many_lines_is_all_or_nothing(tmp_path: Path) -> None:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     items = [arg for i in range(400) for arg in ("--item", f"Part {i}; {i % 7 + 1}; {i}.25")]
-    crash_loop(tmp_path, base.read_bytes(), ["quote", "new", "1", *items],
-               {"quotes": 1, "quote_items": 400})  # fmt: skip
+    inside, outside = crash_loop(tmp_path, base.read_bytes(), ["quote", "new", "1", *items],
+                                 {"quotes": 1, "quote_items": 400})  # fmt: skip
+    assert inside and outside, (inside, outside)

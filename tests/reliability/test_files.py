@@ -140,8 +140,8 @@ def test_quote_render_over_a_file_when_the_disk_fills_keeps_the_old_file(
             self.f.close()
 
     monkeypatch.setattr(os, "fdopen", lambda *a, **k: Full(real_fdopen(*a, **k)))
-    fails("quote", "render", "Q-2026-0001", "-o", str(target),
-          match=f"cannot write {target}: No space left on device — nothing was changed")  # fmt: skip
+    full = f"cannot write {target}: No space left on device — nothing was changed"
+    fails("quote", "render", "Q-2026-0001", "-o", str(target), match=full)
     assert target.read_text() == "the earlier quote"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
@@ -169,7 +169,8 @@ def test_paths_are_never_parsed_as_uris(tmp_path: Path, name: str) -> None:
     for fmt in ("csv", "json"):
         assert sf(db, "export", "leads", "-o", str(folder / f"{name}.{fmt}")).returncode == 0
     assert sf(db, "quote", "new", "1", "--item", "Work; 1; 100").returncode == 0
-    assert sf(db, "quote", "render", "Q-2026-0001", "-o", str(folder / f"{name}.md")).returncode == 0
+    rendered = sf(db, "quote", "render", "Q-2026-0001", "-o", str(folder / f"{name}.md"))
+    assert rendered.returncode == 0
     r = sf(db, "db", "restore", "--yes", str(bak))
     assert r.returncode == 0, r.stderr
     assert names(db) == ["Ann"]

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from salesflow import store
-from salesflow.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,8 +53,6 @@ def test_full_filesystem(tiny_fs: Path) -> None:
 
 
 def test_page_limit_is_a_clear_error(run, db_path: Path, monkeypatch) -> None:
-    from typer.testing import CliRunner
-
     assert run("lead", "add", "Before").exit_code == 0
     real_connect = store.connect
 
@@ -66,7 +63,7 @@ def test_page_limit_is_a_clear_error(run, db_path: Path, monkeypatch) -> None:
         return conn
 
     monkeypatch.setattr(store, "connect", limited)
-    result = CliRunner().invoke(app, ["lead", "add", "Big", "--note", "y" * 200_000])
+    result = run("lead", "add", "Big", "--note", "y" * 200_000)
     assert result.exit_code == 1
     assert "the disk is full" in result.stderr
     conn = sqlite3.connect(db_path)

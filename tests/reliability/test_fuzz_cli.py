@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from salesflow.cli import app
-from tests.conftest import dump
+from tests.conftest import dump, run_main
+
+pytestmark = pytest.mark.slow  # a long reliability test (pyproject.toml)
 
 WORDS = st.sampled_from(
     ["1", "#1", "2", "99", "acme", "张伟", "", " ", "lost", "won", "proposal", "--", "-x", "=1+1",
@@ -61,13 +62,12 @@ def command_lines(draw) -> list[str]:
 )
 @given(argv=command_lines())
 def test_generated_command_lines(db_path: Path, argv: list[str]) -> None:
-    runner = CliRunner()
     env = {"SALESFLOW_DB": str(db_path), "SALESFLOW_NOW": "2026-11-23T09:00:00Z"}
     if not db_path.exists():
-        runner.invoke(app, ["lead", "add", "张伟", "--company", "Acme"], env=env)
-        runner.invoke(app, ["lead", "add", "Jane", "--company", "Acme Ltd"], env=env)
+        run_main(["lead", "add", "张伟", "--company", "Acme"], env=env)
+        run_main(["lead", "add", "Jane", "--company", "Acme Ltd"], env=env)
     before = dump(db_path)
-    result = runner.invoke(app, argv, env=env)
+    result = run_main(argv, env=env)
     assert result.exit_code in (0, 1, 2), (argv, result.exception)
     assert "Traceback" not in result.stdout + result.stderr
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
@@ -112,15 +112,14 @@ def import_files(draw) -> tuple[str, list[str]]:
 @given(case=import_files())
 def test_generated_import_files(db_path: Path, tmp_path: Path, case) -> None:
     text, options = case
-    runner = CliRunner()
     env = {"SALESFLOW_DB": str(db_path), "SALESFLOW_NOW": "2026-11-23T09:00:00Z"}
     if not db_path.exists():
-        runner.invoke(app, ["lead", "add", "张伟", "--company", "Acme", "--phone", "13800000000"],
+        run_main(["lead", "add", "张伟", "--company", "Acme", "--phone", "13800000000"],
                       env=env)  # fmt: skip
     path = tmp_path / "in.csv"
     path.write_text(text, encoding="utf-8")
     before = dump(db_path)
-    result = runner.invoke(app, ["import", "leads", str(path), *options], env=env)
+    result = run_main(["import", "leads", str(path), *options], env=env)
     assert result.exit_code in (0, 1, 2), (text, options, result.exception)
     assert "Traceback" not in result.stdout + result.stderr
     assert "unexpected" not in result.stderr, (text, options, result.stderr)

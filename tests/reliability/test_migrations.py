@@ -49,7 +49,7 @@ def test_upgrade_from(tmp_path: Path, version: int) -> None:
 
 
 def test_upgraded_database_passes_check(tmp_path: Path) -> None:
-    from salesflow.store.check import problems
+    from salesflow.dbcheck import problems
 
     path = tmp_path / "old.db"
     make_old(path, 1)

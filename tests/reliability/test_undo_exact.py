@@ -58,6 +58,10 @@ WRITES: dict[str, list[list[str]]] = {
         ["demo", "--leads", "10", "--seed", "2", "--currency", "EUR", "--force"],
     ],
     "db restore": [],  # replaces the whole file; not an undoable command (it keeps a backup)
+    "replica set": [["replica", "set", "file:///srv/salesflow-replica"]],
+    "replica unset": [],  # needs a replica set first: tests/replica/test_replica_cli.py
+    "replica restore": [],  # replaces the whole file, like db restore (it keeps a backup)
+    "takeover": [],  # a replica restore that also takes the lease
     "log": [
         ["log", "1", "called", "--kind", "call", "--next", "quote", "--due", "fri"],
         ["log", "2", "sent it", "--kind", "email", "--at", "yesterday 15:00", "--done"],
@@ -80,6 +84,8 @@ READS = {
     "report summary", "report funnel", "report conversion", "report forecast", "report lost",
     "report sources", "report grades", "report activity", "report targets", "target list",
     "export",
+    # The replica itself and this machine's lease state change, not the database.
+    "replica show", "replica status", "replicate", "handover",
 }  # fmt: skip
 
 

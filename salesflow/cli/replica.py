@@ -1,0 +1,251 @@
+"""`salesflow replica …`, `replicate`, `handover` and `takeover`: off-site replication through
+Litestream and the hand-over of writing between machines."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+from salesflow.cli.options import Format, FormatOpt
+from salesflow.cli.params import Argument, Context, Option, command_group
+from salesflow.cli.session import Session
+
+app = command_group(
+    help="The off-site replica (Litestream): set, show, status, restore.", no_args_is_help=True
+)
+replicate_app = command_group()
+handover_app = command_group()
+takeover_app = command_group()
+
+FromOpt = Annotated[
+    str | None,
+    Option("--from", help="Replica URL (default: the replica set in the database)."),
+]
+
+
+def _where(s: Session, url: str | None = None):
+    """The database, its settings (when the file exists: a new machine has none yet) and the
+    replica; never creates the database."""
+    from salesflow import store
+    from salesflow.replica.flows import Where
+
+    settings = store.all_settings(s.conn) if os.path.exists(s.file) else {}
+    return Where(s.file, settings, url)
+
+
+@app.command("set")
+def replica_set(
+    ctx: Context,
+    url: Annotated[str, Argument(help="s3://bucket/path, sftp://user@host/path or file:///path")],
+) -> None:
+    """Send this database to URL (run salesflow replicate to start)."""
+    from salesflow import store
+    from salesflow.replica import target
+
+    s: Session = ctx.obj
+    parsed = target.parse(url)
+    with s.write() as conn:
+        store.set_setting(conn, target.URL_KEY, parsed.url)
+    s.term.say(f"Replica set to {target.redacted(parsed)} — start it with: salesflow replicate")
+
+
+@app.command("show")
+def replica_show(ctx: Context, fmt: FormatOpt = Format.table) -> None:
+    """The replica and where each credential comes from (values of secrets are never shown)."""
+    from salesflow.output import render
+    from salesflow.replica import target
+
+    s: Session = ctx.obj
+    where = _where(s)
+    parsed = where.target
+    rows = [
+        {"item": "url", "value": target.redacted(parsed)},
+        {"item": "type", "value": parsed.scheme},
+    ]
+    for key in (*target.PLAIN_KEYS[:2], *target.SECRET_KEYS):
+        value, source = target.credential(where.settings, key)
+        if key in target.SECRET_KEYS and value:
+            value = "(set, hidden)"
+        rows.append({"item": key, "value": f"{value} ({source})" if value else None})
+    rows.append({"item": "lease_seconds", "value": target.lease_seconds(where.settings)})
+    render(rows, fmt.value, s.term)
+
+
+@app.command("unset")
+def replica_unset(ctx: Context) -> None:
+    """Stop using the replica here (the replica itself is left as it is)."""
+    from salesflow import store
+    from salesflow.errors import SalesflowError
+    from salesflow.replica import state, target
+
+    s: Session = ctx.obj
+    if state.running(state.load(s.file)):
+        raise SalesflowError("salesflow replicate is running for this database — stop it first")
+    # Not through the lease check: unsetting is how a copy stops following the replica.
+    with s.write(replica_gate=False) as conn:
+        if store.get_setting(conn, target.URL_KEY) is None:
+            raise SalesflowError("no replica is set")
+        store.set_setting(conn, target.URL_KEY, None)
+    state.forget(s.file)
+    s.term.say("Replica unset; this database is no longer replicated")
+
+
+@app.command("status")
+def replica_status(ctx: Context, fmt: FormatOpt = Format.table) -> None:
+    """Is replicate running, who holds the lease, the last replicated transaction, lag, size."""
+    from salesflow.output import render
+    from salesflow.replica.status import status
+
+    s: Session = ctx.obj
+    render(status(_where(s), s.now, s.tz), fmt.value, s.term)
+
+
+@app.command("restore")
+def replica_restore(
+    ctx: Context,
+    to: Annotated[
+        str | None, Option("--to", help="Restore into this file (default: --db).")
+    ] = None,
+    as_of: Annotated[
+        str | None, Option("--as-of", help='The state at this moment, e.g. "2026-12-01 18:00".')
+    ] = None,
+    url: FromOpt = None,
+    force: Annotated[
+        bool, Option("--force", help="Replace an existing database (a safety backup is kept).")
+    ] = False,
+) -> None:
+    """Bring the database back from the replica (a new machine, a lost disk), then check it."""
+    from salesflow import dates
+    from salesflow.errors import SalesflowError
+    from salesflow.replica import flows, state
+    from salesflow.replica import lease as leases
+
+    s: Session = ctx.obj
+    out = os.path.abspath(os.path.expanduser(to)) if to else s.file
+    if os.path.exists(out) and not force:
+        raise SalesflowError(
+            f"{out} already exists — add --force to replace it (a safety backup is kept) "
+            "or restore --to another file"
+        )
+    where = _where(s, url)
+    stamp = None
+    if as_of:
+        instant = dates.parse_instant(as_of, s.now, _zone(s))
+        stamp = dates.to_utc_iso(instant)
+    from dataclasses import replace
+
+    done = flows.restore(replace(where, db=out), out, s.now, stamp)
+    try:
+        current = flows.remote_lease(replace(where, db=out))
+    except SalesflowError:
+        current = None
+    state.save(out, state.State(restored_at=dates.to_utc_iso(s.now)).with_lease(current))
+    _say_restored(s, done)
+    if current is not None and leases.state(current, leases.me(out), s.now) != leases.MINE:
+        name = leases.holder_text(current, leases.me(out))
+        whose = f"{name} handed the pipeline over" if current.released_at else f"{name} holds it"
+        s.term.say(f"{whose}: this copy is read-only until salesflow takeover")
+
+
+def _zone(s: Session):
+    """The user's zone without creating the database on a machine that has none yet."""
+    if os.path.exists(s.file):
+        return s.tz
+    from salesflow import dates
+
+    return dates.local_zone(None)
+
+
+def _say_restored(s: Session, done) -> None:
+    as_of = f" as of {_local(s, done.as_of)}" if done.as_of else ""
+    s.term.say(f"Restored {done.path}{as_of}: {done.leads} lead(s), db check ok")
+    if done.saved:
+        s.term.say(f"The database it replaced is saved as {done.saved}")
+
+
+def _local(s: Session, iso: str) -> str:
+    from salesflow import dates
+
+    return f"{dates.from_utc_iso(iso).astimezone(s.tz):%Y-%m-%d %H:%M:%S}"
+
+
+@replicate_app.command("replicate")
+def replicate(
+    ctx: Context,
+    print_unit: Annotated[
+        str | None, Option("--print-unit", help="Write a service unit to stdout: systemd.")
+    ] = None,
+) -> None:
+    """Stream every change to the replica until stopped (SIGTERM or Ctrl-C); renews the lease."""
+    import signal
+
+    from salesflow.errors import SalesflowError
+    from salesflow.replica import replicating, units
+
+    s: Session = ctx.obj
+    where = _where(s)
+    if print_unit is not None:
+        print(units.render(print_unit, s.file, where.target), file=s.term.out, end="")
+        return
+    if not os.path.exists(s.file):
+        raise SalesflowError(f"{s.file} does not exist — nothing to replicate")
+    stop = []
+
+    def on_signal(signum, _frame) -> None:
+        stop.append(signum)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
+    s.term.say(f"Replicating {s.file} to {units.shown(where.target)} (stop: Ctrl-C)")
+    ended = replicating.run(where, lambda: _clock(s), s.tz, lambda: bool(stop), s.term.say)
+    s.term.say(f"Replication {ended}.")
+
+
+def _clock(s: Session):
+    from salesflow import dates
+
+    return s.now if os.environ.get("SALESFLOW_NOW") else dates.utc_now()
+
+
+@handover_app.command("handover")
+def handover(ctx: Context) -> None:
+    """Send the last changes to the replica and release the lease for another machine."""
+    from salesflow.replica import flows
+
+    s: Session = ctx.obj
+    done = flows.handover(_where(s), s.now, s.tz)
+    if done.stopped_pid:
+        s.term.say(f"Stopped salesflow replicate (pid {done.stopped_pid})")
+    as_of = f" (last change {_local(s, done.as_of)})" if done.as_of else ""
+    s.term.say(
+        f"Handed over: the replica has every change of this copy{as_of}; this copy is now "
+        "read-only. On the other machine: salesflow takeover"
+    )
+
+
+@takeover_app.command("takeover")
+def takeover(
+    ctx: Context,
+    force: Annotated[
+        bool, Option("--force", help="Take over although the holder did not hand over.")
+    ] = False,
+    url: FromOpt = None,
+) -> None:
+    """Restore the latest state from the replica here and take the lease to write."""
+    from salesflow.replica import flows
+    from salesflow.replica import lease as leases
+
+    s: Session = ctx.obj
+    done = flows.takeover(_where(s, url), s.now, _zone(s), force)
+    if done is None:
+        s.term.say("This copy already holds the pipeline.")
+        return
+    _say_restored(s, done.restored)
+    if done.forced and done.previous is not None:
+        name = leases.holder_text(done.previous, leases.me(s.file))
+        last = _local(s, done.restored.as_of) if done.restored.as_of else "its last sync"
+        s.term.say(
+            f"Warning: took over from {name} without a handover — anything {name} changed "
+            f"after {last} (not yet on the replica) is not in this copy"
+        )
+    s.term.say("This copy now holds the pipeline; keep it replicated: salesflow replicate")
