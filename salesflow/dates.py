@@ -138,6 +138,22 @@ def local_today(now: datetime, tz: tzinfo) -> date:
     return _require_aware(now, "now").astimezone(tz).date()
 
 
+# Dates salesflow takes in: a CRM's history and plans fall well inside these years, and every
+# output (ICS, local times east or west of UTC) can then show them. `9999-12-31 23:59` would be
+# stored fine and break every calendar export after it.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def check_horizon(day: date, text: str) -> date:
+    """`day`, or a clear refusal when it is outside the years salesflow keeps."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise SalesflowError(
+            f'"{_show(text)}" is outside the years {FIRST_YEAR}–{LAST_YEAR} that salesflow keeps '
+            "dates in — check the year"
+        )
+    return day
+
+
 def parse_date(text: str, today: date, date_order: str | None = None) -> date:
     day, at = _parse(text, today, date_order)
     if at is not None:
@@ -255,9 +271,10 @@ def _parse(text: str, today: date, order: str | None) -> tuple[date | None, time
     m = re.fullmatch(_DATE_THEN_TIME, s) or re.fullmatch(_TIME_THEN_DATE, s)
     day_text, at = (m["d"], _time(m["t"], text)) if m else (s, None)
     try:
-        return _day(day_text, today, order and order.upper(), text), at
+        day = _day(day_text, today, order and order.upper(), text)
     except (OverflowError, ValueError):
         raise SalesflowError(f'"{_show(text)}" is outside the years 1–9999') from None
+    return check_horizon(day, text), at
 
 
 def _day(s: str, today: date, order: str | None, text: str) -> date:

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,13 @@ from salesflow.errors import SalesflowError
 # A cell longer than this is almost always a quote (") that was never closed, which swallows
 # the rest of the file into one cell; refusing it beats importing one giant note.
 MAX_CELL = 128 * 1024
+# More columns than any contact list has; beyond it a header is a broken or hostile file, and
+# every unknown column would be copied into each lead's notes.
+MAX_COLUMNS = 1000
+# Invisible characters that cannot be meant where they are: the UTF-8 byte-order mark and the
+# zero-width space/joiners/word joiner. Removed from header cells wherever they are, and from
+# the start and end of every cell (inside a cell they are left alone: ZWJ joins emoji).
+INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 ENCODINGS = ("auto", "utf-8", "gb18030")
 _SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".ndjson": "ndjson",
              ".jsonl": "ndjson"}  # fmt: skip
@@ -47,6 +55,12 @@ def read(data: bytes, name: str, encoding: str = "auto") -> Sheet:
     text, used = decode(data, name, encoding)
     if not text or text.isspace():  # (no .strip(): that copies a 100k-row file)
         raise SalesflowError(f"{name} is empty — there is nothing to import")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise SalesflowError(
+            f"{name} line {line} has a NUL character — not text a spreadsheet saves; "
+            "remove it (or save the file again as CSV UTF-8)"
+        )
     fmt = _format(name, text)
     if fmt in ("json", "ndjson"):
         header, rows = _json_rows(text, name, fmt)
@@ -54,9 +68,27 @@ def read(data: bytes, name: str, encoding: str = "auto") -> Sheet:
         header, rows = _tsv_rows(text, name)
     else:  # CSV, and Excel's "Unicode text" (UTF-16 TSV), which quotes cells like CSV
         header, rows = _delimited_rows(text, name, fmt)
+    if any(ch in text for ch in INVISIBLE):
+        header = [_visible_only(h) for h in header]
+        rows = [(n, [_trim_invisible(c) for c in cells]) for n, cells in rows]
+    if len(header) > MAX_COLUMNS:
+        raise SalesflowError(
+            f"{name} has {len(header):,} columns; salesflow reads at most {MAX_COLUMNS:,} — "
+            "keep the columns you need (a contact list has a few dozen)"
+        )
     if not rows:
         raise SalesflowError(f"{name} has a header but no rows — there is nothing to import")
     return Sheet(name, fmt, used, header, rows)
+
+
+def _visible_only(cell: str) -> str:
+    return cell.translate({ord(ch): None for ch in INVISIBLE}).strip()
+
+
+def _trim_invisible(cell: str | None) -> str | None:
+    if cell is None:
+        return None
+    return cell.strip(INVISIBLE)
 
 
 def decode(data: bytes, name: str, encoding: str = "auto") -> tuple[str, str]:
@@ -124,7 +156,10 @@ def _format(name: str, text: str) -> str:
 
 def _delimited_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
     csv.field_size_limit(MAX_CELL)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="," if fmt == "csv" else "\t")
+    # strict: a quote still open at the end of the file, or text after a closing quote, is an
+    # error instead of a cell that silently ran on.
+    delimiter = "," if fmt == "csv" else "\t"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str | None]]] = []
     header: list[str] | None = None
     try:
@@ -133,17 +168,96 @@ def _delimited_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
             if any(c.strip() for c in cells):  # blank lines above the header are skipped
                 header = [c.strip() for c in cells]
                 _check_delimiter(header, name, fmt)
+                if len(header) > MAX_COLUMNS:
+                    return header, []  # read() refuses it; the rows need not be read
+                header_lines = reader.line_num
                 break
+        else:
+            header_lines = reader.line_num
         # One comprehension rather than a loop body: this runs once per row of a big file.
         rows = [(number, cells) for number, cells in numbered if any(cells)]
+        if header and reader.line_num - header_lines > len(rows):
+            _check_swallowed(text, name, fmt, len(header), rows)
     except csv.Error as e:
         if "field larger" in str(e):
             raise SalesflowError(
-                f"{name} line {reader.line_num}: a cell is longer than {MAX_CELL:,} characters "
-                '— usually a quote (") that is never closed; fix that row'
+                f"{name} line {_long_cell_line(text, fmt)}: a cell is longer than "
+                f'{MAX_CELL:,} characters (it starts on this line) — usually a quote (") that '
+                "is never closed; fix that row (nothing was imported)"
+            ) from None
+        if "unexpected end of data" in str(e):
+            raise SalesflowError(
+                f'{name} line {_last_record_line(text, fmt)}: a quote (") opened on this line is '
+                "never closed, so the rest of the file would be one cell — close or remove it "
+                "(nothing was imported)"
             ) from None
         raise SalesflowError(f"{name} line {reader.line_num}: {e} — fix that row") from None
     return header or [], rows
+
+
+def _check_swallowed(text: str, name: str, fmt: str, columns: int, rows: list) -> None:
+    """Refuse a quoted cell that runs over lines which look like whole records: a quote (")
+    that is never closed swallows the rest of the file into one cell. Only called when some
+    cell spans lines (the reader read more lines than rows)."""
+    sep = "," if fmt == "csv" else "\t"
+    need = max(1, columns - 1)
+    for number, cells in rows:
+        for cell in cells:
+            if "\n" not in cell:
+                continue
+            inner = cell.rstrip("\r\n").split("\n")[1:]
+            # Lines with exactly a record's separators; a note has them by chance only rarely,
+            # and a two-column file's notes (one comma makes a "record") need more of them.
+            swallowed = sum(1 for line in inner if line.count(sep) == need)
+            if swallowed >= (2 if columns > 2 else 3):
+                line = _record_line(text, fmt, number)
+                raise SalesflowError(
+                    f"{name} line {line}: a quoted cell opened on this line runs over "
+                    f"{len(inner) + 1} lines and takes in what look like {swallowed} more rows — "
+                    'a quote (") is never closed; close or remove it (nothing was imported)'
+                )
+
+
+def _record_starts(text: str, fmt: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on, read leniently and without the cell limit:
+    only used to say where a problem the strict reader met began."""
+    csv.field_size_limit(len(text) + 1)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter="," if fmt == "csv" else "\t")
+        start = 1
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+    finally:
+        csv.field_size_limit(MAX_CELL)
+
+
+def _long_cell_line(text: str, fmt: str) -> int:
+    """The line the record with the over-long cell starts on."""
+    return next(
+        (
+            line
+            for line, cells in _record_starts(text, fmt)
+            if any(len(c) > MAX_CELL for c in cells)
+        ),
+        1,
+    )
+
+
+def _last_record_line(text: str, fmt: str) -> int:
+    """The line the last record starts on (where a quote left open at the end began)."""
+    last = 1
+    for line, _ in _record_starts(text, fmt):
+        last = line
+    return last
+
+
+def _record_line(text: str, fmt: str, number: int) -> int:
+    """The line the `number`-th record (1 = the first) starts on."""
+    for n, (line, _) in enumerate(_record_starts(text, fmt), 1):
+        if n == number:
+            return line
+    return 1
 
 
 _BACKSLASHED = re.compile(r"\\([\\tnr])")
@@ -187,7 +301,13 @@ def _check_delimiter(header: list[str], name: str, fmt: str) -> None:
 
 
 def _json_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
-    objects: list[tuple[int, Any]] = []
+    """Rows of cells, each object turned into cells as soon as it is parsed and then let go:
+    NDJSON is read a line at a time, a JSON array's objects are dropped as they are used."""
+    rows: list[tuple[int, list[str | None]]] = []
+    header: list[str] = []
+    seen: dict[str, int] = {}
+    nul = "\\u0000" in text  # JSON can spell the one character SQLite text cannot hold
+    number = 0
     try:
         if fmt == "json":
             data = json.loads(text)
@@ -196,38 +316,68 @@ def _json_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
                     f"{name}: JSON must be an array of objects, one per row — "
                     'e.g. [{"name": "张伟", "company": "…"}]'
                 )
-            objects = list(enumerate(data, 1))
+            for i in range(len(data)):
+                obj, data[i] = data[i], None
+                _add_row(rows, header, seen, obj, i + 1, name, nul)
+                if len(header) > MAX_COLUMNS:
+                    return header, []  # read() refuses it
         else:
-            for number, line in enumerate(text.splitlines(), 1):
+            # Lines end at \n only: JSON text may hold U+2028 and other line separators.
+            for number, line in enumerate(_lines(text), 1):
                 if line.strip():
-                    objects.append((number, json.loads(line)))
+                    _add_row(rows, header, seen, json.loads(line), number, name, nul)
+                    if len(header) > MAX_COLUMNS:
+                        return header, []
     except json.JSONDecodeError as e:
         where = f"line {e.lineno}" if fmt == "json" else f"line {number}"
         raise SalesflowError(f"{name} is not valid {fmt.upper()} ({where}: {e.msg})") from None
-    header: list[str] = []
-    seen: dict[str, int] = {}
-    for number, obj in objects:
-        if not isinstance(obj, dict):
-            raise SalesflowError(
-                f'{name} row {number} is not an object — each row must be {{"column": value, …}}'
-            )
-        for key in obj:
-            if key not in seen:
-                seen[key] = len(header)
-                header.append(key)
-    rows = []
-    for number, obj in objects:
-        cells: list[str | None] = [None] * len(header)
-        for key, value in obj.items():
-            text = cells[seen[key]] = _text(value)
-            if text is not None and len(text) > MAX_CELL:
-                raise SalesflowError(
-                    f"{name} row {number}: {key} is longer than {MAX_CELL:,} characters — "
-                    "shorten it; a lead's notes are not the place for a document"
-                )
-        if any(cells):
-            rows.append((number, cells))
+    except RecursionError:
+        raise SalesflowError(
+            f"{name} nests arrays or objects deeper than a row can be — each row is one object "
+            'of values, e.g. {"name": "张伟", "tags": ["vip"]}'
+        ) from None
+    width = len(header)
+    for _, cells in rows:  # keys that first appeared in later rows
+        if len(cells) < width:
+            cells.extend([None] * (width - len(cells)))
     return header, rows
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text`, one at a time (no list of them all, no second copy of the text)."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop
+        yield text[start:stop]
+        start = stop + 1
+
+
+def _add_row(
+    rows: list, header: list[str], seen: dict[str, int], obj: Any, number: int, name: str, nul: bool
+) -> None:
+    if not isinstance(obj, dict):
+        raise SalesflowError(
+            f'{name} row {number} is not an object — each row must be {{"column": value, …}}'
+        )
+    for key in obj:
+        if key not in seen:
+            seen[key] = len(header)
+            header.append(key)
+    cells: list[str | None] = [None] * len(header)
+    for key, value in obj.items():
+        text = cells[seen[key]] = _text(value)
+        if nul and text and "\x00" in text:
+            raise SalesflowError(
+                f"{name} row {number}: {key} has a NUL character (\\u0000) — remove it"
+            )
+        if text is not None and len(text) > MAX_CELL:
+            raise SalesflowError(
+                f"{name} row {number}: {key} is longer than {MAX_CELL:,} characters — "
+                "shorten it; a lead's notes are not the place for a document"
+            )
+    if any(cells):
+        rows.append((number, cells))
 
 
 def _text(value: Any) -> str | None:

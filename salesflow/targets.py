@@ -36,8 +36,11 @@ def parse_period(text: str) -> Period:
     if not m:
         raise SalesflowError(f'cannot read period "{text}" — {_HINT}')
     year = int(m["y"])
-    if not 1 <= year <= 9998:
-        raise SalesflowError(f'period "{text}" is out of range — {_HINT}')
+    if not dates.FIRST_YEAR <= year <= dates.LAST_YEAR:
+        raise SalesflowError(
+            f'period "{text}" is outside the years {dates.FIRST_YEAR}–{dates.LAST_YEAR} that '
+            f"salesflow keeps dates in — {_HINT}"
+        )
     if m["m"]:
         month = int(m["m"])
         if not 1 <= month <= 12:

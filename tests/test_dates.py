@@ -518,8 +518,9 @@ def test_utc_iso_text() -> None:
 # ---- properties ------------------------------------------------------------------
 
 ZONES = st.sampled_from([UTC, NY, SHANGHAI, BOGOTA, timezone(timedelta(hours=14))])
+# Clocks inside the years salesflow keeps dates in (1900–2200), a day from either end.
 NOWS = st.datetimes(
-    min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=st.just(UTC)
+    min_value=datetime(1900, 1, 2), max_value=datetime(2200, 12, 30), timezones=st.just(UTC)
 )
 FRAGMENTS = (
     "today tomorrow fri next last this in ago a an eom eow eoy now at @ t + - / . : 3 12 "
@@ -535,8 +536,11 @@ TEXTS = st.one_of(
 
 
 @given(d=st.dates(), today=st.dates())
-def test_iso_dates_round_trip(d: date, today: date) -> None:
-    assert parse_date(d.isoformat(), today) == d
+def test_iso_dates_round_trip_inside_the_horizon(d: date, today: date) -> None:
+    if 1900 <= d.year <= 2200:
+        assert parse_date(d.isoformat(), today) == d
+    else:
+        assert "outside the years 1900–2200" in refused(parse_date, d.isoformat(), today)
 
 
 @given(text=TEXTS, now=NOWS, tz=ZONES, order=st.sampled_from([None, "DMY", "MDY", "YMD"]))
@@ -553,7 +557,8 @@ def test_any_text_gives_a_value_or_a_salesflow_error(text, now, tz, order) -> No
             assert e.message and "\n" not in e.message
 
 
-@given(today=st.dates(max_value=date(9000, 1, 1)), n=st.integers(0, 99999))
+@given(today=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
+       n=st.integers(0, 36500))  # fmt: skip
 def test_plus_n_days_is_n_days_later(today: date, n: int) -> None:
     assert parse_date(f"+{n}d", today) == today + timedelta(days=n)
     assert parse_date(f"in {n} days", today) == today + timedelta(days=n)
@@ -579,7 +584,7 @@ def test_today_is_never_overdue_and_yesterday_always_is(now: datetime, tz) -> No
     assert parse_instant("today", now, tz) <= now < parse_instant("tomorrow", now, tz)
 
 
-@given(today=st.dates(min_value=date(2, 1, 1), max_value=date(9998, 1, 1)))
+@given(today=st.dates(min_value=date(1900, 1, 8), max_value=date(2200, 12, 24)))
 def test_weekday_names_are_one_to_seven_days_ahead(today: date) -> None:
     for i, name in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]):
         day = parse_date(name, today)

@@ -92,6 +92,6 @@ def test_ics_write_keeps_crlf() -> None:
             self.buffer = io.BytesIO()
 
     term, _ = terminal(color=False)
-    term.out = Binary()
+    term.raw = Binary()  # a machine format: the raw stream, not the one that shows controls
     ics.write(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", term)
-    assert term.out.buffer.getvalue() == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    assert term.raw.buffer.getvalue() == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"

@@ -41,7 +41,8 @@ def test_periods(text: str, normal: str, start: date, last: date) -> None:
         ("2026-Q5", "quarters run Q1–Q4"),
         ("dec", "cannot read period"),
         ("2026/12", "cannot read period"),
-        ("0000", "out of range"),
+        ("0000", "outside the years 1900–2200"),
+        ("2201-Q1", "outside the years 1900–2200"),
     ],
 )
 def test_bad_periods(text: str, message: str) -> None:

@@ -16,10 +16,30 @@ __all__ = ["COMMANDS", "app", "main"]
 def main() -> None:
     from salesflow.cli import fast
 
+    _check_utf8(sys.argv[1:])
     if not fast.run(sys.argv[1:]):
         from salesflow.cli.root import app
 
         app()
+
+
+def _check_utf8(args: list[str]) -> None:
+    # Python hands bytes that are not UTF-8 over as lone surrogates (`lead add $'hi\x9b'`);
+    # they cannot be stored or printed, so say which argument it is.
+    for n, arg in enumerate(args, 1):
+        bad = next((ch for ch in arg if "\udc80" <= ch <= "\udcff"), None)
+        if bad is not None:
+            from salesflow.output.safe import visible
+
+            raw = arg.encode("utf-8", "surrogateescape")
+            shown = visible(raw.decode("utf-8", "backslashreplace"))
+            byte = ord(bad) - 0xDC00
+            print(
+                f'Error: argument {n} ("{shown}") is not valid UTF-8 (byte 0x{byte:02x}) — '
+                "type it again, or set your terminal to UTF-8; nothing was changed",
+                file=sys.stderr,
+            )
+            raise SystemExit(1)
 
 
 def __getattr__(name: str) -> Any:

@@ -80,7 +80,7 @@ def _undo_restore(s: Session, restored: RestoreMark) -> None:
 def db_path(ctx: Context) -> None:
     """Print where the database file is."""
     s: Session = ctx.obj
-    print(s.path, file=s.term.out)
+    print(s.path, file=s.term.raw)  # for scripts: $(salesflow db path)
 
 
 @config_app.command("set")
@@ -110,7 +110,7 @@ def config_get(ctx: Context, key: Annotated[str, Argument()]) -> None:
         value = store.get_setting(conn, key)
     if value is None:
         raise SalesflowError(f'setting "{key}" is not set — see salesflow config list')
-    print(shown(key, value), file=s.term.out)
+    print(shown(key, value), file=s.term.raw)  # for scripts: the exact value
 
 
 @config_app.command("unset")

@@ -16,6 +16,9 @@ from salesflow.errors import SalesflowError
 
 
 def guarded(command: Callable[[], Any]) -> Any:
+    from salesflow import store
+
+    writes = store.writes_committed()
     try:
         result = command()
         sys.stdout.flush()  # a reader that left shows up here, inside the boundary
@@ -36,6 +39,17 @@ def guarded(command: Callable[[], Any]) -> Any:
         raise SystemExit(0) from None
     except Exit as e:
         raise SystemExit(e.exit_code) from None
+    except OSError as e:
+        # An ordinary I/O error: a full disk or /dev/full as stdout, an unreadable file.
+        if e.filename is None:
+            _discard_stdout()  # the flush at exit would fail the same way, a second message
+        fail(io_message(e, store.writes_committed() > writes), 1)
+    except UnicodeEncodeError as e:
+        # Bytes that are not UTF-8 (from a file name or the environment) reached text.
+        saved = store.writes_committed() > writes
+        fail(
+            f"text that is not valid UTF-8 ({e.object[e.start : e.end]!a}) — {_unchanged(saved)}", 1
+        )
     except KeyboardInterrupt:
         # Ctrl-C: an open transaction rolls back as the exception leaves it.
         print("\nInterrupted.", file=sys.stderr)
@@ -46,6 +60,23 @@ def guarded(command: Callable[[], Any]) -> Any:
         if os.environ.get("SALESFLOW_DEBUG"):
             raise
         fail(f"unexpected {type(e).__name__}: {e} — rerun with SALESFLOW_DEBUG=1 and report it", 1)
+
+
+def io_message(e: OSError, saved: bool) -> str:
+    what = f"cannot use {e.filename}" if e.filename else "cannot write the output"
+    return f"{what}: {e.strerror or e} — {_unchanged(saved)}"
+
+
+def _unchanged(saved: bool) -> str:
+    return "the command's change itself was saved" if saved else "nothing was changed"
+
+
+def _discard_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _from_click(e: Exception) -> bool:
@@ -69,6 +100,9 @@ def fail(message: str, code: int) -> None:
         import traceback
 
         traceback.print_exc()
+    from salesflow.output.safe import visible
+
     one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
-    print(f"Error: {one_line}", file=sys.stderr)
+    # The message may quote what the user gave (a lead name, a path): shown, never run.
+    print(f"Error: {visible(one_line)}", file=sys.stderr)
     raise SystemExit(code)

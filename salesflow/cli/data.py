@@ -119,8 +119,8 @@ def export(
                 out.write("\ufeff" if excel else "")
                 n = write_rows(rows, chosen, out, raw=True, keys=spec.header)
         else:
-            s.term.out.write("\ufeff" if excel else "")
-            n = write_rows(rows, chosen, s.term.out, raw=True, keys=spec.header)
+            s.term.raw.write("\ufeff" if excel else "")
+            n = write_rows(rows, chosen, s.term.raw, raw=True, keys=spec.header)
     if to_file:
         s.term.say(f"Exported {n} row(s) of {spec.name} to {output}")
 
@@ -218,15 +218,9 @@ class _Bar:
         self.progress = None
         err = s.term.err
         if rows >= _PROGRESS_ROWS and getattr(err, "isatty", lambda: False)():
-            import os
-
-            from rich.console import Console
             from rich.progress import Progress
 
-            # Its own console: Terminal's colour follows stdout, which may be a file here
-            # (`import leads big.csv > report.txt`) while stderr is the user's terminal.
-            console = Console(file=err, force_terminal=True, no_color="NO_COLOR" in os.environ)
-            self.progress = Progress(console=console, transient=True)
+            self.progress = Progress(console=s.term.progress_console(), transient=True)
         self.tasks: dict[str, object] = {}
 
     def __enter__(self) -> Progress | None:

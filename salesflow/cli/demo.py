@@ -95,10 +95,9 @@ def _progress(s: Session, leads: int) -> Iterator[Callable[[str, int, int], None
     if leads < _BAR_FROM or not s.term.err.isatty():
         yield None
         return
-    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(file=s.term.err), transient=True) as bar:
+    with Progress(console=s.term.progress_console(), transient=True) as bar:
         tasks: dict[str, object] = {}
 
         def update(step: str, done: int, total: int) -> None:

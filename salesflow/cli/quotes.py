@@ -321,7 +321,7 @@ def render_doc(
         view, _, _ = _view(s, conn, quote)
     text = documents.render_quote(view, chosen)
     if output is None:
-        s.term.out.write(text)
+        s.term.raw.write(text)  # a document: the exact text
         return
     _write_private(output, text)
     s.term.say(f"Wrote {quote.number} as {chosen} to {output}")

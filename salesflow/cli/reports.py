@@ -129,7 +129,7 @@ def _one(record: dict[str, Any], fmt: Format, term: Terminal, raw: bool) -> None
     if fmt == Format.json:
         write_object(record, term)
     elif fmt == Format.ndjson:
-        term.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        term.raw.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
         flat = {k: ",".join(v) if isinstance(v, list) else v for k, v in record.items()}
         render([flat], fmt.value, term, raw=raw)

@@ -29,7 +29,7 @@ from salesflow.importer.values import (
     stage_finder,
     tag_list,
 )
-from salesflow.sheets import Sheet
+from salesflow.sheets import MAX_CELL, Sheet
 
 ON_DUPLICATE = ("skip", "update", "error")
 _NOT_DIGIT = re.compile(r"[^0-9]")
@@ -256,6 +256,9 @@ class _LeadReader:
         notes = free_text(get("notes"))
         if extra:
             notes = "\n".join([notes, *extra] if notes else extra)
+        if notes and len(notes) > MAX_CELL:  # the limit is on what is stored, however built
+            kept = f", with the {len(extra)} columns kept in them," if extra else ""
+            raise _Many([Bad("notes", f"the notes{kept} are longer than {MAX_CELL:,} characters")])
         return leads.NewLead(
             name=name,
             stage=stage.name,

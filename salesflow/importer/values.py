@@ -35,11 +35,14 @@ def instant(text: str, clock: Clock, field: str) -> str:
     text = text.strip()
     try:
         dt = datetime.fromisoformat(text)
+        dates.check_horizon(dt.date(), text)
     except ValueError:
         try:
             dt = dates.parse_instant(text, clock.now, clock.tz, clock.date_order)
         except SalesflowError as e:
             raise Bad(field, e.message) from None
+    except SalesflowError as e:
+        raise Bad(field, e.message) from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=clock.tz)  # a time without offset is the user's local time
     elif _UTC_TEXT.fullmatch(text):
@@ -54,7 +57,7 @@ def day(text: str, clock: Clock, field: str) -> str:
     """A local calendar date as YYYY-MM-DD: ISO fast path, then salesflow's own date forms."""
     text = text.strip()
     try:
-        parsed = date.fromisoformat(text)
+        parsed = dates.check_horizon(date.fromisoformat(text), text)
         # Already YYYY-MM-DD (fromisoformat also takes 20261201 and 2026-W49-1): keep it.
         return text if len(text) == 10 and text[4] == "-" else parsed.isoformat()
     except ValueError:
@@ -62,6 +65,8 @@ def day(text: str, clock: Clock, field: str) -> str:
             return dates.parse_date(text, clock.today, clock.date_order).isoformat()
         except SalesflowError as e:
             raise Bad(field, e.message) from None
+    except SalesflowError as e:
+        raise Bad(field, e.message) from None
 
 
 def amount(value: str, currency: str | None, default: str) -> tuple[int, str]:

@@ -53,7 +53,7 @@ def render(
     `keys` names the columns so an empty CSV/TSV still gets its header row."""
     if fmt == "table":
         return _table(list(rows), term, columns, title, empty, row_style)
-    return write_rows(rows, fmt, term.out, raw=raw, keys=keys)
+    return write_rows(rows, fmt, term.raw, raw=raw, keys=keys)
 
 
 def write_rows(
@@ -224,7 +224,7 @@ def write_object(obj: dict[str, Any], term: Terminal, *, compact: bool = False) 
     import json
 
     indent = None if compact else 2
-    term.out.write(json.dumps(obj, ensure_ascii=False, indent=indent) + "\n")
+    term.raw.write(json.dumps(obj, ensure_ascii=False, indent=indent) + "\n")
 
 
 def _table(

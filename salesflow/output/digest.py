@@ -175,11 +175,11 @@ def html_page(d: Any, tz: tzinfo | None) -> str:
 
 def render_digest(d: Any, fmt: str, term: Terminal, tz: tzinfo | None) -> None:
     if fmt == "json":
-        term.out.write(json.dumps(d.record(), ensure_ascii=False, indent=2) + "\n")
-    elif fmt == "md":
-        term.out.write(markdown(d, tz))
+        term.raw.write(json.dumps(d.record(), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "md":  # documents, like the machine formats, keep the exact text
+        term.raw.write(markdown(d, tz))
     elif fmt == "html":
-        term.out.write(html_page(d, tz))
+        term.raw.write(html_page(d, tz))
     elif fmt == "table":
         _rich(d, term, tz)
     else:

@@ -22,6 +22,8 @@ def private_text_file(path: Path) -> Iterator[TextIO]:
     failed, interrupted or out-of-space write leaves any earlier file as it was. A FIFO or
     device (`-o /dev/stderr`) is written in place: renaming over it would replace the node.
     """
+    if path.is_symlink():  # write the file the link points to; the link stays a link
+        path = Path(os.path.realpath(path))
     try:
         info = path.stat()
     except FileNotFoundError:

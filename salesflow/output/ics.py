@@ -68,10 +68,10 @@ def calendar(rows: Iterable[dict[str, Any]], *, tz: tzinfo, now: datetime) -> by
 
 def write(data: bytes, term: Terminal) -> None:
     """Write the bytes as they are: RFC 5545 wants CRLF, which a text stream could alter."""
-    buffer = getattr(term.out, "buffer", None)
+    buffer = getattr(term.raw, "buffer", None)
     if buffer is None:
-        term.out.write(data.decode("utf-8"))
+        term.raw.write(data.decode("utf-8"))
         return
-    term.out.flush()
+    term.raw.flush()
     buffer.write(data)
     buffer.flush()

@@ -29,7 +29,9 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
     lines += [f"  {label:<{width}}  {n}" for label, n in shown]
     if plan.kept:
         target = "notes" if noun == "leads" else "note"
-        lines.append(f"Kept in the {target} (no such field): {', '.join(plan.kept)}")
+        named = ", ".join(plan.kept[:SHOWN])
+        more = f" … and {len(plan.kept) - SHOWN} more" if len(plan.kept) > SHOWN else ""
+        lines.append(f"Kept in the {target} (no such field): {named}{more}")
     if plan.ignored:
         lines.append(f"Not imported: {', '.join(plan.ignored)}")
     lines += [str(e) for e in plan.errors]

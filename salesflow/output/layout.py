@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from salesflow.output import plain
+from salesflow.output.safe import visible
 
 if TYPE_CHECKING:
     from salesflow.output import Column
@@ -26,6 +27,7 @@ GAP = "   "  # between columns: one space of padding each side of a blank border
 MIN_TEXT = 8  # free text never narrower than this (nor than its header): "深圳某…"
 COMFORT = 16  # free text this wide before optional columns start giving way
 
+_BREAKS = {ord("\t"): " ", ord("\n"): " ", ord("\r"): " "}
 _SGR = {
     "bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31", "green": "32",
     "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36",
@@ -49,19 +51,11 @@ def cells(text: str) -> int:
 
 def flat(text: str) -> str:
     """One line of visible text: a line break or tab in a cell becomes a space, any other
-    control character its escape (`\\x1b`), so a cell can neither break the grid nor drive
-    the terminal."""
+    control character its escape (`\\x1b`, output/safe.py), so a cell can neither break the
+    grid nor drive the terminal."""
     if text.isprintable():
         return text
-    out = []
-    for ch in text:
-        if ch in "\t\n\r":
-            out.append(" ")
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        else:
-            out.append(ascii(ch)[1:-1])
-    return "".join(out)
+    return visible(text.translate(_BREAKS))
 
 
 def shorten(text: str, room: int) -> str:
@@ -109,6 +103,7 @@ def prefix(text: str, room: int) -> str:
 
 
 def styled(text: str, style: str | None, color: bool) -> str:
+    text = visible(text)  # the codes around it are ours; any in it are shown
     if not color or not style or not text:
         return text
     codes = ";".join(_SGR[s] for s in style.split() if s in _SGR)

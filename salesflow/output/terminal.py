@@ -1,4 +1,7 @@
-"""The terminal as one object (streams, TTY, colour, width), so tests can fake it."""
+"""The terminal as one object (streams, TTY, colour, width), so tests can fake it.
+
+`out` and `err` show control characters in user data instead of obeying them (output/safe.py),
+and so does every Rich console made here; machine formats write to `raw`, the exact bytes."""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import os
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
+
+from salesflow.output.safe import Visible, console_hooks
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,10 +32,14 @@ class Terminal:
     # gets every cell whole at its natural width.
     fit: bool | None = None  # None: on a terminal
     _consoles: dict[bool, Console] = field(default_factory=dict, repr=False)
+    raw: TextIO = field(init=False, repr=False)  # stdout as given: csv, tsv, json, ics, documents
 
     def __post_init__(self) -> None:
         if self.fit is None:
             self.fit = self.is_tty
+        self.raw = self.out
+        self.out = Visible(self.out)  # type: ignore[assignment]
+        self.err = Visible(self.err)  # type: ignore[assignment]
 
     @classmethod
     def detect(
@@ -66,8 +75,8 @@ class Terminal:
                     self.quiet = True
                     raise BrokenPipeError
 
-            self._consoles[stderr] = QuietConsole(
-                file=self.err if stderr else self.out,
+            console = QuietConsole(
+                file=self.err.raw if stderr else self.raw,  # type: ignore[attr-defined]
                 force_terminal=self.color,
                 no_color=not self.color,
                 color_system="auto" if self.color else None,
@@ -76,7 +85,22 @@ class Terminal:
                 emoji=False,
                 soft_wrap=False,
             )
+            console_hooks(console)  # its own codes go out; user data's are shown
+            self._consoles[stderr] = console
         return self._consoles[stderr]
+
+    def progress_console(self) -> Console:
+        """A console for a progress bar on stderr, which is a terminal here even when stdout
+        is a file (`import leads big.csv > report.txt`): colour follows NO_COLOR alone."""
+        from rich.console import Console
+
+        console = Console(
+            file=self.err.raw,  # type: ignore[attr-defined]
+            force_terminal=True,
+            no_color="NO_COLOR" in os.environ,
+        )
+        console_hooks(console)
+        return console
 
     def line(self, text: str = "", style: str | None = None) -> None:
         """One line of text (wrapped at the width on a terminal or with --width), in `style`

@@ -96,6 +96,8 @@ def connect(
     called with `path` as given when this call made the file. A file this user may read but
     not change is opened read-only: reads work, and a write says why it cannot."""
     given, path = path, os.fspath(path)
+    if not os.path.exists(path) and os.path.islink(path):
+        _bad_link(path)
     created = not os.path.exists(path) and _create(path)
     if os.path.isdir(path):
         raise SalesflowError(
@@ -153,6 +155,24 @@ def connect(
     if created and on_created:
         on_created(given)
     return conn
+
+
+def _bad_link(path: str) -> None:
+    # Creating the file would replace the link, or land where the user did not look.
+    try:
+        os.stat(path)
+    except OSError as e:
+        import errno
+
+        if e.errno == errno.ELOOP:
+            raise SalesflowError(
+                f"{path} is a symbolic link that leads back to itself — pass the real "
+                "database file with --db"
+            ) from None
+    raise SalesflowError(
+        f"{path} is a symbolic link to {os.readlink(path)}, which does not exist — create "
+        "the database there first (--db with that path) or pass another --db"
+    )
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -295,6 +315,13 @@ def _statements(script: str) -> Iterator[str]:
         yield buf
 
 
+_writes = 0  # write transactions this process committed: an error after one says so
+
+
+def writes_committed() -> int:
+    return _writes
+
+
 @contextmanager
 def transaction(
     conn: sqlite3.Connection, *, write: bool = False, command: str | None = None, now_iso: str = ""
@@ -310,6 +337,9 @@ def transaction(
         if journal_id is not None:
             journal.end_command(conn, journal_id)
         conn.execute("COMMIT")
+        if write or command:
+            global _writes
+            _writes += 1
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
