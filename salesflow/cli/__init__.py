@@ -5,6 +5,7 @@ No Typer import here: it is slow to import, and most commands never need it."""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -17,10 +18,15 @@ def main() -> None:
     from salesflow.cli import fast
 
     _check_utf8(sys.argv[1:])
+    # A shell asking for completions (_SALESFLOW_COMPLETE) always goes to Typer, which answers.
     if not fast.run(sys.argv[1:]):
         from salesflow.cli.root import app
 
-        app()
+        if "_SALESFLOW_COMPLETE" in os.environ:
+            from typer._completion_classes import completion_init
+
+            completion_init()  # Typer's bash/zsh/fish answerers (its own options are off)
+        app(prog_name="salesflow")
 
 
 def _check_utf8(args: list[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
+from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session, confirmed
@@ -18,6 +19,8 @@ db_app = command_group(help="The database file.", no_args_is_help=True)
 config_app = command_group(
     help="Settings: currency, timezone, date_order, seller.* …", no_args_is_help=True
 )
+
+ConfigKey = Annotated[str, Argument(autocompletion=complete.config_keys)]
 
 
 @undo_app.command("undo")
@@ -86,7 +89,13 @@ def db_path(ctx: Context) -> None:
 @config_app.command("set")
 def config_set(
     ctx: Context,
-    key: Annotated[str, Argument(help="Setting name, e.g. currency, timezone, seller.name.")],
+    key: Annotated[
+        str,
+        Argument(
+            help="Setting name, e.g. currency, timezone, seller.name.",
+            autocompletion=complete.config_keys,
+        ),
+    ],
     value: Annotated[str, Argument(help="New value.")],
 ) -> None:
     """Change a setting."""
@@ -99,7 +108,7 @@ def config_set(
 
 
 @config_app.command("get")
-def config_get(ctx: Context, key: Annotated[str, Argument()]) -> None:
+def config_get(ctx: Context, key: ConfigKey) -> None:
     """Print one setting's value (exit 1 when unset)."""
     from salesflow import store
     from salesflow.config import shown
@@ -114,7 +123,7 @@ def config_get(ctx: Context, key: Annotated[str, Argument()]) -> None:
 
 
 @config_app.command("unset")
-def config_unset(ctx: Context, key: Annotated[str, Argument()]) -> None:
+def config_unset(ctx: Context, key: ConfigKey) -> None:
     """Remove a setting (back to its default)."""
     from salesflow import config
 

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "demo": "salesflow.cli.demo:app",
     "export": "salesflow.cli.data:export_app",
     "import": "salesflow.cli.data:import_app",
+    "completion": "salesflow.cli.completion:app",
     "replica": "salesflow.cli.replica:app",
     "replicate": "salesflow.cli.replica:replicate_app",
     "handover": "salesflow.cli.replica:handover_app",

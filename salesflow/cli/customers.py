@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 
@@ -25,6 +25,7 @@ def list_(
     all_: Annotated[
         bool, Option("--all", "-a", help="Also customers with no won deal left.")
     ] = False,
+    limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
 ) -> None:
@@ -35,7 +36,8 @@ def list_(
 
     s: Session = ctx.obj
     with s.read() as conn:
-        rows = [c.record() for c in customers.summaries(conn, include_all=all_, segment=segment)]
+        found = customers.summaries(conn, include_all=all_, segment=segment)
+        rows = [c.record() for c in found[:limit]]
         every = [] if rows or all_ else customers.summaries(conn, include_all=True, segment=segment)
         hidden = len(every)
     if hidden:  # a reopened win leaves its customer without a won deal: say where they are

@@ -22,7 +22,10 @@ from typing import Any
 from salesflow.cli import params
 
 # Settings that change nothing about parsing; any other setting leaves the command to Typer.
-_HARMLESS = {"help", "metavar", "show_default", "case_sensitive", "min", "max", "rich_help_panel"}
+_HARMLESS = {
+    "help", "metavar", "show_default", "case_sensitive", "min", "max", "rich_help_panel",
+    "autocompletion",
+}  # fmt: skip
 _HELP = {"-h", "--help"}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
+from salesflow.cli import complete
 from salesflow.cli.options import (
     MAX_ROWS,
     CalendarFormat,
@@ -26,7 +27,13 @@ app = command_group(
 log_app = command_group()
 today_app = command_group()
 
-LeadRef = Annotated[str, Argument(help="Lead number (12, #12) or a piece of its name/company.")]
+LeadRef = Annotated[
+    str,
+    Argument(
+        help="Lead number (12, #12) or a piece of its name/company.",
+        autocompletion=complete.leads,
+    ),
+]
 FollowupRef = Annotated[
     str,
     Argument(
@@ -144,7 +151,10 @@ def list_(
         ),
     ] = None,
     all_: Annotated[bool, Option("--all", "-a", help="Every open follow-up.")] = False,
-    lead: Annotated[str | None, Option("--lead", "-l", help="Only this lead's follow-ups.")] = None,
+    lead: Annotated[
+        str | None,
+        Option("--lead", "-l", help="Only this lead's follow-ups.", autocompletion=complete.leads),
+    ] = None,
     limit: Annotated[
         int, Option("--limit", "-n", min=1, max=MAX_ROWS, help="Table: at most N rows per group.")
     ] = 100,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
+from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
@@ -98,7 +99,10 @@ def add(
     currency: Currency = None,
     tag: Tags = None,
     note: Note = None,
-    stage: Annotated[str | None, Option("--stage", help="Start in a later open stage.")] = None,
+    stage: Annotated[
+        str | None,
+        Option("--stage", help="Start in a later open stage.", autocompletion=complete.stages),
+    ] = None,
     expected_close: Close = None,
 ) -> None:
     """Capture a new lead."""
@@ -118,7 +122,9 @@ def add(
 @app.command("list")
 def list_(
     ctx: Context,
-    stage: Annotated[str | None, Option("--stage", help="Only this stage.")] = None,
+    stage: Annotated[
+        str | None, Option("--stage", help="Only this stage.", autocompletion=complete.stages)
+    ] = None,
     grade: Grade = None,
     source: Source = None,
     tag: Annotated[str | None, Option("--tag", "-t", help="Only leads with this tag.")] = None,
@@ -169,7 +175,13 @@ def list_(
 @app.command("show")
 def show(
     ctx: Context,
-    ref: Annotated[str, Argument(help="Lead number (12, #12) or a piece of its name/company.")],
+    ref: Annotated[
+        str,
+        Argument(
+            help="Lead number (12, #12) or a piece of its name/company.",
+            autocompletion=complete.leads,
+        ),
+    ],
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Show one lead: facts, BANT, its stage history and its quotes."""
@@ -193,7 +205,10 @@ def show(
 @app.command("edit")
 def edit(
     ctx: Context,
-    ref: Annotated[str, Argument(help="Lead number or a piece of its name/company.")],
+    ref: Annotated[
+        str,
+        Argument(help="Lead number or a piece of its name/company.", autocompletion=complete.leads),
+    ],
     name: Annotated[str | None, Option("--name", help="New contact name.")] = None,
     company: Company = None,
     email: Email = None,
@@ -226,7 +241,10 @@ def edit(
 @app.command("rm")
 def rm(
     ctx: Context,
-    ref: Annotated[str, Argument(help="Lead number or a piece of its name/company.")],
+    ref: Annotated[
+        str,
+        Argument(help="Lead number or a piece of its name/company.", autocompletion=complete.leads),
+    ],
     yes: Annotated[bool, Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a lead and its history (salesflow undo brings it back)."""

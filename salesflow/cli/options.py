@@ -24,6 +24,10 @@ FormatOpt = Annotated[
     Format,
     Option("--format", "-f", help="Output format.", case_sensitive=False),
 ]
+LimitOpt = Annotated[
+    int | None,
+    Option("--limit", "-n", min=1, max=MAX_ROWS, help="At most N rows (every format)."),
+]
 RawOpt = Annotated[
     bool,
     Option("--raw", help="CSV/TSV: do not escape cells that look like spreadsheet formulas."),

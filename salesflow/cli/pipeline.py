@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
@@ -17,9 +18,15 @@ stages_app = command_group(
 @advance_app.command("advance")
 def advance(
     ctx: Context,
-    ref: Annotated[str, Argument(help="Lead number or a piece of its name/company.")],
+    ref: Annotated[
+        str,
+        Argument(help="Lead number or a piece of its name/company.", autocompletion=complete.leads),
+    ],
     stage: Annotated[
-        str | None, Argument(help="Target stage (default: the next open stage).")
+        str | None,
+        Argument(
+            help="Target stage (default: the next open stage).", autocompletion=complete.stages
+        ),
     ] = None,
     note: Annotated[str | None, Option("--note", "-n", help="Why it moved.")] = None,
     reason: Annotated[

@@ -6,7 +6,8 @@ import sqlite3
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli import complete
+from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 
@@ -25,7 +26,10 @@ class DocFormat(StrEnum):
     html = "html"
 
 
-QuoteRef = Annotated[str, Argument(help="Quote number, e.g. Q-2026-0001 (any case).")]
+QuoteRef = Annotated[
+    str,
+    Argument(help="Quote number, e.g. Q-2026-0001 (any case).", autocompletion=complete.quotes),
+]
 ItemsOpt = Annotated[
     list[str] | None,
     Option(
@@ -68,7 +72,10 @@ def _total(quote: Quote) -> str:
 @app.command("new")
 def new(
     ctx: Context,
-    lead_ref: Annotated[str, Argument(metavar="LEAD", help="Lead number or name piece.")],
+    lead_ref: Annotated[
+        str,
+        Argument(metavar="LEAD", help="Lead number or name piece.", autocompletion=complete.leads),
+    ],
     item: ItemsOpt = None,
     discount: DiscountOpt = None,
     tax: TaxOpt = None,
@@ -236,7 +243,11 @@ def list_(
         str | None,
         Option("--status", "-s", help="draft, sent, accepted, rejected or expired."),
     ] = None,
-    lead_ref: Annotated[str | None, Option("--lead", "-l", help="Only this lead's quotes.")] = None,
+    lead_ref: Annotated[
+        str | None,
+        Option("--lead", "-l", help="Only this lead's quotes.", autocompletion=complete.leads),
+    ] = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
 ) -> None:
@@ -251,7 +262,7 @@ def list_(
         found = quotes.search(
             conn, today=s.today, status=status.strip().lower() if status else None, lead_id=lead_id
         )
-        rows = [quotes.record(x.quote, s.today, x.lead_name, x.company) for x in found]
+        rows = [quotes.record(x.quote, s.today, x.lead_name, x.company) for x in found[:limit]]
     render(
         rows,
         fmt.value,

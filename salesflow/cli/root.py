@@ -8,27 +8,28 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from salesflow import __version__
 from salesflow.cli.boundary import fail, guarded
 from salesflow.cli.commands import COMMANDS, load
+from salesflow.cli.examples import first_commands
 from salesflow.cli.fast import WIDTHS, hoist_width
 from salesflow.cli.session import Session
 from salesflow.cli.typer_build import to_typer
+from salesflow.cli.usage import SuggestingGroup, message
 
 # Usage errors (exit 2), found by name because Typer 0.28 vendors Click while earlier versions
 # import it.
 _USAGE_ERRORS = tuple(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
-class SalesflowGroup(TyperGroup):
+class SalesflowGroup(SuggestingGroup):
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
 
     def get_command(self, ctx: Any, name: str) -> Any:
         if name not in self.commands and name in COMMANDS:
-            command = typer.main.get_command(to_typer(load(name)))
+            command = typer.main.get_command(to_typer(load(name), name))
             command.name = name
             self.commands[name] = command
         return self.commands.get(name)
@@ -57,13 +58,14 @@ def _usage_error(e: Any) -> None:
         raise e
     where = getattr(e, "ctx", None)
     hint = f" — see {where.command_path} --help" if where is not None else ""
-    fail(f"{e.format_message()}{hint}", e.exit_code)
+    fail(f"{message(e)}{hint}", e.exit_code)
 
 
 app = typer.Typer(
     cls=SalesflowGroup,
     name="salesflow",
-    help="A terminal CRM for people who sell alone. Data: one local SQLite file (see `db path`).",
+    help="A terminal CRM for people who sell alone. Data: one local SQLite file (see `db path`)."
+    + first_commands(),
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

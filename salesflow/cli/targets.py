@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, command_group
 from salesflow.cli.session import Session
 
@@ -38,14 +38,16 @@ def target_set(
 
 
 @app.command("list")
-def target_list(ctx: Context, fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
+def target_list(
+    ctx: Context, limit: LimitOpt = None, fmt: FormatOpt = Format.table, raw: RawOpt = False
+) -> None:
     """All targets, by period."""
     from salesflow import targets
     from salesflow.output import render, reports
 
     s: Session = ctx.obj
     with s.read() as conn:
-        rows = [t.record() for t in targets.all_targets(conn)]
+        rows = [t.record() for t in targets.all_targets(conn)[:limit]]
     render(
         rows,
         fmt.value,

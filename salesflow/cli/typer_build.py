@@ -14,12 +14,22 @@ import typer
 from salesflow.cli import params
 
 
-def to_typer(group: params.Group) -> typer.Typer:
-    app = typer.Typer(**group.settings)
+def to_typer(group: params.Group, name: str | None = None) -> typer.Typer:
+    """The group as Typer's app; with the group's `name`, each command's help ends with its
+    examples (cli/examples.py), after the options."""
+    from salesflow.cli.examples import block
+    from salesflow.cli.fast import command_name
+    from salesflow.cli.usage import SuggestingCommand, SuggestingGroup
+
+    app = typer.Typer(**{"cls": SuggestingGroup, **group.settings})
     if group.callback_ is not None:
         app.callback(**group.callback_.settings)(typed(group.callback_.func))
     for command in group.commands:
-        app.command(command.name, **command.settings)(typed(command.func))
+        settings = {"cls": SuggestingCommand, **command.settings}
+        if name is not None:
+            line = name if len(group.commands) == 1 else f"{name} {command_name(command)}"
+            settings["epilog"] = block(line)
+        app.command(command.name, **settings)(typed(command.func))
     return app
 
 

@@ -58,6 +58,7 @@ def stage_columns() -> list[Column]:
 
 _HEADERS = {"id": "#", "at": "When", "happened_at": "When", "done_at": "Done", "recur": "Repeats"}
 _TITLES = {"followups": "Follow-ups", "history": "Stage history"}
+_MONEY = {"total", "value"}  # money keys of a card's sections, each beside a `currency`
 
 
 def when(iso: str | None, tz: tzinfo | None = None) -> str:
@@ -114,10 +115,17 @@ def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) ->
             Text(_TITLES.get(name, name.replace("_", " ").capitalize()), style="bold underline")
         )
         section = Table(box=None, header_style="dim", pad_edge=False)
-        for key in rows[0]:
+        # Money reads as everywhere else ("82,080.00 USD"), its currency beside it, not apart.
+        keys = [k for k in rows[0] if not (k == "currency" and _MONEY & rows[0].keys())]
+        for key in keys:
             section.add_column(_HEADERS.get(key, key.replace("_", " ").capitalize()))
         for row in rows:
-            section.add_row(*(_cell(k, v, tz) for k, v in row.items()))
+            section.add_row(
+                *(
+                    _money(row, k) if k in _MONEY and "currency" in row else _cell(k, row[k], tz)
+                    for k in keys
+                )
+            )
         console.print(section)
 
 

@@ -236,3 +236,12 @@ def test_the_terminal_itself_gets_the_same_layout(demo_db: Path, tmp_path: Path)
     assert "\x1b[" in shown
     on_tty = [re.sub(r"\x1b\[[0-9;]*m", "", x).rstrip() for x in shown.splitlines()]
     assert on_tty == invoke(demo_db, "report", "funnel", "--width", "60").splitlines()
+
+
+def test_lead_show_writes_quote_money_like_every_other_view(ok, two_leads) -> None:
+    ok("quote", "new", "1", "--item", "Gateway; 500; 1022.61")  # 500 × 1,022.61 = 511,305.00
+    shown = ok("lead", "show", "1").stdout
+    quotes = shown.split("Quotes\n", 1)[1].splitlines()
+    assert quotes[0].split() == ["Number", "Status", "Total", "Valid", "until"]
+    assert quotes[1].split() == ["Q-2026-0001", "draft", "511,305.00", "CNY", "2026-12-23"]
+    assert "511305" not in shown

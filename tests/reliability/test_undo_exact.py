@@ -83,7 +83,7 @@ READS = {
     "quote list", "quote show", "quote render",
     "report summary", "report funnel", "report conversion", "report forecast", "report lost",
     "report sources", "report grades", "report activity", "report targets", "target list",
-    "export",
+    "export", "completion",
     # The replica itself and this machine's lease state change, not the database.
     "replica show", "replica status", "replicate", "handover",
 }  # fmt: skip

@@ -1,0 +1,175 @@
+"""Real command lines for every command's --help (an `Examples:` block at its end), and the
+commands a new user needs first, for the root's help.
+
+Kept in one place, beside the declarations rather than in them, so the fast path never reads
+them; cli/typer_build.py adds them when the Typer tree is built (help and usage errors only).
+tests/cli/test_examples.py checks every command has some and that each one parses."""
+
+from __future__ import annotations
+
+FIRST_COMMANDS = (
+    ("demo", "a new database with a year of demo history"),
+    ("lead add", "capture a lead"),
+    ("lead list", "your open leads (-q searches, -f csv|json)"),
+    ("lead show", "one lead: facts, history, quotes"),
+    ("log", "log a call or email and plan the next step"),
+    ("advance", "move a deal to its next stage (or won, lost --reason …)"),
+    ("today", "what needs you today"),
+    ("quote new", "a numbered quote with line items, discounts and tax"),
+    ("report summary", "the KPI board; report funnel for the stages"),
+    ("undo", "take back the last command, whole"),
+)
+
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "lead add": (
+        'salesflow lead add "Jane Roe" --company "Acme Ltd" --source website --grade B '
+        "--value '$12,500'",
+        "salesflow lead add 张伟 --company 深圳某科技有限公司 --value 500k --currency CNY "
+        "--tag hardware",
+    ),
+    "lead list": (
+        "salesflow lead list --stage quote --grade A",
+        "salesflow lead list -q acme -f json",
+        "salesflow lead list --all -n 20",
+    ),
+    "lead show": ("salesflow lead show 12", "salesflow lead show acme"),
+    "lead edit": (
+        "salesflow lead edit 12 --value 480000 --bant budget=yes,need=yes",
+        "salesflow lead edit acme --grade A --expected-close 2026-12-31",
+    ),
+    "lead rm": ("salesflow lead rm 12 --yes",),
+    "advance": (
+        "salesflow advance 12",
+        'salesflow advance 12 proposal --note "demo went well"',
+        'salesflow advance 12 lost --reason "price too high"',
+    ),
+    "stages preset": ("salesflow stages preset simple --map contacted=lead --map proposal=quote",),
+    "stages set": ("salesflow stages set lead:10 demo:40 quote:70:7 --map proposal=demo",),
+    "undo": ("salesflow undo",),
+    "db path": ("salesflow db path",),
+    "db backup": ("salesflow db backup", "salesflow db backup ~/backups/sales.db"),
+    "db check": ("salesflow db check",),
+    "db restore": ("salesflow db restore ~/backups/sales.db --yes",),
+    "db info": ("salesflow db info", "salesflow db info -f json"),
+    "config set": (
+        "salesflow config set currency CNY",
+        "salesflow config set timezone Asia/Shanghai",
+        'salesflow config set seller.name "Li Ming Consulting"',
+    ),
+    "config get": ("salesflow config get currency",),
+    "config unset": ("salesflow config unset date_order",),
+    "config list": ("salesflow config list", "salesflow config list -f json"),
+    "log": (
+        'salesflow log 12 "call: budget approved" --kind call --next "send proposal" --due fri',
+        'salesflow log acme "sent brochure" --kind email',
+    ),
+    "followup add": (
+        'salesflow followup add 12 "chase quote" --due +3d',
+        'salesflow followup add acme "call CFO" --due "2026-12-01 14:30"',
+    ),
+    "followup list": (
+        "salesflow followup list",
+        "salesflow followup list --overdue -f csv",
+        "salesflow followup list -f ics",
+    ),
+    "followup done": ("salesflow followup done 3", "salesflow followup done acme"),
+    "followup snooze": ("salesflow followup snooze 3 +2d", "salesflow followup snooze 3 fri"),
+    "today": ("salesflow today", "salesflow today --all", "salesflow today -f json"),
+    "customer list": ("salesflow customer list", "salesflow customer list --segment key -n 10"),
+    "customer show": ("salesflow customer show 3", 'salesflow customer show "Acme Ltd"'),
+    "customer edit": (
+        "salesflow customer edit 3 --segment key --checkin every-3m",
+        "salesflow customer edit 3 --checkin none",
+    ),
+    "quote new": (
+        'salesflow quote new 12 --item "Edge gateway; 50; 980" --item "Installation; 1; 6000" '
+        "--discount 5% --tax 13% --valid 30d",
+    ),
+    "quote add-item": (
+        'salesflow quote add-item Q-2026-0001 "Training day; 2; 3500" --discount 10%',
+    ),
+    "quote rm-item": ("salesflow quote rm-item Q-2026-0001 2",),
+    "quote edit": ("salesflow quote edit Q-2026-0001 --tax 6% --valid eom",),
+    "quote show": ("salesflow quote show Q-2026-0001", "salesflow quote show Q-2026-0001 -f json"),
+    "quote list": (
+        "salesflow quote list --status sent",
+        "salesflow quote list --lead acme -n 5 -f csv",
+    ),
+    "quote send": ("salesflow quote send Q-2026-0001",),
+    "quote render": (
+        "salesflow quote render Q-2026-0001 -f md",
+        "salesflow quote render Q-2026-0001 -f html -o quote.html",
+    ),
+    "quote accept": ("salesflow quote accept Q-2026-0001",),
+    "quote reject": ('salesflow quote reject Q-2026-0001 --reason "budget cut" --lost',),
+    "quote copy": ("salesflow quote copy Q-2026-0001",),
+    "report summary": (
+        "salesflow report summary",
+        "salesflow report summary --since 2026-01-01 -f json",
+    ),
+    "report funnel": (
+        "salesflow report funnel",
+        "salesflow report funnel --since 2026-01-01 --until 2026-06-30 --bars value",
+        "salesflow report funnel --as-of yesterday",
+    ),
+    "report conversion": ("salesflow report conversion", "salesflow report conversion -f csv"),
+    "report forecast": (
+        "salesflow report forecast --months 6",
+        "salesflow report forecast --calibrated --simulate --seed 1",
+    ),
+    "report lost": ("salesflow report lost", "salesflow report lost --since 2026-01-01"),
+    "report sources": ("salesflow report sources", "salesflow report sources -f csv"),
+    "report grades": ("salesflow report grades",),
+    "report activity": ("salesflow report activity --weeks 8",),
+    "report targets": ("salesflow report targets", "salesflow report targets -f json"),
+    "target set": ("salesflow target set 2026-12 200000", "salesflow target set 2026-Q4 600k"),
+    "target list": ("salesflow target list",),
+    "target rm": ("salesflow target rm 2026-12",),
+    "digest": (
+        "salesflow digest",
+        "salesflow digest -f html",
+        "salesflow digest --fail-on-overdue",
+    ),
+    "demo": (
+        "salesflow --db demo.db demo",
+        "salesflow --db demo.db demo --leads 300 --seed 7 --currency CNY",
+    ),
+    "export": (
+        "salesflow export leads -o leads.csv --excel",
+        "salesflow export stage-changes -f ndjson",
+    ),
+    "import leads": (
+        "salesflow import leads contacts.csv --dry-run",
+        'salesflow import leads fair.csv --source "trade show 2026" --map "手机号码=phone"',
+    ),
+    "import activities": ("salesflow import activities calls.csv",),
+    "completion": ("salesflow completion bash", "salesflow completion zsh"),
+    "replica set": (
+        "salesflow replica set s3://my-bucket/salesflow",
+        "salesflow replica set sftp://me@backup.example.com/srv/salesflow",
+    ),
+    "replica show": ("salesflow replica show", "salesflow replica show -f json"),
+    "replica unset": ("salesflow replica unset",),
+    "replica status": ("salesflow replica status",),
+    "replica restore": (
+        "salesflow replica restore --to restored.db",
+        'salesflow replica restore --to restored.db --as-of "2026-12-01 18:00"',
+    ),
+    "replicate": ("salesflow replicate", "salesflow replicate --print-unit systemd"),
+    "handover": ("salesflow handover",),
+    "takeover": ("salesflow takeover", "salesflow takeover --from s3://my-bucket/salesflow"),
+}
+
+
+def block(line: str) -> str:
+    """The `Examples:` block for a command's help; `\\b` keeps Click from rewrapping it."""
+    examples = EXAMPLES.get(line, ())
+    if not examples:
+        return ""
+    return "\b\nExamples:\n" + "\n".join(f"  {x}" for x in examples)
+
+
+def first_commands() -> str:
+    width = max(len(name) for name, _ in FIRST_COMMANDS)
+    rows = "\n".join(f"  {name.ljust(width)}  {what}" for name, what in FIRST_COMMANDS)
+    return f"\n\n\b\nFirst commands:\n{rows}\n\n\bEvery command's --help ends with examples."
