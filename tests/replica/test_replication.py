@@ -47,17 +47,19 @@ def where(request, tmp_path: Path):
     return f"sftp://{getpass.getuser()}@127.0.0.1:{server.port}{remote}", env_for(home)
 
 
-def started(db: Path, url: str, env: dict[str, str], *leads: str, lease: int = 60) -> None:
+def started(ok, db: Path, url: str, *leads: str, lease: int = 60) -> None:
+    """The database before replication starts, made in process (fewer processes to start):
+    the leads, the lease length, then the replica (after it, writes check the lease)."""
     for name in leads:
-        sf(db, "lead", "add", name, env=env)
-    sf(db, "replica", "set", url, env=env)
-    sf(db, "config", "set", "replica.lease_seconds", str(lease), env=env)
+        ok("--db", str(db), "lead", "add", name)
+    ok("--db", str(db), "config", "set", "replica.lease_seconds", str(lease))
+    ok("--db", str(db), "replica", "set", url)
 
 
-def test_writes_during_replication_restore_whole(where, tmp_path: Path) -> None:
+def test_writes_during_replication_restore_whole(ok, where, tmp_path: Path) -> None:
     url, env = where
     a, copy = tmp_path / "a.db", tmp_path / "copy.db"
-    started(a, url, env, "Before")
+    started(ok, a, url, "Before")
     rep = Replicate(a, env)
     try:
         for i in range(5):
@@ -82,10 +84,10 @@ def test_writes_during_replication_restore_whole(where, tmp_path: Path) -> None:
     assert sf(copy, "db", "check", env=env).returncode == 0
 
 
-def test_kill_9_loses_nothing_before_the_last_confirmed_sync(where, tmp_path: Path) -> None:
+def test_kill_9_loses_nothing_before_the_last_confirmed_sync(ok, where, tmp_path: Path) -> None:
     url, env = where
     a = tmp_path / "a.db"
-    started(a, url, env)
+    started(ok, a, url)
     rep = Replicate(a, env)
     for i in range(3):
         sf(a, "lead", "add", f"Synced {i}", env=env)
@@ -109,10 +111,10 @@ def test_kill_9_loses_nothing_before_the_last_confirmed_sync(where, tmp_path: Pa
     assert names(second, env) == ["Synced 0", "Synced 1", "Synced 2", "Unconfirmed"]
 
 
-def test_handover_then_takeover_on_a_second_copy(where, tmp_path: Path) -> None:
+def test_handover_then_takeover_on_a_second_copy(ok, where, tmp_path: Path) -> None:
     url, env = where
     a, b = tmp_path / "desk.db", tmp_path / "laptop.db"
-    started(a, url, env, "From desk")
+    started(ok, a, url, "From desk")
     rep = Replicate(a, env)
     try:
         rep.sync()
@@ -154,10 +156,10 @@ def test_handover_then_takeover_on_a_second_copy(where, tmp_path: Path) -> None:
     assert names(check, env) == sorted(expected)
 
 
-def test_takeover_force_after_the_lease_runs_out(where, tmp_path: Path) -> None:
+def test_takeover_force_after_the_lease_runs_out(ok, where, tmp_path: Path) -> None:
     url, env = where
     a, b = tmp_path / "desk.db", tmp_path / "laptop.db"
-    started(a, url, env, "From desk", lease=2)
+    started(ok, a, url, "From desk", lease=2)
     rep = Replicate(a, env)
     rep.sync()
     rep.stop(signal.SIGKILL)  # the desk is gone: its lease is no longer renewed
@@ -195,14 +197,14 @@ def _seconds_until(iso: str) -> float:
     return (datetime.fromisoformat(iso.replace("Z", "+00:00")) - datetime.now(UTC)).total_seconds()
 
 
-def test_db_restore_while_replicating_reaches_the_replica(tmp_path: Path) -> None:
+def test_db_restore_while_replicating_reaches_the_replica(ok, tmp_path: Path) -> None:
     """`db restore` writes the backup's pages through SQLite (one transaction in the WAL), so
     a running Litestream ships it like any other change."""
     home = tmp_path / "home"
     home.mkdir()
     env, url = env_for(home), f"file://{tmp_path / 'replica'}"
     a, saved, copy = tmp_path / "a.db", tmp_path / "saved.db", tmp_path / "copy.db"
-    started(a, url, env, "Kept")
+    started(ok, a, url, "Kept")
     rep = Replicate(a, env)
     try:
         sf(a, "db", "backup", str(saved), env=env)
@@ -216,14 +218,14 @@ def test_db_restore_while_replicating_reaches_the_replica(tmp_path: Path) -> Non
     assert names(copy, env) == names(a, env) == ["After the restore", "Kept"]
 
 
-def test_restore_as_of_a_moment(tmp_path: Path) -> None:
+def test_restore_as_of_a_moment(ok, tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
     home = tmp_path / "home"
     home.mkdir()
     env, url = env_for(home), f"file://{tmp_path / 'replica'}"
     a, then = tmp_path / "a.db", tmp_path / "then.db"
-    started(a, url, env, "Early")
+    started(ok, a, url, "Early")
     rep = Replicate(a, env)
     try:
         rep.sync()

@@ -35,11 +35,11 @@ def s3(tmp_path: Path):
     server.stop()
 
 
-def test_handover_and_takeover_through_s3(s3, tmp_path: Path) -> None:
+def test_handover_and_takeover_through_s3(ok, s3, tmp_path: Path) -> None:
     url, env, client = s3
     a, b = tmp_path / "desk.db", tmp_path / "laptop.db"
-    sf(a, "lead", "add", "From desk", env=env)
-    sf(a, "replica", "set", url, env=env)
+    ok("--db", str(a), "lead", "add", "From desk")
+    ok("--db", str(a), "replica", "set", url)
     rep = Replicate(a, env)
     try:
         sf(a, "lead", "add", "While replicating", env=env)
