@@ -386,6 +386,34 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         8,
+        "emails: which message each imported e-mail activity is, so a re-import adds nothing",
+        """
+        CREATE TABLE emails (
+            id INTEGER PRIMARY KEY,
+            activity_id INTEGER NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+            lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+            message_id TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+            UNIQUE (message_id, lead_id)
+        );
+        CREATE INDEX emails_activity ON emails (activity_id);
+        """,
+    ),
+    (
+        9,
+        "reminders: each follow-up due moment `salesflow remind` has reminded, so none repeats",
+        """
+        CREATE TABLE reminders (
+            id INTEGER PRIMARY KEY,
+            followup_id INTEGER NOT NULL REFERENCES followups (id) ON DELETE CASCADE,
+            due TEXT NOT NULL,
+            reminded_at TEXT NOT NULL,
+            UNIQUE (followup_id, due)
+        );
+        """,
+    ),
+    (
+        10,
         "indexes reviewed against the queries that use them (tests/test_query_plans.py)",
         """
         -- Visits still going on: only those rows, not every visit by its end. Visits that
