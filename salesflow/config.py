@@ -92,6 +92,24 @@ def _nonempty(value: str) -> str:
     return value.strip()
 
 
+def _addresses(value: str) -> str:
+    from salesflow.importer.mailread import ADDRESS
+
+    found = ADDRESS.findall(value)
+    if not found or ADDRESS.sub("", value).strip(" ,;，") != "":
+        raise SalesflowError(
+            f'me.emails "{value}" — give your own addresses, comma-separated: a@x.com,b@gmail.com'
+        )
+    return ",".join(dict.fromkeys(a.casefold() for a in found))
+
+
+def _clock_time(value: str) -> str:
+    m = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value.strip())
+    if not m:
+        raise SalesflowError(f'"{value}" is not a time of day — use HH:MM, e.g. 08:00')
+    return f"{int(m[1]):02d}:{m[2]}"
+
+
 def _rate(value: str) -> str:
     from salesflow.fx import check_rate
 
@@ -179,6 +197,8 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "quote.valid_days": _days,
     "quote.tax": _tax,
     "quote.stage": _nonempty,
+    "me.emails": _addresses,
+    "remind.morning": _clock_time,
     "fx.": _rate,
     "replica.url": lambda v: _replica("check_url", v),
     "replica.sftp_key": lambda v: _replica("check_file", v),
@@ -215,6 +235,9 @@ DESCRIPTIONS: dict[str, str] = {
     "quote.tax": "default tax rate of new quotes, e.g. 13%, default 0%",
     "quote.stage": "the pipeline stage a lead moves to when a quote is sent, "
     f'default "{DEFAULT_QUOTE_STAGE}"',
+    "me.emails": "your own addresses (a@x.com,b@gmail.com): `import email` tells sent mail "
+    "from received by them",
+    "remind.morning": "when `remind` reminds a date-only follow-up on its day, default 08:00",
     "fx.": "exchange rate for reports: fx.EUR 7.8 = 1 EUR is worth 7.8 of the base currency",
     "replica.url": "where salesflow replicate sends the database (use salesflow replica set)",
     "replica.sftp_key": "SSH private key for an sftp:// replica, default ~/.ssh/id_ed25519 …",

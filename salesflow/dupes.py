@@ -135,7 +135,7 @@ def _fuzzy(rows: list[tuple], reasons: dict[tuple[int, int], list[str]]) -> None
                     reasons[(a, b)].append("similar name, same company")
 
 
-# The phone digits as migration 8's index leads_phone_digits computes them.
+# The phone digits as migration 11's index leads_phone_digits computes them.
 PHONE_DIGITS = (
     "replace(replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '+', ''), "
     "'(', ''), ')', ''), '.', '')"
@@ -150,7 +150,7 @@ def existing(
     phone: str | None,
 ) -> list[tuple[int, str, str]]:
     """Leads a new lead with these facts would duplicate: (id, label, reason). Index look-ups
-    only (migration 8), so `lead add` stays as quick with 100,000 leads as with ten."""  # fmt: skip
+    only (migration 11), so `lead add` stays as quick with 100,000 leads as with ten."""  # fmt: skip
     found: list[tuple[int, str, str]] = []
     if email and email.strip():
         found += [

@@ -30,8 +30,8 @@ _FROM = "FROM followups f JOIN leads l ON l.id = f.lead_id"
 _ORDER = "f.due_date, f.due_time IS NULL, f.due_time, f.id"
 WHENS = ("overdue", "today", "upcoming", "later", "done")
 # Open follow-ups by (due_date, due_time IS NULL, due_time), a partial index holding only the
-# open ones: it answers a day's counts and times alone, where the planner would otherwise pick
-# followups_due and read every row of the day for its due_time.
+# open ones: it answers a day's counts and times alone, where the planner would otherwise read
+# every row of the day for its due_time.
 OPEN_INDEX = "INDEXED BY followups_open"
 
 

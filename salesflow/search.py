@@ -1,6 +1,6 @@
 """`salesflow search`: leads, customers, activities, follow-ups and quotes by the words in them.
 
-Words of three or more characters are looked up in the trigram full-text index (migration 8:
+Words of three or more characters are looked up in the trigram full-text index (migration 11:
 `<table>_fts`, kept current by triggers in every writing transaction). The trigram tokenizer
 cannot look up anything shorter — a two-character name such as 张伟 or word such as 合同 has
 no trigram of its own — so shorter words filter the index's hits with LIKE, and a query of

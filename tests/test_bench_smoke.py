@@ -26,3 +26,13 @@ def test_report_bench_runs_at_toy_size() -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "salesflow report summary" in proc.stdout and "60 leads" in proc.stdout
+
+
+def test_mail_bench_runs_at_toy_size() -> None:
+    bench = BENCH.with_name("bench_mail.py")
+    proc = subprocess.run(
+        [sys.executable, str(bench), "--messages", "40", "--repeat", "1"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "40 messages" in proc.stdout and "Imported 40 e-mail activities" in proc.stdout

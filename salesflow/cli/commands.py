@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "report": "salesflow.cli.reports:app",
     "target": "salesflow.cli.targets:app",
     "digest": "salesflow.cli.digest:app",
+    "remind": "salesflow.cli.remind:app",
     "demo": "salesflow.cli.demo:app",
     "export": "salesflow.cli.data:export_app",
     "import": "salesflow.cli.data:import_app",

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from salesflow.sheets import Sheet
 
 import_app = command_group(
-    help="Bring leads and activities in from CSV, TSV, JSON or NDJSON (one transaction, one undo).",
+    help="Bring leads and activities in from CSV, TSV, JSON or NDJSON, e-mail (eml, mbox, "
+    "Maildir) and phone contacts (vCard) — one transaction, one undo.",
     no_args_is_help=True,
 )
 
@@ -154,8 +155,8 @@ MapOpt = Annotated[
     Option(
         "--map",
         metavar="HEADER=FIELD,…",
-        help='Map columns by hand, e.g. "公司=company,联系人=name"; FIELD "-" drops a column. '
-        "Repeatable.",
+        help='Map columns by hand, e.g. "公司=company,联系人=name"; FIELD "-" drops a column; '
+        '"First Name+Last Name=name" joins columns. Repeatable.',
     ),
 ]
 EncodingOpt = Annotated[
@@ -175,15 +176,18 @@ SkipErrorsOpt = Annotated[
 _PROGRESS_ROWS = 5000
 
 
-def _read(file: str, encoding: str) -> Sheet:
+def _read(
+    file: str, encoding: str, parse: Callable[[bytes, str, str], Sheet] | None = None
+) -> Sheet:
     import sys
     from pathlib import Path
 
     from salesflow import sheets
     from salesflow.errors import SalesflowError
 
+    parse = parse or sheets.read
     if file == "-":
-        return sheets.read(sys.stdin.buffer.read(), "standard input", encoding)
+        return parse(sys.stdin.buffer.read(), "standard input", encoding)
     path = Path(file).expanduser()
     try:
         data = path.read_bytes()
@@ -193,7 +197,7 @@ def _read(file: str, encoding: str) -> Sheet:
         raise SalesflowError(f"{file} is a folder — give the file to import") from None
     except OSError as e:
         raise SalesflowError(f"cannot read {file}: {e.strerror}") from None
-    return sheets.read(data, path.name, encoding)
+    return parse(data, path.name, encoding)
 
 
 @contextmanager
@@ -248,6 +252,7 @@ def _run(
     skip_errors: bool,
     plan: Callable[..., Plan],
     apply: Callable[..., Applied],
+    read: Callable[[str, str], Sheet] | None = None,
 ) -> None:
     """Read, plan and report; refuse a plan with row errors unless --skip-errors; else apply
     it in the same (one, journalled) transaction the plan was made in."""
@@ -255,7 +260,7 @@ def _run(
     # while they live, its first pass would scan every one of them.
     with _no_cycle_collection():
         _import(s, file, encoding, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
-                apply=apply)  # fmt: skip
+                apply=apply, read=read or _read)  # fmt: skip
 
 
 def _import(
@@ -267,11 +272,12 @@ def _import(
     skip_errors: bool,
     plan: Callable[..., Plan],
     apply: Callable[..., Applied],
+    read: Callable[[str, str], Sheet],
 ) -> None:
     from salesflow.errors import SalesflowError
     from salesflow.output.imports import report_lines
 
-    sheet = _read(file, encoding)
+    sheet = read(file, encoding)
     with s.read() if dry_run else s.write() as conn, _Bar(s, len(sheet.rows)) as bar:
         planned = plan(conn, sheet, bar)
         print("\n".join(report_lines(planned, dry_run=dry_run)), file=s.term.out)
@@ -331,6 +337,9 @@ def import_leads(
     created_at/创建时间 — and every column of `salesflow export leads`. Columns with no such
     field are kept: appended to the lead's notes as "header: value" lines, and listed in the
     report; drop one with --map "header=-". id, probability and customer_id are not imported.
+    --map "First Name+Last Name=name" joins columns (a space, none between CJK: 姓+名=name);
+    First/Last Name, Given/Family Name and 名/姓 join by themselves, and Pipedrive, HubSpot,
+    Salesforce and Zoho CRM export headers map without a --map.
 
     Values: money as 50000, 50k, ¥1200, $3.5k or 1200 JPY, in the row's currency else the
     config currency; grade A/B/C; stage a stage of the pipeline (won/lost too; lost needs a
@@ -408,3 +417,7 @@ def import_activities(
 
     _run(s, file, encoding.value, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
          apply=importer.apply_activities)  # fmt: skip
+
+
+# The mail and contacts importers add their commands to this group.
+from salesflow.cli import capture as _capture  # noqa: E402, F401

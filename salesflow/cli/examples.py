@@ -149,8 +149,22 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "import leads": (
         "salesflow import leads contacts.csv --dry-run",
         'salesflow import leads fair.csv --source "trade show 2026" --map "手机号码=phone"',
+        'salesflow import leads 名单.csv --map "姓+名=name"',
     ),
     "import activities": ("salesflow import activities calls.csv",),
+    "import email": (
+        "salesflow import email ~/.thunderbird/abc.default/Mail/Local\\ Folders/Inbox",
+        "salesflow import email 'All mail Including Spam and Trash.mbox' --new-leads --dry-run",
+        "salesflow import email reply.eml",
+    ),
+    "import contacts": (
+        "salesflow import contacts contacts.vcf --dry-run",
+        "salesflow import contacts iphone.vcf --source 'trade show' --on-duplicate update",
+    ),
+    "remind": (
+        "salesflow remind",
+        'salesflow remind --within 5m --exec \'notify-send "$SALESFLOW_TITLE" "$SALESFLOW_BODY"\'',
+    ),
     "completion": ("salesflow completion bash", "salesflow completion zsh"),
     "replica set": (
         "salesflow replica set s3://my-bucket/salesflow",

@@ -42,6 +42,9 @@ WORDING: dict[str, str] = {
     "customer.edit": "{message} — give --segment, --checkin or --name, see customer edit --help",
     # settings and targets
     "config.list": "{message} — see salesflow config list",
+    "config.me_emails": "{message} — salesflow config set me.emails you@example.com,you@gmail.com",
+    # reminders
+    "remind.within": '--within "{text}" — use minutes or hours up to 7 days: 15m, 1h',
     "config.fx": "{message}, e.g. salesflow config set fx.USD 7.10",
     "target.list": "{message} — see salesflow target list",
     "target.set": "{message} — set one: salesflow target set {period} AMOUNT",

@@ -172,7 +172,7 @@ def _quotes(
     terms: Terms | None,
     report: Progress,
 ) -> list[list[Version]]:
-    """The `_quotes` step (see demo_quotes): offers for the deals that reached the quote
+    """The quotes step (offers.py): offers for the deals that reached the quote
     stage, from its own Random; nothing when the pipeline has no quote stage."""
     if terms is None:
         return []

@@ -128,7 +128,7 @@ def plan_activities(
         )
     cols = map_columns(sheet.header, ACTIVITY_FIELDS, ACTIVITY_IGNORED, options.mapping, sheet.name)
     cols = without_blank_columns(cols, sheet)
-    if not {"lead_id", "email", "name"} & set(cols.index):
+    if not {"lead_id", "email", "name"} & cols.fields:
         raise SalesflowError(
             f"{sheet.name} has no column naming the lead (lead_id, email, or name + company) — "
             f"its columns are: {', '.join(sheet.header)}; point one at it with "

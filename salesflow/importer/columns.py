@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
 from salesflow import csvsafe
 from salesflow.errors import SalesflowError
+from salesflow.importer import layouts
 from salesflow.sheets import Sheet
 
 LEAD_FIELDS: dict[str, tuple[str, ...]] = {
@@ -19,8 +20,7 @@ LEAD_FIELDS: dict[str, tuple[str, ...]] = {
     "company": ("company name", "organization", "organisation", "account", "公司", "公司名称",
                 "客户名称", "客户", "单位", "企业名称"),
     "email": ("e-mail", "email address", "mail", "邮箱", "电子邮箱", "电子邮件"),
-    "phone": ("telephone", "tel", "mobile", "phone number", "电话", "联系方式", "手机", "手机号",
-              "联系电话"),
+    "phone": ("telephone", "tel", "phone number", "电话", "联系方式", "联系电话"),
     "source": ("lead source", "channel", "线索来源", "来源", "渠道"),
     "grade": ("rating", "分级", "等级", "客户等级", "客户分级"),
     "stage": ("销售阶段", "阶段"),
@@ -62,7 +62,8 @@ ACTIVITY_IGNORED = ("id", "created_at")
 
 
 def parse_map(specs: Iterable[str]) -> dict[str, str]:
-    """`--map "公司=company,联系人=name"` (repeatable; `，` works too) as header -> field."""
+    """`--map "公司=company,联系人=name"` (repeatable; `，` works too) as header -> field;
+    `"First Name+Last Name=name"` builds one field from several columns."""
     result: dict[str, str] = {}
     for spec in specs:
         for part in filter(None, (p.strip() for p in re.split(r"[,，]", spec))):
@@ -70,7 +71,8 @@ def parse_map(specs: Iterable[str]) -> dict[str, str]:
             if not sep or not header.strip() or not target.strip():
                 raise SalesflowError(
                     f'cannot read --map "{part}" — write HEADER=FIELD pairs, e.g. '
-                    '--map "公司=company,联系人=name" (FIELD "-" drops the column)'
+                    '--map "公司=company,联系人=name" (FIELD "-" drops the column; '
+                    '"First Name+Last Name=name" joins columns)'
                 )
             result[header.strip()] = target.strip()
     return result
@@ -82,12 +84,36 @@ def key(header: str) -> str:
     return re.sub(r"[\s_\-./:：]+", "", text.casefold())
 
 
-def _aliases(fields: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def _aliases(fields: dict[str, tuple[str, ...]], *more: dict[str, tuple[str, ...]]) -> dict:
     table: dict[str, str] = {}
     for name, aliases in fields.items():
         for alias in (name, *aliases):
             table.setdefault(key(alias), name)
+    for extra in more:
+        for name, aliases in extra.items():
+            if name in fields:
+                for alias in aliases:
+                    table.setdefault(key(alias), name)
     return table
+
+
+_GIVEN = {key(h) for h in layouts.GIVEN}
+_FAMILY = {key(h) for h in layouts.FAMILY}
+
+
+@dataclass(frozen=True)
+class Join:
+    """One field built from several columns, in order; `name_parts`: an automatic (given,
+    family) pair, which CJK names join family first (layouts.join_name)."""
+
+    columns: tuple[int, ...]
+    name_parts: bool = False
+
+    def value(self, cells: list[Any]) -> str | None:
+        parts = [c.strip() if c else None for c in (cells[i] for i in self.columns)]
+        if self.name_parts:
+            return layouts.join_name(*parts) or None
+        return layouts.join_words([p for p in parts if p]) or None
 
 
 @dataclass(frozen=True)
@@ -98,6 +124,11 @@ class Columns:
     header: dict[str, str]  # field -> the file's header text, for messages
     extra: list[tuple[int, str]]  # (column index, header) kept in notes
     ignored: list[str]
+    joins: dict[str, Join] = field(default_factory=dict)  # field -> columns joined into it
+
+    @property
+    def fields(self) -> set[str]:
+        return set(self.index) | set(self.joins)
 
 
 def map_columns(
@@ -107,46 +138,116 @@ def map_columns(
     overrides: dict[str, str],
     name: str,
 ) -> Columns:
-    aliases = _aliases(fields)
-    by_text = {h: i for i, h in enumerate(header)}
-    by_key = {key(h): i for i, h in reversed(list(enumerate(header)))}
-    chosen: dict[int, str | None] = {}  # column -> field, None = dropped
+    mapping = _Mapping(header, fields, ignored, name)
     for source, target in overrides.items():
-        column = by_text.get(source, by_key.get(key(source)))
-        if column is None:
+        mapping.override(source, target)
+    for i, text in enumerate(header):
+        mapping.place(i, text)
+    return mapping.finish()
+
+
+class _Mapping:
+    """map_columns' work in steps: the --map overrides, then each header, then the
+    second-choice headers and the name parts that depend on all the others."""
+
+    def __init__(
+        self,
+        header: list[str],
+        fields: dict[str, tuple[str, ...]],
+        ignored: tuple[str, ...],
+        name: str,
+    ) -> None:
+        self.header, self.fields, self.name = header, fields, name
+        self.aliases = _aliases(fields, layouts.LAYOUT_FIELDS)
+        self.second = {key(a): f for f, names in layouts.SECOND_CHOICE.items() if f in fields
+                       for a in names}  # fmt: skip
+        self.ignored_keys = {key(i) for i in ignored}
+        self.by_text = {h: i for i, h in enumerate(header)}
+        self.by_key = {key(h): i for i, h in reversed(list(enumerate(header)))}
+        self.chosen: dict[int, str | None] = {}  # column -> field, None = dropped
+        self.joins: dict[str, Join] = {}
+        self.labels: dict[str, str] = {}  # joined field -> its --map text
+        self.index: dict[str, int] = {}
+        self.extra: list[tuple[int, str]] = []
+        self.dropped: list[str] = []
+        self.later: list[tuple[int, str, str]] = []  # second-choice columns
+        self.parts: dict[str, int] = {}  # "given"/"family" -> column
+
+    def column(self, source: str) -> int:
+        found = self.by_text.get(source, self.by_key.get(key(source)))
+        if found is None:
             raise SalesflowError(
-                f'--map names column "{source}", which {name} does not have — its columns are: '
-                + ", ".join(header)
+                f'--map names column "{source}", which {self.name} does not have — its columns '
+                "are: " + ", ".join(self.header)
             )
-        if target == "-":
-            chosen[column] = None
-        elif key(target) in aliases:
-            chosen[column] = aliases[key(target)]
-        else:
+        return found
+
+    def override(self, source: str, target: str) -> None:
+        if target != "-" and key(target) not in self.aliases:
             raise SalesflowError(
                 f'--map {source}={target}: "{target}" is not a field — use one of: '
-                + ", ".join(fields)
+                + ", ".join(self.fields)
                 + ' (or "-" to drop the column)'
             )
-    index: dict[str, int] = {}
-    extra: list[tuple[int, str]] = []
-    dropped: list[str] = []
-    ignored_keys = {key(i) for i in ignored}
-    for i, text in enumerate(header):
-        label = text or f"column {i + 1}"
-        target = chosen[i] if i in chosen else aliases.get(key(text))
-        if i in chosen and target is None or i not in chosen and key(text) in ignored_keys:
-            dropped.append(label)
-        elif target is None:
-            extra.append((i, label))
-        elif target in index:
+        field_ = None if target == "-" else self.aliases[key(target)]
+        parts = [source] if source in self.by_text else [p.strip() for p in source.split("+")]
+        if len(parts) == 1:
+            self.chosen[self.column(source)] = field_
+            return
+        if field_ is None or field_ in self.joins or not all(parts):
             raise SalesflowError(
-                f'{name}: columns "{header[index[target]]}" and "{label}" both mean {target} — '
-                f'drop one with --map "{label}=-" or point it elsewhere with --map'
+                f'--map "{source}": join columns into one field, once, e.g. '
+                '--map "First Name+Last Name=name" (姓+名=name joins 张 and 伟 as 张伟)'
+            )
+        joined = tuple(self.column(p) for p in parts)
+        self.joins[field_] = Join(joined)
+        self.labels[field_] = source
+        self.chosen.update(dict.fromkeys(joined, f"+{field_}"))  # taken by the join
+
+    def place(self, i: int, text: str) -> None:
+        label = text or f"column {i + 1}"
+        k = key(text)
+        target = self.chosen[i] if i in self.chosen else self.aliases.get(k)
+        if target is not None and target.startswith("+"):
+            return  # part of a join
+        if i in self.chosen and target is None or i not in self.chosen and k in self.ignored_keys:
+            self.dropped.append(label)
+        elif target is None and k in self.second:
+            self.later.append((i, label, self.second[k]))
+        elif target is None and "name" in self.fields and (k in _GIVEN or k in _FAMILY):
+            part = "given" if k in _GIVEN else "family"
+            if part in self.parts:
+                self.extra.append((i, label))
+            else:
+                self.parts[part] = i
+        elif target is None:
+            self.extra.append((i, label))
+        elif target in self.index or target in self.joins:
+            first = self.labels.get(target) or self.header[self.index[target]]
+            raise SalesflowError(
+                f'{self.name}: columns "{first}" and "{label}" both mean {target} — '
+                f'drop one with --map "{label}=-", point it elsewhere with --map, or join '
+                f'them with --map "{first}+{label}={target}"'
             )
         else:
-            index[target] = i
-    return Columns(index, {f: header[i] for f, i in index.items()}, extra, dropped)
+            self.index[target] = i
+
+    def finish(self) -> Columns:
+        for i, label, target in self.later:
+            if target in self.index or target in self.joins:
+                self.extra.append((i, label))
+            else:
+                self.index[target] = i
+        parts = tuple(self.parts[p] for p in ("given", "family") if p in self.parts)
+        if parts and ("name" in self.index or "name" in self.joins):
+            # The whole name is there: its parts repeat it.
+            self.dropped += [self.header[i] for i in parts]
+        elif parts:
+            self.joins["name"] = Join(parts, name_parts=len(parts) == 2)
+            self.labels["name"] = "+".join(self.header[i] for i in parts)
+        self.extra.sort()
+        headers = {f: self.header[i] for f, i in self.index.items()} | self.labels
+        return Columns(self.index, headers, self.extra, self.dropped, self.joins)
 
 
 def without_blank_columns(cols: Columns, sheet: Sheet) -> Columns:
@@ -155,7 +256,8 @@ def without_blank_columns(cols: Columns, sheet: Sheet) -> Columns:
     def used(i: int) -> bool:
         return bool(sheet.header[i]) or any(i < len(c) and c[i] for _, c in sheet.rows)
 
-    return Columns(cols.index, cols.header, [e for e in cols.extra if used(e[0])], cols.ignored)
+    kept = [e for e in cols.extra if used(e[0])]
+    return Columns(cols.index, cols.header, kept, cols.ignored, cols.joins)
 
 
 def row_values(sheet: Sheet, cols: Columns) -> Iterator[tuple[int, dict[str, str], list[str]]]:
@@ -166,6 +268,7 @@ def row_values(sheet: Sheet, cols: Columns) -> Iterator[tuple[int, dict[str, str
     names = list(cols.index)
     pick = _picker(list(cols.index.values()))
     width = len(sheet.header)
+    joins = list(cols.joins.items())
     for number, cells in sheet.rows:
         if len(cells) != width:
             if any(c and c.strip() for c in cells[width:]):
@@ -179,6 +282,10 @@ def row_values(sheet: Sheet, cols: Columns) -> Iterator[tuple[int, dict[str, str
             for k, v in zip(names, pick(cells), strict=True)
             if v and (v[0] not in " \t" or not v.isspace())
         }
+        for target, join in joins:
+            joined = join.value(cells)
+            if joined:
+                values[target] = joined
         extra = []
         for i, label in cols.extra:
             text = cells[i]

@@ -10,6 +10,7 @@ from typing import Any
 
 from salesflow import leads, money, pipeline
 from salesflow.errors import SalesflowError
+from salesflow.importer import layouts
 from salesflow.importer.columns import (
     LEAD_FIELDS,
     LEAD_IGNORED,
@@ -109,7 +110,7 @@ def plan_leads(
         raise SalesflowError(f"--on-duplicate {options.on_duplicate} — use skip, update or error")
     cols = map_columns(sheet.header, LEAD_FIELDS, LEAD_IGNORED, options.mapping, sheet.name)
     cols = without_blank_columns(cols, sheet)
-    if "name" not in cols.index:
+    if "name" not in cols.fields:
         raise SalesflowError(
             f"{sheet.name} has no column for the contact's name (name, contact, 联系人, 姓名 …) — "
             f"its columns are: {', '.join(sheet.header)}; point one at it with "
@@ -134,7 +135,10 @@ def plan_leads(
     # Rows are still matched against the database, so importing it twice adds nothing.
     exported = any(h.strip().casefold() == "id" for h in sheet.header)
     tick = ticker(progress, "Checking rows", len(sheet.rows))
-    reader = _LeadReader(find_stage, default_stage, default_currency, options.source, options.clock)
+    rating = layouts.rating_column(cols.header.get("grade"))
+    reader = _LeadReader(
+        find_stage, default_stage, default_currency, options.source, options.clock, rating
+    )
     plan.default_source = options.source
     for done, (number, values, extra) in enumerate(row_values(sheet, cols), 1):
         tick(done)
@@ -200,8 +204,10 @@ class _LeadReader:
         default_currency: str,
         default_source: str | None,
         clock: Clock,
+        rating: str | None = None,
     ) -> None:
         self.find_stage = find_stage
+        self.rating = rating  # the grade column's header when it is a "Rating" column
         self.default_stage = default_stage
         self.currency = default_currency
         self.source = default_source
@@ -238,8 +244,11 @@ class _LeadReader:
             problems.append(Bad("email", problem))
         grade = None
         if "grade" in values:
-            grade = _GRADES.get(values["grade"].strip())
-            if grade is None:
+            text = values["grade"].strip()
+            grade = _GRADES.get(text) or layouts.RATINGS.get(text.casefold())
+            if grade is None and self.rating:  # another CRM's rating word: kept, not refused
+                extra = [*extra, f"{self.rating}: {text}"]
+            elif grade is None:
                 problems.append(Bad("grade", f'"{values["grade"]}" is not a grade — use A, B or C'))
         bant = self.bant_value(values, problems) if "bant" in values or "bant_need" in values or (
             "bant_budget" in values or "bant_authority" in values or "bant_timeline" in values

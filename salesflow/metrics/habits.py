@@ -34,7 +34,9 @@ ON_TIME_UTC = "done_at < due_date || 'T24'"
 def _done_later(scope: Scope) -> bool:
     """Whether anything was done after the instant (an --as-of day): then "done by the
     instant" must be checked."""
-    latest = scope.conn.execute("SELECT max(done_at) FROM followups").fetchone()[0]
+    latest = scope.conn.execute(
+        "SELECT max(done_at) FROM followups WHERE done_at IS NOT NULL"
+    ).fetchone()[0]
     return latest is not None and latest > scope.window.at_iso
 
 
@@ -43,7 +45,7 @@ def _on_time(scope: Scope) -> str:
         # In UTC a stored time's day is its first ten characters, and every time of the due
         # day sorts before "<due day>T24": a string comparison, no date arithmetic per row
         # (NULL, not done, is no match). "Done by the instant" only matters when something was done
-        # after the instant (an --as-of day): the latest done_at is one step into followups_due.
+        # after the instant (an --as-of day): the latest done_at is one step into followups_done.
         by_t = "done_at <= :at AND " if _done_later(scope) else ""
         return f"coalesce({by_t}{ON_TIME_UTC}, 0)"
     return f"(done_at IS NOT NULL AND done_at <= :at AND {scope.days.day('done_at')} <= {_DUE_DAY})"

@@ -1,4 +1,4 @@
-"""The full-text search index (migration 8): one trigram FTS5 table `<table>_fts` per searched
+"""The full-text search index (migration 11): one trigram FTS5 table `<table>_fts` per searched
 table, with `content="<table>"` so it stores only the index, kept current by the triggers
 `<table>_ai`, `<table>_ad` and `<table>_au` in the transaction of every write — undo included,
 since undo writes the tables back through those same triggers."""

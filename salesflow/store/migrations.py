@@ -411,6 +411,63 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         8,
+        "emails: which message each imported e-mail activity is, so a re-import adds nothing",
+        """
+        CREATE TABLE emails (
+            id INTEGER PRIMARY KEY,
+            activity_id INTEGER NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+            lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+            message_id TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+            UNIQUE (message_id, lead_id)
+        );
+        CREATE INDEX emails_activity ON emails (activity_id);
+        """,
+    ),
+    (
+        9,
+        "reminders: each follow-up due moment `salesflow remind` has reminded, so none repeats",
+        """
+        CREATE TABLE reminders (
+            id INTEGER PRIMARY KEY,
+            followup_id INTEGER NOT NULL REFERENCES followups (id) ON DELETE CASCADE,
+            due TEXT NOT NULL,
+            reminded_at TEXT NOT NULL,
+            UNIQUE (followup_id, due)
+        );
+        """,
+    ),
+    (
+        10,
+        "indexes reviewed against the queries that use them (tests/test_query_plans.py)",
+        """
+        -- Visits still going on: only those rows, not every visit by its end. Visits that
+        -- ended after an --as-of instant are read from stage_changes_visits.
+        DROP INDEX stage_changes_left;
+        CREATE INDEX stage_changes_open ON stage_changes (to_stage, changed_at, lead_id)
+            WHERE left_at IS NULL;
+        -- One lead's activities and follow-ups are a few rows: the lead is all the look-up
+        -- needs (the reports read first touches from leads.first_touch_at).
+        DROP INDEX activities_lead;
+        CREATE INDEX activities_lead ON activities (lead_id);
+        DROP INDEX followups_lead;
+        CREATE INDEX followups_lead ON followups (lead_id);
+        -- Open follow-ups are read through followups_open; of the rest only the latest
+        -- completion is looked up (report summary).
+        DROP INDEX followups_due;
+        CREATE INDEX followups_done ON followups (done_at) WHERE done_at IS NOT NULL;
+        -- Only db check looked deals up by closed_at (closed stages with none), a scan anyway.
+        DROP INDEX leads_closed_at;
+        -- leads_tally with each lead's source and grade after its stage and currency: report
+        -- sources and grades group in the index's order too, instead of sorting every lead.
+        DROP INDEX leads_tally;
+        CREATE INDEX leads_tally ON leads (stage, currency, source, grade, stages_entered,
+            lost_from, value_minor, created_at, closed_at, customer_id, lost_reason,
+            expected_close);
+        """,
+    ),
+    (
+        11,
         "full-text search: a trigram FTS5 index of the words a seller looks for; indexes for "
         "finding an existing lead by e-mail, phone digits or name",
         # Laid out as sqlite-utils' enable_fts() does (table <name>_fts, content="<name>",

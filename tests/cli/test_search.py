@@ -1,4 +1,4 @@
-"""`salesflow search`: the full-text index (migration 8), its fallback for short words, and
+"""`salesflow search`: the full-text index (migration 11), its fallback for short words, and
 that every write — undo and bulk import included — keeps the index right."""
 
 from __future__ import annotations

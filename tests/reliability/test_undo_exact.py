@@ -42,6 +42,12 @@ WRITES: dict[str, list[list[str]]] = {
         ["import", "leads", str(DATA / "leads_closed.csv")],  # won ones join customers
     ],
     "import activities": [["import", "activities", str(DATA / "activities.csv")]],
+    "import email": [  # a message from 张伟: an activity, and a new lead for the Cc
+        ["import", "email", str(DATA / "mail.mbox"), "--new-leads"]
+    ],
+    "import contacts": [  # 王芳 is new; Jane Roe (Acme Ltd) gets her email
+        ["import", "contacts", str(DATA / "contacts.vcf"), "--on-duplicate", "update"]
+    ],
     "quote new": [
         ["quote", "new", "1", "--item", "Gateway; 50; 980", "--discount", "5%", "--tax", "13%"]
     ],
@@ -88,6 +94,7 @@ READS = {
     "report summary", "report funnel", "report conversion", "report forecast", "report lost",
     "report sources", "report grades", "report activity", "report targets", "target list",
     "export", "search", "redo", "lead dupes", "completion",
+    "remind",  # writes only what it has reminded, without an undo entry: undo stays the user's
     # The replica itself and this machine's lease state change, not the database.
     "replica show", "replica status", "replicate", "handover",
 }  # fmt: skip
@@ -124,6 +131,7 @@ def prepare(ok) -> None:
     ok("quote", "new", "2", "--item", "Audit; 2; 500")  # Q-2026-0002, sent: lead 2 → quote
     ok("quote", "send", "Q-2026-0002")
     ok("target", "set", "2026-11", "10000")  # a target to replace or remove
+    ok("config", "set", "me.emails", "me@mine.com")  # for import email
 
 
 CASES = [(name, args) for name, variants in WRITES.items() for args in variants]
