@@ -176,6 +176,9 @@ COMMANDS = [
     "lead list --limit 20",
     "lead show 150",
     "lead add Planned --company Plans",
+    # The look-ups lead add makes for a lead that exists (leads_email, leads_phone_digits).
+    "lead add Reached --email reached@example.com --phone +15550000123",
+    "search proposal",
     "log 301 called --kind call",
     "advance 301 contacted",
     "followup list --overdue",
