@@ -150,7 +150,7 @@ def existing(
     phone: str | None,
 ) -> list[tuple[int, str, str]]:
     """Leads a new lead with these facts would duplicate: (id, label, reason). Index look-ups
-    only (migration 11), so `lead add` stays as quick with 100,000 leads as with ten."""  # fmt: skip
+    only (migration 11): `lead add` stays as quick with 100,000 leads as with ten."""  # fmt: skip
     found: list[tuple[int, str, str]] = []
     if email and email.strip():
         found += [

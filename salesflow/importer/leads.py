@@ -183,6 +183,11 @@ def plan_leads(
     return plan
 
 
+def _check_email(email: str | None, problems: list[Bad]) -> None:
+    if email and (problem := leads.email_problem(email)):
+        problems.append(Bad("email", problem))
+
+
 class _Many(Exception):
     def __init__(self, problems: list[Bad]) -> None:
         self.problems = problems
@@ -240,8 +245,7 @@ class _LeadReader:
                 currency = money.check_currency(values["currency"])
             except SalesflowError as e:
                 problems.append(Bad("currency", e.message))
-        if (email := one_line(get("email"))) and (problem := leads.email_problem(email)):
-            problems.append(Bad("email", problem))
+        _check_email(one_line(get("email")), problems)
         grade = None
         if "grade" in values:
             text = values["grade"].strip()
