@@ -48,7 +48,7 @@ READ_ONLY = frozenset({
 })  # fmt: skip
 _WHOLE = frozenset({
     "report", "export", "digest", "today", "search", "undo", "redo", "replicate", "handover",
-    "completion",
+    "completion", "remind",
 })  # fmt: skip
 
 

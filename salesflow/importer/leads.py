@@ -24,6 +24,7 @@ from salesflow.importer.values import (
     amount,
     bant_value,
     day,
+    email_problem,
     free_text,
     instant,
     one_line,
@@ -119,7 +120,8 @@ def plan_leads(
     find_stage = stage_finder(conn)
     default_stage = _default_stage(conn, find_stage, options.stage)
     default_currency = money.check_currency(options.currency)
-    plan = Plan("leads", f"{sheet.name} ({sheet.described})", rows=len(sheet.rows))
+    plan = Plan("leads", f"{sheet.name} ({sheet.described})", len(sheet.rows))
+    plan.default_source = options.source
     plan.kept = [label for _, label in cols.extra]
     plan.ignored = cols.ignored
     keys = Keys()
@@ -139,7 +141,6 @@ def plan_leads(
     reader = _LeadReader(
         find_stage, default_stage, default_currency, options.source, options.clock, rating
     )
-    plan.default_source = options.source
     for done, (number, values, extra) in enumerate(row_values(sheet, cols), 1):
         tick(done)
         if "" in values:
@@ -151,8 +152,7 @@ def plan_leads(
             plan.errors += [RowError(number, cols.header.get(b.field, b.field), b.message)
                             for b in e.problems]  # fmt: skip
             continue
-        if options.source and values.get("source", "").strip():
-            plan.own_source += 1
+        plan.own_source += bool(options.source and values.get("source", "").strip())
         row_keys = Keys.of(facts.name, facts.company, facts.email, facts.phone)
         matches = keys.match(row_keys)
         if not matches:
@@ -183,19 +183,12 @@ def plan_leads(
     return plan
 
 
-def _check_email(email: str | None, problems: list[Bad]) -> None:
-    if email and (problem := leads.email_problem(email)):
-        problems.append(Bad("email", problem))
-
-
 class _Many(Exception):
-    def __init__(self, problems: list[Bad]) -> None:
+    def __init__(self, problems: list[Bad]) -> None:  # every problem of a row, not the first
         self.problems = problems
 
 
-_GRADES = {g: g for g in leads.GRADES} | {
-    f"{g}{suffix}": g.upper() for g in "ABCabc" for suffix in ("", "类", "级")
-}
+_GRADES = {f"{g}{suffix}": g.upper() for g in "ABCabc" for suffix in ("", "类", "级")}
 
 
 class _LeadReader:
@@ -245,7 +238,7 @@ class _LeadReader:
                 currency = money.check_currency(values["currency"])
             except SalesflowError as e:
                 problems.append(Bad("currency", e.message))
-        _check_email(one_line(get("email")), problems)
+        email_problem(one_line(get("email")), problems)
         grade = None
         if "grade" in values:
             text = values["grade"].strip()
@@ -376,10 +369,9 @@ _NO_BANT = dict.fromkeys(leads.BANT_KEYS, "unknown")
 
 
 # Facts an update may change: everything but stage and history, which `advance` owns.
-_UPDATABLE = ("name", "company", "email", "phone", "source", "grade", "bant_budget",
-              "bant_authority", "bant_need", "bant_timeline", "bant_note", "notes",
-              "expected_close")  # fmt: skip
 _FIELD_OF = {f"bant_{k}": (f"bant_{k}", "bant") for k in leads.BANT_KEYS}
+_UPDATABLE = ("name", "company", "email", "phone", "source", "grade", *_FIELD_OF,
+              "bant_note", "notes", "expected_close")  # fmt: skip
 
 
 def _given(values: dict[str, str], column: str) -> bool:

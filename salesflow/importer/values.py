@@ -146,3 +146,11 @@ def one_line(text: str | None) -> str | None:
 def free_text(text: str | None) -> str | None:
     """Free text keeps its own line breaks and spacing; only blank means not given."""
     return text if text and text.strip() else None
+
+
+def email_problem(email: str | None, problems: list[Bad]) -> None:
+    """An e-mail cell not shaped like an address is a row error (lead add refuses it too)."""
+    from salesflow.leads import email_problem as why
+
+    if email and (problem := why(email)):
+        problems.append(Bad("email", problem))
