@@ -116,6 +116,68 @@ def _rate(value: str) -> str:
     return check_rate(value)
 
 
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_WORKDAYS = "mon,tue,wed,thu,fri"
+
+
+def workdays(text: str) -> frozenset[int]:
+    """The working weekdays (0 = Monday) of `mon-fri`, `sun-thu`, `mon,wed,fri`, `mon-fri,sun`."""
+    days: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if first not in DAY_NAMES or (last and last not in DAY_NAMES):
+            raise SalesflowError(
+                f'workdays: "{part}" is not a day or a range of days — use e.g. mon-fri, '
+                "sun-thu or mon,wed,fri"
+            )
+        a, b = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
+        days.update(d % 7 for d in range(a, a + (b - a) % 7 + 1))
+    return frozenset(days)
+
+
+def lost_categories(text: str | None) -> dict[str, str]:
+    """`预算不足=无预算,没预算;价格高=太贵` as {casefolded name or synonym: category}."""
+    found: dict[str, str] = {}
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        name, _, synonyms = part.partition("=")
+        name = " ".join(name.split())
+        if not name:
+            raise SalesflowError(
+                f'lost_reasons: "{part.strip()}" has no category name — write '
+                '"预算不足=无预算,没预算;价格高=太贵"'
+            )
+        for word in [name, *synonyms.split(",")]:
+            key = " ".join(word.split()).casefold()
+            if not key:
+                continue
+            if found.get(key, name) != name:
+                raise SalesflowError(
+                    f'lost_reasons: "{word.strip()}" is in both {found[key]} and {name}'
+                )
+            found[key] = name
+    return found
+
+
+def _lost_reasons(value: str) -> str:
+    if not lost_categories(value):
+        raise SalesflowError(
+            'lost_reasons: give categories, e.g. "预算不足=无预算,没预算;价格高=太贵"'
+        )
+    parts = []
+    for part in value.split(";"):
+        name, _, synonyms = part.partition("=")
+        words = [" ".join(w.split()) for w in synonyms.split(",") if w.strip()]
+        if name.strip():
+            parts.append(" ".join(name.split()) + ("=" + ",".join(words) if words else ""))
+    return ";".join(parts)
+
+
+def _workdays(value: str) -> str:
+    return ",".join(DAY_NAMES[d] for d in sorted(workdays(value)))
+
+
 def _yes_no(value: str) -> str:
     v = value.strip().lower()
     if v not in ("yes", "no"):
@@ -145,6 +207,8 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "activity_kinds": _activity_kinds,
     "quote.chase_days": _days,
     "digest.unanswered_days": _days,
+    "workdays": _workdays,
+    "lost_reasons": _lost_reasons,
     "quote.valid_days": _days,
     "quote.tax": _tax,
     "quote.tax_note": _text,
@@ -181,6 +245,10 @@ DESCRIPTIONS: dict[str, str] = {
     f"default {DEFAULT_UNANSWERED_DAYS}",
     "quote.valid_days": "how long a new quote is valid, in days, "
     f"default {DEFAULT_QUOTE_VALID_DAYS}",
+    "workdays": "working days, e.g. mon-fri (default) or sun-thu: the digest covers changes "
+    "since the last one",
+    "lost_reasons": 'lost-reason categories with synonyms, "预算不足=无预算,没预算;价格高=太贵": '
+    "report lost counts a synonym under its category",
     "quote.tax": "default tax rate of new quotes, e.g. 13%, default 0%",
     "quote.stage": "the pipeline stage a lead moves to when a quote is sent, "
     f'default "{DEFAULT_QUOTE_STAGE}"',

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from salesflow import agenda, config, dates, money
+from salesflow import agenda, config, dates, money, store
 from salesflow.pipeline import REMAP_NOTE
 
 EXPIRING_DAYS = 7
@@ -25,7 +25,7 @@ TITLES = {
     "first_touch": "Missed first-touch deadlines",
     "quotes_expiring": f"Quotes expiring in the next {EXPIRING_DAYS} days",
     "quotes_unanswered": "Quotes sent with no answer",
-    "yesterday": "Yesterday's changes",
+    "changes": "Changes since the last working day",
     "targets": "Target pace",
 }
 
@@ -106,9 +106,15 @@ def build(
     *,
     currency: str,
     limit: int | None = 20,
+    since: date | None = None,
 ) -> Digest:
-    """The digest as of `now`; money figures of the target pace in `currency` (the base)."""
+    """The digest as of `now`; money figures of the target pace in `currency` (the base).
+    Its changes run from the start of `since` (default: the last working day before today)
+    to the start of today."""
     today = dates.local_today(now, tz)
+    if since is None:
+        days = store.get_setting(conn, "workdays") or config.DEFAULT_WORKDAYS
+        since = last_workday(today, config.workdays(days))
     # Two index counts: open deals from leads_stage, one range per open stage.
     leads = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
     open_deals = conn.execute(
@@ -128,7 +134,7 @@ def build(
     sections += [
         quotes_expiring(conn, today, conv, limit=limit),
         quotes_unanswered(conn, now, today, _unanswered_days(conn), conv, limit=limit),
-        yesterday(conn, today, tz),
+        changes(conn, since, today, tz),
         target_pace(conn, now, tz, currency),
     ]
     zone = getattr(tz, "key", None) or str(tz)
@@ -271,9 +277,19 @@ def quotes_unanswered(
     return DigestSection(key, title, _quote_rows(rows, today), total.fetchone()[0])
 
 
-def yesterday(conn: sqlite3.Connection, today: date, tz: tzinfo) -> DigestSection:
-    """New leads, moves, wins and losses during yesterday (local day)."""
-    start = datetime.combine(today - timedelta(days=1), time(), tz)
+def last_workday(today: date, workdays: frozenset[int]) -> date:
+    """The latest working day before `today` (a week back when none is set)."""
+    for back in range(1, 8):
+        day = today - timedelta(days=back)
+        if day.weekday() in workdays:
+            return day
+    return today - timedelta(days=7)
+
+
+def changes(conn: sqlite3.Connection, since: date, today: date, tz: tzinfo) -> DigestSection:
+    """New leads, moves, wins and losses from the start of `since` to the start of `today`
+    (local days): on a Monday, Friday's and the weekend's."""
+    start = datetime.combine(since, time(), tz)
     end = datetime.combine(today, time(), tz)
     rows = conn.execute(
         "SELECT c.lead_id, l.name, l.company, c.from_stage, c.to_stage, s.kind, c.changed_at, "
@@ -296,7 +312,8 @@ def yesterday(conn: sqlite3.Connection, today: date, tz: tzinfo) -> DigestSectio
         }
         for lead_id, name, company, src, dst, kind, at, reason in rows
     ]
-    return DigestSection("yesterday", TITLES["yesterday"], records, len(records))
+    title = f"Changes since {since.strftime('%a')} {since.isoformat()}"
+    return DigestSection("changes", title, records, len(records))
 
 
 def _limit(limit: int | None) -> str:

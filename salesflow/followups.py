@@ -30,8 +30,8 @@ _FROM = "FROM followups f JOIN leads l ON l.id = f.lead_id"
 _ORDER = "f.due_date, f.due_time IS NULL, f.due_time, f.id"
 WHENS = ("overdue", "today", "upcoming", "later", "done")
 # Open follow-ups by (due_date, due_time IS NULL, due_time), a partial index holding only the
-# open ones: it answers a day's counts and times alone, where the planner would otherwise pick
-# followups_due and read every row of the day for its due_time.
+# open ones: it answers a day's counts and times alone, where the planner would otherwise read
+# every row of the day for its due_time.
 OPEN_INDEX = "INDEXED BY followups_open"
 
 
@@ -259,15 +259,37 @@ def _local(utc_iso: str, tz: tzinfo) -> str:
     return dates.from_utc_iso(utc_iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def drop_open_steps(conn: sqlite3.Connection, lead_id: int) -> int:
+def next_steps(conn: sqlite3.Connection, lead_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each lead's next step: its earliest open follow-up as (action, due `YYYY-MM-DD[ HH:MM]`),
+    read through followups_open_lead, in batches under SQLite's variable limit."""
+    found: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(lead_ids), 500):
+        chunk = lead_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for lead_id, action, due_date, due_time in conn.execute(
+            "SELECT lead_id, action, due_date, due_time FROM followups "
+            f"WHERE lead_id IN ({marks}) AND done_at IS NULL "
+            "ORDER BY lead_id, due_date, due_time IS NULL, due_time, id",
+            chunk,
+        ):
+            if lead_id not in found:
+                found[lead_id] = (action, due_date + (f" {due_time}" if due_time else ""))
+    return found
+
+
+def drop_open_steps(conn: sqlite3.Connection, lead_id: int) -> list[str]:
     """Remove a closed deal's open next steps ("send the quote", "chase Q-…"): they cannot be
     done any more, and a dropped step is neither on time nor late in the timeliness figure.
-    Recurring after-sales check-ins stay. Returns how many were dropped."""
-    cur = conn.execute(
-        "DELETE FROM followups WHERE lead_id = ? AND done_at IS NULL AND recur IS NULL",
-        (lead_id,),
-    )
-    return cur.rowcount
+    Recurring after-sales check-ins stay. Returns the dropped ones (`#7 chase Q-2026-0001`)."""
+    where = "lead_id = ? AND done_at IS NULL AND recur IS NULL"
+    dropped = [
+        f"#{i} {action}"
+        for i, action in conn.execute(
+            f"SELECT id, action FROM followups WHERE {where} ORDER BY id", (lead_id,)
+        )
+    ]
+    conn.execute(f"DELETE FROM followups WHERE {where}", (lead_id,))
+    return dropped
 
 
 def snooze(

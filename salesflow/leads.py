@@ -91,7 +91,7 @@ class Lead:
     created_at: str
     updated_at: str
     closed_at: str | None
-    # What goes on documents sent to this buyer (migration 10).
+    # What goes on documents sent to this buyer (migration 12).
     address: str | None = None
     tax_id: str | None = None
     doc_lang: str | None = None
@@ -177,6 +177,23 @@ class LeadFilter:
     status: str = "open"  # open | closed | all
     sort: str = "id"
     limit: int | None = None
+
+
+# The shape of an address, not its existence: something@domain.tld, no spaces, one @.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+def email_problem(email: str) -> str | None:
+    """Why `email` is not shaped like an e-mail address, or None."""
+    if _EMAIL.fullmatch(email.strip()):
+        return None
+    return f'"{email}" is not an e-mail address (name@example.com)'
+
+
+def check_email(email: str) -> str:
+    if problem := email_problem(email):
+        raise SalesflowError(f"{problem} — check --email, or leave it out")
+    return email.strip()
 
 
 def check_doc_lang(text: str) -> str:

@@ -21,7 +21,15 @@ class Move:
     changed_at: str
     note: str | None
     reason: str | None
-    dropped_followups: int = 0  # open next steps a win or loss made moot
+    dropped: tuple[str, ...] = ()  # open next steps a win or loss made moot (#7 chase …)
+
+    @property
+    def dropped_followups(self) -> int:
+        return len(self.dropped)
+
+    def dropped_note(self) -> str:
+        """` (dropped open follow-ups: #7 chase Q-…, #9 call)`, or "" when none were."""
+        return f" (dropped open follow-ups: {', '.join(self.dropped)})" if self.dropped else ""
 
 
 def advance(
@@ -82,8 +90,8 @@ def advance(
     touches.refresh(conn, [lead.id])
     # Winning makes the company a customer, reopening a won deal unlinks it: same transaction.
     customers.follow_stage(conn, lead, current, to, now_iso)
-    dropped = followups.drop_open_steps(conn, lead.id) if not to.is_open else 0
-    return Move(lead.id, lead.stage, to.name, now_iso, note, reason, dropped)
+    dropped = followups.drop_open_steps(conn, lead.id) if not to.is_open else []
+    return Move(lead.id, lead.stage, to.name, now_iso, note, reason, tuple(dropped))
 
 
 def _next_open(conn: sqlite3.Connection, current: pipeline.Stage) -> pipeline.Stage:

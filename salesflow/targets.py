@@ -210,6 +210,42 @@ def _progress(scope: Scope, target: Target) -> Progress:
     )
 
 
+@dataclass
+class Undated:
+    """Open deals with no expected close date: no period's pipeline counts them."""
+
+    deals: int
+    value: Decimal  # open value in the base currency
+    weighted: Decimal  # × stage probability
+
+    def record(self, converter: Converter) -> dict[str, Any]:
+        return {
+            "period": "undated", "start": None, "end": None, "target": None, "won": None,
+            "won_deals": None, "done": None, "elapsed": None, "projected": None,
+            "weighted_pipeline": converter.text(self.weighted), "pipeline_deals": self.deals,
+            "coverage": None, "currency": converter.base,
+        }  # fmt: skip
+
+
+def undated(scope: Scope) -> Undated:
+    marks = {f"o{i}": name for i, name in enumerate(scope.open_names)}
+    if not marks:
+        return Undated(0, Decimal(0), Decimal(0))
+    probability = {s.name: s.probability for s in scope.stages}
+    rows = scope.conn.execute(
+        f"SELECT stage, currency, count(*), coalesce(sum(value_minor), 0) FROM {scope.source} "
+        f"WHERE stage IN ({', '.join(':' + m for m in marks)}) AND expected_close IS NULL "
+        "GROUP BY stage, currency",
+        marks,
+    ).fetchall()
+    to_base = scope.converter.to_base
+    value = sum((to_base(cur, minor) for _, cur, _, minor in rows), Decimal(0))
+    weighted = sum(
+        (to_base(cur, minor * probability[stage]) for stage, cur, _, minor in rows), Decimal(0)
+    ) / Decimal(100)
+    return Undated(sum(n for _, _, n, _ in rows), value, weighted)
+
+
 def won_in(scope: Scope, period: Period) -> tuple[Decimal, int]:
     """The value (base currency) and number of deals won in the period up to the window's t."""
     window = scope.window

@@ -44,6 +44,10 @@ def test_summary_all_time(book: Book) -> None:
     assert (s.followups_due, s.followups_on_time, s.followup_timeliness) == (3, 2, 0.666667)
     # First touches: A 6 h, B 24 h, C 12 h, E 48 h; median of 6, 12, 24, 48 = (12 + 24) / 2.
     assert (s.first_touch_leads, s.first_touch_hours_median) == (4, 18.0)
+    # Hit rate (first_touch 24 h by default): all 7 were created over 24 h ago; touched within
+    # 24 h: A (6 h), B (24 h, on the limit), C (12 h) -> 3 of 7. E (48 h) was late, D, F, G
+    # were never touched.
+    assert (s.first_touch_hits, s.first_touch_due, s.first_touch_hit_rate) == (3, 7, 0.428571)
     # Customer 1 won A and D; customer 2 only lost B.
     assert (s.repeat_customers, s.customers_won, s.repeat_purchase_rate) == (1, 1, 1.0)
     assert s.missing_rates == set()
@@ -56,7 +60,8 @@ def test_summary_record_is_the_stable_machine_shape(book: Book) -> None:
         "since", "until", "currency", "leads_created", "open_deals", "won", "lost", "win_rate",
         "win_rate_by_value", "lead_to_win_rate", "avg_deal_size", "cycle_days_median",
         "cycle_days_mean", "pipeline_value", "weighted_pipeline", "sales_velocity_per_day",
-        "followup_timeliness", "first_touch_hours_median", "repeat_purchase_rate",
+        "followup_timeliness", "first_touch_hours_median", "first_touch_hit_rate",
+        "repeat_purchase_rate",
     ]  # fmt: skip
     assert set(required) <= set(record)
     assert record["currency"] == "USD" and record["since"] is None
@@ -79,6 +84,7 @@ def test_summary_window_counts_created_and_closed_separately(book: Book) -> None
     assert s.followup_timeliness is None
     # Only E was created in the window: first touched 11-12, 48 h later.
     assert (s.first_touch_leads, s.first_touch_hours_median) == (1, 48.0)
+    assert (s.first_touch_hits, s.first_touch_due) == (0, 1)  # E's 48 h missed the 24 h
     # A (customer 1) won in the window, D (also customer 1) before it.
     assert (s.repeat_customers, s.customers_won) == (0, 1)
 
@@ -380,3 +386,12 @@ def test_local_day_exactly_at_midnight_and_dst_change() -> None:
     for text, expected in cases.items():
         (jdn,) = conn.execute(f"SELECT {days.day(repr(text))}").fetchone()
         assert metrics.jdn_to_date(jdn) == expected, text
+
+
+def test_first_touch_hit_rate_follows_the_setting(book: Book) -> None:
+    from salesflow import store
+
+    store.set_setting(book.conn, "first_touch", "12h")
+    s = metrics.summary(book.scope())
+    # Within 12 h: A (6 h) and C (12 h, on the limit); B's 24 h is now late -> 2 of 7.
+    assert (s.first_touch_hits, s.first_touch_due) == (2, 7)

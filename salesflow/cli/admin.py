@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     import sqlite3
 
     from salesflow.store.journal import RestoreMark
+    from salesflow.store.redo import Entry as RedoEntry
 
 undo_app = command_group()
+redo_app = command_group()
 db_app = command_group(help="The database file.", no_args_is_help=True)
 config_app = command_group(
     help="Settings: currency, timezone, date_order, seller.* …", no_args_is_help=True
@@ -23,26 +25,117 @@ config_app = command_group(
 ConfigKey = Annotated[str, Argument(autocompletion=complete.config_keys)]
 
 
+# An undo of a command older than this asks first (on a terminal): it may not be the one
+# the user has in mind.
+RECENT_MINUTES = 10
+
+
 @undo_app.command("undo")
-def undo(ctx: Context) -> None:
-    """Take back the last command that changed something, whole."""
+def undo(
+    ctx: Context,
+    yes: Annotated[bool, Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    list_: Annotated[
+        bool, Option("--list", help="Show the last 20 commands undo can take back.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Take back the last command that changed something, whole (it says which first; on a
+    terminal it asks when that command is not recent or not your last command line)."""
     from salesflow import store
-    from salesflow.store import journal
+    from salesflow.store import journal, redo
+
+    s: Session = ctx.obj
+    if list_:
+        _undo_list(s, fmt)
+        return
+    s.replica_gate(write=True)  # before saying what it would take back
+    with s.read() as conn:
+        restored = journal.restore_mark(conn)
+        newest = [] if restored else redo.undoable(conn, 1)
+    if restored:
+        _undo_restore(s, restored)
+        return
+    if not newest:
+        s.term.say("Nothing to undo.")
+        return
+    target = newest[0]
+    what = _described(target, s)
+    s.term.say(f"Undo: {what}")
+    # Scripts and pipes are not asked (there is no one to answer); a terminal is.
+    why = None if yes or not s.term.interactive else _why_ask(s, target)
+    if why and not confirmed(s, yes, f"{why} — take it back?", "Nothing undone."):
+        return
+    with store.transaction(s.conn, write=True) as conn:
+        undone = redo.undo(conn, target.id)
+    s.term.say(
+        f"Undid: salesflow {_shorten(undone.command)}  ({undone.created_at}, "
+        f"{undone.rows} row change(s))"
+        + ("" if target.compact else " — salesflow redo re-applies it")
+    )
+
+
+@redo_app.command("redo")
+def redo_(ctx: Context) -> None:
+    """Re-apply what the last undo took back (until another command changes something)."""
+    from salesflow import store
+    from salesflow.store import redo
 
     s: Session = ctx.obj
     s.replica_gate(write=True)
     with store.transaction(s.conn, write=True) as conn:
-        restored = journal.restore_mark(conn)
-        undone = None if restored else journal.undo_last(conn)
-    if restored:
-        _undo_restore(s, restored)
-    elif undone is None:
-        s.term.say("Nothing to undo.")
-    else:
-        s.term.say(
-            f"Undid: salesflow {_shorten(undone.command)}  ({undone.created_at}, "
-            f"{undone.rows} row change(s))"
+        entry = redo.redo(conn, s.now_iso)
+    if entry is None:
+        s.term.say("Nothing to redo (only what undo took back, until another change).")
+        return
+    s.term.say(f"Redid: {_described(entry, s)}")
+
+
+def _described(entry: RedoEntry, s: Session) -> str:
+    from salesflow.output.views import when
+
+    tables = ", ".join(f"{t} {n}" for t, n in sorted(entry.rows.items()))
+    rows = f"{entry.total} row(s): {tables}" if entry.rows else "the database file"
+    return f"salesflow {_shorten(entry.command)}  ({when(entry.created_at, s.tz)}; {rows})"
+
+
+def _why_ask(s: Session, entry: RedoEntry) -> str | None:
+    """Why this undo deserves a question, or None when it is plainly the one meant."""
+    from salesflow import dates
+
+    age = s.now - dates.from_utc_iso(entry.created_at)
+    if age.total_seconds() > RECENT_MINUTES * 60:
+        hours = age.total_seconds() / 3600
+        ago = (
+            f"{age.days} day(s)"
+            if age.days
+            else (f"{hours:.0f} h" if hours >= 1 else f"{age.seconds // 60} min")
         )
+        return f"That command ran {ago} ago"
+    last = s.previous_line
+    if last is not None and last != entry.command and not _walking_back(last):
+        return f"Your last command was salesflow {_shorten(last)}, not this one"
+    return None
+
+
+def _walking_back(line: str) -> bool:
+    """An undo or redo just before: the user is stepping through the history on purpose."""
+    import shlex
+
+    from salesflow.cli.commands import command_words
+
+    return command_words(shlex.split(line))[:1] in (["undo"], ["redo"])
+
+
+def _undo_list(s: Session, fmt: Format) -> None:
+    from salesflow.output import render
+    from salesflow.store import redo
+
+    with s.read() as conn:
+        entries = redo.undoable(conn, 20)
+    rows = [
+        {"command": f"salesflow {e.command}", "at": e.created_at, "rows": e.total} for e in entries
+    ]
+    render(rows, fmt.value, s.term, empty="Nothing to undo.", keys=["command", "at", "rows"])
 
 
 def _shorten(command: str, limit: int = 120) -> str:
@@ -83,6 +176,7 @@ def _undo_restore(s: Session, restored: RestoreMark) -> None:
 def db_path(ctx: Context) -> None:
     """Print where the database file is."""
     s: Session = ctx.obj
+    s.require_file()
     print(s.path, file=s.term.raw)  # for scripts: $(salesflow db path)
 
 
@@ -167,11 +261,14 @@ def db_backup(
 @db_app.command("check")
 def db_check(ctx: Context) -> None:
     """Integrity, foreign keys and salesflow's own invariants; exit 1 listing any problem."""
+    from salesflow import store
     from salesflow.dbcheck import problems
     from salesflow.errors import SalesflowError
 
     s: Session = ctx.obj
-    with s.read() as conn:
+    # The write lock, though nothing is written: FTS5's check of the search index against its
+    # tables is an INSERT, which a read snapshot could not upgrade while another command writes.
+    with store.transaction(s.conn, write=True) as conn:
         found = problems(conn)
     if found:
         for line in found:

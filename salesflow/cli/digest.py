@@ -41,6 +41,14 @@ def digest(
         bool,
         Option("--fail-on-overdue", help=f"Exit {OVERDUE_EXIT} when anything is overdue."),
     ] = False,
+    since: Annotated[
+        str | None,
+        Option(
+            "--since",
+            help="Changes from the start of this day (default: the last working day — "
+            "Friday on a Monday; config set workdays mon-fri).",
+        ),
+    ] = None,
     output: Annotated[
         str | None,
         Option(
@@ -53,8 +61,10 @@ def digest(
     ] = None,
 ) -> None:
     """Overdue follow-ups, today's work, deals with no next step, stale deals, missed first
-    touches, expiring and unanswered quotes, yesterday's changes and target pace."""
+    touches, expiring and unanswered quotes, the changes since the last working day and
+    target pace."""
     from salesflow import digest as digest_domain
+    from salesflow.errors import SalesflowError
     from salesflow.output.digest import render_digest
 
     s: Session = ctx.obj
@@ -62,7 +72,13 @@ def digest(
     if output is not None:
         chosen = _file_format(output, chosen)
     with s.read() as conn:
-        d = digest_domain.build(conn, s.now, s.tz, currency=s.currency, limit=limit)
+        start = s.parse_date(since) if since is not None else None
+        if start is not None and start >= s.today:
+            raise SalesflowError(
+                f"--since {since} is {start}: the changes end where today begins — give an "
+                "earlier day"
+            )
+        d = digest_domain.build(conn, s.now, s.tz, currency=s.currency, limit=limit, since=start)
     if output is not None:
         from pathlib import Path
 

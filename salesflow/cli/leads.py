@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 from salesflow.cli import complete
@@ -67,7 +68,7 @@ def _fields(
     return leads.LeadFields(
         name=name,
         company=company,
-        email=email,
+        email=leads.check_email(email) if email else email,
         phone=phone,
         source=source,
         grade=leads.check_grade(grade) if grade else None,
@@ -104,9 +105,13 @@ def add(
         Option("--stage", help="Start in a later open stage.", autocompletion=complete.stages),
     ] = None,
     expected_close: Close = None,
+    force: Annotated[
+        bool, Option("--force", help="Add it even when a lead with these facts exists.")
+    ] = False,
 ) -> None:
-    """Capture a new lead."""
-    from salesflow import leads
+    """Capture a new lead (refused, naming the lead, when the same e-mail, phone, or name at
+    the same company exists: --force adds it anyway)."""
+    from salesflow import dupes, leads
 
     s: Session = ctx.obj
     with s.write() as conn:
@@ -115,6 +120,12 @@ def add(
             bant=bant, bant_note=bant_note, value=value, currency=currency,
             default_currency=s.currency, tags=tag, note=note, expected_close=expected_close,
         )  # fmt: skip
+        if not force and (found := dupes.existing(conn, name, company, email, phone)):
+            shown = "; ".join(f"{label} ({why})" for _, label, why in found[:3])
+            raise leads.SalesflowError(
+                f"this lead may exist already: {shown} — see salesflow lead show "
+                f"{found[0][0]}, or add it anyway with --force"
+            )
         lead = leads.add(conn, fields, stage=stage, currency=s.currency, now_iso=s.now_iso)
     s.term.say(f"Added lead {lead.label} in stage {lead.stage}")
 
@@ -148,8 +159,9 @@ def list_(
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
 ) -> None:
-    """List leads (open ones unless --closed or --all)."""
-    from salesflow import leads, pipeline
+    """List leads (open ones unless --closed or --all), each with its next step and when it
+    is due (columns a narrow terminal leaves out first)."""
+    from salesflow import followups, leads, pipeline
     from salesflow.output import render
     from salesflow.output.views import lead_columns
 
@@ -166,9 +178,12 @@ def list_(
             limit=limit,
         )
         rows = [lead.record(p) for lead, p in leads.search(conn, flt)]
+        steps = followups.next_steps(conn, [r["id"] for r in rows])
+    for row in rows:
+        row["next_action"], row["next_due"] = steps.get(row["id"], (None, None))
     render(
         rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty="No leads match.",
-        keys=leads.RECORD_KEYS,
+        keys=[*leads.RECORD_KEYS, "next_action", "next_due"],
     )  # fmt: skip
 
 
@@ -276,3 +291,67 @@ def rm(
         lead = leads.get(conn, lead.id)
         leads.remove(conn, lead)
     s.term.say(f"Deleted lead {lead.label} (salesflow undo brings it back)")
+
+
+@app.command("dupes")
+def dupes_(
+    ctx: Context,
+    fuzzy: Annotated[
+        bool, Option("--fuzzy", help="Also names nearly alike at the same company.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """Likely duplicate leads, in pairs with the reason: same e-mail, same phone digits, or
+    the same name at the same company (case, width, spaces and 有限公司/Ltd/Inc. set aside)."""
+    from salesflow import dupes
+    from salesflow.output import Column, render
+
+    s: Session = ctx.obj
+    with s.read() as conn:
+        rows = [p.record() for p in dupes.find(conn, fuzzy=fuzzy)]
+    columns = [
+        Column("keep_lead", "Lead"),
+        Column("other_lead", "Likely the same as"),
+        Column("reason", "Why"),
+    ]
+    render(
+        rows, fmt.value, s.term, columns=columns, raw=raw, keys=dupes.RECORD_KEYS,
+        empty="No likely duplicates.",
+    )  # fmt: skip
+    if rows and fmt == Format.table:
+        s.term.say("Merge a pair: salesflow lead merge KEEP OTHER")
+
+
+class StageFrom(StrEnum):
+    keep = "keep"
+    other = "other"
+
+
+@app.command("merge")
+def merge_(
+    ctx: Context,
+    keep: Annotated[str, Argument(help="The lead that stays (number or a piece of its name).")],
+    other: Annotated[str, Argument(help="The lead merged into it and then deleted.")],
+    stage_from: Annotated[
+        StageFrom,
+        Option("--stage-from", help="Whose stage the merged lead keeps.", case_sensitive=False),
+    ] = StageFrom.keep,
+) -> None:
+    """Make one lead of two: OTHER's activities, follow-ups, quotes, stage history and tags
+    move to KEEP, KEEP's empty facts are filled from OTHER, the merge is recorded in KEEP's
+    history and OTHER is deleted. One command: salesflow undo takes it all back."""
+    from salesflow import leads, merge
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        merged = merge.merge(
+            conn, leads.resolve(conn, keep), leads.resolve(conn, other),
+            stage_from_other=stage_from == StageFrom.other, now_iso=s.now_iso,
+        )  # fmt: skip
+    moved = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in merged.moved.items() if n)
+    filled = f"; filled {', '.join(merged.filled)}" if merged.filled else ""
+    s.term.say(
+        f"Merged lead {merged.other.label} into {merged.keep.label} (moved {moved or 'nothing'}"
+        f"{filled}); stage {merged.stage} — salesflow undo takes it back"
+    )

@@ -45,10 +45,7 @@ def advance(
         move = moves.advance(
             conn, lead, stage, now_iso=s.now_iso, note=note, reason=reason, reopen=reopen
         )
-    dropped = (
-        f" ({move.dropped_followups} open follow-up(s) dropped)" if move.dropped_followups else ""
-    )
-    s.term.say(f"{lead.label}: {move.from_stage} → {move.to_stage}{dropped}")
+    s.term.say(f"{lead.label}: {move.from_stage} → {move.to_stage}{move.dropped_note()}")
 
 
 @stages_app.callback()

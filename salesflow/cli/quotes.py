@@ -327,9 +327,10 @@ def list_(
 
 @app.command("send")
 def send(ctx: Context, ref: QuoteRef) -> None:
-    """Mark a quote sent: the lead moves to the quote stage (if earlier) and a chase
-    follow-up is planned (config quote.chase_days, default 3)."""
-    from salesflow import config, quotes
+    """Mark a quote sent: the lead moves to the quote stage (if earlier; config quote.stage,
+    else "quote", else the open stage nearest 65%) and a chase follow-up is planned (config
+    quote.chase_days, default 3)."""
+    from salesflow import config, quotes, store
 
     s: Session = ctx.obj
     with s.write() as conn:
@@ -340,7 +341,7 @@ def send(ctx: Context, ref: QuoteRef) -> None:
             today=s.today,
             now_iso=s.now_iso,
             chase_days=config.quote_chase_days(conn),
-            stage_name=config.quote_stage(conn),
+            stage_name=store.get_setting(conn, "quote.stage"),
         )
     q = sent.quote
     s.term.say(f"Sent {q.number}: total {_total(q)}, valid until {q.valid_until}")
@@ -451,7 +452,8 @@ def accept(
         done = quotes.accept(conn, quote, today=s.today, now_iso=s.now_iso, force=force)
     q = done.quote
     won = "deal won" if done.move else "deal was already won"
-    s.term.say(f"Accepted {q.number}: {won}, value {_total(q)} (lead #{q.lead_id})")
+    dropped = done.move.dropped_note() if done.move else ""
+    s.term.say(f"Accepted {q.number}: {won}, value {_total(q)} (lead #{q.lead_id}){dropped}")
     if done.superseded:
         s.term.say(f"Marked rejected as superseded: {', '.join(done.superseded)}")
 

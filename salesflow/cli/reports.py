@@ -461,12 +461,15 @@ def targets_report(
     from salesflow import targets
     from salesflow.output import render, reports
 
-    def progress(scope: Scope) -> list[targets.Progress]:
+    def progress(scope: Scope) -> tuple[list[targets.Progress], targets.Undated]:
         only = targets.parse_period(period) if period else None
-        return targets.progress(scope, only)
+        return targets.progress(scope, only), targets.undated(scope)
 
     report = _report(ctx, progress, as_of=as_of)
-    rows = [p.record(report.converter) for p in report.result]
+    found, undated = report.result
+    rows = [p.record(report.converter) for p in found]
+    if rows and undated.deals:
+        rows.append(undated.record(report.converter))
     if report.machine(rows, fmt, raw):
         return
     title = report.title("Targets", span=False)
@@ -485,5 +488,6 @@ def targets_report(
                 "Projected: won at the same pace to the period's end. Pipeline: open deals "
                 "expected to close in the period × stage probability. Cover: pipeline / "
                 "(target − won)."
-            ],
+            ]
+            + reports.undated_note(undated.deals, report.converter.text(undated.value)),
         )

@@ -29,6 +29,7 @@ class Session:
         self.db_option = db
         self.argv = argv
         self.term = term or Terminal.detect(width=width)
+        self.previous_line: str | None = None  # the command line run before this one
         self._gated = ""
 
     @cached_property
@@ -41,12 +42,39 @@ class Session:
 
         return Path(self.file)
 
+    @property
+    def origin(self) -> str:
+        """Where the database path came from, for messages about it."""
+        if self.db_option is not None:
+            return "--db"
+        if os.environ.get("SALESFLOW_DB") is not None:
+            return "SALESFLOW_DB"
+        return "the default data folder"
+
+    def require_file(self) -> None:
+        """A command that only reads never creates the database: a missing file is an error."""
+        # A dangling or looping symlink is left to store.connect, which says what is wrong.
+        if not os.path.exists(self.file) and not os.path.islink(self.file):
+            raise SalesflowError(
+                f"no salesflow database at {self.file} (the path from {self.origin}) — "
+                "check the path; a command that writes (salesflow lead add …, import, demo) "
+                "creates it"
+            )
+
     @cached_property
     def conn(self) -> sqlite3.Connection:
-        return store.connect(
+        from salesflow.cli.commands import reads_only
+
+        if reads_only(self.argv):
+            self.require_file()
+        conn = store.connect(
             self.file,
             on_created=lambda p: self.term.say(f"Created a new salesflow database at {p}"),
         )
+        from salesflow.cli import lastline
+
+        self.previous_line = lastline.swap(self.file, shlex.join(self.argv))
+        return conn
 
     @cached_property
     def now(self) -> datetime:

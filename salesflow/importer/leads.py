@@ -25,6 +25,7 @@ from salesflow.importer.values import (
     bant_value,
     day,
     document_facts,
+    email_problem,
     free_text,
     instant,
     one_line,
@@ -120,7 +121,8 @@ def plan_leads(
     find_stage = stage_finder(conn)
     default_stage = _default_stage(conn, find_stage, options.stage)
     default_currency = money.check_currency(options.currency)
-    plan = Plan("leads", f"{sheet.name} ({sheet.described})", rows=len(sheet.rows))
+    plan = Plan("leads", f"{sheet.name} ({sheet.described})", len(sheet.rows))
+    plan.default_source = options.source
     plan.kept = [label for _, label in cols.extra]
     plan.ignored = cols.ignored
     keys = Keys()
@@ -151,6 +153,7 @@ def plan_leads(
             plan.errors += [RowError(number, cols.header.get(b.field, b.field), b.message)
                             for b in e.problems]  # fmt: skip
             continue
+        plan.own_source += bool(options.source and values.get("source", "").strip())
         row_keys = Keys.of(facts.name, facts.company, facts.email, facts.phone)
         matches = keys.match(row_keys)
         if not matches:
@@ -182,18 +185,15 @@ def plan_leads(
 
 
 class _Many(Exception):
-    def __init__(self, problems: list[Bad]) -> None:
+    def __init__(self, problems: list[Bad]) -> None:  # every problem of a row, not the first
         self.problems = problems
 
 
-_GRADES = {g: g for g in leads.GRADES} | {
-    f"{g}{suffix}": g.upper() for g in "ABCabc" for suffix in ("", "类", "级")
-}
+_GRADES = {f"{g}{suffix}": g.upper() for g in "ABCabc" for suffix in ("", "类", "级")}
 
 
 class _LeadReader:
-    """Turns one row's cells into a NewLead. Built once per import: the stage, currency and
-    grade lookups it caches would otherwise cost a query or a regex on every row."""
+    """One row's cells as a NewLead; built once per import, as its cached look-ups save work."""
 
     def __init__(
         self,
@@ -238,6 +238,7 @@ class _LeadReader:
                 currency = money.check_currency(values["currency"])
             except SalesflowError as e:
                 problems.append(Bad("currency", e.message))
+        email_problem(one_line(get("email")), problems)
         grade = None
         if "grade" in values:
             text = values["grade"].strip()
@@ -369,10 +370,9 @@ _NO_BANT = dict.fromkeys(leads.BANT_KEYS, "unknown")
 
 
 # Facts an update may change: everything but stage and history, which `advance` owns.
-_UPDATABLE = ("name", "company", "email", "phone", "source", "grade", "bant_budget", "bant_note",
-              "bant_authority", "bant_need", "bant_timeline", "notes", "expected_close",
-              "address", "tax_id", "doc_lang")  # fmt: skip
 _FIELD_OF = {f"bant_{k}": (f"bant_{k}", "bant") for k in leads.BANT_KEYS}
+_UPDATABLE = ("name", "company", "email", "phone", "source", "grade", *_FIELD_OF,
+              "bant_note", "notes", "expected_close", "address", "tax_id", "doc_lang")  # fmt: skip
 
 
 def _given(values: dict[str, str], column: str) -> bool:

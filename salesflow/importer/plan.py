@@ -50,6 +50,9 @@ class Plan:
     notices: list[RowNote] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # columns kept in notes
     ignored: list[str] = field(default_factory=list)  # columns read but not imported
+    # `import leads --source X` is for rows without a source: how many named their own.
+    default_source: str | None = None
+    own_source: int = 0
 
     @property
     def error_rows(self) -> int:

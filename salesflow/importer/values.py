@@ -148,6 +148,14 @@ def free_text(text: str | None) -> str | None:
     return text if text and text.strip() else None
 
 
+def email_problem(email: str | None, problems: list[Bad]) -> None:
+    """An e-mail cell not shaped like an address is a row error (lead add refuses it too)."""
+    from salesflow.leads import email_problem as why
+
+    if email and (problem := why(email)):
+        problems.append(Bad("email", problem))
+
+
 def document_facts(values: dict[str, str], problems: list[Bad]) -> dict[str, str | None]:
     """The row's buyer facts for documents: address, tax ID and document language (zh_CN or
     en; a wrong one is a row error)."""

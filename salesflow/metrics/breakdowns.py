@@ -40,7 +40,8 @@ GROUP_KEYS = [
 
 
 def lost_reasons(scope: Scope) -> list[LostRow]:
-    """Deals lost in the window by reason (trimmed, case-insensitive), most frequent first."""
+    """Deals lost in the window by reason (trimmed, case-insensitive; a synonym in the
+    lost_reasons setting counts under its category), most frequent first."""
     reason = "nullif(trim(lost_reason), '')"
     # The lost deals' rows of leads_tally, not a scan of every lead.
     source = "leads INDEXED BY leads_tally" if scope.source == "leads" else scope.scan
@@ -50,9 +51,15 @@ def lost_reasons(scope: Scope) -> list[LostRow]:
         f"GROUP BY {reason} COLLATE NOCASE, currency",
         scope.params,
     ).fetchall()
+    from salesflow import config, store
+
+    categories = config.lost_categories(store.get_setting(scope.conn, "lost_reasons"))
     by_reason: dict[str, tuple[str | None, int, Decimal]] = {}
     for text, currency, n, minor in rows:
-        fold = (text or "").casefold()
+        fold = " ".join((text or "").split()).casefold()
+        if fold in categories:  # a synonym counts under its category's name
+            text = categories[fold]
+            fold = text.casefold()
         shown, count, value = by_reason.get(fold, (text, 0, Decimal(0)))
         shown = min(shown, text) if shown and text else shown or text
         by_reason[fold] = (shown, count + n, value + scope.converter.to_base(currency, minor))

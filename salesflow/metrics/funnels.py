@@ -9,7 +9,7 @@ from typing import Any
 
 from salesflow.fx import Converter
 from salesflow.metrics.stages import reach, stage_days
-from salesflow.metrics.tally import Tally, base_total, mean, median, ratio, tallies
+from salesflow.metrics.tally import base_total, mean, median, ratio, tallies
 from salesflow.metrics.windows import Scope
 from salesflow.pipeline import Stage
 
@@ -64,16 +64,23 @@ class Funnel:
 
 
 def funnel(scope: Scope) -> Funnel:
-    reached = reach(scope).reached
-    per_stage: dict[str, list[Tally]] = {}
-    for t in tallies(scope, cycles=False):
-        per_stage.setdefault(t.stage, []).append(t)
+    how_far = reach(scope)
+    reached = how_far.reached
+    # Per stage: the cohort's (currency, deals, value), from the same pass as reach when it
+    # had them.
+    per_stage: dict[str, list[tuple[str, int, int]]] = {}
+    if how_far.cohort is not None:
+        for (stage, currency), (deals, value) in how_far.cohort.items():
+            per_stage.setdefault(stage, []).append((currency, deals, value))
+    else:
+        for t in tallies(scope, cycles=False):
+            per_stage.setdefault(t.stage, []).append((t.currency, t.cohort, t.cohort_value))
     times = stage_days(scope)
     rows: list[FunnelRow] = []
     previous: Stage | None = None
     for s in scope.stages:
         group = per_stage.get(s.name, [])
-        value = base_total(scope.converter, ((t.currency, t.cohort_value) for t in group))
+        value = base_total(scope.converter, ((currency, v) for currency, _, v in group))
         conversion = None
         if previous is not None and s.kind != "lost":
             conversion = ratio(reached[s.name], reached[previous.name])
@@ -83,7 +90,7 @@ def funnel(scope: Scope) -> Funnel:
                 stage=s.name,
                 kind=s.kind,
                 probability=s.probability,
-                deals=sum(t.cohort for t in group),
+                deals=sum(deals for _, deals, _ in group),
                 value=value,
                 weighted_value=value * s.probability / Decimal(100),
                 reached=reached[s.name],

@@ -34,7 +34,9 @@ ON_TIME_UTC = "done_at < due_date || 'T24'"
 def _done_later(scope: Scope) -> bool:
     """Whether anything was done after the instant (an --as-of day): then "done by the
     instant" must be checked."""
-    latest = scope.conn.execute("SELECT max(done_at) FROM followups").fetchone()[0]
+    latest = scope.conn.execute(
+        "SELECT max(done_at) FROM followups WHERE done_at IS NOT NULL"
+    ).fetchone()[0]
     return latest is not None and latest > scope.window.at_iso
 
 
@@ -43,7 +45,7 @@ def _on_time(scope: Scope) -> str:
         # In UTC a stored time's day is its first ten characters, and every time of the due
         # day sorts before "<due day>T24": a string comparison, no date arithmetic per row
         # (NULL, not done, is no match). "Done by the instant" only matters when something was done
-        # after the instant (an --as-of day): the latest done_at is one step into followups_due.
+        # after the instant (an --as-of day): the latest done_at is one step into followups_done.
         by_t = "done_at <= :at AND " if _done_later(scope) else ""
         return f"coalesce({by_t}{ON_TIME_UTC}, 0)"
     return f"(done_at IS NOT NULL AND done_at <= :at AND {scope.days.day('done_at')} <= {_DUE_DAY})"
@@ -95,6 +97,27 @@ def first_touch_median(scope: Scope) -> tuple[int, float | None]:
         {**scope.params, "n": n},
     ).fetchone()[0]
     return n, round(median, 4)
+
+
+def first_touch_hits(scope: Scope, limit: timedelta) -> tuple[int, int]:
+    """(cohort leads first touched within `limit` of their creation, cohort leads whose
+    `limit` had run out by the instant): the first-touch hit rate's parts. Two index counts:
+    leads_created_at for the leads due, leads_first_touch (in hours order) for the hits."""
+    from salesflow import dates
+
+    window = scope.window
+    cutoff = dates.to_utc_iso(window.at - limit)
+    params = {**scope.params, "cutoff": cutoff, "days": limit.total_seconds() / 86400}
+    cohort = f"created_at <= :cutoff AND {window.within('created_at')}"
+    due = scope.conn.execute(
+        f"SELECT count(*) FROM leads INDEXED BY leads_created_at WHERE {cohort}", params
+    ).fetchone()[0]
+    hits = scope.conn.execute(
+        "SELECT count(*) FROM leads INDEXED BY leads_first_touch WHERE first_touch_at IS NOT NULL "
+        f"AND {FIRST_TOUCH_SPAN} <= :days AND {cohort}",
+        params,
+    ).fetchone()[0]
+    return hits, due
 
 
 # ---- activity --------------------------------------------------------------------

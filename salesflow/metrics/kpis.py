@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow.fx import Converter
-from salesflow.metrics.habits import first_touch_median, followup_counts
+from salesflow.metrics.habits import first_touch_hits, first_touch_median, followup_counts
 from salesflow.metrics.tally import (
     Tally,
     base_total,
@@ -47,6 +47,9 @@ class Summary:
     followup_timeliness: float | None
     first_touch_leads: int
     first_touch_hours_median: float | None
+    first_touch_due: int  # cohort leads whose first-touch window has passed
+    first_touch_hits: int  # … of them touched within it
+    first_touch_hit_rate: float | None
     repeat_customers: int
     customers_won: int
     repeat_purchase_rate: float | None
@@ -90,6 +93,9 @@ def summary(scope: Scope) -> Summary:
         velocity = Decimal(open_deals * n_won) / Decimal(n_won + n_lost) * avg_deal / mean_days
     due, on_time = followup_counts(scope)
     touched, first_touch = first_touch_median(scope)
+    from salesflow.agenda import first_touch_limit
+
+    hits, due_touch = first_touch_hits(scope, first_touch_limit(scope.conn))
     repeat, customers = repeat_customers(scope)
     return Summary(
         since=scope.window.since,
@@ -114,6 +120,9 @@ def summary(scope: Scope) -> Summary:
         followup_timeliness=ratio(on_time, due),
         first_touch_leads=touched,
         first_touch_hours_median=first_touch,
+        first_touch_due=due_touch,
+        first_touch_hits=hits,
+        first_touch_hit_rate=ratio(hits, due_touch),
         repeat_customers=repeat,
         customers_won=customers,
         repeat_purchase_rate=ratio(repeat, customers),

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from salesflow.metrics.windows import Scope
 from salesflow.pipeline import LOST, WON, Stage
@@ -17,6 +18,9 @@ class Reach:
     reached: dict[str, int]
     closed_reached: dict[str, int]
     won_reached: dict[str, int]
+    # When read off leads_tally: the cohort's (deals, value) per (stage, currency), which the
+    # funnel would otherwise read in a second pass.
+    cohort: dict[tuple[str, str], tuple[int, int]] | None = field(default=None, compare=False)
 
 
 def _history_ends_by(scope: Scope) -> bool:
@@ -26,44 +30,69 @@ def _history_ends_by(scope: Scope) -> bool:
     return latest is None or latest <= scope.window.at_iso
 
 
-def _reach_entered(scope: Scope, forward: list[Stage], outcome: bool) -> Reach:
-    """`reach` from `leads.stages_entered`: the leads grouped by the stages they entered (a
-    few hundred groups), then each group's furthest stage worked out here."""
+def _count_entered(
+    reach: Reach, forward: list[Stage], rows: Iterable[tuple[str, str, str | None, int]]
+) -> None:
+    """Add groups of leads to `reach`: each group's stage at the instant, the stages its
+    history entered (`leads.stages_entered`), the stage it was lost from, and its size."""
     import json
 
     position = {s.name: s.position for s in forward}
-    names = [s.name for s in forward]
-    reached = dict.fromkeys(names, 0)
-    closed_reached = dict.fromkeys(names, 0)
-    won_reached = dict.fromkeys(names, 0)
-    reached[LOST] = 0
-    # In leads_tally's order (stage, currency first: no sort); currencies are added up here.
-    rows = scope.conn.execute(
-        "SELECT stage, stages_entered, lost_from, count(*) FROM leads INDEXED BY leads_tally "
-        f"WHERE {scope.window.within('created_at')} "
-        "GROUP BY stage, currency, stages_entered, lost_from",
-        scope.params,
-    )
     for stage, entered_text, lost_from, n in rows:
         entered = json.loads(entered_text)
         if not entered:
             continue  # no history: not in the funnel (db check reports such a lead)
         # Names the pipeline no longer has count as its first stage: every deal reached it.
         r = max(position.get(name, 0) for name in entered)
-        ever_lost = LOST in entered
-        if ever_lost:
+        if LOST in entered:
             r = max(r, position.get(lost_from, 0))
-            reached[LOST] += n
+            reach.reached[LOST] += n
         for s in forward:
             if r >= s.position:
-                reached[s.name] += n
+                reach.reached[s.name] += n
                 if stage in (WON, LOST):
-                    closed_reached[s.name] += n
+                    reach.closed_reached[s.name] += n
                     if stage == WON:
-                        won_reached[s.name] += n
-    if not outcome:
-        return Reach(reached, {}, {})
-    return Reach(reached, closed_reached, won_reached)
+                        reach.won_reached[s.name] += n
+
+
+def _count_history(reach: Reach, scope: Scope, forward: list[Stage], leads: str) -> None:
+    """Add the leads the SQL `leads` selects to `reach`, from their stage changes up to the
+    instant: one aggregate per lead over its history, then conditional sums over the leads."""
+    params = dict(scope.params)
+    whens = []
+    for i, s in enumerate(forward):
+        params[f"s{i}"] = s.name
+        whens.append(f"WHEN :s{i} THEN {s.position}")
+    position = f"CASE to_stage {' '.join(whens)} END"
+    lost_from = f"CASE l.lost_from {' '.join(whens)} END"
+    # Every deal reached the first stage, whatever names its history uses (an imported deal
+    # has only its creation row; one from before a pipeline change, old stage names); a lost
+    # deal also reached the stage it was lost from.
+    per_lead = (
+        f"SELECT lead_id, max(coalesce({position}, 0)) AS r, max(to_stage = '{LOST}') AS ever_lost "
+        f"FROM stage_changes WHERE changed_at <= :at AND lead_id IN ({leads}) GROUP BY lead_id"
+    )
+    per_lead = (
+        f"SELECT p.lead_id, max(p.r, CASE WHEN p.ever_lost THEN coalesce({lost_from}, 0) "
+        f"ELSE 0 END) AS r, p.ever_lost FROM ({per_lead}) p JOIN leads l ON l.id = p.lead_id"
+    )
+    # Conditional sums, not GROUP BY r: no sort of 100k rows for a handful of counts.
+    closed = f"st.stage IN ('{WON}', '{LOST}')"
+    sums = [f"sum(h.r >= {s.position})" for s in forward]
+    sums += [f"sum(h.r >= {s.position} AND {closed})" for s in forward]
+    sums += [f"sum(h.r >= {s.position} AND st.stage = '{WON}')" for s in forward]
+    row = scope.conn.execute(
+        f"SELECT sum(h.ever_lost), {', '.join(sums)} FROM ({per_lead}) h "
+        f"JOIN {scope.source} st ON st.id = h.lead_id",
+        params,
+    ).fetchone()
+    reach.reached[LOST] += row[0] or 0
+    n = len(forward)
+    for i, s in enumerate(forward):
+        reach.reached[s.name] += row[1 + i] or 0
+        reach.closed_reached[s.name] += row[1 + n + i] or 0
+        reach.won_reached[s.name] += row[1 + 2 * n + i] or 0
 
 
 def reach(scope: Scope, outcome: bool = False) -> Reach:
@@ -72,49 +101,52 @@ def reach(scope: Scope, outcome: bool = False) -> Reach:
     and whether it ever entered lost; with `outcome`, also where it stands at the instant."""
     window = scope.window
     forward = [s for s in scope.stages if s.kind != "lost"]
-    if scope.source == "leads" and _history_ends_by(scope):
-        return _reach_entered(scope, forward, outcome)
-    params = dict(scope.params)
-    whens = []
-    for i, s in enumerate(forward):
-        params[f"s{i}"] = s.name
-        whens.append(f"WHEN :s{i} THEN {s.position}")
-    position = f"CASE to_stage {' '.join(whens)} END"
-    lost_from = f"CASE l.lost_from {' '.join(whens)} END"
-    cohort = ""
-    if window.since or window.until:
-        cohort = f"AND lead_id IN (SELECT id FROM leads WHERE {window.within('created_at')})"
-    # Every deal reached the first stage, whatever names its history uses (an imported deal
-    # has only its creation row; one from before a pipeline change, old stage names); a lost
-    # deal also reached the stage it was lost from.
-    per_lead = (
-        f"SELECT lead_id, max(coalesce({position}, 0)) AS r, max(to_stage = '{LOST}') AS ever_lost "
-        f"FROM stage_changes WHERE changed_at <= :at {cohort} GROUP BY lead_id"
-    )
-    per_lead = (
-        f"SELECT p.lead_id, max(p.r, CASE WHEN p.ever_lost THEN coalesce({lost_from}, 0) "
-        f"ELSE 0 END) AS r, p.ever_lost FROM ({per_lead}) p JOIN leads l ON l.id = p.lead_id"
-    )
-    # Conditional sums, not GROUP BY r: no sort of 100k rows for a handful of counts.
-    counts = [f"sum(h.r >= {s.position})" for s in forward]
-    sql = f"SELECT sum(h.ever_lost), {', '.join(counts)}"
-    if outcome:
-        closed = f"st.stage IN ('{WON}', '{LOST}')"
-        sql += ", " + ", ".join(f"sum(h.r >= {s.position} AND {closed})" for s in forward)
-        sql += ", " + ", ".join(f"sum(h.r >= {s.position} AND st.stage = '{WON}')" for s in forward)
-        sql += f" FROM ({per_lead}) h JOIN {scope.source} st ON st.id = h.lead_id"
-    else:
-        sql += f" FROM ({per_lead}) h"
-    row = [v or 0 for v in scope.conn.execute(sql, params).fetchone()]
-    n = len(forward)
     names = [s.name for s in forward]
-    reached = dict(zip(names, row[1 : 1 + n], strict=True))
-    reached[LOST] = row[0]
+    result = Reach(
+        {**dict.fromkeys(names, 0), LOST: 0},
+        dict.fromkeys(names, 0),
+        dict.fromkeys(names, 0),
+    )
+    if scope.source == "leads" and _history_ends_by(scope):
+        # In leads_tally's order (no sort): currencies, sources and grades add up here.
+        rows = scope.conn.execute(
+            "SELECT stage, stages_entered, lost_from, count(*), currency, "
+            "coalesce(sum(value_minor), 0) FROM leads INDEXED BY leads_tally "
+            f"WHERE {window.within('created_at')} "
+            "GROUP BY stage, currency, source, grade, stages_entered, lost_from",
+            scope.params,
+        ).fetchall()
+        _count_entered(result, forward, (row[:4] for row in rows))
+        cohort: dict[tuple[str, str], tuple[int, int]] = {}
+        for stage, _, _, n, currency, value in rows:
+            deals, total = cohort.get((stage, currency), (0, 0))
+            cohort[stage, currency] = (deals + n, total + value)
+        result.cohort = cohort
+    elif scope.source == "leads":  # some history after now (clock skew): every lead the long way
+        _count_history(
+            result,
+            scope,
+            forward,
+            f"SELECT id FROM leads WHERE {window.within('created_at')}",
+        )
+    else:
+        # --as-of: a lead whose history has nothing after the instant (its visit then has not
+        # ended) entered by then exactly the stages it has entered; only the others are
+        # worked out from their history.
+        cohort = window.within("created_at")
+        rows = scope.conn.execute(
+            "SELECT st.stage, l.stages_entered, l.lost_from, count(*) "
+            f"FROM {scope.source} st JOIN leads l ON l.id = st.id "
+            f"WHERE st.left_at IS NULL AND {window.within('st.created_at')} "
+            "GROUP BY st.stage, l.stages_entered, l.lost_from",
+            scope.params,
+        )
+        _count_entered(result, forward, rows)
+        moved_later = f"SELECT id FROM {scope.source} WHERE left_at IS NOT NULL AND {cohort}"
+        _count_history(result, scope, forward, moved_later)
     if not outcome:
-        return Reach(reached, {}, {})
-    closed_reached = dict(zip(names, row[1 + n : 1 + 2 * n], strict=True))
-    won_reached = dict(zip(names, row[1 + 2 * n :], strict=True))
-    return Reach(reached, closed_reached, won_reached)
+        return Reach(result.reached, {}, {}, result.cohort)
+    return result
 
 
 # Whole UTC calendar days between entering and leaving a stage, as indexed by
@@ -126,7 +158,10 @@ VISIT_DAYS = (
 # -2..2 (-1..1 where the zone's offsets never change sign). The shifts are counted in one
 # packed sum, _PACK bits a count, so the local days are worked out once per visit.
 _PACK = 31
-_PACKS = {(-1, 1): "-1 THEN 1 WHEN 1 THEN 1 << 31", (-2, 2): "-2 THEN 1 WHEN 2 THEN 1 << 31"}
+_PACKS = {
+    (-1, 1): "-1 THEN 1 WHEN 1 THEN 1 << 31",
+    (-2, 2): "-2 THEN 1 WHEN 2 THEN 1 << 31",
+}
 
 
 def stage_days(scope: Scope) -> dict[str, dict[int, int]]:
@@ -156,9 +191,10 @@ def stage_days(scope: Scope) -> dict[str, dict[int, int]]:
     # Visits ended by the instant, counted per UTC-day span in index order (every stage:
     # filtering on the first index column would make SQLite hop between ranges; few visits
     # are closed ones).
-    # Every visit ended by the instant unless some ended later (history after an --as-of day).
-    latest = scope.conn.execute("SELECT max(left_at) FROM stage_changes").fetchone()[0]
-    ended = "1" if latest is None or latest <= window.at_iso else "left_at <= :at"
+    # A visit ends at its lead's next change: none ended after the instant when no change
+    # is dated after it.
+    history_ends = _history_ends_by(scope)
+    ended = "1" if history_ends else "left_at <= :at"
     offsets = {offset for _, offset in days.segments}
     pairs: list[tuple[int, int]] = []  # the shifts that can happen, two per packed sum
     if offsets != {0}:  # not UTC: count the visits whose local span differs from the UTC one
@@ -183,14 +219,30 @@ def stage_days(scope: Scope) -> dict[str, dict[int, int]]:
             n -= low + high
         add(stage, d, n)
     # Visits still going on at the instant count until then: those not ended, and those ended
-    # after it.
-    for going_on in ("left_at IS NULL", "left_at > :at"):
-        for stage, d, n in scope.conn.execute(
-            f"SELECT to_stage, {days.day(':at')} - {days.day('changed_at')} AS d, count(*) "
-            f"FROM stage_changes INDEXED BY stage_changes_left WHERE {going_on} "
-            f"AND to_stage IN ({', '.join(names)}) AND changed_at <= :at {cohort} "
-            "GROUP BY to_stage, d",
+    # after it. With --as-of they are the visits the leads' state then was read from.
+    if scope.source != "leads":
+        going = scope.conn.execute(
+            f"SELECT stage, {days.day(':at')} - {days.day('entered_at')} AS d, count(*) "
+            f"FROM {scope.source} WHERE stage IN ({', '.join(names)}) "
+            f"AND {window.within('created_at')} GROUP BY stage, d",
             params,
-        ):
-            add(stage, d, n)
+        ).fetchall()
+    else:
+        # Visits ended after now only exist when some history is dated after now.
+        going_on = {"stage_changes_open": "left_at IS NULL"}
+        if not history_ends:
+            going_on["stage_changes_visits"] = "left_at IS NOT NULL AND left_at > :at"
+        going = [
+            row
+            for index, condition in going_on.items()
+            for row in scope.conn.execute(
+                f"SELECT to_stage, {days.day(':at')} - {days.day('changed_at')} AS d, count(*) "
+                f"FROM stage_changes INDEXED BY {index} WHERE {condition} "
+                f"AND to_stage IN ({', '.join(names)}) AND changed_at <= :at {cohort} "
+                "GROUP BY to_stage, d",
+                params,
+            )
+        ]
+    for stage, d, n in going:
+        add(stage, d, n)
     return out

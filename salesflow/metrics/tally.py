@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from salesflow.fx import Converter
 from salesflow.metrics.windows import Scope
@@ -31,13 +32,20 @@ class Tally:
 
 
 def _tally_in_order(scope: Scope, by: str | None) -> bool:
-    """The plain stage/currency tallies of `leads` itself can be read off leads_tally."""
-    return by is None and scope.source == "leads"
+    """The tallies of `leads` itself can be read off leads_tally in its order."""
+    return scope.source == "leads"
+
+
+# leads_tally's leading columns: grouping by all of them follows the index (no sort).
+_TALLY_GROUP = "stage, currency, source, grade"
 
 
 def tallies(scope: Scope, by: str | None = None, cycles: bool = True) -> list[Tally]:
     """Counts and value sums per (by, stage, currency, cycle days); `cycles=False` when the
-    caller does not need won deals split by cycle length."""
+    caller does not need won deals split by cycle length. Rows are per stored spelling of
+    `by` (trimmed): callers fold spellings that differ in case."""
+    if by not in (None, "source", "grade"):
+        raise ValueError(by)
     window, days = scope.window, scope.days
     key = f"nullif(trim({by}), '')" if by else "NULL"
     cohort = window.within("created_at")
@@ -54,42 +62,48 @@ def tallies(scope: Scope, by: str | None = None, cycles: bool = True) -> list[Ta
         f"count(CASE WHEN {closed} THEN value_minor END)"
     )
     span = f"{days.day('closed_at')} - {days.day('created_at')}"
-    cycle = f"CASE WHEN stage = '{WON}' AND {closed} THEN {span} END"
     if _tally_in_order(scope, by):
-        # Per stage and currency in leads_tally's order (no sort of every lead).
-        rows = [
-            Tally(None, stage, currency, None, *rest)
-            for stage, currency, *rest in scope.conn.execute(
-                f"SELECT stage, currency, {sums} FROM leads INDEXED BY leads_tally "
-                "GROUP BY stage, currency",
-                scope.params,
-            )
-        ]
-        if not cycles:
-            return rows
-        # The deals won in the window by cycle length: counted apart, then taken off their
-        # currency's won row, so every sum over the rows stays the same.
-        counted: dict[str, int] = {}
-        for currency, days_won, n in scope.conn.execute(
-            f"SELECT currency, {span} AS cyc, count(*) FROM leads INDEXED BY leads_tally "
-            f"WHERE stage = '{WON}' AND {closed} GROUP BY currency, cyc",
+        # In leads_tally's order (stage, currency, source, grade): no sort of every lead.
+        source = "leads INDEXED BY leads_tally"
+        columns = ["stage", "currency", "source", "grade"] if by else ["stage", "currency"]
+    else:
+        # The state at an --as-of instant (a temporary table): one pass, won deals split by
+        # cycle length in the same grouping.
+        group = f"{by}, stage, currency" if by else "stage, currency"
+        cycle = f"CASE WHEN stage = '{WON}' AND {closed} THEN {span} END"
+        rows = scope.conn.execute(
+            f"SELECT {key}, stage, currency, {cycle} AS cyc, {sums} "
+            f"FROM {scope.scan} GROUP BY {group}, cyc",
             scope.params,
-        ):
-            counted[currency] = counted.get(currency, 0) + n
-            rows.append(Tally(None, WON, currency, days_won, 0, 0, 0, 0, n, 0, 0))
-        return [
-            replace(t, closed=t.closed - counted[t.currency])
-            if t.stage == WON and t.cycle_days is None and t.currency in counted
-            else t
-            for t in rows
-        ]
-    group = f"{key} COLLATE NOCASE, " if by else ""
+        )
+        return [Tally(*row) for row in rows]
+    group = ", ".join(columns)
     rows = scope.conn.execute(
-        f"SELECT min({key}), stage, currency, {cycle} AS cyc, {sums} "
-        f"FROM {scope.scan} GROUP BY {group}stage, currency, cyc",
+        f"SELECT {group}, {key}, {sums} FROM {source} GROUP BY {group}", scope.params
+    ).fetchall()
+    width = len(columns)
+    stage_at, currency_at = columns.index("stage"), columns.index("currency")
+    out = [Tally(r[width], r[stage_at], r[currency_at], None, *r[width + 1 :]) for r in rows]
+    if not cycles:
+        return out
+    # The deals won in the window by cycle length: counted apart, then taken off their
+    # group's won row, so every sum over the rows stays the same.
+    won_columns = [c for c in columns if c != "stage"]
+    won_group = ", ".join(won_columns)
+    counted: dict[tuple[Any, ...], int] = {}
+    for *group_key, key_value, days_won, n in scope.conn.execute(
+        f"SELECT {won_group}, {key}, {span} AS cyc, count(*) FROM {source} "
+        f"WHERE stage = '{WON}' AND {closed} GROUP BY {won_group}, cyc",
         scope.params,
-    )
-    return [Tally(*r) for r in rows]
+    ):
+        currency = group_key[won_columns.index("currency")]
+        counted[tuple(group_key)] = counted.get(tuple(group_key), 0) + n
+        out.append(Tally(key_value, WON, currency, days_won, 0, 0, 0, 0, n, 0, 0))
+    for i, row in enumerate(rows):
+        group_key = tuple(row[columns.index(c)] for c in won_columns)
+        if row[stage_at] == WON and group_key in counted:
+            out[i] = replace(out[i], closed=out[i].closed - counted[group_key])
+    return out
 
 
 def base_total(converter: Converter, items: Iterable[tuple[str, int]]) -> Decimal:

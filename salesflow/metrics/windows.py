@@ -222,22 +222,32 @@ def scope(conn: sqlite3.Connection, window: Window, converter: Converter) -> Sco
     source = "leads"
     if window.as_of is not None:
         source = "temp.report_state"
-        # Rebuilt once per command: each lead's last stage change by the instant.
-        conn.execute("DROP TABLE IF EXISTS temp.report_state")
-        conn.execute(
-            "CREATE TEMP TABLE report_state (id INTEGER PRIMARY KEY, created_at TEXT, "
-            "stage TEXT, closed_at TEXT, lost_reason TEXT, value_minor INTEGER, currency TEXT, "
-            "source TEXT, grade TEXT, expected_close TEXT, customer_id INTEGER)"
-        )
-        lead_columns = ", ".join(f"l.{c.strip()}" for c in _STATE_COLUMNS.split(",")[5:])
-        conn.execute(
-            f"INSERT INTO temp.report_state ({_STATE_COLUMNS}) "
-            "SELECT l.id, l.created_at, c.to_stage, "
-            f"CASE WHEN c.to_stage IN ('{WON}', '{LOST}') THEN c.changed_at END, "
-            f"CASE WHEN c.to_stage = '{LOST}' THEN trim(c.reason) END, {lead_columns} "
-            "FROM leads l JOIN stage_changes c ON c.id = (SELECT c2.id FROM stage_changes c2 "
-            "WHERE c2.lead_id = l.id AND c2.changed_at <= :at "
-            "ORDER BY c2.changed_at DESC, c2.id DESC LIMIT 1) WHERE l.created_at <= :at",
-            {"at": window.at_iso},
-        )
+        _rebuild_state(conn, window)
     return Scope(conn, window, converter, pipeline.stages(conn), local_days(conn, window), source)
+
+
+def _rebuild_state(conn: sqlite3.Connection, window: Window) -> None:
+    """temp.report_state: each lead created by the instant as it stood then, from its last
+    stage change by the instant. `entered_at` is when that stage visit began, `left_at` when
+    it ended (after the instant; NULL: it is still going on, the lead has not moved since)."""
+    conn.execute("DROP TABLE IF EXISTS temp.report_state")
+    conn.execute(
+        "CREATE TEMP TABLE report_state (id INTEGER PRIMARY KEY, created_at TEXT, "
+        "stage TEXT, closed_at TEXT, lost_reason TEXT, value_minor INTEGER, currency TEXT, "
+        "source TEXT, grade TEXT, expected_close TEXT, customer_id INTEGER, "
+        "entered_at TEXT, left_at TEXT)"
+    )
+    lead_columns = ", ".join(f"l.{c.strip()}" for c in _STATE_COLUMNS.split(",")[5:])
+    # Leads in id order, each with one step into its history in stage_changes_history: the
+    # order both are stored in, so the reads stay local.
+    conn.execute(
+        f"INSERT INTO temp.report_state ({_STATE_COLUMNS}, entered_at, left_at) "
+        "SELECT l.id, l.created_at, c.to_stage, "
+        f"CASE WHEN c.to_stage IN ('{WON}', '{LOST}') THEN c.changed_at END, "
+        f"CASE WHEN c.to_stage = '{LOST}' THEN trim(c.reason) END, {lead_columns}, "
+        "c.changed_at, c.left_at "
+        "FROM leads l JOIN stage_changes c ON c.id = (SELECT c2.id FROM stage_changes c2 "
+        "WHERE c2.lead_id = l.id AND c2.changed_at <= :at "
+        "ORDER BY c2.changed_at DESC, c2.id DESC LIMIT 1) WHERE l.created_at <= :at",
+        {"at": window.at_iso},
+    )

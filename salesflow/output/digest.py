@@ -57,7 +57,7 @@ def line(key: str, row: dict[str, Any], tz: tzinfo | None) -> str:
             f"{row['number']} {amount(row['total'], row['currency'])} — {_who(row)} "
             f"sent {when(row['sent_at'], tz)}"
         )
-    if key == "yesterday":
+    if key == "changes":
         if row["change"] == "new":
             return f"new lead {_who(row)} in {row['to']}"
         reason = f" ({row['reason']})" if row.get("reason") else ""

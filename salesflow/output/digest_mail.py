@@ -41,7 +41,7 @@ _HEAD = (
 _HEADS = {
     "overdue": ("Follow-up", "Stage · value", "Late"),
     "today": ("Follow-up", "Stage · value", "Due"),
-    "yesterday": ("Change", "Stage", "When"),
+    "changes": ("Change", "Stage", "When"),
 }
 _LEAD_HEADS = ("Lead", "Stage · value", "Since")
 _QUOTE_HEADS = ("Quote", "Value", "When")
@@ -161,7 +161,7 @@ def cells(key: str, row: dict[str, Any], tz: tzinfo | None) -> tuple[str, str, s
             left = "today" if row["days_left"] == 0 else f"in {days_text(row['days_left'])}"
             return row["number"], who, "sent", value, f"expires {left}"
         return row["number"], who, "sent", value, f"sent {when(row['sent_at'], tz)}"
-    # yesterday's changes
+    # the changes since the last working day
     move = row["to"] if row["change"] == "new" else f"{row['from']} → {row['to']}"
     change = {"new": "New lead"}.get(row["change"], row["change"].capitalize())
     reason = f" ({row['reason']})" if row.get("reason") else ""

@@ -123,7 +123,7 @@ def quote_view(
     if seller_block["tax_id"]:
         seller_lines.append(f"Tax ID: {seller_block['tax_id']}")
     client_lines = [buyer[k] for k in ("company", "name", "email", "phone")]
-    # A quote keeps the terms it was made with; one from before they were stored (migration 10)
+    # A quote keeps the terms it was made with; one from before they were stored (migration 12)
     # shows today's defaults.
     terms = seller_block["payment_terms"] if quote.payment_terms is None else quote.payment_terms
     delivery = seller_block["delivery"] if quote.delivery is None else quote.delivery

@@ -36,6 +36,11 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
         lines.append(f"Kept in the {target} (no such field): {named}{more}")
     if plan.ignored:
         lines.append(f"Not imported: {', '.join(plan.ignored)}")
+    if plan.own_source:
+        lines.append(
+            f'--source "{plan.default_source}" not used for {plan.own_source} row(s) that name '
+            "their own source (it fills in rows without one)"
+        )
     lines += [str(e) for e in plan.errors]
     lines += [str(n) for n in plan.notices]
     for group in (plan.merged, plan.skipped, plan.unchanged):

@@ -188,6 +188,11 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
         ],
         "Habits": [
             (
+                "First touch in time",
+                f"{pct(record['first_touch_hit_rate'])} "
+                f"({record['first_touch_hits']} of {record['first_touch_due']})",
+            ),
+            (
                 "Follow-ups on time",
                 f"{pct(record['followup_timeliness'])} "
                 f"({record['followups_on_time']} of {record['followups_due']})",
@@ -354,6 +359,16 @@ def target_columns() -> list[Column]:
                 money.to_minor(Decimal(r["amount"]), r["currency"]), r["currency"]
             ),
         ),
+    ]
+
+
+def undated_note(deals: int, value: str | None) -> list[str]:
+    """The line under `report targets` about open deals no period counts."""
+    if not deals:
+        return []
+    return [
+        f"Undated: {deals:,} open deal(s) worth {value} have no expected close date, so no "
+        "period's pipeline counts them — salesflow lead edit N --expected-close DATE"
     ]
 
 

@@ -36,6 +36,8 @@ def lead_columns() -> list[Column]:
         ),
         Column("source", "Source", hide=2),
         Column("tags", "Tags", style="magenta", hide=1),
+        Column("next_action", "Next step", hide=2),
+        Column("next_due", "Due", no_wrap=True, hide=2),
     ]
 
 
@@ -70,6 +72,24 @@ def when(iso: str | None, tz: tzinfo | None = None) -> str:
     from salesflow.dates import from_utc_iso
 
     return from_utc_iso(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def search_columns(tz: tzinfo | None = None) -> list[Column]:
+    def day(row: dict[str, Any]) -> str:
+        value = row.get("when")
+        if not value:
+            return ""
+        # A follow-up's due day and a quote's issue day are calendar days already.
+        return value if len(value) == 10 else when(value, tz)[:10]
+
+    # Narrow, the match keeps its room: the lead's name gives way first, then the date.
+    return [
+        Column("kind", "Kind", no_wrap=True),
+        Column("ref", "Ref", no_wrap=True),
+        Column("lead", "Lead", hide=1),
+        Column("match", "Match"),
+        Column("when", "When", get=day, no_wrap=True, hide=2),
+    ]
 
 
 def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) -> None:

@@ -168,7 +168,7 @@ def _insert(
             (note or "").strip() or None,
             now_iso,
             now_iso,
-            # "" is "none": NULL is left to quotes made before these columns (migration 10).
+            # "" is "none": NULL is left to quotes made before these columns (migration 12).
             *((wording.get(k) or "").strip() for k in WORDING),
         ),
     )

@@ -65,7 +65,7 @@ class Quote:
     updated_at: str
     sent_at: str | None
     decided_at: str | None
-    # What the document says beside the figures (migration 10); None on older quotes.
+    # What the document says beside the figures (migration 12); None on older quotes.
     payment_terms: str | None = None
     delivery: str | None = None
     tax_note: str | None = None

@@ -34,9 +34,11 @@ def send(
     today: date,
     now_iso: str,
     chase_days: int,
-    stage_name: str = DEFAULT_QUOTE_STAGE,
+    stage_name: str | None = None,
 ) -> Sent:
-    """Mark sent, move the lead up to the quote stage, and plan a chase follow-up."""
+    """Mark sent, move the lead up to the quote stage, and plan a chase follow-up.
+    `stage_name`: the `quote.stage` setting; unset, the stage named "quote" or, in a
+    pipeline without one, the open stage nearest 65% (the default pipeline's quote stage)."""
     if quote.status != "draft":
         raise SalesflowError(
             f"{quote.number} is already {quote.status_on(today)}",
@@ -79,10 +81,15 @@ def _move_to_quote_stage(
 ) -> tuple[moves.Move | None, str | None, Hint | None]:
     """The move sending makes, or why there is none (and what would make one)."""
     stages = pipeline.stages(conn)
-    target = next((s for s in stages if s.name == stage_name), None) or next(
-        (s for s in stages if s.name.casefold() == stage_name.casefold()), None
+    name = stage_name or DEFAULT_QUOTE_STAGE
+    target = next((s for s in stages if s.name == name), None) or next(
+        (s for s in stages if s.name.casefold() == name.casefold()), None
     )
+    nearest = None
+    if stage_name is None and (target is None or not target.is_open):
+        target = nearest = _nearest_open(stages)
     if target is None or not target.is_open:
+        stage_name = name
         why = (
             f'The pipeline has no open stage named "{stage_name}", so {lead.label} stays in '
             f"{lead.stage}"
@@ -96,7 +103,27 @@ def _move_to_quote_stage(
     move = moves.advance(
         conn, lead, target.name, now_iso=now_iso, note=f"quote {quote.number} sent"
     )
-    return move, None, None
+    said = None
+    if nearest is not None:
+        said = (
+            f'The pipeline has no stage named "{DEFAULT_QUOTE_STAGE}": {lead.label} moved to '
+            f"{nearest.name} ({nearest.probability}%), the open stage nearest "
+            f"{QUOTE_PROBABILITY}% — salesflow config set quote.stage NAME picks another"
+        )
+    return move, said, None
+
+
+# The default pipeline's quote stage: where a quote is sent in a pipeline without one.
+QUOTE_PROBABILITY = 65
+
+
+def _nearest_open(stages: list[pipeline.Stage]) -> pipeline.Stage | None:
+    """The open stage whose probability is nearest 65%; a tie goes to the later stage (a
+    quote comes late rather than early in a sale)."""
+    candidates = [(i, s) for i, s in enumerate(stages) if s.is_open]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (abs(c[1].probability - QUOTE_PROBABILITY), -c[0]))[1]
 
 
 def accept(

@@ -51,6 +51,9 @@ def problems(conn: sqlite3.Connection) -> list[str]:
     found += derived.problems(conn)
     found += _money_problems(conn)
     found += _quote_problems(conn)
+    from salesflow.store import fulltext
+
+    found += fulltext.problems(conn)
     return found
 
 

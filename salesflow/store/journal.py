@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from salesflow.store import derived
+from salesflow.store import derived, fulltext
 from salesflow.store.schema import set_aside
 
 SCHEMA = (
@@ -49,7 +49,9 @@ def journalled_tables(conn: sqlite3.Connection) -> list[str]:
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
         # Litestream keeps _litestream_seq/_litestream_lock in the file: its own, not undoable.
         "AND name NOT LIKE 'journal%' AND name NOT LIKE '\\_litestream\\_%' ESCAPE '\\' "
-        "ORDER BY name"
+        # The full-text index (store/migrations.py, migration 11) follows its tables through
+        # their own triggers; undo restores the tables and the index follows them again.
+        "AND name NOT GLOB '*_fts' AND name NOT GLOB '*_fts_*' ORDER BY name"
     )
     return [r[0] for r in rows]
 
@@ -64,7 +66,8 @@ def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 def undoable(conn: sqlite3.Connection) -> int:
     """How many commands `undo` can take back."""
-    return conn.execute("SELECT count(*) FROM journal").fetchone()[0]
+    # open 4: kept for redo (store/redo.py), not undoable
+    return conn.execute("SELECT count(*) FROM journal WHERE open IN (0, 3)").fetchone()[0]
 
 
 def install_triggers(conn: sqlite3.Connection) -> None:
@@ -98,6 +101,11 @@ def install_triggers(conn: sqlite3.Connection) -> None:
 
 
 def begin_command(conn: sqlite3.Connection, command: str, now_iso: str) -> int:
+    # A new write ends what `redo` could re-apply (store/redo.py, journal.open = 4).
+    conn.execute(
+        "DELETE FROM journal_steps WHERE journal_id IN (SELECT id FROM journal WHERE open = 4)"
+    )
+    conn.execute("DELETE FROM journal WHERE open = 4")
     cur = conn.execute(
         "INSERT INTO journal (command, created_at, open) VALUES (?, ?, 1)", (command, now_iso)
     )
@@ -207,7 +215,12 @@ def compact_inserts(
     conn.execute("UPDATE journal SET open = ? WHERE id = ?", (_PAUSED, journal_id))
     # Paused, the tables' triggers (journal and derived facts) do nothing; for a `bulk` load
     # they are set aside altogether (their WHEN is still evaluated for every row).
-    triggers = _triggers_on(conn, tables) if bulk else []
+    # The search index's triggers are set aside too (FTS5's own writes would count as rows
+    # changed), and the appended rows indexed in one statement per table after the block.
+    indexed = [t for t in tables if t in fulltext.indexed_tables(conn)]
+    triggers = (_triggers_on(conn, tables) if bulk else []) + sorted(
+        fulltext.trigger_names(indexed)
+    )
     before = conn.total_changes
     try:
         with set_aside(conn, triggers):
@@ -218,6 +231,8 @@ def compact_inserts(
             # appended rows with the triggers running, and they put the facts back as they were.
             for table in tables:
                 derived.refresh_appended(conn, table, marks[table])
+            for table in indexed:
+                fulltext.index_appended(conn, table, marks[table])
     finally:
         conn.execute("UPDATE journal SET open = 1 WHERE id = ?", (journal_id,))
     appended = 0
@@ -240,6 +255,7 @@ def compact_inserts(
 
 
 def _triggers_on(conn: sqlite3.Connection, tables: Sequence[str]) -> list[str]:
+    keep = fulltext.trigger_names(tables)  # compact_inserts sets these aside in any case
     marks = ", ".join("?" for _ in tables)
     return [
         name
@@ -247,6 +263,7 @@ def _triggers_on(conn: sqlite3.Connection, tables: Sequence[str]) -> list[str]:
             f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
             tuple(tables),
         )
+        if name not in keep
     ]
 
 

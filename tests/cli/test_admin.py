@@ -41,9 +41,13 @@ def test_reads_are_not_journalled(ok, two_leads) -> None:
     assert "lead add 'Jane Roe'" in ok("undo").stderr
 
 
-def test_db_path(ok, db_path) -> None:
+def test_db_path(ok, fails, db_path, tmp_path) -> None:
+    fails("db", "path", match=f"no salesflow database at {db_path} (the path from SALESFLOW_DB)")
+    ok("lead", "add", "Ann")
     assert ok("db", "path").stdout.strip() == str(db_path)
-    assert ok("--db", "/tmp/elsewhere.db", "db", "path").stdout.strip() == "/tmp/elsewhere.db"
+    elsewhere = tmp_path / "elsewhere.db"
+    ok("--db", str(elsewhere), "stages", "preset", "simple")
+    assert ok("--db", str(elsewhere), "db", "path").stdout.strip() == str(elsewhere)
 
 
 def test_config(ok, fails) -> None:

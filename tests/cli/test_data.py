@@ -78,7 +78,7 @@ def test_export_other_tables_and_formats(ok, varied) -> None:
 
 
 @pytest.mark.parametrize("table", ["activities", "followups", "customers", "leads"])
-def test_an_empty_table_still_names_its_columns(ok, table: str) -> None:
+def test_an_empty_table_still_names_its_columns(empty_db, ok, table: str) -> None:
     out = ok("export", table).stdout_bytes
     assert out.startswith(b"id,") and out.count(b"\r\n") == 1
     assert ok("export", table, "-f", "json").stdout.strip() == "[]"
@@ -332,7 +332,7 @@ def test_round_trip_keeps_repeat_deals_and_shared_phones(ok, tmp_path, monkeypat
     ok("advance", "1", "won")
     ok("lead", "add", "Hannah Kim", "--value", "250")
     ok("lead", "add", "Felix", "--company", "Harbor", "--phone", "+1 555 0100")
-    ok("lead", "add", "Marco", "--company", "Harbor", "--phone", "+1 555 0100")
+    ok("lead", "add", "Marco", "--company", "Harbor", "--phone", "+1 555 0100", "--force")
     out = tmp_path / "leads.csv"
     ok("export", "leads", "-o", str(out))
     monkeypatch.setenv("SALESFLOW_DB", str(tmp_path / "copy.db"))

@@ -36,9 +36,10 @@ def test_sections_in_order_with_counts(ok, pipeline) -> None:
     keys = [s["key"] for s in d["sections"]]
     assert keys == [
         "overdue", "today", "unplanned", "first_touch", "quotes_expiring", "quotes_unanswered",
-        "yesterday",
+        "changes",
     ]  # fmt: skip
-    assert d["counts"] == {k: 1 for k in keys} | {"overdue": 2, "yesterday": 2}
+    # Monday: the changes since Friday's start — Bo on Saturday, Ann and the move on Sunday.
+    assert d["counts"] == {k: 1 for k in keys} | {"overdue": 2, "changes": 3}
     overdue = d["sections"][0]["rows"]
     # The quote's chase (due 11-17, 6 days late) comes before "send deck" (due 11-20, 3 days).
     assert [(r["action"], r["days"]) for r in overdue] == [
@@ -57,8 +58,10 @@ def test_sections_in_order_with_counts(ok, pipeline) -> None:
     )
     # Sent 11-14 09:01, nine days ago: past the default 7 days without an answer.
     assert d["sections"][5]["rows"][0]["sent_at"] == "2026-11-14T09:01:00Z"
-    yesterday = d["sections"][6]["rows"]
-    assert [(r["change"], r["lead_id"], r["to"]) for r in yesterday] == [
+    changes = d["sections"][6]
+    assert changes["title"] == "Changes since Fri 2026-11-20"
+    assert [(r["change"], r["lead_id"], r["to"]) for r in changes["rows"]] == [
+        ("new", 3, "lead"),
         ("new", 4, "lead"),
         ("moved", 2, "proposal"),
     ]
@@ -72,7 +75,7 @@ def test_plain_text_is_what_cron_mails(ok, pipeline) -> None:
         "salesflow digest Mon 2026-11-23 (UTC): open deals: 4; overdue follow-ups: 2, "
         "due today: 1, leads with no next step: 1, missed first-touch deadlines: 1, "
         "quotes expiring in the next 7 days: 1, quotes sent with no answer for 7+ days: 1, "
-        "yesterday's changes: 2."
+        "changes since fri 2026-11-20: 3."
     )
     assert "Overdue follow-ups (2)" in lines
     chase = "  - Chase quote Q-2026-0001 — #1 张伟 (深圳某科技有限公司) [quote]"
@@ -118,7 +121,7 @@ def test_more_quotes_point_to_the_quote_list(ok, pipeline, monkeypatch) -> None:
     assert ok("quote", "list", "--status", "sent", "--format", "csv").stdout.count("Q-2026-") == 2
 
 
-def test_empty_pipeline_gets_one_friendly_line(ok) -> None:
+def test_empty_pipeline_gets_one_friendly_line(empty_db, ok) -> None:
     out = ok("digest").stdout
     assert out.count("\n") == 1 and "your pipeline is empty" in out
 
@@ -148,6 +151,49 @@ def test_target_pace_for_the_current_periods_only(ok) -> None:
     assert (pace["rows"][0]["won"], pace["rows"][0]["done"]) == ("400.00", 0.4)
     text = ok("digest").stdout
     assert "  - 2026-11: 400.00 USD of 1,000.00 USD won (40%)," in text
+
+
+def test_monday_covers_friday_and_saturday(ok, fails, monkeypatch) -> None:
+    def at(when: str, *args: str) -> None:
+        monkeypatch.setenv("SALESFLOW_NOW", when)
+        ok(*args)
+
+    at("2026-11-19T12:00:00Z", "lead", "add", "Thursday Co")  # 1: before the window
+    at("2026-11-20T10:00:00Z", "lead", "add", "Friday Co", "--value", "5000")  # 2
+    at("2026-11-20T15:00:00Z", "advance", "2", "won")
+    at("2026-11-20T16:00:00Z", "advance", "1", "lost", "--reason", "budget")
+    at("2026-11-21T11:00:00Z", "advance", "1", "--reopen")  # Saturday
+    at("2026-11-23T08:00:00Z", "lead", "add", "Monday Co")  # today: not yet a change
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T09:00:00Z")
+
+    def seen(*args: str) -> tuple[str, list[tuple[str, int]]]:
+        d = json.loads(ok("digest", "--format", "json", *args).stdout)
+        section = next(s for s in d["sections"] if s["key"] == "changes")
+        return section["title"], [(r["change"], r["lead_id"]) for r in section["rows"]]
+
+    friday_on = [("new", 2), ("won", 2), ("lost", 1), ("moved", 1)]
+    assert seen() == ("Changes since Fri 2026-11-20", friday_on)
+    # Sunday to Thursday: Monday's last working day is Sunday (nothing changed then) …
+    ok("config", "set", "workdays", "sun-thu")
+    assert ok("config", "get", "workdays").stdout.strip() == "mon,tue,wed,thu,sun"
+    assert "changes" not in ok("digest", "--format", "json").stdout
+    # … and with Monday to Thursday it is Thursday.
+    ok("config", "set", "workdays", "mon-thu")
+    assert seen() == ("Changes since Thu 2026-11-19", [("new", 1), *friday_on])
+    ok("config", "set", "workdays", "mon-fri")
+    assert seen("--since", "2026-11-21") == ("Changes since Sat 2026-11-21", [("moved", 1)])
+    assert ok("digest", "--since", "last sat").stdout.count("moved: #1 Thursday Co") == 1
+    fails("digest", "--since", "today", match="give an earlier day")
+    fails("digest", "--since", "someday", match="someday")
+    fails("config", "set", "workdays", "mon-frx", match='"mon-frx" is not a day')
+    # Tuesday: the window is Monday alone.
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-24T09:00:00Z")
+    assert seen() == ("Changes since Mon 2026-11-23", [("new", 3)])
+
+
+def test_digest_on_a_fresh_database(empty_db, ok) -> None:
+    d = json.loads(ok("digest", "--format", "json").stdout)
+    assert d["leads"] == 0 and d["sections"] == []
 
 
 def test_header_figures_equal_report_summary_and_targets(ok, monkeypatch) -> None:

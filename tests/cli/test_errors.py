@@ -21,14 +21,14 @@ def test_unwritable_db_path(fails, tmp_path: Path) -> None:
     fails("--db", str(blocker / "sf.db"), "lead", "add", "X", match="cannot create the database")
 
 
-def test_debug_shows_the_traceback(run, monkeypatch) -> None:
+def test_debug_shows_the_traceback(empty_db, run, monkeypatch) -> None:
     monkeypatch.setenv("SALESFLOW_DEBUG", "1")
     result = run("lead", "show", "99")
     assert result.exit_code == 1
     assert "Traceback" in result.stderr and "Error: no lead #99" in result.stderr
 
 
-def test_bad_pinned_clock(ok, fails, monkeypatch) -> None:
+def test_bad_pinned_clock(empty_db, ok, fails, monkeypatch) -> None:
     ok("stages")
     monkeypatch.setenv("SALESFLOW_NOW", "yesterday-ish")
     fails("lead", "add", "X", match="SALESFLOW_NOW")

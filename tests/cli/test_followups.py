@@ -91,7 +91,7 @@ def test_list_window_groups_and_filters(ok, two_leads) -> None:
     assert tsv[0].startswith("id\tlead_id\tlead\tcompany")
 
 
-def test_empty_list(ok) -> None:
+def test_empty_list(empty_db, ok) -> None:
     assert "No open follow-ups" in ok("followup", "list").stdout
     assert ok("followup", "list", "--format", "json").stdout.strip() == "[]"
 
@@ -150,7 +150,7 @@ def test_today_agenda(ok, run, two_leads) -> None:
     assert csv_out.startswith("section,lead_id,lead,company,stage,followup_id,action,")
 
 
-def test_today_when_all_is_well(ok) -> None:
+def test_today_when_all_is_well(empty_db, ok) -> None:
     assert "Nothing due, and every open deal has a next step." in ok("today").stdout
 
 
@@ -327,7 +327,7 @@ def test_list_table_shows_at_most_limit_rows_per_group(ok) -> None:
     ],
 )
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
-def test_an_empty_listing_keeps_the_header_of_a_full_one(ok, argv, fmt) -> None:
+def test_an_empty_listing_keeps_the_header_of_a_full_one(empty_db, ok, argv, fmt) -> None:
     # A quiet day in cron still gets the header row a script reads columns from.
     empty = ok(*argv, "--format", fmt).stdout
     ok("lead", "add", "Ann", "--company", "Acme")
@@ -340,7 +340,7 @@ def test_an_empty_listing_keeps_the_header_of_a_full_one(ok, argv, fmt) -> None:
     assert empty.splitlines() == full.splitlines()[:1]
 
 
-def test_today_reads_a_posix_tz_and_warns_about_an_unknown_one(ok, monkeypatch) -> None:
+def test_today_reads_a_posix_tz_and_warns_about_an_unknown_one(empty_db, ok, monkeypatch) -> None:
     # 2026-11-23T09:00Z: in UTC+8 it is 17:00 the same day; in UTC-12 (POSIX "XXX12") the 22nd.
     ok("lead", "list")  # the database exists: stderr below is the command's own
     monkeypatch.setenv("TZ", "CST-8")

@@ -68,7 +68,9 @@ def test_csv_is_rfc4180_with_formula_escape(ok) -> None:
 
 
 def test_record_keys_are_the_documented_order(ok, two_leads) -> None:
-    assert list(rows(ok("lead", "list", "--format", "json"))[0]) == leads.RECORD_KEYS
+    # lead list adds each lead's next step after the lead's own record.
+    keys = [*leads.RECORD_KEYS, "next_action", "next_due"]
+    assert list(rows(ok("lead", "list", "--format", "json"))[0]) == keys
 
 
 def test_tsv_keeps_one_record_per_line(ok) -> None:
@@ -104,12 +106,13 @@ def test_table_has_no_ansi_when_not_a_terminal(ok, two_leads) -> None:
     assert "深圳某科技有限公司" in out and "500,000.00 CNY" in out
 
 
-def test_empty_list_says_so(ok) -> None:
+def test_empty_list_says_so(empty_db, ok) -> None:
     assert "No leads match." in ok("lead", "list").stdout
     assert ok("lead", "list", "--format", "json").stdout.strip() == "[]"
+    keys = [*leads.RECORD_KEYS, "next_action", "next_due"]
     header = ok("lead", "list", "--format", "csv").stdout
-    assert header.strip().split(",") == leads.RECORD_KEYS
-    assert ok("lead", "list", "--format", "tsv").stdout.strip().split("\t") == leads.RECORD_KEYS
+    assert header.strip().split(",") == keys
+    assert ok("lead", "list", "--format", "tsv").stdout.strip().split("\t") == keys
 
 
 def test_show_by_piece_of_company(ok, two_leads) -> None:
@@ -183,7 +186,8 @@ def test_rm_asks_and_undo_brings_it_back(run, ok, two_leads, at_terminal) -> Non
     ok("advance", "1")
     ok("lead", "rm", "1", input="y\n")
     assert [r["id"] for r in rows(ok("lead", "list", "--format", "json"))] == [2]
-    ok("undo")
+    # A terminal is asked: `lead list` came after the removal.
+    assert "not this one — take it back?" in ok("undo", input="y\n").stderr
     card = json.loads(ok("lead", "show", "1", "--format", "json").stdout)
     assert card["lead"]["stage"] == "contacted" and len(card["history"]) == 2
 

@@ -162,7 +162,7 @@ def test_closing_a_deal_drops_its_open_next_steps(ok, two_leads) -> None:
     ok("followup", "add", "1", "call the CFO", "--due", "2026-12-01")
     ok("followup", "add", "2", "demo", "--due", "fri")
     result = ok("advance", "1", "lost", "--reason", "budget")
-    assert "(2 open follow-up(s) dropped)" in result.stderr
+    assert "(dropped open follow-ups: #1 send the deck, #2 call the CFO)" in result.stderr
     card = json.loads(ok("lead", "show", "1", "--format", "json").stdout)
     assert card["followups"] == []
     assert len(json.loads(ok("lead", "show", "2", "--format", "json").stdout)["followups"]) == 1

@@ -262,10 +262,13 @@ def test_send_moves_only_forward_and_says_when_there_is_no_quote_stage(ok, two_l
        "--map", "proposal=demo", "--map", "quote=demo", "--map", "negotiation=demo")  # fmt: skip
     ok("quote", "new", "2", "--item", "a; 1; 1")
     result = ok("quote", "send", "Q-2026-0002")
+    # No stage named "quote" and no quote.stage set: the open stage nearest 65%, and it says so.
+    assert "Lead #2 moved lead → demo" in result.stderr
     assert (
-        'The pipeline has no open stage named "quote", so #2 Jane Roe (Acme Ltd) stays in lead'
+        'The pipeline has no stage named "quote": #2 Jane Roe (Acme Ltd) moved to demo (40%), '
+        "the open stage nearest 65%"
     ) in result.stderr
-    assert card(ok, "2")["lead"]["stage"] == "lead"
+    assert card(ok, "2")["lead"]["stage"] == "demo"
 
     ok("stages", "set", "线索:10", "报价:65", "--map", "lead=线索", "--map", "demo=线索")
     ok("config", "set", "quote.stage", "报价")

@@ -126,6 +126,8 @@ COMMANDS: dict[tuple[str, ...], dict[str, tuple[str | None, Rule]]] = {
         "followup_timeliness": (None, rate), "repeat_purchase_rate": (None, rate),
         "followups_on_time": (None, text), "followups_due": (None, text),
         "repeat_customers": (None, text), "customers_won": (None, text),
+        "first_touch_hit_rate": (None, rate), "first_touch_hits": (None, text),
+        "first_touch_due": (None, text),
     },
     ("report", "sources"): REPORT,
     ("report", "grades"): {"grade": ("Grade", text), **REPORT},
@@ -194,7 +196,10 @@ def test_every_figure_is_whole_at_every_width(demo_db: Path, command: tuple[str,
         assert not too_wide, (command, width, too_wide)
         assert all(line == line.rstrip() for line in shown.splitlines())
         hidden = hidden_headers(shown)
-        assert width < 140 or command[0] == "customer" or not hidden, (command, hidden)
+        # lead list (with each lead's next step) has eleven columns: its optional ones may
+        # give way even at 140.
+        wide_ok = command[0] == "customer" or command[:2] == ("lead", "list")
+        assert width < 140 or wide_ok or not hidden, (command, hidden)
         expected: Counter[str] = Counter()
         for row in rows:
             for key, (header, rule) in rules.items():

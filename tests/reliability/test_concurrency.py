@@ -36,8 +36,8 @@ READS = [["digest"], ["report", "funnel"], ["lead", "list", "--format", "json"],
 def test_parallel_writers_and_a_reader(tmp_path: Path) -> None:
     db = tmp_path / "sf.db"
     env = {**os.environ, "SALESFLOW_DB": str(db)}
-    subprocess.run([sys.executable, "-m", "salesflow", "stages"], env=env, cwd=ROOT, check=True,
-                   capture_output=True)  # fmt: skip
+    create = [sys.executable, "-m", "salesflow", "config", "set", "currency", "USD"]
+    subprocess.run(create, env=env, cwd=ROOT, check=True, capture_output=True)
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, str(w), str(EACH)],

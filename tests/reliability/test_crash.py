@@ -202,7 +202,7 @@ def demo_loop(tmp_path: Path, runs: int) -> None:
     reset()
     folder.mkdir()
     (folder / ".demo.db.4194000.new").write_bytes(b"partial")
-    assert sf(db, "stages").returncode == 0
+    assert sf(db, "config", "set", "currency", "USD").returncode == 0  # a command that writes
     assert sorted(p.name for p in folder.iterdir()) == ["demo.db"]
 
 

@@ -19,7 +19,7 @@ def crash_image(tmp_path: Path) -> dict[str, bytes]:
     in the -wal (another connection held the file open, so no one checkpointed), and the
     -shm of that moment."""
     live = tmp_path / "live" / "sf.db"
-    assert sf(live, "stages").returncode == 0
+    assert sf(live, "config", "set", "currency", "USD").returncode == 0  # creates it
     holder = sqlite3.connect(live)
     holder.execute("SELECT count(*) FROM leads").fetchone()
     for i in range(N):

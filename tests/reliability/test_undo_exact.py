@@ -18,6 +18,10 @@ WRITES: dict[str, list[list[str]]] = {
     ],
     "lead edit": [["lead", "edit", "1", "--value", "1", "--bant", "b=yes", "--tag", "y"]],
     "lead rm": [["lead", "rm", "1", "--yes"]],
+    "lead merge": [
+        ["lead", "merge", "1", "2"],
+        ["lead", "merge", "4", "1", "--stage-from", "other"],  # a won deal takes an open one
+    ],
     "advance": [
         ["advance", "1"],
         ["advance", "2", "lost", "--reason", "price"],
@@ -89,7 +93,7 @@ READS = {
     "quote list", "quote show", "quote render",
     "report summary", "report funnel", "report conversion", "report forecast", "report lost",
     "report sources", "report grades", "report activity", "report targets", "target list",
-    "export", "completion",
+    "export", "search", "redo", "lead dupes", "completion",
     "remind",  # writes only what it has reminded, without an undo entry: undo stays the user's
     # The replica itself and this machine's lease state change, not the database.
     "replica show", "replica status", "replicate", "handover",

@@ -1,0 +1,185 @@
+"""Likely duplicate leads: the same e-mail, the same phone digits, or the same name at the same
+company once case, width (全角/半角), spaces and company suffixes (有限公司, Ltd, Inc. …) are
+set aside; optionally names that are nearly the same at the same company."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+# Longest first: "股份有限公司" goes before "有限公司" can leave "股份" behind.
+SUFFIXES = sorted(
+    (
+        "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司",
+        "co., ltd.", "co. ltd.", "co., ltd", "co.,ltd.", "co.,ltd", "co ltd", "pty ltd",
+        "limited", "ltd.", "ltd", "inc.", "inc", "llc", "l.l.c.", "gmbh", "corp.", "corp",
+        "corporation", "co.", "s.a.", "b.v.", "ab", "kk", "plc", "ag", "oy",
+    ),
+    key=len,
+    reverse=True,
+)  # fmt: skip
+MIN_PHONE_DIGITS = 7
+# A key more leads share is no one's identity (a switchboard number, info@, a chain's name):
+# its leads are not paired, which would list thousands of pairs for one front desk.
+MAX_GROUP = 10
+FUZZY_RATIO = 0.85
+RECORD_KEYS = ["keep", "other", "keep_lead", "other_lead", "reason"]
+
+
+def plain(text: str | None) -> str:
+    """Case, width and spacing set aside: 'ＡＣＭＥ  Ltd' and 'acme ltd' read the same."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def company_key(text: str | None) -> str:
+    name = plain(text)
+    changed = True
+    while changed and name:
+        changed = False
+        for suffix in SUFFIXES:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                name = name[: -len(suffix)].rstrip(" ,.")
+                changed = True
+    return name.replace(" ", "")
+
+
+def phone_key(text: str | None) -> str:
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""))
+    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
+
+
+@dataclass(frozen=True)
+class Pair:
+    keep: int  # the older lead
+    other: int
+    keep_lead: str
+    other_lead: str
+    reasons: tuple[str, ...]
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "keep": self.keep,
+            "other": self.other,
+            "keep_lead": self.keep_lead,
+            "other_lead": self.other_lead,
+            "reason": ", ".join(self.reasons),
+        }
+
+
+def _label(row: tuple) -> str:
+    return f"#{row[0]} {row[1]}" + (f" ({row[2]})" if row[2] else "")
+
+
+def find(conn: sqlite3.Connection, *, fuzzy: bool = False) -> list[Pair]:
+    """Every likely duplicate pair, older lead first, in order of the older lead."""
+    rows = conn.execute("SELECT id, name, company, email, phone FROM leads ORDER BY id").fetchall()
+    by_id = {r[0]: r for r in rows}
+    # Two closed deals are history, and a deal opened after the same client's win is a repeat
+    # purchase: neither is a duplicate to merge.
+    closed = {
+        i: (kind, at or "")
+        for i, kind, at in conn.execute(
+            "SELECT l.id, s.kind, l.closed_at FROM leads l JOIN stages s ON s.name = l.stage "
+            "WHERE s.kind != 'open'"
+        )
+    }
+    created = dict(conn.execute("SELECT id, created_at FROM leads").fetchall())
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for id_, name, company, email, phone in rows:
+        if email and email.strip():
+            groups[("same email", email.strip().casefold())].append(id_)
+        if key := phone_key(phone):
+            groups[("same phone", key)].append(id_)
+        if company and (ckey := company_key(company)):
+            groups[("same name and company", f"{plain(name).replace(' ', '')}@{ckey}")].append(id_)
+    reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for (reason, _), ids in groups.items():
+        if len(ids) > MAX_GROUP:
+            continue
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                if a in closed and (
+                    b in closed or (closed[a][0] == "won" and closed[a][1] <= created[b])
+                ):
+                    continue
+                reasons[(a, b)].append(reason)
+    if fuzzy:
+        _fuzzy([r for r in rows if r[0] not in closed], reasons)  # open leads only
+    return [
+        Pair(a, b, _label(by_id[a]), _label(by_id[b]), tuple(dict.fromkeys(rs)))
+        for (a, b), rs in sorted(reasons.items())
+    ]
+
+
+def _fuzzy(rows: list[tuple], reasons: dict[tuple[int, int], list[str]]) -> None:
+    """Names nearly alike (one typo, a dropped letter) at the same company."""
+    from difflib import SequenceMatcher
+
+    by_company: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for id_, name, company, _, _ in rows:
+        if company and (ckey := company_key(company)):
+            by_company[ckey].append((id_, plain(name)))
+    for members in by_company.values():
+        if len(members) > MAX_GROUP * 3:  # a chain's branches: too many to compare pairwise
+            continue
+        for i, (a, name_a) in enumerate(members):
+            for b, name_b in members[i + 1 :]:
+                if name_a == name_b or (a, b) in reasons or abs(len(name_a) - len(name_b)) > 3:
+                    continue
+                m = SequenceMatcher(None, name_a, name_b)
+                if m.real_quick_ratio() >= FUZZY_RATIO and m.ratio() >= FUZZY_RATIO:
+                    reasons[(a, b)].append("similar name, same company")
+
+
+# The phone digits as migration 11's index leads_phone_digits computes them.
+PHONE_DIGITS = (
+    "replace(replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '+', ''), "
+    "'(', ''), ')', ''), '.', '')"
+)
+
+
+def existing(
+    conn: sqlite3.Connection,
+    name: str,
+    company: str | None,
+    email: str | None,
+    phone: str | None,
+) -> list[tuple[int, str, str]]:
+    """Leads a new lead with these facts would duplicate: (id, label, reason). Index look-ups
+    only (migration 11): `lead add` stays as quick with 100,000 leads as with ten."""  # fmt: skip
+    found: list[tuple[int, str, str]] = []
+    if email and email.strip():
+        found += [
+            (r[0], _label(r), "same email")
+            for r in conn.execute(
+                "SELECT id, name, company FROM leads "
+                "WHERE email = ? COLLATE NOCASE AND email IS NOT NULL ORDER BY id",
+                (email.strip(),),
+            )
+        ]
+    if key := phone_key(phone):
+        digits = "".join(c for c in (phone or "") if c not in " -+().")
+        found += [
+            (r[0], _label(r), "same phone")
+            for r in conn.execute(
+                f"SELECT id, name, company, phone FROM leads WHERE {PHONE_DIGITS} = ? "
+                "AND phone IS NOT NULL ORDER BY id",
+                (digits,),
+            )
+            if phone_key(r[3]) == key
+        ]
+    if company and (ckey := company_key(company)):
+        found += [
+            (r[0], _label(r), "same name and company")
+            for r in conn.execute(
+                "SELECT id, name, company FROM leads WHERE name = ? COLLATE NOCASE ORDER BY id",
+                (name.strip(),),
+            )
+            if r[2] and company_key(r[2]) == ckey
+        ]
+    seen: set[int] = set()
+    return [f for f in found if not (f[0] in seen or seen.add(f[0]))]
