@@ -50,8 +50,6 @@ RECORD_KEYS = [
     "tax_id",
     "doc_lang",
 ]
-# The languages a quote document is written in (`lead edit --doc-lang`, `quote render --lang`).
-DOC_LANGS = ("zh_CN", "en")
 SORTS = {
     "id": "l.id",
     "created": "l.created_at DESC, l.id DESC",
@@ -91,7 +89,6 @@ class Lead:
     created_at: str
     updated_at: str
     closed_at: str | None
-    # What goes on documents sent to this buyer (migration 12).
     address: str | None = None
     tax_id: str | None = None
     doc_lang: str | None = None
@@ -194,16 +191,6 @@ def check_email(email: str) -> str:
     if problem := email_problem(email):
         raise SalesflowError(f"{problem} — check --email, or leave it out")
     return email.strip()
-
-
-def check_doc_lang(text: str) -> str:
-    """`zh_CN` or `en` (also read: zh, zh-CN, cn, chinese, english)."""
-    key = text.strip().lower().replace("-", "_")
-    found = {"zh_cn": "zh_CN", "zh": "zh_CN", "cn": "zh_CN", "chinese": "zh_CN", "中文": "zh_CN",
-             "en": "en", "english": "en", "英文": "en"}.get(key)  # fmt: skip
-    if found is None:
-        raise SalesflowError(f'document language "{text}" is not zh_CN or en')
-    return found
 
 
 def check_grade(grade: str) -> str:

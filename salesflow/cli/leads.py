@@ -264,7 +264,9 @@ def edit(
         )  # fmt: skip
         fields.address, fields.tax_id = address, tax_id
         if doc_lang is not None:
-            fields.doc_lang = leads.check_doc_lang(doc_lang) if doc_lang.strip() else ""
+            from salesflow.languages import check_doc_lang
+
+            fields.doc_lang = check_doc_lang(doc_lang) if doc_lang.strip() else ""
         lead = leads.edit(conn, lead, fields, s.now_iso)
     s.term.say(f"Updated lead {lead.label}")
 

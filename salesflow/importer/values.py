@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from salesflow import dates, leads, money, pipeline
 from salesflow.errors import SalesflowError
 from salesflow.importer.plan import Clock
+from salesflow.languages import check_doc_lang
 
 _BANT = {"yes": "yes", "y": "yes", "true": "yes", "是": "yes", "有": "yes",
          "no": "no", "n": "no", "false": "no", "否": "no", "无": "no",
@@ -162,7 +163,7 @@ def document_facts(values: dict[str, str], problems: list[Bad]) -> dict[str, str
     facts = {"address": free_text(values.get("address")), "tax_id": one_line(values.get("tax_id"))}
     lang = values.get("doc_lang", "").strip()
     try:
-        facts["doc_lang"] = leads.check_doc_lang(lang) if lang else None
+        facts["doc_lang"] = check_doc_lang(lang) if lang else None
     except SalesflowError as e:
         problems.append(Bad("doc_lang", e.message))
     return facts

@@ -6,13 +6,13 @@ check is one pragma read.
 
 from __future__ import annotations
 
+from salesflow.store.schema import DOCUMENT_COLUMNS
+
 
 def _fts(table: str, columns: tuple[str, ...]) -> str:
-    """An external-content trigram FTS5 table over `columns` of `table`, filled from it and
-    kept current by triggers in the writing transaction."""
+    """A trigram FTS5 table over `columns` of `table`, kept current by triggers in the write."""
     cols = ", ".join(columns)
-    new = ", ".join(f"new.{c}" for c in columns)
-    old = ", ".join(f"old.{c}" for c in columns)
+    new, old = (", ".join(f"{row}.{c}" for c in columns) for row in ("new", "old"))
     changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in ("rowid", *columns))
     fts = f"{table}_fts"
     return f"""
@@ -494,20 +494,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             WHERE phone IS NOT NULL;
         """,
     ),
-    (
-        12,
-        "documents: the buyer's address, tax ID and document language; units, terms, delivery "
-        "and the tax note on quotes",
-        """
-        ALTER TABLE leads ADD COLUMN address TEXT;
-        ALTER TABLE leads ADD COLUMN tax_id TEXT;
-        ALTER TABLE leads ADD COLUMN doc_lang TEXT CHECK (doc_lang IN ('zh_CN', 'en'));
-        ALTER TABLE quotes ADD COLUMN payment_terms TEXT;
-        ALTER TABLE quotes ADD COLUMN delivery TEXT;
-        ALTER TABLE quotes ADD COLUMN tax_note TEXT;
-        ALTER TABLE quote_items ADD COLUMN unit TEXT;
-        """,
-    ),
+    (12, "documents: buyer address, tax ID, document language; units, terms", DOCUMENT_COLUMNS),
 ]
 
 LATEST = MIGRATIONS[-1][0]

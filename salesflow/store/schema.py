@@ -7,6 +7,20 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+# Migration 12 (kept here: migrations.py is at its size limit): what documents print.
+DOCUMENT_COLUMNS = "; ".join(
+    f"ALTER TABLE {table} ADD COLUMN {column}"
+    for table, column in (
+        ("leads", "address TEXT"),
+        ("leads", "tax_id TEXT"),
+        ("leads", "doc_lang TEXT CHECK (doc_lang IN ('zh_CN', 'en'))"),
+        ("quotes", "payment_terms TEXT"),
+        ("quotes", "delivery TEXT"),
+        ("quotes", "tax_note TEXT"),
+        ("quote_items", "unit TEXT"),
+    )
+)
+
 
 @contextmanager
 def set_aside(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None]:
