@@ -8,8 +8,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 # Migration 12 (kept here: migrations.py is at its size limit): what documents print.
-DOCUMENT_COLUMNS = "; ".join(
-    f"ALTER TABLE {table} ADD COLUMN {column}"
+DOCUMENT_COLUMNS = "".join(
+    f"ALTER TABLE {table} ADD COLUMN {column};\n"
     for table, column in (
         ("leads", "address TEXT"),
         ("leads", "tax_id TEXT"),
