@@ -49,7 +49,7 @@ def journalled_tables(conn: sqlite3.Connection) -> list[str]:
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
         # Litestream keeps _litestream_seq/_litestream_lock in the file: its own, not undoable.
         "AND name NOT LIKE 'journal%' AND name NOT LIKE '\\_litestream\\_%' ESCAPE '\\' "
-        # The full-text index (store/migrations.py, migration 11) follows its tables through
+        # The full-text index (store/migrations/second.py, migration 11) follows its tables through
         # their own triggers; undo restores the tables and the index follows them again.
         "AND name NOT GLOB '*_fts' AND name NOT GLOB '*_fts_*' ORDER BY name"
     )

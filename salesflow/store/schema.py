@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-# Migration 12 (kept here: migrations.py is at its size limit): what documents print.
+# Migration 12 (kept here beside the other column lists): what documents print.
 DOCUMENT_COLUMNS = "".join(
     f"ALTER TABLE {table} ADD COLUMN {column};\n"
     for table, column in (
