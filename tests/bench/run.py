@@ -55,7 +55,8 @@ c.execute("COMMIT")
 @dataclass(frozen=True)
 class Case:
     label: str
-    args: tuple[str, ...]  # after `salesflow --db DB`; {mid} is a lead number near the middle
+    args: tuple[str, ...]  # after `salesflow --db DB`; {mid} is a lead number near the middle,
+    # {run} the run's number (a new lead each run: `lead add` refuses a lead that exists)
     floor: str = "pass"  # pass | insert
     needs: tuple[str, ...] = ()  # command path that must exist
     option: str | None = None  # an option that command must have
@@ -64,7 +65,7 @@ class Case:
 CASES = (
     Case("--version", ("--version",)),
     Case("--help", ("--help",)),
-    Case("lead add", ("lead", "add", "Bench Lead", "--company", "Bench Co", "--value", "1000"),
+    Case("lead add", ("lead", "add", "Bench Lead {run}", "--company", "Bench Co {run}", "--value", "1000"),
          floor="insert"),
     Case("lead show", ("lead", "show", "{mid}")),
     Case("log", ("log", "{mid}", "bench call", "--kind", "call"), floor="insert", needs=("log",)),
@@ -244,7 +245,7 @@ def bench_size(
             t = timings[label]
             if t.error:
                 continue
-            elapsed, code, err = run_once(argv)
+            elapsed, code, err = run_once([arg.replace("{run}", str(i)) for arg in argv])
             if code != 0:
                 t.error = f"exit {code}: {err[:100]}"
             elif i >= warmup:
@@ -271,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s.replace("_", "")) for s in a.sizes.split(",") if s.strip()]
     runs, warmup = a.runs, 1
     if a.toy:
-        sizes, runs, warmup, a.import_rows = [120], 1, 0, 120
+        sizes, runs, warmup, a.import_rows = [120], 1, 1, 120
     load_before = os.getloadavg()[0]
 
     sf = salesflow_argv()
