@@ -115,13 +115,21 @@ SPECS: dict[str, ExportSpec] = {
             "i.id, i.quote_id, q.number, i.position, i.description, i.quantity, "
             "i.unit_price_minor AS unit_price, q.currency, i.discount_rate, "
             "i.discount_fixed_minor AS discount_fixed, i.gross_minor AS gross, "
-            "i.discount_minor AS discount, i.amount_minor AS amount, i.unit",
+            "i.discount_minor AS discount, i.amount_minor AS amount, i.product_id, i.unit",
             "quote_items i JOIN quotes q ON q.id = i.quote_id ORDER BY i.id",
             numbers=("position",),
             money=(
                 ("unit_price", "currency"), ("discount_fixed", "currency"),
                 ("gross", "currency"), ("discount", "currency"), ("amount", "currency"),
             ),
+        ),
+        _spec(
+            "products",
+            "one row per catalogue product; quote lines link it by product_id",
+            "id, sku, name, price_minor AS price, currency, unit, tax_rate, created_at, "
+            "updated_at",
+            "products ORDER BY id",
+            money=(("price", "currency"),),
         ),
         _spec(
             "customers",

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "today": "salesflow.cli.followups:today_app",
     "customer": "salesflow.cli.customers:app",
     "quote": "salesflow.cli.quotes:app",
+    "product": "salesflow.cli.products:app",
     "report": "salesflow.cli.reports:app",
     "target": "salesflow.cli.targets:app",
     "digest": "salesflow.cli.digest:app",
@@ -44,6 +45,7 @@ READ_ONLY = frozenset({
     "lead list", "lead show", "lead dupes", "stages", "stages list", "db path", "db check",
     "db info", "db backup", "config get", "config list", "followup list", "customer list",
     "customer show", "quote list", "quote show", "quote render", "target list",
+    "product list", "product show",
     "replica show", "replica status", "replicate", "handover",
 })  # fmt: skip
 _WHOLE = frozenset({

@@ -295,10 +295,11 @@ def _import(
         s.term.say(f"Nothing to import: no new {planned.kind} and nothing to update{left_out}")
         return
     added = len(applied.added)
-    one = {"leads": "lead", "activities": "activity"}.get(planned.kind, planned.kind)
+    singular = {"leads": "lead", "activities": "activity", "products": "product"}
+    one = singular.get(planned.kind, planned.kind)
     done = f"Imported {added} {one if added == 1 else planned.kind}"
     if applied.updated:
-        done += f", updated {applied.updated} lead(s)"
+        done += f", updated {applied.updated} {one if planned.kind == 'products' else 'lead'}(s)"
     s.term.say(f"{done}{left_out} — salesflow undo takes the whole import back")
 
 
@@ -419,5 +420,6 @@ def import_activities(
          apply=importer.apply_activities)  # fmt: skip
 
 
-# The mail and contacts importers add their commands to this group.
+# The mail, contacts and products importers add their commands to this group.
 from salesflow.cli import capture as _capture  # noqa: E402, F401
+from salesflow.cli import products as _products  # noqa: E402, F401

@@ -92,9 +92,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "quote new": (
         'salesflow quote new 12 --item "Edge gateway; 50; 980" --item "Installation; 1; 6000" '
         "--discount 5% --tax 13% --valid 30d",
+        'salesflow quote new 12 --item "G2; 50" --item "INST; 1; 5500"',
     ),
     "quote add-item": (
         'salesflow quote add-item Q-2026-0001 "Training day; 2; 3500" --discount 10%',
+        'salesflow quote add-item Q-2026-0001 "G2; 10; ; 5%"',
     ),
     "quote rm-item": ("salesflow quote rm-item Q-2026-0001 2",),
     "quote edit": ("salesflow quote edit Q-2026-0001 --tax 6% --valid eom",),
@@ -152,6 +154,22 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         'salesflow import leads 名单.csv --map "姓+名=name"',
     ),
     "import activities": ("salesflow import activities calls.csv",),
+    "import products": (
+        "salesflow import products price-list.csv --dry-run",
+        "salesflow import products products.csv --on-duplicate update",
+    ),
+    "product add": (
+        'salesflow product add "Edge gateway G2" --sku G2 --price 980 --currency CNY --unit 台 '
+        "--tax 13%",
+        'salesflow product add "Installation" --sku INST --price 6000',
+    ),
+    "product list": ("salesflow product list", "salesflow product list -f csv"),
+    "product show": ("salesflow product show G2", 'salesflow product show "gateway" -f json'),
+    "product edit": (
+        "salesflow product edit G2 --price 1050",
+        'salesflow product edit G2 --unit pcs --tax ""',
+    ),
+    "product rm": ("salesflow product rm G2", "salesflow product rm G2 --force"),
     "import email": (
         "salesflow import email ~/.thunderbird/abc.default/Mail/Local\\ Folders/Inbox",
         "salesflow import email 'All mail Including Spam and Trash.mbox' --new-leads --dry-run",

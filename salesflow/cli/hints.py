@@ -49,6 +49,14 @@ WORDING: dict[str, str] = {
     "target.list": "{message} — see salesflow target list",
     "target.set": "{message} — set one: salesflow target set {period} AMOUNT",
     "target.set_example": "{message} — e.g. salesflow target set {period} 200000",
+    # products
+    "product.list": "{message} — see salesflow product list",
+    "product.show": "{message} — see salesflow product show {ref}",
+    "product.edit": "{message} — give --name, --sku, --price, --unit or --tax (see product "
+    "edit --help)",
+    "product.rm_force": "{message} — salesflow product rm {ref} --force removes it and keeps "
+    "those lines as text",
+    "quote.tax": "{message} — give the quote's rate with --tax",
     # quotes
     "quote.list": "{message} — see salesflow quote list",
     "quote.show": "{message} — see salesflow quote show {number}",

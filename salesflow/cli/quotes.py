@@ -42,7 +42,8 @@ ItemsOpt = Annotated[
         "--item",
         "-i",
         help='A line: "description; quantity; unit price[; discount]", e.g. '
-        '"Edge gateway G2; 50; 980" or "Training; 2; 3500; 10%". Repeat for more.',
+        '"Edge gateway G2; 50; 980" or "Training; 2; 3500; 10%", or a catalogue product: '
+        '"G2; 50" (SKU or name; its price, unit and tax unless given). Repeat for more.',
     ),
 ]
 DiscountOpt = Annotated[
@@ -115,18 +116,22 @@ def new(
     """Create a draft quote for a lead (numbered Q-YEAR-NNNN)."""
     from decimal import Decimal
 
-    from salesflow import config, leads, quotes, store
+    from salesflow import config, leads, products, quotes, store
 
     s: Session = ctx.obj
     with s.write() as conn:
         lead = leads.resolve(conn, lead_ref)
-        texts = [quotes.split_item(t) for t in item or []]
+        texts = products.link_items(conn, [quotes.split_item(t) for t in item or []])
         code = quotes.quote_currency(texts, currency, lead.currency)
         item_list = quotes.read_items(texts, code)
         if tax is not None:
             tax_rate = quotes.parse_tax(tax)
         else:
-            tax_rate = config.quote_tax(conn) or Decimal(0)
+            tax_rate = (
+                products.catalogue_tax([t.product for t in texts])
+                or config.quote_tax(conn)
+                or Decimal(0)
+            )
         given = {"payment_terms": terms, "delivery": delivery, "tax_note": tax_note}
         defaults = {"payment_terms": "seller.payment_terms", "delivery": "seller.delivery",
                     "tax_note": "quote.tax_note"}  # fmt: skip
@@ -171,12 +176,12 @@ def add_item(
     ] = None,
 ) -> None:
     """Add line items to a draft quote."""
-    from salesflow import quotes
+    from salesflow import products, quotes
 
     s: Session = ctx.obj
     with s.write() as conn:
         quote = quotes.resolve(conn, ref)
-        texts = [quotes.split_item(t) for t in items]
+        texts = products.link_items(conn, [quotes.split_item(t) for t in items])
         new_items = quotes.read_items(texts, quote.currency, discount)
         quote = quotes.add_item(conn, quote, new_items, today=s.today, now_iso=s.now_iso)
     s.term.say(f"Added {len(new_items)} item(s) to {quote.number}: total {_total(quote)}")

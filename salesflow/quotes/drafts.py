@@ -41,8 +41,8 @@ def _compute(
 
 ITEM_INSERT = (
     "INSERT INTO quote_items (quote_id, position, description, quantity, unit_price_minor, "
-    "discount_rate, discount_fixed_minor, gross_minor, discount_minor, amount_minor, unit) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "discount_rate, discount_fixed_minor, gross_minor, discount_minor, amount_minor, unit, "
+    "product_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -60,6 +60,7 @@ def item_row(quote_id: int, li: Line) -> tuple:
         li.discount_minor,
         li.amount_minor,
         li.unit,
+        li.product_id,
     )
 
 

@@ -49,6 +49,8 @@ class ItemInput:
     unit_price_minor: int
     discount: Discount | None = None
     unit: str | None = None  # 台, pcs, days …: shown on the document, no part of the arithmetic
+    # The catalogue product the line was made from (description and price are the line's own).
+    product_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Line:
     discount_minor: int
     amount_minor: int
     unit: str | None = None
+    product_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def line(position: int, item: ItemInput, currency: str, rounding: str) -> Line:
         discount_minor=gross_minor - amount_minor,
         amount_minor=amount_minor,
         unit=item.unit,
+        product_id=item.product_id,
     )
 
 

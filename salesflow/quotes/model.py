@@ -151,24 +151,24 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Quote:
 
 def items(conn: sqlite3.Connection, quote: Quote) -> list[ItemInput]:
     rows = conn.execute(
-        "SELECT description, quantity, unit_price_minor, discount_rate, discount_fixed_minor, unit "
-        "FROM quote_items WHERE quote_id = ? ORDER BY position",
+        "SELECT description, quantity, unit_price_minor, discount_rate, discount_fixed_minor, "
+        "unit, product_id FROM quote_items WHERE quote_id = ? ORDER BY position",
         (quote.id,),
     )
-    return [ItemInput(d, Decimal(q), p, _discount(r, f), u) for d, q, p, r, f, u in rows]
+    return [ItemInput(d, Decimal(q), p, _discount(r, f), u, pid) for d, q, p, r, f, u, pid in rows]
 
 
 def totals(conn: sqlite3.Connection, quote: Quote) -> Totals:
     """The figures as stored, the ones the client saw; no arithmetic here."""
     rows = conn.execute(
         "SELECT position, description, quantity, unit_price_minor, discount_rate, "
-        "discount_fixed_minor, gross_minor, discount_minor, amount_minor, unit "
+        "discount_fixed_minor, gross_minor, discount_minor, amount_minor, unit, product_id "
         "FROM quote_items WHERE quote_id = ? ORDER BY position",
         (quote.id,),
     )
     lines = tuple(
-        Line(pos, d, Decimal(q), p, None if r is None else Decimal(r), f, g, dm, a, u)
-        for pos, d, q, p, r, f, g, dm, a, u in rows
+        Line(pos, d, Decimal(q), p, None if r is None else Decimal(r), f, g, dm, a, u, pid)
+        for pos, d, q, p, r, f, g, dm, a, u, pid in rows
     )
     disc = quote.discount
     return Totals(

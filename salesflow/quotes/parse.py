@@ -9,14 +9,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from salesflow import money
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 from salesflow.quotes.math import Discount, ItemInput
+
+if TYPE_CHECKING:
+    from salesflow.products import Product
 
 ITEM_FORM = (
     '"description; quantity; unit price" (optionally "; unit" such as 台 or pcs and '
-    '"; discount" such as 10% or 200)'
+    '"; discount" such as 10% or 200), or "SKU; quantity" for a catalogue product'
 )
 # After the price, a field that starts like a number or an amount is the line's discount;
 # any other is its unit (台, pcs, days).
@@ -96,18 +101,22 @@ class ItemText:
     text: str
     description: str
     quantity: Decimal
-    price: str
+    price: str | None  # None: the catalogue product's price
     discount: str | None
     unit: str | None = None
+    product: Product | None = None  # the catalogue product the line names (products.link)
 
 
 def split_item(text: str) -> ItemText:
     """Read `description; quantity; unit price[; unit][; discount]` (unit and discount in
-    either order: `控制柜; 9; 62000; 台` or `Training; 2; 3500; days; 10%`)."""
+    either order: `控制柜; 9; 62000; 台` or `Training; 2; 3500; days; 10%`). Without a price
+    (`G2; 50`, `G2; 50; ; 10%`) the description must name a catalogue product."""
     parts = [p.strip() for p in _SEPARATOR.split(text)]
     shown = " ".join(text.split())
-    if not 3 <= len(parts) <= 5 or not parts[0] or not parts[2]:
+    if not 2 <= len(parts) <= 5 or not parts[0] or not parts[1]:
         raise SalesflowError(f'cannot read item "{shown}" — write it as {ITEM_FORM}')
+    if len(parts) == 2:
+        parts.append("")
     discount = unit = None
     for extra in filter(None, parts[3:]):
         if _DISCOUNT_LIKE.match(extra) or parse_percent(extra) is not None:
@@ -118,7 +127,8 @@ def split_item(text: str) -> ItemText:
             raise SalesflowError(f'item "{shown}" has two units — write it as {ITEM_FORM}')
         else:
             unit = extra
-    return ItemText(text, parts[0], parse_quantity(parts[1]), parts[2], discount, unit)
+    price = parts[2] or None
+    return ItemText(text, parts[0], parse_quantity(parts[1]), price, discount, unit)
 
 
 def quote_currency(items: list[ItemText], explicit: str | None, fallback: str) -> str:
@@ -126,10 +136,16 @@ def quote_currency(items: list[ItemText], explicit: str | None, fallback: str) -
     if explicit:
         return money.check_currency(explicit)
     for item in items:
-        named = _price(item, fallback).currency
+        named = _named_currency(item, fallback)
         if named != fallback:
             return named
     return fallback
+
+
+def _named_currency(item: ItemText, fallback: str) -> str:
+    if item.price is None and item.product is not None:
+        return item.product.currency
+    return _price(item, fallback).currency
 
 
 def read_items(
@@ -138,26 +154,65 @@ def read_items(
     """Items in `currency`; a price in another currency is refused (one quote, one currency)."""
     out: list[ItemInput] = []
     for item in texts:
+        product = item.product
+        if item.price is None and product is not None:
+            if product.currency != currency:
+                raise SalesflowError(
+                    _(
+                        "{product} is priced in {named} in the catalogue but the quote is in "
+                        '{code} — give its price in {code}: "{sku}; {qty}; PRICE"'
+                    ).format(
+                        product=product.label, named=product.currency, code=currency,
+                        sku=product.sku or product.name, qty=item.quantity,
+                    )
+                )  # fmt: skip
+            out.append(_product_line(item, product, line_discount, currency))
+            continue
         price = _price(item, currency)
         if price.currency != currency:
             raise SalesflowError(
                 f'item "{item.description}" is priced in {price.currency} but the quote is in '
                 f"{currency} — a quote has one currency; price every item in {currency}"
             )
-        if item.discount and line_discount:
-            raise SalesflowError(
-                f'item "{item.description}" has a discount in its text and one for all lines — '
-                "give it once",
-                hint=Hint("quote.item_discount_twice", description=item.description),
-            )
-        disc_text = item.discount or line_discount
-        what = f'item "{item.description}": discount'
-        discount = parse_discount(disc_text, currency, what=what) if disc_text else None
-        out.append(ItemInput(item.description, item.quantity, price.minor, discount, item.unit))
+        discount = _discount(item, line_discount, currency)
+        if product is not None:
+            unit = item.unit or product.unit
+            out.append(ItemInput(product.name, item.quantity, price.minor, discount, unit,
+                                 product.id))  # fmt: skip
+        else:
+            out.append(ItemInput(item.description, item.quantity, price.minor, discount,
+                                 item.unit))  # fmt: skip
     return out
 
 
+def _discount(item: ItemText, line_discount: str | None, currency: str) -> Discount | None:
+    if item.discount and line_discount:
+        raise SalesflowError(
+            f'item "{item.description}" has a discount in its text and one for all lines — '
+            "give it once",
+            hint=Hint("quote.item_discount_twice", description=item.description),
+        )
+    disc_text = item.discount or line_discount
+    what = f'item "{item.description}": discount'
+    return parse_discount(disc_text, currency, what=what) if disc_text else None
+
+
+def _product_line(
+    item: ItemText, product: Product, line_discount: str | None, currency: str
+) -> ItemInput:
+    """A line at the catalogue's price: the product's name, price and unit copied into it."""
+    discount = _discount(item, line_discount, currency)
+    return ItemInput(product.name, item.quantity, product.price_minor, discount,
+                     item.unit or product.unit, product.id)  # fmt: skip
+
+
 def _price(item: ItemText, currency: str) -> money.Money:
+    if item.price is None:
+        raise SalesflowError(
+            _('item "{item}" has no price and names no product — write it as {form}').format(
+                item=item.description, form=ITEM_FORM
+            )
+        )
     try:
         return money.parse_money(item.price, currency)
     except SalesflowError as e:
