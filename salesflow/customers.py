@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from salesflow import dates, followups, money
+from salesflow import dates, followups, money, products
 from salesflow.errors import Ambiguous, Hint, NotFound, SalesflowError
 from salesflow.leads import Lead
 from salesflow.pipeline import Stage
@@ -398,4 +398,5 @@ def card(conn: sqlite3.Connection, ref: str, *, now: datetime, tz: tzinfo) -> di
         "deals": deals,
         "followups": sorted(open_followups, key=lambda r: (r["due_date"], r["due_time"] or "~")),
         "activities": recent,
+        "bought": products.bought(conn, customer.id),
     }

@@ -300,3 +300,22 @@ def link_items(conn: sqlite3.Connection, texts: list[ItemText]) -> list[ItemText
                 ) from None
         out.append(replace(item, product=found) if found is not None else item)
     return out
+
+
+def bought(conn: sqlite3.Connection, customer_id: int) -> list[dict[str, Any]]:
+    """What a customer bought: the lines of the accepted quotes of its won deals, newest
+    first, as the quotes show them (a won deal without an accepted quote has no lines)."""
+    rows = conn.execute(
+        "SELECT q.number, q.decided_at, q.lead_id, p.sku, i.description, i.quantity, i.unit, "
+        "i.amount_minor, q.currency FROM leads l "
+        "JOIN quotes q ON q.lead_id = l.id AND q.status = 'accepted' "
+        "JOIN quote_items i ON i.quote_id = q.id LEFT JOIN products p ON p.id = i.product_id "
+        "WHERE l.customer_id = ? ORDER BY q.decided_at DESC, q.id DESC, i.position",
+        (customer_id,),
+    )
+    keys = ("quote", "decided_at", "lead_id", "sku", "description", "quantity", "unit")
+    return [
+        {**dict(zip(keys, r[:7], strict=True)),
+         "amount": money.to_decimal_string(r[7], r[8]), "currency": r[8]}
+        for r in rows
+    ]  # fmt: skip

@@ -130,6 +130,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "report lost": ("salesflow report lost", "salesflow report lost --since 2026-01-01"),
     "report sources": ("salesflow report sources", "salesflow report sources -f csv"),
     "report grades": ("salesflow report grades",),
+    "report products": (
+        "salesflow report products",
+        "salesflow report products --since 2026-01-01 --until 2026-06-30 -f csv",
+    ),
     "report activity": ("salesflow report activity --weeks 8",),
     "report targets": ("salesflow report targets", "salesflow report targets -f json"),
     "target set": ("salesflow target set 2026-12 200000", "salesflow target set 2026-Q4 600k"),

@@ -491,3 +491,7 @@ def targets_report(
             ]
             + reports.undated_note(undated.deals, report.converter.text(undated.value)),
         )
+
+
+# report products and report breakdown are declared in their own module, on this group.
+from salesflow.cli import report_groups as _report_groups  # noqa: E402, F401

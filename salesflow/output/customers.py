@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow import money
+from salesflow.i18n import _
 from salesflow.output import Column, render
 from salesflow.output.agenda import due
 from salesflow.output.terminal import Terminal
@@ -86,6 +87,16 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
             Column("won_at", "Won", get=lambda r: when(r["won_at"], tz)),
             Column("won_note", "Note"),
         ]),
+        (_("Bought"), card.get("bought", []), [
+            Column("decided_at", _("Accepted"), no_wrap=True,
+                   get=lambda r: when(r["decided_at"], tz)),
+            Column("sku", _("SKU"), no_wrap=True, hide=2),
+            Column("description", _("Item")),
+            Column("quantity", _("Qty"), justify="right",
+                   get=lambda r: f"{r['quantity']} {r['unit'] or ''}".rstrip()),
+            Column("amount", _("Amount"), justify="right", get=_line_amount),
+            Column("quote", _("Quote"), no_wrap=True, hide=1),
+        ]),
         ("Open follow-ups", card["followups"], [
             Column("id", "#", justify="right", style="dim"),
             Column("due_date", "Due", get=due),
@@ -103,6 +114,10 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
         if rows:
             console.print()
             render(rows, "table", term, columns=columns, title=title)
+
+
+def _line_amount(row: dict[str, Any]) -> str:
+    return money.display(money.to_minor(Decimal(row["amount"]), row["currency"]), row["currency"])
 
 
 def _deal_value(row: dict[str, Any]) -> str:

@@ -159,3 +159,96 @@ def test_bad_input(ok, fails, catalogue) -> None:
     fails("product", "edit", "G3", match="nothing to change")
     fails("product", "show", "nothing", match='no product "nothing"')
     fails("product", "add", "X", code=2)  # no --price: a usage error
+
+
+LATER = {"SALESFLOW_NOW": "2026-11-25T09:00:00Z"}
+
+
+@pytest.fixture
+def sold(ok, catalogue) -> None:
+    """Four quotes on the catalogue; base currency CNY, 1 USD = 7 CNY."""
+    ok("config", "set", "currency", "CNY")
+    ok("config", "set", "fx.USD", "7")
+    ok("lead", "add", "王芳", "--company", "杭州某厂", "--currency", "CNY")  # lead 3
+    # Q-0001 (lead 1, CNY): G2 10 × 980 = 9,800; INST 1 × 6,000; Cables 4 × 50 = 200;
+    # subtotal 16,000, 10% off = 1,600, net 14,400: each line keeps 90% of its amount.
+    ok("quote", "new", "1", "--item", "G2; 10", "--item", "INST; 1", "--item", "Cables; 4; 50",
+       "--discount", "10%")  # fmt: skip
+    ok("quote", "send", "Q-2026-0001")
+    ok("quote", "accept", "Q-2026-0001")
+    # Q-0002 (lead 3): G2 5 × 980 = 4,900 less 20% on the line = 3,920; rejected on the 25th
+    ok("quote", "new", "3", "--item", "G2; 5; ; 20%")
+    ok("quote", "send", "Q-2026-0002", env=LATER)
+    ok("quote", "reject", "Q-2026-0002", "--reason", "budget cut", env=LATER)
+    # Q-0003 (lead 2, USD at a price of its own): sent at 150, renegotiated to 140 in -v2,
+    # which is accepted (the first version is rejected as superseded and counts no more)
+    ok("quote", "new", "2", "--item", "G2; 2; 150")
+    ok("quote", "send", "Q-2026-0003")
+    ok("quote", "copy", "Q-2026-0003")
+    ok("quote", "rm-item", "Q-2026-0003-v2", "1")
+    ok("quote", "add-item", "Q-2026-0003-v2", "G2; 2; 140")
+    ok("quote", "send", "Q-2026-0003-v2")
+    ok("quote", "accept", "Q-2026-0003-v2")
+    # Q-0004 (lead 3): a draft, never offered
+    ok("quote", "new", "3", "--item", "INST; 1")
+
+
+def test_report_products_by_hand(ok, sold) -> None:
+    got = {r["sku"]: r for r in json.loads(ok("report", "products", "-f", "json").stdout)}
+    # G2 — offers naming it: Q1 (10, value 9,800 × 90% = 8,820), Q2 (5, 3,920),
+    # Q3-v2 (2 × 140 USD = 280 USD = 1,960 CNY): quoted 3, quantity 17,
+    # value 8,820 + 3,920 + 1,960 = 14,700. Won: Q1 and Q3-v2, quantity 12,
+    # revenue 8,820 + 1,960 = 10,780. Decided: Q1, Q2, Q3-v2: win rate 2/3.
+    # Gross 9,800 + 4,900 + 1,960 = 16,660: discount (16,660 − 14,700) / 16,660 = 0.117647.
+    # Revenue of every row: 10,780 + 5,400 + 180 = 16,360; G2's share 10,780 / 16,360.
+    assert got["G2"] == {
+        "sku": "G2", "product": "Edge gateway G2", "quoted": 3, "quoted_quantity": "17",
+        "quoted_value": "14700.00", "won": 2, "won_quantity": "12", "revenue": "10780.00",
+        "win_rate": 0.666667, "avg_discount": 0.117647, "revenue_share": 0.658924,
+        "currency": "CNY",
+    }  # fmt: skip
+    # INST — Q1 only (the Q4 draft was never offered): 6,000 × 90% = 5,400, discount 10%
+    assert got["INST"] == {
+        "sku": "INST", "product": "Installation", "quoted": 1, "quoted_quantity": "1",
+        "quoted_value": "5400.00", "won": 1, "won_quantity": "1", "revenue": "5400.00",
+        "win_rate": 1.0, "avg_discount": 0.1, "revenue_share": 0.330073, "currency": "CNY",
+    }  # fmt: skip
+    # the free-text line: Cables 200 × 90% = 180
+    assert got[None] == {
+        "sku": None, "product": None, "quoted": 1, "quoted_quantity": "4",
+        "quoted_value": "180.00", "won": 1, "won_quantity": "4", "revenue": "180.00",
+        "win_rate": 1.0, "avg_discount": 0.1, "revenue_share": 0.011002, "currency": "CNY",
+    }  # fmt: skip
+    # G3 was never quoted: a row of zeros; free text always last
+    assert got["G3"]["quoted"] == 0 and got["G3"]["win_rate"] is None
+    assert [r["sku"] for r in json.loads(ok("report", "products", "-f", "json").stdout)] == [
+        "G2", "INST", "G3", None,
+    ]  # fmt: skip
+    # From the 24th only Q2 (sent and rejected on the 25th) is in the window
+    late = {
+        r["sku"]: r
+        for r in json.loads(
+            ok("report", "products", "--since", "2026-11-24", "-f", "json", env=LATER).stdout
+        )
+    }
+    assert (
+        late["G2"]["quoted"],
+        late["G2"]["quoted_value"],
+        late["G2"]["won"],
+        late["G2"]["win_rate"],
+        late["G2"]["revenue_share"],
+    ) == (1, "3920.00", 0, 0.0, None)
+    assert late["INST"]["quoted"] == 0 and late[None]["quoted"] == 0
+    table = ok("report", "products", "--width", "120").stdout
+    assert "other (free text)" in table and "10,780" in table
+
+
+def test_customer_show_lists_what_was_bought(ok, sold) -> None:
+    card = json.loads(ok("customer", "show", "深圳某科技有限公司", "-f", "json").stdout)
+    assert [(b["quote"], b["sku"], b["description"], b["quantity"], b["amount"])
+            for b in card["bought"]] == [
+        ("Q-2026-0001", "G2", "Edge gateway G2", "10", "9800.00"),
+        ("Q-2026-0001", "INST", "Installation", "1", "6000.00"),
+        ("Q-2026-0001", None, "Cables", "4", "200.00"),
+    ]  # fmt: skip
+    assert "Edge gateway G2" in ok("customer", "show", "深圳某科技有限公司").stdout

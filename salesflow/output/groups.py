@@ -1,0 +1,33 @@
+"""The tables of `report products` and `report breakdown` (figures per group)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from salesflow.i18n import _
+from salesflow.output import Column
+from salesflow.output.reports import DASH, _money_col, _num, _pct_col
+
+
+def product_label(row: dict[str, Any]) -> str:
+    if row["product"] is None:
+        return _("other (free text)")
+    return f"{row['sku']} {row['product']}" if row["sku"] else row["product"]
+
+
+def product_columns() -> list[Column]:
+    return [
+        Column("product", _("Product"), style="bold", get=product_label),
+        _num("quoted", _("Quoted")),
+        _num("quoted_quantity", _("Qty"), hide=1),
+        _money_col("quoted_value", _("Quoted value"), hide=3),
+        _num("won", _("Won")),
+        _num("won_quantity", _("Won qty"), hide=2),
+        _money_col("revenue", _("Revenue")),
+        _pct_col("win_rate", _("Win")),
+        _pct_col("avg_discount", _("Disc"), hide=4),
+        _pct_col("revenue_share", _("Share"), hide=5),
+    ]
+
+
+__all__ = ["DASH", "product_columns", "product_label"]
