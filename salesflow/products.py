@@ -292,11 +292,12 @@ def link_items(conn: sqlite3.Connection, texts: list[ItemText]) -> list[ItemText
             try:
                 found = resolve(conn, item.description)
             except NotFound:
+                from salesflow.quotes.parse import ITEM_FORM
+
                 raise NotFound(
-                    _('item "{item}": no product "{ref}" and no price').format(
-                        item=" ".join(item.text.split()), ref=item.description
-                    ),
-                    hint=Hint("product.list"),
+                    _('item "{item}": no product "{ref}" and no price — write it as {form}').format(
+                        item=" ".join(item.text.split()), ref=item.description, form=ITEM_FORM
+                    )
                 ) from None
         out.append(replace(item, product=found) if found is not None else item)
     return out
