@@ -69,6 +69,10 @@ def lead_card(conn: sqlite3.Connection, ref: str, today: date) -> dict[str, Any]
     lead = leads.resolve(conn, ref)
     stage = pipeline.get_stage(conn, lead.stage)
     card: dict[str, Any] = {"lead": lead.record(stage.probability)}
+    from salesflow.fields import values_of
+
+    if custom := values_of(conn, lead.id):  # only when fields are declared
+        card["fields"] = custom
     for name, section in SECTIONS.items():
         card[name] = section(conn, lead, today)
     return card

@@ -214,6 +214,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "quote.tax_note": _text,
     "quote.amount_in_words": _yes_no,
     "quote.stage": _nonempty,
+    "fields": lambda v: _fields(v),
     "me.emails": _addresses,
     "remind.morning": _clock_time,
     "fx.": _rate,
@@ -245,6 +246,8 @@ DESCRIPTIONS: dict[str, str] = {
     f"default {DEFAULT_UNANSWERED_DAYS}",
     "quote.valid_days": "how long a new quote is valid, in days, "
     f"default {DEFAULT_QUOTE_VALID_DAYS}",
+    "fields": "custom lead fields, comma-separated, e.g. industry,region: lead edit 12 --set "
+    "region=华南, report breakdown --by region",
     "workdays": "working days, e.g. mon-fri (default) or sun-thu: the digest covers changes "
     "since the last one",
     "lost_reasons": 'lost-reason categories with synonyms, "预算不足=无预算,没预算;价格高=太贵": '
@@ -264,6 +267,12 @@ DESCRIPTIONS: dict[str, str] = {
     "replica.secret_access_key": "S3 secret key (hidden; AWS_SECRET_ACCESS_KEY wins)",
     "replica.lease_seconds": "how long a machine's write lease lasts unless renewed, default 120",
 }
+
+
+def _fields(value: str) -> str:
+    from salesflow.fields import check_names
+
+    return check_names(value)
 
 
 def _replica(name: str, value: str) -> str:

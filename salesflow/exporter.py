@@ -141,16 +141,30 @@ SPECS: dict[str, ExportSpec] = {
 }  # fmt: skip
 
 
-def spec(name: str) -> ExportSpec:
+def spec(name: str, conn: sqlite3.Connection | None = None) -> ExportSpec:
+    """The table's spec; with `conn`, `leads` gets a column per declared custom field."""
     if name not in SPECS:
         raise SalesflowError(f'cannot export "{name}" — choose one of: {", ".join(SPECS)}')
-    return SPECS[name]
+    found = SPECS[name]
+    if name == "leads" and conn is not None:
+        from dataclasses import replace
+
+        from salesflow.fields import declared
+
+        names = declared(conn)
+        # Field names are words (fields.check_names) and never a lead column's name.
+        fields = tuple(
+            f"(SELECT value FROM lead_fields f WHERE f.lead_id = l.id AND f.field = '{n}')"
+            for n in names
+        )
+        found = replace(found, columns=found.columns + tuple(names), select=found.select + fields)
+    return found
 
 
 def records(conn: sqlite3.Connection, table: str) -> Iterator[Sequence[Any]]:
     """The table's rows as values in `columns` order (None, numbers, text), money as decimal
     strings, straight off the cursor: never all in memory."""
-    s = spec(table)
+    s = spec(table, conn)
     return _with_money(s, conn.execute(s.sql), None)
 
 
@@ -161,7 +175,7 @@ def cells(conn: sqlite3.Connection, table: str, *, escape: bool = True) -> Itera
     A 100k-row export runs through here, so SQLite does the per-cell work in C: numbers to
     text, NULL to "", the formula check (`csvsafe.sql_escape`). A value of another type (a
     fraction or a blob where salesflow writes none) is passed on as it is."""
-    s = spec(table)
+    s = spec(table, conn)
     if escape:
         csvsafe.register(conn)
     money = {col for col, _ in s.money}
@@ -193,6 +207,6 @@ def _with_money(s: ExportSpec, cursor: sqlite3.Cursor, blank: str | None) -> Ite
 
 def rows(conn: sqlite3.Connection, table: str) -> Iterator[dict[str, Any]]:
     """The table's rows as dicts with the stable column names (JSON and other callers)."""
-    names = spec(table).columns
+    names = spec(table, conn).columns
     for record in records(conn, table):
         yield dict(zip(names, record, strict=True))

@@ -51,7 +51,14 @@ def merge(
         "UPDATE stage_changes SET lead_id = ? WHERE lead_id = ?", (keep.id, other.id)
     )
     moved["stage_changes"] = cur.rowcount
+    # Custom fields KEEP has no value for take OTHER's; the rest go with OTHER.
+    taken = [f for (f,) in conn.execute(
+        "UPDATE lead_fields SET lead_id = ? WHERE lead_id = ? AND field NOT IN "
+        "(SELECT field FROM lead_fields WHERE lead_id = ?) RETURNING field",
+        (keep.id, other.id, keep.id),
+    )]  # fmt: skip
     sets, filled = _filled(keep, other)
+    filled += taken
     if stage_from_other:
         sets.update(
             stage=other.stage, closed_at=other.closed_at, lost_reason=other.lost_reason,

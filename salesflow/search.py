@@ -38,6 +38,7 @@ class Source:
     columns: tuple[str, ...]  # searched, in the order a match is reported
     select: str  # id, ref, lead_id, lead, when — then the searched columns
     joins: str = ""
+    label: str | None = None  # SQL naming the field a hit is in, when not the column's name
 
 
 _LEADS = Source(
@@ -67,6 +68,12 @@ SOURCES = (
         "quotes", "quote_items", ("description",),
         f"q.id, q.number, q.lead_id, {_LEAD}, q.issued_on",
         "JOIN quotes q ON q.id = t.quote_id JOIN leads l ON l.id = q.lead_id",
+    ),
+    # Custom lead fields (salesflow/fields.py): a hit is the lead, its field named.
+    Source(
+        "leads", "lead_fields", ("value",),
+        f"l.id, '#' || l.id, l.id, {_LEAD}, coalesce(l.touched_at, l.created_at)",
+        "JOIN leads l ON l.id = t.lead_id", label="t.field",
     ),
 )  # fmt: skip
 
@@ -126,7 +133,7 @@ def search(
     for src in SOURCES:
         if src.kind not in wanted:
             continue
-        if src.kind in ("leads", "customers"):
+        if src.table in ("leads", "customers"):
             # A look-up of its own, so newer hits in notes cannot crowd out a name's.
             for hit in _query(conn, src, long, short, src.columns[:2], limit):
                 seen.add((hit.kind, hit.id))
@@ -160,7 +167,7 @@ def _query(
     for i, w in enumerate(short):
         params[f"w{i}"] = "%" + _escape_like(w) + "%"
         where.append("(" + " OR ".join(f"t.{c} LIKE :w{i} ESCAPE '\\'" for c in columns) + ")")
-    cols = ", ".join(f"t.{c}" for c in columns)
+    cols = ", ".join(f"t.{c}" for c in columns) + (f", {src.label}" if src.label else "")
     # CROSS JOIN keeps the searched table the outer loop, read newest row first, so LIMIT
     # stops the reading early: the index hands over its hits in rowid order, and short words
     # (no index) read the table itself until `limit` rows match — all of it when fewer do.
@@ -180,7 +187,8 @@ def _query(
     every = long + short
     for row in conn.execute(sql, params):
         id_, ref, lead_id, lead, when = row[:5]
-        field, text = _matched(columns, row[5:], every)
+        field, text = _matched(columns, row[5 : 5 + len(columns)], every)
+        field = row[-1] if src.label else field
         hits.append(
             Hit(
                 kind=_SINGULAR[src.kind], id=id_, ref=ref, lead_id=lead_id, lead=lead,

@@ -106,8 +106,8 @@ def export(
     chosen = fmt.value if fmt else by_name or "csv"
     if excel and chosen not in ("csv", "tsv"):
         raise SalesflowError(f"--excel is for csv or tsv, not {chosen} — drop --excel")
-    spec = exporter.spec(table.value)
     with s.read() as conn:
+        spec = exporter.spec(table.value, conn)
         if chosen in ("csv", "tsv"):
             # Text cells, formula-escaped by the query unless --raw: written as they are.
             rows = exporter.cells(conn, spec.name, escape=not raw)
@@ -367,10 +367,12 @@ def import_leads(
             stage=stage,
             mapping=mapped,
         )
-        return importer.plan_leads(conn, sheet, options, bar)
+        return with_fields.plan(conn, sheet, options, bar)
+
+    from salesflow.importer import fields as with_fields
 
     _run(s, file, encoding.value, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
-         apply=importer.apply_leads)  # fmt: skip
+         apply=with_fields.apply)  # fmt: skip
 
 
 @import_app.command("activities")

@@ -26,6 +26,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "--value '$12,500'",
         "salesflow lead add 张伟 --company 深圳某科技有限公司 --value 500k --currency CNY "
         "--tag hardware",
+        "salesflow lead add 李娜 --company 苏州某电子 --set region=华东",
     ),
     "lead list": (
         "salesflow lead list --stage quote --grade A",
@@ -36,6 +37,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "lead edit": (
         "salesflow lead edit 12 --value 480000 --bant budget=yes,need=yes",
         "salesflow lead edit acme --grade A --expected-close 2026-12-31",
+        "salesflow lead edit 12 --set industry=制造业 --set region=华南",
     ),
     "lead rm": ("salesflow lead rm 12 --yes",),
     "advance": (
@@ -61,8 +63,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "db info": ("salesflow db info", "salesflow db info -f json"),
     "config set": (
         "salesflow config set currency CNY",
-        "salesflow config set timezone Asia/Shanghai",
         'salesflow config set seller.name "Li Ming Consulting"',
+        "salesflow config set fields industry,region",
     ),
     "config get": ("salesflow config get currency",),
     "config unset": ("salesflow config unset date_order",),

@@ -49,6 +49,8 @@ WORDING: dict[str, str] = {
     "target.list": "{message} — see salesflow target list",
     "target.set": "{message} — set one: salesflow target set {period} AMOUNT",
     "target.set_example": "{message} — e.g. salesflow target set {period} 200000",
+    # custom fields
+    "config.fields": "{message} — declare it: salesflow config set fields {fields}",
     # products
     "product.list": "{message} — see salesflow product list",
     "product.show": "{message} — see salesflow product show {ref}",

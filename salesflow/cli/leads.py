@@ -39,6 +39,15 @@ Currency = Annotated[
 ]
 Tags = Annotated[list[str] | None, Option("--tag", "-t", help="A tag; repeat for more.")]
 Note = Annotated[str | None, Option("--note", "-n", help="Free notes.")]
+Sets = Annotated[
+    list[str] | None,
+    Option(
+        "--set",
+        metavar="FIELD=VALUE",
+        help='A custom field: region=华南 (declared with config set fields; "region=" clears). '
+        "Repeat for more.",
+    ),
+]
 Close = Annotated[
     str | None,
     Option("--expected-close", help='Expected close date: 2026-12-31, eom, +30d ("" clears).'),
@@ -108,13 +117,16 @@ def add(
     force: Annotated[
         bool, Option("--force", help="Add it even when a lead with these facts exists.")
     ] = False,
+    set_: Sets = None,
 ) -> None:
     """Capture a new lead (refused, naming the lead, when the same e-mail, phone, or name at
     the same company exists: --force adds it anyway)."""
     from salesflow import dupes, leads
+    from salesflow import fields as custom
 
     s: Session = ctx.obj
     with s.write() as conn:
+        values = custom.parse_sets(conn, set_) if set_ else {}
         fields = _fields(
             s, name=name, company=company, email=email, phone=phone, source=source, grade=grade,
             bant=bant, bant_note=bant_note, value=value, currency=currency,
@@ -127,6 +139,7 @@ def add(
                 f"{found[0][0]}, or add it anyway with --force"
             )
         lead = leads.add(conn, fields, stage=stage, currency=s.currency, now_iso=s.now_iso)
+        custom.set_values(conn, lead.id, values)
     s.term.say(f"Added lead {lead.label} in stage {lead.stage}")
 
 
@@ -250,13 +263,22 @@ def edit(
             "--doc-lang", help='Language of the quotes sent to this lead: zh_CN or en ("" clears).'
         ),
     ] = None,
+    set_: Sets = None,
 ) -> None:
     """Change a lead's facts (only the options given)."""
+    from salesflow import fields as custom
     from salesflow import leads
 
     s: Session = ctx.obj
+    facts = (name, company, email, phone, source, grade, bant, bant_note, value, currency, tag,
+             note, expected_close, address, tax_id, doc_lang)  # fmt: skip
     with s.write() as conn:
         lead = leads.resolve(conn, ref)
+        if set_:
+            custom.set_values(conn, lead.id, custom.parse_sets(conn, set_))
+            if all(f is None for f in facts):
+                s.term.say(f"Updated lead {lead.label}")
+                return
         fields = _fields(
             s, name=name, company=company, email=email, phone=phone, source=source, grade=grade,
             bant=bant, bant_note=bant_note, value=value, currency=currency,

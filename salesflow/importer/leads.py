@@ -26,6 +26,7 @@ from salesflow.importer.values import (
     day,
     document_facts,
     email_problem,
+    first_stage,
     free_text,
     instant,
     one_line,
@@ -89,18 +90,6 @@ class Keys:
         return found
 
 
-def _default_stage(
-    conn: sqlite3.Connection, find_stage: Callable[[str, str], pipeline.Stage], name: str | None
-) -> pipeline.Stage:
-    """The stage of rows that name none: `--stage`, else the pipeline's first open stage."""
-    if not name:
-        return pipeline.open_stages(conn)[0]
-    try:
-        return find_stage(name, "stage")
-    except Bad as e:
-        raise SalesflowError(f"--stage: {e.message}") from None
-
-
 def plan_leads(
     conn: sqlite3.Connection,
     sheet: Sheet,
@@ -119,7 +108,7 @@ def plan_leads(
             '--map "COLUMN=name"'
         )
     find_stage = stage_finder(conn)
-    default_stage = _default_stage(conn, find_stage, options.stage)
+    default_stage = first_stage(conn, find_stage, options.stage)
     default_currency = money.check_currency(options.currency)
     plan = Plan("leads", f"{sheet.name} ({sheet.described})", len(sheet.rows))
     plan.default_source = options.source
@@ -159,6 +148,7 @@ def plan_leads(
         if not matches:
             if not exported:
                 keys.add(("row", number, len(plan.new)), row_keys)
+            plan.row_leads[number] = ("new", len(plan.new))
             plan.new.append(facts)
             continue
         target, by = matches[0]
@@ -173,11 +163,13 @@ def plan_leads(
             plan.errors.append(RowError(number, None, why))
         elif isinstance(target, tuple):  # an earlier row of this file: merge into it
             _merge(plan.new[target[2]], facts, values)
+            plan.row_leads[number] = ("new", target[2])
             plan.merged.append(RowNote(number, f"merged into {what} (same {by})"))
         else:
             wanted = pending.setdefault(target, {})
             wanted.update(_wanted(facts, values, wanted.get("tags"), wanted.get("notes")))
             wanted.setdefault("_rows", []).append(number)
+            plan.row_leads[number] = target
             if "stage" in values:
                 wanted["_stage"] = (number, facts.stage)
     _resolve_updates(conn, plan, pending)

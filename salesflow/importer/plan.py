@@ -53,6 +53,10 @@ class Plan:
     # `import leads --source X` is for rows without a source: how many named their own.
     default_source: str | None = None
     own_source: int = 0
+    # Which lead each row became (leads): ("new", index in `new`) or an existing lead's id,
+    # so the custom fields of the row (importer/fields.py) reach that lead.
+    row_leads: dict[int, Any] = field(default_factory=dict)
+    field_values: dict[int, dict[str, str]] = field(default_factory=dict)  # row -> its fields
 
     @property
     def error_rows(self) -> int:

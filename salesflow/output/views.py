@@ -119,6 +119,7 @@ def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) ->
         ("Tax ID", lead.get("tax_id")),
         ("Quote language", lead.get("doc_lang")),
         ("Tags", lead["tags"]),
+        *card.get("fields", {}).items(),
         ("Expected close", lead["expected_close"]),
         ("BANT", bant + (f"  ({lead['bant_note']})" if lead["bant_note"] else "")),
         ("Lost reason", lead["lost_reason"]),
@@ -131,7 +132,7 @@ def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) ->
             facts.add_row(label, Text(str(value)))
     console.print(facts)
     for name, rows in card.items():
-        if name == "lead" or not rows:
+        if name in ("lead", "fields") or not rows:
             continue
         console.print()
         console.print(
