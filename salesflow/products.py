@@ -78,12 +78,18 @@ def get(conn: sqlite3.Connection, product_id: int) -> Product:
 
 def all_products(conn: sqlite3.Connection) -> list[tuple[Product, int]]:
     """Every product by SKU (then name), with how many quote lines name it."""
-    rows = conn.execute(
-        f"SELECT {', '.join('p.' + c for c in _COLUMNS.split(', '))}, "
-        "(SELECT count(*) FROM quote_items i WHERE i.product_id = p.id) "
-        "FROM products p ORDER BY p.sku IS NULL, p.sku COLLATE NOCASE, p.name COLLATE NOCASE"
+    # One pass over the quote lines, not one per product (quote_items.product_id has no index).
+    counts = dict(
+        conn.execute(
+            "SELECT product_id, count(*) FROM quote_items WHERE product_id IS NOT NULL "
+            "GROUP BY product_id"
+        )
     )
-    return [(_product(r[:-1]), r[-1]) for r in rows]
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM products ORDER BY sku IS NULL, sku COLLATE NOCASE, "
+        "name COLLATE NOCASE"
+    )
+    return [(p, counts.get(p.id, 0)) for p in map(_product, rows)]
 
 
 def _exact(conn: sqlite3.Connection, text: str) -> Product | None:

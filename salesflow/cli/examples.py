@@ -132,6 +132,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "report lost": ("salesflow report lost", "salesflow report lost --since 2026-01-01"),
     "report sources": ("salesflow report sources", "salesflow report sources -f csv"),
     "report grades": ("salesflow report grades",),
+    "report breakdown": (
+        "salesflow report breakdown --by region",
+        "salesflow report breakdown --by product --since 2026-01-01 -f csv",
+        "salesflow report breakdown --by segment --as-of 2026-06-30",
+    ),
     "report products": (
         "salesflow report products",
         "salesflow report products --since 2026-01-01 --until 2026-06-30 -f csv",

@@ -3,9 +3,11 @@ field of a lead. Declared on the `report` group of cli/reports.py."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from salesflow.cli.options import Format, FormatOpt, RawOpt
-from salesflow.cli.params import Context
-from salesflow.cli.reports import SinceOpt, UntilOpt, _report, app
+from salesflow.cli.params import Context, Option
+from salesflow.cli.reports import AsOfOpt, SinceOpt, UntilOpt, _report, app
 
 
 @app.command("products")
@@ -39,3 +41,57 @@ def products(
         return
     render(rows, "table", report.term, columns=product_columns(),
            title=report.title(_("Per product")))  # fmt: skip
+
+
+@app.command("breakdown")
+def breakdown(
+    ctx: Context,
+    by: Annotated[
+        str,
+        Option(
+            "--by",
+            metavar="GROUP",
+            help="source, grade, segment, product, or a custom field (config set fields).",
+        ),
+    ],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
+) -> None:
+    """The summary's figures per group: leads, won, lost, win rate, lead-to-win, won value,
+    average deal, median cycle, open deals, pipeline and weighted pipeline.
+
+    \b
+    `report sources` and `report grades` are its --by source and --by grade
+    without the pipeline columns. Leads and lead-to-win count the leads
+    created in the window; won, lost, win rate, won value, average deal and
+    cycle the deals closed in it; the pipeline is now (or at --as-of).
+    segment: the segment of the lead's customer (won), else of the customer
+    of its company's name. product: every catalogue product the lead's
+    quotes name (a lead can be in several groups). A custom field: its
+    value. Groups ignore case; "(none)" is the leads without one.
+    """
+    from salesflow import fields, metrics
+    from salesflow.i18n import _
+    from salesflow.metrics.groups import by_group, check_by
+    from salesflow.output import render, reports
+    from salesflow.output.groups import pipeline_columns
+
+    named: list[str] = []
+
+    def compute(scope):  # the scope _report opens
+        named.append(check_by(by, fields.declared(scope.conn)))
+        return by_group(scope, named[0])
+
+    report = _report(ctx, compute, since, until, as_of)
+    name = named[0]
+    rows = [r.record(name, report.converter, full=True) for r in report.result]
+    keys = [name, *metrics.GROUP_KEYS, "open_deals", "pipeline", "weighted_pipeline"]
+    if report.machine(rows, fmt, raw, keys=keys):
+        return
+    columns = reports.breakdown_columns(name) + pipeline_columns()
+    render(rows, "table", report.term, columns=columns,
+           title=report.title(_("Per {group}").format(group=name)),
+           empty=_("No leads yet."))  # fmt: skip

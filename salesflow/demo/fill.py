@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from salesflow import money, pipeline, store
+from salesflow.demo import fields as demo_fields
 from salesflow.demo.clock import Clock
 from salesflow.demo.customers import write_checkins, write_customers
 from salesflow.demo.deals import GRADE_PROFILES, STEP, Deal, Progress, World, make_deals
@@ -36,6 +37,7 @@ from salesflow.store import journal
 # Parents before children: the order rows are written and the journal's undo order relies on.
 TABLES = (
     "customers", "leads", "stage_changes", "activities", "followups", "quotes", "quote_items",
+    "lead_fields",
 )  # fmt: skip
 _CACHE_KIB = 64 * 1024
 
@@ -126,6 +128,7 @@ def fill(
                 followups = _plus(followups, written.followups, written.open_followups,
                                   written.overdue_followups)  # fmt: skip
             followups = _plus(followups, *write_checkins(conn, clock, checkins, checkin_rng))
+            demo_fields.write_fields(conn, world.rng("fields"), deals)
     finally:
         conn.execute(f"PRAGMA cache_size = {previous_cache}")
     by_outcome = {"open": 0, "won": 0, "lost": 0}

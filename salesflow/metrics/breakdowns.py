@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow.fx import Converter
+from salesflow.metrics.kpis import open_pipeline
 from salesflow.metrics.tally import Tally, base_total, cycle_histogram, median, ratio, tallies
 from salesflow.metrics.windows import Scope
 from salesflow.pipeline import LOST, WON
@@ -86,24 +87,36 @@ class GroupRow:
     won_value: Decimal
     avg_deal_size: Decimal | None
     cycle_days_median: float | None
+    open_deals: int = 0  # now (or at --as-of), like the summary's pipeline
+    pipeline: Decimal = Decimal(0)
+    weighted: Decimal = Decimal(0)
 
-    def record(self, name: str, converter: Converter) -> dict[str, Any]:
+    def record(self, name: str, converter: Converter, *, full: bool = False) -> dict[str, Any]:
+        """`report sources`/`grades` shape; `full` adds the pipeline (`report breakdown`)."""
         values = (
             self.key, self.leads, self.won, self.lost, self.win_rate, self.lead_to_win_rate,
             converter.text(self.won_value), converter.text(self.avg_deal_size), converter.base,
             self.cycle_days_median,
         )  # fmt: skip
-        return dict(zip([name, *GROUP_KEYS], values, strict=True))
+        out = dict(zip([name, *GROUP_KEYS], values, strict=True))
+        if full:
+            out |= {"open_deals": self.open_deals, "pipeline": converter.text(self.pipeline),
+                    "weighted_pipeline": converter.text(self.weighted)}  # fmt: skip
+        return out
 
 
-def breakdown(scope: Scope, by: str) -> list[GroupRow]:
-    """The summary's figures per `source` or `grade` (trimmed, case-insensitive)."""
-    if by not in ("source", "grade"):
+def breakdown(
+    scope: Scope, by: str, rows: list[Tally] | None = None, *, pipeline: bool = False
+) -> list[GroupRow]:
+    """The summary's figures per `source` or `grade` (trimmed, case-insensitive), or per the
+    group keys of `rows` (metrics/groups.py: segment, product, a custom field); `pipeline`
+    adds each group's open pipeline (`report breakdown`; sources and grades show none)."""
+    if rows is None and by not in ("source", "grade"):
         raise ValueError(by)
     converter = scope.converter
     groups: dict[str, list[Tally]] = {}
     names: dict[str, str | None] = {}
-    for t in tallies(scope, by):
+    for t in tallies(scope, by) if rows is None else rows:
         fold = (t.key or "").casefold()
         groups.setdefault(fold, []).append(t)
         # The same spelling whatever order SQLite returns the groups in.
@@ -113,7 +126,7 @@ def breakdown(scope: Scope, by: str) -> list[GroupRow]:
         for g in ("A", "B", "C"):
             groups.setdefault(g.casefold(), [])
             names.setdefault(g.casefold(), g)
-    rows = []
+    out = []
     for fold, group in groups.items():
         won = [t for t in group if t.stage == WON]
         lost = [t for t in group if t.stage == LOST]
@@ -121,7 +134,10 @@ def breakdown(scope: Scope, by: str) -> list[GroupRow]:
         leads = sum(t.cohort for t in group)
         value = base_total(converter, ((t.currency, t.closed_value) for t in won))
         valued = sum(t.closed_valued for t in won if converter.can_convert(t.currency))
-        rows.append(
+        open_deals, value_open, weighted = (
+            open_pipeline(scope, group) if pipeline else (0, Decimal(0), Decimal(0))
+        )
+        out.append(
             GroupRow(
                 key=names[fold],
                 leads=leads,
@@ -132,10 +148,13 @@ def breakdown(scope: Scope, by: str) -> list[GroupRow]:
                 won_value=value,
                 avg_deal_size=value / valued if valued else None,
                 cycle_days_median=median(cycle_histogram(won)),
+                open_deals=open_deals,
+                pipeline=value_open,
+                weighted=weighted,
             )
         )
     if by == "grade":
-        rows.sort(key=lambda r: (r.key is None, r.key or ""))
+        out.sort(key=lambda r: (r.key is None, r.key or ""))
     else:
-        rows.sort(key=lambda r: (r.key is None, -r.leads, -r.won_value, r.key or ""))
-    return rows
+        out.sort(key=lambda r: (r.key is None, -r.leads, -r.won_value, r.key or ""))
+    return out

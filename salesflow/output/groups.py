@@ -30,4 +30,13 @@ def product_columns() -> list[Column]:
     ]
 
 
-__all__ = ["DASH", "product_columns", "product_label"]
+def pipeline_columns() -> list[Column]:
+    """`report breakdown`'s columns after those of `report sources`."""
+    return [
+        _num("open_deals", _("Open"), hide=6),
+        _money_col("pipeline", _("Pipeline"), hide=7),
+        _money_col("weighted_pipeline", _("Weighted"), hide=8),
+    ]
+
+
+__all__ = ["DASH", "pipeline_columns", "product_columns", "product_label"]

@@ -19,8 +19,6 @@ STEPS: list[tuple[int, str, str]] = [
             value TEXT NOT NULL,
             UNIQUE (lead_id, field)
         );
-        -- report breakdown --by FIELD groups the leads by their value in this order.
-        CREATE INDEX lead_fields_field ON lead_fields (field, value, lead_id);
         """
         # search finds a lead by its field values like by its name (salesflow/search.py).
         + _fts("lead_fields", ("value",)),
