@@ -88,10 +88,10 @@ def product_columns() -> list:
         Column("sku", _("SKU"), style="bold", no_wrap=True),
         Column("name", _("Product")),
         Column("price", _("Price"), justify="right", get=price),
-        Column("unit", _("Unit"), hide=2),
-        Column("tax_rate", _("Tax"), justify="right", hide=1,
+        Column("unit", _("Unit"), hide=3),
+        Column("tax_rate", _("Tax"), justify="right", hide=2,
                get=lambda r: f"{r['tax_rate']}%" if r["tax_rate"] is not None else ""),
-        Column("quote_lines", _("Lines"), justify="right", hide=3),
+        Column("quote_lines", _("Lines"), justify="right", hide=1),
     ]  # fmt: skip
 
 

@@ -76,8 +76,8 @@ def breakdown(
     from salesflow import fields, metrics
     from salesflow.i18n import _
     from salesflow.metrics.groups import by_group, check_by
-    from salesflow.output import render, reports
-    from salesflow.output.groups import pipeline_columns
+    from salesflow.output import render
+    from salesflow.output.groups import breakdown_columns
 
     named: list[str] = []
 
@@ -91,7 +91,6 @@ def breakdown(
     keys = [name, *metrics.GROUP_KEYS, "open_deals", "pipeline", "weighted_pipeline"]
     if report.machine(rows, fmt, raw, keys=keys):
         return
-    columns = reports.breakdown_columns(name) + pipeline_columns()
-    render(rows, "table", report.term, columns=columns,
+    render(rows, "table", report.term, columns=breakdown_columns(name),
            title=report.title(_("Per {group}").format(group=name)),
            empty=_("No leads yet."))  # fmt: skip

@@ -30,13 +30,20 @@ def product_columns() -> list[Column]:
     ]
 
 
-def pipeline_columns() -> list[Column]:
-    """`report breakdown`'s columns after those of `report sources`."""
+def breakdown_columns(name: str) -> list[Column]:
+    """`report breakdown`: the columns of `report sources`, then the pipeline's, which a
+    narrow terminal hides first."""
+    from dataclasses import replace
+
+    from salesflow.output.reports import breakdown_columns as group_columns
+
+    own = [replace(c, hide=c.hide + 3) if c.hide else c for c in group_columns(name)]
     return [
-        _num("open_deals", _("Open"), hide=6),
-        _money_col("pipeline", _("Pipeline"), hide=7),
-        _money_col("weighted_pipeline", _("Weighted"), hide=8),
+        *own,
+        _num("open_deals", _("Open"), hide=1),
+        _money_col("pipeline", _("Pipeline"), hide=3),
+        _money_col("weighted_pipeline", _("Weighted"), hide=2),
     ]
 
 
-__all__ = ["DASH", "pipeline_columns", "product_columns", "product_label"]
+__all__ = ["DASH", "breakdown_columns", "product_columns", "product_label"]

@@ -81,6 +81,9 @@ CASES = (
          needs=("report", "funnel"), option="--as-of"),
     Case("report sources", ("report", "sources"), needs=("report", "sources")),
     Case("report grades", ("report", "grades"), needs=("report", "grades")),
+    Case("report breakdown --by region", ("report", "breakdown", "--by", "region"),
+         needs=("report", "breakdown")),
+    Case("report products", ("report", "products"), needs=("report", "products")),
     Case("digest", ("digest",), needs=("digest",)),
     Case("export leads (to /dev/null)", ("export", "leads", "--format", "csv"),
          needs=("export",)),
@@ -179,6 +182,10 @@ def demo_db(size: int, seed: int, cache: Path, rebuild: bool) -> tuple[Path, flo
         old.unlink()
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
         target = Path(tmp) / "demo.db"
+        # Custom fields the demo fills (report breakdown --by region); a salesflow without
+        # them says so and the demo goes on without.
+        run_once([*salesflow_argv(), "--db", str(target), "config", "set", "fields",
+                  "industry,region"])  # fmt: skip
         argv = [*salesflow_argv(), "--db", str(target), "demo", "--leads", str(size),
                 "--seed", str(seed)]  # fmt: skip
         elapsed, code, err = run_once(argv)

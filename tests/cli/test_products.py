@@ -159,6 +159,12 @@ def test_bad_input(ok, fails, catalogue) -> None:
     fails("product", "edit", "G3", match="nothing to change")
     fails("product", "show", "nothing", match='no product "nothing"')
     fails("product", "add", "X", code=2)  # no --price: a usage error
+    ok("product", "add", "Service day", "--sku", "SD", "--price", "3000", "--currency", "CNY",
+       "--tax", "6%")  # fmt: skip
+    fails("quote", "new", "1", "--item", "G2; 1", "--item", "SD; 2",
+          match="these products have different tax rates (G2 (Edge gateway G2) 13%, SD "
+                "(Service day) 6%) and a quote has one — give the quote's rate with --tax")
+    ok("quote", "new", "1", "--item", "G2; 1", "--item", "SD; 2", "--tax", "13%")
 
 
 LATER = {"SALESFLOW_NOW": "2026-11-25T09:00:00Z"}
