@@ -83,7 +83,6 @@ CASES = (
     Case("report grades", ("report", "grades"), needs=("report", "grades")),
     Case("report breakdown --by region", ("report", "breakdown", "--by", "region"),
          needs=("report", "breakdown")),
-    Case("report products", ("report", "products"), needs=("report", "products")),
     Case("digest", ("digest",), needs=("digest",)),
     Case("export leads (to /dev/null)", ("export", "leads", "--format", "csv"),
          needs=("export",)),
