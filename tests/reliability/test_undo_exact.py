@@ -16,7 +16,11 @@ WRITES: dict[str, list[list[str]]] = {
     "lead add": [
         ["lead", "add", "王芳", "--company", "杭州某贸易公司", "--value", "3万", "--tag", "x"]
     ],
-    "lead edit": [["lead", "edit", "1", "--value", "1", "--bant", "b=yes", "--tag", "y"]],
+    "lead edit": [
+        ["lead", "edit", "1", "--value", "1", "--bant", "b=yes", "--tag", "y"],
+        ["lead", "edit", "2", "--set", "industry=零售", "--set", "region=华北"],
+        ["lead", "edit", "1", "--set", "region="],  # clears it
+    ],
     "lead rm": [["lead", "rm", "1", "--yes"]],
     "lead merge": [
         ["lead", "merge", "1", "2"],
@@ -84,7 +88,17 @@ WRITES: dict[str, list[list[str]]] = {
     ],
     "target set": [["target", "set", "2026-12", "200000"], ["target", "set", "2026-11", "20k"]],
     "target rm": [["target", "rm", "2026-11"]],
+    "product add": [
+        ["product", "add", "Router R1", "--sku", "R1", "--price", "1200", "--tax", "6%"]
+    ],
+    "product edit": [["product", "edit", "G2", "--price", "1000", "--unit", "pcs", "--tax", ""]],
+    "product rm": [["product", "rm", "INST"], ["product", "rm", "G2", "--force"]],
+    "import products": [
+        ["import", "products", str(DATA / "products.csv"), "--on-duplicate", "update"]
+    ],
 }
+WRITES["lead add"] += [["lead", "add", "李娜", "--set", "region=华东"]]
+WRITES["quote add-item"] += [["quote", "add-item", "Q-2026-0001", "G2; 3"]]
 WRITES["advance"] += [["advance", "4", "--reopen"]]  # unlinks the customer, drops its check-in
 READS = {
     "lead list", "lead show", "stages", "db path", "db check", "db info", "db backup",
@@ -93,6 +107,7 @@ READS = {
     "quote list", "quote show", "quote render",
     "report summary", "report funnel", "report conversion", "report forecast", "report lost",
     "report sources", "report grades", "report activity", "report targets", "target list",
+    "report products", "report breakdown", "product list", "product show",
     "export", "search", "redo", "lead dupes", "completion",
     "remind",  # writes only what it has reminded, without an undo entry: undo stays the user's
     # The replica itself and this machine's lease state change, not the database.
@@ -132,6 +147,11 @@ def prepare(ok) -> None:
     ok("quote", "send", "Q-2026-0002")
     ok("target", "set", "2026-11", "10000")  # a target to replace or remove
     ok("config", "set", "me.emails", "me@mine.com")  # for import email
+    ok("config", "set", "fields", "industry,region")
+    ok("lead", "edit", "1", "--set", "region=华南")
+    ok("product", "add", "Gateway", "--sku", "G2", "--price", "¥980", "--unit", "台", "--tax", "13%")
+    ok("product", "add", "Installation", "--sku", "INST", "--price", "6000")
+    ok("quote", "new", "1", "--item", "G2; 5")  # Q-2026-0003: a line from the catalogue
 
 
 CASES = [(name, args) for name, variants in WRITES.items() for args in variants]
