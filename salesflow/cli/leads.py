@@ -9,6 +9,7 @@ from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 if TYPE_CHECKING:
     from salesflow.leads import LeadFields
@@ -121,13 +122,15 @@ def add(
             default_currency=s.currency, tags=tag, note=note, expected_close=expected_close,
         )  # fmt: skip
         if not force and (found := dupes.existing(conn, name, company, email, phone)):
-            shown = "; ".join(f"{label} ({why})" for _, label, why in found[:3])
+            shown = "; ".join(f"{label} ({why})" for __, label, why in found[:3])
             raise leads.SalesflowError(
-                f"this lead may exist already: {shown} — see salesflow lead show "
-                f"{found[0][0]}, or add it anyway with --force"
+                _(
+                    "this lead may exist already: {shown} — see salesflow lead "
+                    "show {found}, or add it anyway with --force"
+                ).format(shown=shown, found=found[0][0])
             )
         lead = leads.add(conn, fields, stage=stage, currency=s.currency, now_iso=s.now_iso)
-    s.term.say(f"Added lead {lead.label} in stage {lead.stage}")
+    s.term.say(_("Added lead {label} in stage {stage}").format(label=lead.label, stage=lead.stage))
 
 
 @app.command("list")
@@ -268,7 +271,7 @@ def edit(
 
             fields.doc_lang = check_doc_lang(doc_lang) if doc_lang.strip() else ""
         lead = leads.edit(conn, lead, fields, s.now_iso)
-    s.term.say(f"Updated lead {lead.label}")
+    s.term.say(_("Updated lead {label}").format(label=lead.label))
 
 
 @app.command("rm")
@@ -287,12 +290,17 @@ def rm(
     s: Session = ctx.obj
     with s.read() as conn:  # ask outside the write lock: a waiting prompt must not block others
         lead = leads.resolve(conn, ref)
-    if not confirmed(s, yes, f"Delete lead {lead.label} and its history?", "Nothing deleted."):
+    if not confirmed(
+        s,
+        yes,
+        _("Delete lead {label} and its history?").format(label=lead.label),
+        _("Nothing deleted."),
+    ):
         return
     with s.write() as conn:
         lead = leads.get(conn, lead.id)
         leads.remove(conn, lead)
-    s.term.say(f"Deleted lead {lead.label} (salesflow undo brings it back)")
+    s.term.say(_("Deleted lead {label} (salesflow undo brings it back)").format(label=lead.label))
 
 
 @app.command("dupes")
@@ -322,7 +330,7 @@ def dupes_(
         empty="No likely duplicates.",
     )  # fmt: skip
     if rows and fmt == Format.table:
-        s.term.say("Merge a pair: salesflow lead merge KEEP OTHER")
+        s.term.say(_("Merge a pair: salesflow lead merge KEEP OTHER"))
 
 
 class StageFrom(StrEnum):
@@ -354,6 +362,14 @@ def merge_(
     moved = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in merged.moved.items() if n)
     filled = f"; filled {', '.join(merged.filled)}" if merged.filled else ""
     s.term.say(
-        f"Merged lead {merged.other.label} into {merged.keep.label} (moved {moved or 'nothing'}"
-        f"{filled}); stage {merged.stage} — salesflow undo takes it back"
+        _(
+            "Merged lead {label} into {label2} (moved {value}{filled}); "
+            "stage {stage} — salesflow undo takes it back"
+        ).format(
+            label=merged.other.label,
+            label2=merged.keep.label,
+            value=moved or "nothing",
+            filled=filled,
+            stage=merged.stage,
+        )
     )

@@ -10,6 +10,7 @@ from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 if TYPE_CHECKING:
     from salesflow.quotes import Quote
@@ -150,8 +151,16 @@ def new(
         )
     lines = f"{len(item_list)} item(s)" if item_list else "no items yet"
     s.term.say(
-        f"Created draft quote {quote.number} for {lead.label}: {lines}, total {_total(quote)}, "
-        f"valid until {quote.valid_until}"
+        _(
+            "Created draft quote {number} for {label}: {lines}, total "
+            "{quote}, valid until {valid_until}"
+        ).format(
+            number=quote.number,
+            label=lead.label,
+            lines=lines,
+            quote=_total(quote),
+            valid_until=quote.valid_until,
+        )
     )
 
 
@@ -179,7 +188,11 @@ def add_item(
         texts = [quotes.split_item(t) for t in items]
         new_items = quotes.read_items(texts, quote.currency, discount)
         quote = quotes.add_item(conn, quote, new_items, today=s.today, now_iso=s.now_iso)
-    s.term.say(f"Added {len(new_items)} item(s) to {quote.number}: total {_total(quote)}")
+    s.term.say(
+        _("Added {count} item(s) to {number}: total {quote}").format(
+            count=len(new_items), number=quote.number, quote=_total(quote)
+        )
+    )
 
 
 @app.command("rm-item")
@@ -196,7 +209,9 @@ def rm_item(
         quote = quotes.resolve(conn, ref)
         quote, removed = quotes.remove_item(conn, quote, line, today=s.today, now_iso=s.now_iso)
     s.term.say(
-        f'Removed line {line} ("{removed.description}") from {quote.number}: total {_total(quote)}'
+        _('Removed line {line} ("{description}") from {number}: total {quote}').format(
+            line=line, description=removed.description, number=quote.number, quote=_total(quote)
+        )
     )
 
 
@@ -232,7 +247,11 @@ def edit(
             now_iso=s.now_iso,
             wording={"payment_terms": terms, "delivery": delivery, "tax_note": tax_note},
         )
-    s.term.say(f"Updated {quote.number}: total {_total(quote)}, valid until {quote.valid_until}")
+    s.term.say(
+        _("Updated {number}: total {quote}, valid until {valid_until}").format(
+            number=quote.number, quote=_total(quote), valid_until=quote.valid_until
+        )
+    )
 
 
 def _view(
@@ -344,15 +363,27 @@ def send(ctx: Context, ref: QuoteRef) -> None:
             stage_name=store.get_setting(conn, "quote.stage"),
         )
     q = sent.quote
-    s.term.say(f"Sent {q.number}: total {_total(q)}, valid until {q.valid_until}")
+    s.term.say(
+        _("Sent {number}: total {q}, valid until {valid_until}").format(
+            number=q.number, q=_total(q), valid_until=q.valid_until
+        )
+    )
     if sent.move:
-        s.term.say(f"Lead #{q.lead_id} moved {sent.move.from_stage} → {sent.move.to_stage}")
+        s.term.say(
+            _("Lead #{lead_id} moved {from_stage} → {to_stage}").format(
+                lead_id=q.lead_id, from_stage=sent.move.from_stage, to_stage=sent.move.to_stage
+            )
+        )
     if sent.stage_note:
         from salesflow.cli.hints import word
 
         s.term.say(word(sent.stage_note, sent.stage_hint))
     if sent.chase_due:
-        s.term.say(f"Follow-up planned: chase {q.number} on {sent.chase_due}")
+        s.term.say(
+            _("Follow-up planned: chase {number} on {chase_due}").format(
+                number=q.number, chase_due=sent.chase_due
+            )
+        )
 
 
 @app.command("render")
@@ -390,10 +421,10 @@ def render_doc(
     s: Session = ctx.obj
     chosen = fmt.value if fmt else _doc_format_of(output)
     if chosen == "pdf" and output is None and s.term.is_tty:
-        raise SalesflowError("a PDF is not for the terminal — give a file: -o quote.pdf")
+        raise SalesflowError(_("a PDF is not for the terminal — give a file: -o quote.pdf"))
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
-        view, _, _ = _view(s, conn, quote, lang.value if lang else None)
+        view, __, __ = _view(s, conn, quote, lang.value if lang else None)
     if chosen == "pdf":
         data = documents.render_quote_pdf(view)
         if output is None:
@@ -408,7 +439,11 @@ def render_doc(
         data = text.encode("utf-8")
     _write_private(output, data)
     language = {"zh_CN": "Chinese", "en": "English"}[view["lang"]]
-    s.term.say(f"Wrote {quote.number} as {chosen} to {output} ({language})")
+    s.term.say(
+        _("Wrote {number} as {chosen} to {output} ({language})").format(
+            number=quote.number, chosen=chosen, output=output, language=language
+        )
+    )
 
 
 def _doc_format_of(output: str | None) -> str:
@@ -421,8 +456,10 @@ def _doc_format_of(output: str | None) -> str:
     by_extension = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
     if extension and extension not in by_extension:
         raise SalesflowError(
-            f"cannot render a quote as {extension} — name the file .pdf, .html or .md, "
-            "or pass --format"
+            _(
+                "cannot render a quote as {extension} — name the file .pdf, "
+                ".html or .md, or pass --format"
+            ).format(extension=extension)
         )
     return by_extension.get(extension, "html")
 
@@ -451,11 +488,19 @@ def accept(
         quote = quotes.resolve(conn, ref)
         done = quotes.accept(conn, quote, today=s.today, now_iso=s.now_iso, force=force)
     q = done.quote
-    won = "deal won" if done.move else "deal was already won"
+    won = _("deal won") if done.move else _("deal was already won")
     dropped = done.move.dropped_note() if done.move else ""
-    s.term.say(f"Accepted {q.number}: {won}, value {_total(q)} (lead #{q.lead_id}){dropped}")
+    s.term.say(
+        _("Accepted {number}: {won}, value {total} (lead #{lead_id}){dropped}").format(
+            number=q.number, won=won, total=_total(q), lead_id=q.lead_id, dropped=dropped
+        )
+    )
     if done.superseded:
-        s.term.say(f"Marked rejected as superseded: {', '.join(done.superseded)}")
+        s.term.say(
+            _("Marked rejected as superseded: {superseded}").format(
+                superseded=", ".join(done.superseded)
+            )
+        )
 
 
 @app.command("reject")
@@ -474,10 +519,19 @@ def reject(
     with s.write() as conn:
         quote = quotes.resolve(conn, ref)
         done = quotes.reject(conn, quote, reason=reason, lost=lost, now_iso=s.now_iso)
-    why = f" ({done.quote.reason})" if done.quote.reason else ""
-    s.term.say(f"Rejected {done.quote.number}{why}")
+    if done.quote.reason:
+        said = _("Rejected {number} ({reason})").format(
+            number=done.quote.number, reason=done.quote.reason
+        )
+    else:
+        said = _("Rejected {number}").format(number=done.quote.number)
+    s.term.say(said)
     if done.move:
-        s.term.say(f"Lead #{done.quote.lead_id} moved {done.move.from_stage} → lost")
+        s.term.say(
+            _("Lead #{lead_id} moved {from_stage} → lost").format(
+                lead_id=done.quote.lead_id, from_stage=done.move.from_stage
+            )
+        )
 
 
 @app.command("copy")
@@ -492,6 +546,9 @@ def copy(ctx: Context, ref: QuoteRef, valid: ValidOpt = None) -> None:
             conn, quote, valid_until=_valid_until(s, conn, valid), today=s.today, now_iso=s.now_iso
         )
     s.term.say(
-        f"Copied {quote.number} to new draft {new_quote.number} (valid until "
-        f"{new_quote.valid_until}); change it with quote add-item / rm-item / edit, then send it"
+        _(
+            "Copied {number} to new draft {number2} (valid until "
+            "{valid_until}); change it with quote add-item / rm-item / "
+            "edit, then send it"
+        ).format(number=quote.number, number2=new_quote.number, valid_until=new_quote.valid_until)
     )

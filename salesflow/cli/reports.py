@@ -13,6 +13,7 @@ from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.definitions import DEFINITIONS
+from salesflow.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -113,9 +114,12 @@ def _report(
         result = compute(scope)
     if missing := sorted(scope.converter.missing):
         s.term.say(
-            f"Warning: amounts in {', '.join(missing)} have no exchange rate and are left out of "
-            f"the money figures — e.g. salesflow config set fx.{missing[0]} RATE "
-            f"(what 1 {missing[0]} is worth in {s.currency})"
+            _(
+                "Warning: amounts in {missing} have no exchange rate and are "
+                "left out of the money figures — e.g. salesflow config set "
+                "fx.{missing2} RATE (what 1 {missing2} is worth in "
+                "{currency})"
+            ).format(missing=", ".join(missing), missing2=missing[0], currency=s.currency)
         )
     return Report(s.term, scope, scope.converter, result)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from salesflow import leads, money, pipeline
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.importer import layouts
 from salesflow.importer.columns import (
     LEAD_FIELDS,
@@ -84,7 +85,7 @@ class Keys:
         )
         found: list[tuple[Any, str]] = []
         for target, by in hits:
-            if target is not None and all(t != target for t, _ in found):
+            if target is not None and all(t != target for t, __ in found):
                 found.append((target, by))
         return found
 
@@ -98,7 +99,7 @@ def _default_stage(
     try:
         return find_stage(name, "stage")
     except Bad as e:
-        raise SalesflowError(f"--stage: {e.message}") from None
+        raise SalesflowError(_("--stage: {message}").format(message=e.message)) from None
 
 
 def plan_leads(
@@ -109,21 +110,27 @@ def plan_leads(
 ) -> Plan:
     """What importing `sheet` as leads would do. Reads the database, writes nothing."""
     if options.on_duplicate not in ON_DUPLICATE:
-        raise SalesflowError(f"--on-duplicate {options.on_duplicate} — use skip, update or error")
+        raise SalesflowError(
+            _("--on-duplicate {on_duplicate} — use skip, update or error").format(
+                on_duplicate=options.on_duplicate
+            )
+        )
     cols = map_columns(sheet.header, LEAD_FIELDS, LEAD_IGNORED, options.mapping, sheet.name)
     cols = without_blank_columns(cols, sheet)
     if "name" not in cols.fields:
         raise SalesflowError(
-            f"{sheet.name} has no column for the contact's name (name, contact, 联系人, 姓名 …) — "
-            f"its columns are: {', '.join(sheet.header)}; point one at it with "
-            '--map "COLUMN=name"'
+            _(
+                "{name} has no column for the contact's name (name, contact, "
+                "联系人, 姓名 …) — its columns are: {header}; point one at it "
+                'with --map "COLUMN=name"'
+            ).format(name=sheet.name, header=", ".join(sheet.header))
         )
     find_stage = stage_finder(conn)
     default_stage = _default_stage(conn, find_stage, options.stage)
     default_currency = money.check_currency(options.currency)
     plan = Plan("leads", f"{sheet.name} ({sheet.described})", len(sheet.rows))
     plan.default_source = options.source
-    plan.kept = [label for _, label in cols.extra]
+    plan.kept = [label for __, label in cols.extra]
     plan.ignored = cols.ignored
     keys = Keys()
     people: dict[int, tuple[str, str | None]] = {}
