@@ -212,7 +212,7 @@ def parse_every(text: str) -> tuple[int, str] | None:
     s = text.strip().lower()
     if s in ("none", "off", "never", "no"):
         return None
-    hint = "use every-30d, every-2w, every-3m (months) or none"
+    hint = _("use every-30d, every-2w, every-3m (months) or none")
     period = re.sub(r"^every[- ]?", "", s)
     try:
         n, unit = dates.parse_period(period)

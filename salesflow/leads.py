@@ -22,35 +22,11 @@ _COLUMNS = (
     "lost_reason, lost_from, won_note, created_at, updated_at, closed_at, address, tax_id, doc_lang"
 )
 RECORD_KEYS = [
-    "id",
-    "name",
-    "company",
-    "email",
-    "phone",
-    "source",
-    "grade",
-    "stage",
-    "value",
-    "currency",
-    "probability",
-    "tags",
-    "bant_budget",
-    "bant_authority",
-    "bant_need",
-    "bant_timeline",
-    "bant_note",
-    "notes",
-    "expected_close",
-    "lost_reason",
-    "lost_from",
-    "won_note",
-    "created_at",
-    "updated_at",
-    "closed_at",
-    "address",
-    "tax_id",
-    "doc_lang",
-]
+    "id", "name", "company", "email", "phone", "source", "grade", "stage", "value", "currency",
+    "probability", "tags", "bant_budget", "bant_authority", "bant_need", "bant_timeline",
+    "bant_note", "notes", "expected_close", "lost_reason", "lost_from", "won_note",
+    "created_at", "updated_at", "closed_at", "address", "tax_id", "doc_lang",
+]  # fmt: skip
 SORTS = {
     "id": "l.id",
     "created": "l.created_at DESC, l.id DESC",
@@ -185,7 +161,7 @@ def email_problem(email: str) -> str | None:
     """Why `email` is not shaped like an e-mail address, or None."""
     if _EMAIL.fullmatch(email.strip()):
         return None
-    return f'"{email}" is not an e-mail address (name@example.com)'
+    return _('"{email}" is not an e-mail address (name@example.com)').format(email=email)
 
 
 def check_email(email: str) -> str:

@@ -87,7 +87,7 @@ def get_stage(conn: sqlite3.Connection, name: str) -> Stage:
 def parse_spec(text: str) -> StageSpec:
     """Read `name:prob` or `name:prob:stale_days`; the name may hold any text, CJK included."""
     parts = text.rsplit(":", 2)
-    hint = "write stages as name:probability, e.g. lead:10 demo:40 quote:70"
+    hint = _("write stages as name:probability, e.g. lead:10 demo:40 quote:70")
     if len(parts) < 2 or not parts[0].strip():
         raise SalesflowError(_('cannot read stage "{text}" — {hint}').format(text=text, hint=hint))
     if len(parts) == 3 and not parts[1].strip().isdigit():

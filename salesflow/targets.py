@@ -13,12 +13,12 @@ from typing import Any
 from salesflow import dates, metrics, money
 from salesflow.errors import Hint, NotFound, SalesflowError
 from salesflow.fx import Converter
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.metrics import Scope
 from salesflow.pipeline import WON
 
 _PERIOD = re.compile(r"(?P<y>[0-9]{4})(?:-(?:(?P<m>[0-9]{1,2})|[qQ](?P<q>[0-9])))?")
-_HINT = "write a month (2026-12), a quarter (2026-Q4) or a year (2026)"
+_HINT = N_("write a month (2026-12), a quarter (2026-Q4) or a year (2026)")
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def parse_period(text: str) -> Period:
     m = _PERIOD.fullmatch(text.strip())
     if not m:
         raise SalesflowError(
-            _('cannot read period "{text}" — {hint}').format(text=text, hint=_HINT)
+            _('cannot read period "{text}" — {hint}').format(text=text, hint=_(_HINT))
         )
     year = int(m["y"])
     if not dates.FIRST_YEAR <= year <= dates.LAST_YEAR:
@@ -45,13 +45,15 @@ def parse_period(text: str) -> Period:
                 'period "{text}" is outside the years '
                 "{first_year}–{last_year} that salesflow keeps dates in — "
                 "{hint}"
-            ).format(text=text, first_year=dates.FIRST_YEAR, last_year=dates.LAST_YEAR, hint=_HINT)
+            ).format(
+                text=text, first_year=dates.FIRST_YEAR, last_year=dates.LAST_YEAR, hint=_(_HINT)
+            )
         )
     if m["m"]:
         month = int(m["m"])
         if not 1 <= month <= 12:
             raise SalesflowError(
-                _('period "{text}": months run 01–12 — {hint}').format(text=text, hint=_HINT)
+                _('period "{text}": months run 01–12 — {hint}').format(text=text, hint=_(_HINT))
             )
         end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
         return Period(f"{year:04d}-{month:02d}", date(year, month, 1), end)
@@ -59,7 +61,7 @@ def parse_period(text: str) -> Period:
         quarter = int(m["q"])
         if not 1 <= quarter <= 4:
             raise SalesflowError(
-                _('period "{text}": quarters run Q1–Q4 — {hint}').format(text=text, hint=_HINT)
+                _('period "{text}": quarters run Q1–Q4 — {hint}').format(text=text, hint=_(_HINT))
             )
         start = date(year, 3 * quarter - 2, 1)
         end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)

@@ -70,10 +70,17 @@ def undo(
         return
     with store.transaction(s.conn, write=True) as conn:
         undone = redo.undo(conn, target.id)
+    if target.compact:
+        said = _("Undid: salesflow {command}  ({created_at}, {rows} row change(s))")
+    else:
+        said = _(
+            "Undid: salesflow {command}  ({created_at}, {rows} row change(s)) — "
+            "salesflow redo re-applies it"
+        )
     s.term.say(
-        f"Undid: salesflow {_shorten(undone.command)}  ({undone.created_at}, "
-        f"{undone.rows} row change(s))"
-        + ("" if target.compact else " — salesflow redo re-applies it")
+        said.format(
+            command=_shorten(undone.command), created_at=undone.created_at, rows=undone.rows
+        )
     )
 
 
@@ -97,7 +104,11 @@ def _described(entry: RedoEntry, s: Session) -> str:
     from salesflow.output.views import when
 
     tables = ", ".join(f"{t} {n}" for t, n in sorted(entry.rows.items()))
-    rows = f"{entry.total} row(s): {tables}" if entry.rows else "the database file"
+    rows = (
+        _("{count} row(s): {tables}").format(count=entry.total, tables=tables)
+        if entry.rows
+        else _("the database file")
+    )
     return f"salesflow {_shorten(entry.command)}  ({when(entry.created_at, s.tz)}; {rows})"
 
 
@@ -108,15 +119,18 @@ def _why_ask(s: Session, entry: RedoEntry) -> str | None:
     age = s.now - dates.from_utc_iso(entry.created_at)
     if age.total_seconds() > RECENT_MINUTES * 60:
         hours = age.total_seconds() / 3600
-        ago = (
-            f"{age.days} day(s)"
-            if age.days
-            else (f"{hours:.0f} h" if hours >= 1 else f"{age.seconds // 60} min")
-        )
-        return f"That command ran {ago} ago"
+        if age.days:
+            ago = _("{count} day(s)").format(count=age.days)
+        elif hours >= 1:
+            ago = _("{count:.0f} h").format(count=hours)
+        else:
+            ago = _("{count} min").format(count=age.seconds // 60)
+        return _("That command ran {ago} ago").format(ago=ago)
     last = s.previous_line
     if last is not None and last != entry.command and not _walking_back(last):
-        return f"Your last command was salesflow {_shorten(last)}, not this one"
+        return _("Your last command was salesflow {command}, not this one").format(
+            command=_shorten(last)
+        )
     return None
 
 
@@ -138,7 +152,7 @@ def _undo_list(s: Session, fmt: Format) -> None:
     rows = [
         {"command": f"salesflow {e.command}", "at": e.created_at, "rows": e.total} for e in entries
     ]
-    render(rows, fmt.value, s.term, empty="Nothing to undo.", keys=["command", "at", "rows"])
+    render(rows, fmt.value, s.term, empty=_("Nothing to undo."), keys=["command", "at", "rows"])
 
 
 def _shorten(command: str, limit: int = 120) -> str:
@@ -250,7 +264,7 @@ def config_list(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     s: Session = ctx.obj
     with s.read() as conn:
         rows = [{"key": k, "value": shown(k, v)} for k, v in store.all_settings(conn).items()]
-    render(rows, fmt.value, s.term, empty="No settings set; defaults apply.")
+    render(rows, fmt.value, s.term, empty=_("No settings set; defaults apply."))
 
 
 @db_app.command("backup")
@@ -289,11 +303,11 @@ def db_check(ctx: Context) -> None:
         found = problems(conn)
     if found:
         for line in found:
-            print(f"problem: {line}", file=s.term.out)
+            print(_("problem: {line}").format(line=line), file=s.term.out)
         raise SalesflowError(
             _("{count} problem(s) found in {path}").format(count=len(found), path=s.path)
         )
-    print(f"ok: {s.path} passed every check", file=s.term.out)
+    print(_("ok: {path} passed every check").format(path=s.path), file=s.term.out)
 
 
 @db_app.command("restore")

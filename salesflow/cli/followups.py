@@ -300,5 +300,5 @@ def today(
     with s.read() as conn:
         sections = agenda.agenda(conn, s.now, s.tz, limit=None if all_ else limit)
     zone = getattr(s.tz, "key", None) or str(s.tz)
-    heading = f"Agenda for {s.today:%a %Y-%m-%d} ({zone})"
+    heading = _("Agenda for {today:%a %Y-%m-%d} ({zone})").format(today=s.today, zone=zone)
     agenda_view(sections, fmt.value, s.term, heading=heading, tz=s.tz, raw=raw)

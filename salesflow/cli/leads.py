@@ -9,7 +9,7 @@ from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 if TYPE_CHECKING:
     from salesflow.leads import LeadFields
@@ -86,6 +86,15 @@ def _fields(
     )
 
 
+# What a merge moved, per table: "3 activities" (the count leads, as the English said).
+_MOVED = {
+    "activities": N_("{count} activities"),
+    "followups": N_("{count} followups"),
+    "quotes": N_("{count} quotes"),
+    "stage_changes": N_("{count} stage changes"),
+}
+
+
 @app.command("add")
 def add(
     ctx: Context,
@@ -122,7 +131,9 @@ def add(
             default_currency=s.currency, tags=tag, note=note, expected_close=expected_close,
         )  # fmt: skip
         if not force and (found := dupes.existing(conn, name, company, email, phone)):
-            shown = "; ".join(f"{label} ({why})" for __, label, why in found[:3])
+            shown = "; ".join(
+                _("{label} ({why})").format(label=label, why=_(why)) for __, label, why in found[:3]
+            )
             raise leads.SalesflowError(
                 _(
                     "this lead may exist already: {shown} — see salesflow lead "
@@ -185,7 +196,7 @@ def list_(
     for row in rows:
         row["next_action"], row["next_due"] = steps.get(row["id"], (None, None))
     render(
-        rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty="No leads match.",
+        rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty=_("No leads match."),
         keys=[*leads.RECORD_KEYS, "next_action", "next_due"],
     )  # fmt: skip
 
@@ -327,7 +338,7 @@ def dupes_(
     ]
     render(
         rows, fmt.value, s.term, columns=columns, raw=raw, keys=dupes.RECORD_KEYS,
-        empty="No likely duplicates.",
+        empty=_("No likely duplicates."),
     )  # fmt: skip
     if rows and fmt == Format.table:
         s.term.say(_("Merge a pair: salesflow lead merge KEEP OTHER"))
@@ -359,8 +370,12 @@ def merge_(
             conn, leads.resolve(conn, keep), leads.resolve(conn, other),
             stage_from_other=stage_from == StageFrom.other, now_iso=s.now_iso,
         )  # fmt: skip
-    moved = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in merged.moved.items() if n)
-    filled = f"; filled {', '.join(merged.filled)}" if merged.filled else ""
+    moved = ", ".join(
+        _(_MOVED[t]).format(count=n) if t in _MOVED else f"{n} {t.replace('_', ' ')}"
+        for t, n in merged.moved.items()
+        if n
+    )
+    filled = _("; filled {facts}").format(facts=", ".join(merged.filled)) if merged.filled else ""
     s.term.say(
         _(
             "Merged lead {label} into {label2} (moved {value}{filled}); "
@@ -368,7 +383,7 @@ def merge_(
         ).format(
             label=merged.other.label,
             label2=merged.keep.label,
-            value=moved or "nothing",
+            value=moved or _("nothing"),
             filled=filled,
             stage=merged.stage,
         )

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import sqlite3
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
+from salesflow.cli.quote_views import (
+    doc_format_of,
+    document_view,
+    total,
+    valid_until,
+    write_private,
+)
 from salesflow.cli.session import Session
 from salesflow.i18n import _
 
 if TYPE_CHECKING:
-    from salesflow.quotes import Quote
+    pass
 
 app = command_group(
     help="Quotes: numbered offers with line items, discounts and tax; documents to send; "
@@ -77,22 +83,6 @@ TaxNoteOpt = Annotated[
 ]
 
 
-def _valid_until(s: Session, conn: sqlite3.Connection, text: str | None) -> Any:
-    from salesflow import config
-
-    if text is not None:
-        return s.parse_date(text)
-    from datetime import timedelta
-
-    return s.today + timedelta(days=config.quote_valid_days(conn))
-
-
-def _total(quote: Quote) -> str:
-    from salesflow import money
-
-    return money.display(quote.total_minor, quote.currency)
-
-
 @app.command("new")
 def new(
     ctx: Context,
@@ -143,13 +133,13 @@ def new(
             rounding=config.rounding(conn),
             discount=quotes.parse_discount(discount, code) if discount is not None else None,
             tax_rate=tax_rate,
-            valid_until=_valid_until(s, conn, valid),
+            valid_until=valid_until(s, conn, valid),
             note=note,
             today=s.today,
             now_iso=s.now_iso,
             wording=wording,
         )
-    lines = f"{len(item_list)} item(s)" if item_list else "no items yet"
+    lines = _("{count} item(s)").format(count=len(item_list)) if item_list else _("no items yet")
     s.term.say(
         _(
             "Created draft quote {number} for {label}: {lines}, total "
@@ -158,7 +148,7 @@ def new(
             number=quote.number,
             label=lead.label,
             lines=lines,
-            quote=_total(quote),
+            quote=total(quote),
             valid_until=quote.valid_until,
         )
     )
@@ -190,7 +180,7 @@ def add_item(
         quote = quotes.add_item(conn, quote, new_items, today=s.today, now_iso=s.now_iso)
     s.term.say(
         _("Added {count} item(s) to {number}: total {quote}").format(
-            count=len(new_items), number=quote.number, quote=_total(quote)
+            count=len(new_items), number=quote.number, quote=total(quote)
         )
     )
 
@@ -210,7 +200,7 @@ def rm_item(
         quote, removed = quotes.remove_item(conn, quote, line, today=s.today, now_iso=s.now_iso)
     s.term.say(
         _('Removed line {line} ("{description}") from {number}: total {quote}').format(
-            line=line, description=removed.description, number=quote.number, quote=_total(quote)
+            line=line, description=removed.description, number=quote.number, quote=total(quote)
         )
     )
 
@@ -249,31 +239,9 @@ def edit(
         )
     s.term.say(
         _("Updated {number}: total {quote}, valid until {valid_until}").format(
-            number=quote.number, quote=_total(quote), valid_until=quote.valid_until
+            number=quote.number, quote=total(quote), valid_until=quote.valid_until
         )
     )
-
-
-def _view(
-    s: Session, conn: sqlite3.Connection, quote: Quote, lang: str | None = None
-) -> tuple[dict, dict, Any]:
-    from salesflow import leads, quotes, store
-    from salesflow.output import documents
-
-    lead = leads.get(conn, quote.lead_id)
-    result = quotes.totals(conn, quote)
-    settings = store.all_settings(conn)
-    seller = documents.seller_from_settings(settings)
-    # --lang, else the lead's document language, else the interface language (English until
-    # the interface speaks Chinese).
-    chosen = lang or lead.doc_lang or "en"
-    words = (settings.get("quote.amount_in_words") or "no").strip().lower() == "yes"
-    view = documents.quote_view(
-        quote, result, today=s.today, client=lead.record(), seller=seller, lang=chosen,
-        words=words,
-    )  # fmt: skip
-    record = quotes.record(quote, s.today, lead.name, lead.company)
-    return view, record, result
 
 
 @app.command("show")
@@ -286,7 +254,7 @@ def show(ctx: Context, ref: QuoteRef, fmt: FormatOpt = Format.table, raw: RawOpt
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
         # The terminal speaks the interface language, whatever the document language.
-        view, record, result = _view(s, conn, quote, "en")
+        view, record, result = document_view(s, conn, quote, "en")
     if fmt == Format.table:
         from salesflow.output.views import quote_card
 
@@ -338,7 +306,7 @@ def list_(
         s.term,
         columns=quote_columns(),
         raw=raw,
-        empty="No quotes match.",
+        empty=_("No quotes match."),
         row_style=quote_status_style,
         keys=quotes.RECORD_KEYS,
     )
@@ -365,7 +333,7 @@ def send(ctx: Context, ref: QuoteRef) -> None:
     q = sent.quote
     s.term.say(
         _("Sent {number}: total {q}, valid until {valid_until}").format(
-            number=q.number, q=_total(q), valid_until=q.valid_until
+            number=q.number, q=total(q), valid_until=q.valid_until
         )
     )
     if sent.move:
@@ -419,12 +387,12 @@ def render_doc(
     from salesflow.output import documents
 
     s: Session = ctx.obj
-    chosen = fmt.value if fmt else _doc_format_of(output)
+    chosen = fmt.value if fmt else doc_format_of(output)
     if chosen == "pdf" and output is None and s.term.is_tty:
         raise SalesflowError(_("a PDF is not for the terminal — give a file: -o quote.pdf"))
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
-        view, __, __ = _view(s, conn, quote, lang.value if lang else None)
+        view, __, __ = document_view(s, conn, quote, lang.value if lang else None)
     if chosen == "pdf":
         data = documents.render_quote_pdf(view)
         if output is None:
@@ -437,39 +405,13 @@ def render_doc(
             s.term.raw.write(text)  # a document: the exact text
             return
         data = text.encode("utf-8")
-    _write_private(output, data)
+    write_private(output, data)
     language = {"zh_CN": "Chinese", "en": "English"}[view["lang"]]
     s.term.say(
         _("Wrote {number} as {chosen} to {output} ({language})").format(
             number=quote.number, chosen=chosen, output=output, language=language
         )
     )
-
-
-def _doc_format_of(output: str | None) -> str:
-    """The document format an -o file's extension asks for; html without one."""
-    import os
-
-    from salesflow.errors import SalesflowError
-
-    extension = os.path.splitext(output or "")[1].lower()
-    by_extension = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-    if extension and extension not in by_extension:
-        raise SalesflowError(
-            _(
-                "cannot render a quote as {extension} — name the file .pdf, "
-                ".html or .md, or pass --format"
-            ).format(extension=extension)
-        )
-    return by_extension.get(extension, "html")
-
-
-def _write_private(path: str, data: bytes) -> None:
-    from pathlib import Path
-
-    from salesflow.output.files import write_private
-
-    write_private(Path(path).expanduser(), data)
 
 
 @app.command("accept")
@@ -492,7 +434,7 @@ def accept(
     dropped = done.move.dropped_note() if done.move else ""
     s.term.say(
         _("Accepted {number}: {won}, value {total} (lead #{lead_id}){dropped}").format(
-            number=q.number, won=won, total=_total(q), lead_id=q.lead_id, dropped=dropped
+            number=q.number, won=won, total=total(q), lead_id=q.lead_id, dropped=dropped
         )
     )
     if done.superseded:
@@ -543,7 +485,7 @@ def copy(ctx: Context, ref: QuoteRef, valid: ValidOpt = None) -> None:
     with s.write() as conn:
         quote = quotes.resolve(conn, ref)
         new_quote = quotes.copy(
-            conn, quote, valid_until=_valid_until(s, conn, valid), today=s.today, now_iso=s.now_iso
+            conn, quote, valid_until=valid_until(s, conn, valid), today=s.today, now_iso=s.now_iso
         )
     s.term.say(
         _(

@@ -340,7 +340,7 @@ def lost(
         report.term,
         columns=reports.lost_columns(),
         title=title,
-        empty="No deals lost in this window.",
+        empty=_("No deals lost in this window."),
     )
 
 
@@ -362,7 +362,7 @@ def _breakdown(
         return
     title = report.title(f"Per {by}")
     columns = reports.breakdown_columns(by)
-    render(rows, "table", report.term, columns=columns, title=title, empty="No leads yet.")
+    render(rows, "table", report.term, columns=columns, title=title, empty=_("No leads yet."))
 
 
 @app.command("sources")
@@ -431,7 +431,7 @@ def activity(
         return
     title = report.title("Activity", money=False)
     columns = reports.activity_columns(rows, result.kinds)
-    render(rows, "table", report.term, columns=columns, title=title, empty="No activity yet.")
+    render(rows, "table", report.term, columns=columns, title=title, empty=_("No activity yet."))
     reports.say_lines(
         report.term,
         reports.activity_notes(
@@ -483,7 +483,7 @@ def targets_report(
         report.term,
         columns=reports.progress_columns(),
         title=title,
-        empty="No targets set — salesflow target set 2026-12 200000",
+        empty=_("No targets set — salesflow target set 2026-12 200000"),
     )
     if shown:
         reports.say_lines(

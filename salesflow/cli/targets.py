@@ -60,7 +60,7 @@ def target_list(
         columns=reports.target_columns(),
         raw=raw,
         keys=targets.RECORD_KEYS,
-        empty="No targets set — salesflow target set 2026-12 200000",
+        empty=_("No targets set — salesflow target set 2026-12 200000"),
     )
 
 

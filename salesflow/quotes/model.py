@@ -147,7 +147,7 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Quote:
         ).fetchone()
     if row is None:
         shown = " ".join(ref.split())
-        hint = "" if _NUMBER.fullmatch(text) else " (quote numbers look like Q-2026-0001)"
+        hint = "" if _NUMBER.fullmatch(text) else _(" (quote numbers look like Q-2026-0001)")
         raise NotFound(
             _('no quote "{shown}"{hint}').format(shown=shown, hint=hint), hint=Hint("quote.list")
         )

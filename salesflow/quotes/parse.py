@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from salesflow import money
 from salesflow.errors import Hint, SalesflowError
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.quotes.math import Discount, ItemInput
 
-ITEM_FORM = (
+ITEM_FORM = N_(
     '"description; quantity; unit price" (optionally "; unit" such as 台 or pcs and '
     '"; discount" such as 10% or 200)'
 )
@@ -132,7 +132,7 @@ def split_item(text: str) -> ItemText:
     if not 3 <= len(parts) <= 5 or not parts[0] or not parts[2]:
         raise SalesflowError(
             _('cannot read item "{shown}" — write it as {item_form}').format(
-                shown=shown, item_form=ITEM_FORM
+                shown=shown, item_form=_(ITEM_FORM)
             )
         )
     discount = unit = None
@@ -141,14 +141,14 @@ def split_item(text: str) -> ItemText:
             if discount is not None:
                 raise SalesflowError(
                     _('item "{shown}" has two discounts — write it as {item_form}').format(
-                        shown=shown, item_form=ITEM_FORM
+                        shown=shown, item_form=_(ITEM_FORM)
                     )
                 )
             discount = extra
         elif unit is not None:
             raise SalesflowError(
                 _('item "{shown}" has two units — write it as {item_form}').format(
-                    shown=shown, item_form=ITEM_FORM
+                    shown=shown, item_form=_(ITEM_FORM)
                 )
             )
         else:
@@ -203,6 +203,6 @@ def _price(item: ItemText, currency: str) -> money.Money:
     except SalesflowError as e:
         raise SalesflowError(
             _('item "{description}": {message} (items are written as {item_form})').format(
-                description=item.description, message=e.message, item_form=ITEM_FORM
+                description=item.description, message=e.message, item_form=_(ITEM_FORM)
             )
         ) from None

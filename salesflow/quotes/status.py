@@ -95,14 +95,14 @@ def _move_to_quote_stage(
         target = nearest = _nearest_open(stages)
     if target is None or not target.is_open:
         stage_name = name
-        why = (
-            f'The pipeline has no open stage named "{stage_name}", so {lead.label} stays in '
-            f"{lead.stage}"
-        )
+        why = _(
+            'The pipeline has no open stage named "{name}", so {label} stays in {stage}'
+        ).format(name=stage_name, label=lead.label, stage=lead.stage)
         return None, why, Hint("quote.stage_setting")
     current = pipeline.get_stage(conn, lead.stage)
     if not current.is_open:
-        return None, f"{lead.label} is {lead.stage}, so its stage was left as it is", None
+        said = _("{label} is {stage}, so its stage was left as it is")
+        return None, said.format(label=lead.label, stage=lead.stage), None
     if current.position >= target.position:
         return None, None, None
     move = moves.advance(
@@ -110,10 +110,16 @@ def _move_to_quote_stage(
     )
     said = None
     if nearest is not None:
-        said = (
-            f'The pipeline has no stage named "{DEFAULT_QUOTE_STAGE}": {lead.label} moved to '
-            f"{nearest.name} ({nearest.probability}%), the open stage nearest "
-            f"{QUOTE_PROBABILITY}% — salesflow config set quote.stage NAME picks another"
+        said = _(
+            'The pipeline has no stage named "{name}": {label} moved to {nearest} '
+            "({probability}%), the open stage nearest {quote_probability}% — "
+            "salesflow config set quote.stage NAME picks another"
+        ).format(
+            name=DEFAULT_QUOTE_STAGE,
+            label=lead.label,
+            nearest=nearest.name,
+            probability=nearest.probability,
+            quote_probability=QUOTE_PROBABILITY,
         )
     return move, said, None
 
