@@ -291,22 +291,35 @@ def link_items(conn: sqlite3.Connection, texts: list[ItemText]) -> list[ItemText
     one (SKU, name or a unique piece of either); a priced line whose description is a whole
     SKU or name is linked too, its price overriding the catalogue's."""
     out = []
+    catalogue = conn.execute("SELECT 1 FROM products LIMIT 1").fetchone() is not None
     for item in texts:
         if item.price is not None:
-            found = find(conn, item.description)
+            found = find(conn, item.description) if catalogue else None
         else:
-            try:
-                found = resolve(conn, item.description)
-            except NotFound:
-                from salesflow.quotes.parse import ITEM_FORM
-
-                raise NotFound(
-                    _('item "{item}": no product "{ref}" and no price — write it as {form}').format(
-                        item=" ".join(item.text.split()), ref=item.description, form=ITEM_FORM
-                    )
-                ) from None
+            found = _named(conn, item, catalogue)
         out.append(replace(item, product=found) if found is not None else item)
     return out
+
+
+def _named(conn: sqlite3.Connection, item: ItemText, catalogue: bool) -> Product:
+    """The product a priceless item names; without a catalogue the item is only malformed."""
+    from salesflow.quotes.parse import ITEM_FORM
+
+    shown = " ".join(item.text.split())
+    if not catalogue:
+        raise SalesflowError(
+            _('cannot read item "{shown}" — write it as {item_form}').format(
+                shown=shown, item_form=_(ITEM_FORM)
+            )
+        )
+    try:
+        return resolve(conn, item.description)
+    except NotFound:
+        raise NotFound(
+            _('item "{item}": no product "{ref}" and no price — write it as {form}').format(
+                item=shown, ref=item.description, form=_(ITEM_FORM)
+            )
+        ) from None
 
 
 def bought(conn: sqlite3.Connection, customer_id: int) -> list[dict[str, Any]]:

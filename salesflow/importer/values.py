@@ -167,15 +167,3 @@ def document_facts(values: dict[str, str], problems: list[Bad]) -> dict[str, str
     except SalesflowError as e:
         problems.append(Bad("doc_lang", e.message))
     return facts
-
-
-def first_stage(
-    conn: sqlite3.Connection, find_stage: Callable[[str, str], pipeline.Stage], name: str | None
-) -> pipeline.Stage:
-    """The stage of rows that name none: `--stage`, else the pipeline's first open stage."""
-    if not name:
-        return pipeline.open_stages(conn)[0]
-    try:
-        return find_stage(name, "stage")
-    except Bad as e:
-        raise SalesflowError(f"--stage: {e.message}") from None

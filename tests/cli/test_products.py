@@ -161,9 +161,17 @@ def test_bad_input(ok, fails, catalogue) -> None:
     fails("product", "add", "X", code=2)  # no --price: a usage error
     ok("product", "add", "Service day", "--sku", "SD", "--price", "3000", "--currency", "CNY",
        "--tax", "6%")  # fmt: skip
-    fails("quote", "new", "1", "--item", "G2; 1", "--item", "SD; 2",
-          match="these products have different tax rates (G2 (Edge gateway G2) 13%, SD "
-                "(Service day) 6%) and a quote has one — give the quote's rate with --tax")
+    fails(
+        "quote",
+        "new",
+        "1",
+        "--item",
+        "G2; 1",
+        "--item",
+        "SD; 2",
+        match="these products have different tax rates (G2 (Edge gateway G2) 13%, SD "
+        "(Service day) 6%) and a quote has one — give the quote's rate with --tax",
+    )
     ok("quote", "new", "1", "--item", "G2; 1", "--item", "SD; 2", "--tax", "13%")
 
 
@@ -258,3 +266,11 @@ def test_customer_show_lists_what_was_bought(ok, sold) -> None:
         ("Q-2026-0001", None, "Cables", "4", "200.00"),
     ]  # fmt: skip
     assert "Edge gateway G2" in ok("customer", "show", "深圳某科技有限公司").stdout
+
+
+def test_a_zero_tax_product_charges_zero(ok, catalogue) -> None:
+    ok("config", "set", "quote.tax", "13%")
+    ok("product", "add", "Export unit", "--sku", "EX", "--price", "¥500", "--tax", "0%")
+    ok("quote", "new", "1", "--item", "EX; 2")
+    q = json.loads(ok("quote", "show", Q1, "-f", "json").stdout)
+    assert (q["tax_rate"], q["tax"], q["total"]) == ("0", "0.00", "1000.00")

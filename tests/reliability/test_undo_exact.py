@@ -149,7 +149,8 @@ def prepare(ok) -> None:
     ok("config", "set", "me.emails", "me@mine.com")  # for import email
     ok("config", "set", "fields", "industry,region")
     ok("lead", "edit", "1", "--set", "region=华南")
-    ok("product", "add", "Gateway", "--sku", "G2", "--price", "¥980", "--unit", "台", "--tax", "13%")
+    ok("product", "add", "Gateway", "--sku", "G2", "--price", "¥980", "--unit", "台",
+       "--tax", "13%")  # fmt: skip
     ok("product", "add", "Installation", "--sku", "INST", "--price", "6000")
     ok("quote", "new", "1", "--item", "G2; 5")  # Q-2026-0003: a line from the catalogue
 
