@@ -245,9 +245,10 @@ def _view(
     result = quotes.totals(conn, quote)
     settings = store.all_settings(conn)
     seller = documents.seller_from_settings(settings)
-    # --lang, else the lead's document language, else the interface language (English until
-    # the interface speaks Chinese).
-    chosen = lang or lead.doc_lang or "en"
+    # --lang, else the lead's document language, else the interface language.
+    from salesflow.i18n import active
+
+    chosen = lang or lead.doc_lang or active()
     words = (settings.get("quote.amount_in_words") or "no").strip().lower() == "yes"
     view = documents.quote_view(
         quote, result, today=s.today, client=lead.record(), seller=seller, lang=chosen,
@@ -266,8 +267,10 @@ def show(ctx: Context, ref: QuoteRef, fmt: FormatOpt = Format.table, raw: RawOpt
     s: Session = ctx.obj
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
+        from salesflow.i18n import active
+
         # The terminal speaks the interface language, whatever the document language.
-        view, record, result = _view(s, conn, quote, "en")
+        view, record, result = _view(s, conn, quote, active())
     if fmt == Format.table:
         from salesflow.output.views import quote_card
 

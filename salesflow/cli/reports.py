@@ -13,6 +13,7 @@ from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.definitions import DEFINITIONS
+from salesflow.i18n import N_, _
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -67,18 +68,20 @@ class Report:
     result: Any
 
     def title(self, name: str, what: str = "", *, span: bool = True, money: bool = True) -> str:
+        """`Funnel · leads created all time · money in CNY`; `name` and `what` are marked with
+        N_() by the caller and translated here."""
         window = self.scope.window
-        parts = [name]
+        parts = [_(name)]
         if span:
             if window.since is None and window.until is None:
-                days = "all time"
+                days = _("all time")
             else:
-                days = f"{window.since or 'start'} … {window.until or window.ref_day}"
-            parts.append(f"{what} {days}".strip())
+                days = f"{window.since or _('start')} … {window.until or window.ref_day}"
+            parts.append(f"{_(what) if what else ''} {days}".strip())
         if window.as_of:
-            parts.append(f"as of the end of {window.as_of}")
+            parts.append(_("as of the end of {day}").format(day=window.as_of))
         if money:
-            parts.append(f"money in {self.converter.base}")
+            parts.append(_("money in {currency}").format(currency=self.converter.base))
         return " · ".join(parts)
 
     def machine(self, rows: list[dict], fmt: Format, raw: bool, keys: list | None = None) -> bool:
@@ -159,7 +162,7 @@ def summary(
     report = _report(ctx, metrics.summary, since, until, as_of)
     record = report.result.record(report.converter)
     if fmt == Format.table:
-        reports.kpi_board(record, report.term, title=report.title("Summary"))
+        reports.kpi_board(record, report.term, title=report.title(N_("Summary")))
     else:
         _one(record, fmt, report.term, raw)
 
@@ -196,7 +199,7 @@ def funnel(
     records = [r.record(report.converter) for r in result.rows]
     if report.machine(records, fmt, raw):
         return
-    title = report.title("Funnel", "leads created")
+    title = report.title(N_("Funnel"), N_("leads created"))
     weakest = asdict(result.weakest) if result.weakest else None
     slowest = asdict(result.slowest) if result.slowest else None
     callouts = reports.funnel_callouts(weakest, slowest)
@@ -230,13 +233,15 @@ def conversion(
     rows = [r.record() for r in report.result]
     if report.machine(rows, fmt, raw):
         return
-    title = report.title("Conversion", "leads created")
+    title = report.title(N_("Conversion"), N_("leads created"))
     render(rows, "table", report.term, columns=reports.conversion_columns(), title=title)
     reports.say_lines(
         report.term,
         [
-            "Reached: ever entered the stage or a later one (skipped stages count); a lost "
-            "deal reached the stages up to the one it was lost from."
+            _(
+                "Reached: ever entered the stage or a later one (skipped stages count); a lost "
+                "deal reached the stages up to the one it was lost from."
+            )
         ],
     )
 
@@ -286,22 +291,28 @@ def forecast(
     rows = [r.record(report.converter) for r in result.rows]
     if report.machine(rows, fmt, raw):
         return
-    title = report.title("Forecast", "open deals,")
+    title = report.title(N_("Forecast"), N_("open deals,"))
     columns = reports.forecast_columns(calibrated, simulate)
     render(rows, "table", term, columns=columns, title=title)
     notes = []
     if simulate:
-        seeded = f", seed {seed}" if seed is not None else " (random seed; --seed fixes it)"
-        notes.append(f"Simulated {runs} runs{seeded}.")
+        if seed is not None:
+            notes.append(_("Simulated {runs} runs, seed {seed}.").format(runs=runs, seed=seed))
+        else:
+            notes.append(
+                _("Simulated {runs} runs (random seed; --seed fixes it).").format(runs=runs)
+            )
     reports.say_lines(term, notes)
     if result.calibration is not None:
         cal = [c.record() for c in result.calibration]
-        render(cal, "table", term, columns=reports.calibration_columns(), title="Calibration")
+        render(cal, "table", term, columns=reports.calibration_columns(), title=_("Calibration"))
         reports.say_lines(
             term,
             [
-                "Calibrated = (won + 10 × configured) / (closed + 10): with few closed deals "
-                f"(under {FEW_DEALS}) it stays near the configured probability."
+                _(
+                    "Calibrated = (won + 10 × configured) / (closed + 10): with few closed deals "
+                    "(under {few}) it stays near the configured probability."
+                ).format(few=FEW_DEALS)
             ],
         )
 
@@ -329,14 +340,14 @@ def lost(
     rows = [r.record(report.converter) for r in report.result]
     if report.machine(rows, fmt, raw, keys=metrics.LOST_KEYS):
         return
-    title = report.title("Lost reasons", "deals lost")
+    title = report.title(N_("Lost reasons"), N_("deals lost"))
     render(
         rows,
         "table",
         report.term,
         columns=reports.lost_columns(),
         title=title,
-        empty="No deals lost in this window.",
+        empty=N_("No deals lost in this window."),
     )
 
 
@@ -356,9 +367,9 @@ def _breakdown(
     rows = [r.record(by, report.converter) for r in report.result]
     if report.machine(rows, fmt, raw, keys=[by, *metrics.GROUP_KEYS]):
         return
-    title = report.title(f"Per {by}")
+    title = report.title({"source": N_("Per source"), "grade": N_("Per grade")}[by])
     columns = reports.breakdown_columns(by)
-    render(rows, "table", report.term, columns=columns, title=title, empty="No leads yet.")
+    render(rows, "table", report.term, columns=columns, title=title, empty=N_("No leads yet."))
 
 
 @app.command("sources")
@@ -425,9 +436,9 @@ def activity(
     rows = [r.record(result.kinds) for r in result.weeks]
     if report.machine(rows, fmt, raw):
         return
-    title = report.title("Activity", money=False)
+    title = report.title(N_("Activity"), money=False)
     columns = reports.activity_columns(rows, result.kinds)
-    render(rows, "table", report.term, columns=columns, title=title, empty="No activity yet.")
+    render(rows, "table", report.term, columns=columns, title=title, empty=N_("No activity yet."))
     reports.say_lines(
         report.term,
         reports.activity_notes(
@@ -472,22 +483,24 @@ def targets_report(
         rows.append(undated.record(report.converter))
     if report.machine(rows, fmt, raw):
         return
-    title = report.title("Targets", span=False)
+    title = report.title(N_("Targets"), span=False)
     shown = render(
         rows,
         "table",
         report.term,
         columns=reports.progress_columns(),
         title=title,
-        empty="No targets set — salesflow target set 2026-12 200000",
+        empty=N_("No targets set — salesflow target set 2026-12 200000"),
     )
     if shown:
         reports.say_lines(
             report.term,
             [
-                "Projected: won at the same pace to the period's end. Pipeline: open deals "
-                "expected to close in the period × stage probability. Cover: pipeline / "
-                "(target − won)."
+                _(
+                    "Projected: won at the same pace to the period's end. Pipeline: open deals "
+                    "expected to close in the period × stage probability. Cover: pipeline / "
+                    "(target − won)."
+                )
             ]
             + reports.undated_note(undated.deals, report.converter.text(undated.value)),
         )

@@ -1,0 +1,125 @@
+"""What salesflow shows, in Chinese: table headers, report titles and call-outs, the agenda,
+cards, the hidden-columns line, at 60 columns too. English is covered, unchanged, by every
+other test."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from salesflow import i18n
+from salesflow.output.layout import cells
+from tests.cli.test_reports import pipeline  # noqa: F401 - the fixture the reports use
+
+
+@pytest.fixture
+def zh(ok):
+    """Run a command in Chinese; the process language goes back to English afterwards."""
+
+    def invoke(*args: str, **kw):
+        i18n.use("zh_CN")
+        try:
+            return ok(*args, env={"LANGUAGE": "zh_CN"}, **kw)
+        finally:
+            i18n.use("en")
+
+    return invoke
+
+
+def lines_of(text: str) -> list[str]:
+    return [x for x in text.splitlines() if x.strip()]
+
+
+def test_funnel_in_chinese(zh, pipeline) -> None:  # noqa: F811
+    out = zh("report", "funnel").stdout
+    lines = lines_of(out)
+    assert lines[0] == "销售漏斗 · 线索创建于 全部时间 · 金额单位 USD"
+    head = next(x for x in lines if x.lstrip().startswith("阶段"))
+    assert head.split() == [
+        "阶段",
+        "当前",
+        "金额",
+        "加权",
+        "到达",
+        "转化率",
+        "平均天数",
+        "中位天数",
+    ]
+    # lead → contacted: 2 of the 4 leads reached contacted (Ann, won; and Cat, who skipped it).
+    assert "最薄弱环节：lead → contacted 转化率 50.0%（到达 lead 的 4 个商机中有 2 个）。" in out
+    # Cat has sat in proposal since 11-09: 14 days to 11-23, her one visit.
+    assert "商机在 proposal 停留最久：中位数 14.0 天（平均 14.0 天，1 次停留）。" in out
+    assert "Weakest" not in out and "Stage" not in out
+
+
+def test_summary_board_in_chinese(zh, pipeline) -> None:  # noqa: F811
+    out = zh("report", "summary").stdout
+    assert out.startswith("概览 · 全部时间 · 金额单位 USD\n")
+    for label, figure in (
+        ("赢单率", "50.0%"),  # 1 won / (1 won + 1 lost)
+        ("新增线索", "4"),
+        ("成交 / 丢单", "1 / 1"),
+        ("平均成交额", "10,000"),
+    ):
+        assert re.search(re.escape(label) + r" +" + re.escape(figure) + r"( |$)", out, re.M), label
+    for panel in ("管道", "成果", "速度", "习惯"):
+        assert panel in out.split()
+
+
+def test_targets_and_lost_in_chinese(zh, ok, pipeline) -> None:  # noqa: F811
+    ok("target", "set", "2026-11", "40000")
+    out = zh("report", "targets").stdout
+    assert out.startswith("目标 · 金额单位 USD\n")
+    assert lines_of(out)[1].split()[:4] == ["周期", "目标", "成交", "已完成"]
+    # 10,000 won of 40,000: a quarter done.
+    row = next(x for x in out.splitlines() if x.lstrip().startswith("2026-11"))
+    assert row.split()[1:4] == ["40,000", "10,000", "25.0%"]
+    assert "预计：按当前速度到周期结束时的成交额。" in out
+    lost = zh("report", "lost").stdout
+    assert lost.startswith("丢单原因 · 丢单于 全部时间 · 金额单位 USD\n")
+    assert lines_of(lost)[1].split()[:3] == ["原因", "商机", "占比"]
+
+
+def test_agenda_in_chinese(zh, ok) -> None:
+    ok("lead", "add", "张伟", "--company", "深圳某科技有限公司")
+    ok("followup", "add", "1", "发送报价", "--due", "2026-11-20", "--force")
+    out = zh("today").stdout
+    lines = lines_of(out)
+    # The clock is Monday 2026-11-23; the follow-up was due Friday, three days ago.
+    assert lines[0] == "今日待办 11月23日 周一（UTC）"
+    assert lines[1] == "逾期跟进 (1)"
+    assert lines[2].split() == ["跟进#", "到期", "逾期", "行动", "线索", "公司"]
+    assert lines[4].split() == [
+        "1",
+        "2026-11-20",
+        "周五",
+        "3天",
+        "发送报价",
+        "#1",
+        "张伟",
+        "深圳某科技有限公司",
+    ]
+    listing = zh("followup", "list").stdout
+    assert lines_of(listing)[0] == "已逾期 (1)"
+    assert "2026-11-20 周五" in listing
+
+
+def test_lead_and_customer_cards_in_chinese(zh, ok) -> None:
+    ok("lead", "add", "张伟", "--company", "深圳某科技有限公司", "--value", "50000")
+    ok("log", "1", "问了预算", "--kind", "call")
+    card = zh("lead", "show", "1").stdout
+    for label in ("阶段", "金额", "创建时间", "阶段历史", "活动"):
+        assert label in card, label
+    assert "电话" in card  # the kind of touch, as a Chinese seller names it
+    assert "Stage" not in card and "call" not in card
+
+
+def test_hidden_columns_line_and_width_in_chinese(zh, ok) -> None:
+    ok("lead", "add", "张伟", "--company", "深圳某科技有限公司", "--value", "50000",
+       "--source", "展会", "--tag", "vip")  # fmt: skip
+    out = zh("lead", "list", "--width", "60").stdout
+    assert all(cells(x) <= 60 for x in out.splitlines()), out
+    note = next(x for x in out.splitlines() if "隐藏了" in x)
+    assert note.startswith("当前宽度下隐藏了 ") and "标签" in note
+    assert "50,000.00" in out
