@@ -4,6 +4,7 @@ other test."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -123,3 +124,33 @@ def test_hidden_columns_line_and_width_in_chinese(zh, ok) -> None:
     note = next(x for x in out.splitlines() if "隐藏了" in x)
     assert note.startswith("当前宽度下隐藏了 ") and "标签" in note
     assert "50,000.00" in out
+
+
+def test_text_written_in_chinese_stays_as_written(zh, ok) -> None:
+    ok("lead", "add", "张伟", "--company", "深圳某科技有限公司", "--currency", "CNY")
+    ok("quote", "new", "1", "--item", "年度服务; 1; 50000", "--valid", "30d")
+    zh("quote", "send", "Q-2026-0001")
+    # Written while Chinese was active: the chase follow-up, the touch and the stage note.
+    followups = json.loads(ok("followup", "list", "--format", "json").stdout)
+    assert [f["action"] for f in followups] == ["跟进报价 Q-2026-0001"]
+    card = json.loads(ok("lead", "show", "1", "--format", "json").stdout)
+    assert [a["note"] for a in card["activities"]] == ["已发送报价 Q-2026-0001（50,000.00 CNY）"]
+    assert card["history"][-1]["note"] == "已发送报价 Q-2026-0001"
+    # Read in English afterwards, it is shown as it was written.
+    assert "跟进报价 Q-2026-0001" in ok("followup", "list").stdout
+    ok("quote", "accept", "Q-2026-0001")  # in English: its stage note is English
+    card = json.loads(ok("lead", "show", "1", "--format", "json").stdout)
+    assert card["history"][-1]["note"] == "quote Q-2026-0001 accepted"
+    assert card["activities"][-1]["note"] == "已发送报价 Q-2026-0001（50,000.00 CNY）"
+    zh("customer", "edit", "1", "--checkin", "every-3m")
+    checkin = json.loads(ok("followup", "list", "--all", "--format", "json").stdout)
+    assert "售后回访" in [f["action"] for f in checkin]
+
+
+def test_text_written_in_english_stays_english(zh, ok) -> None:
+    ok("lead", "add", "Ann", "--currency", "USD")
+    ok("quote", "new", "1", "--item", "Audit; 1; 2000")
+    ok("quote", "send", "Q-2026-0001")
+    out = zh("followup", "list").stdout
+    assert "Chase quote Q-2026-0001" in out and "已逾期" not in out
+    assert "未来 7 天 (1)" in out or "以后 (1)" in out
