@@ -39,7 +39,7 @@ def due(row: dict[str, Any]) -> str:
     day = row.get("due_date")
     if not day:
         return ""
-    from salesflow.output.days import weekday
+    from salesflow.daynames import weekday
 
     text = f"{day} {weekday(date.fromisoformat(day))}"
     return text + (f" {row['due_time']}" if row.get("due_time") else "")
@@ -161,7 +161,7 @@ def agenda_columns(section: str, tz: tzinfo | None = None) -> list[Column]:
 
 def agenda_heading(day: date, zone: str) -> str:
     """`Agenda for Tue 2026-12-01 (Asia/Shanghai)`; in Chinese `今日待办 12月1日 周二（…）`."""
-    from salesflow.output.days import heading
+    from salesflow.daynames import heading
 
     return _("Agenda for {day} ({zone})").format(day=heading(day), zone=zone)
 

@@ -90,6 +90,7 @@ WORDS = {
     "done": N_("done"),
     "won": N_("won"),
     "lost": N_("lost"),
+    "moved": N_("moved"),
     "draft": N_("draft"),
     "sent": N_("sent"),
     "accepted": N_("accepted"),

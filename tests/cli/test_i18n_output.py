@@ -154,3 +154,43 @@ def test_text_written_in_english_stays_english(zh, ok) -> None:
     out = zh("followup", "list").stdout
     assert "Chase quote Q-2026-0001" in out and "已逾期" not in out
     assert "未来 7 天 (1)" in out or "以后 (1)" in out
+
+
+@pytest.fixture
+def overdue_lead(ok) -> None:
+    """张伟, grade A, 50,000 CNY, a follow-up due Friday 2026-11-20; the clock is Monday."""
+    ok("lead", "add", "张伟", "--company", "深圳某科技", "--value", "50000", "--currency", "CNY",
+       "--grade", "A")  # fmt: skip
+    ok("followup", "add", "1", "发送报价", "--due", "2026-11-20", "--force")
+
+
+def test_digest_text_and_markdown_in_chinese(zh, overdue_lead) -> None:
+    text = zh("digest", "--format", "text").stdout.splitlines()
+    assert text[0] == "salesflow 每日简报 2026-11-23 周一 (UTC): 进行中商机 1 个；逾期跟进 1。"
+    assert "逾期跟进 (1)" in text
+    assert (
+        "  - 发送报价 — #1 张伟 (深圳某科技) [lead] A · 50,000.00 CNY（到期 2026-11-20，已逾期3天）"
+        in text
+    )
+    md = zh("digest", "--format", "md").stdout
+    assert md.startswith("# salesflow 每日简报 2026-11-23 周一 (UTC)")
+    assert "\n## 逾期跟进 (1)\n" in md
+
+
+def test_digest_html_speaks_the_active_language(zh, ok, overdue_lead) -> None:
+    page = zh("digest", "--format", "html").stdout
+    assert page.startswith('<!DOCTYPE html><html lang="zh-CN">')
+    assert ">跟进</th>" in page and ">阶段 · 金额</th>" in page and "逾期3天" in page
+    assert "Follow-up" not in page and " late" not in page
+    english = ok("digest", "--format", "html").stdout
+    assert english.startswith('<!DOCTYPE html><html lang="en">') and "3 days late" in english
+
+
+def test_digest_json_keeps_english_keys(zh, ok, overdue_lead) -> None:
+    data = json.loads(zh("digest", "--format", "json").stdout)
+    english = json.loads(ok("digest", "--format", "json").stdout)
+    assert data.keys() == english.keys() and data["counts"] == english["counts"] == {"overdue": 1}
+    (section,) = data["sections"]
+    assert section.keys() == english["sections"][0].keys()
+    assert section["rows"] == english["sections"][0]["rows"]  # data, not words
+    assert (section["title"], english["sections"][0]["title"]) == ("逾期跟进", "Overdue follow-ups")
