@@ -45,6 +45,13 @@ def _rounding(value: str) -> str:
     return value
 
 
+def _money_display(value: str) -> str:
+    v = value.strip().lower()
+    if v not in ("plain", "wan"):
+        raise SalesflowError(f'money.display "{value}" — use plain or wan')
+    return v
+
+
 def _text(value: str) -> str:
     return value
 
@@ -202,6 +209,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "timezone": _timezone,
     "date_order": _date_order,
     "rounding": _rounding,
+    "money.display": _money_display,
     **{f"seller.{k}": _text for k in SELLER},
     "first_touch": _first_touch,
     "activity_kinds": _activity_kinds,
@@ -232,6 +240,8 @@ DESCRIPTIONS: dict[str, str] = {
     "timezone": "IANA zone for dates and due days, default the system's",
     "date_order": "how to read 01/02/2026: DMY, MDY or YMD (unset: refused as ambiguous)",
     "rounding": f"money rounding: half-up or half-even, default {DEFAULT_ROUNDING}",
+    "money.display": "money on the terminal and in the digest: plain (505,000.00, default) or "
+    "wan (50.5万, 1.2亿); csv/tsv/json always keep the exact amount",
     "first_touch": "how soon a new lead must get its first logged touch: 2h, 24h, 3d, "
     f"default {DEFAULT_FIRST_TOUCH}",
     "activity_kinds": "kinds `log --kind` accepts, default call,email,meeting,visit,note",

@@ -74,6 +74,10 @@ class Session:
         from salesflow.cli import lastline
 
         self.previous_line = lastline.swap(self.file, shlex.join(self.argv))
+        # How money reads on the terminal is the user's setting; output only formats.
+        from salesflow.output import figures
+
+        figures.use(store.get_setting(conn, "money.display"))
         return conn
 
     @cached_property

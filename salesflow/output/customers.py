@@ -8,7 +8,7 @@ from typing import Any
 
 from salesflow import money
 from salesflow.i18n import N_, _
-from salesflow.output import Column, render
+from salesflow.output import Column, figures, render
 from salesflow.output.agenda import due
 from salesflow.output.terminal import Terminal
 from salesflow.output.views import when, word
@@ -24,7 +24,7 @@ def segment(code: str | None, none: str = "—") -> str:
 def won_value(row: dict[str, Any]) -> str:
     """Per-currency totals, never summed across currencies: `500,000.00 CNY + 12,500.00 USD`."""
     parts = [p.split(" ") for p in (row.get("won_values") or "").split("; ") if p]
-    return " + ".join(money.display(money.to_minor(Decimal(v), cur), cur) for v, cur in parts)
+    return " + ".join(figures.display(money.to_minor(Decimal(v), cur), cur) for v, cur in parts)
 
 
 def customer_columns(tz: tzinfo | None = None) -> list[Column]:
@@ -117,4 +117,4 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
 def _deal_value(row: dict[str, Any]) -> str:
     if row["value"] is None:
         return ""
-    return money.display(money.to_minor(Decimal(row["value"]), row["currency"]), row["currency"])
+    return figures.display(money.to_minor(Decimal(row["value"]), row["currency"]), row["currency"])

@@ -92,7 +92,9 @@ def amount(text: str | None, currency: str) -> str:
 
     if text is None:
         return "—"
-    return money.display(money.to_minor(Decimal(text), currency), currency)
+    from salesflow.output import figures
+
+    return figures.display(money.to_minor(Decimal(text), currency), currency)
 
 
 def _pct(share: float | None) -> str:
@@ -151,11 +153,13 @@ def header(d: Any) -> str:
 
 def whole(amount: str | None, currency: str) -> str:
     """A base-currency figure in whole units, as the report tables show it: `1,694,548 CNY`."""
-    from decimal import ROUND_HALF_UP, Decimal
+    from decimal import Decimal
+
+    from salesflow.output import figures
 
     if amount is None:
         return "—"
-    return f"{Decimal(amount).quantize(Decimal(1), ROUND_HALF_UP):,} {currency}"
+    return f"{figures.whole(Decimal(amount))} {currency}"
 
 
 def figures(h: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from salesflow import money
 from salesflow.i18n import N_, _, ngettext
-from salesflow.output import Column, render
+from salesflow.output import Column, figures, render
 from salesflow.output.terminal import Terminal
 
 DASH = "—"
@@ -27,9 +27,7 @@ def amount(value: str | None) -> str:
     table of many money columns still fits a terminal (machine formats keep the cents)."""
     if value is None:
         return DASH
-    from decimal import ROUND_HALF_UP
-
-    return f"{Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+    return figures.whole(Decimal(value))
 
 
 def days(value: float | None) -> str:
@@ -415,7 +413,7 @@ def target_columns() -> list[Column]:
             "amount",
             N_("Target"),
             justify="right",
-            get=lambda r: money.display(
+            get=lambda r: figures.display(
                 money.to_minor(Decimal(r["amount"]), r["currency"]), r["currency"]
             ),
         ),

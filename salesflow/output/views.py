@@ -7,7 +7,7 @@ from typing import Any
 
 from salesflow import money
 from salesflow.i18n import N_, _
-from salesflow.output import Column
+from salesflow.output import Column, figures
 from salesflow.output.terminal import Terminal
 
 
@@ -15,7 +15,7 @@ def _money(row: dict[str, Any], key: str = "value") -> str:
     value = row.get(key)
     if value is None:
         return ""
-    return money.display(money.to_minor(_dec(value), row["currency"]), row["currency"])
+    return figures.display(money.to_minor(_dec(value), row["currency"]), row["currency"])
 
 
 def _dec(text: str) -> Any:

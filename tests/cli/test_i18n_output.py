@@ -194,3 +194,32 @@ def test_digest_json_keeps_english_keys(zh, ok, overdue_lead) -> None:
     assert section.keys() == english["sections"][0].keys()
     assert section["rows"] == english["sections"][0]["rows"]  # data, not words
     assert (section["title"], english["sections"][0]["title"]) == ("逾期跟进", "Overdue follow-ups")
+
+
+def test_money_display_wan_on_the_terminal_only(zh, ok, fails) -> None:
+    ok("config", "set", "currency", "CNY")  # the reports' base currency
+    ok("lead", "add", "张伟", "--value", "505000", "--currency", "CNY")
+    ok("lead", "add", "李娜", "--value", "8500", "--currency", "CNY")
+    ok("lead", "add", "王芳", "--value", "123456789", "--currency", "CNY")
+    ok("config", "set", "money.display", "wan")
+    table = zh("lead", "list").stdout
+    assert "50.5万 CNY" in table and "8,500.00 CNY" in table and "1.23亿 CNY" in table
+    assert "505,000" not in table
+    english = ok("lead", "list").stdout  # a display setting, whatever the language
+    assert "50.5万 CNY" in english
+    # Machine formats keep the exact amount.
+    rows = json.loads(ok("lead", "list", "--format", "json").stdout)
+    assert [r["value"] for r in rows] == ["505000.00", "8500.00", "123456789.00"]
+    for fmt in ("csv", "tsv", "ndjson"):
+        out = ok("lead", "list", "--format", fmt).stdout
+        assert "万" not in out and "亿" not in out and "505000.00" in out, fmt
+    digest = json.loads(ok("digest", "--format", "json").stdout)
+    assert "万" not in json.dumps(digest, ensure_ascii=False)
+    # The report tables: 505,000 + 8,500 + 123,456,789 = 123,970,289 in lead → 1.24亿.
+    funnel = zh("report", "funnel", "--width", "120").stdout
+    table = funnel[funnel.index(" 阶段") :]
+    row = next(x for x in table.splitlines() if x.lstrip().startswith("lead "))
+    assert row.split()[1:3] == ["3", "1.24亿"]
+    ok("config", "set", "money.display", "plain")
+    assert "505,000.00 CNY" in ok("lead", "list").stdout
+    fails("config", "set", "money.display", "lakh", match='money.display "lakh" — use plain or wan')
