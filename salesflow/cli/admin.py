@@ -127,6 +127,7 @@ def _walking_back(line: str) -> bool:
 
 
 def _undo_list(s: Session, fmt: Format) -> None:
+    from salesflow.i18n import N_
     from salesflow.output import render
     from salesflow.store import redo
 
@@ -135,7 +136,7 @@ def _undo_list(s: Session, fmt: Format) -> None:
     rows = [
         {"command": f"salesflow {e.command}", "at": e.created_at, "rows": e.total} for e in entries
     ]
-    render(rows, fmt.value, s.term, empty="Nothing to undo.", keys=["command", "at", "rows"])
+    render(rows, fmt.value, s.term, empty=N_("Nothing to undo."), keys=["command", "at", "rows"])
 
 
 def _shorten(command: str, limit: int = 120) -> str:
@@ -232,12 +233,13 @@ def config_list(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     """All settings that are set."""
     from salesflow import store
     from salesflow.config import shown
+    from salesflow.i18n import N_
     from salesflow.output import render
 
     s: Session = ctx.obj
     with s.read() as conn:
         rows = [{"key": k, "value": shown(k, v)} for k, v in store.all_settings(conn).items()]
-    render(rows, fmt.value, s.term, empty="No settings set; defaults apply.")
+    render(rows, fmt.value, s.term, empty=N_("No settings set; defaults apply."))
 
 
 @db_app.command("backup")

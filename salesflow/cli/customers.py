@@ -31,6 +31,7 @@ def list_(
 ) -> None:
     """Customers: deals won, won value per currency, first/last purchase, repeat buyer."""
     from salesflow import customers
+    from salesflow.i18n import _
     from salesflow.output import render
     from salesflow.output.customers import customer_columns
 
@@ -41,9 +42,11 @@ def list_(
         every = [] if rows or all_ else customers.summaries(conn, include_all=True, segment=segment)
         hidden = len(every)
     if hidden:  # a reopened win leaves its customer without a won deal: say where they are
-        empty = f"No customer has a won deal now — {hidden} without: salesflow customer list --all"
+        empty = _(
+            "No customer has a won deal now — {hidden} without: salesflow customer list --all"
+        ).format(hidden=hidden)
     else:
-        empty = "No customers yet — a deal becomes one when it is won: salesflow advance N won"
+        empty = _("No customers yet — a deal becomes one when it is won: salesflow advance N won")
     render(
         rows, fmt.value, s.term, columns=customer_columns(s.tz), raw=raw,
         keys=customers.RECORD_KEYS, empty=empty,

@@ -162,6 +162,7 @@ def list_(
     """List leads (open ones unless --closed or --all), each with its next step and when it
     is due (columns a narrow terminal leaves out first)."""
     from salesflow import followups, leads, pipeline
+    from salesflow.i18n import N_
     from salesflow.output import render
     from salesflow.output.views import lead_columns
 
@@ -182,7 +183,7 @@ def list_(
     for row in rows:
         row["next_action"], row["next_due"] = steps.get(row["id"], (None, None))
     render(
-        rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty="No leads match.",
+        rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty=N_("No leads match."),
         keys=[*leads.RECORD_KEYS, "next_action", "next_due"],
     )  # fmt: skip
 
@@ -307,6 +308,7 @@ def dupes_(
     """Likely duplicate leads, in pairs with the reason: same e-mail, same phone digits, or
     the same name at the same company (case, width, spaces and 有限公司/Ltd/Inc. set aside)."""
     from salesflow import dupes
+    from salesflow.i18n import N_
     from salesflow.output import Column, render
 
     s: Session = ctx.obj
@@ -319,7 +321,7 @@ def dupes_(
     ]
     render(
         rows, fmt.value, s.term, columns=columns, raw=raw, keys=dupes.RECORD_KEYS,
-        empty="No likely duplicates.",
+        empty=N_("No likely duplicates."),
     )  # fmt: skip
     if rows and fmt == Format.table:
         s.term.say("Merge a pair: salesflow lead merge KEEP OTHER")

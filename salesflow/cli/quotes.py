@@ -306,6 +306,7 @@ def list_(
 ) -> None:
     """List quotes (a sent quote past its validity date shows as expired)."""
     from salesflow import leads, quotes
+    from salesflow.i18n import N_
     from salesflow.output import render
     from salesflow.output.views import quote_columns, quote_status_style
 
@@ -322,7 +323,7 @@ def list_(
         s.term,
         columns=quote_columns(),
         raw=raw,
-        empty="No quotes match.",
+        empty=N_("No quotes match."),
         row_style=quote_status_style,
         keys=quotes.RECORD_KEYS,
     )

@@ -29,6 +29,7 @@ def search(
     the newest notes, follow-ups and quotes. Words of 3+ characters use the full-text index;
     shorter ones (张伟) match leads' names, companies, e-mails, phones, tags and customers."""
     from salesflow import search as domain
+    from salesflow.i18n import _
     from salesflow.output import render
     from salesflow.output.views import search_columns
 
@@ -40,5 +41,5 @@ def search(
     rows = [h.record() for h in hits]
     render(
         rows, fmt.value, s.term, columns=search_columns(s.tz), raw=raw,
-        empty=f'Nothing matches "{query}".', keys=domain.RECORD_KEYS,
+        empty=_('Nothing matches "{query}".').format(query=query), keys=domain.RECORD_KEYS,
     )  # fmt: skip

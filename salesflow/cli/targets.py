@@ -43,6 +43,7 @@ def target_list(
 ) -> None:
     """All targets, by period."""
     from salesflow import targets
+    from salesflow.i18n import N_
     from salesflow.output import render, reports
 
     s: Session = ctx.obj
@@ -55,7 +56,7 @@ def target_list(
         columns=reports.target_columns(),
         raw=raw,
         keys=targets.RECORD_KEYS,
-        empty="No targets set — salesflow target set 2026-12 200000",
+        empty=N_("No targets set — salesflow target set 2026-12 200000"),
     )
 
 

@@ -102,6 +102,11 @@ WORDS = {
     "visit": N_("visit"),
     "note": N_("note"),
     "unknown": N_("unknown"),
+    "lead": N_("lead"),
+    "customer": N_("customer"),
+    "activity": N_("activity"),
+    "followup": N_("followup"),
+    "quote": N_("quote"),
     "yes": N_("yes"),
     "no": N_("no"),
 }
@@ -141,7 +146,7 @@ def search_columns(tz: tzinfo | None = None) -> list[Column]:
 
     # Narrow, the match keeps its room: the lead's name gives way first, then the date.
     return [
-        Column("kind", N_("Kind"), no_wrap=True),
+        Column("kind", N_("Kind"), get=lambda r: word(r["kind"]), no_wrap=True),
         Column("ref", N_("Ref"), no_wrap=True),
         Column("lead", N_("Lead"), hide=1),
         Column("match", N_("Match")),
