@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 import pytest
+from typer.testing import CliRunner
 
 from salesflow import i18n
+from salesflow.cli import app
 from salesflow.output.layout import cells
+from tests.cli import test_width
 from tests.cli.test_reports import pipeline  # noqa: F401 - the fixture the reports use
+from tests.cli.test_width import demo_db  # noqa: F401 - the demo database the width test uses
 
 
 @pytest.fixture
@@ -223,3 +228,58 @@ def test_money_display_wan_on_the_terminal_only(zh, ok, fails) -> None:
     ok("config", "set", "money.display", "plain")
     assert "505,000.00 CNY" in ok("lead", "list").stdout
     fails("config", "set", "money.display", "lakh", match='money.display "lakh" — use plain or wan')
+
+
+def _invoke_zh(db, *args: str) -> str:
+    from tests.cli import test_width
+
+    i18n.use("zh_CN")
+    try:
+        env = {"SALESFLOW_NOW": test_width.NOW, "TZ": "UTC", "SALESFLOW_DB": str(db),
+               "LANGUAGE": "zh_CN"}  # fmt: skip
+        result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+    finally:
+        i18n.use("en")
+    assert result.exit_code == 0, (args, result.stdout, result.stderr)
+    return result.stdout
+
+
+def _hidden_zh(shown: str) -> set[str]:
+    # Chinese wraps between any two characters: the line is read back without its breaks.
+    flat = "".join(x.strip() for x in shown.splitlines())
+    found = re.search(r"当前宽度下隐藏了 ?\d+ ?列：(.+?) ?— ?请加宽终端", flat)
+    return set(found.group(1).split("、")) if found else set()
+
+
+@pytest.mark.parametrize("command", list(test_width.COMMANDS), ids=" ".join)
+def test_chinese_tables_keep_every_figure_whole(demo_db, command: tuple[str, ...]) -> None:  # noqa: F811
+    """The face issue's width test, in Chinese (headers two cells a character): at 40, 60
+    and 100 columns no line is wider than the terminal and every figure is whole, or its
+    column is named hidden — in Chinese."""
+    data = json.loads(test_width.invoke(demo_db, *command, "--format", "json"))
+    rows = data if isinstance(data, list) else [data]
+    rules = test_width.COMMANDS[command]
+    for width in (40, 60, 100):
+        shown = _invoke_zh(demo_db, *command, "--width", str(width))
+        too_wide = [x for x in shown.splitlines() if test_width.cells(x) > width]
+        assert not too_wide, (command, width, too_wide)
+        hidden = _hidden_zh(shown)
+        i18n.use("zh_CN")
+        try:
+            # A column's Chinese header, as the hidden-columns line names it.
+            header_zh = {h: i18n._(h) for h, _rule in rules.values() if h}
+        finally:
+            i18n.use("en")
+        expected: Counter[str] = Counter()
+        for row in rows:
+            for key, (header, rule) in rules.items():
+                if row.get(key) is None or header_zh.get(header) in hidden:
+                    continue
+                if key == "status":  # a quote's status is a word, shown in Chinese
+                    continue
+                figure = rule(row[key], row)
+                for one in [figure] if isinstance(figure, str) else figure or []:
+                    expected[one] += 1
+        missing = {f: n for f, n in expected.items() if test_width.occurrences(f, shown) < n}
+        assert not missing, (command, width, missing, shown)
+        assert not re.search(r"\b(Stage|Value|Leads|Due|Won)\b", shown), (command, width)
