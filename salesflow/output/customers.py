@@ -92,17 +92,19 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
             Column("lead_id", "#", justify="right", style="dim"),
             Column("name", N_("Lead")),
             Column("value", N_("Value"), justify="right", get=_deal_value),
-            Column("won_at", N_("Won"), get=lambda r: when(r["won_at"], tz)),
+            Column("won_at", N_("Won"), get=lambda r: when(r["won_at"], tz), no_wrap=True),
             Column("won_note", N_("Note")),
         ]),
         (_("Open follow-ups"), card["followups"], [
             Column("id", "#", justify="right", style="dim"),
-            Column("due_date", N_("Due"), get=due),
+            Column("due_date", N_("Due"), get=due, no_wrap=True),
             Column("action", N_("Action")),
             Column("recur", N_("Repeats")),
         ]),
         (_("Recent activity"), card["activities"], [
-            Column("happened_at", N_("When"), get=lambda r: when(r["happened_at"], tz)),
+            Column(
+                "happened_at", N_("When"), get=lambda r: when(r["happened_at"], tz), no_wrap=True
+            ),
             Column("kind", N_("Kind"), get=lambda r: word(r["kind"])),
             Column("note", N_("Note")),
             Column("lead_id", N_("Lead"), get=lambda r: f"#{r['lead_id']}"),

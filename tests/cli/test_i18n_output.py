@@ -283,3 +283,26 @@ def test_chinese_tables_keep_every_figure_whole(demo_db, command: tuple[str, ...
         missing = {f: n for f, n in expected.items() if test_width.occurrences(f, shown) < n}
         assert not missing, (command, width, missing, shown)
         assert not re.search(r"\b(Stage|Value|Leads|Due|Won)\b", shown), (command, width)
+
+
+def test_stage_history_note_of_a_new_lead_in_its_language(zh, ok) -> None:
+    zh("lead", "add", "张伟")
+    ok("lead", "add", "Ann")
+    notes = [
+        json.loads(ok("lead", "show", ref, "--format", "json").stdout)["history"][0]["note"]
+        for ref in ("1", "2")
+    ]
+    assert notes == ["创建", "created"]
+
+
+def test_customer_card_keeps_times_whole_at_60_columns(ok) -> None:
+    ok("lead", "add", "Omar Martinez", "--company", "Oakbridge Design B.V.", "--value", "3489.60")
+    ok("advance", "1", "won", "--note", "PO received after a long negotiation")
+    ok("log", "1", "Confirmed the meeting by email with the whole buying team", "--kind", "email")
+    shown = ok("customer", "show", "1", "--width", "60").stdout
+    # The clock is 2026-11-23 09:00 UTC: the win and the touch carry that time, whole.
+    deal = next(x for x in shown.splitlines() if "3,489.60 USD" in x and "Omar" in x)
+    assert "2026-11-23 09:00" in deal, shown  # the Won column, never cropped
+    touch = next(x for x in shown.splitlines() if x.lstrip().startswith("2026-11-23 09:00"))
+    assert "email" in touch.split()
+    assert all(cells(x) <= 60 for x in shown.splitlines())
