@@ -13,15 +13,13 @@ way (`123456789` → `1.23亿`). The integer part keeps its thousands separators
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from salesflow import money
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 MODES = ("plain", "wan")
-_WAN = Decimal(10_000)
-_YI = Decimal(100_000_000)
-_CENTS = Decimal("0.01")
-
+# The mode is set on every command's path; decimal and money load only when money is shown.
 _mode = "plain"
 
 
@@ -37,13 +35,16 @@ def mode() -> str:
 
 def wan(amount: Decimal) -> str | None:
     """`amount` in 万 or 亿 (`50.5万`, `1.23亿`); None below 1万, where it reads as usual."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    wan_, yi, cents = Decimal(10_000), Decimal(100_000_000), Decimal("0.01")
     size = abs(amount)
-    if size < _WAN:
+    if size < wan_:
         return None
-    units = (size / _WAN).quantize(_CENTS, ROUND_HALF_UP)
+    units = (size / wan_).quantize(cents, ROUND_HALF_UP)
     suffix = "万"
-    if units >= _WAN:  # 1亿 or more, also 9,999.995万 and up
-        units = (size / _YI).quantize(_CENTS, ROUND_HALF_UP)
+    if units >= wan_:  # 1亿 or more, also 9,999.995万 and up
+        units = (size / yi).quantize(cents, ROUND_HALF_UP)
         suffix = "亿"
     text = f"{units:,.2f}".rstrip("0").rstrip(".")
     return ("-" if amount < 0 else "") + text + suffix
@@ -51,6 +52,8 @@ def wan(amount: Decimal) -> str | None:
 
 def display(minor: int | None, currency: str | None) -> str:
     """`money.display` in the active mode: `505,000.00 CNY` or `50.5万 CNY`."""
+    from salesflow import money
+
     if minor is None or currency is None:
         return ""
     if _mode == "wan":
@@ -62,6 +65,8 @@ def display(minor: int | None, currency: str | None) -> str:
 
 def whole(amount: Decimal) -> str:
     """A figure in whole units for a report table (`12,500`), or in 万 (`1.25万`)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
     if _mode == "wan":
         short = wan(amount)
         if short is not None:
