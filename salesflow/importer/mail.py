@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from salesflow import dates, leads, pipeline, touches
+from salesflow import dates, i18n, leads, pipeline, touches
 from salesflow.activities import kinds as activity_kinds
 from salesflow.errors import Hint, SalesflowError
 from salesflow.importer.mailread import ADDRESS, Mail
@@ -218,9 +218,12 @@ def _leads_of(
 
 
 def _note(m: Mail, sent: bool) -> str:
-    lines = [f"{'Sent' if sent else 'Received'}: {m.subject or '(no subject)'}", *m.lines]
+    # The activity note is written in the language of the import, and kept as written.
+    _ = i18n._  # (a bare `_` is this module's throwaway loop name)
+    head = _("Sent: {subject}") if sent else _("Received: {subject}")
+    lines = [head.format(subject=m.subject or _("(no subject)")), *m.lines]
     if m.attachments:
-        lines.append("Attachments: " + ", ".join(m.attachments))
+        lines.append(_("Attachments: {names}").format(names=", ".join(m.attachments)))
     return "\n".join(lines)
 
 

@@ -306,3 +306,16 @@ def test_customer_card_keeps_times_whole_at_60_columns(ok) -> None:
     touch = next(x for x in shown.splitlines() if x.lstrip().startswith("2026-11-23 09:00"))
     assert "email" in touch.split()
     assert all(cells(x) <= 60 for x in shown.splitlines())
+
+
+def test_mail_import_notes_in_the_language_of_the_import(zh, ok, db_path, tmp_path) -> None:
+    from tests.cli import test_import_email as mail
+
+    ok("config", "set", "me.emails", "me@mine.com")
+    early = {"SALESFLOW_NOW": "2026-11-01T09:00:00Z"}
+    ok("lead", "add", "Jane Roe", "--company", "Acme", "--email", "jane@acme.com", env=early)
+    box = mail.write(tmp_path, "Inbox", mail.THUNDERBIRD)
+    out = zh("import", "email", box).stdout
+    assert "邮件活动" in out
+    notes = [row[2].splitlines()[0] for row in mail.activities(db_path)]
+    assert notes == ["已发送：Quote for 50 units — v2", "已收到：Re: Quote for 50 units"]
