@@ -10,6 +10,7 @@ from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import N_, active
 
 if TYPE_CHECKING:
     from salesflow.quotes import Quote
@@ -246,8 +247,6 @@ def _view(
     settings = store.all_settings(conn)
     seller = documents.seller_from_settings(settings)
     # --lang, else the lead's document language, else the interface language.
-    from salesflow.i18n import active
-
     chosen = lang or lead.doc_lang or active()
     words = (settings.get("quote.amount_in_words") or "no").strip().lower() == "yes"
     view = documents.quote_view(
@@ -267,8 +266,6 @@ def show(ctx: Context, ref: QuoteRef, fmt: FormatOpt = Format.table, raw: RawOpt
     s: Session = ctx.obj
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
-        from salesflow.i18n import active
-
         # The terminal speaks the interface language, whatever the document language.
         view, record, result = _view(s, conn, quote, active())
     if fmt == Format.table:
@@ -306,7 +303,6 @@ def list_(
 ) -> None:
     """List quotes (a sent quote past its validity date shows as expired)."""
     from salesflow import leads, quotes
-    from salesflow.i18n import N_
     from salesflow.output import render
     from salesflow.output.views import quote_columns, quote_status_style
 

@@ -68,21 +68,10 @@ class Report:
     result: Any
 
     def title(self, name: str, what: str = "", *, span: bool = True, money: bool = True) -> str:
-        """`Funnel · leads created all time · money in CNY`; `name` and `what` are marked with
-        N_() by the caller and translated here."""
-        window = self.scope.window
-        parts = [_(name)]
-        if span:
-            if window.since is None and window.until is None:
-                days = _("all time")
-            else:
-                days = f"{window.since or _('start')} … {window.until or window.ref_day}"
-            parts.append(f"{_(what) if what else ''} {days}".strip())
-        if window.as_of:
-            parts.append(_("as of the end of {day}").format(day=window.as_of))
-        if money:
-            parts.append(_("money in {currency}").format(currency=self.converter.base))
-        return " · ".join(parts)
+        from salesflow.output import headings
+
+        base = self.converter.base
+        return headings.title(name, what, self.scope.window, base, span=span, money=money)
 
     def machine(self, rows: list[dict], fmt: Format, raw: bool, keys: list | None = None) -> bool:
         """Write `rows` in a machine format; False when the table is the caller's to draw."""
@@ -227,7 +216,7 @@ def conversion(
     / (closed + 10): the configured probability counts as 10 closed deals.
     """
     from salesflow import metrics
-    from salesflow.output import render, reports
+    from salesflow.output import headings, render, reports
 
     report = _report(ctx, metrics.conversion, since, until, as_of)
     rows = [r.record() for r in report.result]
@@ -237,12 +226,7 @@ def conversion(
     render(rows, "table", report.term, columns=reports.conversion_columns(), title=title)
     reports.say_lines(
         report.term,
-        [
-            _(
-                "Reached: ever entered the stage or a later one (skipped stages count); a lost "
-                "deal reached the stages up to the one it was lost from."
-            )
-        ],
+        [headings.conversion_note()],
     )
 
 
@@ -281,7 +265,7 @@ def forecast(
     """
     from salesflow import forecast as fc
     from salesflow.metrics import FEW_DEALS
-    from salesflow.output import render, reports
+    from salesflow.output import headings, render, reports
 
     report = _report(
         ctx, lambda scope: fc.forecast(scope, months, calibrated, simulate, runs, seed),
@@ -296,24 +280,14 @@ def forecast(
     render(rows, "table", term, columns=columns, title=title)
     notes = []
     if simulate:
-        if seed is not None:
-            notes.append(_("Simulated {runs} runs, seed {seed}.").format(runs=runs, seed=seed))
-        else:
-            notes.append(
-                _("Simulated {runs} runs (random seed; --seed fixes it).").format(runs=runs)
-            )
+        notes.append(headings.simulation_note(runs, seed))
     reports.say_lines(term, notes)
     if result.calibration is not None:
         cal = [c.record() for c in result.calibration]
         render(cal, "table", term, columns=reports.calibration_columns(), title=_("Calibration"))
         reports.say_lines(
             term,
-            [
-                _(
-                    "Calibrated = (won + 10 × configured) / (closed + 10): with few closed deals "
-                    "(under {few}) it stays near the configured probability."
-                ).format(few=FEW_DEALS)
-            ],
+            [headings.calibration_note(FEW_DEALS)],
         )
 
 
@@ -470,7 +444,7 @@ def targets_report(
     = weighted pipeline / (target − won), null once the target is met.
     """
     from salesflow import targets
-    from salesflow.output import render, reports
+    from salesflow.output import headings, render, reports
 
     def progress(scope: Scope) -> tuple[list[targets.Progress], targets.Undated]:
         only = targets.parse_period(period) if period else None
@@ -495,12 +469,6 @@ def targets_report(
     if shown:
         reports.say_lines(
             report.term,
-            [
-                _(
-                    "Projected: won at the same pace to the period's end. Pipeline: open deals "
-                    "expected to close in the period × stage probability. Cover: pipeline / "
-                    "(target − won)."
-                )
-            ]
+            [headings.targets_note()]
             + reports.undated_note(undated.deals, report.converter.text(undated.value)),
         )
