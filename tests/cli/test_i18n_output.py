@@ -319,3 +319,18 @@ def test_mail_import_notes_in_the_language_of_the_import(zh, ok, db_path, tmp_pa
     assert "邮件活动" in out
     notes = [row[2].splitlines()[0] for row in mail.activities(db_path)]
     assert notes == ["已发送：Quote for 50 units — v2", "已收到：Re: Quote for 50 units"]
+
+
+def test_quote_screen_in_chinese(zh, ok) -> None:
+    ok("lead", "add", "张伟", "--company", "深圳某科技", "--currency", "CNY")
+    ok("quote", "new", "1", "--item", "年度服务; 2; 25000", "--tax", "13%")
+    shown = zh("quote", "show", "Q-2026-0001").stdout
+    assert shown.splitlines()[0].split()[:2] == ["Q-2026-0001", "草稿"]
+    assert "描述" in shown and "单价" in shown and "有效期至" in shown
+    # 2 × 25,000 = 50,000; 13% tax 6,500; 56,500 in all.
+    assert re.search(r"小计 +50,000\.00", shown) and re.search(r"增值税 13% +6,500\.00", shown)
+    assert "56,500.00" in shown
+    listing = zh("quote", "list").stdout
+    assert lines_of(listing)[0].split()[:2] == ["报价单", "线索"] and "草稿" in listing
+    english = ok("quote", "show", "Q-2026-0001").stdout
+    assert "draft" in english.splitlines()[0] and "Subtotal" in english
