@@ -117,6 +117,16 @@ def _clock_time(value: str) -> str:
     return f"{int(m[1]):02d}:{m[2]}"
 
 
+def _lang(value: str) -> str:
+    from salesflow.i18n import _, normalize
+
+    found = normalize(value)
+    if found is None:
+        message = _('lang "{value}" — salesflow speaks zh_CN (简体中文) and en')
+        raise SalesflowError(message.format(value=value))
+    return found
+
+
 def _rate(value: str) -> str:
     from salesflow.fx import check_rate
 
@@ -210,6 +220,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "date_order": _date_order,
     "rounding": _rounding,
     "money.display": _money_display,
+    "lang": _lang,
     **{f"seller.{k}": _text for k in SELLER},
     "first_touch": _first_touch,
     "activity_kinds": _activity_kinds,
@@ -242,6 +253,8 @@ DESCRIPTIONS: dict[str, str] = {
     "rounding": f"money rounding: half-up or half-even, default {DEFAULT_ROUNDING}",
     "money.display": "money on the terminal and in the digest: plain (505,000.00, default) or "
     "wan (50.5万, 1.2亿); csv/tsv/json always keep the exact amount",
+    "lang": "the language salesflow speaks: zh_CN (简体中文) or en; --lang beats it, it beats "
+    "LANG (zh, zh-Hans, zh_CN.UTF-8 all mean zh_CN)",
     "first_touch": "how soon a new lead must get its first logged touch: 2h, 24h, 3d, "
     f"default {DEFAULT_FIRST_TOUCH}",
     "activity_kinds": "kinds `log --kind` accepts, default call,email,meeting,visit,note",
