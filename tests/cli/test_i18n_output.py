@@ -24,9 +24,8 @@ def zh(ok):
     """Run a command in Chinese; the process language goes back to English afterwards."""
 
     def invoke(*args: str, **kw):
-        i18n.use("zh_CN")
         try:
-            return ok(*args, env={"LANGUAGE": "zh_CN"}, **kw)
+            return ok("--lang", "zh_CN", *args, **kw)
         finally:
             i18n.use("en")
 
@@ -233,11 +232,10 @@ def test_money_display_wan_on_the_terminal_only(zh, ok, fails) -> None:
 def _invoke_zh(db, *args: str) -> str:
     from tests.cli import test_width
 
-    i18n.use("zh_CN")
     try:
-        env = {"SALESFLOW_NOW": test_width.NOW, "TZ": "UTC", "SALESFLOW_DB": str(db),
-               "LANGUAGE": "zh_CN"}  # fmt: skip
-        result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+        env = {"SALESFLOW_NOW": test_width.NOW, "TZ": "UTC", "SALESFLOW_DB": str(db)}
+        result = CliRunner().invoke(app, ["--lang", "zh_CN", *args], env=env,
+                                    catch_exceptions=False)  # fmt: skip
     finally:
         i18n.use("en")
     assert result.exit_code == 0, (args, result.stdout, result.stderr)
