@@ -39,7 +39,7 @@ def lines_of(text: str) -> list[str]:
 def test_funnel_in_chinese(zh, pipeline) -> None:  # noqa: F811
     out = zh("report", "funnel").stdout
     lines = lines_of(out)
-    assert lines[0] == "销售漏斗 · 线索创建于 全部时间 · 金额单位 USD"
+    assert lines[0] == "销售漏斗 · 线索创建于 全部时间 · 本位币 USD"
     head = next(x for x in lines if x.lstrip().startswith("阶段"))
     assert head.split() == [
         "阶段",
@@ -60,7 +60,7 @@ def test_funnel_in_chinese(zh, pipeline) -> None:  # noqa: F811
 
 def test_summary_board_in_chinese(zh, pipeline) -> None:  # noqa: F811
     out = zh("report", "summary").stdout
-    assert out.startswith("概览 · 全部时间 · 金额单位 USD\n")
+    assert out.startswith("概览 · 全部时间 · 本位币 USD\n")
     for label, figure in (
         ("赢单率", "50.0%"),  # 1 won / (1 won + 1 lost)
         ("新增线索", "4"),
@@ -68,21 +68,21 @@ def test_summary_board_in_chinese(zh, pipeline) -> None:  # noqa: F811
         ("平均成交额", "10,000"),
     ):
         assert re.search(re.escape(label) + r" +" + re.escape(figure) + r"( |$)", out, re.M), label
-    for panel in ("管道", "成果", "速度", "习惯"):
+    for panel in ("销售管道", "成果", "速度", "习惯"):
         assert panel in out.split()
 
 
 def test_targets_and_lost_in_chinese(zh, ok, pipeline) -> None:  # noqa: F811
     ok("target", "set", "2026-11", "40000")
     out = zh("report", "targets").stdout
-    assert out.startswith("目标 · 金额单位 USD\n")
-    assert lines_of(out)[1].split()[:4] == ["周期", "目标", "成交", "已完成"]
+    assert out.startswith("目标 · 本位币 USD\n")
+    assert lines_of(out)[1].split()[:4] == ["期间", "目标", "成交", "已完成"]
     # 10,000 won of 40,000: a quarter done.
     row = next(x for x in out.splitlines() if x.lstrip().startswith("2026-11"))
     assert row.split()[1:4] == ["40,000", "10,000", "25.0%"]
-    assert "预计：按当前速度到周期结束时的成交额。" in out
+    assert "预计：按当前速度到期间结束时的成交额。" in out
     lost = zh("report", "lost").stdout
-    assert lost.startswith("丢单原因 · 丢单于 全部时间 · 金额单位 USD\n")
+    assert lost.startswith("丢单原因 · 丢单于 全部时间 · 本位币 USD\n")
     assert lines_of(lost)[1].split()[:3] == ["原因", "商机", "占比"]
 
 
@@ -170,14 +170,14 @@ def overdue_lead(ok) -> None:
 
 def test_digest_text_and_markdown_in_chinese(zh, overdue_lead) -> None:
     text = zh("digest", "--format", "text").stdout.splitlines()
-    assert text[0] == "salesflow 每日简报 2026-11-23 周一 (UTC): 进行中商机 1 个；逾期跟进 1。"
+    assert text[0] == "salesflow 每日摘要 2026-11-23 周一 (UTC): 未结商机 1 个；逾期跟进 1。"
     assert "逾期跟进 (1)" in text
     assert (
         "  - 发送报价 — #1 张伟 (深圳某科技) [lead] A · 50,000.00 CNY（到期 2026-11-20，已逾期3天）"
         in text
     )
     md = zh("digest", "--format", "md").stdout
-    assert md.startswith("# salesflow 每日简报 2026-11-23 周一 (UTC)")
+    assert md.startswith("# salesflow 每日摘要 2026-11-23 周一 (UTC)")
     assert "\n## 逾期跟进 (1)\n" in md
 
 
