@@ -7,6 +7,7 @@ from typing import Annotated
 from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 app = command_group(
     help="Customers (made when a deal is won): purchases, segments, check-ins.",
@@ -31,7 +32,6 @@ def list_(
 ) -> None:
     """Customers: deals won, won value per currency, first/last purchase, repeat buyer."""
     from salesflow import customers
-    from salesflow.i18n import _
     from salesflow.output import render
     from salesflow.output.customers import customer_columns
 
@@ -97,8 +97,12 @@ def edit(
         updated, planned = customers.edit(
             conn, customer, name=name, segment=segment, checkin=checkin, now=s.now, tz=s.tz
         )
-    s.term.say(f"Updated customer {updated.label}")
+    s.term.say(_("Updated customer {label}").format(label=updated.label))
     if planned:
-        s.term.say(f"Check-in {planned.label} due {planned.due_text}, then {updated.checkin_every}")
+        s.term.say(
+            _("Check-in {label} due {due_text}, then {checkin_every}").format(
+                label=planned.label, due_text=planned.due_text, checkin_every=updated.checkin_every
+            )
+        )
     elif checkin is not None and updated.checkin_every is None:
-        s.term.say("No recurring check-ins.")
+        s.term.say(_("No recurring check-ins."))

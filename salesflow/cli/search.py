@@ -7,6 +7,7 @@ from typing import Annotated
 from salesflow.cli.options import MAX_ROWS, Format, FormatOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 app = command_group()
 
@@ -29,7 +30,6 @@ def search(
     the newest notes, follow-ups and quotes. Words of 3+ characters use the full-text index;
     shorter ones (张伟) match leads' names, companies, e-mails, phones, tags and customers."""
     from salesflow import search as domain
-    from salesflow.i18n import _
     from salesflow.output import render
     from salesflow.output.views import search_columns
 
