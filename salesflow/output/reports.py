@@ -298,20 +298,22 @@ def lost_columns() -> list[Column]:
 
 
 _BREAKDOWNS = {"source": N_("Source"), "grade": N_("Grade")}
-# The built-in kinds of touch; a kind a user added is shown as written.
+# The built-in kinds of touch as column headers (their own entries: see views.WORDS).
 KINDS = {
-    "call": N_("Call"),
-    "email": N_("Email"),
-    "meeting": N_("Meeting"),
-    "visit": N_("Visit"),
-    "note": N_("Note"),
-    "other": N_("Other"),
+    "call": N_("Call (a kind of touch, as a header)"),
+    "email": N_("Email (a kind of touch, as a header)"),
+    "meeting": N_("Meeting (a kind of touch, as a header)"),
+    "visit": N_("Visit (a kind of touch, as a header)"),
+    "note": N_("Note (a kind of touch, as a header)"),
+    "other": N_("Other (a kind of touch, as a header)"),
 }
 
 
 def kind_name(kind: str) -> str:
     """A kind of touch as a header: `Call` (电话); one a user added, capitalised as typed."""
-    return _(KINDS[kind]) if kind in KINDS else kind.capitalize()
+    entry = KINDS.get(kind)
+    shown = _(entry) if entry else None
+    return shown if shown and shown != entry else kind.capitalize()
 
 
 def breakdown_columns(name: str) -> list[Column]:

@@ -84,31 +84,33 @@ _TITLES = {
     "quotes": N_("Quotes"),
 }
 # Values salesflow itself defines (statuses, kinds of touch, kinds of stage), shown in the
-# active language on a terminal; machine formats keep them as stored.
+# active language on a terminal; machine formats keep them as stored. The same English word
+# means different things elsewhere (`email`: a kind of touch here, an address in the import),
+# so each is its own catalog entry with what it is in brackets; English shows the value.
 WORDS = {
-    "open": N_("open"),
-    "done": N_("done"),
-    "won": N_("won"),
-    "lost": N_("lost"),
-    "moved": N_("moved"),
-    "draft": N_("draft"),
-    "sent": N_("sent"),
-    "accepted": N_("accepted"),
-    "rejected": N_("rejected"),
-    "expired": N_("expired"),
-    "call": N_("call"),
-    "email": N_("email"),
-    "meeting": N_("meeting"),
-    "visit": N_("visit"),
-    "note": N_("note"),
-    "unknown": N_("unknown"),
-    "lead": N_("lead"),
-    "customer": N_("customer"),
-    "activity": N_("activity"),
-    "followup": N_("followup"),
-    "quote": N_("quote"),
-    "yes": N_("yes"),
-    "no": N_("no"),
+    "open": N_("open (a deal or follow-up)"),
+    "done": N_("done (a follow-up)"),
+    "won": N_("won (a kind of stage)"),
+    "lost": N_("lost (a kind of stage)"),
+    "moved": N_("moved (a stage change)"),
+    "draft": N_("draft (a quote's status)"),
+    "sent": N_("sent (a quote's status)"),
+    "accepted": N_("accepted (a quote's status)"),
+    "rejected": N_("rejected (a quote's status)"),
+    "expired": N_("expired (a quote's status)"),
+    "call": N_("call (a kind of touch)"),
+    "email": N_("email (a kind of touch)"),
+    "meeting": N_("meeting (a kind of touch)"),
+    "visit": N_("visit (a kind of touch)"),
+    "note": N_("note (a kind of touch)"),
+    "unknown": N_("unknown (a BANT answer)"),
+    "yes": N_("yes (a BANT answer)"),
+    "no": N_("no (a BANT answer)"),
+    "lead": N_("lead (a search hit)"),
+    "customer": N_("customer (a search hit)"),
+    "activity": N_("activity (a search hit)"),
+    "followup": N_("followup (a search hit)"),
+    "quote": N_("quote (a search hit)"),
 }
 _WORD_KEYS = {"status", "kind"}
 
@@ -119,7 +121,11 @@ def word(value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
-    return _(WORDS[text]) if text in WORDS else text
+    entry = WORDS.get(text)
+    if entry is None:
+        return text
+    shown = _(entry)
+    return text if shown == entry else shown
 
 
 _MONEY = {"total", "value"}  # money keys of a card's sections, each beside a `currency`
