@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from salesflow import dates, i18n, leads, pipeline, touches
+from salesflow import dates, leads, pipeline, touches
 from salesflow.activities import kinds as activity_kinds
 from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import N_, _
@@ -221,7 +221,6 @@ def _leads_of(
 
 def _note(m: Mail, sent: bool) -> str:
     # The activity note is written in the language of the import, and kept as written.
-    _ = i18n._  # (a bare `_` is this module's throwaway loop name)
     head = _("Sent: {subject}") if sent else _("Received: {subject}")
     lines = [head.format(subject=m.subject or _("(no subject)")), *m.lines]
     if m.attachments:
