@@ -137,7 +137,8 @@ class Build:
 
     @property
     def env(self) -> dict[str, str]:
-        return {} if self.tree == ROOT else {"PYTHONPATH": str(self.tree)}
+        # Run from the tree too: `python -m` puts the working folder first on the path.
+        return {} if self.tree == ROOT else {"PYTHONPATH": str(self.tree), "PWD": str(self.tree)}
 
 
 def this_build() -> Build:
@@ -159,7 +160,7 @@ def run_once(
         start = time.perf_counter()
         proc = subprocess.run(
             argv, stdin=src, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env=env() | (extra or {}), cwd=ROOT,
+            env=env() | (extra or {}), cwd=(extra or {}).get("PWD", ROOT),
         )  # fmt: skip
         elapsed = time.perf_counter() - start
     err = proc.stderr.decode(errors="replace").strip().splitlines()
@@ -189,7 +190,7 @@ def available(case: Case, db: Path, build: Build | None = None) -> str | None:
     build = build or this_build()
     proc = subprocess.run(
         [*build.argv, "--db", str(db), *case.needs, "--help"], capture_output=True,
-        text=True, env=env() | build.env, cwd=ROOT,
+        text=True, env=env() | build.env, cwd=build.tree,
     )  # fmt: skip
     if proc.returncode != 0:
         return f"no `{' '.join(case.needs)}` command yet"
@@ -202,7 +203,7 @@ def generator_key(build: Build) -> str:
     """The schema version of `build` and a hash of its demo generator."""
     latest = subprocess.run(
         [sys.executable, "-c", "from salesflow.store.migrations import LATEST; print(LATEST)"],
-        capture_output=True, text=True, env=env() | build.env, cwd=ROOT, check=True,
+        capture_output=True, text=True, env=env() | build.env, cwd=build.tree, check=True,
     ).stdout.strip()  # fmt: skip
     digest = hashlib.sha256(NOW.encode())
     for path in sorted((build.tree / "salesflow" / "demo").glob("*.py")):
