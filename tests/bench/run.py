@@ -93,7 +93,7 @@ CASES = (
     Case("export leads (to /dev/null)", ("export", "leads", "--format", "csv"),
          needs=("export",)),
     Case("search proposal (index)", ("search", "proposal"), needs=("search",)),
-    Case("search 张伟 (2 chars: LIKE)", ("search", "张伟"), needs=("search",)),
+    Case("search 张伟 (2 chars: CJK pairs)", ("search", "张伟"), needs=("search",)),
 )  # fmt: skip
 
 
