@@ -210,11 +210,18 @@ def test_db_check_finds_a_stale_index_of_pairs(ok, run, desk, db_path) -> None:
     assert "the search index of leads (leads_cjk_fts) does not match the table" in result.stdout
 
 
-def test_the_index_is_where_sqlite_utils_looks(conn) -> None:
-    """Laid out as sqlite-utils' enable_fts() makes it, so its search() and Datasette use it."""
+def test_the_index_is_where_sqlite_utils_looks(ok, db_path) -> None:
+    """Laid out as sqlite-utils' enable_fts() makes it, so its search() and Datasette use it
+    (the index of CJK pairs is not mistaken for it). Without positions (migration 13) a
+    query there is trigrams joined by AND: a longer word is a phrase FTS5 cannot answer."""
     import sqlite_utils
 
-    db = sqlite_utils.Database(conn)
+    ok("lead", "add", "Ann", "--note", "proposal sent")
+    db = sqlite_utils.Database(sqlite3.connect(db_path))
     assert db["leads"].detect_fts() == "leads_fts"
     assert db["activities"].detect_fts() == "activities_fts"
     assert {t.name for t in db["leads"].triggers} >= {"leads_ai", "leads_ad", "leads_au"}
+    assert [r["name"] for r in db["leads"].search('"pos" AND "sal"')] == ["Ann"]
+    with pytest.raises(sqlite3.OperationalError, match="phrase queries are not supported"):
+        list(db["leads"].search("proposal"))
+    db.conn.close()
