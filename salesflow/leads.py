@@ -189,7 +189,7 @@ def email_problem(email: str) -> str | None:
 
 def check_email(email: str) -> str:
     if problem := email_problem(email):
-        raise SalesflowError(f"{problem} — check --email, or leave it out")
+        raise SalesflowError(problem, hint=Hint("lead.email"))
     return email.strip()
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.store.fulltext import CJK_RANGES
 
 KINDS = ("leads", "customers", "activities", "followups", "quotes")
@@ -103,16 +103,18 @@ def parse_kinds(text: str | None) -> tuple[str, ...]:
     chosen = [k.strip().lower() for k in text.split(",") if k.strip()]
     for k in chosen:
         if k not in KINDS:
-            raise SalesflowError(f'--in: unknown kind "{k}" — choose from {", ".join(KINDS)}')
+            raise SalesflowError(
+                f'unknown kind "{k}" — choose from {", ".join(KINDS)}', hint=Hint("search.in")
+            )
     if not chosen:
-        raise SalesflowError(f"--in: name at least one of {', '.join(KINDS)}")
+        raise SalesflowError(f"name at least one of {', '.join(KINDS)}", hint=Hint("search.in"))
     return tuple(dict.fromkeys(chosen))
 
 
 def words(query: str) -> list[str]:
     found = list(dict.fromkeys(query.split()))
     if not found:
-        raise SalesflowError("give a word to search for, e.g. salesflow search 合同")
+        raise SalesflowError("give a word to search for", hint=Hint("search.word"))
     return found
 
 

@@ -7,11 +7,47 @@ from __future__ import annotations
 from salesflow.errors import Hint, SalesflowError
 
 WORDING: dict[str, str] = {
+    # the database file
+    "db.give": "{message} — give a file with --db or SALESFLOW_DB",
+    "db.writable": "{message} — pass a writable path with --db or SALESFLOW_DB",
+    "db.file_path": "{message} — pass a file path with --db",
+    "db.file": "{message} — pass a database file with --db",
+    "db.owner": "{message} — run salesflow as its owner or pass another --db",
+    "db.empty_file": "{message} — remove it or choose another --db",
+    "db.another": "{message} — choose another file with --db",
+    "db.another_app": "{message}; choose another file with --db",
+    "db.real_file": "{message} — pass the real database file with --db",
+    "db.dangling": "{message} — create the database there first (--db with that path) or pass "
+    "another --db",
+    # report windows
+    "report.as_of_future": "--as-of {as_of} is in the future — the history ends today ({today}); "
+    "give today or an earlier day",
+    "report.since_until": "--since {since} is after --until {until} — swap them",
+    # search
+    "search.in": "--in: {message}",
+    "search.word": "{message}, e.g. salesflow search 合同",
+    # import
+    "import.encoding": "{message} — save it from the spreadsheet as CSV UTF-8, or pass "
+    "--encoding utf-8 or --encoding gb18030",
+    "import.stage": "--stage: {message}",
+    "import.on_duplicate": "--on-duplicate {message}",
+    "import.map_to": '{message}; point one at it with --map "COLUMN={field}"',
+    "import.map_syntax": 'cannot read --map "{part}" — write HEADER=FIELD pairs, e.g. '
+    '--map "公司=company,联系人=name" (FIELD "-" drops the column; '
+    '"First Name+Last Name=name" joins columns)',
+    "import.map_column": '--map names column "{source}", which {name} does not have — its '
+    "columns are: {columns}",
+    "import.map_pair": "--map {source}={target}: {message}",
+    "import.map_join": '--map "{source}": {message}, e.g. --map "First Name+Last Name=name" '
+    "(姓+名=name joins 张 and 伟 as 张伟)",
+    "import.map_twice": '{message} — drop one with --map "{label}=-", point it elsewhere with '
+    '--map, or join them with --map "{first}+{label}={target}"',
     # leads
     "lead.list": "{message} — see salesflow lead list --all",
     "lead.search": '{message} — try salesflow lead list --all --search "{ref}"',
     "lead.add": "{message} — salesflow lead add NAME",
     "lead.edit": "{message} — give at least one option, see lead edit --help",
+    "lead.email": "{message} — check --email, or leave it out",
     "lead.value_currency": '--value "{value}" is in {named} but --currency says {code}',
     # moves
     "advance.reopen": "{message} — reopen it first: salesflow advance {lead} --reopen",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from salesflow import touches
 from salesflow.activities import kinds as activity_kinds
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.importer.columns import (
     ACTIVITY_FIELDS,
     ACTIVITY_IGNORED,
@@ -123,22 +123,23 @@ def plan_activities(
     """What importing `sheet` as activities would do. Reads the database, writes nothing."""
     if options.on_duplicate not in ("skip", "error"):
         raise SalesflowError(
-            f"--on-duplicate {options.on_duplicate} — activities take skip or error "
-            "(a logged touch has nothing to update)"
+            f"{options.on_duplicate}: activities take skip or error "
+            "(a logged touch has nothing to update)",
+            hint=Hint("import.on_duplicate", given=options.on_duplicate),
         )
     cols = map_columns(sheet.header, ACTIVITY_FIELDS, ACTIVITY_IGNORED, options.mapping, sheet.name)
     cols = without_blank_columns(cols, sheet)
     if not {"lead_id", "email", "name"} & cols.fields:
         raise SalesflowError(
             f"{sheet.name} has no column naming the lead (lead_id, email, or name + company) — "
-            f"its columns are: {', '.join(sheet.header)}; point one at it with "
-            '--map "COLUMN=lead_id"'
+            f"its columns are: {', '.join(sheet.header)}",
+            hint=Hint("import.map_to", field="lead_id"),
         )
     if "happened_at" not in cols.index:
         raise SalesflowError(
             f"{sheet.name} has no column saying when each touch happened (happened_at, date, "
-            f"时间 …) — its columns are: {', '.join(sheet.header)}; point one at it with "
-            '--map "COLUMN=happened_at"'
+            f"时间 …) — its columns are: {', '.join(sheet.header)}",
+            hint=Hint("import.map_to", field="happened_at"),
         )
     plan = Plan("activities", f"{sheet.name} ({sheet.described})", rows=len(sheet.rows))
     plan.kept = [label for _, label in cols.extra]

@@ -10,7 +10,7 @@ from operator import itemgetter
 from typing import Any
 
 from salesflow import csvsafe
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.importer import layouts
 from salesflow.sheets import Sheet
 
@@ -73,9 +73,8 @@ def parse_map(specs: Iterable[str]) -> dict[str, str]:
             header, sep, target = part.partition("=")
             if not sep or not header.strip() or not target.strip():
                 raise SalesflowError(
-                    f'cannot read --map "{part}" — write HEADER=FIELD pairs, e.g. '
-                    '--map "公司=company,联系人=name" (FIELD "-" drops the column; '
-                    '"First Name+Last Name=name" joins columns)'
+                    f'cannot read the column mapping "{part}"',
+                    hint=Hint("import.map_syntax", part=part),
                 )
             result[header.strip()] = target.strip()
     return result
@@ -180,17 +179,20 @@ class _Mapping:
         found = self.by_text.get(source, self.by_key.get(key(source)))
         if found is None:
             raise SalesflowError(
-                f'--map names column "{source}", which {self.name} does not have — its columns '
-                "are: " + ", ".join(self.header)
-            )
+                f'the column mapping names column "{source}", which {self.name} does not have — '
+                "its columns are: " + ", ".join(self.header),
+                hint=Hint("import.map_column", source=source, name=self.name,
+                          columns=", ".join(self.header)),
+            )  # fmt: skip
         return found
 
     def override(self, source: str, target: str) -> None:
         if target != "-" and key(target) not in self.aliases:
             raise SalesflowError(
-                f'--map {source}={target}: "{target}" is not a field — use one of: '
+                f'"{target}" is not a field — use one of: '
                 + ", ".join(self.fields)
-                + ' (or "-" to drop the column)'
+                + ' (or "-" to drop the column)',
+                hint=Hint("import.map_pair", source=source, target=target),
             )
         field_ = None if target == "-" else self.aliases[key(target)]
         parts = [source] if source in self.by_text else [p.strip() for p in source.split("+")]
@@ -199,8 +201,7 @@ class _Mapping:
             return
         if field_ is None or field_ in self.joins or not all(parts):
             raise SalesflowError(
-                f'--map "{source}": join columns into one field, once, e.g. '
-                '--map "First Name+Last Name=name" (姓+名=name joins 张 and 伟 as 张伟)'
+                "join columns into one field, once", hint=Hint("import.map_join", source=source)
             )
         joined = tuple(self.column(p) for p in parts)
         self.joins[field_] = Join(joined)
@@ -228,9 +229,8 @@ class _Mapping:
         elif target in self.index or target in self.joins:
             first = self.labels.get(target) or self.header[self.index[target]]
             raise SalesflowError(
-                f'{self.name}: columns "{first}" and "{label}" both mean {target} — '
-                f'drop one with --map "{label}=-", point it elsewhere with --map, or join '
-                f'them with --map "{first}+{label}={target}"'
+                f'{self.name}: columns "{first}" and "{label}" both mean {target}',
+                hint=Hint("import.map_twice", first=first, label=label, target=target),
             )
         else:
             self.index[target] = i

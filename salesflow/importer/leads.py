@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesflow import leads, money, pipeline
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.importer import layouts
 from salesflow.importer.columns import (
     LEAD_FIELDS,
@@ -98,7 +98,7 @@ def _default_stage(
     try:
         return find_stage(name, "stage")
     except Bad as e:
-        raise SalesflowError(f"--stage: {e.message}") from None
+        raise SalesflowError(e.message, hint=Hint("import.stage")) from None
 
 
 def plan_leads(
@@ -109,14 +109,17 @@ def plan_leads(
 ) -> Plan:
     """What importing `sheet` as leads would do. Reads the database, writes nothing."""
     if options.on_duplicate not in ON_DUPLICATE:
-        raise SalesflowError(f"--on-duplicate {options.on_duplicate} — use skip, update or error")
+        raise SalesflowError(
+            f"{options.on_duplicate}: use skip, update or error",
+            hint=Hint("import.on_duplicate", given=options.on_duplicate),
+        )
     cols = map_columns(sheet.header, LEAD_FIELDS, LEAD_IGNORED, options.mapping, sheet.name)
     cols = without_blank_columns(cols, sheet)
     if "name" not in cols.fields:
         raise SalesflowError(
             f"{sheet.name} has no column for the contact's name (name, contact, 联系人, 姓名 …) — "
-            f"its columns are: {', '.join(sheet.header)}; point one at it with "
-            '--map "COLUMN=name"'
+            f"its columns are: {', '.join(sheet.header)}",
+            hint=Hint("import.map_to", field="name"),
         )
     find_stage = stage_finder(conn)
     default_stage = _default_stage(conn, find_stage, options.stage)

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from salesflow import dates, pipeline
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.fx import Converter
 from salesflow.pipeline import LOST, WON, Stage
 
@@ -87,11 +87,14 @@ def window(
     today = dates.local_today(now, tz)
     if as_of is not None and as_of > today:
         raise SalesflowError(
-            f"--as-of {as_of} is in the future — the history ends today ({today}); "
-            "give today or an earlier day"
+            f"{as_of} is in the future — the history ends today ({today})",
+            hint=Hint("report.as_of_future", as_of=as_of, today=today),
         )
     if since is not None and until is not None and since > until:
-        raise SalesflowError(f"--since {since} is after --until {until} — swap them")
+        raise SalesflowError(
+            f"the window starts on {since}, after it ends on {until}",
+            hint=Hint("report.since_until", since=since, until=until),
+        )
     if as_of is None:
         return Window(
             since, until, None, tz, now.astimezone(UTC).replace(microsecond=0), today, today

@@ -1,6 +1,6 @@
 """The SQLite file: where it lives, opening it safely, transactions and settings.
 
-Plain `sqlite3` throughout: sqlite-utils costs ~65–100 ms to import and commits on its own.
+Plain `sqlite3` throughout: sqlite-utils is slow to import and commits on its own.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from salesflow import files
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.store import journal
 from salesflow.store.migrations import LATEST, MIGRATIONS
 
@@ -40,7 +40,7 @@ def resolve_path(explicit: str | None) -> str:
     if chosen is None:
         return default_path()
     if not chosen.strip():
-        raise SalesflowError("the database path is empty — give a file with --db or SALESFLOW_DB")
+        raise SalesflowError("the database path is empty", hint=Hint("db.give"))
     if chosen.endswith(("/", os.sep)):
         raise SalesflowError(f"{chosen} names a folder — give a database file path")
     expanded = os.path.expanduser(chosen)
@@ -73,8 +73,7 @@ def _create(path: str) -> bool:
         return True
     except OSError as e:
         raise SalesflowError(
-            f"cannot create the database at {path}: {e.strerror} — "
-            "pass a writable path with --db or SALESFLOW_DB"
+            f"cannot create the database at {path}: {e.strerror}", hint=Hint("db.writable")
         ) from None
     finally:
         for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm", f"{tmp}-journal"):
@@ -99,19 +98,17 @@ def connect(
         _bad_link(path)
     created = not os.path.exists(path) and _create(path)
     if os.path.isdir(path):
-        raise SalesflowError(
-            f"{path} is a folder, not a database file — pass a file path with --db"
-        )
+        raise SalesflowError(f"{path} is a folder, not a database file", hint=Hint("db.file_path"))
     if not os.path.isfile(path):
-        raise SalesflowError(f"{path} is not a regular file — pass a database file with --db")
+        raise SalesflowError(f"{path} is not a regular file", hint=Hint("db.file"))
     if not os.access(path, os.R_OK):
         raise SalesflowError(
-            f"cannot read {path}: permission denied ({_owner_and_mode(path)}) — run salesflow "
-            "as its owner or pass another --db"
+            f"cannot read {path}: permission denied ({_owner_and_mode(path)})",
+            hint=Hint("db.owner"),
         )
     if os.path.getsize(path) == 0:
         raise SalesflowError(
-            f"{path} is an empty file, not a salesflow database — remove it or choose another --db"
+            f"{path} is an empty file, not a salesflow database", hint=Hint("db.empty_file")
         )
     readonly = _readonly_reason(path)
     try:
@@ -132,12 +129,12 @@ def connect(
         app_id, version = _identity(conn)
     except sqlite3.DatabaseError as e:
         raise SalesflowError(
-            f"{path} is not a salesflow database ({e}) — choose another file with --db"
+            f"{path} is not a salesflow database ({e})", hint=Hint("db.another")
         ) from None
     if app_id != APPLICATION_ID:
         raise SalesflowError(
-            f"{path} is an SQLite database of another application — salesflow will not touch it; "
-            "choose another file with --db"
+            f"{path} is an SQLite database of another application — salesflow will not touch it",
+            hint=Hint("db.another_app"),
         )
     if version > LATEST:
         raise SalesflowError(
@@ -165,12 +162,11 @@ def _bad_link(path: str) -> None:
 
         if e.errno == errno.ELOOP:
             raise SalesflowError(
-                f"{path} is a symbolic link that leads back to itself — pass the real "
-                "database file with --db"
+                f"{path} is a symbolic link that leads back to itself", hint=Hint("db.real_file")
             ) from None
     raise SalesflowError(
-        f"{path} is a symbolic link to {os.readlink(path)}, which does not exist — create "
-        "the database there first (--db with that path) or pass another --db"
+        f"{path} is a symbolic link to {os.readlink(path)}, which does not exist",
+        hint=Hint("db.dangling"),
     )
 
 

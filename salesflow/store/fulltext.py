@@ -64,9 +64,11 @@ def index_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> No
         # takes seconds over a 100,000-row load.
         source = ", ".join(f'"{c}"' for c in cols.split(", "))
         rows = conn.execute(f"SELECT rowid, {source} FROM {table} WHERE rowid > ?", (after_rowid,))
+        # Every row, those without pairs too, as the insert trigger does: FTS5 counts the rows
+        # it was given, and the delete trigger takes each one back.
         conn.executemany(
             f"INSERT INTO {table}_cjk_fts (rowid, pairs) VALUES (?, ?)",
-            ((r[0], p) for r in rows if (p := pairs(*r[1:])) is not None),
+            ((r[0], pairs(*r[1:])) for r in rows),
         )
 
 
