@@ -163,25 +163,29 @@ def _query(
     # first, so the reading stops at the limit: the index hands over its hits in rowid order.
     joins = src.joins.replace("JOIN", "CROSS JOIN")
     pairs = [w for w in short if is_cjk_pair(w)]
+    params: dict[str, Any] = {}
+    where = []
+    # LIKE, in SQLite, for the words it compares exactly (ASCII: its case-folding is ASCII's);
+    # the others are checked in Python, case-folded, on the rows LIKE lets through.
+    for i, w in enumerate(w for w in every if w.isascii() or not (long or pairs)):
+        params[f"w{i}"] = "%" + _escape_like(w) + "%"
+        where.append("(" + " OR ".join(f"t.{c} LIKE :w{i} ESCAPE '\\'" for c in columns) + ")")
     if long or pairs:
         index = f"{src.table}_fts" if long else f"{src.table}_cjk_fts"
         tokens = [g for w in long for g in trigrams(w)] if long else pairs
+        params["match"] = " AND ".join(_quoted(g) for g in dict.fromkeys(tokens))
         rows = _verified(
             conn.execute(
                 f"SELECT {src.select}, {cols} FROM {index} f "
                 f"CROSS JOIN {src.table} t ON t.rowid = f.rowid {joins} "
-                f"WHERE {index} MATCH ? ORDER BY f.rowid DESC",
-                (" AND ".join(_quoted(g) for g in dict.fromkeys(tokens)),),
+                f"WHERE {' AND '.join([f'{index} MATCH :match', *where])} ORDER BY f.rowid DESC",
+                params,
             ),
             every,
             limit,
         )
     else:
-        params: dict[str, Any] = {"limit": limit}
-        where = []
-        for i, w in enumerate(short):
-            params[f"w{i}"] = "%" + _escape_like(w) + "%"
-            where.append("(" + " OR ".join(f"t.{c} LIKE :w{i} ESCAPE '\\'" for c in columns) + ")")
+        params["limit"] = limit
         rows = conn.execute(
             f"SELECT {src.select}, {cols} FROM {src.table} t {joins} "
             f"WHERE {' AND '.join(where)} ORDER BY t.rowid DESC LIMIT :limit",

@@ -123,9 +123,9 @@ def plan_activities(
     """What importing `sheet` as activities would do. Reads the database, writes nothing."""
     if options.on_duplicate not in ("skip", "error"):
         raise SalesflowError(
-            f"{options.on_duplicate}: activities take skip or error "
+            f"{options.on_duplicate} — activities take skip or error "
             "(a logged touch has nothing to update)",
-            hint=Hint("import.on_duplicate", given=options.on_duplicate),
+            hint=Hint("import.on_duplicate"),
         )
     cols = map_columns(sheet.header, ACTIVITY_FIELDS, ACTIVITY_IGNORED, options.mapping, sheet.name)
     cols = without_blank_columns(cols, sheet)

@@ -102,17 +102,12 @@ def _default_stage(
 
 
 def plan_leads(
-    conn: sqlite3.Connection,
-    sheet: Sheet,
-    options: LeadOptions,
-    progress: Progress | None = None,
+    conn: sqlite3.Connection, sheet: Sheet, options: LeadOptions, progress: Progress | None = None
 ) -> Plan:
     """What importing `sheet` as leads would do. Reads the database, writes nothing."""
     if options.on_duplicate not in ON_DUPLICATE:
-        raise SalesflowError(
-            f"{options.on_duplicate}: use skip, update or error",
-            hint=Hint("import.on_duplicate", given=options.on_duplicate),
-        )
+        hint = Hint("import.on_duplicate")
+        raise SalesflowError(f"{options.on_duplicate} — use skip, update or error", hint=hint)
     cols = map_columns(sheet.header, LEAD_FIELDS, LEAD_IGNORED, options.mapping, sheet.name)
     cols = without_blank_columns(cols, sheet)
     if "name" not in cols.fields:
