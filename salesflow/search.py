@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 from salesflow.store.fulltext import CJK_RANGES
 
 KINDS = ("leads", "customers", "activities", "followups", "quotes")
@@ -104,17 +105,21 @@ def parse_kinds(text: str | None) -> tuple[str, ...]:
     for k in chosen:
         if k not in KINDS:
             raise SalesflowError(
-                f'unknown kind "{k}" — choose from {", ".join(KINDS)}', hint=Hint("search.in")
+                _('unknown kind "{k}" — choose from {kinds}').format(k=k, kinds=", ".join(KINDS)),
+                hint=Hint("search.in"),
             )
     if not chosen:
-        raise SalesflowError(f"name at least one of {', '.join(KINDS)}", hint=Hint("search.in"))
+        raise SalesflowError(
+            _("name at least one of {kinds}").format(kinds=", ".join(KINDS)),
+            hint=Hint("search.in"),
+        )
     return tuple(dict.fromkeys(chosen))
 
 
 def words(query: str) -> list[str]:
     found = list(dict.fromkeys(query.split()))
     if not found:
-        raise SalesflowError("give a word to search for", hint=Hint("search.word"))
+        raise SalesflowError(_("give a word to search for"), hint=Hint("search.word"))
     return found
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from salesflow import csvsafe
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 from salesflow.importer import layouts
 from salesflow.sheets import Sheet
 
@@ -73,7 +74,7 @@ def parse_map(specs: Iterable[str]) -> dict[str, str]:
             header, sep, target = part.partition("=")
             if not sep or not header.strip() or not target.strip():
                 raise SalesflowError(
-                    f'cannot read the column mapping "{part}"',
+                    _('cannot read the column mapping "{part}"').format(part=part),
                     hint=Hint("import.map_syntax", part=part),
                 )
             result[header.strip()] = target.strip()
@@ -179,19 +180,23 @@ class _Mapping:
         found = self.by_text.get(source, self.by_key.get(key(source)))
         if found is None:
             raise SalesflowError(
-                f'the column mapping names column "{source}", which {self.name} does not have — '
-                "its columns are: " + ", ".join(self.header),
-                hint=Hint("import.map_column", source=source, name=self.name,
-                          columns=", ".join(self.header)),
+                _(
+                    'the column mapping names column "{source}", which {name} does not have — '
+                    "its columns are: {columns}"
+                ).format(source=source, name=self.name, columns=", ".join(self.header)),
+                hint=Hint(
+                    "import.map_column", source=source, name=self.name,
+                    columns=", ".join(self.header),
+                ),
             )  # fmt: skip
         return found
 
     def override(self, source: str, target: str) -> None:
         if target != "-" and key(target) not in self.aliases:
             raise SalesflowError(
-                f'"{target}" is not a field — use one of: '
-                + ", ".join(self.fields)
-                + ' (or "-" to drop the column)',
+                _(
+                    '"{target}" is not a field — use one of: {fields} (or "-" to drop the column)'
+                ).format(target=target, fields=", ".join(self.fields)),
                 hint=Hint("import.map_pair", source=source, target=target),
             )
         field_ = None if target == "-" else self.aliases[key(target)]
@@ -201,7 +206,8 @@ class _Mapping:
             return
         if field_ is None or field_ in self.joins or not all(parts):
             raise SalesflowError(
-                "join columns into one field, once", hint=Hint("import.map_join", source=source)
+                _("join columns into one field, once"),
+                hint=Hint("import.map_join", source=source),
             )
         joined = tuple(self.column(p) for p in parts)
         self.joins[field_] = Join(joined)
@@ -229,7 +235,9 @@ class _Mapping:
         elif target in self.index or target in self.joins:
             first = self.labels.get(target) or self.header[self.index[target]]
             raise SalesflowError(
-                f'{self.name}: columns "{first}" and "{label}" both mean {target}',
+                _('{name}: columns "{first}" and "{label}" both mean {target}').format(
+                    name=self.name, first=first, label=label, target=target
+                ),
                 hint=Hint("import.map_twice", first=first, label=label, target=target),
             )
         else:
@@ -257,7 +265,7 @@ def without_blank_columns(cols: Columns, sheet: Sheet) -> Columns:
     """Drop columns with neither a header nor any data: spreadsheets save those in bulk."""
 
     def used(i: int) -> bool:
-        return bool(sheet.header[i]) or any(i < len(c) and c[i] for _, c in sheet.rows)
+        return bool(sheet.header[i]) or any(i < len(c) and c[i] for __, c in sheet.rows)
 
     kept = [e for e in cols.extra if used(e[0])]
     return Columns(cols.index, cols.header, kept, cols.ignored, cols.joins)

@@ -18,6 +18,7 @@ from typing import Any
 from salesflow import dates, pipeline
 from salesflow.errors import Hint, SalesflowError
 from salesflow.fx import Converter
+from salesflow.i18n import _
 from salesflow.pipeline import LOST, WON, Stage
 
 # ---- the window ------------------------------------------------------------------
@@ -87,12 +88,16 @@ def window(
     today = dates.local_today(now, tz)
     if as_of is not None and as_of > today:
         raise SalesflowError(
-            f"{as_of} is in the future — the history ends today ({today})",
+            _("{as_of} is in the future — the history ends today ({today})").format(
+                as_of=as_of, today=today
+            ),
             hint=Hint("report.as_of_future", as_of=as_of, today=today),
         )
     if since is not None and until is not None and since > until:
         raise SalesflowError(
-            f"the window starts on {since}, after it ends on {until}",
+            _("the window starts on {since}, after it ends on {until}").format(
+                since=since, until=until
+            ),
             hint=Hint("report.since_until", since=since, until=until),
         )
     if as_of is None:
@@ -128,7 +133,7 @@ class LocalDays:
             return str(first)
         whens = " ".join(
             f"WHEN {column} < '{start}' THEN {prev}"
-            for (start, _), (_, prev) in zip(self.segments[1:], self.segments, strict=False)
+            for (start, __), (__, prev) in zip(self.segments[1:], self.segments, strict=False)
         )
         return f"(CASE {whens} ELSE {self.segments[-1][1]} END)"
 

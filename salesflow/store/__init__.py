@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow import files
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 from salesflow.store import journal
 from salesflow.store.migrations import LATEST, MIGRATIONS
 
@@ -40,12 +41,18 @@ def resolve_path(explicit: str | None) -> str:
     if chosen is None:
         return default_path()
     if not chosen.strip():
-        raise SalesflowError("the database path is empty", hint=Hint("db.give"))
+        raise SalesflowError(_("the database path is empty"), hint=Hint("db.give"))
     if chosen.endswith(("/", os.sep)):
-        raise SalesflowError(f"{chosen} names a folder — give a database file path")
+        raise SalesflowError(
+            _("{chosen} names a folder — give a database file path").format(chosen=chosen)
+        )
     expanded = os.path.expanduser(chosen)
     if expanded.startswith("~"):  # ~user that does not exist
-        raise SalesflowError(f"cannot use the database path {chosen}: no such user's home folder")
+        raise SalesflowError(
+            _("cannot use the database path {chosen}: no such user's home folder").format(
+                chosen=chosen
+            )
+        )
     return expanded
 
 
@@ -73,7 +80,10 @@ def _create(path: str) -> bool:
         return True
     except OSError as e:
         raise SalesflowError(
-            f"cannot create the database at {path}: {e.strerror}", hint=Hint("db.writable")
+            _("cannot create the database at {path}: {strerror}").format(
+                path=path, strerror=e.strerror
+            ),
+            hint=Hint("db.writable"),
         ) from None
     finally:
         for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm", f"{tmp}-journal"):
@@ -98,17 +108,25 @@ def connect(
         _bad_link(path)
     created = not os.path.exists(path) and _create(path)
     if os.path.isdir(path):
-        raise SalesflowError(f"{path} is a folder, not a database file", hint=Hint("db.file_path"))
+        raise SalesflowError(
+            _("{path} is a folder, not a database file").format(path=path),
+            hint=Hint("db.file_path"),
+        )
     if not os.path.isfile(path):
-        raise SalesflowError(f"{path} is not a regular file", hint=Hint("db.file"))
+        raise SalesflowError(
+            _("{path} is not a regular file").format(path=path), hint=Hint("db.file")
+        )
     if not os.access(path, os.R_OK):
         raise SalesflowError(
-            f"cannot read {path}: permission denied ({_owner_and_mode(path)})",
+            _("cannot read {path}: permission denied ({path2})").format(
+                path=path, path2=_owner_and_mode(path)
+            ),
             hint=Hint("db.owner"),
         )
     if os.path.getsize(path) == 0:
         raise SalesflowError(
-            f"{path} is an empty file, not a salesflow database", hint=Hint("db.empty_file")
+            _("{path} is an empty file, not a salesflow database").format(path=path),
+            hint=Hint("db.empty_file"),
         )
     readonly = _readonly_reason(path)
     try:
@@ -129,23 +147,31 @@ def connect(
         app_id, version = _identity(conn)
     except sqlite3.DatabaseError as e:
         raise SalesflowError(
-            f"{path} is not a salesflow database ({e})", hint=Hint("db.another")
+            _("{path} is not a salesflow database ({e})").format(path=path, e=e),
+            hint=Hint("db.another"),
         ) from None
     if app_id != APPLICATION_ID:
         raise SalesflowError(
-            f"{path} is an SQLite database of another application — salesflow will not touch it",
+            _(
+                "{path} is an SQLite database of another application — salesflow will not touch it"
+            ).format(path=path),
             hint=Hint("db.another_app"),
         )
     if version > LATEST:
         raise SalesflowError(
-            f"{path} was written by a newer salesflow (schema {version}, this one knows {LATEST}) "
-            "— upgrade salesflow to open it"
+            _(
+                "{path} was written by a newer salesflow (schema {version}, "
+                "this one knows {latest}) — upgrade salesflow to open it"
+            ).format(path=path, version=version, latest=LATEST)
         )
     if version < LATEST:
         if readonly:
             raise SalesflowError(
-                f"{path} needs upgrading to this salesflow's schema ({version} → {LATEST}) but "
-                f"{readonly} — make it writable once, or use the salesflow that wrote it"
+                _(
+                    "{path} needs upgrading to this salesflow's schema "
+                    "({version} → {latest}) but {readonly} — make it writable "
+                    "once, or use the salesflow that wrote it"
+                ).format(path=path, version=version, latest=LATEST, readonly=readonly)
             )
         _migrate(conn, path, version)
     if created and on_created:
@@ -162,10 +188,13 @@ def _bad_link(path: str) -> None:
 
         if e.errno == errno.ELOOP:
             raise SalesflowError(
-                f"{path} is a symbolic link that leads back to itself", hint=Hint("db.real_file")
+                _("{path} is a symbolic link that leads back to itself").format(path=path),
+                hint=Hint("db.real_file"),
             ) from None
     raise SalesflowError(
-        f"{path} is a symbolic link to {os.readlink(path)}, which does not exist",
+        _("{path} is a symbolic link to {path2}, which does not exist").format(
+            path=path, path2=os.readlink(path)
+        ),
         hint=Hint("db.dangling"),
     )
 
@@ -242,8 +271,10 @@ def _migrate(
             copy_private(conn, target)
         except OSError as e:
             raise SalesflowError(
-                f"cannot write the safety copy {target} before upgrading the schema: "
-                f"{e.strerror} — nothing was changed"
+                _(
+                    "cannot write the safety copy {target} before upgrading the "
+                    "schema: {strerror} — nothing was changed"
+                ).format(target=target, strerror=e.strerror)
             ) from None
         conn.execute("PRAGMA journal_mode = WAL")
     # A new file is built with a rollback journal and switched to WAL once whole: in WAL mode
@@ -324,7 +355,11 @@ def transaction(
     """One command = one transaction. A write starts with BEGIN IMMEDIATE so it waits on the
     busy timeout instead of failing on lock upgrade; with `command` it is journalled for undo."""
     if (write or command) and getattr(conn, "readonly", None):
-        raise SalesflowError(f"cannot change the database: {conn.readonly} — nothing was changed")
+        raise SalesflowError(
+            _("cannot change the database: {readonly} — nothing was changed").format(
+                readonly=conn.readonly
+            )
+        )
     conn.execute("BEGIN IMMEDIATE" if write or command else "BEGIN")
     try:
         journal_id = journal.begin_command(conn, command, now_iso) if command else None

@@ -131,7 +131,9 @@ def test_in_limit_and_formats(ok, fails, desk) -> None:
     assert "客户[法务审]合同中" in table and "activity" in table
     fails("search", "contract", "--in", "emails", match='unknown kind "emails"')
     fails("search", "contract", "--in", ",", match="name at least one of")
-    fails("search", " ", match="give a word to search for")
+    fails("search", " ", match="give a word to search for, e.g. salesflow search 合同")
+    # The domain's sentence and the command line's hint, each in the catalog.
+    fails("--lang", "zh_CN", "search", "x", "--in", "emails", match="--in：未知类型“emails”——")
     fails("search", "x", "--limit", "0", code=2)
 
 
