@@ -283,8 +283,11 @@ def row_values(sheet: Sheet, cols: Columns) -> Iterator[tuple[int, dict[str, str
     for number, cells in sheet.rows:
         if len(cells) != width:
             if any(c and c.strip() for c in cells[width:]):
-                why = f"has {len(cells)} cells but the header has {width} — a separator inside "
-                yield number, {"": why + "an unquoted cell?"}, []
+                why = _(
+                    "has {count} cells but the header has {width} — "
+                    "a separator inside an unquoted cell?"
+                ).format(count=len(cells), width=width)
+                yield number, {"": why}, []
                 continue
             cells = (cells + [None] * width)[:width]
         # One comprehension per row: this runs for every cell of a 100k-row file.
