@@ -7,10 +7,10 @@ check is one pragma read. Each module holds a run of steps; a new step goes in a
 
 from __future__ import annotations
 
-from salesflow.store.migrations import fields, first, products, second
+from salesflow.store.migrations import fields, first, products, search_pairs, second
 
 MIGRATIONS: list[tuple[int, str, str]] = [
-    *first.STEPS, *second.STEPS, *products.STEPS, *fields.STEPS,
+    *first.STEPS, *second.STEPS, *search_pairs.STEPS, *products.STEPS, *fields.STEPS,
 ]  # fmt: skip
 
 LATEST = MIGRATIONS[-1][0]
