@@ -491,3 +491,7 @@ def targets_report(
             ]
             + reports.undated_note(undated.deals, report.converter.text(undated.value)),
         )
+
+
+# report trend and report review live in their own module, on this group.
+from salesflow.cli import trends as _trends  # noqa: E402, F401

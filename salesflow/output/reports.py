@@ -176,6 +176,7 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
         "Results": [
             ("Leads created", count("leads_created")),
             ("Won / lost", f"{record['won']:,} / {record['lost']:,}"),
+            ("Won value", m("won_value")),
             ("Win rate", pct(record["win_rate"])),
             ("Win rate by value", pct(record["win_rate_by_value"])),
             ("Lead-to-win", pct(record["lead_to_win_rate"])),
