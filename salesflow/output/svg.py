@@ -109,7 +109,8 @@ def rows(
     column are cut with `…` (the text beside the chart carries them whole)."""
     n = len(labels)
     # The label column as wide as the longest label (CJK two cells), at most 40% of it.
-    label_width = int(min(max((cells(x) for x in labels), default=0) * 6.5 + 14, width * 0.4))
+    room = min(max((cells(x) for x in labels), default=0), int((width * 0.4 - 14) / 6.5))
+    label_width = room * 6.5 + 14
     height = max(n, 1) * row_height + 4
     # Room after the bars for the longest value text (about 6.5 units a character at 11).
     value_w = max((len(t) for t in shown), default=0) * 6.5 + 12
@@ -120,7 +121,7 @@ def rows(
         y = 2 + i * row_height
         w = max(float(value) / peak * span, 1.0 if value else 0.0)
         x = label_width + ((span - w) / 2 if centred else 0)
-        short = shorten(label, int((label_width - 14) / 6.5))  # by cells: CJK counts two
+        short = shorten(label, room)  # by display cells: CJK counts two
         body.append(_text(label_width - 8, y + row_height * 0.66, short, anchor="end", fill=INK))
         body.append(
             f'<rect x="{_n(x)}" y="{_n(y + 3)}" width="{_n(w)}" height="{row_height - 6}" '

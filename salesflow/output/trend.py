@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow.i18n import N_, _
-from salesflow.output.layout import cells, shorten, styled
+from salesflow.output.layout import cells, flat, shorten, styled
 from salesflow.output.reports import DASH, amount, days, pct
 from salesflow.output.terminal import Terminal
 
@@ -128,7 +128,7 @@ def _chart(
                     cell = "▁"
             bars.append(cell * max(per - 1, 1) + (" " if per > 1 else ""))
         text = styled("".join(bars).rstrip(), "cyan", color)
-        term.line(f"{label.rjust(axis)} {styled(tick, 'dim', color)}{text}")
+        _raw(term, f"{label.rjust(axis)} {styled(tick, 'dim', color)}{text}")
     first, last = shown[0]["period"], shown[-1]["period"]
     span = len(shown) * per
     pad = " " * (axis + 2)
@@ -140,7 +140,7 @@ def _chart(
         term.line(pad + f"{first} … {last}")
     if len(shown) < len(records):
         note = _("the last {shown} of {total} periods fit; --format csv lists every one")
-        term.line(styled(note.format(shown=len(shown), total=len(records)), "dim", color))
+        term.line(note.format(shown=len(shown), total=len(records)), style="dim")
     _say(term, _facts(records, metric, past))
 
 
@@ -196,7 +196,7 @@ def _groups(
     keys = list(dict.fromkeys(r[group] for r in records))
     by_key = {k: [r for r in records if r[group] == k] for k in keys}
     periods = list(dict.fromkeys(r["period"] for r in records))
-    names = {k: _("(none)") if k is None else str(k) for k in keys}
+    names = {k: _("(none)") if k is None else flat(str(k)) for k in keys}
     width = min(max(cells(n) for n in names.values()), 16)
     room = term.width - width - 2
     shown = periods[-max(min(room, len(periods)), 1) :]
@@ -205,23 +205,29 @@ def _groups(
     head = _("{metric} · per {group}").format(metric=_(LABELS[metric]), group=group)
     term.line(head, style="bold")
     term.line(" " * (width + 2) + f"{shown[0]} … {shown[-1]}")
+    lines = []
     for key in keys:
         rows = [r for r in by_key[key] if r["period"] in shown]
         bars = "".join(_spark(number(r[metric]), top) for r in rows)
-        name = shorten(names[key], width)
-        name += " " * (width - cells(name))
-        first = f"{name}  {styled(bars, 'cyan', color)}"
         past = year_ago.get(key)
         facts = [figure(metric, rows[-1][metric])]
         if len(rows) > 1:
             facts.append(change(rows[-1][metric], rows[-2][metric]))
         if past is not None:
             facts.append(change(rows[-1][metric], past[metric]))
-        tail = "  ".join(facts)
+        lines.append((key, bars, facts))
+    # Each figure right-aligned in its column, so the groups read down as a table.
+    wide = [max(cells(f[i]) for _, _, f in lines if i < len(f)) for i in range(3)
+            if any(i < len(f) for _, _, f in lines)]  # fmt: skip
+    for key, bars, facts in lines:
+        name = shorten(names[key], width)
+        name += " " * (width - cells(name))
+        first = f"{name}  {styled(bars, 'cyan', color)}"
+        tail = "  ".join(" " * (wide[i] - cells(f)) + f for i, f in enumerate(facts))
         if cells(name) + 2 + cells(bars) + 2 + cells(tail) <= term.width:
-            term.line(f"{first}  {tail}")
+            _raw(term, f"{first}  {tail}")
         else:
-            term.line(first)
+            _raw(term, first)
             _say(term, facts, " " * (width + 2))
     prev = shown[-2] if len(shown) > 1 else None
     last_year = next(iter(year_ago.values()), {}).get("period")
@@ -230,7 +236,7 @@ def _groups(
         legend.append(_("then the change vs {period}").format(period=prev))
     if last_year:
         legend.append(_("and vs {period}").format(period=last_year))
-    term.line(styled(", ".join(legend), "dim", color))
+    term.line(", ".join(legend), style="dim")
 
 
 def _spark(value: Decimal | None, top: Decimal) -> str:
@@ -239,3 +245,9 @@ def _spark(value: Decimal | None, top: Decimal) -> str:
     if not top or not value:
         return "▁"
     return _EIGHTHS[max(2, int(value / top * 8 + Decimal("0.5")))]
+
+
+def _raw(term: Terminal, line: str) -> None:
+    """A chart line, already laid out for the width and coloured by us (term.line would
+    wrap it by its colour codes' length): user text in it has been through flat()."""
+    term.out.write(line.rstrip(" ") + "\n")

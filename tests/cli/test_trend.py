@@ -101,3 +101,32 @@ def test_an_empty_database(empty_db, ok) -> None:
 )
 def test_bad_input(empty_db, fails, args, code: int, message: str) -> None:
     fails("report", "trend", *args, code=code, match=message)
+
+
+@pytest.mark.parametrize("group", [None, "source"])
+def test_coloured_charts_keep_their_lines_whole(group: str | None) -> None:
+    """With colour the chart lines carry SGR codes: written as they are, not wrapped by their
+    length nor shown as text; user text (a source) still has its control characters shown."""
+    import io
+    import re
+
+    from salesflow.output.terminal import Terminal
+    from salesflow.output.trend import trend
+
+    out = io.StringIO()
+    term = Terminal(out=out, err=io.StringIO(), is_tty=True, color=True, width=60)
+    key = group or "unused"
+    records = [
+        {"period": p, key: "web\x1b[31m", "won": n, "target": None}
+        for p, n in (("2026-09", 3), ("2026-10", 0), ("2026-11", 4))
+    ]
+    trend(records, ["won"], {}, term, title="Trend", group=group)
+    text = out.getvalue()
+    assert "\x1b[36m" in text  # the bars' colour
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    assert all(cells(line) <= 60 for line in plain.splitlines()), plain
+    assert "\\x1b" not in plain.replace("web\\x1b[31m", "")  # only the user's code is shown
+    if group:
+        assert "web\\x1b[31m" in plain
+    else:
+        assert "2026-11: 4" in plain and "█" in plain
