@@ -231,12 +231,13 @@ def _groups(
             _say(term, facts, " " * (width + 2))
     prev = shown[-2] if len(shown) > 1 else None
     last_year = next(iter(year_ago.values()), {}).get("period")
-    legend = [_("last: {period}").format(period=shown[-1])]
-    if prev:
-        legend.append(_("then the change vs {period}").format(period=prev))
-    if last_year:
-        legend.append(_("and vs {period}").format(period=last_year))
-    term.line(", ".join(legend), style="dim")
+    if prev and last_year:
+        legend = _("{last}, then its change vs {previous} and vs {year_ago}")
+    elif prev:
+        legend = _("{last}, then its change vs {previous}")
+    else:
+        legend = "{last}"
+    term.line(legend.format(last=shown[-1], previous=prev, year_ago=last_year), style="dim")
 
 
 def _spark(value: Decimal | None, top: Decimal) -> str:
