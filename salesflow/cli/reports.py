@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 # "\b" keeps Click from re-wrapping the aligned definitions.
 app = command_group(
     help="Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
-    "activity and targets. Every report takes --format table|csv|tsv|json|ndjson.\n\n\b\n"
+    "activity, targets, trend and the monthly review. Every report takes "
+    "--format table|csv|tsv|json|ndjson (the review: html|json).\n\n\b\n"
     + DEFINITIONS,
     no_args_is_help=True,
 )
