@@ -21,10 +21,11 @@ def _followups_due(scope: Scope) -> str:
     # `+` keeps SQLite off the due_date index for open-ended ranges that match nearly all.
     # Of the two upper bounds only the lower one is written (it implies the other): given
     # both, SQLite may range up to the later one and test the earlier on every row.
+    column = "due_date" if window.since else "+due_date"
     if window.until is not None and window.until < window.ended_before:
-        parts = ["due_date <= :until_day"]
+        parts = [f"{column} <= :until_day"]
     else:
-        parts = ["due_date < :ended_before" if window.since else "+due_date < :ended_before"]
+        parts = [f"{column} < :ended_before"]
     parts += ["due_date >= :since_day"] if window.since else []
     parts += ["created_at <= :at"] if window.as_of else []
     return " AND ".join(parts)
