@@ -25,8 +25,7 @@ if TYPE_CHECKING:
 # "\b" keeps Click from re-wrapping the aligned definitions.
 app = command_group(
     help="Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
-    "activity, targets, trend and the monthly review. Every report takes "
-    "--format table|csv|tsv|json|ndjson (the review: html|json).\n\n\b\n"
+    "activity, targets, trend, review. Each takes --format (table csv tsv json …).\n\n\b\n"
     + DEFINITIONS,
     no_args_is_help=True,
 )
@@ -498,5 +497,4 @@ def targets_report(
         )
 
 
-# report trend and report review live in their own module, on this group.
-from salesflow.cli import trends as _trends  # noqa: E402, F401
+from salesflow.cli import trends as _trends  # noqa: E402, F401  (report trend/review, here)
