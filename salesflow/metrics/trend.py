@@ -3,7 +3,7 @@
 Each period's figures are `report summary --since <first day> --until <last day>`: the
 period is the summary's own window (metrics.window), and its figures come from the summary's
 functions (follow-ups, first touch) or the same conditions on an index that holds one period
-as one range (deals closed: leads_closed; migration 13), so every period costs a few index
+as one range (deals closed: leads_closed; migration 14), so every period costs a few index
 ranges, not a pass over every lead."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Step 13: indexes that let `report trend` read one period at a time.
+"""Step 14: indexes that let `report trend` read one period at a time.
 
 Released: never edited.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 STEPS: list[tuple[int, str, str]] = [
     (
-        13,
+        14,
         "report trend: deals closed and leads first touched, by time",
         """
         -- The deals closed in one period are a range of this index (with what the summary
