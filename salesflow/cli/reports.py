@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # "\b" keeps Click from re-wrapping the aligned definitions.
 app = command_group(
     help="Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
-    "activity and targets. Every report takes --format table|csv|tsv|json|ndjson.\n\n\b\n"
+    "activity, targets, trend, review. Each takes --format (table csv tsv json …).\n\n\b\n"
     + DEFINITIONS,
     no_args_is_help=True,
 )
@@ -477,4 +477,5 @@ def targets_report(
         )
 
 
-from salesflow.cli import report_groups as _groups  # noqa: E402, F401 - products, breakdown
+# report trend/review, products and breakdown are declared in their own modules, on this group.
+from salesflow.cli import report_groups, trends  # noqa: E402, F401

@@ -89,6 +89,7 @@ CASES = (
          needs=("report", "funnel"), option="--as-of"),
     Case("report sources", ("report", "sources"), needs=("report", "sources")),
     Case("report grades", ("report", "grades"), needs=("report", "grades")),
+    Case("report trend (12 months)", ("report", "trend"), needs=("report", "trend")),
     Case("report breakdown --by region", ("report", "breakdown", "--by", "region"),
          needs=("report", "breakdown")),
     Case("digest", ("digest",), needs=("digest",)),

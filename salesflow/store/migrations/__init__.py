@@ -7,10 +7,15 @@ check is one pragma read. Each module holds a run of steps; a new step goes in a
 
 from __future__ import annotations
 
-from salesflow.store.migrations import fields, first, products, search_pairs, second
+from salesflow.store.migrations import fields, first, products, search_pairs, second, trend
 
 MIGRATIONS: list[tuple[int, str, str]] = [
-    *first.STEPS, *second.STEPS, *search_pairs.STEPS, *products.STEPS, *fields.STEPS,
-]  # fmt: skip
+    *first.STEPS,
+    *second.STEPS,
+    *search_pairs.STEPS,
+    *trend.STEPS,
+    *products.STEPS,
+    *fields.STEPS,
+]
 
 LATEST = MIGRATIONS[-1][0]
