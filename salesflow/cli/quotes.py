@@ -112,7 +112,9 @@ def new(
     s: Session = ctx.obj
     with s.write() as conn:
         lead = leads.resolve(conn, lead_ref)
-        texts = products.link_items(conn, [quotes.split_item(t) for t in item or []])
+        texts = products.link_items(
+            conn, [quotes.split_item(t, priceless=True) for t in item or []]
+        )
         code = quotes.quote_currency(texts, currency, lead.currency)
         item_list = quotes.read_items(texts, code)
         if tax is not None:
@@ -177,7 +179,7 @@ def add_item(
     s: Session = ctx.obj
     with s.write() as conn:
         quote = quotes.resolve(conn, ref)
-        texts = products.link_items(conn, [quotes.split_item(t) for t in items])
+        texts = products.link_items(conn, [quotes.split_item(t, priceless=True) for t in items])
         new_items = quotes.read_items(texts, quote.currency, discount)
         quote = quotes.add_item(conn, quote, new_items, today=s.today, now_iso=s.now_iso)
     s.term.say(

@@ -129,13 +129,15 @@ class ItemText:
     product: Product | None = None  # the catalogue product the line names (products.link)
 
 
-def split_item(text: str) -> ItemText:
+def split_item(text: str, *, priceless: bool = False) -> ItemText:
     """Read `description; quantity; unit price[; unit][; discount]` (unit and discount in
-    either order: `控制柜; 9; 62000; 台` or `Training; 2; 3500; days; 10%`). Without a price
-    (`G2; 50`, `G2; 50; ; 10%`) the description must name a catalogue product."""
+    either order: `控制柜; 9; 62000; 台` or `Training; 2; 3500; days; 10%`). With `priceless`,
+    an item may leave the price out (`G2; 50`, `G2; 50; ; 10%`): its description must then
+    name a catalogue product (products.link_items)."""
     parts = [p.strip() for p in _SEPARATOR.split(text)]
     shown = " ".join(text.split())
-    if not 2 <= len(parts) <= 5 or not parts[0] or not parts[1]:
+    least = 2 if priceless else 3
+    if not least <= len(parts) <= 5 or not parts[0] or not parts[1] or not (priceless or parts[2]):
         raise SalesflowError(
             _('cannot read item "{shown}" — write it as {item_form}').format(
                 shown=shown, item_form=_(ITEM_FORM)
