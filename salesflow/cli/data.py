@@ -11,6 +11,7 @@ from salesflow.cli.options import RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.exporter import SPECS
+from salesflow.i18n import N_
 
 if TYPE_CHECKING:
     import sqlite3
@@ -19,8 +20,10 @@ if TYPE_CHECKING:
     from salesflow.sheets import Sheet
 
 import_app = command_group(
-    help="Bring leads and activities in from CSV, TSV, JSON or NDJSON, e-mail (eml, mbox, "
-    "Maildir) and phone contacts (vCard) — one transaction, one undo.",
+    help=N_(
+        "Bring leads and activities in from CSV, TSV, JSON or NDJSON, e-mail (eml, mbox, "
+        "Maildir) and phone contacts (vCard) — one transaction, one undo."
+    ),
     no_args_is_help=True,
 )
 
@@ -68,25 +71,25 @@ def _export_help() -> str:
 def export(
     ctx: Context,
     table: Annotated[
-        ExportTable, Argument(metavar="TABLE", help="The table to write.", show_default=False)
+        ExportTable, Argument(metavar="TABLE", help=N_("The table to write."), show_default=False)
     ],
     fmt: Annotated[
         DataFormat | None,
         Option(
             "--format",
             "-f",
-            help="csv, tsv, json or ndjson (default: from -o, else csv).",
+            help=N_("csv, tsv, json or ndjson (default: from -o, else csv)."),
             case_sensitive=False,
             show_default=False,
         ),
     ] = None,
     output: Annotated[
         str | None,
-        Option("--output", "-o", metavar="FILE", help="Write to FILE (mode 0600)."),
+        Option("--output", "-o", metavar="FILE", help=N_("Write to FILE (mode 0600).")),
     ] = None,
     raw: RawOpt = False,
     excel: Annotated[
-        bool, Option("--excel", help="CSV/TSV: start with a UTF-8 BOM for Excel.")
+        bool, Option("--excel", help=N_("CSV/TSV: start with a UTF-8 BOM for Excel."))
     ] = False,
 ) -> None:
     from pathlib import Path
@@ -148,29 +151,33 @@ class Encoding(StrEnum):
 
 FileArg = Annotated[
     str,
-    Argument(metavar="FILE", help="CSV, TSV, JSON or NDJSON file; - reads standard input."),
+    Argument(metavar="FILE", help=N_("CSV, TSV, JSON or NDJSON file; - reads standard input.")),
 ]
 MapOpt = Annotated[
     list[str] | None,
     Option(
         "--map",
         metavar="HEADER=FIELD,…",
-        help='Map columns by hand, e.g. "公司=company,联系人=name"; FIELD "-" drops a column; '
-        '"First Name+Last Name=name" joins columns. Repeatable.',
+        help=N_(
+            'Map columns by hand, e.g. "公司=company,联系人=name"; FIELD "-" drops a column; '
+            '"First Name+Last Name=name" joins columns. Repeatable.'
+        ),
     ),
 ]
 EncodingOpt = Annotated[
     Encoding,
     Option(
         "--encoding",
-        help="auto: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK.",
+        help=N_("auto: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK."),
         case_sensitive=False,
     ),
 ]
-DryRunOpt = Annotated[bool, Option("--dry-run", help="Report what would happen; change nothing.")]
+DryRunOpt = Annotated[
+    bool, Option("--dry-run", help=N_("Report what would happen; change nothing."))
+]
 SkipErrorsOpt = Annotated[
     bool,
-    Option("--skip-errors", help="Import the good rows even when some rows have errors."),
+    Option("--skip-errors", help=N_("Import the good rows even when some rows have errors.")),
 ]
 # Rows from which a terminal gets a progress bar; smaller files finish before it would show.
 _PROGRESS_ROWS = 5000
@@ -313,18 +320,20 @@ def import_leads(
         OnDuplicate,
         Option(
             "--on-duplicate",
-            help="A row matching a lead by email, phone or name + company: skip it, update "
-            "the lead's facts from its non-empty cells (never its stage), or count it as an "
-            "error.",
+            help=N_(
+                "A row matching a lead by email, phone or name + company: skip it, update "
+                "the lead's facts from its non-empty cells (never its stage), or count it as an "
+                "error."
+            ),
             case_sensitive=False,
         ),
     ] = OnDuplicate.skip,
     source: Annotated[
-        str | None, Option("--source", "-s", help="Source of rows that name none.")
+        str | None, Option("--source", "-s", help=N_("Source of rows that name none."))
     ] = None,
     stage: Annotated[
         str | None,
-        Option("--stage", help="Stage of rows that name none (default: the first)."),
+        Option("--stage", help=N_("Stage of rows that name none (default: the first).")),
     ] = None,
     skip_errors: SkipErrorsOpt = False,
 ) -> None:
@@ -383,8 +392,10 @@ def import_activities(
         ActivityDuplicate,
         Option(
             "--on-duplicate",
-            help="A row repeating a logged touch (same lead, kind, time and note): skip it or "
-            "count it as an error.",
+            help=N_(
+                "A row repeating a logged touch (same lead, kind, time and note): skip it or "
+                "count it as an error."
+            ),
             case_sensitive=False,
         ),
     ] = ActivityDuplicate.skip,

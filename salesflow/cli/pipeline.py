@@ -8,10 +8,12 @@ from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import N_
 
 advance_app = command_group()
 stages_app = command_group(
-    help="Show or change the pipeline's stages and win probabilities.", invoke_without_command=True
+    help=N_("Show or change the pipeline's stages and win probabilities."),
+    invoke_without_command=True,
 )
 
 
@@ -20,20 +22,22 @@ def advance(
     ctx: Context,
     ref: Annotated[
         str,
-        Argument(help="Lead number or a piece of its name/company.", autocompletion=complete.leads),
+        Argument(
+            help=N_("Lead number or a piece of its name/company."), autocompletion=complete.leads
+        ),
     ],
     stage: Annotated[
         str | None,
         Argument(
-            help="Target stage (default: the next open stage).", autocompletion=complete.stages
+            help=N_("Target stage (default: the next open stage)."), autocompletion=complete.stages
         ),
     ] = None,
-    note: Annotated[str | None, Option("--note", "-n", help="Why it moved.")] = None,
+    note: Annotated[str | None, Option("--note", "-n", help=N_("Why it moved."))] = None,
     reason: Annotated[
-        str | None, Option("--reason", "-r", help="Lost reason (required for lost).")
+        str | None, Option("--reason", "-r", help=N_("Lost reason (required for lost)."))
     ] = None,
     reopen: Annotated[
-        bool, Option("--reopen", help="Reopen a won/lost lead (to the stage it closed from).")
+        bool, Option("--reopen", help=N_("Reopen a won/lost lead (to the stage it closed from)."))
     ] = False,
 ) -> None:
     """Move a lead to the next stage, or to any named stage (won, lost --reason …)."""
@@ -91,14 +95,14 @@ def _parse_map(pairs: list[str] | None) -> dict[str, str]:
 
 MapOpt = Annotated[
     list[str] | None,
-    Option("--map", "-m", help="Move leads of a dropped stage: OLD=NEW (repeatable)."),
+    Option("--map", "-m", help=N_("Move leads of a dropped stage: OLD=NEW (repeatable).")),
 ]
 
 
 @stages_app.command("preset")
 def stages_preset(
     ctx: Context,
-    name: Annotated[str, Argument(help="b2b, simple or seed6.")],
+    name: Annotated[str, Argument(help=N_("b2b, simple or seed6."))],
     map_: MapOpt = None,
 ) -> None:
     """Replace the pipeline with a preset (b2b, simple, seed6)."""
@@ -113,7 +117,9 @@ def stages_preset(
 @stages_app.command("set")
 def stages_set(
     ctx: Context,
-    specs: Annotated[list[str], Argument(help="Open stages in order: NAME:PROB[:STALE_DAYS] …")],
+    specs: Annotated[
+        list[str], Argument(help=N_("Open stages in order: NAME:PROB[:STALE_DAYS] …"))
+    ],
     map_: MapOpt = None,
 ) -> None:
     """Define your own open stages, e.g. `stages set lead:10 demo:40 quote:70` (won/lost stay)."""

@@ -13,6 +13,7 @@ from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.definitions import DEFINITIONS
+from salesflow.i18n import N_
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,10 +22,14 @@ if TYPE_CHECKING:
     from salesflow.metrics import Scope
     from salesflow.output.terminal import Terminal
 
-# "\b" keeps Click from re-wrapping the aligned definitions.
+# "\b" keeps Click from re-wrapping the aligned definitions; each block is translated on its
+# own (cli/typer_build.py help_text).
 app = command_group(
-    help="Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
-    "activity and targets. Every report takes --format table|csv|tsv|json|ndjson.\n\n\b\n"
+    help=N_(
+        "Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
+        "activity and targets. Every report takes --format table|csv|tsv|json|ndjson."
+    )
+    + "\n\n\b\n"
     + DEFINITIONS,
     no_args_is_help=True,
 )
@@ -34,19 +39,19 @@ SinceOpt = Annotated[
     Option(
         "--since",
         metavar="DATE",
-        help="First local day counted: 2026-01-01, -30d, 'last monday' … (default: all time).",
+        help=N_("First local day counted: 2026-01-01, -30d, 'last monday' … (default: all time)."),
     ),
 ]
 UntilOpt = Annotated[
     str | None,
-    Option("--until", metavar="DATE", help="Last local day counted (default: today)."),
+    Option("--until", metavar="DATE", help=N_("Last local day counted (default: today).")),
 ]
 AsOfOpt = Annotated[
     str | None,
     Option(
         "--as-of",
         metavar="DATE",
-        help="The numbers as they stood at the end of this day, rebuilt from the history.",
+        help=N_("The numbers as they stood at the end of this day, rebuilt from the history."),
     ),
 ]
 
@@ -171,7 +176,7 @@ def funnel(
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
     bars: Annotated[
-        Bars, Option("--bars", help="Scale the bars to deals reached, or to value now.")
+        Bars, Option("--bars", help=N_("Scale the bars to deals reached, or to value now."))
     ] = Bars.count,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
@@ -245,17 +250,21 @@ def conversion(
 def forecast(
     ctx: Context,
     months: Annotated[
-        int, Option("--months", "-m", min=1, max=36, help="Months ahead, this one first.")
+        int, Option("--months", "-m", min=1, max=36, help=N_("Months ahead, this one first."))
     ] = 3,
     calibrated: Annotated[
         bool,
-        Option("--calibrated", help="Also weight by win rates observed on closed deals."),
+        Option("--calibrated", help=N_("Also weight by win rates observed on closed deals.")),
     ] = False,
     simulate: Annotated[
-        bool, Option("--simulate", help="Monte Carlo: P10 / P50 / P90 of won value.")
+        bool, Option("--simulate", help=N_("Monte Carlo: P10 / P50 / P90 of won value."))
     ] = False,
-    runs: Annotated[int, Option("--runs", min=100, max=100_000, help="Simulation runs.")] = 1000,
-    seed: Annotated[int | None, Option("--seed", help="Fix the simulation's random seed.")] = None,
+    runs: Annotated[
+        int, Option("--runs", min=100, max=100_000, help=N_("Simulation runs."))
+    ] = 1000,
+    seed: Annotated[
+        int | None, Option("--seed", help=N_("Fix the simulation's random seed."))
+    ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
@@ -398,7 +407,7 @@ def activity(
     ctx: Context,
     weeks: Annotated[
         int,
-        Option("--weeks", "-w", min=1, max=520, help="Weeks shown without --since."),
+        Option("--weeks", "-w", min=1, max=520, help=N_("Weeks shown without --since.")),
     ] = 12,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -443,7 +452,7 @@ def activity(
 def targets_report(
     ctx: Context,
     period: Annotated[
-        str | None, Option("--period", "-p", help="Only this period (2026-12, 2026-Q4 …).")
+        str | None, Option("--period", "-p", help=N_("Only this period (2026-12, 2026-Q4 …)."))
     ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
