@@ -11,7 +11,7 @@ from salesflow.cli.options import RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.exporter import SPECS
-from salesflow.i18n import N_
+from salesflow.i18n import N_, _
 
 if TYPE_CHECKING:
     import sqlite3
@@ -39,6 +39,7 @@ class DataFormat(StrEnum):
 
 
 def _export_help() -> str:
+    # Built when the help is shown (cli/typer_build.py calls it): it lists the tables.
     import textwrap
 
     tables = "\n".join(
@@ -46,28 +47,37 @@ def _export_help() -> str:
         for s in SPECS.values()
     )
     names = list(SPECS)
-    return (
-        f"Write a whole table — {', '.join(names[:-1])} or {names[-1]} — as CSV "
-        "(default, or from the -o file's extension), TSV, JSON or NDJSON. Rows stream from the "
-        "database, so any size exports in constant memory.\n\n"
-        "Columns are stable, in this order (ids link the tables: lead_id -> leads.id, "
-        "customer_id -> customers.id, quote_id -> quotes.id):\n\n"
-        f"\b\n{tables}\n\n"
-        "Money is a decimal string (500000.00; JPY 1200) beside its currency column; "
-        "probability is the stage's win % today (derived; import ignores it); times (*_at) are "
-        "ISO 8601 UTC; expected_close and due_date are local dates (YYYY-MM-DD), due_time a "
-        "local HH:MM.\n\n"
-        "CSV/TSV are UTF-8 without a byte-order mark, RFC 4180, always with a header row; a text "
-        "cell that starts with = + - @ tab or CR gets a leading ' so a spreadsheet cannot run "
-        "it (--raw keeps it verbatim; import takes the ' off again). --excel starts the output "
-        "with the UTF-8 byte-order mark that Excel needs to show Chinese and accents instead of "
-        "guessing the local code page; leave it off for other tools, which read the mark as "
-        "part of the first column's name.\n\n"
-        "A file written with -o is created mode 0600 and appears only once complete."
-    )
+    parts = [
+        _(
+            "Write a whole table — {tables} — as CSV (default, or from the -o file's "
+            "extension), TSV, JSON or NDJSON. Rows stream from the database, so any size "
+            "exports in constant memory."
+        ).format(tables=", ".join(names[:-1]) + _(" or ") + names[-1]),
+        _(
+            "Columns are stable, in this order (ids link the tables: lead_id -> leads.id, "
+            "customer_id -> customers.id, quote_id -> quotes.id):"
+        ),
+        f"\b\n{tables}",
+        _(
+            "Money is a decimal string (500000.00; JPY 1200) beside its currency column; "
+            "probability is the stage's win % today (derived; import ignores it); times (*_at) "
+            "are ISO 8601 UTC; expected_close and due_date are local dates (YYYY-MM-DD), "
+            "due_time a local HH:MM."
+        ),
+        _(
+            "CSV/TSV are UTF-8 without a byte-order mark, RFC 4180, always with a header row; "
+            "a text cell that starts with = + - @ tab or CR gets a leading ' so a spreadsheet "
+            "cannot run it (--raw keeps it verbatim; import takes the ' off again). --excel "
+            "starts the output with the UTF-8 byte-order mark that Excel needs to show Chinese "
+            "and accents instead of guessing the local code page; leave it off for other "
+            "tools, which read the mark as part of the first column's name."
+        ),
+        _("A file written with -o is created mode 0600 and appears only once complete."),
+    ]
+    return "\n\n".join(parts)
 
 
-@export_app.command("export")
+@export_app.command("export", help=_export_help)
 def export(
     ctx: Context,
     table: Annotated[
@@ -127,9 +137,6 @@ def export(
             n = write_rows(rows, chosen, s.term.raw, raw=True, keys=spec.header)
     if to_file:
         s.term.say(f"Exported {n} row(s) of {spec.name} to {output}")
-
-
-export.__doc__ = _export_help()
 
 
 class OnDuplicate(StrEnum):

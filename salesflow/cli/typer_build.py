@@ -36,9 +36,12 @@ def to_typer(group: params.Group, name: str | None = None) -> typer.Typer:
 
 
 def help_text(text: str) -> str:
-    """A declared help text in the active language. A text of several blocks (a `\\b` block
-    keeps Click from rewrapping it, e.g. `report`'s definitions) is translated block by
-    block, as each block is marked on its own."""
+    """A declared help text in the active language. A text built of blocks marked one by one
+    (`report`'s help and its definitions; a `\\b` block keeps Click from rewrapping it) is
+    translated block by block."""
+    whole = _(text)
+    if whole != text or _BLOCK not in text:
+        return whole
     return _BLOCK.join(_(part) for part in text.split(_BLOCK))
 
 
@@ -48,6 +51,8 @@ _BLOCK = "\n\n\b\n"
 def _helped(settings: dict[str, Any], func: Callable[..., Any] | None = None) -> dict[str, Any]:
     # A command's help is its `help=` or else its docstring (as Typer reads it: cleaned).
     text = settings.get("help") or (inspect.getdoc(func) if func is not None else None)
+    if callable(text):  # a help built when shown (export lists its tables)
+        return {**settings, "help": text()}
     return {**settings, "help": help_text(text)} if text else settings
 
 

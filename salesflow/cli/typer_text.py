@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Callable
 
-from salesflow.i18n import N_, _, ngettext
+from salesflow.i18n import N_, _, active, ngettext
 
 USAGE = N_("Usage: ")
 HELP_OPTION = N_("Show this message and exit.")
@@ -48,6 +49,14 @@ def install() -> None:
         for attr, ours in (("_", _), ("gettext", _), ("ngettext", ngettext)):
             if callable(found.get(attr)) and getattr(found[attr], "__module__", "") == "gettext":
                 setattr(module, attr, ours)
+    import importlib
+
+    # Typer 0.28 vendors Click (typer._click); earlier versions use Click itself.
+    vendored = "typer._click" in sys.modules
+    module = importlib.import_module("typer._click._textwrap" if vendored else "click._textwrap")
+    plain = getattr(module.TextWrapper, "plain", module.TextWrapper)
+    # English help stays exactly as Click lays it out.
+    module.TextWrapper = plain if active() == "en" else _cell_wrapper(plain)
     rich_utils = sys.modules.get("typer.rich_utils")
     if rich_utils is not None:
         for attr, text in _RICH.items():
@@ -163,3 +172,89 @@ def error_text(english: str) -> str:
         if m:
             return template(m)
     return english
+
+
+# ---- Chinese lines: wrapped by display cells, between any two characters ---------------------
+
+# No line starts with closing punctuation, none ends with opening punctuation.
+_CLOSING = set("，。、；：！？）》」』】〕…·%,.;:!?)]}'\"")
+_OPENING = set("（《「『【〔([{")
+
+
+def cells(text: str) -> int:
+    """Terminal cells `text` takes: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def short_help(text: str, limit: int) -> str:
+    """A command's one-line summary for its group's listing: the first sentence, cut to
+    `limit` cells (Click's own cuts at spaces, which Chinese has none of)."""
+    first = text.split("\n\n")[0].replace("\n", " ").strip()
+    end = first.find("。")
+    if end != -1:
+        first = first[: end + 1]
+    if cells(first) <= limit:
+        return first
+    out, used = "", 0
+    for ch in first:
+        if used + cells(ch) > limit - 3:
+            break
+        out, used = out + ch, used + cells(ch)
+    return out.rstrip("，、；： ") + "..."
+
+
+def _cell_wrapper(plain: type) -> type:
+    wrapper = type("TextWrapper", (_CellWrapping, plain), {})
+    wrapper.plain = plain  # type: ignore[attr-defined]
+    return wrapper
+
+
+class _CellWrapping:
+    """Mixed into Click's TextWrapper while Chinese is spoken: a wide character is a word of
+    its own (with the punctuation that may not start or end a line), and widths are cells."""
+
+    def _split(self, text: str) -> list[str]:
+        chunks: list[str] = []
+        for chunk in super()._split(text):  # type: ignore[misc]
+            if not any(unicodedata.east_asian_width(ch) in "WF" for ch in chunk):
+                chunks.append(chunk)
+                continue
+            run = ""
+            for ch in chunk:
+                wide = unicodedata.east_asian_width(ch) in "WF"
+                if (
+                    run
+                    and (wide or _wide_end(run))
+                    and ch not in _CLOSING
+                    and run[-1] not in _OPENING
+                ):
+                    chunks.append(run)
+                    run = ""
+                run += ch
+            chunks.append(run)
+        return chunks
+
+    def _wrap_chunks(self, chunks: list[str]) -> list[str]:
+        lines: list[str] = []
+        chunks.reverse()
+        while chunks:
+            cur: list[str] = []
+            used = 0
+            indent = self.subsequent_indent if lines else self.initial_indent  # type: ignore[attr-defined]
+            width = self.width - cells(indent)  # type: ignore[attr-defined]
+            if lines and chunks[-1].strip() == "":
+                del chunks[-1]  # a line does not start with the space it was broken at
+            while chunks and used + cells(chunks[-1]) <= width:
+                used += cells(chunks[-1])
+                cur.append(chunks.pop())
+            if chunks and cells(chunks[-1]) > width:
+                self._handle_long_word(chunks, cur, used, width)  # type: ignore[attr-defined]
+            while cur and cur[-1].strip() == "":
+                del cur[-1]
+            if cur:
+                lines.append(indent + "".join(cur))
+        return lines
+
+
+def _wide_end(run: str) -> bool:
+    return unicodedata.east_asian_width(run[-1]) in "WF"

@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from salesflow.cli.commands import COMMANDS
-from salesflow.cli.typer_text import HELP_OPTION, USAGE, error_text
+from salesflow.cli.typer_text import HELP_OPTION, USAGE, cells, error_text, short_help
 from salesflow.i18n import _
 
 # Typer 0.28 vendors Click while earlier versions import it: found by name.
@@ -105,6 +105,12 @@ class _Guides:
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), _(USAGE))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        text = super().get_short_help_str(limit)  # type: ignore[misc]
+        if self.help and not self.short_help and cells(self.help) != len(self.help):  # type: ignore[attr-defined]
+            return short_help(self.help, limit)  # type: ignore[attr-defined]
+        return text
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
