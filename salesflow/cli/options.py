@@ -53,3 +53,25 @@ CalendarFormatOpt = Annotated[
         case_sensitive=False,
     ),
 ]  # fmt: skip
+
+# The report window (`report …`): local days, and the day the figures are rebuilt at.
+SinceOpt = Annotated[
+    str | None,
+    Option(
+        "--since",
+        metavar="DATE",
+        help=N_("First local day counted: 2026-01-01, -30d, 'last monday' … (default: all time)."),
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    Option("--until", metavar="DATE", help=N_("Last local day counted (default: today).")),
+]
+AsOfOpt = Annotated[
+    str | None,
+    Option(
+        "--as-of",
+        metavar="DATE",
+        help=N_("The numbers as they stood at the end of this day, rebuilt from the history."),
+    ),
+]

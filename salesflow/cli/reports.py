@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.options import AsOfOpt, Format, FormatOpt, RawOpt, SinceOpt, UntilOpt
 from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.definitions import DEFINITIONS
@@ -33,27 +33,6 @@ app = command_group(
     + DEFINITIONS,
     no_args_is_help=True,
 )
-
-SinceOpt = Annotated[
-    str | None,
-    Option(
-        "--since",
-        metavar="DATE",
-        help=N_("First local day counted: 2026-01-01, -30d, 'last monday' … (default: all time)."),
-    ),
-]
-UntilOpt = Annotated[
-    str | None,
-    Option("--until", metavar="DATE", help=N_("Last local day counted (default: today).")),
-]
-AsOfOpt = Annotated[
-    str | None,
-    Option(
-        "--as-of",
-        metavar="DATE",
-        help=N_("The numbers as they stood at the end of this day, rebuilt from the history."),
-    ),
-]
 
 
 class Bars(StrEnum):

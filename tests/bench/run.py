@@ -60,6 +60,7 @@ class Case:
     floor: str = "pass"  # pass | insert
     needs: tuple[str, ...] = ()  # command path that must exist
     option: str | None = None  # an option that command must have
+    lang: str | None = None  # run on a copy of the database with `config set lang` to this
 
 
 CASES = (
@@ -67,6 +68,9 @@ CASES = (
     Case("--help", ("--help",)),
     Case("lead add", ("lead", "add", "Bench Lead {run}", "--company", "Bench Co {run}", "--value", "1000"),
          floor="insert"),
+    Case("lead add (config lang zh_CN)", ("lead", "add", "Bench Lead zh {run}", "--company",
+         "Bench Co zh {run}", "--value", "1000"), floor="insert", lang="zh_CN"),
+    Case("--help (config lang zh_CN)", ("--help",), lang="zh_CN"),
     Case("lead show", ("lead", "show", "{mid}")),
     Case("log", ("log", "{mid}", "bench call", "--kind", "call"), floor="insert", needs=("log",)),
     Case("lead list --limit 50", ("lead", "list", "--limit", "50")),
@@ -239,6 +243,21 @@ def bench_size(
         if case.label not in skipped:
             args = [arg.replace("{mid}", str(max(1, size // 2))) for arg in case.args]
             jobs[case.label] = [*sf, "--db", str(work), *args]
+    copies: dict[str, Path] = {}  # language -> this size's copy with `config set lang`
+    for case in CASES:
+        if case.lang and case.label in jobs:
+            if case.lang not in copies:
+                copies[case.lang] = work.with_name(f"{work.stem}-{case.lang}.db")
+                fresh_copy(work, copies[case.lang])
+                conn = sqlite3.connect(copies[case.lang])
+                with conn:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO settings (key, value) VALUES ('lang', ?)",
+                        (case.lang,),
+                    )
+                conn.close()
+            spoken = str(copies[case.lang])
+            jobs[case.label] = [spoken if a == str(work) else a for a in jobs[case.label]]
     timings = {label: Timing() for label in jobs}
     for i in range(warmup + runs):
         for label, argv in jobs.items():
