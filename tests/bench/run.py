@@ -66,8 +66,8 @@ class Case:
 CASES = (
     Case("--version", ("--version",)),
     Case("--help", ("--help",)),
-    Case("lead add", ("lead", "add", "Bench Lead {run}", "--company", "Bench Co {run}", "--value", "1000"),
-         floor="insert"),
+    Case("lead add", ("lead", "add", "Bench Lead {run}", "--company", "Bench Co {run}", "--value",
+                      "1000"), floor="insert"),
     Case("lead add (config lang zh_CN)", ("lead", "add", "Bench Lead zh {run}", "--company",
          "Bench Co zh {run}", "--value", "1000"), floor="insert", lang="zh_CN"),
     Case("--help (config lang zh_CN)", ("--help",), lang="zh_CN"),
