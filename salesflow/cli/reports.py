@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 app = command_group(
     help=N_(
         "Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
-        "activity and targets. Every report takes --format table|csv|tsv|json|ndjson."
+        "activity, targets, trend, review. Each takes --format (table csv tsv json …)."
     )
     + "\n\n\b\n"
     + DEFINITIONS,
@@ -462,3 +462,6 @@ def targets_report(
             [headings.targets_note()]
             + reports.undated_note(undated.deals, report.converter.text(undated.value)),
         )
+
+
+from salesflow.cli import trends as _trends  # noqa: E402, F401  (report trend/review, here)

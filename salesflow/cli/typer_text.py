@@ -75,6 +75,9 @@ _KINDS = {  # Click's type names in "'x' is not a valid …"
 }
 
 
+_ANY_KIND = N_("{value} is not a valid {kind}.")
+
+
 def _value_text(text: str) -> str:
     """The part of `Invalid value for X: …` that says what is wrong with the value."""
     for pattern, template in _VALUE_SHAPES:
@@ -91,9 +94,7 @@ _VALUE_SHAPES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     ),
     (
         re.compile(r"(?P<value>.+?) is not a valid (?P<kind>[\w ]+?)\.(?: Recognized .*)?", re.S),
-        lambda m: _(_KINDS.get(m["kind"], "{value} is not a valid {kind}.")).format(
-            value=m["value"], kind=m["kind"]
-        ),
+        lambda m: _(_KINDS.get(m["kind"], _ANY_KIND)).format(value=m["value"], kind=m["kind"]),
     ),
     (
         re.compile(r"(?P<value>.+?) is not in the range (?P<range>\S+)\.", re.S),
