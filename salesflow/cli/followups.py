@@ -56,8 +56,9 @@ def _due(s: Session, text: str) -> Due:
 def _when(f: Followup) -> str:
     from datetime import date
 
-    day = date.fromisoformat(f.due_date)
-    return f"{day:%a} {f.due_text}"
+    from salesflow.daynames import weekday
+
+    return f"{weekday(date.fromisoformat(f.due_date))} {f.due_text}"
 
 
 @log_app.command("log")
