@@ -22,10 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from salesflow import dates_zh
+from salesflow.chinese import halfwidth
 from salesflow.errors import SalesflowError
+from salesflow.i18n import N_, _
 
-_FORMS = (
-    "today, tomorrow, fri, next monday, +3d, +2w, in 3 days, eom, 2026-12-01 or 2026-12-01 14:30"
+_FORMS = N_(
+    "today, tomorrow, fri, next monday, +3d, +2w, in 3 days, eom, 2026-12-01, "
+    "2026-12-01 14:30, 明天, 下周五, 3天后, 月底, 下月15号 or 12月1日 下午3点"
 )
 _ORDER_HINT = "salesflow config set date_order DMY (or MDY / YMD)"
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -183,13 +187,19 @@ def parse_instant(text: str, now: datetime, tz: tzinfo, date_order: str | None =
 
 def parse_period(text: str) -> tuple[int, str]:
     # A zero period ("0d") is refused like any typo: a recurrence of 0 never advances.
-    m = re.fullmatch(r"(?P<n>[1-9][0-9]{0,5}) ?(?P<unit>[a-z]+)", _norm(text))
-    if not m or m["unit"] not in _PERIOD_UNITS:
+    s = _norm(text)
+    m = re.fullmatch(r"(?P<n>[1-9][0-9]{0,5}) ?(?P<unit>[a-z]+)", s)
+    if m and m["unit"] in _PERIOD_UNITS:
+        return int(m["n"]), _PERIOD_UNITS[m["unit"]]
+    zh = dates_zh.period(s) if not s.isascii() else None
+    if zh is None or not 1 <= zh[0] <= 999_999:
         raise SalesflowError(
-            f'cannot read period "{_show(text)}" — use 30d, 2w, 3m (months), 1y, 2h, '
-            "45min, 30 days or 2 weeks"
+            _(
+                'cannot read period "{text}" — use 30d, 2w, 3m (months), 1y, 2h, '
+                "45min, 30 days, 2 weeks, 15天, 2周 or 3个月"
+            ).format(text=_show(text))
         )
-    return int(m["n"]), _PERIOD_UNITS[m["unit"]]
+    return zh
 
 
 def add_period(start: date, n: int, unit: str) -> date:
@@ -268,8 +278,20 @@ def _parse(text: str, today: date, order: str | None) -> tuple[date | None, time
         raise SalesflowError(f'date_order must be DMY, MDY or YMD, not "{_show(order)}"')
     if re.fullmatch(_TIME, s):
         return None, _time(s, text)
-    m = re.fullmatch(_DATE_THEN_TIME, s) or re.fullmatch(_TIME_THEN_DATE, s)
-    day_text, at = (m["d"], _time(m["t"], text)) if m else (s, None)
+    if not s.isascii() and (zh := dates_zh.split_clock(s)):
+        day_text, at = zh[0], dates_zh.clock(zh[1])
+        if at is None:
+            raise SalesflowError(
+                _(
+                    '"{text}" has no valid time of day — use 24-hour HH:MM (00:00–23:59), '
+                    "15点, 下午3点 or 下午3:30"
+                ).format(text=_show(text))
+            )
+        if not day_text:
+            return None, at
+    else:
+        m = re.fullmatch(_DATE_THEN_TIME, s) or re.fullmatch(_TIME_THEN_DATE, s)
+        day_text, at = (m["d"], _time(m["t"], text)) if m else (s, None)
     try:
         day = _day(day_text, today, order and order.upper(), text)
     except (OverflowError, ValueError):
@@ -278,6 +300,11 @@ def _parse(text: str, today: date, order: str | None) -> tuple[date | None, time
 
 
 def _day(s: str, today: date, order: str | None, text: str) -> date:
+    if not s.isascii():
+        if found := dates_zh.day(s, today):
+            return found
+        if ymd := dates_zh.month_day(s, today):
+            return _real_date(*ymd, text)
     if s in _WORDS:
         return today + timedelta(days=_WORDS[s])
     if s in ("eow", "eom", "eoy"):
@@ -312,7 +339,9 @@ def _day(s: str, today: date, order: str | None, text: str) -> date:
         y, mo, d = {"DMY": (c, b, a), "MDY": (c, a, b)}.get(order, (a, b, c) if c else (None, a, b))
         year = today.year if y is None else int(y) + (2000 if len(y) <= 2 else 0)
         return _real_date(year, int(mo), int(d), text)
-    raise SalesflowError(f'cannot read date "{_show(text)}" — use {_FORMS}')
+    raise SalesflowError(
+        _('cannot read date "{text}" — use {forms}').format(text=_show(text), forms=_(_FORMS))
+    )
 
 
 def _valid(year: int, month: int, day: int) -> bool:
@@ -371,7 +400,8 @@ def _month_end(year: int, month: int) -> int:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
+    # Full-width digits and colons (明天１５：００) are what a Chinese input method types.
+    return " ".join(halfwidth(text).lower().split())
 
 
 def _show(text: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from salesflow import money
+from salesflow import chinese, money
 from salesflow.errors import Ambiguous, Hint, NotFound, SalesflowError
 
 GRADES = ("A", "B", "C")
@@ -194,7 +194,7 @@ def check_email(email: str) -> str:
 
 
 def check_grade(grade: str) -> str:
-    g = grade.strip().upper()
+    g = chinese.grade(grade)
     if g not in GRADES:
         raise SalesflowError(
             f'grade "{grade}" is not A, B or C — A: clear near-term need, B: potential need, '
