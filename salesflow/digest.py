@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from salesflow import agenda, config, dates, money, store
+from salesflow import agenda, config, dates, money, pipeline, store
 from salesflow.pipeline import REMAP_NOTE
 
 EXPIRING_DAYS = 7
@@ -299,14 +299,15 @@ def changes(conn: sqlite3.Connection, since: date, today: date, tz: tzinfo) -> D
         "ORDER BY c.changed_at, c.id",
         (dates.to_utc_iso(start), dates.to_utc_iso(end), REMAP_NOTE),
     ).fetchall()
+    shown = pipeline.shown_names(conn)  # won and lost by what the seller calls them
     records = [
         {
             "change": "new" if src is None else (kind if kind in ("won", "lost") else "moved"),
             "lead_id": lead_id,
             "lead": name,
             "company": company,
-            "from": src,
-            "to": dst,
+            "from": shown.get(src, src),
+            "to": shown.get(dst, dst),
             "at": at,
             "reason": reason,
         }

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+
+if TYPE_CHECKING:
+    from salesflow.pipeline import PipelineChange
 
 advance_app = command_group()
 stages_app = command_group(
@@ -37,7 +40,7 @@ def advance(
     ] = False,
 ) -> None:
     """Move a lead to the next stage, or to any named stage (won, lost --reason …)."""
-    from salesflow import leads, moves
+    from salesflow import leads, moves, pipeline
 
     s: Session = ctx.obj
     with s.write() as conn:
@@ -45,7 +48,9 @@ def advance(
         move = moves.advance(
             conn, lead, stage, now_iso=s.now_iso, note=note, reason=reason, reopen=reopen
         )
-    s.term.say(f"{lead.label}: {move.from_stage} → {move.to_stage}{move.dropped_note()}")
+        shown = pipeline.shown_names(conn)
+    from_, to = (shown.get(n, n) for n in (move.from_stage, move.to_stage))
+    s.term.say(f"{lead.label}: {from_} → {to}{move.dropped_note()}")
 
 
 @stages_app.callback()
@@ -66,7 +71,7 @@ def _show(s: Session, fmt: Format, raw: bool) -> None:
         rows = [
             {
                 "position": st.position + 1,
-                "name": st.name,
+                "name": st.shown,
                 "probability": st.probability,
                 "kind": st.kind,
                 "stale_days": st.stale_days,
@@ -91,7 +96,19 @@ def _parse_map(pairs: list[str] | None) -> dict[str, str]:
 
 MapOpt = Annotated[
     list[str] | None,
-    Option("--map", "-m", help="Move leads of a dropped stage: OLD=NEW (repeatable)."),
+    Option(
+        "--map",
+        "-m",
+        help="Move leads of a dropped stage: OLD=NEW (repeatable). A NEW no stage has yet "
+        "renames OLD and keeps its history.",
+    ),
+]
+WonOpt = Annotated[
+    str | None, Option("--won", help="What the won stage is called, e.g. 成交 (kind stays won).")
+]
+LostOpt = Annotated[
+    str | None,
+    Option("--lost", help="What the lost stage is called, e.g. 丢单 (kind stays lost)."),
 ]
 
 
@@ -100,14 +117,18 @@ def stages_preset(
     ctx: Context,
     name: Annotated[str, Argument(help="b2b, simple or seed6.")],
     map_: MapOpt = None,
+    won: WonOpt = None,
+    lost: LostOpt = None,
 ) -> None:
     """Replace the pipeline with a preset (b2b, simple, seed6)."""
     from salesflow import pipeline
 
     s: Session = ctx.obj
     with s.write() as conn:
-        moved = pipeline.set_pipeline(conn, pipeline.preset(name), _parse_map(map_), s.now_iso)
-    _report(s, name, moved)
+        change = pipeline.set_pipeline(
+            conn, pipeline.preset(name), _parse_map(map_), s.now_iso, won=won, lost=lost
+        )
+    _report(s, name, change)
 
 
 @stages_app.command("set")
@@ -115,19 +136,55 @@ def stages_set(
     ctx: Context,
     specs: Annotated[list[str], Argument(help="Open stages in order: NAME:PROB[:STALE_DAYS] …")],
     map_: MapOpt = None,
+    won: WonOpt = None,
+    lost: LostOpt = None,
 ) -> None:
-    """Define your own open stages, e.g. `stages set lead:10 demo:40 quote:70` (won/lost stay)."""
+    """Define your own open stages, e.g. `stages set lead:10 demo:40 quote:70` (won/lost stay;
+    name them with --won 成交 --lost 丢单)."""
     from salesflow import pipeline
+    from salesflow.i18n import _
 
     s: Session = ctx.obj
     with s.write() as conn:
         specs_ = [pipeline.parse_spec(x) for x in specs]
-        moved = pipeline.set_pipeline(conn, specs_, _parse_map(map_), s.now_iso)
-    _report(s, "your stages", moved)
+        change = pipeline.set_pipeline(
+            conn, specs_, _parse_map(map_), s.now_iso, won=won, lost=lost
+        )
+    for spec, kind in pipeline.closed_lookalikes(specs_):
+        option = "--won" if kind == pipeline.WON else "--lost"
+        s.term.say(
+            _(
+                'Warning: "{name}" ({probability}%) is an open stage, yet it reads like {kind} — '
+                "to name the closed stage, leave it out and add {option} {name}"
+            ).format(name=spec.name, probability=spec.probability, kind=kind, option=option)
+        )
+    _report(s, "your stages", change)
 
 
-def _report(s: Session, what: str, moved: dict[str, int]) -> None:
+@stages_app.command("rename")
+def stages_rename(
+    ctx: Context,
+    old: Annotated[str, Argument(help="The stage as it is called now (won and lost too).")],
+    new: Annotated[str, Argument(help="Its new name.")],
+) -> None:
+    """Rename a stage and keep its history, e.g. `stages rename won 成交` or
+    `stages rename 方案 解决方案` (time in stage and conversion carry on)."""
+    from salesflow import pipeline
+    from salesflow.i18n import _
+
+    s: Session = ctx.obj
+    with s.write() as conn:
+        stage, name = pipeline.rename_stage(conn, old, new)
+    s.term.say(_("Stage {old} is now called {new}.").format(old=stage.shown, new=name))
+    _show(s, Format.table, False)
+
+
+def _report(s: Session, what: str, change: PipelineChange) -> None:
+    from salesflow.i18n import _
+
     s.term.say(f"Pipeline set to {what}.")
-    for old, count in moved.items():
+    for old, new in change.renamed.items():
+        s.term.say(_("  renamed {old} to {new}, history kept").format(old=old, new=new))
+    for old, count in change.moved.items():
         s.term.say(f"  moved {count} lead(s) out of {old}")
     _show(s, Format.table, False)
