@@ -47,7 +47,7 @@ def advance(
     current = pipeline.get_stage(conn, lead.stage)
     if not current.is_open and not reopen:
         raise SalesflowError(
-            f"{lead.label} is {lead.stage}", hint=Hint("advance.reopen", lead=lead.id)
+            f"{lead.label} is {current.shown}", hint=Hint("advance.reopen", lead=lead.id)
         )
     if reopen and current.is_open:
         raise SalesflowError(
@@ -60,7 +60,7 @@ def advance(
     else:
         to = pipeline.get_stage(conn, target)
     if to.name == lead.stage:
-        raise SalesflowError(f"{lead.label} is already in stage {lead.stage}")
+        raise SalesflowError(f"{lead.label} is already in stage {to.shown}")
     if to.kind == "lost" and not (reason and reason.strip()):
         raise SalesflowError(
             "losing a deal needs a reason", hint=Hint("advance.lost_reason", lead=lead.id)

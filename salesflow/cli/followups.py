@@ -62,7 +62,12 @@ def log(
     ref: LeadRef,
     note: Annotated[str, Argument(help="What happened.")],
     kind: Annotated[
-        str, Option("--kind", "-k", help="call, email, meeting, visit or note.")
+        str,
+        Option(
+            "--kind",
+            "-k",
+            help="The kind of touch: {activity_kinds} (more: salesflow config set activity_kinds).",
+        ),
     ] = "note",
     at: Annotated[
         str | None,

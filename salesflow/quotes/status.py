@@ -97,7 +97,7 @@ def _move_to_quote_stage(
         return None, why, Hint("quote.stage_setting")
     current = pipeline.get_stage(conn, lead.stage)
     if not current.is_open:
-        return None, f"{lead.label} is {lead.stage}, so its stage was left as it is", None
+        return None, f"{lead.label} is {current.shown}, so its stage was left as it is", None
     if current.position >= target.position:
         return None, None, None
     move = moves.advance(

@@ -126,3 +126,13 @@ def test_day_month_year_with_dots(ok, fails) -> None:
     ok("config", "set", "date_order", "DMY")
     ok("lead", "edit", "1", "--expected-close", "25.03.2027")
     assert card(ok, "1")["lead"]["expected_close"] == "2027-03-25"
+
+
+def test_log_help_lists_the_configured_kinds(ok) -> None:
+    def kinds_help() -> str:
+        text = " ".join(ok("log", "--help").stdout.split())
+        return text.split("The kind of touch: ")[1].split(" (more:")[0]
+
+    assert kinds_help() == "call (电话), email (邮件), meeting (会议), visit (拜访), note (备注)"
+    ok("config", "set", "activity_kinds", "call,email,wechat,demo")
+    assert kinds_help() == "call (电话), email (邮件), wechat (微信), demo"

@@ -198,3 +198,11 @@ def test_a_closed_name_clashes_with_an_open_stage(ok, fails) -> None:
     ok("stages", "rename", "won", "成交")
     fails("stages", "rename", "proposal", "成交", match='already a stage "成交"')
     fails("stages", "rename", "lost", "成交", match='already a stage "成交"')
+
+
+def test_messages_name_the_closed_stage_as_the_seller_does(ok, fails) -> None:
+    ok("stages", "rename", "won", "成交")
+    ok("lead", "add", "张伟")
+    ok("advance", "1", "won")
+    fails("advance", "1", "proposal", match="#1 张伟 is 成交 — reopen it first")
+    fails("advance", "1", "--reopen", "成交", match="is already in stage 成交")
