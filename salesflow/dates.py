@@ -21,8 +21,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from types import ModuleType
 
-from salesflow import dates_zh
 from salesflow.chinese import halfwidth
 from salesflow.errors import SalesflowError
 from salesflow.i18n import N_, _
@@ -191,7 +191,7 @@ def parse_period(text: str) -> tuple[int, str]:
     m = re.fullmatch(r"(?P<n>[1-9][0-9]{0,5}) ?(?P<unit>[a-z]+)", s)
     if m and m["unit"] in _PERIOD_UNITS:
         return int(m["n"]), _PERIOD_UNITS[m["unit"]]
-    zh = dates_zh.period(s) if not s.isascii() else None
+    zh = _zh().period(s) if not s.isascii() else None
     if zh is None or not 1 <= zh[0] <= 999_999:
         raise SalesflowError(
             _(
@@ -278,8 +278,8 @@ def _parse(text: str, today: date, order: str | None) -> tuple[date | None, time
         raise SalesflowError(f'date_order must be DMY, MDY or YMD, not "{_show(order)}"')
     if re.fullmatch(_TIME, s):
         return None, _time(s, text)
-    if not s.isascii() and (zh := dates_zh.split_clock(s)):
-        day_text, at = zh[0], dates_zh.clock(zh[1])
+    if not s.isascii() and (zh := _zh().split_clock(s)):
+        day_text, at = zh[0], _zh().clock(zh[1])
         if at is None:
             raise SalesflowError(
                 _(
@@ -301,9 +301,9 @@ def _parse(text: str, today: date, order: str | None) -> tuple[date | None, time
 
 def _day(s: str, today: date, order: str | None, text: str) -> date:
     if not s.isascii():
-        if found := dates_zh.day(s, today):
+        if found := _zh().day(s, today):
             return found
-        if ymd := dates_zh.month_day(s, today):
+        if ymd := _zh().month_day(s, today):
             return _real_date(*ymd, text)
     if s in _WORDS:
         return today + timedelta(days=_WORDS[s])
@@ -397,6 +397,13 @@ def _month_end(year: int, month: int) -> int:
     if month == 12:
         return 31
     return (date(year, month + 1, 1) - timedelta(days=1)).day
+
+
+def _zh() -> ModuleType:
+    # The Chinese grammar is imported only for text that is not ASCII: most input never needs it.
+    from salesflow import dates_zh
+
+    return dates_zh
 
 
 def _norm(text: str) -> str:

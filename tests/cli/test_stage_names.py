@@ -74,6 +74,7 @@ def test_stages_rename_keeps_time_in_stage_and_reached(ok, history) -> None:
     assert funnel_row(ok, "方案") == (3, 6.67, 7.0)
     ok("stages", "rename", "方案", "解决方案")
     assert funnel_row(ok, "解决方案") == (3, 6.67, 7.0)
+    assert "passed every check" in ok("db", "check").stdout  # derived facts kept in step
     assert "proposal" not in ok("export", "stage-changes", "--format", "csv").stdout
     ok("undo")
     assert funnel_row(ok, "方案") == (3, 6.67, 7.0)
