@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import N_, _
 
 WON, LOST = "won", "lost"
 # The note on the history rows a pipeline change writes: a remap, not a sign of life.
@@ -99,8 +100,6 @@ def get_stage(conn: sqlite3.Connection, name: str) -> Stage:
     folded = [s for s in all_stages if key in (s.name.casefold(), (s.label or "").casefold())]
     if len(folded) == 1:
         return folded[0]
-    from salesflow.i18n import _
-
     names = ", ".join(s.shown for s in all_stages)
     raise SalesflowError(
         _('unknown stage "{name}" — the stages are: {names}').format(name=name, names=names)
@@ -110,9 +109,9 @@ def get_stage(conn: sqlite3.Connection, name: str) -> Stage:
 def parse_spec(text: str) -> StageSpec:
     """Read `name:prob` or `name:prob:stale_days`; the name may hold any text, CJK included."""
     parts = text.rsplit(":", 2)
-    hint = "write stages as name:probability, e.g. lead:10 demo:40 quote:70"
+    hint = _("write stages as name:probability, e.g. lead:10 demo:40 quote:70")
     if len(parts) < 2 or not parts[0].strip():
-        raise SalesflowError(f'cannot read stage "{text}" — {hint}')
+        raise SalesflowError(_('cannot read stage "{text}" — {hint}').format(text=text, hint=hint))
     if len(parts) == 3 and not parts[1].strip().isdigit():
         parts = [parts[0] + ":" + parts[1], parts[2]]
     name = parts[0].strip()
@@ -120,11 +119,21 @@ def parse_spec(text: str) -> StageSpec:
         probability = int(parts[1].strip().rstrip("%"))
         stale = int(parts[2]) if len(parts) == 3 else DEFAULT_STALE_DAYS
     except ValueError:
-        raise SalesflowError(f'cannot read stage "{text}" — {hint}') from None
+        raise SalesflowError(
+            _('cannot read stage "{text}" — {hint}').format(text=text, hint=hint)
+        ) from None
     if not 0 <= probability <= 100:
-        raise SalesflowError(f'stage "{name}" has probability {probability} — use 0 to 100')
+        raise SalesflowError(
+            _('stage "{name}" has probability {probability} — use 0 to 100').format(
+                name=name, probability=probability
+            )
+        )
     if stale < 1:
-        raise SalesflowError(f'stage "{name}" has a stale limit of {stale} days — use 1 or more')
+        raise SalesflowError(
+            _('stage "{name}" has a stale limit of {stale} days — use 1 or more').format(
+                name=name, stale=stale
+            )
+        )
     return StageSpec(name, probability, stale)
 
 
@@ -153,30 +162,32 @@ def set_pipeline(
     OLD maps to it, it is a rename and the history takes the new name. A stage that goes
     without a mapping while it has leads is refused. `won`/`lost` set the display names of
     the closed stages."""
-    from salesflow.i18n import _
-
     if not specs:
         raise SalesflowError(_("give at least one open stage"), hint=Hint("stages.set"))
     names = [s.name for s in specs]
     _check_open_names(conn, names, won, lost)
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
-        raise SalesflowError(f'stage "{sorted(dupes)[0]}" is listed twice')
+        raise SalesflowError(_('stage "{dupes}" is listed twice').format(dupes=sorted(dupes)[0]))
     current = {s.name for s in open_stages(conn)}
     for old, new in mapping.items():
         if old not in current:
             raise SalesflowError(
-                f'there is no open stage "{old}" to move deals from',
+                _('there is no open stage "{old}" to move deals from').format(old=old),
                 hint=Hint("stages.map_from", old=old, new=new),
             )
         if old in names:
             raise SalesflowError(
-                f'"{old}" stays in the new pipeline: only the deals of stages that go are moved',
+                _(
+                    '"{old}" stays in the new pipeline: only the deals of stages that go are moved'
+                ).format(old=old),
                 hint=Hint("stages.map_stays", old=old, new=new),
             )
         if new not in names:
             raise SalesflowError(
-                f'"{new}" is not an open stage of the new pipeline (deals are closed one by one)',
+                _(
+                    '"{new}" is not an open stage of the new pipeline (deals are closed one by one)'
+                ).format(new=new),
                 hint=Hint("stages.map_to", old=old, new=new),
             )
     targets = list(mapping.values())
@@ -191,7 +202,9 @@ def set_pipeline(
         if stage not in mapping:
             shown = ", ".join(f"#{i}" for i in ids.split(",")[:5])
             raise SalesflowError(
-                f'{count} lead(s) are in stage "{stage}", which the new pipeline drops ({shown})',
+                _(
+                    '{count} lead(s) are in stage "{stage}", which the new pipeline drops ({shown})'
+                ).format(count=count, stage=stage, shown=shown),
                 hint=Hint("stages.map_dropped", stage=stage),
             )
         moved[stage] = count
@@ -218,11 +231,17 @@ def set_pipeline(
     return PipelineChange(moved, renamed)
 
 
+_CLOSED_CLASH = {
+    WON: N_('"{name}" is the won stage, which always exists — list only the open stages '
+        "(name the won stage with --won)"),
+    LOST: N_('"{name}" is the lost stage, which always exists — list only the open stages '
+        "(name the lost stage with --lost)"),
+}  # fmt: skip
+
+
 def _check_open_names(
     conn: sqlite3.Connection, names: list[str], won: str | None, lost: str | None
 ) -> None:
-    from salesflow.i18n import _
-
     closed = {WON: won, LOST: lost}
     for s in stages(conn):
         if not s.is_open and closed[s.kind] is None:
@@ -231,12 +250,8 @@ def _check_open_names(
         taken = {kind} | ({label.strip().casefold()} if label else set())
         clash = next((n for n in names if n.strip().casefold() in taken), None)
         if clash is not None:
-            raise SalesflowError(
-                _(
-                    '"{name}" is the {kind} stage, which always exists — list only the open '
-                    "stages (name the closed ones with --won/--lost)"
-                ).format(name=clash, kind=kind)
-            )
+            said = _CLOSED_CLASH[kind]
+            raise SalesflowError(_(said).format(name=clash))
     if won and lost and won.strip().casefold() == lost.strip().casefold():
         raise SalesflowError(_("won and lost need two different names"))
 
@@ -259,8 +274,6 @@ def rename_stage(conn: sqlite3.Connection, old: str, new: str) -> tuple[Stage, s
     """Give a stage a new name, keeping its history: an open stage's name is rewritten in
     every lead and stage change (time in stage and "reached" carry on); won and lost keep
     their kind and take `new` as their display name (`won`/`lost` again: the plain name)."""
-    from salesflow.i18n import _
-
     stage = get_stage(conn, old)
     name = " ".join(new.split())
     if not name:
@@ -312,5 +325,9 @@ def _write_stages(
 def preset(name: str) -> list[StageSpec]:
     key = name.strip().lower()
     if key not in PRESETS:
-        raise SalesflowError(f'unknown preset "{name}" — choose one of: {", ".join(PRESETS)}')
+        raise SalesflowError(
+            _('unknown preset "{name}" — choose one of: {presets}').format(
+                name=name, presets=", ".join(PRESETS)
+            )
+        )
     return [StageSpec(n, p) for n, p in PRESETS[key]]

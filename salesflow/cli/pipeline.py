@@ -8,6 +8,7 @@ from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import N_, _
 
 if TYPE_CHECKING:
     from salesflow.pipeline import PipelineChange
@@ -49,8 +50,14 @@ def advance(
             conn, lead, stage, now_iso=s.now_iso, note=note, reason=reason, reopen=reopen
         )
         shown = pipeline.shown_names(conn)
-    from_, to = (shown.get(n, n) for n in (move.from_stage, move.to_stage))
-    s.term.say(f"{lead.label}: {from_} → {to}{move.dropped_note()}")
+    s.term.say(
+        _("{label}: {from_stage} → {to_stage}{dropped_note}").format(
+            label=lead.label,
+            from_stage=shown.get(move.from_stage, move.from_stage),
+            to_stage=shown.get(move.to_stage, move.to_stage),
+            dropped_note=move.dropped_note(),
+        )
+    )
 
 
 @stages_app.callback()
@@ -89,7 +96,7 @@ def _parse_map(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         old, sep, new = pair.partition("=")
         if not sep or not old.strip() or not new.strip():
-            raise SalesflowError(f'--map "{pair}" — write --map OLD=NEW')
+            raise SalesflowError(_('--map "{pair}" — write --map OLD=NEW').format(pair=pair))
         mapping[old.strip()] = new.strip()
     return mapping
 
@@ -142,7 +149,6 @@ def stages_set(
     """Define your own open stages, e.g. `stages set lead:10 demo:40 quote:70` (won/lost stay;
     name them with --won 成交 --lost 丢单)."""
     from salesflow import pipeline
-    from salesflow.i18n import _
 
     s: Session = ctx.obj
     with s.write() as conn:
@@ -151,14 +157,19 @@ def stages_set(
             conn, specs_, _parse_map(map_), s.now_iso, won=won, lost=lost
         )
     for spec, kind in pipeline.closed_lookalikes(specs_):
-        option = "--won" if kind == pipeline.WON else "--lost"
-        s.term.say(
-            _(
-                'Warning: "{name}" ({probability}%) is an open stage, yet it reads like {kind} — '
-                "to name the closed stage, leave it out and add {option} {name}"
-            ).format(name=spec.name, probability=spec.probability, kind=kind, option=option)
-        )
+        warning = _LOOKALIKE_WON if kind == pipeline.WON else _LOOKALIKE_LOST
+        s.term.say(_(warning).format(name=spec.name, probability=spec.probability))
     _report(s, "your stages", change)
+
+
+_LOOKALIKE_WON = N_(
+    'Warning: "{name}" ({probability}%) is an open stage, yet it reads like won — to name the '
+    "won stage, leave it out and add --won {name}"
+)
+_LOOKALIKE_LOST = N_(
+    'Warning: "{name}" ({probability}%) is an open stage, yet it reads like lost — to name the '
+    "lost stage, leave it out and add --lost {name}"
+)
 
 
 @stages_app.command("rename")
@@ -170,7 +181,6 @@ def stages_rename(
     """Rename a stage and keep its history, e.g. `stages rename won 成交` or
     `stages rename 方案 解决方案` (time in stage and conversion carry on)."""
     from salesflow import pipeline
-    from salesflow.i18n import _
 
     s: Session = ctx.obj
     with s.write() as conn:
@@ -180,11 +190,9 @@ def stages_rename(
 
 
 def _report(s: Session, what: str, change: PipelineChange) -> None:
-    from salesflow.i18n import _
-
-    s.term.say(f"Pipeline set to {what}.")
+    s.term.say(_("Pipeline set to {what}.").format(what=what))
     for old, new in change.renamed.items():
         s.term.say(_("  renamed {old} to {new}, history kept").format(old=old, new=new))
     for old, count in change.moved.items():
-        s.term.say(f"  moved {count} lead(s) out of {old}")
+        s.term.say(_("  moved {count} lead(s) out of {old}").format(count=count, old=old))
     _show(s, Format.table, False)
