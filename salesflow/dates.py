@@ -152,8 +152,10 @@ def check_horizon(day: date, text: str) -> date:
     """`day`, or a clear refusal when it is outside the years salesflow keeps."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise SalesflowError(
-            f'"{_show(text)}" is outside the years {FIRST_YEAR}–{LAST_YEAR} that salesflow keeps '
-            "dates in — check the year"
+            _(
+                '"{text}" is outside the years {first}–{last} that salesflow keeps dates in — '
+                "check the year"
+            ).format(text=_show(text), first=FIRST_YEAR, last=LAST_YEAR)
         )
     return day
 
@@ -162,8 +164,10 @@ def parse_date(text: str, today: date, date_order: str | None = None) -> date:
     day, at = _parse(text, today, date_order)
     if at is not None:
         raise SalesflowError(
-            f'"{_show(text)}" has a time, but only a date is accepted here — '
-            "drop the time, e.g. tomorrow or 2026-12-01"
+            _(
+                '"{text}" has a time, but only a date is accepted here — '
+                "drop the time, e.g. tomorrow or 2026-12-01"
+            ).format(text=_show(text))
         )
     return day if day is not None else today
 
@@ -182,7 +186,7 @@ def parse_instant(text: str, now: datetime, tz: tzinfo, date_order: str | None =
     try:
         return local.replace(tzinfo=tz).astimezone(UTC)
     except OverflowError:
-        raise SalesflowError(f'"{_show(text)}" is out of range') from None
+        raise SalesflowError(_('"{text}" is out of range').format(text=_show(text))) from None
 
 
 def parse_period(text: str) -> tuple[int, str]:
@@ -208,7 +212,9 @@ def add_period(start: date, n: int, unit: str) -> date:
     try:
         return _shift(start, n, unit)
     except (OverflowError, ValueError):
-        raise SalesflowError(f"{start} + {n}{unit} is outside the years 1–9999") from None
+        raise SalesflowError(
+            _("{start} + {n}{unit} is outside the years 1–9999").format(start=start, n=n, unit=unit)
+        ) from None
 
 
 def monthly_series(start: date, every_months: int, count: int) -> list[date]:
@@ -275,7 +281,9 @@ def _parse(text: str, today: date, order: str | None) -> tuple[date | None, time
     """Split `text` into an optional date and optional time; at least one is present."""
     s = _norm(text)
     if order is not None and order.upper() not in ("DMY", "MDY", "YMD"):
-        raise SalesflowError(f'date_order must be DMY, MDY or YMD, not "{_show(order)}"')
+        raise SalesflowError(
+            _('date_order must be DMY, MDY or YMD, not "{order}"').format(order=_show(order))
+        )
     if re.fullmatch(_TIME, s):
         return None, _time(s, text)
     if not s.isascii() and (zh := _zh().split_clock(s)):
@@ -295,7 +303,9 @@ def _parse(text: str, today: date, order: str | None) -> tuple[date | None, time
     try:
         day = _day(day_text, today, order and order.upper(), text)
     except (OverflowError, ValueError):
-        raise SalesflowError(f'"{_show(text)}" is outside the years 1–9999') from None
+        raise SalesflowError(
+            _('"{text}" is outside the years 1–9999').format(text=_show(text))
+        ) from None
     return check_horizon(day, text), at
 
 
@@ -331,8 +341,10 @@ def _day(s: str, today: date, order: str | None, text: str) -> date:
         # "31/02" or "32/13" is no date in either order: say so rather than "ambiguous".
         if any(_valid(year, mo, d) for mo, d in ((a, b), (b, a))):
             raise SalesflowError(
-                f'"{_show(text)}" is ambiguous — write it as YYYY-MM-DD '
-                f"(e.g. {today.year}-12-01) or run: {_ORDER_HINT}"
+                _(
+                    '"{text}" is ambiguous — write it as YYYY-MM-DD (e.g. {year}-12-01) or run: '
+                    "{command}"
+                ).format(text=_show(text), year=today.year, command=_ORDER_HINT)
             )
     elif m:
         a, b, c = m["a"], m["b"], m["c"]
@@ -370,20 +382,25 @@ def _time(s: str, text: str) -> time:
         h = -1 if not 1 <= h <= 12 else h % 12 + (12 if m[4] == "p" else 0)
     if not (0 <= h <= 23 and mi <= 59 and sec <= 59):
         raise SalesflowError(
-            f'"{_show(text)}" has no valid time of day — use 24-hour HH:MM '
-            "(00:00–23:59), 3pm or 3:30pm"
+            _(
+                '"{text}" has no valid time of day — use 24-hour HH:MM (00:00–23:59), 3pm or 3:30pm'
+            ).format(text=_show(text))
         )
     return time(h, mi, sec)
 
 
 def _real_date(year: int, month: int, day: int, text: str) -> date:
     if not 1 <= year <= 9999 or not 1 <= month <= 12:
-        why = "months run 1–12" if 1 <= year <= 9999 else "years run 1–9999"
-        raise SalesflowError(f'"{_show(text)}" is not a real date — {why}')
+        why = _("months run 1–12") if 1 <= year <= 9999 else _("years run 1–9999")
+        raise SalesflowError(
+            _('"{text}" is not a real date — {why}').format(text=_show(text), why=why)
+        )
     last = _month_end(year, month)
     if not 1 <= day <= last:
         raise SalesflowError(
-            f'"{_show(text)}" is not a real date — {year}-{month:02d} has {last} days'
+            _('"{text}" is not a real date — {month} has {days} days').format(
+                text=_show(text), month=f"{year}-{month:02d}", days=last
+            )
         )
     return date(year, month, day)
 

@@ -63,11 +63,20 @@ def check_currency(code: str) -> str:
     """Return the upper-cased code, or refuse anything that is not an ISO 4217 code."""
     up = code.strip().upper()
     if up not in ISO_4217:
-        hint = " (the renminbi is CNY)" if up in ("RMB", "YUAN") else ""
-        raise SalesflowError(
-            f'"{code}" is not a currency code{hint} — '
-            "use a three-letter ISO 4217 code such as CNY, USD, EUR"
+        from salesflow.i18n import _
+
+        said = (
+            _(
+                '"{code}" is not a currency code (the renminbi is CNY) — use a three-letter '
+                "ISO 4217 code such as CNY, USD, EUR"
+            )
+            if up in ("RMB", "YUAN")
+            else _(
+                '"{code}" is not a currency code — use a three-letter ISO 4217 code such as '
+                "CNY, USD, EUR"
+            )
         )
+        raise SalesflowError(said.format(code=code))
     return up
 
 
@@ -121,7 +130,9 @@ def parse_money(text: str, default_currency: str) -> Money:
     raw = halfwidth(text).strip()
     hint = _("write an amount such as {forms}").format(forms=_FORMS)
     if raw.startswith("-"):
-        raise SalesflowError(f'value "{text}" is negative — amounts must be zero or more')
+        raise SalesflowError(
+            _('value "{text}" is negative — amounts must be zero or more').format(text=text)
+        )
     m = _AMOUNT.match(raw.lower())
     if not m:
         raise SalesflowError(_('cannot read amount "{text}" — {hint}').format(text=text, hint=hint))
@@ -151,7 +162,9 @@ def parse_money(text: str, default_currency: str) -> Money:
     minor = to_minor(amount, currency)
     if minor > MAX_MINOR:
         raise SalesflowError(
-            f'amount "{text}" is too large — salesflow keeps amounts below 10^15 minor units'
+            _(
+                'amount "{text}" is too large — salesflow keeps amounts below 10^15 minor units'
+            ).format(text=text)
         )
     return Money(minor, currency)
 

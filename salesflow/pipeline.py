@@ -242,6 +242,8 @@ _CLOSED_CLASH = {
 def _check_open_names(
     conn: sqlite3.Connection, names: list[str], won: str | None, lost: str | None
 ) -> None:
+    if any(name is not None and not name.strip() for name in (won, lost)):
+        raise SalesflowError(_("a stage needs a name"))
     closed = {WON: won, LOST: lost}
     for s in stages(conn):
         if not s.is_open and closed[s.kind] is None:

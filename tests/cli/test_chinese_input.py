@@ -136,3 +136,32 @@ def test_log_help_lists_the_configured_kinds(ok) -> None:
     assert kinds_help() == "call (电话), email (邮件), meeting (会议), visit (拜访), note (备注)"
     ok("config", "set", "activity_kinds", "call,email,wechat,demo")
     assert kinds_help() == "call (电话), email (邮件), wechat (微信), demo"
+
+
+def test_input_errors_in_chinese(ok, fails) -> None:
+    zh = ("--lang", "zh_CN")
+    ok("lead", "add", "张伟")
+
+    def said(result) -> str:
+        return result.stderr.strip()
+
+    assert said(fails(*zh, "lead", "edit", "1", "--value", "五万")).startswith(
+        "错误：无法识别金额“五万”——金额可写作 50000, 50k"
+    )
+    assert said(fails(*zh, "lead", "edit", "1", "--value", "-5")) == (
+        "错误：金额“-5”为负数——金额必须为零或更多"
+    )
+    assert said(fails(*zh, "followup", "add", "1", "x", "--due", "本月31号")) == (
+        "错误：“本月31号”不是真实的日期——2026-11 只有 30 天"
+    )
+    assert said(fails(*zh, "followup", "add", "1", "x", "--due", "01/02")) == (
+        "错误：“01/02”有歧义——请写成 YYYY-MM-DD（例如 2026-12-01），或运行："
+        "salesflow config set date_order DMY (or MDY / YMD)"
+    )
+    assert said(fails(*zh, "stages", "set", "线索:10", "成交:100", "--won", "成交")) == (
+        "错误：“成交”是始终存在的成交阶段——只列出进行中的阶段（用 --won 为成交阶段命名）"
+    )
+    warned = said(ok(*zh, "stages", "set", "线索:10", "丢单:0", "--map", "lead=线索"))
+    assert warned.startswith(
+        "警告：“丢单”（0%）是进行中的阶段，但看起来像丢单——要命名丢单阶段，请去掉它并加上 --lost 丢单"
+    )

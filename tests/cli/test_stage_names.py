@@ -187,6 +187,7 @@ def test_an_open_stage_that_reads_like_a_closed_one_warns(ok, spec: str, kind: s
         (("stages", "rename", "won", "lost"), 'already a stage "lost"'),
         (("stages", "rename", "nosuch", "x"), 'unknown stage "nosuch"'),
         (("stages", "rename", "proposal", "  "), "a stage needs a name"),
+        (("stages", "set", "线索:10", "--won", " "), "a stage needs a name"),
         (("advance", "1", "成交"), 'unknown stage "成交"'),
     ],
 )
