@@ -163,5 +163,6 @@ def test_input_errors_in_chinese(ok, fails) -> None:
     )
     warned = said(ok(*zh, "stages", "set", "线索:10", "丢单:0", "--map", "lead=线索"))
     assert warned.startswith(
-        "警告：“丢单”（0%）是进行中的阶段，但看起来像丢单——要命名丢单阶段，请去掉它并加上 --lost 丢单"
+        "警告：“丢单”（0%）是进行中的阶段，但看起来像丢单——"
+        "要命名丢单阶段，请去掉它并加上 --lost 丢单"
     )
