@@ -52,7 +52,7 @@ def _like(incomplete: str) -> str:
 
 
 def stages(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
-    # won and lost by what the seller calls them (a database before migration 14: names)
+    # won and lost by what the seller calls them (a database before migration 15: names)
     rows = _rows(ctx, "SELECT coalesce(label, name), probability FROM stages ORDER BY position")
     rows = rows or _rows(ctx, "SELECT name, probability FROM stages ORDER BY position")
     return [(name, f"{p}%") for name, p in rows if name.lower().startswith(incomplete.lower())]
@@ -100,3 +100,19 @@ def config_keys(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     for (key,) in _rows(ctx, "SELECT key FROM settings WHERE key LIKE 'fx.%'"):
         found[key] = "exchange rate for reports"
     return [(k, v) for k, v in sorted(found.items()) if k.startswith(incomplete)]
+
+
+def trend_metrics(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """`--metric won,wi` → `won,win_rate`: the item after the last comma is completed."""
+    from salesflow.metrics.trend import METRICS
+
+    done, _, last = incomplete.rpartition(",")
+    head = f"{done}," if done else ""
+    taken = set(done.split(","))
+    return [(head + m, "") for m in METRICS if m.startswith(last) and m not in taken]
+
+
+def trend_groups(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    from salesflow.metrics.trend import GROUPS
+
+    return [(g, "") for g in GROUPS if g.startswith(incomplete)]

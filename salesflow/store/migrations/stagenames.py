@@ -5,7 +5,7 @@ from __future__ import annotations
 
 STEPS: list[tuple[int, str, str]] = [
     (
-        14,
+        15,
         "display names of the closed stages: stages.label (NULL: the stage's name)",
         "ALTER TABLE stages ADD COLUMN label TEXT;",
     ),
