@@ -60,8 +60,10 @@ def _export_help() -> str:
         f"\b\n{tables}",
         _(
             "Money is a decimal string (500000.00; JPY 1200) beside its currency column; "
-            "probability is the stage's win % today (derived; import ignores it); times (*_at) "
-            "are ISO 8601 UTC; expected_close and due_date are local dates (YYYY-MM-DD), "
+            "probability is the stage's win % today (derived; import ignores it); stage, "
+            "from_stage and to_stage are named as you call them (stages set --won 成交), "
+            "stage_kind is open, won or lost whatever the names (import ignores it); times "
+            "(*_at) are ISO 8601 UTC; expected_close and due_date are local dates (YYYY-MM-DD), "
             "due_time a local HH:MM."
         ),
         _(

@@ -46,7 +46,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         'salesflow advance 12 lost --reason "price too high"',
     ),
     "stages preset": ("salesflow stages preset simple --map contacted=lead --map proposal=quote",),
-    "stages set": ("salesflow stages set lead:10 demo:40 quote:70:7 --map proposal=demo",),
+    "stages set": (
+        "salesflow stages set lead:10 demo:40 quote:70:7 --map proposal=demo",
+        "salesflow stages set 线索:10 方案:50 报价:65 --won 成交 --lost 丢单",
+    ),
+    "stages rename": ("salesflow stages rename won 成交", "salesflow stages rename 方案 解决方案"),
     "undo": ("salesflow undo", "salesflow undo --list", "salesflow undo --yes"),
     "redo": ("salesflow redo",),
     "search": (

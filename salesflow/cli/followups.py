@@ -67,7 +67,14 @@ def log(
     ref: LeadRef,
     note: Annotated[str, Argument(help=N_("What happened."))],
     kind: Annotated[
-        str, Option("--kind", "-k", help=N_("call, email, meeting, visit or note."))
+        str,
+        Option(
+            "--kind",
+            "-k",
+            help=N_(
+                "The kind of touch: {activity_kinds} (more: salesflow config set activity_kinds)."
+            ),
+        ),
     ] = "note",
     at: Annotated[
         str | None,

@@ -201,7 +201,9 @@ def list_(
         )
         rows = [lead.record(p) for lead, p in leads.search(conn, flt)]
         steps = followups.next_steps(conn, [r["id"] for r in rows])
+        shown = pipeline.shown_names(conn)
     for row in rows:
+        row["stage"] = shown.get(row["stage"], row["stage"])
         row["next_action"], row["next_due"] = steps.get(row["id"], (None, None))
     render(
         rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty=_("No leads match."),

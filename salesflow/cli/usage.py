@@ -140,4 +140,8 @@ class SuggestingGroup(_Guides, TyperGroup):
 
 
 class SuggestingCommand(_Guides, TyperCommand):
-    pass
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from salesflow.cli.livehelp import fill
+
+        fill(self, ctx)  # what this database is set up with (log --help: the activity kinds)
+        super().format_help(ctx, formatter)
