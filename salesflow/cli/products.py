@@ -7,24 +7,27 @@ from typing import Annotated
 from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import N_
 
 app = command_group(
-    help="The product catalogue: SKU, name, list price, unit and tax rate; quote lines name "
-    'a product with --item "SKU; quantity".',
+    help=N_(
+        "The product catalogue: SKU, name, list price, unit and tax rate; quote lines name "
+        'a product with --item "SKU; quantity".'
+    ),
     no_args_is_help=True,
 )
 
 ProductRef = Annotated[
-    str, Argument(metavar="PRODUCT", help="SKU, name, #id, or a unique piece of SKU or name.")
+    str, Argument(metavar="PRODUCT", help=N_("SKU, name, #id, or a unique piece of SKU or name."))
 ]
-SkuOpt = Annotated[str | None, Option("--sku", help="Stock-keeping unit, unique (any case).")]
-UnitOpt = Annotated[str | None, Option("--unit", help="Unit on quote lines: 台, pcs, days …")]
+SkuOpt = Annotated[str | None, Option("--sku", help=N_("Stock-keeping unit, unique (any case)."))]
+UnitOpt = Annotated[str | None, Option("--unit", help=N_("Unit on quote lines: 台, pcs, days …"))]
 TaxOpt = Annotated[
     str | None,
-    Option("--tax", help="Tax rate, e.g. 13%: a new quote of these products charges it."),
+    Option("--tax", help=N_("Tax rate, e.g. 13%: a new quote of these products charges it.")),
 ]
 CurrencyOpt = Annotated[
-    str | None, Option("--currency", help="ISO 4217 code (default: the price's, else config).")
+    str | None, Option("--currency", help=N_("ISO 4217 code (default: the price's, else config)."))
 ]
 
 
@@ -55,8 +58,8 @@ def _tax(text: str | None) -> object:
 @app.command("add")
 def add(
     ctx: Context,
-    name: Annotated[str, Argument(help='The name quote lines carry: "Edge gateway G2".')],
-    price: Annotated[str, Option("--price", "-p", help="List price: 980, ¥980, $140, 1.2k …")],
+    name: Annotated[str, Argument(help=N_('The name quote lines carry: "Edge gateway G2".'))],
+    price: Annotated[str, Option("--price", "-p", help=N_("List price: 980, ¥980, $140, 1.2k …"))],
     sku: SkuOpt = None,
     currency: CurrencyOpt = None,
     unit: UnitOpt = None,
@@ -154,12 +157,12 @@ def show(ctx: Context, ref: ProductRef, fmt: FormatOpt = Format.table, raw: RawO
 def edit(
     ctx: Context,
     ref: ProductRef,
-    name: Annotated[str | None, Option("--name", help="A new name.")] = None,
-    sku: Annotated[str | None, Option("--sku", help='A new SKU ("" removes it).')] = None,
-    price: Annotated[str | None, Option("--price", "-p", help="A new list price.")] = None,
+    name: Annotated[str | None, Option("--name", help=N_("A new name."))] = None,
+    sku: Annotated[str | None, Option("--sku", help=N_('A new SKU ("" removes it).'))] = None,
+    price: Annotated[str | None, Option("--price", "-p", help=N_("A new list price."))] = None,
     currency: CurrencyOpt = None,
-    unit: Annotated[str | None, Option("--unit", help='A new unit ("" removes it).')] = None,
-    tax: Annotated[str | None, Option("--tax", help='A new tax rate ("" removes it).')] = None,
+    unit: Annotated[str | None, Option("--unit", help=N_('A new unit ("" removes it).'))] = None,
+    tax: Annotated[str | None, Option("--tax", help=N_('A new tax rate ("" removes it).'))] = None,
 ) -> None:
     """Change a product. Quotes already made keep the description and price they were made
     with."""
@@ -185,7 +188,9 @@ def rm(
     ref: ProductRef,
     force: Annotated[
         bool,
-        Option("--force", help="Also when quote lines name it: they keep their text and price."),
+        Option(
+            "--force", help=N_("Also when quote lines name it: they keep their text and price.")
+        ),
     ] = False,
 ) -> None:
     """Remove a product from the catalogue (salesflow undo brings it back)."""
@@ -230,8 +235,10 @@ def import_products(
         OnDuplicate,
         Option(
             "--on-duplicate",
-            help="A row naming a product that exists (same SKU, else same name): skip it, "
-            "update the product from its non-empty cells, or count it as an error.",
+            help=N_(
+                "A row naming a product that exists (same SKU, else same name): skip it, "
+                "update the product from its non-empty cells, or count it as an error."
+            ),
             case_sensitive=False,
         ),
     ] = OnDuplicate.skip,

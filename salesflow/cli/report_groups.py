@@ -8,6 +8,7 @@ from typing import Annotated
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Context, Option
 from salesflow.cli.reports import AsOfOpt, SinceOpt, UntilOpt, _report, app
+from salesflow.i18n import N_
 
 
 @app.command("products")
@@ -51,7 +52,7 @@ def breakdown(
         Option(
             "--by",
             metavar="GROUP",
-            help="source, grade, segment, product, or a custom field (config set fields).",
+            help=N_("source, grade, segment, product, or a custom field (config set fields)."),
         ),
     ],
     since: SinceOpt = None,
