@@ -14,20 +14,28 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow import agenda, config, dates, money, store
+from salesflow.i18n import N_, _
 from salesflow.pipeline import REMAP_NOTE
 
 EXPIRING_DAYS = 7
+# Section titles are part of the digest's text (also its JSON `title`, a value): written in
+# the language of the run, like the rest of the digest.
 TITLES = {
-    "overdue": "Overdue follow-ups",
-    "today": "Due today",
-    "unplanned": "Leads with no next step",
-    "stale": "Stale deals",
-    "first_touch": "Missed first-touch deadlines",
-    "quotes_expiring": f"Quotes expiring in the next {EXPIRING_DAYS} days",
-    "quotes_unanswered": "Quotes sent with no answer",
-    "changes": "Changes since the last working day",
-    "targets": "Target pace",
+    "overdue": N_("Overdue follow-ups"),
+    "today": N_("Due today"),
+    "unplanned": N_("Leads with no next step"),
+    "stale": N_("Stale deals"),
+    "first_touch": N_("Missed first-touch deadlines"),
+    "quotes_expiring": N_("Quotes expiring in the next {days} days"),
+    "quotes_unanswered": N_("Quotes sent with no answer"),
+    "changes": N_("Changes since the last working day"),
+    "targets": N_("Target pace"),
 }
+
+
+def title(key: str) -> str:
+    """A section's title in the active language."""
+    return _(TITLES[key]).format(days=EXPIRING_DAYS)
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,7 @@ class DigestSection:
     title: str
     rows: list[dict[str, Any]]
     total: int  # all matching rows, also those beyond the limit
+    since: date | None = None  # where the changes begin (the changes section only)
 
 
 @dataclass(frozen=True)
@@ -127,14 +136,15 @@ def build(
     # last), then the deal's value in the base currency; the agenda's own order (oldest
     # first) among equals. Ranked in SQL, so only the rows shown are read.
     sections = []
-    for s in agenda.agenda(conn, now, tz, limit=limit, rank=rank_sql(conv)):
+    rank = rank_sql(conv)
+    for s in agenda.agenda(conn, now, tz, limit=limit, rank=rank):
         rows = [i.record() for i in s.items]
         _add_worth(conn, rows)
-        sections.append(DigestSection(s.name, TITLES[s.name], rows, s.total))
+        sections.append(DigestSection(s.name, title(s.name), rows, s.total))
     sections += [
         quotes_expiring(conn, today, conv, limit=limit),
         quotes_unanswered(conn, now, today, _unanswered_days(conn), conv, limit=limit),
-        changes(conn, since, today, tz),
+        changes(conn, since, today, tz, limit=limit, rank=rank),
         target_pace(conn, now, tz, currency),
     ]
     zone = getattr(tz, "key", None) or str(tz)
@@ -254,7 +264,7 @@ def quotes_expiring(
         params,
     ).fetchall()
     key = "quotes_expiring"
-    return DigestSection(key, TITLES[key], _quote_rows(rows, today), total.fetchone()[0])
+    return DigestSection(key, title(key), _quote_rows(rows, today), total.fetchone()[0])
 
 
 def quotes_unanswered(
@@ -273,8 +283,8 @@ def quotes_unanswered(
         params,
     ).fetchall()
     key = "quotes_unanswered"
-    title = f"Quotes sent with no answer for {days}+ days"
-    return DigestSection(key, title, _quote_rows(rows, today), total.fetchone()[0])
+    heading = _("Quotes sent with no answer for {days}+ days").format(days=days)
+    return DigestSection(key, heading, _quote_rows(rows, today), total.fetchone()[0])
 
 
 def last_workday(today: date, workdays: frozenset[int]) -> date:
@@ -286,19 +296,31 @@ def last_workday(today: date, workdays: frozenset[int]) -> date:
     return today - timedelta(days=7)
 
 
-def changes(conn: sqlite3.Connection, since: date, today: date, tz: tzinfo) -> DigestSection:
+def changes(
+    conn: sqlite3.Connection, since: date, today: date, tz: tzinfo, *,
+    limit: int | None = None, rank: str | None = None,
+) -> DigestSection:  # fmt: skip
     """New leads, moves, wins and losses from the start of `since` to the start of `today`
-    (local days): on a Monday, Friday's and the weekend's."""
+    (local days): on a Monday, Friday's and the weekend's. Shown in the order they happened;
+    when there are more than `limit`, the ones shown are chosen as every section chooses: wins
+    and losses first, then moves, then new leads, each by `rank` (most valuable first)."""
     start = datetime.combine(since, time(), tz)
     end = datetime.combine(today, time(), tz)
+    where = "WHERE c.changed_at >= ? AND c.changed_at < ? AND coalesce(c.note, '') != ?"
+    params = (dates.to_utc_iso(start), dates.to_utc_iso(end), REMAP_NOTE)
+    total = conn.execute(f"SELECT count(*) FROM stage_changes c {where}", params).fetchone()[0]
+    outcome = (
+        "CASE WHEN s.kind IN ('won', 'lost') THEN 0 WHEN c.from_stage IS NULL THEN 2 ELSE 1 END"
+    )
+    order = "" if limit is None or total <= limit else f"{outcome}, {rank or 'l.id'}, "
     rows = conn.execute(
         "SELECT c.lead_id, l.name, l.company, c.from_stage, c.to_stage, s.kind, c.changed_at, "
-        "c.reason FROM stage_changes c JOIN leads l ON l.id = c.lead_id "
-        "LEFT JOIN stages s ON s.name = c.to_stage "
-        "WHERE c.changed_at >= ? AND c.changed_at < ? AND coalesce(c.note, '') != ? "
-        "ORDER BY c.changed_at, c.id",
-        (dates.to_utc_iso(start), dates.to_utc_iso(end), REMAP_NOTE),
+        "c.reason, c.id FROM stage_changes c JOIN leads l ON l.id = c.lead_id "
+        f"LEFT JOIN stages s ON s.name = c.to_stage {where} "
+        f"ORDER BY {order}c.changed_at, c.id{_limit(limit)}",
+        params,
     ).fetchall()
+    rows.sort(key=lambda r: (r[6], r[8]))
     records = [
         {
             "change": "new" if src is None else (kind if kind in ("won", "lost") else "moved"),
@@ -310,10 +332,12 @@ def changes(conn: sqlite3.Connection, since: date, today: date, tz: tzinfo) -> D
             "at": at,
             "reason": reason,
         }
-        for lead_id, name, company, src, dst, kind, at, reason in rows
+        for lead_id, name, company, src, dst, kind, at, reason, _id in rows
     ]
-    title = f"Changes since {since.strftime('%a')} {since.isoformat()}"
-    return DigestSection("changes", title, records, len(records))
+    from salesflow.daynames import weekday
+
+    heading = _("Changes since {weekday} {day}").format(weekday=weekday(since), day=since)
+    return DigestSection("changes", heading, records, total, since)
 
 
 def _limit(limit: int | None) -> str:
@@ -326,7 +350,7 @@ def target_pace(
     """Progress on the targets whose period (month, quarter, year) contains today."""
     if conn.execute("SELECT 1 FROM targets LIMIT 1").fetchone() is None:
         # No target set: nothing to measure, and no need to load the metrics.
-        return DigestSection("targets", TITLES["targets"], [], 0)
+        return DigestSection("targets", title("targets"), [], 0)
     from salesflow import fx, metrics, targets
 
     today = dates.local_today(now, tz)
@@ -334,8 +358,8 @@ def target_pace(
         t.period.text for t in targets.all_targets(conn) if t.period.start <= today < t.period.end
     }
     if not current:
-        return DigestSection("targets", TITLES["targets"], [], 0)
+        return DigestSection("targets", title("targets"), [], 0)
     scope = metrics.scope(conn, metrics.window(now, tz), fx.converter(conn, currency))
     progress = targets.progress(scope)
     rows = [p.record(scope.converter) for p in progress if p.target.period.text in current]
-    return DigestSection("targets", TITLES["targets"], rows, len(rows))
+    return DigestSection("targets", title("targets"), rows, len(rows))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from salesflow import i18n
 from salesflow.i18n import _
 
 if TYPE_CHECKING:
@@ -40,9 +41,8 @@ def document_view(
     result = quotes.totals(conn, quote)
     settings = store.all_settings(conn)
     seller = documents.seller_from_settings(settings)
-    # --lang, else the lead's document language, else the interface language (English until
-    # the interface speaks Chinese).
-    chosen = lang or lead.doc_lang or "en"
+    # --lang, else the lead's document language, else the interface language.
+    chosen = lang or lead.doc_lang or i18n.active()
     words = (settings.get("quote.amount_in_words") or "no").strip().lower() == "yes"
     view = documents.quote_view(
         quote, result, today=s.today, client=lead.record(), seller=seller, lang=chosen,

@@ -220,9 +220,11 @@ def _leads_of(
 
 
 def _note(m: Mail, sent: bool) -> str:
-    lines = [f"{'Sent' if sent else 'Received'}: {m.subject or '(no subject)'}", *m.lines]
+    # The activity note is written in the language of the import, and kept as written.
+    head = _("Sent: {subject}") if sent else _("Received: {subject}")
+    lines = [head.format(subject=m.subject or _("(no subject)")), *m.lines]
     if m.attachments:
-        lines.append("Attachments: " + ", ".join(m.attachments))
+        lines.append(_("Attachments: {names}").format(names=", ".join(m.attachments)))
     return "\n".join(lines)
 
 

@@ -7,8 +7,8 @@ check is one pragma read. Each module holds a run of steps; a new step goes in a
 
 from __future__ import annotations
 
-from salesflow.store.migrations import first, second
+from salesflow.store.migrations import first, search_pairs, second
 
-MIGRATIONS: list[tuple[int, str, str]] = [*first.STEPS, *second.STEPS]
+MIGRATIONS: list[tuple[int, str, str]] = [*first.STEPS, *second.STEPS, *search_pairs.STEPS]
 
 LATEST = MIGRATIONS[-1][0]
