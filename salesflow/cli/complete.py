@@ -98,3 +98,19 @@ def config_keys(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     for (key,) in _rows(ctx, "SELECT key FROM settings WHERE key LIKE 'fx.%'"):
         found[key] = "exchange rate for reports"
     return [(k, v) for k, v in sorted(found.items()) if k.startswith(incomplete)]
+
+
+def trend_metrics(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """`--metric won,wi` → `won,win_rate`: the item after the last comma is completed."""
+    from salesflow.metrics.trend import METRICS
+
+    done, _, last = incomplete.rpartition(",")
+    head = f"{done}," if done else ""
+    taken = set(done.split(","))
+    return [(head + m, "") for m in METRICS if m.startswith(last) and m not in taken]
+
+
+def trend_groups(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    from salesflow.metrics.trend import GROUPS
+
+    return [(g, "") for g in GROUPS if g.startswith(incomplete)]

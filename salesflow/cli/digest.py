@@ -82,6 +82,10 @@ def digest(
                 ).format(since=since, start=start)
             )
         d = digest_domain.build(conn, s.now, s.tz, currency=s.currency, limit=limit, since=start)
+        if chosen == "html" and d.headline is not None:  # its chart: won value by month
+            from dataclasses import replace
+
+            d = replace(d, won_trend=digest_domain.won_trend(conn, s.now, s.tz, s.currency))
     if output is not None:
         from pathlib import Path
 
