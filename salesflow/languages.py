@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 
 DOC_LANGS = ("zh_CN", "en")
 
@@ -13,5 +14,5 @@ def check_doc_lang(text: str) -> str:
     found = {"zh_cn": "zh_CN", "zh": "zh_CN", "cn": "zh_CN", "chinese": "zh_CN", "中文": "zh_CN",
              "en": "en", "english": "en", "英文": "en"}.get(key)  # fmt: skip
     if found is None:
-        raise SalesflowError(f'document language "{text}" is not zh_CN or en')
+        raise SalesflowError(_('document language "{text}" is not zh_CN or en').format(text=text))
     return found

@@ -26,6 +26,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "--value '$12,500'",
         "salesflow lead add 张伟 --company 深圳某科技有限公司 --value 500k --currency CNY "
         "--tag hardware",
+        "salesflow lead add 王芳 --company 苏州某设备有限公司 --tax-id 91320594MA1XXXXX3B "
+        "--doc-lang zh_CN",
     ),
     "lead list": (
         "salesflow lead list --stage quote --grade A",
@@ -88,6 +90,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "customer edit": (
         "salesflow customer edit 3 --segment key --checkin every-3m",
         "salesflow customer edit 3 --checkin none",
+        'salesflow customer edit 3 --address "江苏省苏州市星湖街328号" --tax-id 91320594MA1XXXXX3B '
+        "--doc-lang zh_CN",
     ),
     "quote new": (
         'salesflow quote new 12 --item "Edge gateway; 50; 980" --item "Installation; 1; 6000" '

@@ -39,7 +39,8 @@ WORDING: dict[str, str] = {
     "followup.force": "{message} — pick a later date, or add --force to record it as overdue",
     # customers
     "customer.list": "{message} — see salesflow customer list --all",
-    "customer.edit": "{message} — give --segment, --checkin or --name, see customer edit --help",
+    "customer.edit": "{message} — give --segment, --checkin, --name, --address, --tax-id or "
+    "--doc-lang, see customer edit --help",
     # settings and targets
     "config.list": "{message} — see salesflow config list",
     "config.me_emails": "{message} — salesflow config set me.emails you@example.com,you@gmail.com",

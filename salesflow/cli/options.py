@@ -52,3 +52,25 @@ CalendarFormatOpt = Annotated[
         case_sensitive=False,
     ),
 ]  # fmt: skip
+
+# A buyer's facts for documents, on a lead (lead add/edit) and on a customer (customer edit).
+AddressOpt = Annotated[
+    str | None, Option("--address", help='Postal address for quotes ("" clears).')
+]
+TaxIdOpt = Annotated[
+    str | None,
+    Option("--tax-id", help='Tax ID / VAT number (纳税人识别号) for quotes ("" clears).'),
+]
+DocLangOpt = Annotated[
+    str | None,
+    Option("--doc-lang", help='Language of the quotes sent to them: zh_CN or en ("" clears).'),
+]
+
+
+def buyer_facts(address: str | None, tax_id: str | None, doc_lang: str | None) -> dict:
+    """The buyer facts given on the command line (None: not given; "": clear it)."""
+    if doc_lang is not None and doc_lang.strip():
+        from salesflow.languages import check_doc_lang
+
+        doc_lang = check_doc_lang(doc_lang)
+    return {"address": address, "tax_id": tax_id, "doc_lang": doc_lang}

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow import money
+from salesflow.i18n import _
 from salesflow.output import Column, render
 from salesflow.output.agenda import due
 from salesflow.output.terminal import Terminal
@@ -74,6 +75,9 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
         ("Last touch", when(c["last_touch"], tz)),
         ("Check-ins", c["checkin_every"] or "none (customer edit --checkin every-3m)"),
         ("Next check-in", c["next_checkin"]),
+        (_("Address"), c.get("address")),
+        (_("Tax ID"), c.get("tax_id")),
+        (_("Quote language"), c.get("doc_lang")),
     ):
         if value:
             facts.add_row(label, Text(str(value)))

@@ -7,8 +7,8 @@ check is one pragma read. Each module holds a run of steps; a new step goes in a
 
 from __future__ import annotations
 
-from salesflow.store.migrations import first, second
+from salesflow.store.migrations import buyers, first, second
 
-MIGRATIONS: list[tuple[int, str, str]] = [*first.STEPS, *second.STEPS]
+MIGRATIONS: list[tuple[int, str, str]] = [*first.STEPS, *second.STEPS, *buyers.STEPS]
 
 LATEST = MIGRATIONS[-1][0]
