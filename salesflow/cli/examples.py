@@ -181,7 +181,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "salesflow replica restore --to restored.db",
         'salesflow replica restore --to restored.db --as-of "2026-12-01 18:00"',
     ),
-    "replicate": ("salesflow replicate", "salesflow replicate --print-unit systemd"),
+    "replicate": (
+        "salesflow replicate",
+        "salesflow replicate --print-unit systemd",
+        "salesflow replicate --print-unit launchd",
+    ),
     "handover": ("salesflow handover",),
     "takeover": ("salesflow takeover", "salesflow takeover --from s3://my-bucket/salesflow"),
 }

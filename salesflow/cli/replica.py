@@ -173,7 +173,8 @@ def _local(s: Session, iso: str) -> str:
 def replicate(
     ctx: Context,
     print_unit: Annotated[
-        str | None, Option("--print-unit", help="Write a service unit to stdout: systemd.")
+        str | None,
+        Option("--print-unit", help="Write a service unit to stdout: systemd or launchd."),
     ] = None,
 ) -> None:
     """Stream every change to the replica until stopped (SIGTERM or Ctrl-C); renews the lease."""

@@ -1,4 +1,5 @@
-"""The service file that keeps `salesflow replicate` running (systemd user unit)."""
+"""The service file that keeps `salesflow replicate` running: a systemd user unit (Linux) or a
+launchd LaunchAgent (macOS)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from salesflow.errors import SalesflowError
 from salesflow.replica.flows import NOT_HOLDER
 from salesflow.replica.target import Target, redacted
 
-KINDS = ("systemd",)
+KINDS = ("systemd", "launchd")
+LABEL = "org.salesflow.replicate"
 
 
 def shown(target: Target) -> str:
@@ -19,7 +21,10 @@ def shown(target: Target) -> str:
 def render(kind: str, db: str, target: Target) -> str:
     if kind not in KINDS:
         raise SalesflowError(f'--print-unit "{kind}" — salesflow writes: {", ".join(KINDS)}')
-    command = shlex.join([sys.executable, "-m", "salesflow", "--db", db, "replicate"])
+    argv = [sys.executable, "-m", "salesflow", "--db", db, "replicate"]
+    if kind == "launchd":
+        return _launchd(argv, db, target)
+    command = shlex.join(argv)
     return "\n".join(
         [
             "# ~/.config/systemd/user/salesflow-replicate.service",
@@ -44,3 +49,33 @@ def render(kind: str, db: str, target: Target) -> str:
             "",
         ]
     )
+
+
+def _launchd(argv: list[str], db: str, target: Target) -> str:
+    import plistlib
+    from pathlib import Path
+
+    logs = Path.home() / "Library" / "Logs" / "salesflow-replicate.log"
+    agent = {
+        "Label": LABEL,
+        "ProgramArguments": argv,
+        "RunAtLoad": True,
+        # Restart after a failure, not after a clean stop. launchd cannot spare one exit
+        # status as systemd's RestartPreventExitStatus does, so a copy that is not the
+        # lease holder (exit 3) is retried no more often than ThrottleInterval.
+        "KeepAlive": {"SuccessfulExit": False},
+        "ThrottleInterval": 60,
+        "ProcessType": "Background",
+        "StandardOutPath": str(logs),
+        "StandardErrorPath": str(logs),
+    }
+    body = plistlib.dumps(agent, sort_keys=False).decode()
+    head, _, rest = body.partition("<plist")
+    note = (
+        f"<!-- ~/Library/LaunchAgents/{LABEL}.plist: salesflow replication of {db} to "
+        f"{redacted(target)}.\n"
+        f"     launchctl bootstrap gui/$(id -u) ~/Library/LaunchAgents/{LABEL}.plist\n"
+        "     Credentials: salesflow config set replica.* (never in this file). -->\n"
+    )
+    # An XML comment may not hold "--" (a path can).
+    return head + "<!--" + note[4:-4].replace("--", "- -") + "-->\n" + "<plist" + rest

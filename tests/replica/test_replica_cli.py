@@ -99,6 +99,30 @@ def test_systemd_unit(ok, replica: Path, db_path: Path) -> None:
     assert "[Service]" in unit and "EnvironmentFile=-%h/.config/salesflow/replica.env" in unit
 
 
+def test_launchd_agent(ok, replica: Path, db_path: Path) -> None:
+    import plistlib
+    import sys
+
+    text = ok("replicate", "--print-unit", "launchd").stdout
+    agent = plistlib.loads(text.encode())  # a well-formed plist, comment and all
+    assert agent["Label"] == "org.salesflow.replicate"
+    assert agent["ProgramArguments"] == [
+        sys.executable, "-m", "salesflow", "--db", str(db_path), "replicate"
+    ]  # fmt: skip
+    assert agent["KeepAlive"] == {"SuccessfulExit": False} and agent["RunAtLoad"] is True
+    assert "launchctl bootstrap" in text and "secret" not in text.lower()
+
+
+def test_launchd_agent_with_dashes_in_the_path(ok, replica: Path, tmp_path: Path) -> None:
+    import plistlib
+
+    db = tmp_path / "a--b.db"
+    ok("--db", str(db), "lead", "add", "Ann Lee")
+    ok("--db", str(db), "replica", "set", replica.as_uri())
+    text = ok("--db", str(db), "replicate", "--print-unit", "launchd").stdout
+    assert str(db) in plistlib.loads(text.encode())["ProgramArguments"]
+
+
 def test_unknown_unit_kind(fails, replica: Path) -> None:
     fails("replicate", "--print-unit", "upstart", match='--print-unit "upstart"')
 
