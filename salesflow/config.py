@@ -110,6 +110,16 @@ def _clock_time(value: str) -> str:
     return f"{int(m[1]):02d}:{m[2]}"
 
 
+def _lang(value: str) -> str:
+    from salesflow.i18n import _, normalize
+
+    found = normalize(value)
+    if found is None:
+        message = _('lang "{value}" — salesflow speaks zh_CN (简体中文) and en')
+        raise SalesflowError(message.format(value=value))
+    return found
+
+
 def _rate(value: str) -> str:
     from salesflow.fx import check_rate
 
@@ -202,6 +212,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "timezone": _timezone,
     "date_order": _date_order,
     "rounding": _rounding,
+    "lang": _lang,
     **{f"seller.{k}": _text for k in SELLER},
     "first_touch": _first_touch,
     "activity_kinds": _activity_kinds,
@@ -232,6 +243,8 @@ DESCRIPTIONS: dict[str, str] = {
     "timezone": "IANA zone for dates and due days, default the system's",
     "date_order": "how to read 01/02/2026: DMY, MDY or YMD (unset: refused as ambiguous)",
     "rounding": f"money rounding: half-up or half-even, default {DEFAULT_ROUNDING}",
+    "lang": "the language salesflow speaks: zh_CN (简体中文) or en; --lang beats it, it beats "
+    "LANG (zh, zh-Hans, zh_CN.UTF-8 all mean zh_CN)",
     "first_touch": "how soon a new lead must get its first logged touch: 2h, 24h, 3d, "
     f"default {DEFAULT_FIRST_TOUCH}",
     "activity_kinds": "kinds `log --kind` accepts, default call,email,meeting,visit,note",

@@ -23,6 +23,13 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SALESFLOW_NOW", NOW)
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("SALESFLOW_DEBUG", raising=False)
+    # English whatever the developer's locale: the language comes from these (cli/language.py).
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    from salesflow import i18n
+
+    i18n.use("en")  # a test that called a domain function after a Chinese command
     return path
 
 

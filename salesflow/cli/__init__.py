@@ -15,8 +15,9 @@ __all__ = ["COMMANDS", "app", "main"]
 
 
 def main() -> None:
-    from salesflow.cli import fast
+    from salesflow.cli import fast, language
 
+    language.settle(sys.argv[1:])
     _check_utf8(sys.argv[1:])
     # A shell asking for completions (_SALESFLOW_COMPLETE) always goes to Typer, which answers.
     if not fast.run(sys.argv[1:]):

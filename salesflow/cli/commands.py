@@ -69,7 +69,7 @@ def command_words(argv: list[str]) -> list[str]:
     words, i = [], 0
     while i < len(argv) and len(words) < 2:
         token = argv[i]
-        if token == "--db" and not words:
+        if token in ("--db", "--lang", "--width") and not words:
             i += 2
             continue
         if not token.startswith("-"):

@@ -20,6 +20,7 @@ from types import NoneType, UnionType
 from typing import Any
 
 from salesflow.cli import params
+from salesflow.i18n import normalize
 
 # Settings that change nothing about parsing; any other setting leaves the command to Typer.
 _HARMLESS = {
@@ -79,6 +80,8 @@ def _plan(argv: list[str]) -> Plan:
     return Plan(registered.func, context_name, kwargs, db, width)
 
 
+_ROOT_VALUED = ("--db", "--width", "--lang")
+
 # The root's --width, like Typer's IntRange(min=40, max=1000) in cli/root.py.
 WIDTHS = range(40, 1001)
 
@@ -110,12 +113,15 @@ def _root_options(argv: list[str]) -> tuple[str | None, int | None, list[str]]:
         name, equals, text = token.partition("=")
         if equals:
             i += 1
-        elif name in ("--db", "--width") and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+        elif name in _ROOT_VALUED and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
             text, i = argv[i + 1], i + 2
         else:
             raise Unplanned
         if name == "--db":
             db = text
+        elif name == "--lang":  # main() has settled the language (cli/language.py)
+            if normalize(text) is None:
+                raise Unplanned
         elif name == "--width" and text.isdigit() and int(text) in WIDTHS:
             width = int(text)
         else:

@@ -14,6 +14,7 @@ from salesflow.cli.boundary import fail, guarded
 from salesflow.cli.commands import COMMANDS, load
 from salesflow.cli.examples import first_commands
 from salesflow.cli.fast import WIDTHS, hoist_width
+from salesflow.cli.language import settle_once
 from salesflow.cli.session import Session
 from salesflow.cli.typer_build import to_typer
 from salesflow.cli.usage import SuggestingGroup, message
@@ -38,6 +39,7 @@ class SalesflowGroup(SuggestingGroup):
         self, info_name: Any, args: list[str], parent: Any = None, **extra: Any
     ) -> Any:
         argv = list(args)
+        settle_once(argv)  # before parsing: the help texts and usage errors are built in it
         args = hoist_width(args)
         try:  # a typo among the root's own options (`salesflow --dbb x …`)
             ctx = super().make_context(info_name, args, parent=parent, **extra)
@@ -100,6 +102,14 @@ def root(
             max=WIDTHS.stop - 1,
             help="Lay tables out for N columns (default: the terminal's width; a pipe gets "
             "every column whole). Also after the command: lead list --width 60.",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="zh_CN|en",
+            help="Language: zh_CN (简体中文) or en (else config lang, else LANG).",
         ),
     ] = None,
     version: Annotated[

@@ -373,5 +373,27 @@ def set_setting(conn: sqlite3.Connection, key: str, value: str | None) -> None:
         )
 
 
+def peek_setting(path: str, key: str) -> str | None:
+    """A setting read before the command opens its database (the language its help and
+    errors are in): None when there is no readable salesflow database at `path` — the
+    command itself then says what is wrong. Creates, migrates and locks nothing."""
+    if not os.path.isfile(path):
+        return None
+    try:
+        if _readonly_reason(path):
+            uri = files.sqlite_uri(path, **_readonly_params(path))
+            conn = sqlite3.connect(uri, uri=True, timeout=1.0, isolation_level=None)
+        else:
+            conn = sqlite3.connect(path, timeout=1.0, isolation_level=None)
+        try:
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                return None
+            return get_setting(conn, key)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        return None
+
+
 def all_settings(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
