@@ -72,6 +72,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "log": (
         'salesflow log 12 "call: budget approved" --kind call --next "send proposal" --due fri',
         'salesflow log acme "sent brochure" --kind email',
+        'salesflow log acme "agreed the 5% discount" --kind call --done 7',
     ),
     "followup add": (
         'salesflow followup add 12 "chase quote" --due +3d',
