@@ -45,8 +45,9 @@ def digest(
         str | None,
         Option(
             "--since",
-            help="Changes from the start of this day (default: the last working day — "
-            "Friday on a Monday; config set workdays mon-fri).",
+            help="Changes from the start of this day (default: since the last digest, or "
+            "the last working day if that is later — Friday on a Monday; config set workdays "
+            "mon-fri).",
         ),
     ] = None,
     output: Annotated[
@@ -64,6 +65,7 @@ def digest(
     touches, expiring and unanswered quotes, the changes since the last working day and
     target pace."""
     from salesflow import digest as digest_domain
+    from salesflow.cli import lastline
     from salesflow.errors import SalesflowError
     from salesflow.output.digest import render_digest
 
@@ -78,7 +80,14 @@ def digest(
                 f"--since {since} is {start}: the changes end where today begins — give an "
                 "earlier day"
             )
-        d = digest_domain.build(conn, s.now, s.tz, currency=s.currency, limit=limit, since=start)
+        # Without --since: from the last working day, or from the last digest when mornings
+        # were missed (remembered outside the database: a digest only reads it).
+        chosen_since = start or digest_domain.default_since(
+            conn, s.today, lastline.last_digest(s.file)
+        )
+        d = digest_domain.build(
+            conn, s.now, s.tz, currency=s.currency, limit=limit, since=chosen_since
+        )
     if output is not None:
         from pathlib import Path
 
@@ -92,6 +101,10 @@ def digest(
         if chosen == "auto":
             chosen = "table" if s.term.is_tty else "text"
         render_digest(d, chosen, s.term, s.tz)
+    if start is None:
+        # What this digest covered; a --since digest chose its own days, so the next default
+        # one still starts where the last default one ended.
+        lastline.digest_ran(s.file, s.today)
     if fail_on_overdue and d.total("overdue"):
         raise Exit(OVERDUE_EXIT)
 

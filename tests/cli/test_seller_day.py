@@ -92,3 +92,53 @@ def test_lost_reasons_are_offered_in_completion_and_free_text_is_taken(ok, two_l
         ("预算不足", 1),
         ("went with a competitor", 1),
     }
+
+
+def _changes(ok, *args: str) -> tuple[str, list[tuple[str, int]]]:
+    d = json.loads(ok("digest", "--format", "json", *args).stdout)
+    section = next((s for s in d["sections"] if s["key"] == "changes"), None)
+    if section is None:
+        return "", []
+    return section["title"], [(r["change"], r["lead_id"]) for r in section["rows"]]
+
+
+def test_the_digest_covers_everything_since_the_last_digest(ok, monkeypatch, tmp_path) -> None:
+    def at(when: str, *args: str) -> None:
+        monkeypatch.setenv("SALESFLOW_NOW", when)
+        ok(*args)
+
+    at("2026-11-17T12:00:00Z", "lead", "add", "Tuesday Co")  # 1
+    # Wednesday's digest covers Tuesday.
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-18T07:00:00Z")
+    assert _changes(ok) == ("Changes since Tue 2026-11-17", [("new", 1)])
+    at("2026-11-18T15:00:00Z", "lead", "add", "Wednesday Co")  # 2
+    at("2026-11-19T15:00:00Z", "lead", "add", "Thursday Co")  # 3
+    at("2026-11-20T10:00:00Z", "advance", "3", "won")  # Friday
+    at("2026-11-21T11:00:00Z", "advance", "2", "lost", "--reason", "budget")  # Saturday
+    # No digest on Thursday or Friday (a day off): Monday's starts where Wednesday's ended,
+    # not at Friday, the last working day — Wednesday's and Thursday's leads are not lost.
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T07:00:00Z")
+    since_wednesday = [("new", 2), ("new", 3), ("won", 3), ("lost", 2)]
+    assert _changes(ok, "--since", "2026-11-20") == ("Changes since Fri 2026-11-20",
+                                              [("won", 3), ("lost", 2)])  # fmt: skip
+    assert _changes(ok) == ("Changes since Wed 2026-11-18", since_wednesday)
+    assert _changes(ok) == ("Changes since Wed 2026-11-18", since_wednesday)  # same day again
+    text = ok("digest").stdout  # the text cron mails, too
+    assert "Changes since Wed 2026-11-18 (4)" in text and "#2 Wednesday Co" in text
+    # Tuesday: Monday's digest ran, so the window is Monday alone again.
+    at("2026-11-23T10:00:00Z", "lead", "add", "Monday Co")  # 4
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-24T07:00:00Z")
+    assert _changes(ok) == ("Changes since Mon 2026-11-23", [("new", 4)])
+
+
+def test_without_a_digest_before_it_is_the_last_working_day(ok, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-20T10:00:00Z")
+    ok("lead", "add", "Friday Co")
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T07:00:00Z")
+    # A state folder salesflow cannot write: the digest works, remembering nothing.
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocked))
+    assert _changes(ok) == ("Changes since Fri 2026-11-20", [("new", 1)])
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-25T07:00:00Z")  # Wednesday, nothing kept
+    assert _changes(ok) == ("", [])
