@@ -12,6 +12,7 @@ from typing import Any
 
 from salesflow import store, touches
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 from salesflow.leads import Lead
 
 DEFAULT_KINDS = ("call", "email", "meeting", "visit", "note")
@@ -45,7 +46,9 @@ def check_kind(conn: sqlite3.Connection, kind: str) -> str:
     k = kind.strip().lower()
     if k not in known:
         raise SalesflowError(
-            f'unknown activity kind "{kind}" — use one of: {", ".join(known)}',
+            _('unknown activity kind "{kind}" — use one of: {known}').format(
+                kind=kind, known=", ".join(known)
+            ),
             hint=Hint("config.activity_kinds"),
         )
     return k
@@ -65,10 +68,12 @@ def log(
     kind = check_kind(conn, kind)
     text = note.strip()
     if not text:
-        raise SalesflowError("an activity needs a note", hint=Hint("log.note", lead=lead.id))
+        raise SalesflowError(_("an activity needs a note"), hint=Hint("log.note", lead=lead.id))
     if happened_at > now_iso:
         raise SalesflowError(
-            f"{happened_at} is in the future — log touches that happened",
+            _("{happened_at} is in the future — log touches that happened").format(
+                happened_at=happened_at
+            ),
             hint=Hint("log.future", at=happened_at),
         )
     cur = conn.execute(

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from salesflow import store
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 
 # The one default of each setting a rule reads; the typed accessors below apply them.
 DEFAULT_ROUNDING = "half-up"
@@ -35,13 +36,13 @@ def _timezone(value: str) -> str:
 def _date_order(value: str) -> str:
     up = value.strip().upper()
     if up not in ("DMY", "MDY", "YMD"):
-        raise SalesflowError(f'date_order "{value}" — use DMY, MDY or YMD')
+        raise SalesflowError(_('date_order "{value}" — use DMY, MDY or YMD').format(value=value))
     return up
 
 
 def _rounding(value: str) -> str:
     if value not in ("half-up", "half-even"):
-        raise SalesflowError(f'rounding "{value}" — use half-up or half-even')
+        raise SalesflowError(_('rounding "{value}" — use half-up or half-even').format(value=value))
     return value
 
 
@@ -55,7 +56,9 @@ def _first_touch(value: str) -> str:
     n, unit = parse_period(value)
     if unit not in FIRST_TOUCH_UNITS:
         raise SalesflowError(
-            f'first_touch "{value}" — use minutes, hours or days: 45min, 2h, 24h, 3d'
+            _('first_touch "{value}" — use minutes, hours or days: 45min, 2h, 24h, 3d').format(
+                value=value
+            )
         )
     return f"{n}{unit}"
 
@@ -64,7 +67,7 @@ def _activity_kinds(value: str) -> str:
     kinds = [k.strip().lower() for k in value.split(",") if k.strip()]
     if not kinds:
         raise SalesflowError(
-            "activity_kinds is a comma-separated list, e.g. call,email,meeting,note"
+            _("activity_kinds is a comma-separated list, e.g. call,email,meeting,note")
         )
     return ",".join(dict.fromkeys(kinds))
 
@@ -75,7 +78,11 @@ FIRST_TOUCH_UNITS = ("min", "h", "d", "w")
 def _days(value: str) -> str:
     text = value.strip()
     if not text.isdigit() or int(text) > 3650:
-        raise SalesflowError(f'"{value}" is not a number of days — use a whole number such as 3')
+        raise SalesflowError(
+            _('"{value}" is not a number of days — use a whole number such as 3').format(
+                value=value
+            )
+        )
     return str(int(text))
 
 
@@ -88,7 +95,7 @@ def _tax(value: str) -> str:
 
 def _nonempty(value: str) -> str:
     if not value.strip():
-        raise SalesflowError("the value cannot be empty")
+        raise SalesflowError(_("the value cannot be empty"))
     return value.strip()
 
 
@@ -98,7 +105,10 @@ def _addresses(value: str) -> str:
     found = ADDRESS.findall(value)
     if not found or ADDRESS.sub("", value).strip(" ,;，") != "":
         raise SalesflowError(
-            f'me.emails "{value}" — give your own addresses, comma-separated: a@x.com,b@gmail.com'
+            _(
+                'me.emails "{value}" — give your own addresses, '
+                "comma-separated: a@x.com,b@gmail.com"
+            ).format(value=value)
         )
     return ",".join(dict.fromkeys(a.casefold() for a in found))
 
@@ -106,7 +116,9 @@ def _addresses(value: str) -> str:
 def _clock_time(value: str) -> str:
     m = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value.strip())
     if not m:
-        raise SalesflowError(f'"{value}" is not a time of day — use HH:MM, e.g. 08:00')
+        raise SalesflowError(
+            _('"{value}" is not a time of day — use HH:MM, e.g. 08:00').format(value=value)
+        )
     return f"{int(m[1]):02d}:{m[2]}"
 
 
@@ -134,11 +146,13 @@ def workdays(text: str) -> frozenset[int]:
     """The working weekdays (0 = Monday) of `mon-fri`, `sun-thu`, `mon,wed,fri`, `mon-fri,sun`."""
     days: set[int] = set()
     for part in text.lower().replace(" ", "").split(","):
-        first, _, last = part.partition("-")
+        first, __, last = part.partition("-")
         if first not in DAY_NAMES or (last and last not in DAY_NAMES):
             raise SalesflowError(
-                f'workdays: "{part}" is not a day or a range of days — use e.g. mon-fri, '
-                "sun-thu or mon,wed,fri"
+                _(
+                    'workdays: "{part}" is not a day or a range of days — use '
+                    "e.g. mon-fri, sun-thu or mon,wed,fri"
+                ).format(part=part)
             )
         a, b = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
         days.update(d % 7 for d in range(a, a + (b - a) % 7 + 1))
@@ -151,12 +165,14 @@ def lost_categories(text: str | None) -> dict[str, str]:
     for part in (text or "").split(";"):
         if not part.strip():
             continue
-        name, _, synonyms = part.partition("=")
+        name, __, synonyms = part.partition("=")
         name = " ".join(name.split())
         if not name:
             raise SalesflowError(
-                f'lost_reasons: "{part.strip()}" has no category name — write '
-                '"预算不足=无预算,没预算;价格高=太贵"'
+                _(
+                    'lost_reasons: "{strip}" has no category name — write '
+                    '"预算不足=无预算,没预算;价格高=太贵"'
+                ).format(strip=part.strip())
             )
         for word in [name, *synonyms.split(",")]:
             key = " ".join(word.split()).casefold()
@@ -164,7 +180,9 @@ def lost_categories(text: str | None) -> dict[str, str]:
                 continue
             if found.get(key, name) != name:
                 raise SalesflowError(
-                    f'lost_reasons: "{word.strip()}" is in both {found[key]} and {name}'
+                    _('lost_reasons: "{strip}" is in both {found} and {name}').format(
+                        strip=word.strip(), found=found[key], name=name
+                    )
                 )
             found[key] = name
     return found
@@ -173,11 +191,11 @@ def lost_categories(text: str | None) -> dict[str, str]:
 def _lost_reasons(value: str) -> str:
     if not lost_categories(value):
         raise SalesflowError(
-            'lost_reasons: give categories, e.g. "预算不足=无预算,没预算;价格高=太贵"'
+            _('lost_reasons: give categories, e.g. "预算不足=无预算,没预算;价格高=太贵"')
         )
     parts = []
     for part in value.split(";"):
-        name, _, synonyms = part.partition("=")
+        name, __, synonyms = part.partition("=")
         words = [" ".join(w.split()) for w in synonyms.split(",") if w.strip()]
         if name.strip():
             parts.append(" ".join(name.split()) + ("=" + ",".join(words) if words else ""))
@@ -191,7 +209,7 @@ def _workdays(value: str) -> str:
 def _yes_no(value: str) -> str:
     v = value.strip().lower()
     if v not in ("yes", "no"):
-        raise SalesflowError(f'"{value}" is not yes or no')
+        raise SalesflowError(_('"{value}" is not yes or no').format(value=value))
     return v
 
 
@@ -301,7 +319,11 @@ def check(key: str, value: str) -> tuple[str, str]:
                 key = known + _currency(key[len(known) :])
             return key, checker(value)
     known_keys = ", ".join(k + ("*" if k.endswith(".") else "") for k in CHECKS)
-    raise SalesflowError(f'unknown setting "{key}" — known settings: {known_keys}')
+    raise SalesflowError(
+        _('unknown setting "{key}" — known settings: {known_keys}').format(
+            key=key, known_keys=known_keys
+        )
+    )
 
 
 def set_value(conn: sqlite3.Connection, key: str, value: str) -> tuple[str, str]:
@@ -314,7 +336,9 @@ def unset(conn: sqlite3.Connection, key: str) -> None:
     if key.startswith("fx.") and len(key) > 3:
         key = "fx." + key[3:].strip().upper()
     if store.get_setting(conn, key) is None:
-        raise SalesflowError(f'setting "{key}" is not set', hint=Hint("config.list"))
+        raise SalesflowError(
+            _('setting "{key}" is not set').format(key=key), hint=Hint("config.list")
+        )
     store.set_setting(conn, key, None)
 
 

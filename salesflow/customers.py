@@ -15,6 +15,7 @@ from typing import Any
 
 from salesflow import dates, followups, money
 from salesflow.errors import Ambiguous, Hint, NotFound, SalesflowError
+from salesflow.i18n import _
 from salesflow.leads import Lead
 from salesflow.pipeline import Stage
 
@@ -162,7 +163,10 @@ def _latest_won_lead(conn: sqlite3.Connection, customer_id: int) -> int | None:
 def get(conn: sqlite3.Connection, customer_id: int) -> Customer:
     row = conn.execute(f"SELECT {_COLUMNS} FROM customers WHERE id = ?", (customer_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no customer #{customer_id}", hint=Hint("customer.list"))
+        raise NotFound(
+            _("no customer #{customer_id}").format(customer_id=customer_id),
+            hint=Hint("customer.list"),
+        )
     return Customer(*row)
 
 
@@ -172,7 +176,7 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Customer:
     if re.fullmatch(r"#?[0-9]+", text):
         return get(conn, int(text.lstrip("#")))
     if not text:
-        raise SalesflowError("name a customer by number or by a piece of its name")
+        raise SalesflowError(_("name a customer by number or by a piece of its name"))
     like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     found = [
         Customer(*r)
@@ -182,18 +186,24 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Customer:
         )
     ]
     if not found:
-        raise NotFound(f'no customer matches "{ref}"', hint=Hint("customer.list"))
+        raise NotFound(_('no customer matches "{ref}"').format(ref=ref), hint=Hint("customer.list"))
     exact = [c for c in found if c.name.casefold() == text.casefold()]
     if len(found) == 1 or len(exact) == 1:
         return exact[0] if exact else found[0]
     shown = "; ".join(c.label for c in found[:5])
-    raise Ambiguous(f'"{ref}" matches {len(found)} customers: {shown} — use the number')
+    raise Ambiguous(
+        _('"{ref}" matches {count} customers: {shown} — use the number').format(
+            ref=ref, count=len(found), shown=shown
+        )
+    )
 
 
 def check_segment(text: str) -> str:
     seg = _SEGMENT_WORDS.get(text.strip().lower())
     if seg is None:
-        raise SalesflowError(f'segment "{text}" — use key (key account), smb or individual')
+        raise SalesflowError(
+            _('segment "{text}" — use key (key account), smb or individual').format(text=text)
+        )
     return seg
 
 
@@ -202,14 +212,18 @@ def parse_every(text: str) -> tuple[int, str] | None:
     s = text.strip().lower()
     if s in ("none", "off", "never", "no"):
         return None
-    hint = "use every-30d, every-2w, every-3m (months) or none"
+    hint = _("use every-30d, every-2w, every-3m (months) or none")
     period = re.sub(r"^every[- ]?", "", s)
     try:
         n, unit = dates.parse_period(period)
     except SalesflowError:
-        raise SalesflowError(f'cannot read check-in "{text}" — {hint}') from None
+        raise SalesflowError(
+            _('cannot read check-in "{text}" — {hint}').format(text=text, hint=hint)
+        ) from None
     if unit not in ("d", "w", "m", "y"):
-        raise SalesflowError(f'check-in "{text}" is too short — {hint}')
+        raise SalesflowError(
+            _('check-in "{text}" is too short — {hint}').format(text=text, hint=hint)
+        )
     return n, unit
 
 
@@ -232,17 +246,21 @@ def edit(
     one period from today (the series' anchor); returns that check-in."""
     given_facts = {k: v for k, v in (facts or {}).items() if v is not None}
     if name is None and segment is None and checkin is None and not given_facts:
-        raise SalesflowError("nothing to change", hint=Hint("customer.edit"))
+        raise SalesflowError(_("nothing to change"), hint=Hint("customer.edit"))
     if name is not None:
         new_name = " ".join(name.split())
         if not new_name:
-            raise SalesflowError("a customer's name cannot be empty")
+            raise SalesflowError(_("a customer's name cannot be empty"))
         clash = conn.execute(
             "SELECT id FROM customers WHERE name = ? COLLATE NOCASE AND id != ?",
             (new_name, customer.id),
         ).fetchone()
         if clash:
-            raise SalesflowError(f'customer #{clash[0]} is already named "{new_name}"')
+            raise SalesflowError(
+                _('customer #{clash} is already named "{new_name}"').format(
+                    clash=clash[0], new_name=new_name
+                )
+            )
         conn.execute("UPDATE customers SET name = ? WHERE id = ?", (new_name, customer.id))
     if segment is not None:
         conn.execute(
@@ -280,7 +298,9 @@ def _reschedule(
     lead_id = _latest_won_lead(conn, customer.id)
     if period is not None and lead_id is None:
         raise SalesflowError(
-            f"customer {customer.label} has no won deal to hang check-ins on — win a deal first"
+            _("customer {label} has no won deal to hang check-ins on — win a deal first").format(
+                label=customer.label
+            )
         )
     conn.execute(
         "DELETE FROM followups WHERE customer_id = ? AND done_at IS NULL AND recur IS NOT NULL",

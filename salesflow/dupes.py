@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from salesflow.i18n import N_
+
 # Longest first: "股份有限公司" goes before "有限公司" can leave "股份" behind.
 SUFFIXES = sorted(
     (
@@ -91,11 +93,13 @@ def find(conn: sqlite3.Connection, *, fuzzy: bool = False) -> list[Pair]:
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for id_, name, company, email, phone in rows:
         if email and email.strip():
-            groups[("same email", email.strip().casefold())].append(id_)
+            groups[(N_("same email"), email.strip().casefold())].append(id_)
         if key := phone_key(phone):
-            groups[("same phone", key)].append(id_)
+            groups[(N_("same phone"), key)].append(id_)
         if company and (ckey := company_key(company)):
-            groups[("same name and company", f"{plain(name).replace(' ', '')}@{ckey}")].append(id_)
+            groups[(N_("same name and company"), f"{plain(name).replace(' ', '')}@{ckey}")].append(
+                id_
+            )
     reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
     for (reason, _), ids in groups.items():
         if len(ids) > MAX_GROUP:
@@ -132,7 +136,7 @@ def _fuzzy(rows: list[tuple], reasons: dict[tuple[int, int], list[str]]) -> None
                     continue
                 m = SequenceMatcher(None, name_a, name_b)
                 if m.real_quick_ratio() >= FUZZY_RATIO and m.ratio() >= FUZZY_RATIO:
-                    reasons[(a, b)].append("similar name, same company")
+                    reasons[(a, b)].append(N_("similar name, same company"))
 
 
 # The phone digits as migration 11's index leads_phone_digits computes them.
@@ -154,7 +158,7 @@ def existing(
     found: list[tuple[int, str, str]] = []
     if email and email.strip():
         found += [
-            (r[0], _label(r), "same email")
+            (r[0], _label(r), N_("same email"))
             for r in conn.execute(
                 "SELECT id, name, company FROM leads "
                 "WHERE email = ? COLLATE NOCASE AND email IS NOT NULL ORDER BY id",
@@ -164,7 +168,7 @@ def existing(
     if key := phone_key(phone):
         digits = "".join(c for c in (phone or "") if c not in " -+().")
         found += [
-            (r[0], _label(r), "same phone")
+            (r[0], _label(r), N_("same phone"))
             for r in conn.execute(
                 f"SELECT id, name, company, phone FROM leads WHERE {PHONE_DIGITS} = ? "
                 "AND phone IS NOT NULL ORDER BY id",
@@ -174,7 +178,7 @@ def existing(
         ]
     if company and (ckey := company_key(company)):
         found += [
-            (r[0], _label(r), "same name and company")
+            (r[0], _label(r), N_("same name and company"))
             for r in conn.execute(
                 "SELECT id, name, company FROM leads WHERE name = ? COLLATE NOCASE ORDER BY id",
                 (name.strip(),),

@@ -18,6 +18,7 @@ from typing import Any
 
 from salesflow import csvsafe
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.money import to_decimal_string
 
 
@@ -54,9 +55,9 @@ def _spec(
     test_exporter checks that SQLite names the query's columns the same."""
     pairs = [c.rsplit(" AS ", 1) if " AS " in c else [c, c.rsplit(".", 1)[-1]]
              for c in columns.split(", ")]  # fmt: skip
-    names = tuple(n for _, n in pairs)
+    names = tuple(n for __, n in pairs)
     integers = tuple(n for n in names if n == "id" or n.endswith("_id") or n in numbers)
-    return ExportSpec(name, about, names, tuple(e for e, _ in pairs), source, integers=integers,
+    return ExportSpec(name, about, names, tuple(e for e, __ in pairs), source, integers=integers,
                       **more)  # fmt: skip
 
 
@@ -135,7 +136,11 @@ SPECS: dict[str, ExportSpec] = {
 
 def spec(name: str) -> ExportSpec:
     if name not in SPECS:
-        raise SalesflowError(f'cannot export "{name}" — choose one of: {", ".join(SPECS)}')
+        raise SalesflowError(
+            _('cannot export "{name}" — choose one of: {specs}').format(
+                name=name, specs=", ".join(SPECS)
+            )
+        )
     return SPECS[name]
 
 
@@ -156,7 +161,7 @@ def cells(conn: sqlite3.Connection, table: str, *, escape: bool = True) -> Itera
     s = spec(table)
     if escape:
         csvsafe.register(conn)
-    money = {col for col, _ in s.money}
+    money = {col for col, __ in s.money}
     select = []
     for col, expr in zip(s.columns, s.select, strict=True):
         if col in money:

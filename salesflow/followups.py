@@ -19,6 +19,7 @@ from typing import Any
 from salesflow import dates
 from salesflow.dates import Due
 from salesflow.errors import Hint, NotFound, SalesflowError
+from salesflow.i18n import _
 from salesflow.leads import Lead
 
 _COLUMNS = (
@@ -55,7 +56,9 @@ class Recurrence:
         m = re.fullmatch(r"every-([1-9][0-9]*)([dwmy])(?:@([0-9]{4}-[0-9]{2}-[0-9]{2}))?", text)
         if not m or not (m[3] or anchor):
             raise SalesflowError(
-                f'cannot read the recurrence "{text}" of a follow-up — write it as every-3m'
+                _(
+                    'cannot read the recurrence "{text}" of a follow-up — write it as every-3m'
+                ).format(text=text)
             )
         return cls(int(m[1]), m[2], date.fromisoformat(m[3]) if m[3] else anchor)
 
@@ -141,7 +144,10 @@ def _row(r: tuple) -> Followup:
 def get(conn: sqlite3.Connection, followup_id: int) -> Followup:
     row = conn.execute(f"SELECT {_COLUMNS} {_FROM} WHERE f.id = ?", (followup_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no follow-up #{followup_id}", hint=Hint("followup.list_all"))
+        raise NotFound(
+            _("no follow-up #{followup_id}").format(followup_id=followup_id),
+            hint=Hint("followup.list_all"),
+        )
     return _row(row)
 
 
@@ -167,7 +173,8 @@ def earliest_open(conn: sqlite3.Connection, lead: Lead) -> Followup:
     found = open_for_lead(conn, lead.id)
     if not found:
         raise SalesflowError(
-            f"{lead.label} has no open follow-up", hint=Hint("followup.list_lead", lead=lead.id)
+            _("{label} has no open follow-up").format(label=lead.label),
+            hint=Hint("followup.list_lead", lead=lead.id),
         )
     return found[0]
 
@@ -176,8 +183,6 @@ def to_close(conn: sqlite3.Connection, lead: Lead, number: str | None) -> Follow
     """The follow-up a touch on `lead` completes (`log … --done [N]`): number N (`5`, `#5`),
     which must be the lead's own, else the lead's earliest open one. complete() refuses one
     that is already done."""
-    from salesflow.i18n import _
-
     if number is None:
         return earliest_open(conn, lead)
     text = number.strip()
@@ -213,7 +218,7 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Followup:
 def check_action(action: str) -> str:
     text = " ".join(action.split())
     if not text:
-        raise SalesflowError('a follow-up needs an action, e.g. "send proposal"')
+        raise SalesflowError(_('a follow-up needs an action, e.g. "send proposal"'))
     return text
 
 
@@ -232,7 +237,9 @@ def add(
     """Plan a next step. A due already past is refused unless `force` (back-filling a plan)."""
     text = check_action(action)
     if dates.is_overdue(due, now, tz) and not force:
-        raise SalesflowError(f"due {_due_text(due)} is already past", hint=Hint("followup.force"))
+        raise SalesflowError(
+            _("due {due} is already past").format(due=_due_text(due)), hint=Hint("followup.force")
+        )
     cur = conn.execute(
         "INSERT INTO followups (lead_id, customer_id, action, due_date, due_time, created_at, "
         "recur) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -257,7 +264,9 @@ def complete(
     late check-in does not create one that is overdue at once."""
     if followup.done_at is not None:
         raise SalesflowError(
-            f"follow-up {followup.label} was already done on {_local(followup.done_at, tz)}",
+            _("follow-up {label} was already done on {done_at}").format(
+                label=followup.label, done_at=_local(followup.done_at, tz)
+            ),
             hint=Hint("followup.list"),
         )
     series = Recurrence.parse(followup.recur, followup.due.day) if followup.recur else None
@@ -334,8 +343,9 @@ def snooze(
     the new expression gives one."""
     if followup.done_at is not None:
         raise SalesflowError(
-            f"follow-up {followup.label} was already done on {_local(followup.done_at, tz)} — "
-            "nothing to snooze"
+            _("follow-up {label} was already done on {done_at} — nothing to snooze").format(
+                label=followup.label, done_at=_local(followup.done_at, tz)
+            )
         )
     today = dates.local_today(now, tz)
     base = max(followup.due.day, today) if _is_offset(text) else today
@@ -345,7 +355,9 @@ def snooze(
         due = Due(due.day, followup.due.at)
     if dates.is_overdue(due, now, tz):
         raise SalesflowError(
-            f"snoozing to {_due_text(due)} leaves it overdue — pick a later date (+2d, fri, …)"
+            _("snoozing to {due} leaves it overdue — pick a later date (+2d, fri, …)").format(
+                due=_due_text(due)
+            )
         )
     conn.execute(
         "UPDATE followups SET due_date = ?, due_time = ? WHERE id = ?",

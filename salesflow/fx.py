@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from salesflow import money
+from salesflow.i18n import _
 
 PREFIX = "fx."
 
@@ -65,8 +66,10 @@ def check_rate(value: str) -> str:
         rate = None
     if rate is None or not rate.is_finite() or rate <= 0:
         raise SalesflowError(
-            f'exchange rate "{value}" is not a positive number — write how much 1 unit is worth '
-            "in your base currency",
+            _(
+                'exchange rate "{value}" is not a positive number — write '
+                "how much 1 unit is worth in your base currency"
+            ).format(value=value),
             hint=Hint("config.fx"),
         )
     return str(rate)

@@ -11,6 +11,7 @@ from typing import Any
 
 from salesflow import money
 from salesflow.errors import Ambiguous, Hint, NotFound, SalesflowError
+from salesflow.i18n import _
 
 GRADES = ("A", "B", "C")
 BANT_KEYS = ("budget", "authority", "need", "timeline")
@@ -21,35 +22,11 @@ _COLUMNS = (
     "lost_reason, lost_from, won_note, created_at, updated_at, closed_at, address, tax_id, doc_lang"
 )
 RECORD_KEYS = [
-    "id",
-    "name",
-    "company",
-    "email",
-    "phone",
-    "source",
-    "grade",
-    "stage",
-    "value",
-    "currency",
-    "probability",
-    "tags",
-    "bant_budget",
-    "bant_authority",
-    "bant_need",
-    "bant_timeline",
-    "bant_note",
-    "notes",
-    "expected_close",
-    "lost_reason",
-    "lost_from",
-    "won_note",
-    "created_at",
-    "updated_at",
-    "closed_at",
-    "address",
-    "tax_id",
-    "doc_lang",
-]
+    "id", "name", "company", "email", "phone", "source", "grade", "stage", "value", "currency",
+    "probability", "tags", "bant_budget", "bant_authority", "bant_need", "bant_timeline",
+    "bant_note", "notes", "expected_close", "lost_reason", "lost_from", "won_note",
+    "created_at", "updated_at", "closed_at", "address", "tax_id", "doc_lang",
+]  # fmt: skip
 SORTS = {
     "id": "l.id",
     "created": "l.created_at DESC, l.id DESC",
@@ -184,12 +161,14 @@ def email_problem(email: str) -> str | None:
     """Why `email` is not shaped like an e-mail address, or None."""
     if _EMAIL.fullmatch(email.strip()):
         return None
-    return f'"{email}" is not an e-mail address (name@example.com)'
+    return _('"{email}" is not an e-mail address (name@example.com)').format(email=email)
 
 
 def check_email(email: str) -> str:
     if problem := email_problem(email):
-        raise SalesflowError(f"{problem} — check --email, or leave it out")
+        raise SalesflowError(
+            _("{problem} — check --email, or leave it out").format(problem=problem)
+        )
     return email.strip()
 
 
@@ -197,8 +176,10 @@ def check_grade(grade: str) -> str:
     g = grade.strip().upper()
     if g not in GRADES:
         raise SalesflowError(
-            f'grade "{grade}" is not A, B or C — A: clear near-term need, B: potential need, '
-            "C: long-term nurture"
+            _(
+                'grade "{grade}" is not A, B or C — A: clear near-term need, '
+                "B: potential need, C: long-term nurture"
+            ).format(grade=grade)
         )
     return g
 
@@ -212,11 +193,15 @@ def parse_bant(text: str) -> dict[str, str]:
         full = next((k for k in BANT_KEYS if key and k.startswith(key)), None)
         if not sep or full is None:
             raise SalesflowError(
-                f'cannot read BANT "{part}" — use budget=, authority=, need=, timeline= '
-                "with yes, no or unknown"
+                _(
+                    'cannot read BANT "{part}" — use budget=, authority=, need=, '
+                    "timeline= with yes, no or unknown"
+                ).format(part=part)
             )
         if value not in BANT_VALUES:
-            raise SalesflowError(f'BANT {full}="{value}" — use yes, no or unknown')
+            raise SalesflowError(
+                _('BANT {full}="{value}" — use yes, no or unknown').format(full=full, value=value)
+            )
         result[full] = value
     return result
 
@@ -229,7 +214,9 @@ def read_value(value: str | None, currency: str | None, default: str) -> money.M
     parsed = money.parse_money(value, code)
     if currency and parsed.currency != code:
         raise SalesflowError(
-            f'the value "{value}" is in {parsed.currency}, not the currency given ({code})',
+            _('the value "{value}" is in {currency}, not the currency given ({code})').format(
+                value=value, currency=parsed.currency, code=code
+            ),
             hint=Hint("lead.value_currency", value=value, named=parsed.currency, code=code),
         )
     return parsed
@@ -250,10 +237,10 @@ def _lead(row: sqlite3.Row | tuple) -> Lead:
 
 def get(conn: sqlite3.Connection, lead_id: int) -> Lead:
     if lead_id > 2**63 - 1:  # beyond SQLite's integers: it cannot exist
-        raise NotFound(f"no lead #{lead_id}", hint=Hint("lead.list"))
+        raise NotFound(_("no lead #{lead_id}").format(lead_id=lead_id), hint=Hint("lead.list"))
     row = conn.execute(f"SELECT {_COLUMNS} FROM leads WHERE id = ?", (lead_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no lead #{lead_id}", hint=Hint("lead.list"))
+        raise NotFound(_("no lead #{lead_id}").format(lead_id=lead_id), hint=Hint("lead.list"))
     return _lead(row)
 
 
@@ -274,7 +261,7 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Lead:
     if re.fullmatch(r"#?\d+", text):
         return get(conn, int(text.lstrip("#")))
     if not text:
-        raise SalesflowError("name a lead by number or by a piece of its name or company")
+        raise SalesflowError(_("name a lead by number or by a piece of its name or company"))
     like = f"%{_escape_like(text)}%"
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM leads WHERE name LIKE ? ESCAPE '\\' OR company LIKE ? ESCAPE '\\' "
@@ -283,7 +270,9 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Lead:
     ).fetchall()
     found = [_lead(r) for r in rows]
     if not found:
-        raise NotFound(f'no lead matches "{ref}"', hint=Hint("lead.search", ref=ref))
+        raise NotFound(
+            _('no lead matches "{ref}"').format(ref=ref), hint=Hint("lead.search", ref=ref)
+        )
     if len(found) == 1:
         return found[0]
     # A piece that is someone's whole name or company picks that lead out of the crowd.
@@ -295,8 +284,12 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Lead:
     if len(exact) == 1:
         return exact[0]
     shown = "; ".join(lead.label for lead in found[:5])
-    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    raise Ambiguous(f'"{ref}" matches {len(found)} leads: {shown}{more} — use the number')
+    more = _(" and {count} more").format(count=len(found) - 5) if len(found) > 5 else ""
+    raise Ambiguous(
+        _('"{ref}" matches {count} leads: {shown}{more} — use the number').format(
+            ref=ref, count=len(found), shown=shown, more=more
+        )
+    )
 
 
 def _escape_like(text: str) -> str:
@@ -382,11 +375,13 @@ def add(
     from salesflow import pipeline
 
     if not fields.name or not fields.name.strip():
-        raise SalesflowError("a lead needs a name", hint=Hint("lead.add"))
+        raise SalesflowError(_("a lead needs a name"), hint=Hint("lead.add"))
     start = pipeline.get_stage(conn, stage) if stage else pipeline.open_stages(conn)[0]
     if not start.is_open:
         raise SalesflowError(
-            f'a new lead starts in an open stage, not "{start.name}" — add it, then advance it'
+            _('a new lead starts in an open stage, not "{name}" — add it, then advance it').format(
+                name=start.name
+            )
         )
     value = fields.value
     new = NewLead(
@@ -422,7 +417,7 @@ def edit(conn: sqlite3.Connection, lead: Lead, fields: LeadFields, now_iso: str)
         if value is not None:
             changes[name] = value.strip() or None if name != "name" else value.strip()
     if "name" in changes and not changes["name"]:
-        raise SalesflowError("a lead's name cannot be empty")
+        raise SalesflowError(_("a lead's name cannot be empty"))
     if fields.expected_close is not None:
         changes["expected_close"] = fields.expected_close or None
     for key, value in fields.bant.items():
@@ -441,7 +436,7 @@ def edit(conn: sqlite3.Connection, lead: Lead, fields: LeadFields, now_iso: str)
     if fields.tags is not None:
         changes["tags"] = ",".join(fields.tags)
     if not changes:
-        raise SalesflowError("nothing to change", hint=Hint("lead.edit"))
+        raise SalesflowError(_("nothing to change"), hint=Hint("lead.edit"))
     changes["updated_at"] = now_iso
     assignments = ", ".join(f"{k} = ?" for k in changes)
     conn.execute(f"UPDATE leads SET {assignments} WHERE id = ?", (*changes.values(), lead.id))
@@ -487,7 +482,11 @@ def search(conn: sqlite3.Connection, flt: LeadFilter) -> list[tuple[Lead, int]]:
         )
         params += [like] * 4
     if flt.sort not in SORTS:
-        raise SalesflowError(f'cannot sort by "{flt.sort}" — use one of: {", ".join(SORTS)}')
+        raise SalesflowError(
+            _('cannot sort by "{sort}" — use one of: {sorts}').format(
+                sort=flt.sort, sorts=", ".join(SORTS)
+            )
+        )
     sql = (
         f"SELECT {', '.join('l.' + c.strip() for c in _COLUMNS.split(','))}, s.probability "
         "FROM leads l LEFT JOIN stages s ON s.name = l.stage"

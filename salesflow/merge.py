@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from salesflow import customers, leads, pipeline, touches
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.leads import Lead
 
 # Facts KEEP takes from OTHER when its own are empty.
@@ -38,7 +39,9 @@ def merge(
     conn: sqlite3.Connection, keep: Lead, other: Lead, *, stage_from_other: bool, now_iso: str
 ) -> Merged:
     if keep.id == other.id:
-        raise SalesflowError(f"cannot merge lead {keep.label} with itself — name two leads")
+        raise SalesflowError(
+            _("cannot merge lead {label} with itself — name two leads").format(label=keep.label)
+        )
     final = other if stage_from_other else keep
     before = pipeline.get_stage(conn, keep.stage)
     after = pipeline.get_stage(conn, final.stage)

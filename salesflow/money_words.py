@@ -18,6 +18,7 @@ write one and read both:
 from __future__ import annotations
 
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")  # within a group of four digits
@@ -28,11 +29,11 @@ def rmb_capitals(fen: int, *, prefix: bool = True) -> str:
     """An amount in fen (CNY minor units) in Chinese capitals: 169454800 →
     人民币壹佰陆拾玖万肆仟伍佰肆拾捌元整. Negative amounts are refused."""
     if fen < 0:
-        raise SalesflowError("a negative amount cannot be written in Chinese capitals")
+        raise SalesflowError(_("a negative amount cannot be written in Chinese capitals"))
     yuan, rest = divmod(fen, 100)
     jiao, fen_digit = divmod(rest, 10)
     if yuan >= 10**16:
-        raise SalesflowError("amount too large to write in Chinese capitals")
+        raise SalesflowError(_("amount too large to write in Chinese capitals"))
     words = _yuan_words(yuan)
     if words:
         words += "元"
@@ -85,7 +86,7 @@ def parse_rmb_capitals(text: str) -> int:
     and no 人民币 prefix."""
     s = "".join(text.split()).removeprefix(PREFIX)
     if not s:
-        raise SalesflowError(f'"{text}" is not an amount in Chinese capitals')
+        raise SalesflowError(_('"{text}" is not an amount in Chinese capitals').format(text=text))
     whole, sep, cents = s.partition("元")
     if not sep:  # under one yuan: 伍角, 伍分
         whole, cents = "", s
@@ -94,7 +95,7 @@ def parse_rmb_capitals(text: str) -> int:
     elif cents.endswith(("整", "正")) and cents[:-1].endswith("角"):
         cents = cents[:-1]
     if not sep and not cents:
-        raise SalesflowError(f'"{text}" is not an amount in Chinese capitals')
+        raise SalesflowError(_('"{text}" is not an amount in Chinese capitals').format(text=text))
     return _parse_yuan(whole, text) * 100 + _parse_cents(cents, text)
 
 
@@ -108,11 +109,15 @@ def _parse_yuan(s: str, text: str) -> int:
             continue
         if char in DIGITS:
             if number is not None:
-                raise SalesflowError(f'"{text}": two digits without a unit between them')
+                raise SalesflowError(
+                    _('"{text}": two digits without a unit between them').format(text=text)
+                )
             number = DIGITS.index(char)
         elif char in _UNIT_VALUES:
             if number is None and not (char == "拾" and section == 0):
-                raise SalesflowError(f'"{text}": {char} without a digit before it')
+                raise SalesflowError(
+                    _('"{text}": {char} without a digit before it').format(text=text, char=char)
+                )
             section += (1 if number is None else number) * _UNIT_VALUES[char]
             number = None
         elif char == "万":
@@ -122,7 +127,9 @@ def _parse_yuan(s: str, text: str) -> int:
             total = (total + wan + section + (number or 0)) * 100_000_000
             wan, section, number = 0, 0, None
         else:
-            raise SalesflowError(f'"{text}": {char} is not a capital digit or unit')
+            raise SalesflowError(
+                _('"{text}": {char} is not a capital digit or unit').format(text=text, char=char)
+            )
     return total + wan + section + (number or 0)
 
 
@@ -134,7 +141,7 @@ def _parse_cents(s: str, text: str) -> int:
             value += DIGITS.index(s[0]) * weight
             s = s[2:].removeprefix("零")
     if s:
-        raise SalesflowError(f'"{text}": cannot read "{s}" after 元')
+        raise SalesflowError(_('"{text}": cannot read "{s}" after 元').format(text=text, s=s))
     return value
 
 
@@ -169,7 +176,7 @@ def english_words(minor: int, currency: str, exponent: int) -> str:
     'CNY one million six hundred ninety-four thousand five hundred forty-eight and 05/100
     only'. `exponent` is the currency's number of decimals."""
     if minor < 0:
-        raise SalesflowError("a negative amount cannot be written in words")
+        raise SalesflowError(_("a negative amount cannot be written in words"))
     whole, part = divmod(minor, 10**exponent)
     words = _english_whole(whole)
     if part:
@@ -186,7 +193,7 @@ def _english_whole(n: int) -> str:
         n, chunk = divmod(n, 1000)
         if chunk:
             if scale >= len(_SCALES):
-                raise SalesflowError("amount too large to write in words")
+                raise SalesflowError(_("amount too large to write in words"))
             chunks.append(_english_below_thousand(chunk) + _SCALES[scale])
         scale += 1
     return " ".join(reversed(chunks))

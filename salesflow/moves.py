@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from salesflow import customers, followups, pipeline, touches
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 from salesflow.leads import Lead
 
 
@@ -29,7 +30,11 @@ class Move:
 
     def dropped_note(self) -> str:
         """` (dropped open follow-ups: #7 chase Q-…, #9 call)`, or "" when none were."""
-        return f" (dropped open follow-ups: {', '.join(self.dropped)})" if self.dropped else ""
+        if not self.dropped:
+            return ""
+        return _(" (dropped open follow-ups: {followups})").format(
+            followups=", ".join(self.dropped)
+        )
 
 
 def advance(
@@ -47,11 +52,13 @@ def advance(
     current = pipeline.get_stage(conn, lead.stage)
     if not current.is_open and not reopen:
         raise SalesflowError(
-            f"{lead.label} is {lead.stage}", hint=Hint("advance.reopen", lead=lead.id)
+            _("{label} is {stage}").format(label=lead.label, stage=lead.stage),
+            hint=Hint("advance.reopen", lead=lead.id),
         )
     if reopen and current.is_open:
         raise SalesflowError(
-            f"{lead.label} is open (stage {lead.stage})", hint=Hint("advance.reopen_open")
+            _("{label} is open (stage {stage})").format(label=lead.label, stage=lead.stage),
+            hint=Hint("advance.reopen_open"),
         )
     # The open stage the deal is in, or for a closed deal the one it was closed from.
     open_from = current if current.is_open else _last_open_stage(conn, lead)
@@ -60,14 +67,16 @@ def advance(
     else:
         to = pipeline.get_stage(conn, target)
     if to.name == lead.stage:
-        raise SalesflowError(f"{lead.label} is already in stage {lead.stage}")
+        raise SalesflowError(
+            _("{label} is already in stage {stage}").format(label=lead.label, stage=lead.stage)
+        )
     if to.kind == "lost" and not (reason and reason.strip()):
         raise SalesflowError(
-            "losing a deal needs a reason", hint=Hint("advance.lost_reason", lead=lead.id)
+            _("losing a deal needs a reason"), hint=Hint("advance.lost_reason", lead=lead.id)
         )
     if reason and to.kind != "lost":
         raise SalesflowError(
-            "a reason is for lost deals; other moves take a note",
+            _("a reason is for lost deals; other moves take a note"),
             hint=Hint("advance.reason_not_lost"),
         )
     if reopen and not note:
@@ -97,7 +106,10 @@ def advance(
 def _next_open(conn: sqlite3.Connection, current: pipeline.Stage) -> pipeline.Stage:
     later = [s for s in pipeline.open_stages(conn) if s.position > current.position]
     if not later:
-        raise SalesflowError(f'"{current.name}" is the last open stage', hint=Hint("advance.next"))
+        raise SalesflowError(
+            _('"{name}" is the last open stage').format(name=current.name),
+            hint=Hint("advance.next"),
+        )
     return later[0]
 
 

@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 
 WON, LOST = "won", "lost"
 # The note on the history rows a pipeline change writes: a remap, not a sign of life.
@@ -78,15 +79,17 @@ def get_stage(conn: sqlite3.Connection, name: str) -> Stage:
     if len(folded) == 1:
         return folded[0]
     names = ", ".join(s.name for s in all_stages)
-    raise SalesflowError(f'unknown stage "{name}" — the stages are: {names}')
+    raise SalesflowError(
+        _('unknown stage "{name}" — the stages are: {names}').format(name=name, names=names)
+    )
 
 
 def parse_spec(text: str) -> StageSpec:
     """Read `name:prob` or `name:prob:stale_days`; the name may hold any text, CJK included."""
     parts = text.rsplit(":", 2)
-    hint = "write stages as name:probability, e.g. lead:10 demo:40 quote:70"
+    hint = _("write stages as name:probability, e.g. lead:10 demo:40 quote:70")
     if len(parts) < 2 or not parts[0].strip():
-        raise SalesflowError(f'cannot read stage "{text}" — {hint}')
+        raise SalesflowError(_('cannot read stage "{text}" — {hint}').format(text=text, hint=hint))
     if len(parts) == 3 and not parts[1].strip().isdigit():
         parts = [parts[0] + ":" + parts[1], parts[2]]
     name = parts[0].strip()
@@ -94,11 +97,21 @@ def parse_spec(text: str) -> StageSpec:
         probability = int(parts[1].strip().rstrip("%"))
         stale = int(parts[2]) if len(parts) == 3 else DEFAULT_STALE_DAYS
     except ValueError:
-        raise SalesflowError(f'cannot read stage "{text}" — {hint}') from None
+        raise SalesflowError(
+            _('cannot read stage "{text}" — {hint}').format(text=text, hint=hint)
+        ) from None
     if not 0 <= probability <= 100:
-        raise SalesflowError(f'stage "{name}" has probability {probability} — use 0 to 100')
+        raise SalesflowError(
+            _('stage "{name}" has probability {probability} — use 0 to 100').format(
+                name=name, probability=probability
+            )
+        )
     if stale < 1:
-        raise SalesflowError(f'stage "{name}" has a stale limit of {stale} days — use 1 or more')
+        raise SalesflowError(
+            _('stage "{name}" has a stale limit of {stale} days — use 1 or more').format(
+                name=name, stale=stale
+            )
+        )
     return StageSpec(name, probability, stale)
 
 
@@ -112,31 +125,37 @@ def set_pipeline(
     each move recorded in its history as of `now_iso`; otherwise the change is refused. History
     keeps the old names: it says what happened. Returns how many leads each mapping moved."""
     if not specs:
-        raise SalesflowError("give at least one open stage", hint=Hint("stages.set"))
+        raise SalesflowError(_("give at least one open stage"), hint=Hint("stages.set"))
     names = [s.name for s in specs]
     reserved = {WON, LOST} & {n.casefold() for n in names}
     if reserved:
         raise SalesflowError(
-            f'"{sorted(reserved)[0]}" always exists as a closed stage — list only the open stages'
+            _('"{reserved}" always exists as a closed stage — list only the open stages').format(
+                reserved=sorted(reserved)[0]
+            )
         )
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
-        raise SalesflowError(f'stage "{sorted(dupes)[0]}" is listed twice')
+        raise SalesflowError(_('stage "{dupes}" is listed twice').format(dupes=sorted(dupes)[0]))
     current = {s.name for s in open_stages(conn)}
     for old, new in mapping.items():
         if old not in current:
             raise SalesflowError(
-                f'there is no open stage "{old}" to move deals from',
+                _('there is no open stage "{old}" to move deals from').format(old=old),
                 hint=Hint("stages.map_from", old=old, new=new),
             )
         if old in names:
             raise SalesflowError(
-                f'"{old}" stays in the new pipeline: only the deals of stages that go are moved',
+                _(
+                    '"{old}" stays in the new pipeline: only the deals of stages that go are moved'
+                ).format(old=old),
                 hint=Hint("stages.map_stays", old=old, new=new),
             )
         if new not in names:
             raise SalesflowError(
-                f'"{new}" is not an open stage of the new pipeline (deals are closed one by one)',
+                _(
+                    '"{new}" is not an open stage of the new pipeline (deals are closed one by one)'
+                ).format(new=new),
                 hint=Hint("stages.map_to", old=old, new=new),
             )
     blocking = conn.execute(
@@ -149,7 +168,9 @@ def set_pipeline(
         if stage not in mapping:
             shown = ", ".join(f"#{i}" for i in ids.split(",")[:5])
             raise SalesflowError(
-                f'{count} lead(s) are in stage "{stage}", which the new pipeline drops ({shown})',
+                _(
+                    '{count} lead(s) are in stage "{stage}", which the new pipeline drops ({shown})'
+                ).format(count=count, stage=stage, shown=shown),
                 hint=Hint("stages.map_dropped", stage=stage),
             )
         moved[stage] = count
@@ -183,5 +204,9 @@ def _write_stages(conn: sqlite3.Connection, specs: list[StageSpec]) -> None:
 def preset(name: str) -> list[StageSpec]:
     key = name.strip().lower()
     if key not in PRESETS:
-        raise SalesflowError(f'unknown preset "{name}" — choose one of: {", ".join(PRESETS)}')
+        raise SalesflowError(
+            _('unknown preset "{name}" — choose one of: {presets}').format(
+                name=name, presets=", ".join(PRESETS)
+            )
+        )
     return [StageSpec(n, p) for n, p in PRESETS[key]]

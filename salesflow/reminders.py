@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from salesflow import dates, store
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 
 CATCH_UP = timedelta(hours=24)
 DEFAULT_MORNING = "08:00"
@@ -64,7 +65,7 @@ def parse_within(text: str) -> timedelta:
     minutes = {"min": 1, "h": 60, "d": 1440}.get(unit)
     if minutes is None or n * minutes > 7 * 1440:
         raise SalesflowError(
-            f'"{text}" is not a time span of minutes or hours up to 7 days',
+            _('"{text}" is not a time span of minutes or hours up to 7 days').format(text=text),
             hint=Hint("remind.within", text=text),
         )
     return timedelta(minutes=n * minutes)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 
 KINDS = ("leads", "customers", "activities", "followups", "quotes")
 # The trigram tokenizer's shortest searchable piece.
@@ -99,16 +100,20 @@ def parse_kinds(text: str | None) -> tuple[str, ...]:
     chosen = [k.strip().lower() for k in text.split(",") if k.strip()]
     for k in chosen:
         if k not in KINDS:
-            raise SalesflowError(f'--in: unknown kind "{k}" — choose from {", ".join(KINDS)}')
+            raise SalesflowError(
+                _('--in: unknown kind "{k}" — choose from {kinds}').format(
+                    k=k, kinds=", ".join(KINDS)
+                )
+            )
     if not chosen:
-        raise SalesflowError(f"--in: name at least one of {', '.join(KINDS)}")
+        raise SalesflowError(_("--in: name at least one of {kinds}").format(kinds=", ".join(KINDS)))
     return tuple(dict.fromkeys(chosen))
 
 
 def words(query: str) -> list[str]:
     found = list(dict.fromkeys(query.split()))
     if not found:
-        raise SalesflowError("give a word to search for, e.g. salesflow search 合同")
+        raise SalesflowError(_("give a word to search for, e.g. salesflow search 合同"))
     return found
 
 

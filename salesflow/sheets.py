@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 
 # A cell longer than this is almost always a quote (") that was never closed, which swallows
 # the rest of the file into one cell; refusing it beats importing one giant note.
@@ -54,12 +55,15 @@ def read(data: bytes, name: str, encoding: str = "auto") -> Sheet:
     """Decode and parse `data` (the bytes of the file called `name`, `-` for stdin)."""
     text, used = decode(data, name, encoding)
     if not text or text.isspace():  # (no .strip(): that copies a 100k-row file)
-        raise SalesflowError(f"{name} is empty — there is nothing to import")
+        raise SalesflowError(_("{name} is empty — there is nothing to import").format(name=name))
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise SalesflowError(
-            f"{name} line {line} has a NUL character — not text a spreadsheet saves; "
-            "remove it (or save the file again as CSV UTF-8)"
+            _(
+                "{name} line {line} has a NUL character — not text a "
+                "spreadsheet saves; remove it (or save the file again as CSV "
+                "UTF-8)"
+            ).format(name=name, line=line)
         )
     fmt = _format(name, text)
     if fmt in ("json", "ndjson"):
@@ -73,11 +77,16 @@ def read(data: bytes, name: str, encoding: str = "auto") -> Sheet:
         rows = [(n, [_trim_invisible(c) for c in cells]) for n, cells in rows]
     if len(header) > MAX_COLUMNS:
         raise SalesflowError(
-            f"{name} has {len(header):,} columns; salesflow reads at most {MAX_COLUMNS:,} — "
-            "keep the columns you need (a contact list has a few dozen)"
+            _(
+                "{name} has {count:,} columns; salesflow reads at most "
+                "{max_columns:,} — keep the columns you need (a contact list "
+                "has a few dozen)"
+            ).format(name=name, count=len(header), max_columns=MAX_COLUMNS)
         )
     if not rows:
-        raise SalesflowError(f"{name} has a header but no rows — there is nothing to import")
+        raise SalesflowError(
+            _("{name} has a header but no rows — there is nothing to import").format(name=name)
+        )
     return Sheet(name, fmt, used, header, rows)
 
 
@@ -94,7 +103,11 @@ def _trim_invisible(cell: str | None) -> str | None:
 def decode(data: bytes, name: str, encoding: str = "auto") -> tuple[str, str]:
     """The text of `data` and the encoding it was read in."""
     if encoding not in ENCODINGS:
-        raise SalesflowError(f'encoding "{encoding}" — use one of: {", ".join(ENCODINGS)}')
+        raise SalesflowError(
+            _('encoding "{encoding}" — use one of: {encodings}').format(
+                encoding=encoding, encodings=", ".join(ENCODINGS)
+            )
+        )
     if encoding == "auto" and data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode(data, "utf-16", "UTF-16", name), "UTF-16"  # Excel's "Unicode text"
     if encoding in ("auto", "utf-8"):
@@ -124,8 +137,11 @@ def _undecodable(data: bytes, e: UnicodeDecodeError, name: str, label: str) -> S
     line = data.count(b"\n", 0, e.start) + 1
     byte = data[e.start : e.start + 1].hex()
     return SalesflowError(
-        f"cannot read {name} as {label} (byte 0x{byte} on line {line}) — save it from the "
-        "spreadsheet as CSV UTF-8, or pass --encoding utf-8 or --encoding gb18030"
+        _(
+            "cannot read {name} as {label} (byte 0x{byte} on line "
+            "{line}) — save it from the spreadsheet as CSV UTF-8, or "
+            "pass --encoding utf-8 or --encoding gb18030"
+        ).format(name=name, label=label, byte=byte, line=line)
     )
 
 
@@ -164,7 +180,7 @@ def _delimited_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
     header: list[str] | None = None
     try:
         numbered = enumerate(reader, 1)
-        for _, cells in numbered:
+        for __, cells in numbered:
             if any(c.strip() for c in cells):  # blank lines above the header are skipped
                 header = [c.strip() for c in cells]
                 _check_delimiter(header, name, fmt)
@@ -181,17 +197,25 @@ def _delimited_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
     except csv.Error as e:
         if "field larger" in str(e):
             raise SalesflowError(
-                f"{name} line {_long_cell_line(text, fmt)}: a cell is longer than "
-                f'{MAX_CELL:,} characters (it starts on this line) — usually a quote (") that '
-                "is never closed; fix that row (nothing was imported)"
+                _(
+                    "{name} line {text}: a cell is longer than {max_cell:,} "
+                    'characters (it starts on this line) — usually a quote (") '
+                    "that is never closed; fix that row (nothing was imported)"
+                ).format(name=name, text=_long_cell_line(text, fmt), max_cell=MAX_CELL)
             ) from None
         if "unexpected end of data" in str(e):
             raise SalesflowError(
-                f'{name} line {_last_record_line(text, fmt)}: a quote (") opened on this line is '
-                "never closed, so the rest of the file would be one cell — close or remove it "
-                "(nothing was imported)"
+                _(
+                    '{name} line {text}: a quote (") opened on this line is '
+                    "never closed, so the rest of the file would be one cell — "
+                    "close or remove it (nothing was imported)"
+                ).format(name=name, text=_last_record_line(text, fmt))
             ) from None
-        raise SalesflowError(f"{name} line {reader.line_num}: {e} — fix that row") from None
+        raise SalesflowError(
+            _("{name} line {line_num}: {e} — fix that row").format(
+                name=name, line_num=reader.line_num, e=e
+            )
+        ) from None
     return header or [], rows
 
 
@@ -212,9 +236,12 @@ def _check_swallowed(text: str, name: str, fmt: str, columns: int, rows: list) -
             if swallowed >= (2 if columns > 2 else 3):
                 line = _record_line(text, fmt, number)
                 raise SalesflowError(
-                    f"{name} line {line}: a quoted cell opened on this line runs over "
-                    f"{len(inner) + 1} lines and takes in what look like {swallowed} more rows — "
-                    'a quote (") is never closed; close or remove it (nothing was imported)'
+                    _(
+                        "{name} line {line}: a quoted cell opened on this line runs "
+                        "over {value} lines and takes in what look like {swallowed} "
+                        'more rows — a quote (") is never closed; close or remove it '
+                        "(nothing was imported)"
+                    ).format(name=name, line=line, value=len(inner) + 1, swallowed=swallowed)
                 )
 
 
@@ -247,14 +274,14 @@ def _long_cell_line(text: str, fmt: str) -> int:
 def _last_record_line(text: str, fmt: str) -> int:
     """The line the last record starts on (where a quote left open at the end began)."""
     last = 1
-    for line, _ in _record_starts(text, fmt):
+    for line, __ in _record_starts(text, fmt):
         last = line
     return last
 
 
 def _record_line(text: str, fmt: str, number: int) -> int:
     """The line the `number`-th record (1 = the first) starts on."""
-    for n, (line, _) in enumerate(_record_starts(text, fmt), 1):
+    for n, (line, __) in enumerate(_record_starts(text, fmt), 1):
         if n == number:
             return line
     return 1
@@ -273,8 +300,11 @@ def _tsv_rows(text: str, name: str) -> tuple[list[str], list]:
         line = line.removesuffix("\r")
         if len(line) > MAX_CELL and any(len(c) > MAX_CELL for c in line.split("\t")):
             raise SalesflowError(
-                f"{name} line {number}: a cell is longer than {MAX_CELL:,} characters — "
-                "shorten it; a lead's notes are not the place for a document"
+                _(
+                    "{name} line {number}: a cell is longer than {max_cell:,} "
+                    "characters — shorten it; a lead's notes are not the place "
+                    "for a document"
+                ).format(name=name, number=number, max_cell=MAX_CELL)
             )
         cells = line.split("\t")
         if "\\" in line:
@@ -295,8 +325,11 @@ def _check_delimiter(header: list[str], name: str, fmt: str) -> None:
         if sep in header[0]:
             want = "commas" if fmt == "csv" else "tabs"
             raise SalesflowError(
-                f'{name}: the header is one column "{_short(header[0])}" — the file seems '
-                f"separated by {what}, not {want}; save it as CSV (comma) or TSV (tab)"
+                _(
+                    '{name}: the header is one column "{short}" — the file seems '
+                    "separated by {what}, not {want}; save it as CSV (comma) or "
+                    "TSV (tab)"
+                ).format(name=name, short=_short(header[0]), what=what, want=want)
             )
 
 
@@ -313,8 +346,10 @@ def _json_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
             data = json.loads(text)
             if not isinstance(data, list):
                 raise SalesflowError(
-                    f"{name}: JSON must be an array of objects, one per row — "
-                    'e.g. [{"name": "张伟", "company": "…"}]'
+                    _(
+                        "{name}: JSON must be an array of objects, one per row — "
+                        'e.g. [{{"name": "张伟", "company": "…"}}]'
+                    ).format(name=name)
                 )
             for i in range(len(data)):
                 obj, data[i] = data[i], None
@@ -330,14 +365,21 @@ def _json_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
                         return header, []
     except json.JSONDecodeError as e:
         where = f"line {e.lineno}" if fmt == "json" else f"line {number}"
-        raise SalesflowError(f"{name} is not valid {fmt.upper()} ({where}: {e.msg})") from None
+        raise SalesflowError(
+            _("{name} is not valid {upper} ({where}: {msg})").format(
+                name=name, upper=fmt.upper(), where=where, msg=e.msg
+            )
+        ) from None
     except RecursionError:
         raise SalesflowError(
-            f"{name} nests arrays or objects deeper than a row can be — each row is one object "
-            'of values, e.g. {"name": "张伟", "tags": ["vip"]}'
+            _(
+                "{name} nests arrays or objects deeper than a row can be — "
+                'each row is one object of values, e.g. {{"name": "张伟", '
+                '"tags": ["vip"]}}'
+            ).format(name=name)
         ) from None
     width = len(header)
-    for _, cells in rows:  # keys that first appeared in later rows
+    for __, cells in rows:  # keys that first appeared in later rows
         if len(cells) < width:
             cells.extend([None] * (width - len(cells)))
     return header, rows
@@ -358,7 +400,9 @@ def _add_row(
 ) -> None:
     if not isinstance(obj, dict):
         raise SalesflowError(
-            f'{name} row {number} is not an object — each row must be {{"column": value, …}}'
+            _(
+                '{name} row {number} is not an object — each row must be {{"column": value, …}}'
+            ).format(name=name, number=number)
         )
     for key in obj:
         if key not in seen:
@@ -369,12 +413,17 @@ def _add_row(
         text = cells[seen[key]] = _text(value)
         if nul and text and "\x00" in text:
             raise SalesflowError(
-                f"{name} row {number}: {key} has a NUL character (\\u0000) — remove it"
+                _("{name} row {number}: {key} has a NUL character (\\u0000) — remove it").format(
+                    name=name, number=number, key=key
+                )
             )
         if text is not None and len(text) > MAX_CELL:
             raise SalesflowError(
-                f"{name} row {number}: {key} is longer than {MAX_CELL:,} characters — "
-                "shorten it; a lead's notes are not the place for a document"
+                _(
+                    "{name} row {number}: {key} is longer than {max_cell:,} "
+                    "characters — shorten it; a lead's notes are not the place "
+                    "for a document"
+                ).format(name=name, number=number, key=key, max_cell=MAX_CELL)
             )
     if any(cells):
         rows.append((number, cells))

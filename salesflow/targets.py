@@ -13,11 +13,12 @@ from typing import Any
 from salesflow import dates, metrics, money
 from salesflow.errors import Hint, NotFound, SalesflowError
 from salesflow.fx import Converter
+from salesflow.i18n import N_, _
 from salesflow.metrics import Scope
 from salesflow.pipeline import WON
 
 _PERIOD = re.compile(r"(?P<y>[0-9]{4})(?:-(?:(?P<m>[0-9]{1,2})|[qQ](?P<q>[0-9])))?")
-_HINT = "write a month (2026-12), a quarter (2026-Q4) or a year (2026)"
+_HINT = N_("write a month (2026-12), a quarter (2026-Q4) or a year (2026)")
 
 
 @dataclass(frozen=True)
@@ -34,23 +35,34 @@ class Period:
 def parse_period(text: str) -> Period:
     m = _PERIOD.fullmatch(text.strip())
     if not m:
-        raise SalesflowError(f'cannot read period "{text}" — {_HINT}')
+        raise SalesflowError(
+            _('cannot read period "{text}" — {hint}').format(text=text, hint=_(_HINT))
+        )
     year = int(m["y"])
     if not dates.FIRST_YEAR <= year <= dates.LAST_YEAR:
         raise SalesflowError(
-            f'period "{text}" is outside the years {dates.FIRST_YEAR}–{dates.LAST_YEAR} that '
-            f"salesflow keeps dates in — {_HINT}"
+            _(
+                'period "{text}" is outside the years '
+                "{first_year}–{last_year} that salesflow keeps dates in — "
+                "{hint}"
+            ).format(
+                text=text, first_year=dates.FIRST_YEAR, last_year=dates.LAST_YEAR, hint=_(_HINT)
+            )
         )
     if m["m"]:
         month = int(m["m"])
         if not 1 <= month <= 12:
-            raise SalesflowError(f'period "{text}": months run 01–12 — {_HINT}')
+            raise SalesflowError(
+                _('period "{text}": months run 01–12 — {hint}').format(text=text, hint=_(_HINT))
+            )
         end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
         return Period(f"{year:04d}-{month:02d}", date(year, month, 1), end)
     if m["q"]:
         quarter = int(m["q"])
         if not 1 <= quarter <= 4:
-            raise SalesflowError(f'period "{text}": quarters run Q1–Q4 — {_HINT}')
+            raise SalesflowError(
+                _('period "{text}": quarters run Q1–Q4 — {hint}').format(text=text, hint=_(_HINT))
+            )
         start = date(year, 3 * quarter - 2, 1)
         end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
         return Period(f"{year:04d}-Q{quarter}", start, end)
@@ -98,7 +110,7 @@ def set_target(
     """Set (or replace) the target of `period`; returns it and the one it replaced."""
     if amount.minor <= 0:
         raise SalesflowError(
-            f"a target must be more than zero, not {amount}",
+            _("a target must be more than zero, not {amount}").format(amount=amount),
             hint=Hint("target.set_example", period=period.text),
         )
     previous = get(conn, period)
@@ -126,7 +138,7 @@ def all_targets(conn: sqlite3.Connection) -> list[Target]:
 def remove(conn: sqlite3.Connection, period: Period) -> Target:
     found = get(conn, period)
     if found is None:
-        raise NotFound(f"no target for {period.text}", hint=Hint("target.list"))
+        raise NotFound(_("no target for {text}").format(text=period.text), hint=Hint("target.list"))
     conn.execute("DELETE FROM targets WHERE period = ?", (period.text,))
     return found
 
@@ -169,7 +181,10 @@ def progress(scope: Scope, only: Period | None = None) -> list[Progress]:
     if only is not None:
         chosen = [t for t in chosen if t.period.text == only.text]
         if not chosen:
-            raise NotFound(f"no target for {only.text}", hint=Hint("target.set", period=only.text))
+            raise NotFound(
+                _("no target for {text}").format(text=only.text),
+                hint=Hint("target.set", period=only.text),
+            )
     return [_progress(scope, t) for t in chosen]
 
 
@@ -239,11 +254,11 @@ def undated(scope: Scope) -> Undated:
         marks,
     ).fetchall()
     to_base = scope.converter.to_base
-    value = sum((to_base(cur, minor) for _, cur, _, minor in rows), Decimal(0))
+    value = sum((to_base(cur, minor) for __, cur, __, minor in rows), Decimal(0))
     weighted = sum(
-        (to_base(cur, minor * probability[stage]) for stage, cur, _, minor in rows), Decimal(0)
+        (to_base(cur, minor * probability[stage]) for stage, cur, __, minor in rows), Decimal(0)
     ) / Decimal(100)
-    return Undated(sum(n for _, _, n, _ in rows), value, weighted)
+    return Undated(sum(n for __, __, n, __ in rows), value, weighted)
 
 
 def won_in(scope: Scope, period: Period) -> tuple[Decimal, int]:
@@ -259,8 +274,8 @@ def won_in(scope: Scope, period: Period) -> tuple[Decimal, int]:
             "at": window.at_iso,
         },
     ).fetchall()
-    won = sum((scope.converter.to_base(cur, minor) for cur, _, minor in won_rows), Decimal(0))
-    return won, sum(n for _, n, _ in won_rows)
+    won = sum((scope.converter.to_base(cur, minor) for cur, __, minor in won_rows), Decimal(0))
+    return won, sum(n for __, n, __ in won_rows)
 
 
 def _closing_in(scope: Scope, period: Period) -> tuple[Decimal, int]:
@@ -279,7 +294,10 @@ def _closing_in(scope: Scope, period: Period) -> tuple[Decimal, int]:
         params,
     ).fetchall()
     weighted = sum(
-        (scope.converter.to_base(cur, minor * probability[stage]) for stage, cur, _, minor in rows),
+        (
+            scope.converter.to_base(cur, minor * probability[stage])
+            for stage, cur, __, minor in rows
+        ),
         Decimal(0),
     ) / Decimal(100)
-    return weighted, sum(n for _, _, n, _ in rows)
+    return weighted, sum(n for __, __, n, __ in rows)

@@ -141,7 +141,7 @@ def fails(run, db_path: Path):
         assert result.exit_code == code, (args, result.stdout, result.stderr)
         err = result.stderr.strip()
         if code in (1, 2):  # errors and usage errors alike: one line
-            assert err.startswith("Error: "), err
+            assert err.startswith(("Error: ", "错误：")), err  # English, or Chinese (--lang zh_CN)
             assert len(err.splitlines()) == 1, err
         assert "Traceback" not in result.stderr + result.stdout
         assert match in err, (match, err)

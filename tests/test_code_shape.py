@@ -24,7 +24,7 @@ def test_no_module_grows_past_500_lines() -> None:
 def test_the_store_imports_no_sales_code() -> None:
     # The store knows tables, not sales rules: no module of salesflow/store imports the domain.
     root = SALESFLOW / "store"
-    allowed = ("salesflow.store", "salesflow.errors", "salesflow.files")  # no sales rules
+    allowed = ("salesflow.store", "salesflow.errors", "salesflow.files", "salesflow.i18n")
     for path in sorted(root.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             names = []

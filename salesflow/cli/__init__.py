@@ -41,9 +41,14 @@ def _check_utf8(args: list[str]) -> None:
             raw = arg.encode("utf-8", "surrogateescape")
             shown = visible(raw.decode("utf-8", "backslashreplace"))
             byte = ord(bad) - 0xDC00
+            from salesflow.i18n import _
+
+            message = _(
+                'argument {n} ("{shown}") is not valid UTF-8 (byte 0x{byte:02x}) — '
+                "type it again, or set your terminal to UTF-8; nothing was changed"
+            )
             print(
-                f'Error: argument {n} ("{shown}") is not valid UTF-8 (byte 0x{byte:02x}) — '
-                "type it again, or set your terminal to UTF-8; nothing was changed",
+                _("Error: {message}").format(message=message.format(n=n, shown=shown, byte=byte)),
                 file=sys.stderr,
             )
             raise SystemExit(1)

@@ -8,6 +8,7 @@ from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session, confirmed
+from salesflow.i18n import _
 
 if TYPE_CHECKING:
     import sqlite3
@@ -56,21 +57,30 @@ def undo(
         _undo_restore(s, restored)
         return
     if not newest:
-        s.term.say("Nothing to undo.")
+        s.term.say(_("Nothing to undo."))
         return
     target = newest[0]
     what = _described(target, s)
-    s.term.say(f"Undo: {what}")
+    s.term.say(_("Undo: {what}").format(what=what))
     # Scripts and pipes are not asked (there is no one to answer); a terminal is.
     why = None if yes or not s.term.interactive else _why_ask(s, target)
-    if why and not confirmed(s, yes, f"{why} — take it back?", "Nothing undone."):
+    if why and not confirmed(
+        s, yes, _("{why} — take it back?").format(why=why), _("Nothing undone.")
+    ):
         return
     with store.transaction(s.conn, write=True) as conn:
         undone = redo.undo(conn, target.id)
+    if target.compact:
+        said = _("Undid: salesflow {command}  ({created_at}, {rows} row change(s))")
+    else:
+        said = _(
+            "Undid: salesflow {command}  ({created_at}, {rows} row change(s)) — "
+            "salesflow redo re-applies it"
+        )
     s.term.say(
-        f"Undid: salesflow {_shorten(undone.command)}  ({undone.created_at}, "
-        f"{undone.rows} row change(s))"
-        + ("" if target.compact else " — salesflow redo re-applies it")
+        said.format(
+            command=_shorten(undone.command), created_at=undone.created_at, rows=undone.rows
+        )
     )
 
 
@@ -85,16 +95,20 @@ def redo_(ctx: Context) -> None:
     with store.transaction(s.conn, write=True) as conn:
         entry = redo.redo(conn, s.now_iso)
     if entry is None:
-        s.term.say("Nothing to redo (only what undo took back, until another change).")
+        s.term.say(_("Nothing to redo (only what undo took back, until another change)."))
         return
-    s.term.say(f"Redid: {_described(entry, s)}")
+    s.term.say(_("Redid: {entry}").format(entry=_described(entry, s)))
 
 
 def _described(entry: RedoEntry, s: Session) -> str:
     from salesflow.output.views import when
 
     tables = ", ".join(f"{t} {n}" for t, n in sorted(entry.rows.items()))
-    rows = f"{entry.total} row(s): {tables}" if entry.rows else "the database file"
+    rows = (
+        _("{count} row(s): {tables}").format(count=entry.total, tables=tables)
+        if entry.rows
+        else _("the database file")
+    )
     return f"salesflow {_shorten(entry.command)}  ({when(entry.created_at, s.tz)}; {rows})"
 
 
@@ -105,15 +119,18 @@ def _why_ask(s: Session, entry: RedoEntry) -> str | None:
     age = s.now - dates.from_utc_iso(entry.created_at)
     if age.total_seconds() > RECENT_MINUTES * 60:
         hours = age.total_seconds() / 3600
-        ago = (
-            f"{age.days} day(s)"
-            if age.days
-            else (f"{hours:.0f} h" if hours >= 1 else f"{age.seconds // 60} min")
-        )
-        return f"That command ran {ago} ago"
+        if age.days:
+            ago = _("{count} day(s)").format(count=age.days)
+        elif hours >= 1:
+            ago = _("{count:.0f} h").format(count=hours)
+        else:
+            ago = _("{count} min").format(count=age.seconds // 60)
+        return _("That command ran {ago} ago").format(ago=ago)
     last = s.previous_line
     if last is not None and last != entry.command and not _walking_back(last):
-        return f"Your last command was salesflow {_shorten(last)}, not this one"
+        return _("Your last command was salesflow {command}, not this one").format(
+            command=_shorten(last)
+        )
     return None
 
 
@@ -135,7 +152,7 @@ def _undo_list(s: Session, fmt: Format) -> None:
     rows = [
         {"command": f"salesflow {e.command}", "at": e.created_at, "rows": e.total} for e in entries
     ]
-    render(rows, fmt.value, s.term, empty="Nothing to undo.", keys=["command", "at", "rows"])
+    render(rows, fmt.value, s.term, empty=_("Nothing to undo."), keys=["command", "at", "rows"])
 
 
 def _shorten(command: str, limit: int = 120) -> str:
@@ -154,21 +171,29 @@ def _undo_restore(s: Session, restored: RestoreMark) -> None:
     command = _shorten(restored.command)
     if not saved.is_file():
         raise SalesflowError(
-            f"the last command was salesflow {command}, and the copy it saved of the database "
-            f"before ({saved}) is gone — nothing was undone"
+            _(
+                "the last command was salesflow {command}, and the copy it "
+                "saved of the database before ({saved}) is gone — nothing "
+                "was undone"
+            ).format(command=command, saved=saved)
         )
     backup.check_restorable(saved)
 
     def still(reader: sqlite3.Connection) -> None:
         if journal.restore_mark(reader) != restored:
-            raise SalesflowError("another command changed the database meanwhile — run undo again")
+            raise SalesflowError(
+                _("another command changed the database meanwhile — run undo again")
+            )
 
     now_saved = backup.restore(
         s.conn, s.path, saved, backup.default_target(s.path, s.now), still=still
     )
     s.term.say(
-        f"Undid: salesflow {command}  ({restored.created_at}): the database is back as it was "
-        f"before, from {saved}; the restored one is saved as {now_saved.path}"
+        _(
+            "Undid: salesflow {command}  ({created_at}): the database is "
+            "back as it was before, from {saved}; the restored one is "
+            "saved as {path}"
+        ).format(command=command, created_at=restored.created_at, saved=saved, path=now_saved.path)
     )
 
 
@@ -198,7 +223,7 @@ def config_set(
     s: Session = ctx.obj
     with s.write() as conn:
         key, value = config.set_value(conn, key, value)
-    s.term.say(f"{key} = {value}")
+    s.term.say(_("{key} = {value}").format(key=key, value=value))
 
 
 @config_app.command("get")
@@ -212,7 +237,9 @@ def config_get(ctx: Context, key: ConfigKey) -> None:
     with s.read() as conn:
         value = store.get_setting(conn, key)
     if value is None:
-        raise SalesflowError(f'setting "{key}" is not set — see salesflow config list')
+        raise SalesflowError(
+            _('setting "{key}" is not set — see salesflow config list').format(key=key)
+        )
     print(shown(key, value), file=s.term.raw)  # for scripts: the exact value
 
 
@@ -224,7 +251,7 @@ def config_unset(ctx: Context, key: ConfigKey) -> None:
     s: Session = ctx.obj
     with s.write() as conn:
         config.unset(conn, key)
-    s.term.say(f"{key} unset")
+    s.term.say(_("{key} unset").format(key=key))
 
 
 @config_app.command("list")
@@ -237,7 +264,7 @@ def config_list(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     s: Session = ctx.obj
     with s.read() as conn:
         rows = [{"key": k, "value": shown(k, v)} for k, v in store.all_settings(conn).items()]
-    render(rows, fmt.value, s.term, empty="No settings set; defaults apply.")
+    render(rows, fmt.value, s.term, empty=_("No settings set; defaults apply."))
 
 
 @db_app.command("backup")
@@ -255,7 +282,11 @@ def db_backup(
     s: Session = ctx.obj
     target = Path(file).expanduser() if file else backup.default_target(s.path, s.now)
     done = backup.backup(s.conn, target)
-    s.term.say(f"Backed up to {done.path} ({done.size:,} bytes, integrity ok)")
+    s.term.say(
+        _("Backed up to {path} ({size:,} bytes, integrity ok)").format(
+            path=done.path, size=done.size
+        )
+    )
 
 
 @db_app.command("check")
@@ -272,9 +303,11 @@ def db_check(ctx: Context) -> None:
         found = problems(conn)
     if found:
         for line in found:
-            print(f"problem: {line}", file=s.term.out)
-        raise SalesflowError(f"{len(found)} problem(s) found in {s.path}")
-    print(f"ok: {s.path} passed every check", file=s.term.out)
+            print(_("problem: {line}").format(line=line), file=s.term.out)
+        raise SalesflowError(
+            _("{count} problem(s) found in {path}").format(count=len(found), path=s.path)
+        )
+    print(_("ok: {path} passed every check").format(path=s.path), file=s.term.out)
 
 
 @db_app.command("restore")
@@ -294,12 +327,23 @@ def db_restore(
     source = Path(file).expanduser()
     backup.check_restorable(source)
     if source.resolve() == s.path.resolve():
-        raise SalesflowError(f"{source} is the database itself — give a backup file")
+        raise SalesflowError(
+            _("{source} is the database itself — give a backup file").format(source=source)
+        )
     if s.conn.readonly:
-        raise SalesflowError(f"cannot restore into {s.path}: {s.conn.readonly}")
+        raise SalesflowError(
+            _("cannot restore into {path}: {readonly}").format(
+                path=s.path, readonly=s.conn.readonly
+            )
+        )
     # A restore is a write: refused on a copy that does not hold the replica's lease.
     s.replica_gate(write=True)
-    if not confirmed(s, yes, f"Replace {s.path} with {source}?", "Nothing restored."):
+    if not confirmed(
+        s,
+        yes,
+        _("Replace {path} with {source}?").format(path=s.path, source=source),
+        _("Nothing restored."),
+    ):
         return
     saved = backup.restore(
         s.conn,
@@ -309,8 +353,10 @@ def db_restore(
         mark=(shlex.join(s.argv), s.now_iso),
     )
     s.term.say(
-        f"Restored {source} into {s.path}; the previous database is saved as {saved.path} "
-        "(salesflow undo swaps it back)"
+        _(
+            "Restored {source} into {path}; the previous database is "
+            "saved as {path2} (salesflow undo swaps it back)"
+        ).format(source=source, path=s.path, path2=saved.path)
     )
 
 

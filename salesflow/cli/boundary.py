@@ -13,6 +13,7 @@ from typing import Any
 
 from salesflow.cli.params import Exit
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 
 
 def guarded(command: Callable[[], Any]) -> Any:
@@ -31,7 +32,7 @@ def guarded(command: Callable[[], Any]) -> Any:
         fail(database_message(e), 1)
     except OverflowError:
         # Only typed numbers get this large (`followup done 99999999999999999999`).
-        fail("a number given is larger than any record can have — check the number", 1)
+        fail(_("a number given is larger than any record can have — check the number"), 1)
     except BrokenPipeError:
         # `salesflow lead list | head`: the reader left; that is not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -48,27 +49,41 @@ def guarded(command: Callable[[], Any]) -> Any:
         # Bytes that are not UTF-8 (from a file name or the environment) reached text.
         saved = store.writes_committed() > writes
         fail(
-            f"text that is not valid UTF-8 ({e.object[e.start : e.end]!a}) — {_unchanged(saved)}", 1
+            _("text that is not valid UTF-8 ({text!a}) — {saved}").format(
+                text=e.object[e.start : e.end], saved=_unchanged(saved)
+            ),
+            1,
         )
     except KeyboardInterrupt:
         # Ctrl-C: an open transaction rolls back as the exception leaves it.
-        print("\nInterrupted.", file=sys.stderr)
+        print("\n" + _("Interrupted."), file=sys.stderr)
         raise SystemExit(130) from None
     except Exception as e:
         if _from_click(e):  # Typer's usage errors and exits: its layer reports them
             raise
         if os.environ.get("SALESFLOW_DEBUG"):
             raise
-        fail(f"unexpected {type(e).__name__}: {e} — rerun with SALESFLOW_DEBUG=1 and report it", 1)
+        fail(
+            _("unexpected {name}: {e} — rerun with SALESFLOW_DEBUG=1 and report it").format(
+                name=type(e).__name__, e=e
+            ),
+            1,
+        )
 
 
 def io_message(e: OSError, saved: bool) -> str:
-    what = f"cannot use {e.filename}" if e.filename else "cannot write the output"
-    return f"{what}: {e.strerror or e} — {_unchanged(saved)}"
+    what = (
+        _("cannot use {filename}").format(filename=e.filename)
+        if e.filename
+        else _("cannot write the output")
+    )
+    return _("{what}: {reason} — {saved}").format(
+        what=what, reason=e.strerror or e, saved=_unchanged(saved)
+    )
 
 
 def _unchanged(saved: bool) -> str:
-    return "the command's change itself was saved" if saved else "nothing was changed"
+    return _("the command's change itself was saved") if saved else _("nothing was changed")
 
 
 def _discard_stdout() -> None:
@@ -87,12 +102,12 @@ def _from_click(e: Exception) -> bool:
 def database_message(e: sqlite3.OperationalError) -> str:
     text = str(e)
     if "locked" in text or "busy" in text:
-        return "the database is busy (another salesflow command is writing) — try again"
+        return _("the database is busy (another salesflow command is writing) — try again")
     if "full" in text:
-        return "the disk is full — nothing was changed; free some space and try again"
+        return _("the disk is full — nothing was changed; free some space and try again")
     if "readonly" in text or "read-only" in text:
-        return "the database file is read-only — check its permissions or pass another --db"
-    return f"database error: {text}"
+        return _("the database file is read-only — check its permissions or pass another --db")
+    return _("database error: {text}").format(text=text)
 
 
 def fail(message: str, code: int) -> None:
@@ -104,5 +119,5 @@ def fail(message: str, code: int) -> None:
 
     one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
     # The message may quote what the user gave (a lead name, a path): shown, never run.
-    print(f"Error: {visible(one_line)}", file=sys.stderr)
+    print(_("Error: {message}").format(message=visible(one_line)), file=sys.stderr)
     raise SystemExit(code)

@@ -18,6 +18,7 @@ from salesflow.cli.data import (
 )
 from salesflow.cli.params import Argument, Context, Option
 from salesflow.cli.session import Session
+from salesflow.i18n import _, ngettext
 
 if TYPE_CHECKING:
     import sqlite3
@@ -84,20 +85,34 @@ def import_email(
             if plan.errors and not dry_run and not skip_errors:
                 n = len(plan.errors)
                 raise SalesflowError(
-                    f"{n} message{'s have' if n > 1 else ' has'} errors, so nothing was imported "
-                    f"(first: {plan.errors[0]}) — pass --skip-errors to import the others"
+                    ngettext(
+                        "{n} message has errors, so nothing was imported (first: {errors}) — "
+                        "pass --skip-errors to import the others",
+                        "{n} messages have errors, so nothing was imported (first: {errors}) — "
+                        "pass --skip-errors to import the others",
+                        n,
+                    ).format(n=n, errors=plan.errors[0])
                 )
             if dry_run:
                 return
             added, made = mail.apply_mail(conn, plan, now_iso=s.now_iso, progress=bar)
     if not added:
-        s.term.say("Nothing to import: no new messages for your leads")
+        s.term.say(_("Nothing to import: no new messages for your leads"))
         return
-    more = f" and {made} new lead(s)" if made else ""
-    closed = f"; {len(plan.closes)} follow-up(s) done by replies" if plan.closes else ""
+    more = _(" and {made} new lead(s)").format(made=made) if made else ""
+    closed = (
+        _("; {count} follow-up(s) done by replies").format(count=len(plan.closes))
+        if plan.closes
+        else ""
+    )
     s.term.say(
-        f"Imported {added} e-mail activit{'y' if added == 1 else 'ies'}{more}{closed} — "
-        "salesflow undo takes the whole import back"
+        ngettext(
+            "Imported {added} e-mail activity{more}{closed} — "
+            "salesflow undo takes the whole import back",
+            "Imported {added} e-mail activities{more}{closed} — "
+            "salesflow undo takes the whole import back",
+            added,
+        ).format(added=added, more=more, closed=closed)
     )
 
 

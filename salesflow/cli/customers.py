@@ -16,6 +16,7 @@ from salesflow.cli.options import (
 )
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 app = command_group(
     help="Customers (made when a deal is won): purchases, segments, check-ins.",
@@ -50,9 +51,11 @@ def list_(
         every = [] if rows or all_ else customers.summaries(conn, include_all=True, segment=segment)
         hidden = len(every)
     if hidden:  # a reopened win leaves its customer without a won deal: say where they are
-        empty = f"No customer has a won deal now — {hidden} without: salesflow customer list --all"
+        empty = _(
+            "No customer has a won deal now — {hidden} without: salesflow customer list --all"
+        ).format(hidden=hidden)
     else:
-        empty = "No customers yet — a deal becomes one when it is won: salesflow advance N won"
+        empty = _("No customers yet — a deal becomes one when it is won: salesflow advance N won")
     render(
         rows, fmt.value, s.term, columns=customer_columns(s.tz), raw=raw,
         keys=customers.RECORD_KEYS, empty=empty,
@@ -109,8 +112,12 @@ def edit(
             conn, customer, name=name, segment=segment, checkin=checkin,
             facts=buyer_facts(address, tax_id, doc_lang), now=s.now, tz=s.tz,
         )  # fmt: skip
-    s.term.say(f"Updated customer {updated.label}")
+    s.term.say(_("Updated customer {label}").format(label=updated.label))
     if planned:
-        s.term.say(f"Check-in {planned.label} due {planned.due_text}, then {updated.checkin_every}")
+        s.term.say(
+            _("Check-in {label} due {due_text}, then {checkin_every}").format(
+                label=planned.label, due_text=planned.due_text, checkin_every=updated.checkin_every
+            )
+        )
     elif checkin is not None and updated.checkin_every is None:
-        s.term.say("No recurring check-ins.")
+        s.term.say(_("No recurring check-ins."))

@@ -11,6 +11,7 @@ from salesflow.cli.options import RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.exporter import SPECS
+from salesflow.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     import sqlite3
@@ -100,12 +101,16 @@ def export(
     by_name = sheets.format_of(output) if to_file else None
     if to_file and fmt is None and by_name is None and "." in Path(output).name:
         raise SalesflowError(
-            f"cannot tell a format from {Path(output).name} — name it .csv, .tsv, .json or "
-            ".ndjson, or pass --format"
+            _(
+                "cannot tell a format from {name} — name it .csv, .tsv, "
+                ".json or .ndjson, or pass --format"
+            ).format(name=Path(output).name)
         )
     chosen = fmt.value if fmt else by_name or "csv"
     if excel and chosen not in ("csv", "tsv"):
-        raise SalesflowError(f"--excel is for csv or tsv, not {chosen} — drop --excel")
+        raise SalesflowError(
+            _("--excel is for csv or tsv, not {chosen} — drop --excel").format(chosen=chosen)
+        )
     spec = exporter.spec(table.value)
     with s.read() as conn:
         if chosen in ("csv", "tsv"):
@@ -123,7 +128,11 @@ def export(
             s.term.raw.write("\ufeff" if excel else "")
             n = write_rows(rows, chosen, s.term.raw, raw=True, keys=spec.header)
     if to_file:
-        s.term.say(f"Exported {n} row(s) of {spec.name} to {output}")
+        s.term.say(
+            _("Exported {n} row(s) of {name} to {output}").format(
+                n=n, name=spec.name, output=output
+            )
+        )
 
 
 export.__doc__ = _export_help()
@@ -192,11 +201,15 @@ def _read(
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SalesflowError(f"no file {file} — check the path") from None
+        raise SalesflowError(_("no file {file} — check the path").format(file=file)) from None
     except IsADirectoryError:
-        raise SalesflowError(f"{file} is a folder — give the file to import") from None
+        raise SalesflowError(
+            _("{file} is a folder — give the file to import").format(file=file)
+        ) from None
     except OSError as e:
-        raise SalesflowError(f"cannot read {file}: {e.strerror}") from None
+        raise SalesflowError(
+            _("cannot read {file}: {strerror}").format(file=file, strerror=e.strerror)
+        ) from None
     return parse(data, path.name, encoding)
 
 
@@ -263,6 +276,17 @@ def _run(
                 apply=apply, read=read or _read)  # fmt: skip
 
 
+# What an import did, per kind of row (singular, plural) — whole sentences, so they translate.
+_IMPORTED = {
+    "leads": (N_("Imported {count} lead"), N_("Imported {count} leads")),
+    "activities": (N_("Imported {count} activity"), N_("Imported {count} activities")),
+}
+_NOTHING = {
+    "leads": N_("Nothing to import: no new leads and nothing to update{left_out}"),
+    "activities": N_("Nothing to import: no new activities and nothing to update{left_out}"),
+}
+
+
 def _import(
     s: Session,
     file: str,
@@ -282,24 +306,35 @@ def _import(
         planned = plan(conn, sheet, bar)
         print("\n".join(report_lines(planned, dry_run=dry_run)), file=s.term.out)
         if planned.errors and not dry_run and not skip_errors:
-            rows = f"{planned.error_rows} rows have" if planned.error_rows > 1 else "1 row has"
             raise SalesflowError(
-                f"{rows} errors, so nothing was imported (first: {planned.errors[0]}) — fix "
-                "the file, or pass --skip-errors to import the other rows"
+                ngettext(
+                    "{count} row has errors, so nothing was imported (first: {errors}) — "
+                    "fix the file, or pass --skip-errors to import the other rows",
+                    "{count} rows have errors, so nothing was imported (first: {errors}) — "
+                    "fix the file, or pass --skip-errors to import the other rows",
+                    planned.error_rows,
+                ).format(count=planned.error_rows, errors=planned.errors[0])
             )
         if dry_run:
             return
         applied = apply(conn, planned, now_iso=s.now_iso, progress=bar)
-    left_out = f"; {planned.error_rows} row(s) with errors left out" if planned.errors else ""
+    left_out = (
+        _("; {count} row(s) with errors left out").format(count=planned.error_rows)
+        if planned.errors
+        else ""
+    )
     if not applied.added and not applied.updated:
-        s.term.say(f"Nothing to import: no new {planned.kind} and nothing to update{left_out}")
+        s.term.say(_(_NOTHING[planned.kind]).format(left_out=left_out))
         return
     added = len(applied.added)
-    one = {"leads": "lead", "activities": "activity"}.get(planned.kind, planned.kind)
-    done = f"Imported {added} {one if added == 1 else planned.kind}"
+    done = _(_IMPORTED[planned.kind][added != 1]).format(count=added)
     if applied.updated:
-        done += f", updated {applied.updated} lead(s)"
-    s.term.say(f"{done}{left_out} — salesflow undo takes the whole import back")
+        done += _(", updated {count} lead(s)").format(count=applied.updated)
+    s.term.say(
+        _("{done}{left_out} — salesflow undo takes the whole import back").format(
+            done=done, left_out=left_out
+        )
+    )
 
 
 @import_app.command("leads")

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 # Below this a fill takes well under a second: a progress bar would only flicker.
 _BAR_FROM = 5_000
@@ -49,8 +50,11 @@ def demo(
         existing = demo_data.lead_count(conn)
         if existing and not force:
             raise SalesflowError(
-                f"{s.path} already has {existing:,} lead(s) — the demo fills a new database: "
-                "pass --db with a new file, or --force to add demo leads alongside"
+                _(
+                    "{path} already has {existing:,} lead(s) — the demo fills a "
+                    "new database: pass --db with a new file, or --force to add "
+                    "demo leads alongside"
+                ).format(path=s.path, existing=existing)
             )
         if code:
             demo_data.set_default_currency(conn, code)
@@ -60,13 +64,33 @@ def demo(
         )  # fmt: skip
     elapsed = time.perf_counter() - started
     s.term.say(
-        f"Demo data in {s.path}: {summary.leads:,} leads over the last 12 months "
-        f"({summary.open:,} open, {summary.won:,} won, {summary.lost:,} lost, "
-        f"{summary.reopened:,} reopened), {summary.activities:,} activities, "
-        f"{summary.followups:,} follow-ups ({summary.overdue_followups:,} overdue), "
-        f"{summary.quotes:,} quotes, {summary.customers:,} customers "
-        f"({summary.repeat_customers:,} repeat, {summary.checkin_customers:,} on check-ins); "
-        f"seed {summary.seed}, {summary.currency}, {elapsed:.1f} s. `salesflow undo` removes it."
+        _(
+            "Demo data in {path}: {leads:,} leads over the last 12 "
+            "months ({open:,} open, {won:,} won, {lost:,} lost, "
+            "{reopened:,} reopened), {activities:,} activities, "
+            "{followups:,} follow-ups ({overdue_followups:,} overdue), "
+            "{quotes:,} quotes, {customers:,} customers "
+            "({repeat_customers:,} repeat, {checkin_customers:,} on "
+            "check-ins); seed {seed}, {currency}, {elapsed:.1f} s. "
+            "`salesflow undo` removes it."
+        ).format(
+            path=s.path,
+            leads=summary.leads,
+            open=summary.open,
+            won=summary.won,
+            lost=summary.lost,
+            reopened=summary.reopened,
+            activities=summary.activities,
+            followups=summary.followups,
+            overdue_followups=summary.overdue_followups,
+            quotes=summary.quotes,
+            customers=summary.customers,
+            repeat_customers=summary.repeat_customers,
+            checkin_customers=summary.checkin_customers,
+            seed=summary.seed,
+            currency=summary.currency,
+            elapsed=elapsed,
+        )
     )
     s.term.say("Try: " + "  ·  ".join(_next_steps(s)))
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from salesflow.cli.options import MAX_ROWS
 from salesflow.cli.params import Context, Exit, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 app = command_group()
 OVERDUE_EXIT = 3
@@ -77,8 +78,10 @@ def digest(
         start = s.parse_date(since) if since is not None else None
         if start is not None and start >= s.today:
             raise SalesflowError(
-                f"--since {since} is {start}: the changes end where today begins — give an "
-                "earlier day"
+                _(
+                    "--since {since} is {start}: the changes end where today "
+                    "begins — give an earlier day"
+                ).format(since=since, start=start)
             )
         # Without --since: from the last working day, or from the last digest when mornings
         # were missed (remembered outside the database: a digest only reads it).
@@ -96,7 +99,9 @@ def digest(
 
         with private_text_file(Path(output).expanduser()) as out:
             out.write(document(d, chosen, s.tz))
-        s.term.say(f"Wrote the digest as {chosen} to {output}")
+        s.term.say(
+            _("Wrote the digest as {chosen} to {output}").format(chosen=chosen, output=output)
+        )
     else:
         if chosen == "auto":
             chosen = "table" if s.term.is_tty else "text"
@@ -124,7 +129,9 @@ def _file_format(path: str, given: str) -> str:
     extension = os.path.splitext(path)[1].lower()
     if extension and extension not in _BY_EXTENSION:
         raise SalesflowError(
-            f"cannot write a digest as {extension} — name the file .html, .md, .json or .txt, "
-            "or pass --format"
+            _(
+                "cannot write a digest as {extension} — name the file .html, "
+                ".md, .json or .txt, or pass --format"
+            ).format(extension=extension)
         )
     return _BY_EXTENSION.get(extension, "text")

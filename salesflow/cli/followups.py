@@ -15,6 +15,7 @@ from salesflow.cli.options import (
 )
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 if TYPE_CHECKING:
     from salesflow.dates import Due
@@ -105,9 +106,13 @@ def log(
             ).format(text=number)
         )
     if next_ is not None and due is None:
-        raise SalesflowError(f"--next needs a due date — add --due fri (or {DATE_HELP})")
+        raise SalesflowError(
+            _("--next needs a due date — add --due fri (or {date_help})").format(
+                date_help=DATE_HELP
+            )
+        )
     if due is not None and next_ is None:
-        raise SalesflowError('--due is the next step\'s date — add --next "what to do"')
+        raise SalesflowError(_('--due is the next step\'s date — add --next "what to do"'))
     with s.write() as conn:
         lead = leads.resolve(conn, ref)
         happened = dates.parse_instant(at, s.now, s.tz, s.date_order) if at else s.now
@@ -129,7 +134,11 @@ def log(
             else None
         )
     local = happened.astimezone(s.tz)
-    s.term.say(f"Logged {activity.kind} on {lead.label} at {local:%a %Y-%m-%d %H:%M}")
+    s.term.say(
+        _("Logged {kind} on {label} at {local:%a %Y-%m-%d %H:%M}").format(
+            kind=activity.kind, label=lead.label, local=local
+        )
+    )
     if closed and choice > 1:
         s.term.say(
             _(
@@ -140,9 +149,15 @@ def log(
     elif closed:
         s.term.say(_("Done: follow-up {label}").format(label=closed.label))
     if recurring:
-        s.term.say(f"Next check-in {recurring.label} due {_when(recurring)}")
+        s.term.say(
+            _("Next check-in {label} due {recurring}").format(
+                label=recurring.label, recurring=_when(recurring)
+            )
+        )
     if planned:
-        s.term.say(f"Next step {planned.label} due {_when(planned)}")
+        s.term.say(
+            _("Next step {label} due {planned}").format(label=planned.label, planned=_when(planned))
+        )
 
 
 @app.command("add")
@@ -164,8 +179,16 @@ def add(
         parsed = _due(s, due)
         f = followups.add(conn, lead, action, parsed, now=s.now, tz=s.tz, force=force)
     if dates.is_overdue(parsed, s.now, s.tz):
-        s.term.say(f"Warning: due {f.due_text} is already past — follow-up {f.label} is overdue")
-    s.term.say(f"Follow-up {f.label} on {lead.label} due {_when(f)}")
+        s.term.say(
+            _("Warning: due {due_text} is already past — follow-up {label} is overdue").format(
+                due_text=f.due_text, label=f.label
+            )
+        )
+    s.term.say(
+        _("Follow-up {label} on {label2} due {f}").format(
+            label=f.label, label2=lead.label, f=_when(f)
+        )
+    )
 
 
 @app.command("list")
@@ -200,9 +223,9 @@ def list_(
 
     s: Session = ctx.obj
     if overdue and today:
-        raise SalesflowError("choose --overdue or --today, not both")
+        raise SalesflowError(_("choose --overdue or --today, not both"))
     if all_ and (overdue or today or days is not None):
-        raise SalesflowError("--all lists every open follow-up — drop --overdue/--today/--days")
+        raise SalesflowError(_("--all lists every open follow-up — drop --overdue/--today/--days"))
     only = "overdue" if overdue else "today" if today else None
     if all_ or (days is None and (fmt == CalendarFormat.ics or lead)):
         window = None  # a calendar export, or one lead's plan, wants every open follow-up
@@ -251,9 +274,17 @@ def done(ctx: Context, ref: FollowupRef) -> None:
     with s.write() as conn:
         f = followups.resolve(conn, ref)
         recurring = followups.complete(conn, f, done_at=s.now_iso, now=s.now, tz=s.tz)
-    s.term.say(f"Done: follow-up {f.label} on #{f.lead_id} {f.lead_name}")
+    s.term.say(
+        _("Done: follow-up {label} on #{lead_id} {lead_name}").format(
+            label=f.label, lead_id=f.lead_id, lead_name=f.lead_name
+        )
+    )
     if recurring:
-        s.term.say(f"Next check-in {recurring.label} due {_when(recurring)}")
+        s.term.say(
+            _("Next check-in {label} due {recurring}").format(
+                label=recurring.label, recurring=_when(recurring)
+            )
+        )
 
 
 @app.command("snooze")
@@ -272,7 +303,11 @@ def snooze(
     with s.write() as conn:
         f = followups.resolve(conn, ref)
         moved = followups.snooze(conn, f, when, now=s.now, tz=s.tz, date_order=s.date_order)
-    s.term.say(f"Snoozed follow-up {moved.label}: {f.due_text} → {_when(moved)}")
+    s.term.say(
+        _("Snoozed follow-up {label}: {due_text} → {moved}").format(
+            label=moved.label, due_text=f.due_text, moved=_when(moved)
+        )
+    )
 
 
 @today_app.command("today")
@@ -294,5 +329,5 @@ def today(
     with s.read() as conn:
         sections = agenda.agenda(conn, s.now, s.tz, limit=None if all_ else limit)
     zone = getattr(s.tz, "key", None) or str(s.tz)
-    heading = f"Agenda for {s.today:%a %Y-%m-%d} ({zone})"
+    heading = _("Agenda for {today:%a %Y-%m-%d} ({zone})").format(today=s.today, zone=zone)
     agenda_view(sections, fmt.value, s.term, heading=heading, tz=s.tz, raw=raw)

@@ -5,73 +5,99 @@ says the whole thing in option terms."""
 from __future__ import annotations
 
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import N_, _
 
 WORDING: dict[str, str] = {
     # leads
-    "lead.list": "{message} — see salesflow lead list --all",
-    "lead.search": '{message} — try salesflow lead list --all --search "{ref}"',
-    "lead.add": "{message} — salesflow lead add NAME",
-    "lead.edit": "{message} — give at least one option, see lead edit --help",
-    "lead.value_currency": '--value "{value}" is in {named} but --currency says {code}',
+    "lead.list": N_("{message} — see salesflow lead list --all"),
+    "lead.search": N_('{message} — try salesflow lead list --all --search "{ref}"'),
+    "lead.add": N_("{message} — salesflow lead add NAME"),
+    "lead.edit": N_("{message} — give at least one option, see lead edit --help"),
+    "lead.value_currency": N_('--value "{value}" is in {named} but --currency says {code}'),
     # moves
-    "advance.reopen": "{message} — reopen it first: salesflow advance {lead} --reopen",
-    "advance.reopen_open": "{message} — --reopen is for won or lost leads",
-    "advance.lost_reason": '{message} — salesflow advance {lead} lost --reason "price too high"',
-    "advance.reason_not_lost": "--reason is for lost deals — use --note for other moves",
-    "advance.next": "{message} — name the next one: won, or lost --reason …",
+    "advance.reopen": N_("{message} — reopen it first: salesflow advance {lead} --reopen"),
+    "advance.reopen_open": N_("{message} — --reopen is for won or lost leads"),
+    "advance.lost_reason": N_(
+        '{message} — salesflow advance {lead} lost --reason "price too high"'
+    ),
+    "advance.reason_not_lost": N_("--reason is for lost deals — use --note for other moves"),
+    "advance.next": N_("{message} — name the next one: won, or lost --reason …"),
     # pipeline
-    "stages.set": "{message}, e.g. salesflow stages set lead:10 quote:60",
-    "stages.map_from": '--map {old}={new}: there is no open stage "{old}" to move from',
-    "stages.map_stays": '--map {old}={new}: "{old}" stays in the new pipeline — '
-    "--map is for stages that go",
-    "stages.map_to": '--map {old}={new}: "{new}" is not an open stage of the new pipeline '
-    "(close deals with salesflow advance)",
-    "stages.map_dropped": "{message} — keep the stage or add --map {stage}=NEW_STAGE",
+    "stages.set": N_("{message}, e.g. salesflow stages set lead:10 quote:60"),
+    "stages.map_from": N_('--map {old}={new}: there is no open stage "{old}" to move from'),
+    "stages.map_stays": N_(
+        '--map {old}={new}: "{old}" stays in the new pipeline — --map is for stages that go'
+    ),
+    "stages.map_to": N_(
+        '--map {old}={new}: "{new}" is not an open stage of the new pipeline '
+        "(close deals with salesflow advance)"
+    ),
+    "stages.map_dropped": N_("{message} — keep the stage or add --map {stage}=NEW_STAGE"),
     # activities
-    "config.activity_kinds": "{message} (or: salesflow config set activity_kinds …)",
-    "log.note": '{message} — salesflow log {lead} "what happened" --kind call',
-    "log.future": "--at {at} is in the future — log touches that happened; plan the next one "
-    "with --next ACTION --due DATE",
+    "config.activity_kinds": N_("{message} (or: salesflow config set activity_kinds …)"),
+    "log.note": N_('{message} — salesflow log {lead} "what happened" --kind call'),
+    "log.future": N_(
+        "--at {at} is in the future — log touches that happened; plan the next one "
+        "with --next ACTION --due DATE"
+    ),
     # follow-ups
-    "followup.list_all": "{message} — see salesflow followup list --all",
-    "followup.list_lead": "{message} — see salesflow followup list --lead {lead}",
-    "followup.list": "{message} — see salesflow followup list",
-    "followup.force": "{message} — pick a later date, or add --force to record it as overdue",
+    "followup.list_all": N_("{message} — see salesflow followup list --all"),
+    "followup.list_lead": N_("{message} — see salesflow followup list --lead {lead}"),
+    "followup.list": N_("{message} — see salesflow followup list"),
+    "followup.force": N_("{message} — pick a later date, or add --force to record it as overdue"),
     # customers
-    "customer.list": "{message} — see salesflow customer list --all",
-    "customer.edit": "{message} — give --segment, --checkin, --name, --address, --tax-id or "
-    "--doc-lang, see customer edit --help",
+    "customer.list": N_("{message} — see salesflow customer list --all"),
+    "customer.edit": N_(
+        "{message} — give --segment, --checkin, --name, --address, --tax-id or --doc-lang, "
+        "see customer edit --help"
+    ),
     # settings and targets
-    "config.list": "{message} — see salesflow config list",
-    "config.me_emails": "{message} — salesflow config set me.emails you@example.com,you@gmail.com",
+    "config.list": N_("{message} — see salesflow config list"),
+    "config.me_emails": N_(
+        "{message} — salesflow config set me.emails you@example.com,you@gmail.com"
+    ),
     # reminders
-    "remind.within": '--within "{text}" — use minutes or hours up to 7 days: 15m, 1h',
-    "config.fx": "{message}, e.g. salesflow config set fx.USD 7.10",
-    "target.list": "{message} — see salesflow target list",
-    "target.set": "{message} — set one: salesflow target set {period} AMOUNT",
-    "target.set_example": "{message} — e.g. salesflow target set {period} 200000",
+    "remind.within": N_('--within "{text}" — use minutes or hours up to 7 days: 15m, 1h'),
+    "config.fx": N_("{message}, e.g. salesflow config set fx.USD 7.10"),
+    "target.list": N_("{message} — see salesflow target list"),
+    "target.set": N_("{message} — set one: salesflow target set {period} AMOUNT"),
+    "target.set_example": N_("{message} — e.g. salesflow target set {period} 200000"),
     # quotes
-    "quote.list": "{message} — see salesflow quote list",
-    "quote.show": "{message} — see salesflow quote show {number}",
-    "quote.valid_later": "{message} — give a later date, e.g. --valid 30d or --valid 2026-12-31",
-    "quote.edit": "{message} — give --discount, --tax, --valid, --note, --terms, --delivery or "
-    "--tax-note (see quote edit --help)",
-    "quote.copy": "{message}; make a new version with: salesflow quote copy {number}",
-    "quote.copy_to": "{message} — to {action} a new offer, make a new version with: "
-    "salesflow quote copy {number}",
-    "quote.copy_to_send": "{message} — to send a changed offer, make a new version: "
-    "salesflow quote copy {number}",
-    "quote.send_first": "{message} — send it first: salesflow quote send {number}",
-    "quote.add_item": "{message} — add one first: "
-    'salesflow quote add-item {number} "description; quantity; unit price"',
-    "quote.accept_expired": "{message} — accept it anyway with --force, or make a new version: "
-    "salesflow quote copy {number}",
-    "quote.lost_reason": '--lost needs the reason the deal was lost: --reason "budget cut" '
-    "({number})",
-    "quote.stage_setting": "{message} (salesflow config set quote.stage NAME picks the quote "
-    "stage)",
-    "quote.item_discount_twice": 'item "{description}" has a discount in its text and '
-    "--discount — give it once",
+    "quote.list": N_("{message} — see salesflow quote list"),
+    "quote.show": N_("{message} — see salesflow quote show {number}"),
+    "quote.valid_later": N_(
+        "{message} — give a later date, e.g. --valid 30d or --valid 2026-12-31"
+    ),
+    "quote.edit": N_(
+        "{message} — give --discount, --tax, --valid, --note, --terms, --delivery or "
+        "--tax-note (see quote edit --help)"
+    ),
+    "quote.copy": N_("{message}; make a new version with: salesflow quote copy {number}"),
+    "quote.copy_to": N_(
+        "{message} — to {action} a new offer, make a new version with: "
+        "salesflow quote copy {number}"
+    ),
+    "quote.copy_to_send": N_(
+        "{message} — to send a changed offer, make a new version: salesflow quote copy {number}"
+    ),
+    "quote.send_first": N_("{message} — send it first: salesflow quote send {number}"),
+    "quote.add_item": N_(
+        "{message} — add one first: "
+        'salesflow quote add-item {number} "description; quantity; unit price"'
+    ),
+    "quote.accept_expired": N_(
+        "{message} — accept it anyway with --force, or make a new version: "
+        "salesflow quote copy {number}"
+    ),
+    "quote.lost_reason": N_(
+        '--lost needs the reason the deal was lost: --reason "budget cut" ({number})'
+    ),
+    "quote.stage_setting": N_(
+        "{message} (salesflow config set quote.stage NAME picks the quote stage)"
+    ),
+    "quote.item_discount_twice": N_(
+        'item "{description}" has a discount in its text and --discount — give it once'
+    ),
 }
 
 
@@ -84,4 +110,4 @@ def word(message: str, hint: Hint | None) -> str:
     """A domain sentence and its hint as the command line tells them."""
     if hint is None:
         return message
-    return WORDING[hint.action].format(message=message, **hint.values)
+    return _(WORDING[hint.action]).format(message=message, **hint.values)

@@ -17,6 +17,7 @@ from salesflow.cli.options import (
 )
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import N_, _
 
 if TYPE_CHECKING:
     from salesflow.leads import LeadFields
@@ -97,6 +98,15 @@ def _fields(
     )
 
 
+# What a merge moved, per table: "3 activities" (the count leads, as the English said).
+_MOVED = {
+    "activities": N_("{count} activities"),
+    "followups": N_("{count} followups"),
+    "quotes": N_("{count} quotes"),
+    "stage_changes": N_("{count} stage changes"),
+}
+
+
 @app.command("add")
 def add(
     ctx: Context,
@@ -137,13 +147,17 @@ def add(
             address=address, tax_id=tax_id, doc_lang=doc_lang,
         )  # fmt: skip
         if not force and (found := dupes.existing(conn, name, company, email, phone)):
-            shown = "; ".join(f"{label} ({why})" for _, label, why in found[:3])
+            shown = "; ".join(
+                _("{label} ({why})").format(label=label, why=_(why)) for __, label, why in found[:3]
+            )
             raise leads.SalesflowError(
-                f"this lead may exist already: {shown} — see salesflow lead show "
-                f"{found[0][0]}, or add it anyway with --force"
+                _(
+                    "this lead may exist already: {shown} — see salesflow lead "
+                    "show {found}, or add it anyway with --force"
+                ).format(shown=shown, found=found[0][0])
             )
         lead = leads.add(conn, fields, stage=stage, currency=s.currency, now_iso=s.now_iso)
-    s.term.say(f"Added lead {lead.label} in stage {lead.stage}")
+    s.term.say(_("Added lead {label} in stage {stage}").format(label=lead.label, stage=lead.stage))
 
 
 @app.command("list")
@@ -198,7 +212,7 @@ def list_(
     for row in rows:
         row["next_action"], row["next_due"] = steps.get(row["id"], (None, None))
     render(
-        rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty="No leads match.",
+        rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty=_("No leads match."),
         keys=[*leads.RECORD_KEYS, "next_action", "next_due"],
     )  # fmt: skip
 
@@ -270,7 +284,7 @@ def edit(
             address=address, tax_id=tax_id, doc_lang=doc_lang,
         )  # fmt: skip
         lead = leads.edit(conn, lead, fields, s.now_iso)
-    s.term.say(f"Updated lead {lead.label}")
+    s.term.say(_("Updated lead {label}").format(label=lead.label))
 
 
 @app.command("rm")
@@ -289,12 +303,17 @@ def rm(
     s: Session = ctx.obj
     with s.read() as conn:  # ask outside the write lock: a waiting prompt must not block others
         lead = leads.resolve(conn, ref)
-    if not confirmed(s, yes, f"Delete lead {lead.label} and its history?", "Nothing deleted."):
+    if not confirmed(
+        s,
+        yes,
+        _("Delete lead {label} and its history?").format(label=lead.label),
+        _("Nothing deleted."),
+    ):
         return
     with s.write() as conn:
         lead = leads.get(conn, lead.id)
         leads.remove(conn, lead)
-    s.term.say(f"Deleted lead {lead.label} (salesflow undo brings it back)")
+    s.term.say(_("Deleted lead {label} (salesflow undo brings it back)").format(label=lead.label))
 
 
 @app.command("dupes")
@@ -321,10 +340,10 @@ def dupes_(
     ]
     render(
         rows, fmt.value, s.term, columns=columns, raw=raw, keys=dupes.RECORD_KEYS,
-        empty="No likely duplicates.",
+        empty=_("No likely duplicates."),
     )  # fmt: skip
     if rows and fmt == Format.table:
-        s.term.say("Merge a pair: salesflow lead merge KEEP OTHER")
+        s.term.say(_("Merge a pair: salesflow lead merge KEEP OTHER"))
 
 
 class StageFrom(StrEnum):
@@ -353,9 +372,21 @@ def merge_(
             conn, leads.resolve(conn, keep), leads.resolve(conn, other),
             stage_from_other=stage_from == StageFrom.other, now_iso=s.now_iso,
         )  # fmt: skip
-    moved = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in merged.moved.items() if n)
-    filled = f"; filled {', '.join(merged.filled)}" if merged.filled else ""
+    moved = ", ".join(
+        _(_MOVED[t]).format(count=n) if t in _MOVED else f"{n} {t.replace('_', ' ')}"
+        for t, n in merged.moved.items()
+        if n
+    )
+    filled = _("; filled {facts}").format(facts=", ".join(merged.filled)) if merged.filled else ""
     s.term.say(
-        f"Merged lead {merged.other.label} into {merged.keep.label} (moved {moved or 'nothing'}"
-        f"{filled}); stage {merged.stage} — salesflow undo takes it back"
+        _(
+            "Merged lead {label} into {label2} (moved {value}{filled}); "
+            "stage {stage} — salesflow undo takes it back"
+        ).format(
+            label=merged.other.label,
+            label2=merged.keep.label,
+            value=moved or _("nothing"),
+            filled=filled,
+            stage=merged.stage,
+        )
     )

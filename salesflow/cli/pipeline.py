@@ -8,6 +8,7 @@ from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 advance_app = command_group()
 stages_app = command_group(
@@ -52,7 +53,14 @@ def advance(
         move = moves.advance(
             conn, lead, stage, now_iso=s.now_iso, note=note, reason=reason, reopen=reopen
         )
-    s.term.say(f"{lead.label}: {move.from_stage} → {move.to_stage}{move.dropped_note()}")
+    s.term.say(
+        _("{label}: {from_stage} → {to_stage}{dropped_note}").format(
+            label=lead.label,
+            from_stage=move.from_stage,
+            to_stage=move.to_stage,
+            dropped_note=move.dropped_note(),
+        )
+    )
 
 
 @stages_app.callback()
@@ -91,7 +99,7 @@ def _parse_map(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         old, sep, new = pair.partition("=")
         if not sep or not old.strip() or not new.strip():
-            raise SalesflowError(f'--map "{pair}" — write --map OLD=NEW')
+            raise SalesflowError(_('--map "{pair}" — write --map OLD=NEW').format(pair=pair))
         mapping[old.strip()] = new.strip()
     return mapping
 
@@ -134,7 +142,7 @@ def stages_set(
 
 
 def _report(s: Session, what: str, moved: dict[str, int]) -> None:
-    s.term.say(f"Pipeline set to {what}.")
+    s.term.say(_("Pipeline set to {what}.").format(what=what))
     for old, count in moved.items():
-        s.term.say(f"  moved {count} lead(s) out of {old}")
+        s.term.say(_("  moved {count} lead(s) out of {old}").format(count=count, old=old))
     _show(s, Format.table, False)

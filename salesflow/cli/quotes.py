@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import sqlite3
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
+from salesflow.cli.quote_views import (
+    doc_format_of,
+    document_view,
+    total,
+    valid_until,
+    write_private,
+)
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 if TYPE_CHECKING:
-    from salesflow.quotes import Quote
+    pass
 
 app = command_group(
     help="Quotes: numbered offers with line items, discounts and tax; documents to send; "
@@ -76,22 +83,6 @@ TaxNoteOpt = Annotated[
 ]
 
 
-def _valid_until(s: Session, conn: sqlite3.Connection, text: str | None) -> Any:
-    from salesflow import config
-
-    if text is not None:
-        return s.parse_date(text)
-    from datetime import timedelta
-
-    return s.today + timedelta(days=config.quote_valid_days(conn))
-
-
-def _total(quote: Quote) -> str:
-    from salesflow import money
-
-    return money.display(quote.total_minor, quote.currency)
-
-
 @app.command("new")
 def new(
     ctx: Context,
@@ -142,16 +133,24 @@ def new(
             rounding=config.rounding(conn),
             discount=quotes.parse_discount(discount, code) if discount is not None else None,
             tax_rate=tax_rate,
-            valid_until=_valid_until(s, conn, valid),
+            valid_until=valid_until(s, conn, valid),
             note=note,
             today=s.today,
             now_iso=s.now_iso,
             wording=wording,
         )
-    lines = f"{len(item_list)} item(s)" if item_list else "no items yet"
+    lines = _("{count} item(s)").format(count=len(item_list)) if item_list else _("no items yet")
     s.term.say(
-        f"Created draft quote {quote.number} for {lead.label}: {lines}, total {_total(quote)}, "
-        f"valid until {quote.valid_until}"
+        _(
+            "Created draft quote {number} for {label}: {lines}, total "
+            "{quote}, valid until {valid_until}"
+        ).format(
+            number=quote.number,
+            label=lead.label,
+            lines=lines,
+            quote=total(quote),
+            valid_until=quote.valid_until,
+        )
     )
 
 
@@ -179,7 +178,11 @@ def add_item(
         texts = [quotes.split_item(t) for t in items]
         new_items = quotes.read_items(texts, quote.currency, discount)
         quote = quotes.add_item(conn, quote, new_items, today=s.today, now_iso=s.now_iso)
-    s.term.say(f"Added {len(new_items)} item(s) to {quote.number}: total {_total(quote)}")
+    s.term.say(
+        _("Added {count} item(s) to {number}: total {quote}").format(
+            count=len(new_items), number=quote.number, quote=total(quote)
+        )
+    )
 
 
 @app.command("rm-item")
@@ -196,7 +199,9 @@ def rm_item(
         quote = quotes.resolve(conn, ref)
         quote, removed = quotes.remove_item(conn, quote, line, today=s.today, now_iso=s.now_iso)
     s.term.say(
-        f'Removed line {line} ("{removed.description}") from {quote.number}: total {_total(quote)}'
+        _('Removed line {line} ("{description}") from {number}: total {quote}').format(
+            line=line, description=removed.description, number=quote.number, quote=total(quote)
+        )
     )
 
 
@@ -232,30 +237,11 @@ def edit(
             now_iso=s.now_iso,
             wording={"payment_terms": terms, "delivery": delivery, "tax_note": tax_note},
         )
-    s.term.say(f"Updated {quote.number}: total {_total(quote)}, valid until {quote.valid_until}")
-
-
-def _view(
-    s: Session, conn: sqlite3.Connection, quote: Quote, lang: str | None = None
-) -> tuple[dict, dict, Any]:
-    from salesflow import buyers, i18n, leads, quotes, store
-    from salesflow.output import documents
-
-    lead = leads.get(conn, quote.lead_id)
-    result = quotes.totals(conn, quote)
-    settings = store.all_settings(conn)
-    seller = documents.seller_from_settings(settings)
-    # The lead's address, tax ID and document language, else its customer's.
-    buyer = buyers.for_lead(conn, lead)
-    # --lang, else the buyer's document language, else the interface language.
-    chosen = lang or buyer["doc_lang"] or i18n.active()
-    words = (settings.get("quote.amount_in_words") or "no").strip().lower() == "yes"
-    view = documents.quote_view(
-        quote, result, today=s.today, client=lead.record() | buyer, seller=seller, lang=chosen,
-        words=words,
-    )  # fmt: skip
-    record = quotes.record(quote, s.today, lead.name, lead.company)
-    return view, record, result
+    s.term.say(
+        _("Updated {number}: total {quote}, valid until {valid_until}").format(
+            number=quote.number, quote=total(quote), valid_until=quote.valid_until
+        )
+    )
 
 
 @app.command("show")
@@ -268,7 +254,7 @@ def show(ctx: Context, ref: QuoteRef, fmt: FormatOpt = Format.table, raw: RawOpt
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
         # The terminal speaks the interface language, whatever the document language.
-        view, record, result = _view(s, conn, quote, "en")
+        view, record, result = document_view(s, conn, quote, "en")
     if fmt == Format.table:
         from salesflow.output.views import quote_card
 
@@ -320,7 +306,7 @@ def list_(
         s.term,
         columns=quote_columns(),
         raw=raw,
-        empty="No quotes match.",
+        empty=_("No quotes match."),
         row_style=quote_status_style,
         keys=quotes.RECORD_KEYS,
     )
@@ -345,15 +331,27 @@ def send(ctx: Context, ref: QuoteRef) -> None:
             stage_name=store.get_setting(conn, "quote.stage"),
         )
     q = sent.quote
-    s.term.say(f"Sent {q.number}: total {_total(q)}, valid until {q.valid_until}")
+    s.term.say(
+        _("Sent {number}: total {q}, valid until {valid_until}").format(
+            number=q.number, q=total(q), valid_until=q.valid_until
+        )
+    )
     if sent.move:
-        s.term.say(f"Lead #{q.lead_id} moved {sent.move.from_stage} → {sent.move.to_stage}")
+        s.term.say(
+            _("Lead #{lead_id} moved {from_stage} → {to_stage}").format(
+                lead_id=q.lead_id, from_stage=sent.move.from_stage, to_stage=sent.move.to_stage
+            )
+        )
     if sent.stage_note:
         from salesflow.cli.hints import word
 
         s.term.say(word(sent.stage_note, sent.stage_hint))
     if sent.chase_due:
-        s.term.say(f"Follow-up planned: chase {q.number} on {sent.chase_due}")
+        s.term.say(
+            _("Follow-up planned: chase {number} on {chase_due}").format(
+                number=q.number, chase_due=sent.chase_due
+            )
+        )
 
 
 @app.command("render")
@@ -389,12 +387,12 @@ def render_doc(
     from salesflow.output import documents
 
     s: Session = ctx.obj
-    chosen = fmt.value if fmt else _doc_format_of(output)
+    chosen = fmt.value if fmt else doc_format_of(output)
     if chosen == "pdf" and output is None and s.term.is_tty:
-        raise SalesflowError("a PDF is not for the terminal — give a file: -o quote.pdf")
+        raise SalesflowError(_("a PDF is not for the terminal — give a file: -o quote.pdf"))
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
-        view, _, _ = _view(s, conn, quote, lang.value if lang else None)
+        view, __, __ = document_view(s, conn, quote, lang.value if lang else None)
     if chosen == "pdf":
         data = documents.render_quote_pdf(view)
         if output is None:
@@ -407,33 +405,13 @@ def render_doc(
             s.term.raw.write(text)  # a document: the exact text
             return
         data = text.encode("utf-8")
-    _write_private(output, data)
+    write_private(output, data)
     language = {"zh_CN": "Chinese", "en": "English"}[view["lang"]]
-    s.term.say(f"Wrote {quote.number} as {chosen} to {output} ({language})")
-
-
-def _doc_format_of(output: str | None) -> str:
-    """The document format an -o file's extension asks for; html without one."""
-    import os
-
-    from salesflow.errors import SalesflowError
-
-    extension = os.path.splitext(output or "")[1].lower()
-    by_extension = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-    if extension and extension not in by_extension:
-        raise SalesflowError(
-            f"cannot render a quote as {extension} — name the file .pdf, .html or .md, "
-            "or pass --format"
+    s.term.say(
+        _("Wrote {number} as {chosen} to {output} ({language})").format(
+            number=quote.number, chosen=chosen, output=output, language=language
         )
-    return by_extension.get(extension, "html")
-
-
-def _write_private(path: str, data: bytes) -> None:
-    from pathlib import Path
-
-    from salesflow.output.files import write_private
-
-    write_private(Path(path).expanduser(), data)
+    )
 
 
 @app.command("accept")
@@ -452,11 +430,19 @@ def accept(
         quote = quotes.resolve(conn, ref)
         done = quotes.accept(conn, quote, today=s.today, now_iso=s.now_iso, force=force)
     q = done.quote
-    won = "deal won" if done.move else "deal was already won"
+    won = _("deal won") if done.move else _("deal was already won")
     dropped = done.move.dropped_note() if done.move else ""
-    s.term.say(f"Accepted {q.number}: {won}, value {_total(q)} (lead #{q.lead_id}){dropped}")
+    s.term.say(
+        _("Accepted {number}: {won}, value {total} (lead #{lead_id}){dropped}").format(
+            number=q.number, won=won, total=total(q), lead_id=q.lead_id, dropped=dropped
+        )
+    )
     if done.superseded:
-        s.term.say(f"Marked rejected as superseded: {', '.join(done.superseded)}")
+        s.term.say(
+            _("Marked rejected as superseded: {superseded}").format(
+                superseded=", ".join(done.superseded)
+            )
+        )
 
 
 @app.command("reject")
@@ -475,10 +461,19 @@ def reject(
     with s.write() as conn:
         quote = quotes.resolve(conn, ref)
         done = quotes.reject(conn, quote, reason=reason, lost=lost, now_iso=s.now_iso)
-    why = f" ({done.quote.reason})" if done.quote.reason else ""
-    s.term.say(f"Rejected {done.quote.number}{why}")
+    if done.quote.reason:
+        said = _("Rejected {number} ({reason})").format(
+            number=done.quote.number, reason=done.quote.reason
+        )
+    else:
+        said = _("Rejected {number}").format(number=done.quote.number)
+    s.term.say(said)
     if done.move:
-        s.term.say(f"Lead #{done.quote.lead_id} moved {done.move.from_stage} → lost")
+        s.term.say(
+            _("Lead #{lead_id} moved {from_stage} → lost").format(
+                lead_id=done.quote.lead_id, from_stage=done.move.from_stage
+            )
+        )
 
 
 @app.command("copy")
@@ -490,9 +485,12 @@ def copy(ctx: Context, ref: QuoteRef, valid: ValidOpt = None) -> None:
     with s.write() as conn:
         quote = quotes.resolve(conn, ref)
         new_quote = quotes.copy(
-            conn, quote, valid_until=_valid_until(s, conn, valid), today=s.today, now_iso=s.now_iso
+            conn, quote, valid_until=valid_until(s, conn, valid), today=s.today, now_iso=s.now_iso
         )
     s.term.say(
-        f"Copied {quote.number} to new draft {new_quote.number} (valid until "
-        f"{new_quote.valid_until}); change it with quote add-item / rm-item / edit, then send it"
+        _(
+            "Copied {number} to new draft {number2} (valid until "
+            "{valid_until}); change it with quote add-item / rm-item / "
+            "edit, then send it"
+        ).format(number=quote.number, number2=new_quote.number, valid_until=new_quote.valid_until)
     )

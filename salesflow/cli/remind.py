@@ -6,6 +6,7 @@ from typing import Annotated
 
 from salesflow.cli.params import Context, Exit, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 app = command_group()
 # How long one --exec command may take before it counts as failed (and is tried next run).
@@ -66,8 +67,10 @@ def remind(
         with store.transaction(s.conn, write=True) as conn:
             reminders.unmark(conn, failed)
         s.term.say(
-            f"Warning: --exec failed for {len(failed)} reminder(s); they will be tried again "
-            "on the next run"
+            _(
+                "Warning: --exec failed for {count} reminder(s); they will "
+                "be tried again on the next run"
+            ).format(count=len(failed))
         )
         raise Exit(3)
 

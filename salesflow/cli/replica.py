@@ -9,6 +9,7 @@ from typing import Annotated
 from salesflow.cli.options import Format, FormatOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 app = command_group(
     help="The off-site replica (Litestream): set, show, status, restore.", no_args_is_help=True
@@ -46,7 +47,11 @@ def replica_set(
     parsed = target.parse(url)
     with s.write() as conn:
         store.set_setting(conn, target.URL_KEY, parsed.url)
-    s.term.say(f"Replica set to {target.redacted(parsed)} — start it with: salesflow replicate")
+    s.term.say(
+        _("Replica set to {parsed} — start it with: salesflow replicate").format(
+            parsed=target.redacted(parsed)
+        )
+    )
 
 
 @app.command("show")
@@ -80,14 +85,14 @@ def replica_unset(ctx: Context) -> None:
 
     s: Session = ctx.obj
     if state.running(state.load(s.file)):
-        raise SalesflowError("salesflow replicate is running for this database — stop it first")
+        raise SalesflowError(_("salesflow replicate is running for this database — stop it first"))
     # Not through the lease check: unsetting is how a copy stops following the replica.
     with s.write(replica_gate=False) as conn:
         if store.get_setting(conn, target.URL_KEY) is None:
-            raise SalesflowError("no replica is set")
+            raise SalesflowError(_("no replica is set"))
         store.set_setting(conn, target.URL_KEY, None)
     state.forget(s.file)
-    s.term.say("Replica unset; this database is no longer replicated")
+    s.term.say(_("Replica unset; this database is no longer replicated"))
 
 
 @app.command("status")
@@ -124,8 +129,10 @@ def replica_restore(
     out = os.path.abspath(os.path.expanduser(to)) if to else s.file
     if os.path.exists(out) and not force:
         raise SalesflowError(
-            f"{out} already exists — add --force to replace it (a safety backup is kept) "
-            "or restore --to another file"
+            _(
+                "{out} already exists — add --force to replace it (a safety "
+                "backup is kept) or restore --to another file"
+            ).format(out=out)
         )
     where = _where(s, url)
     stamp = None
@@ -143,8 +150,13 @@ def replica_restore(
     _say_restored(s, done)
     if current is not None and leases.state(current, leases.me(out), s.now) != leases.MINE:
         name = leases.holder_text(current, leases.me(out))
-        whose = f"{name} handed the pipeline over" if current.released_at else f"{name} holds it"
-        s.term.say(f"{whose}: this copy is read-only until salesflow takeover")
+        if current.released_at:
+            said = _(
+                "{name} handed the pipeline over: this copy is read-only until salesflow takeover"
+            )
+        else:
+            said = _("{name} holds it: this copy is read-only until salesflow takeover")
+        s.term.say(said.format(name=name))
 
 
 def _zone(s: Session):
@@ -157,10 +169,14 @@ def _zone(s: Session):
 
 
 def _say_restored(s: Session, done) -> None:
-    as_of = f" as of {_local(s, done.as_of)}" if done.as_of else ""
-    s.term.say(f"Restored {done.path}{as_of}: {done.leads} lead(s), db check ok")
+    as_of = _(" as of {when}").format(when=_local(s, done.as_of)) if done.as_of else ""
+    s.term.say(
+        _("Restored {path}{as_of}: {leads} lead(s), db check ok").format(
+            path=done.path, as_of=as_of, leads=done.leads
+        )
+    )
     if done.saved:
-        s.term.say(f"The database it replaced is saved as {done.saved}")
+        s.term.say(_("The database it replaced is saved as {saved}").format(saved=done.saved))
 
 
 def _local(s: Session, iso: str) -> str:
@@ -189,7 +205,7 @@ def replicate(
         print(units.render(print_unit, s.file, where.target), file=s.term.out, end="")
         return
     if not os.path.exists(s.file):
-        raise SalesflowError(f"{s.file} does not exist — nothing to replicate")
+        raise SalesflowError(_("{file} does not exist — nothing to replicate").format(file=s.file))
     stop = []
 
     def on_signal(signum, _frame) -> None:
@@ -197,9 +213,15 @@ def replicate(
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, on_signal)
-    s.term.say(f"Replicating {s.file} to {units.shown(where.target)} (stop: Ctrl-C)")
+    s.term.say(
+        _("Replicating {file} to {target} (stop: Ctrl-C)").format(
+            file=s.file, target=units.shown(where.target)
+        )
+    )
     ended = replicating.run(where, lambda: _clock(s), s.tz, lambda: bool(stop), s.term.say)
-    s.term.say(f"Replication {ended}.")
+    s.term.say(
+        _("Replication handed over.") if ended == "handed over" else _("Replication stopped.")
+    )
 
 
 def _clock(s: Session):
@@ -216,11 +238,18 @@ def handover(ctx: Context) -> None:
     s: Session = ctx.obj
     done = flows.handover(_where(s), s.now, s.tz)
     if done.stopped_pid:
-        s.term.say(f"Stopped salesflow replicate (pid {done.stopped_pid})")
-    as_of = f" (last change {_local(s, done.as_of)})" if done.as_of else ""
+        s.term.say(
+            _("Stopped salesflow replicate (pid {stopped_pid})").format(
+                stopped_pid=done.stopped_pid
+            )
+        )
+    as_of = _(" (last change {when})").format(when=_local(s, done.as_of)) if done.as_of else ""
     s.term.say(
-        f"Handed over: the replica has every change of this copy{as_of}; this copy is now "
-        "read-only. On the other machine: salesflow takeover"
+        _(
+            "Handed over: the replica has every change of this "
+            "copy{as_of}; this copy is now read-only. On the other "
+            "machine: salesflow takeover"
+        ).format(as_of=as_of)
     )
 
 
@@ -239,14 +268,17 @@ def takeover(
     s: Session = ctx.obj
     done = flows.takeover(_where(s, url), s.now, _zone(s), force)
     if done is None:
-        s.term.say("This copy already holds the pipeline.")
+        s.term.say(_("This copy already holds the pipeline."))
         return
     _say_restored(s, done.restored)
     if done.forced and done.previous is not None:
         name = leases.holder_text(done.previous, leases.me(s.file))
         last = _local(s, done.restored.as_of) if done.restored.as_of else "its last sync"
         s.term.say(
-            f"Warning: took over from {name} without a handover — anything {name} changed "
-            f"after {last} (not yet on the replica) is not in this copy"
+            _(
+                "Warning: took over from {name} without a handover — "
+                "anything {name} changed after {last} (not yet on the "
+                "replica) is not in this copy"
+            ).format(name=name, last=last)
         )
-    s.term.say("This copy now holds the pipeline; keep it replicated: salesflow replicate")
+    s.term.say(_("This copy now holds the pipeline; keep it replicated: salesflow replicate"))

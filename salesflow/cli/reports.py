@@ -13,6 +13,7 @@ from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.definitions import DEFINITIONS
+from salesflow.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -113,9 +114,12 @@ def _report(
         result = compute(scope)
     if missing := sorted(scope.converter.missing):
         s.term.say(
-            f"Warning: amounts in {', '.join(missing)} have no exchange rate and are left out of "
-            f"the money figures — e.g. salesflow config set fx.{missing[0]} RATE "
-            f"(what 1 {missing[0]} is worth in {s.currency})"
+            _(
+                "Warning: amounts in {missing} have no exchange rate and are "
+                "left out of the money figures — e.g. salesflow config set "
+                "fx.{missing2} RATE (what 1 {missing2} is worth in "
+                "{currency})"
+            ).format(missing=", ".join(missing), missing2=missing[0], currency=s.currency)
         )
     return Report(s.term, scope, scope.converter, result)
 
@@ -336,7 +340,7 @@ def lost(
         report.term,
         columns=reports.lost_columns(),
         title=title,
-        empty="No deals lost in this window.",
+        empty=_("No deals lost in this window."),
     )
 
 
@@ -358,7 +362,7 @@ def _breakdown(
         return
     title = report.title(f"Per {by}")
     columns = reports.breakdown_columns(by)
-    render(rows, "table", report.term, columns=columns, title=title, empty="No leads yet.")
+    render(rows, "table", report.term, columns=columns, title=title, empty=_("No leads yet."))
 
 
 @app.command("sources")
@@ -427,7 +431,7 @@ def activity(
         return
     title = report.title("Activity", money=False)
     columns = reports.activity_columns(rows, result.kinds)
-    render(rows, "table", report.term, columns=columns, title=title, empty="No activity yet.")
+    render(rows, "table", report.term, columns=columns, title=title, empty=_("No activity yet."))
     reports.say_lines(
         report.term,
         reports.activity_notes(
@@ -479,7 +483,7 @@ def targets_report(
         report.term,
         columns=reports.progress_columns(),
         title=title,
-        empty="No targets set — salesflow target set 2026-12 200000",
+        empty=_("No targets set — salesflow target set 2026-12 200000"),
     )
     if shown:
         reports.say_lines(

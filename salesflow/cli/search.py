@@ -7,6 +7,7 @@ from typing import Annotated
 from salesflow.cli.options import MAX_ROWS, Format, FormatOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 app = command_group()
 
@@ -40,5 +41,5 @@ def search(
     rows = [h.record() for h in hits]
     render(
         rows, fmt.value, s.term, columns=search_columns(s.tz), raw=raw,
-        empty=f'Nothing matches "{query}".', keys=domain.RECORD_KEYS,
+        empty=_('Nothing matches "{query}".').format(query=query), keys=domain.RECORD_KEYS,
     )  # fmt: skip

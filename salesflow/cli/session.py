@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from salesflow import dates, store
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.output.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -56,9 +57,11 @@ class Session:
         # A dangling or looping symlink is left to store.connect, which says what is wrong.
         if not os.path.exists(self.file) and not os.path.islink(self.file):
             raise SalesflowError(
-                f"no salesflow database at {self.file} (the path from {self.origin}) — "
-                "check the path; a command that writes (salesflow lead add …, import, demo) "
-                "creates it"
+                _(
+                    "no salesflow database at {file} (the path from {origin}) — "
+                    "check the path; a command that writes (salesflow lead add "
+                    "…, import, demo) creates it"
+                ).format(file=self.file, origin=self.origin)
             )
 
     @cached_property
@@ -69,7 +72,9 @@ class Session:
             self.require_file()
         conn = store.connect(
             self.file,
-            on_created=lambda p: self.term.say(f"Created a new salesflow database at {p}"),
+            on_created=lambda p: self.term.say(
+                _("Created a new salesflow database at {p}").format(p=p)
+            ),
         )
         from salesflow.cli import lastline
 
@@ -84,7 +89,9 @@ class Session:
             try:
                 return dates.from_utc_iso(pinned)
             except (SalesflowError, ValueError):
-                raise SalesflowError(f'SALESFLOW_NOW="{pinned}" is not an ISO 8601 time') from None
+                raise SalesflowError(
+                    _('SALESFLOW_NOW="{pinned}" is not an ISO 8601 time').format(pinned=pinned)
+                ) from None
         return dates.utc_now()
 
     @property
@@ -96,8 +103,11 @@ class Session:
         def unknown(env: str, used: tzinfo) -> None:
             name = getattr(used, "key", None) or str(used)
             self.term.say(
-                f'Warning: TZ="{env}" is not a time zone salesflow knows — using {name}; '
-                "set TZ to a name such as Asia/Shanghai (or: salesflow config set timezone …)"
+                _(
+                    'Warning: TZ="{env}" is not a time zone salesflow knows — '
+                    "using {name}; set TZ to a name such as Asia/Shanghai (or: "
+                    "salesflow config set timezone …)"
+                ).format(env=env, name=name)
             )
 
         return dates.local_zone(store.get_setting(self.conn, "timezone"), unknown)
@@ -161,7 +171,9 @@ def confirmed(s: Session, yes: bool, question: str, declined: str) -> bool:
     answer = s.term.confirm(question)
     if answer is None:
         raise SalesflowError(
-            f"{question.rstrip('?')}: pass --yes to confirm (stdin is not a terminal)"
+            _("{question}: pass --yes to confirm (stdin is not a terminal)").format(
+                question=question.rstrip("?？")
+            )
         )
     if not answer:
         s.term.say(declined)

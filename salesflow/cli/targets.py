@@ -8,6 +8,7 @@ from typing import Annotated
 from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, command_group
 from salesflow.cli.session import Session
+from salesflow.i18n import _
 
 app = command_group(
     help="Sales targets per month (2026-12), quarter (2026-Q4) or year (2026).",
@@ -31,10 +32,14 @@ def target_set(
         target, previous = targets.set_target(conn, p, value, s.now_iso)
     shown = money.display(target.amount_minor, target.currency)
     if previous is None:
-        s.term.say(f"Target {p.text}: {shown}")
+        s.term.say(_("Target {text}: {shown}").format(text=p.text, shown=shown))
     else:
         before = money.display(previous.amount_minor, previous.currency)
-        s.term.say(f"Target {p.text}: {shown} (was {before})")
+        s.term.say(
+            _("Target {text}: {shown} (was {before})").format(
+                text=p.text, shown=shown, before=before
+            )
+        )
 
 
 @app.command("list")
@@ -55,7 +60,7 @@ def target_list(
         columns=reports.target_columns(),
         raw=raw,
         keys=targets.RECORD_KEYS,
-        empty="No targets set — salesflow target set 2026-12 200000",
+        empty=_("No targets set — salesflow target set 2026-12 200000"),
     )
 
 
@@ -71,4 +76,6 @@ def target_rm(
     with s.write() as conn:
         gone = targets.remove(conn, targets.parse_period(period))
     shown = money.display(gone.amount_minor, gone.currency)
-    s.term.say(f"Removed the target for {gone.period.text} ({shown})")
+    s.term.say(
+        _("Removed the target for {text} ({shown})").format(text=gone.period.text, shown=shown)
+    )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from salesflow import touches
 from salesflow.activities import kinds as activity_kinds
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.importer.columns import (
     ACTIVITY_FIELDS,
     ACTIVITY_IGNORED,
@@ -49,7 +50,7 @@ class _Leads:
             "SELECT id, name, company, email FROM leads ORDER BY id"
         ):
             self.ids.add(id_)
-            e, _, person = Keys.of(name, company, email, None)
+            e, __, person = Keys.of(name, company, email, None)
             if e:
                 self.email.setdefault(e, []).append(id_)
             if person:
@@ -62,7 +63,7 @@ class _Leads:
             if not text.isdigit() or int(text) not in self.ids:
                 raise Bad("lead_id", f"no lead #{text} — see salesflow lead list --all")
             return int(text)
-        e, _, person = Keys.of(values.get("name"), values.get("company"), values.get("email"),
+        e, __, person = Keys.of(values.get("name"), values.get("company"), values.get("email"),
                                 None)  # fmt: skip
         if e:
             return self._one(self.email.get(e, []), "email", f'no lead has email "{e}"')
@@ -123,25 +124,31 @@ def plan_activities(
     """What importing `sheet` as activities would do. Reads the database, writes nothing."""
     if options.on_duplicate not in ("skip", "error"):
         raise SalesflowError(
-            f"--on-duplicate {options.on_duplicate} — activities take skip or error "
-            "(a logged touch has nothing to update)"
+            _(
+                "--on-duplicate {on_duplicate} — activities take skip or "
+                "error (a logged touch has nothing to update)"
+            ).format(on_duplicate=options.on_duplicate)
         )
     cols = map_columns(sheet.header, ACTIVITY_FIELDS, ACTIVITY_IGNORED, options.mapping, sheet.name)
     cols = without_blank_columns(cols, sheet)
     if not {"lead_id", "email", "name"} & cols.fields:
         raise SalesflowError(
-            f"{sheet.name} has no column naming the lead (lead_id, email, or name + company) — "
-            f"its columns are: {', '.join(sheet.header)}; point one at it with "
-            '--map "COLUMN=lead_id"'
+            _(
+                "{name} has no column naming the lead (lead_id, email, or "
+                "name + company) — its columns are: {header}; point one at "
+                'it with --map "COLUMN=lead_id"'
+            ).format(name=sheet.name, header=", ".join(sheet.header))
         )
     if "happened_at" not in cols.index:
         raise SalesflowError(
-            f"{sheet.name} has no column saying when each touch happened (happened_at, date, "
-            f"时间 …) — its columns are: {', '.join(sheet.header)}; point one at it with "
-            '--map "COLUMN=happened_at"'
+            _(
+                "{name} has no column saying when each touch happened "
+                "(happened_at, date, 时间 …) — its columns are: {header}; "
+                'point one at it with --map "COLUMN=happened_at"'
+            ).format(name=sheet.name, header=", ".join(sheet.header))
         )
     plan = Plan("activities", f"{sheet.name} ({sheet.described})", rows=len(sheet.rows))
-    plan.kept = [label for _, label in cols.extra]
+    plan.kept = [label for __, label in cols.extra]
     plan.ignored = cols.ignored
     known = activity_kinds(conn)
     kinds = {key(k): k for k in known}

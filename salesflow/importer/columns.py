@@ -11,6 +11,7 @@ from typing import Any
 
 from salesflow import csvsafe
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.importer import layouts
 from salesflow.sheets import Sheet
 
@@ -73,9 +74,11 @@ def parse_map(specs: Iterable[str]) -> dict[str, str]:
             header, sep, target = part.partition("=")
             if not sep or not header.strip() or not target.strip():
                 raise SalesflowError(
-                    f'cannot read --map "{part}" — write HEADER=FIELD pairs, e.g. '
-                    '--map "公司=company,联系人=name" (FIELD "-" drops the column; '
-                    '"First Name+Last Name=name" joins columns)'
+                    _(
+                        'cannot read --map "{part}" — write HEADER=FIELD pairs, e.g. '
+                        '--map "公司=company,联系人=name" (FIELD "-" drops the column; '
+                        '"First Name+Last Name=name" joins columns)'
+                    ).format(part=part)
                 )
             result[header.strip()] = target.strip()
     return result
@@ -199,8 +202,11 @@ class _Mapping:
             return
         if field_ is None or field_ in self.joins or not all(parts):
             raise SalesflowError(
-                f'--map "{source}": join columns into one field, once, e.g. '
-                '--map "First Name+Last Name=name" (姓+名=name joins 张 and 伟 as 张伟)'
+                _(
+                    '--map "{source}": join columns into one field, once, e.g. '
+                    '--map "First Name+Last Name=name" (姓+名=name joins 张 and 伟 '
+                    "as 张伟)"
+                ).format(source=source)
             )
         joined = tuple(self.column(p) for p in parts)
         self.joins[field_] = Join(joined)
@@ -228,9 +234,11 @@ class _Mapping:
         elif target in self.index or target in self.joins:
             first = self.labels.get(target) or self.header[self.index[target]]
             raise SalesflowError(
-                f'{self.name}: columns "{first}" and "{label}" both mean {target} — '
-                f'drop one with --map "{label}=-", point it elsewhere with --map, or join '
-                f'them with --map "{first}+{label}={target}"'
+                _(
+                    '{name}: columns "{first}" and "{label}" both mean {target} '
+                    '— drop one with --map "{label}=-", point it elsewhere with '
+                    '--map, or join them with --map "{first}+{label}={target}"'
+                ).format(name=self.name, first=first, label=label, target=target)
             )
         else:
             self.index[target] = i
@@ -257,7 +265,7 @@ def without_blank_columns(cols: Columns, sheet: Sheet) -> Columns:
     """Drop columns with neither a header nor any data: spreadsheets save those in bulk."""
 
     def used(i: int) -> bool:
-        return bool(sheet.header[i]) or any(i < len(c) and c[i] for _, c in sheet.rows)
+        return bool(sheet.header[i]) or any(i < len(c) and c[i] for __, c in sheet.rows)
 
     kept = [e for e in cols.extra if used(e[0])]
     return Columns(cols.index, cols.header, kept, cols.ignored, cols.joins)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from salesflow import sheets
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.importer.layouts import join_name
 from salesflow.importer.plan import RowError
 
@@ -43,8 +44,10 @@ def read(data: bytes, name: str, encoding: str = "auto") -> CardSheet:
     cards = [m.group(0) for m in _CARD.finditer(text)]
     if not cards:
         raise SalesflowError(
-            f"{name} has no vCard in it (BEGIN:VCARD … END:VCARD) — export the contacts "
-            "as a .vcf file"
+            _(
+                "{name} has no vCard in it (BEGIN:VCARD … END:VCARD) — "
+                "export the contacts as a .vcf file"
+            ).format(name=name)
         )
     rows: list[tuple[int, list[str | None]]] = []
     problems: list[RowError] = []
@@ -99,7 +102,7 @@ def _cells(card: str) -> list[str | None]:
         "\n".join(notes) or None,
         _first_text(props.get("title")),
         ", ".join(f"{t} {v}" if t else v for t, v in phones[1:]) or None,
-        ", ".join(v for _, v in emails[1:]) or None,
+        ", ".join(v for __, v in emails[1:]) or None,
         "; ".join(a for a in addresses if a) or None,
         _first_text(props.get("bday")),
     ]
@@ -141,7 +144,7 @@ def _ordered(lines: list) -> list[tuple[str, str]]:
         kind = next((t for t in types if t not in ("pref", "voice", "internet", "x400")), "")
         result.append((0 if preferred else 1 + i, kind, value))
     result.sort()
-    return [(kind, value) for _, kind, value in result]
+    return [(kind, value) for __, kind, value in result]
 
 
 def _address(value: object) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from typing import Any
 
 from salesflow import leads, money, pipeline
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.importer import layouts
 from salesflow.importer.columns import (
     LEAD_FIELDS,
@@ -18,6 +18,7 @@ from salesflow.importer.columns import (
     row_values,
     without_blank_columns,
 )
+from salesflow.importer.keys import Keys
 from salesflow.importer.plan import Applied, Clock, Plan, Progress, RowError, RowNote, ticker
 from salesflow.importer.values import (
     Bad,
@@ -35,7 +36,6 @@ from salesflow.importer.values import (
 from salesflow.sheets import MAX_CELL, Sheet
 
 ON_DUPLICATE = ("skip", "update", "error")
-_NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 @dataclass(frozen=True)
@@ -48,47 +48,6 @@ class LeadOptions:
     mapping: dict[str, str] = field(default_factory=dict)
 
 
-class Keys:
-    """Who a lead is, for finding duplicates: email, phone digits, name + company."""
-
-    def __init__(self) -> None:
-        self.email: dict[str, Any] = {}
-        self.phone: dict[str, Any] = {}
-        self.person: dict[tuple[str, str], Any] = {}
-
-    @staticmethod
-    def of(name: str | None, company: str | None, email: str | None, phone: str | None):
-        e = email.strip().casefold() if email else None
-        digits = _NOT_DIGIT.sub("", phone) if phone else ""
-        p = digits if len(digits) >= 5 else None  # "n/a", "-" and extensions are no identity
-        person = (" ".join((name or "").split()).casefold(),
-                  " ".join((company or "").split()).casefold())  # fmt: skip
-        return e, p, person if person[0] else None
-
-    def add(self, target: Any, keys: tuple) -> None:
-        e, p, person = keys
-        if e:
-            self.email.setdefault(e, target)
-        if p:
-            self.phone.setdefault(p, target)
-        if person:
-            self.person.setdefault(person, target)
-
-    def match(self, keys: tuple) -> list[tuple[Any, str]]:
-        """The distinct leads (or earlier rows) these keys point at, email first."""
-        e, p, person = keys
-        hits = (
-            (self.email.get(e) if e else None, "email"),
-            (self.phone.get(p) if p else None, "phone"),
-            (self.person.get(person) if person else None, "name and company"),
-        )
-        found: list[tuple[Any, str]] = []
-        for target, by in hits:
-            if target is not None and all(t != target for t, _ in found):
-                found.append((target, by))
-        return found
-
-
 def _default_stage(
     conn: sqlite3.Connection, find_stage: Callable[[str, str], pipeline.Stage], name: str | None
 ) -> pipeline.Stage:
@@ -98,7 +57,7 @@ def _default_stage(
     try:
         return find_stage(name, "stage")
     except Bad as e:
-        raise SalesflowError(f"--stage: {e.message}") from None
+        raise SalesflowError(_("--stage: {message}").format(message=e.message)) from None
 
 
 def plan_leads(
@@ -109,21 +68,24 @@ def plan_leads(
 ) -> Plan:
     """What importing `sheet` as leads would do. Reads the database, writes nothing."""
     if options.on_duplicate not in ON_DUPLICATE:
-        raise SalesflowError(f"--on-duplicate {options.on_duplicate} — use skip, update or error")
+        message = _("--on-duplicate {on_duplicate} — use skip, update or error")
+        raise SalesflowError(message.format(on_duplicate=options.on_duplicate))
     cols = map_columns(sheet.header, LEAD_FIELDS, LEAD_IGNORED, options.mapping, sheet.name)
     cols = without_blank_columns(cols, sheet)
     if "name" not in cols.fields:
         raise SalesflowError(
-            f"{sheet.name} has no column for the contact's name (name, contact, 联系人, 姓名 …) — "
-            f"its columns are: {', '.join(sheet.header)}; point one at it with "
-            '--map "COLUMN=name"'
+            _(
+                "{name} has no column for the contact's name (name, contact, "
+                "联系人, 姓名 …) — its columns are: {header}; point one at it "
+                'with --map "COLUMN=name"'
+            ).format(name=sheet.name, header=", ".join(sheet.header))
         )
     find_stage = stage_finder(conn)
     default_stage = _default_stage(conn, find_stage, options.stage)
     default_currency = money.check_currency(options.currency)
     plan = Plan("leads", f"{sheet.name} ({sheet.described})", len(sheet.rows))
     plan.default_source = options.source
-    plan.kept = [label for _, label in cols.extra]
+    plan.kept = [label for __, label in cols.extra]
     plan.ignored = cols.ignored
     keys = Keys()
     people: dict[int, tuple[str, str | None]] = {}

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from salesflow import dates, leads, pipeline, touches
 from salesflow.activities import kinds as activity_kinds
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 from salesflow.importer.mailread import ADDRESS, Mail
 from salesflow.importer.plan import Clock, Progress, ticker
 
@@ -83,7 +84,7 @@ def my_addresses(setting: str | None) -> frozenset[str]:
     found = ADDRESS.findall(setting or "")
     if not found:
         raise SalesflowError(
-            "salesflow needs your own addresses to tell sent mail from received",
+            _("salesflow needs your own addresses to tell sent mail from received"),
             hint=Hint("config.me_emails"),
         )
     return frozenset(a.casefold() for a in found)
@@ -135,7 +136,7 @@ def plan_mail(
     """What importing `mails` would do. Reads the database, writes nothing."""
     if "email" not in activity_kinds(conn):
         raise SalesflowError(
-            'activity kind "email" is not among your activity kinds',
+            _('activity kind "email" is not among your activity kinds'),
             hint=Hint("config.activity_kinds"),
         )
     plan = MailPlan(source)
@@ -247,7 +248,7 @@ def _closing(
     and not yet overdue (created before it, due on or after its local day)."""
     if not replied:
         return
-    ids = ",".join(str(i) for i in {lead for lead, _ in replied})
+    ids = ",".join(str(i) for i in {lead for lead, __ in replied})
     open_ = {}
     for row in conn.execute(
         "SELECT f.id, f.lead_id, f.action, f.due_date, f.created_at, l.name FROM followups f "
@@ -258,7 +259,7 @@ def _closing(
     for lead, m in replied:
         day = dates.local_today(dates.from_utc_iso(m.date), clock.tz).isoformat()
         for row in open_.get(lead, []):
-            id_, _, action, due, created, name = row
+            id_, __, action, due, created, name = row
             if created <= m.date and due >= day:
                 plan.closes.append((id_, m.date, action, f"#{lead} {name}"))
                 open_[lead].remove(row)
@@ -283,7 +284,7 @@ def apply_mail(
         return new_ids[target[1]] if isinstance(target, tuple) else target
 
     def rows() -> Iterator[tuple]:
-        for done, (target, _, note, when, _) in enumerate(plan.activities, 1):
+        for done, (target, __, note, when, __) in enumerate(plan.activities, 1):
             tick(done)
             yield lead_id(target), "email", note, when, now_iso
 
@@ -297,11 +298,11 @@ def apply_mail(
             "INSERT INTO emails (activity_id, lead_id, message_id, direction) VALUES (?, ?, ?, ?)",
             (
                 (first + i, lead_id(target), mid, direction)
-                for i, (target, direction, _, _, mid) in enumerate(plan.activities)
+                for i, (target, direction, __, __, mid) in enumerate(plan.activities)
             ),
         )
     touches.refresh_after_activity(conn, first)
-    for id_, done_at, _, _ in plan.closes:
+    for id_, done_at, __, __ in plan.closes:
         conn.execute("UPDATE followups SET done_at = ? WHERE id = ? AND done_at IS NULL",
                      (done_at, id_))  # fmt: skip
     return len(plan.activities), len(new_ids)

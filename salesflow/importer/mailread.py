@@ -23,6 +23,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from salesflow import dates
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.importer.mailtext import (
     decode_bytes,
     first_lines,
@@ -58,31 +59,35 @@ def messages(path: str, data: bytes | None = None) -> tuple[str, Iterator[Mail]]
     if path == "-":
         raw = data or b""
         if not raw.strip():
-            raise SalesflowError("standard input is empty — pipe a message or an mbox into it")
+            raise SalesflowError(_("standard input is empty — pipe a message or an mbox into it"))
         if raw.startswith(b"From "):
             return "mbox from standard input", _mbox_bytes(raw)
         return "message from standard input", iter([read(raw, "standard input")])
     if os.path.isdir(path):
         if not all(os.path.isdir(os.path.join(path, d)) for d in ("cur", "new")):
             raise SalesflowError(
-                f"{path} is a folder but not a Maildir (no cur/ and new/ in it) — give an "
-                ".eml file, an mbox file or a Maildir folder"
+                _(
+                    "{path} is a folder but not a Maildir (no cur/ and new/ in "
+                    "it) — give an .eml file, an mbox file or a Maildir folder"
+                ).format(path=path)
             )
         return f"Maildir {os.path.basename(path.rstrip(os.sep))}", _maildir(path)
     try:
         with open(path, "rb") as f:
             start = f.read(5)
     except FileNotFoundError:
-        raise SalesflowError(f"no file {path} — check the path") from None
+        raise SalesflowError(_("no file {path} — check the path").format(path=path)) from None
     except OSError as e:
-        raise SalesflowError(f"cannot read {path}: {e.strerror}") from None
+        raise SalesflowError(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=e.strerror)
+        ) from None
     name = os.path.basename(path)
     if start == b"From ":
         return f"mbox {name}", _mbox(path)
     with open(path, "rb") as f:
         raw = f.read()
     if not raw.strip():
-        raise SalesflowError(f"{name} is empty — there is nothing to import")
+        raise SalesflowError(_("{name} is empty — there is nothing to import").format(name=name))
     return f"message {name}", iter([read(raw, name)])
 
 
@@ -176,7 +181,7 @@ def _addresses(values: list) -> list[tuple[str, str]]:
 
 def _pick(groups: tuple) -> tuple[str, str]:
     """_SIMPLE's groups: (name, address) of `Name <address>`, else ("", bare address)."""
-    name, address, _, bare = groups
+    name, address, __, bare = groups
     return (name or "", address) if address else ("", bare)
 
 

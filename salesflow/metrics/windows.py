@@ -18,6 +18,7 @@ from typing import Any
 from salesflow import dates, pipeline
 from salesflow.errors import SalesflowError
 from salesflow.fx import Converter
+from salesflow.i18n import _
 from salesflow.pipeline import LOST, WON, Stage
 
 # ---- the window ------------------------------------------------------------------
@@ -87,11 +88,17 @@ def window(
     today = dates.local_today(now, tz)
     if as_of is not None and as_of > today:
         raise SalesflowError(
-            f"--as-of {as_of} is in the future — the history ends today ({today}); "
-            "give today or an earlier day"
+            _(
+                "--as-of {as_of} is in the future — the history ends today "
+                "({today}); give today or an earlier day"
+            ).format(as_of=as_of, today=today)
         )
     if since is not None and until is not None and since > until:
-        raise SalesflowError(f"--since {since} is after --until {until} — swap them")
+        raise SalesflowError(
+            _("--since {since} is after --until {until} — swap them").format(
+                since=since, until=until
+            )
+        )
     if as_of is None:
         return Window(
             since, until, None, tz, now.astimezone(UTC).replace(microsecond=0), today, today
@@ -125,7 +132,7 @@ class LocalDays:
             return str(first)
         whens = " ".join(
             f"WHEN {column} < '{start}' THEN {prev}"
-            for (start, _), (_, prev) in zip(self.segments[1:], self.segments, strict=False)
+            for (start, __), (__, prev) in zip(self.segments[1:], self.segments, strict=False)
         )
         return f"(CASE {whens} ELSE {self.segments[-1][1]} END)"
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from salesflow import money
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 from salesflow.leads import Lead
 from salesflow.quotes.math import Discount, ItemInput, Line, Totals, compute, number_text
 from salesflow.quotes.model import MAX_MINOR, Quote, format_number, get, items
@@ -27,14 +28,20 @@ def _compute(
 ) -> Totals:
     for item in item_list:
         if item.unit_price_minor > MAX_MINOR:
-            raise SalesflowError(f'the unit price of "{item.description}" is too large')
+            raise SalesflowError(
+                _('the unit price of "{description}" is too large').format(
+                    description=item.description
+                )
+            )
     result = compute(
         item_list, currency=currency, rounding=rounding, discount=discount, tax_rate=tax
     )
     if result.total_minor > MAX_MINOR or any(li.gross_minor > MAX_MINOR for li in result.lines):
         raise SalesflowError(
-            f"the quote's amounts are too large (over {money.display(MAX_MINOR, currency)}) — "
-            "check the quantities and prices"
+            _(
+                "the quote's amounts are too large (over {max_minor}) — "
+                "check the quantities and prices"
+            ).format(max_minor=money.display(MAX_MINOR, currency))
         )
     return result
 
@@ -93,7 +100,9 @@ def _next_seq(conn: sqlite3.Connection, year: int) -> int:
 def check_validity(valid_until: date, today: date) -> None:
     if valid_until < today:
         raise SalesflowError(
-            f"the validity date {valid_until} has passed (today is {today})",
+            _("the validity date {valid_until} has passed (today is {today})").format(
+                valid_until=valid_until, today=today
+            ),
             hint=Hint("quote.valid_later"),
         )
 
@@ -180,7 +189,9 @@ def _insert(
 def _require_draft(quote: Quote, today: date) -> None:
     if quote.status != "draft":
         raise SalesflowError(
-            f"{quote.number} is {quote.status_on(today)} — only drafts can be changed",
+            _("{number} is {status} — only drafts can be changed").format(
+                number=quote.number, status=quote.status_on(today)
+            ),
             hint=Hint("quote.copy", number=quote.number),
         )
 
@@ -201,7 +212,9 @@ def remove_item(
     if not 1 <= position <= len(item_list):
         lines = f"1–{len(item_list)}" if item_list else "none"
         raise SalesflowError(
-            f"{quote.number} has no line {position} (its lines: {lines})",
+            _("{number} has no line {position} (its lines: {lines})").format(
+                number=quote.number, position=position, lines=lines
+            ),
             hint=Hint("quote.show", number=quote.number),
         )
     removed = item_list.pop(position - 1)
@@ -228,7 +241,7 @@ def edit(
         discount is None and tax_rate is None and valid_until is None and note is None
         and not wording
     ):  # fmt: skip
-        raise SalesflowError("nothing to change", hint=Hint("quote.edit"))
+        raise SalesflowError(_("nothing to change"), hint=Hint("quote.edit"))
     changed = quote
     if discount is not None:
         disc = parse_discount(discount, quote.currency)

@@ -9,6 +9,7 @@ from typing import Any
 
 from salesflow import money
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.leads import Lead
 from salesflow.quotes.math import Totals, number_text
 from salesflow.quotes.model import COLUMNS, STATUSES, Quote, from_row
@@ -28,7 +29,11 @@ def search(
     params: list[Any] = []
     if status is not None:
         if status not in STATUSES:
-            raise SalesflowError(f'unknown status "{status}" — use one of: {", ".join(STATUSES)}')
+            raise SalesflowError(
+                _('unknown status "{status}" — use one of: {statuses}').format(
+                    status=status, statuses=", ".join(STATUSES)
+                )
+            )
         if status == "expired":
             where.append("q.status = 'sent' AND q.valid_until < ?")
             params.append(today.isoformat())

@@ -23,6 +23,7 @@ from decimal import Decimal, localcontext
 
 from salesflow import money
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 
 HUNDRED = Decimal(100)
 # Far more digits than any real quote needs, so qty × price × rate is always exact before
@@ -98,9 +99,12 @@ def line(position: int, item: ItemInput, currency: str, rounding: str) -> Line:
             if fixed > gross:
                 off = money.display(disc.fixed_minor, currency)
                 raise SalesflowError(
-                    f'the discount on "{item.description}" ({off}) '
-                    f"is more than the line itself ({_show_exact(gross, currency)}) — "
-                    "use a smaller amount or a percentage"
+                    _(
+                        'the discount on "{description}" ({off}) is more than the '
+                        "line itself ({gross}) — use a smaller amount or a percentage"
+                    ).format(
+                        description=item.description, off=off, gross=_show_exact(gross, currency)
+                    )
                 )
             exact = gross - fixed
         gross_minor = _round(gross, currency, rounding)
@@ -141,9 +145,13 @@ def compute(
             discount_minor = discount.fixed_minor or 0
             if discount_minor > subtotal:
                 raise SalesflowError(
-                    f"the quote discount ({money.display(discount_minor, currency)}) is more "
-                    f"than the subtotal ({money.display(subtotal, currency)}) — "
-                    "use a smaller amount or a percentage"
+                    _(
+                        "the quote discount ({discount_minor}) is more than the "
+                        "subtotal ({subtotal}) — use a smaller amount or a percentage"
+                    ).format(
+                        discount_minor=money.display(discount_minor, currency),
+                        subtotal=money.display(subtotal, currency),
+                    )
                 )
         net = subtotal - discount_minor
         tax_minor = _round(money.to_decimal(net, currency) * tax_rate / HUNDRED, currency, rounding)

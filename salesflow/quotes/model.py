@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from salesflow import money, moves
 from salesflow.errors import Hint, NotFound
+from salesflow.i18n import _
 from salesflow.quotes.math import Discount, ItemInput, Line, Totals
 
 STATUSES = ("draft", "sent", "accepted", "rejected", "expired")
@@ -130,7 +131,9 @@ def from_row(row: tuple) -> Quote:
 def get(conn: sqlite3.Connection, quote_id: int) -> Quote:
     row = conn.execute(f"SELECT {COLUMNS} FROM quotes WHERE id = ?", (quote_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no quote with id {quote_id}", hint=Hint("quote.list"))
+        raise NotFound(
+            _("no quote with id {quote_id}").format(quote_id=quote_id), hint=Hint("quote.list")
+        )
     return from_row(row)
 
 
@@ -144,8 +147,10 @@ def resolve(conn: sqlite3.Connection, ref: str) -> Quote:
         ).fetchone()
     if row is None:
         shown = " ".join(ref.split())
-        hint = "" if _NUMBER.fullmatch(text) else " (quote numbers look like Q-2026-0001)"
-        raise NotFound(f'no quote "{shown}"{hint}', hint=Hint("quote.list"))
+        hint = "" if _NUMBER.fullmatch(text) else _(" (quote numbers look like Q-2026-0001)")
+        raise NotFound(
+            _('no quote "{shown}"{hint}').format(shown=shown, hint=hint), hint=Hint("quote.list")
+        )
     return from_row(row)
 
 

@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from salesflow import money
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import N_, _
 from salesflow.quotes.math import Discount, ItemInput
 
-ITEM_FORM = (
+ITEM_FORM = N_(
     '"description; quantity; unit price" (optionally "; unit" such as 台 or pcs and '
     '"; discount" such as 10% or 200)'
 )
@@ -38,9 +39,13 @@ def parse_tax(text: str) -> Decimal:
     m = re.fullmatch(r"(-?(?:\d+(?:\.\d+)?|\.\d+))\s*[%％]?", raw)
     rate = Decimal(m.group(1)) if m else None
     if rate is None:
-        raise SalesflowError(f'cannot read tax rate "{raw}" — write a percentage such as 13% or 0%')
+        raise SalesflowError(
+            _('cannot read tax rate "{raw}" — write a percentage such as 13% or 0%').format(raw=raw)
+        )
     if not 0 <= rate <= 100:
-        raise SalesflowError(f'tax rate "{raw}" is outside 0–100% — write it such as 13% or 0%')
+        raise SalesflowError(
+            _('tax rate "{raw}" is outside 0–100% — write it such as 13% or 0%').format(raw=raw)
+        )
     return rate
 
 
@@ -52,23 +57,33 @@ def parse_discount(text: str, currency: str, *, what: str = "discount") -> Disco
         return None
     if raw.startswith("-"):
         raise SalesflowError(
-            f'{what} "{raw}" is negative — a discount is a percentage such as 5% or an amount'
+            _(
+                '{what} "{raw}" is negative — a discount is a percentage such as 5% or an amount'
+            ).format(what=what, raw=raw)
         )
     percent = parse_percent(raw)
     if percent is not None:
         if percent > 100:
-            raise SalesflowError(f'{what} "{raw}" is over 100% — use 0% to 100%')
+            raise SalesflowError(
+                _('{what} "{raw}" is over 100% — use 0% to 100%').format(what=what, raw=raw)
+            )
         return Discount(percent=percent) if percent else None
     try:
         amount = money.parse_money(raw, currency)
     except SalesflowError:
         raise SalesflowError(
-            f'cannot read {what} "{raw}" — write a percentage such as 5% or an amount such as 500'
+            _(
+                'cannot read {what} "{raw}" — write a percentage such as 5% '
+                "or an amount such as 500"
+            ).format(what=what, raw=raw)
         ) from None
     if amount.currency != currency:
         raise SalesflowError(
-            f'{what} "{raw}" is in {amount.currency} but the quote is in {currency} — '
-            f"give the amount in {currency} or as a percentage"
+            _(
+                '{what} "{raw}" is in {currency} but the quote is in '
+                "{currency2} — give the amount in {currency2} or as a "
+                "percentage"
+            ).format(what=what, raw=raw, currency=amount.currency, currency2=currency)
         )
     return Discount(fixed_minor=amount.minor) if amount.minor else None
 
@@ -76,15 +91,23 @@ def parse_discount(text: str, currency: str, *, what: str = "discount") -> Disco
 def parse_quantity(text: str) -> Decimal:
     raw = text.strip()
     if raw.startswith("-"):
-        raise SalesflowError(f'quantity "{raw}" is negative — a quantity must be more than zero')
+        raise SalesflowError(
+            _('quantity "{raw}" is negative — a quantity must be more than zero').format(raw=raw)
+        )
     if not _QUANTITY.fullmatch(raw):
-        raise SalesflowError(f'cannot read quantity "{raw}" — write a number such as 2 or 1.5')
+        raise SalesflowError(
+            _('cannot read quantity "{raw}" — write a number such as 2 or 1.5').format(raw=raw)
+        )
     qty = Decimal(raw.replace(",", ""))
     if qty <= 0:
-        raise SalesflowError(f'quantity "{raw}" is zero — a quantity must be more than zero')
+        raise SalesflowError(
+            _('quantity "{raw}" is zero — a quantity must be more than zero').format(raw=raw)
+        )
     if qty >= 10**9 or -qty.as_tuple().exponent > 6:
         raise SalesflowError(
-            f'quantity "{raw}" is out of range — up to 999,999,999 with at most 6 decimals'
+            _(
+                'quantity "{raw}" is out of range — up to 999,999,999 with at most 6 decimals'
+            ).format(raw=raw)
         )
     return qty
 
@@ -107,15 +130,27 @@ def split_item(text: str) -> ItemText:
     parts = [p.strip() for p in _SEPARATOR.split(text)]
     shown = " ".join(text.split())
     if not 3 <= len(parts) <= 5 or not parts[0] or not parts[2]:
-        raise SalesflowError(f'cannot read item "{shown}" — write it as {ITEM_FORM}')
+        raise SalesflowError(
+            _('cannot read item "{shown}" — write it as {item_form}').format(
+                shown=shown, item_form=_(ITEM_FORM)
+            )
+        )
     discount = unit = None
     for extra in filter(None, parts[3:]):
         if _DISCOUNT_LIKE.match(extra) or parse_percent(extra) is not None:
             if discount is not None:
-                raise SalesflowError(f'item "{shown}" has two discounts — write it as {ITEM_FORM}')
+                raise SalesflowError(
+                    _('item "{shown}" has two discounts — write it as {item_form}').format(
+                        shown=shown, item_form=_(ITEM_FORM)
+                    )
+                )
             discount = extra
         elif unit is not None:
-            raise SalesflowError(f'item "{shown}" has two units — write it as {ITEM_FORM}')
+            raise SalesflowError(
+                _('item "{shown}" has two units — write it as {item_form}').format(
+                    shown=shown, item_form=_(ITEM_FORM)
+                )
+            )
         else:
             unit = extra
     return ItemText(text, parts[0], parse_quantity(parts[1]), parts[2], discount, unit)
@@ -141,13 +176,18 @@ def read_items(
         price = _price(item, currency)
         if price.currency != currency:
             raise SalesflowError(
-                f'item "{item.description}" is priced in {price.currency} but the quote is in '
-                f"{currency} — a quote has one currency; price every item in {currency}"
+                _(
+                    'item "{description}" is priced in {currency} but the quote '
+                    "is in {currency2} — a quote has one currency; price every "
+                    "item in {currency2}"
+                ).format(description=item.description, currency=price.currency, currency2=currency)
             )
         if item.discount and line_discount:
             raise SalesflowError(
-                f'item "{item.description}" has a discount in its text and one for all lines — '
-                "give it once",
+                _(
+                    'item "{description}" has a discount in its text and one for '
+                    "all lines — give it once"
+                ).format(description=item.description),
                 hint=Hint("quote.item_discount_twice", description=item.description),
             )
         disc_text = item.discount or line_discount
@@ -162,5 +202,7 @@ def _price(item: ItemText, currency: str) -> money.Money:
         return money.parse_money(item.price, currency)
     except SalesflowError as e:
         raise SalesflowError(
-            f'item "{item.description}": {e.message} (items are written as {ITEM_FORM})'
+            _('item "{description}": {message} (items are written as {item_form})').format(
+                description=item.description, message=e.message, item_form=_(ITEM_FORM)
+            )
         ) from None

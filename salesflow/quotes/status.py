@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from salesflow import activities, leads, money, moves, pipeline
 from salesflow.config import DEFAULT_QUOTE_STAGE
 from salesflow.errors import Hint, SalesflowError
+from salesflow.i18n import _
 from salesflow.leads import Lead
 from salesflow.quotes.drafts import check_validity
 from salesflow.quotes.model import Accepted, Quote, Rejected, Sent, get
@@ -19,10 +20,11 @@ def _require_sent(quote: Quote, action: str) -> None:
         return
     if status == "draft":
         raise SalesflowError(
-            f"{quote.number} is a draft", hint=Hint("quote.send_first", number=quote.number)
+            _("{number} is a draft").format(number=quote.number),
+            hint=Hint("quote.send_first", number=quote.number),
         )
     raise SalesflowError(
-        f"{quote.number} is already {status}",
+        _("{number} is already {status}").format(number=quote.number, status=status),
         hint=Hint("quote.copy_to", number=quote.number, action=action),
     )
 
@@ -41,12 +43,15 @@ def send(
     pipeline without one, the open stage nearest 65% (the default pipeline's quote stage)."""
     if quote.status != "draft":
         raise SalesflowError(
-            f"{quote.number} is already {quote.status_on(today)}",
+            _("{number} is already {status}").format(
+                number=quote.number, status=quote.status_on(today)
+            ),
             hint=Hint("quote.copy_to_send", number=quote.number),
         )
     if not conn.execute("SELECT 1 FROM quote_items WHERE quote_id = ?", (quote.id,)).fetchone():
         raise SalesflowError(
-            f"{quote.number} has no items", hint=Hint("quote.add_item", number=quote.number)
+            _("{number} has no items").format(number=quote.number),
+            hint=Hint("quote.add_item", number=quote.number),
         )
     check_validity(date.fromisoformat(quote.valid_until), today)
     conn.execute(
@@ -90,14 +95,14 @@ def _move_to_quote_stage(
         target = nearest = _nearest_open(stages)
     if target is None or not target.is_open:
         stage_name = name
-        why = (
-            f'The pipeline has no open stage named "{stage_name}", so {lead.label} stays in '
-            f"{lead.stage}"
-        )
+        why = _(
+            'The pipeline has no open stage named "{name}", so {label} stays in {stage}'
+        ).format(name=stage_name, label=lead.label, stage=lead.stage)
         return None, why, Hint("quote.stage_setting")
     current = pipeline.get_stage(conn, lead.stage)
     if not current.is_open:
-        return None, f"{lead.label} is {lead.stage}, so its stage was left as it is", None
+        said = _("{label} is {stage}, so its stage was left as it is")
+        return None, said.format(label=lead.label, stage=lead.stage), None
     if current.position >= target.position:
         return None, None, None
     move = moves.advance(
@@ -105,10 +110,16 @@ def _move_to_quote_stage(
     )
     said = None
     if nearest is not None:
-        said = (
-            f'The pipeline has no stage named "{DEFAULT_QUOTE_STAGE}": {lead.label} moved to '
-            f"{nearest.name} ({nearest.probability}%), the open stage nearest "
-            f"{QUOTE_PROBABILITY}% — salesflow config set quote.stage NAME picks another"
+        said = _(
+            'The pipeline has no stage named "{name}": {label} moved to {nearest} '
+            "({probability}%), the open stage nearest {quote_probability}% — "
+            "salesflow config set quote.stage NAME picks another"
+        ).format(
+            name=DEFAULT_QUOTE_STAGE,
+            label=lead.label,
+            nearest=nearest.name,
+            probability=nearest.probability,
+            quote_probability=QUOTE_PROBABILITY,
         )
     return move, said, None
 
@@ -134,7 +145,9 @@ def accept(
     _require_sent(quote, "accept")
     if quote.status_on(today) == "expired" and not force:
         raise SalesflowError(
-            f"{quote.number} expired (it was valid until {quote.valid_until})",
+            _("{number} expired (it was valid until {valid_until})").format(
+                number=quote.number, valid_until=quote.valid_until
+            ),
             hint=Hint("quote.accept_expired", number=quote.number),
         )
     lead = leads.get(conn, quote.lead_id)
@@ -160,7 +173,7 @@ def accept(
             "WHERE id = ?",
             (f"superseded by {quote.number}", now_iso, now_iso, other_id),
         )
-    return Accepted(get(conn, quote.id), move, [n for _, n in others])
+    return Accepted(get(conn, quote.id), move, [n for __, n in others])
 
 
 def reject(
@@ -176,7 +189,9 @@ def reject(
     reason = (reason or "").strip() or None
     if lost and not reason:
         raise SalesflowError(
-            f"losing the deal needs the reason it was lost ({quote.number})",
+            _("losing the deal needs the reason it was lost ({number})").format(
+                number=quote.number
+            ),
             hint=Hint("quote.lost_reason", number=quote.number),
         )
     conn.execute(

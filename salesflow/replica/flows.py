@@ -15,6 +15,7 @@ from pathlib import Path
 
 from salesflow import dates, files, store
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.replica import lease as leases
 from salesflow.replica import litestream, storage
 from salesflow.replica import state as states
@@ -37,8 +38,10 @@ class Where:
         url = self.url or self.settings.get("replica.url")
         if not url:
             raise SalesflowError(
-                "no replica is set — salesflow replica set sftp://user@host/folder "
-                "(or give --from URL)"
+                _(
+                    "no replica is set — salesflow replica set "
+                    "sftp://user@host/folder (or give --from URL)"
+                )
             )
         return parse(url)
 
@@ -67,7 +70,9 @@ def restore(where: Where, out: str, now: datetime, timestamp: str | None = None)
     after a safety backup, then check it. `out` must not be replicating."""
     if states.running(states.load(out)):
         raise SalesflowError(
-            f"salesflow replicate is running for {out} — stop it (or salesflow handover) first"
+            _(
+                "salesflow replicate is running for {out} — stop it (or salesflow handover) first"
+            ).format(out=out)
         )
     folder, name = os.path.split(os.path.abspath(out))
     os.makedirs(folder, mode=0o700, exist_ok=True)
@@ -114,13 +119,17 @@ def _identity(path: str) -> int:
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
-        raise SalesflowError(f"the replica did not restore to a database ({e})") from None
+        raise SalesflowError(
+            _("the replica did not restore to a database ({e})").format(e=e)
+        ) from None
     if app_id != store.APPLICATION_ID:
-        raise SalesflowError("the replica holds another application's database — not restored")
+        raise SalesflowError(_("the replica holds another application's database — not restored"))
     if version > LATEST:
         raise SalesflowError(
-            f"the replica comes from a newer salesflow (schema {version}, this one knows "
-            f"{LATEST}) — upgrade salesflow first"
+            _(
+                "the replica comes from a newer salesflow (schema {version}, "
+                "this one knows {latest}) — upgrade salesflow first"
+            ).format(version=version, latest=LATEST)
         )
     return version
 
@@ -131,7 +140,9 @@ def _checked(conn: sqlite3.Connection) -> None:
     found = problems(conn)
     if found:
         raise SalesflowError(
-            f"the restored database failed its check: {found[0]} — nothing was replaced"
+            _("the restored database failed its check: {found} — nothing was replaced").format(
+                found=found[0]
+            )
         )
 
 
@@ -175,14 +186,18 @@ def takeover(where: Where, now: datetime, tz: tzinfo, force: bool) -> TakenOver 
         name = leases.holder_text(remote, who)
         if held == leases.THEIRS_LIVE:
             raise SalesflowError(
-                f"{name} holds the pipeline (lease renewed until "
-                f"{_clock(remote.expires, tz)}) — run salesflow handover there first, or "
-                f"salesflow takeover --force if {name} is gone"
+                _(
+                    "{name} holds the pipeline (lease renewed until {expires}) — "
+                    "run salesflow handover there first, or salesflow takeover "
+                    "--force if {name} is gone"
+                ).format(name=name, expires=_clock(remote.expires, tz))
             )
         raise SalesflowError(
-            f"{name}'s lease ran out at {_clock(remote.expires, tz)} without a handover — "
-            "salesflow takeover --force continues from the replica (changes it made after "
-            "its last sync are lost)"
+            _(
+                "{name}'s lease ran out at {expires} without a handover — "
+                "salesflow takeover --force continues from the replica "
+                "(changes it made after its last sync are lost)"
+            ).format(name=name, expires=_clock(remote.expires, tz))
         )
     # The lease first: a replicate still running on the old holder sees it and stops.
     mine = leases.taken(who, now, lease_seconds(where.settings), None)
@@ -206,13 +221,16 @@ def handover(where: Where, now: datetime, tz: tzinfo) -> HandedOver:
     held = leases.state(remote, who, now)
     if held in (leases.THEIRS_LIVE, leases.THEIRS_EXPIRED):
         raise SalesflowError(
-            f"{leases.holder_text(remote, who)} holds the pipeline, not this copy — "
-            "nothing to hand over here"
+            _("{remote} holds the pipeline, not this copy — nothing to hand over here").format(
+                remote=leases.holder_text(remote, who)
+            )
         )
     if remote is not None and remote.released_at:
         raise SalesflowError(
-            f"the pipeline was already handed over at {_clock(remote.released_at, tz)} — "
-            "salesflow takeover on the machine that is to write"
+            _(
+                "the pipeline was already handed over at {released_at} — "
+                "salesflow takeover on the machine that is to write"
+            ).format(released_at=_clock(remote.released_at, tz))
         )
     local = states.load(where.db)
     stopped = _stop(where.db, local.pid) if states.running(local) else None
@@ -223,8 +241,11 @@ def handover(where: Where, now: datetime, tz: tzinfo) -> HandedOver:
     shipped = max((int(f["max_txid"], 16) for f in files), default=None)
     if local_txid is not None and shipped is not None and local_txid > shipped:
         raise SalesflowError(
-            f"the replica has transaction {shipped:x} but this copy is at {local_txid:x} — "
-            "the lease is kept; check the replica and run salesflow handover again"
+            _(
+                "the replica has transaction {shipped:x} but this copy is at "
+                "{local_txid:x} — the lease is kept; check the replica and "
+                "run salesflow handover again"
+            ).format(shipped=shipped, local_txid=local_txid)
         )
     base = remote or leases.taken(who, now, lease_seconds(where.settings), None)
     gone = leases.released(base, now)
@@ -250,7 +271,9 @@ def _stop(db: str, pid: int | None, wait_s: float = 30.0) -> int | None:
         except ProcessLookupError:
             return pid
         time.sleep(0.05)
-    raise SalesflowError(f"salesflow replicate (pid {pid}) did not stop — stop it, then retry")
+    raise SalesflowError(
+        _("salesflow replicate (pid {pid}) did not stop — stop it, then retry").format(pid=pid)
+    )
 
 
 def _clock(iso: str, tz: tzinfo) -> str:

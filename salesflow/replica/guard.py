@@ -9,6 +9,7 @@ from datetime import datetime, tzinfo
 
 from salesflow import dates
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.replica import lease as leases
 from salesflow.replica import state as states
 from salesflow.replica.storage import Unreachable
@@ -43,8 +44,11 @@ def check(
         remote = flows.remote_lease(flows.Where(db, settings()))
     except Unreachable:
         say(
-            "Note: the replica cannot be reached to check the lease — writing here; "
-            "run salesflow replicate to send this change off-site"
+            _(
+                "Note: the replica cannot be reached to check the lease — "
+                "writing here; run salesflow replicate to send this change "
+                "off-site"
+            )
         )
         return
     states.save(db, local.with_lease(remote))

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from salesflow import dates
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 
 FREE, MINE, THEIRS_LIVE, THEIRS_EXPIRED = "free", "mine", "theirs-live", "theirs-expired"
 
@@ -62,7 +63,9 @@ def from_json(text: str | bytes, where: str) -> Lease:
         )
     except (ValueError, KeyError, TypeError) as e:
         raise SalesflowError(
-            f"{where} is not a lease salesflow wrote ({e}) — remove it, then salesflow takeover"
+            _(
+                "{where} is not a lease salesflow wrote ({e}) — remove it, then salesflow takeover"
+            ).format(where=where, e=e)
         ) from None
 
 

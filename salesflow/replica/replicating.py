@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 
 from salesflow import dates
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.replica import lease as leases
 from salesflow.replica import litestream
 from salesflow.replica import state as states
@@ -61,7 +62,11 @@ def run(
             while not stopping():
                 code = child.poll()
                 if code is not None:
-                    raise SalesflowError(f"litestream stopped (exit {code}) — see its lines above")
+                    raise SalesflowError(
+                        _("litestream stopped (exit {code}) — see its lines above").format(
+                            code=code
+                        )
+                    )
                 if time.monotonic() >= next_renewal:
                     next_renewal = time.monotonic() + renew_every
                     try:
@@ -84,7 +89,11 @@ def _renew(where, local, mine, now, seconds, say):
     try:
         remote = remote_lease(where)
     except Unreachable as e:
-        say(f"Warning: {e.message}; the lease is renewed when it answers again")
+        say(
+            _("Warning: {message}; the lease is renewed when it answers again").format(
+                message=e.message
+            )
+        )
         return local, mine
     if leases.state(remote, who, now) != leases.MINE:
         states.save(where.db, local.with_lease(remote))
@@ -92,15 +101,21 @@ def _renew(where, local, mine, now, seconds, say):
             raise _HandedOver
         taker = leases.holder_text(remote, who) if remote else "someone"
         raise SalesflowError(
-            f"{taker} took over the pipeline — this copy no longer writes; "
-            "salesflow takeover here to continue from the replica",
+            _(
+                "{taker} took over the pipeline — this copy no longer "
+                "writes; salesflow takeover here to continue from the replica"
+            ).format(taker=taker),
             exit_code=NOT_HOLDER,
         )
     mine = leases.taken(who, now, seconds, remote)
     try:
         put_lease(where, mine)
     except Unreachable as e:
-        say(f"Warning: {e.message}; the lease is renewed when it answers again")
+        say(
+            _("Warning: {message}; the lease is renewed when it answers again").format(
+                message=e.message
+            )
+        )
         return local, mine
     synced = last_sync(local.socket, where.db)
     local = replace(local.with_lease(mine), synced_at=synced or local.synced_at)

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.replica.target import Target, credential
 
 TIMEOUT_S = 10.0
@@ -24,12 +25,14 @@ class SftpAuth:
 
 
 def sftp_auth(target: Target, settings: dict[str, str]) -> SftpAuth:
-    key, _ = credential(settings, "replica.sftp_key")
-    password, _ = credential(settings, "replica.sftp_password")
+    key, __ = credential(settings, "replica.sftp_key")
+    password, __ = credential(settings, "replica.sftp_password")
     if key:
         key = os.path.expanduser(key)
         if not os.path.isfile(key):
-            raise SalesflowError(f"the SSH key {key} does not exist — set replica.sftp_key")
+            raise SalesflowError(
+                _("the SSH key {key} does not exist — set replica.sftp_key").format(key=key)
+            )
     else:
         home = os.path.expanduser("~/.ssh")
         key = next(
@@ -38,14 +41,17 @@ def sftp_auth(target: Target, settings: dict[str, str]) -> SftpAuth:
         )
     if not key and not password:
         raise SalesflowError(
-            f"no SSH key or password for {target.user}@{target.host} — put a key in ~/.ssh "
-            "or set SALESFLOW_REPLICA_SFTP_KEY (or salesflow config set replica.sftp_key PATH)"
+            _(
+                "no SSH key or password for {user}@{host} — put a key in "
+                "~/.ssh or set SALESFLOW_REPLICA_SFTP_KEY (or salesflow "
+                "config set replica.sftp_key PATH)"
+            ).format(user=target.user, host=target.host)
         )
     return SftpAuth(key, password, _host_key(target, settings))
 
 
 def _host_key(target: Target, settings: dict[str, str]) -> str:
-    given, _ = credential(settings, "replica.sftp_host_key")
+    given, __ = credential(settings, "replica.sftp_host_key")
     if given:
         from salesflow.replica.target import check_host_key
 
@@ -61,9 +67,12 @@ def _host_key(target: Target, settings: dict[str, str]) -> str:
     if not found:
         # Litestream would otherwise accept any host key: refuse rather than trust blindly.
         raise SalesflowError(
-            f"the SSH host key of {name} is not known — connect once with "
-            f"ssh -p {target.port} {target.user}@{target.host} (it records the key in "
-            "~/.ssh/known_hosts) or salesflow config set replica.sftp_host_key 'ssh-ed25519 AAAA…'"
+            _(
+                "the SSH host key of {name} is not known — connect once with "
+                "ssh -p {port} {user}@{host} (it records the key in "
+                "~/.ssh/known_hosts) or salesflow config set "
+                "replica.sftp_host_key 'ssh-ed25519 AAAA…'"
+            ).format(name=name, port=target.port, user=target.user, host=target.host)
         )
     key = next(iter(found.values()))
     return f"{key.get_name()} {key.get_base64()}"
@@ -187,10 +196,10 @@ def _s3(target: Target, settings: dict[str, str]):
         import boto3
     except ImportError:
         raise SalesflowError(
-            "the lease on an S3 replica needs boto3 — pip install 'salesflow[s3]'"
+            _("the lease on an S3 replica needs boto3 — pip install 'salesflow[s3]'")
         ) from None
-    key_id, _ = credential(settings, "replica.access_key_id")
-    secret, _ = credential(settings, "replica.secret_access_key")
+    key_id, __ = credential(settings, "replica.access_key_id")
+    secret, __ = credential(settings, "replica.secret_access_key")
     return boto3.client(
         "s3",
         aws_access_key_id=key_id,

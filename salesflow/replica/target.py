@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from salesflow import store
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 
 SCHEMES = ("file", "sftp", "s3")
 URL_KEY = "replica.url"
@@ -53,32 +54,46 @@ def parse(url: str) -> Target:
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
         raise SalesflowError(
-            f'"{url}" is not a replica URL salesflow knows — use file:///folder, '
-            "sftp://user@host/folder or s3://bucket/folder"
+            _(
+                '"{url}" is not a replica URL salesflow knows — use '
+                "file:///folder, sftp://user@host/folder or "
+                "s3://bucket/folder"
+            ).format(url=url)
         )
     if parts.password is not None:
         raise SalesflowError(
-            "keep the password out of the replica URL (it would be stored and shown) — "
-            "set SALESFLOW_REPLICA_SFTP_PASSWORD or salesflow config set replica.sftp_password"
+            _(
+                "keep the password out of the replica URL (it would be "
+                "stored and shown) — set SALESFLOW_REPLICA_SFTP_PASSWORD or "
+                "salesflow config set replica.sftp_password"
+            )
         )
     path = unquote(parts.path)
     query = dict(parse_qsl(parts.query))
     if scheme == "file":
         if parts.netloc not in ("", "localhost") or not path.startswith("/"):
-            raise SalesflowError(f'"{url}": a file replica needs an absolute path: file:///folder')
+            raise SalesflowError(
+                _('"{url}": a file replica needs an absolute path: file:///folder').format(url=url)
+            )
         return Target(text, scheme, path.rstrip("/") or "/", query=query)
     if scheme == "sftp":
         if not parts.hostname or not parts.username:
-            raise SalesflowError(f'"{url}": an SFTP replica needs user@host: sftp://user@host/dir')
+            raise SalesflowError(
+                _('"{url}": an SFTP replica needs user@host: sftp://user@host/dir').format(url=url)
+            )
         if not path.strip("/"):
-            raise SalesflowError(f'"{url}": give the folder on the server: sftp://user@host/dir')
+            raise SalesflowError(
+                _('"{url}": give the folder on the server: sftp://user@host/dir').format(url=url)
+            )
         try:
             port = parts.port or 22
         except ValueError:
-            raise SalesflowError(f'"{url}": the port is not a number') from None
+            raise SalesflowError(_('"{url}": the port is not a number').format(url=url)) from None
         return Target(text, scheme, path, parts.hostname, port, unquote(parts.username))
     if not parts.hostname:
-        raise SalesflowError(f'"{url}": an S3 replica needs a bucket: s3://bucket/folder')
+        raise SalesflowError(
+            _('"{url}": an S3 replica needs a bucket: s3://bucket/folder').format(url=url)
+        )
     return Target(text, scheme, path.strip("/"), bucket=parts.netloc, query=query)
 
 
@@ -91,7 +106,10 @@ def required(conn: sqlite3.Connection) -> Target:
     found = configured(conn)
     if found is None:
         raise SalesflowError(
-            "no replica is set — salesflow replica set sftp://user@host/folder (or file://, s3://)"
+            _(
+                "no replica is set — salesflow replica set "
+                "sftp://user@host/folder (or file://, s3://)"
+            )
         )
     return found
 
@@ -113,7 +131,11 @@ def lease_seconds(settings: dict[str, str]) -> int:
 def check_lease_seconds(value: str) -> str:
     text = value.strip()
     if not text.isdigit() or not 2 <= int(text) <= 86400:
-        raise SalesflowError(f'"{value}" — the lease lasts a whole number of seconds, 2 to 86400')
+        raise SalesflowError(
+            _('"{value}" — the lease lasts a whole number of seconds, 2 to 86400').format(
+                value=value
+            )
+        )
     return str(int(text))
 
 
@@ -124,7 +146,9 @@ def check_url(value: str) -> str:
 def check_file(value: str) -> str:
     path = os.path.expanduser(value.strip())
     if not os.path.isfile(path):
-        raise SalesflowError(f"{value} is not a file — give the path of the key file")
+        raise SalesflowError(
+            _("{value} is not a file — give the path of the key file").format(value=value)
+        )
     return path
 
 
@@ -137,15 +161,18 @@ def check_host_key(value: str) -> str:
     fields = text.split()
     if len(fields) < 2 or not fields[0].startswith(("ssh-", "ecdsa-")):
         raise SalesflowError(
-            "the host key is an OpenSSH public key line such as ssh-ed25519 AAAA… "
-            "(ssh-keyscan -t ed25519 HOST prints it) or a file that holds one"
+            _(
+                "the host key is an OpenSSH public key line such as "
+                "ssh-ed25519 AAAA… (ssh-keyscan -t ed25519 HOST prints it) "
+                "or a file that holds one"
+            )
         )
     return " ".join(fields[:2])
 
 
 def check_secret(value: str) -> str:
     if not value.strip():
-        raise SalesflowError("the value cannot be empty")
+        raise SalesflowError(_("the value cannot be empty"))
     return value
 
 

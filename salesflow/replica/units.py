@@ -7,6 +7,7 @@ import shlex
 import sys
 
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.replica.flows import NOT_HOLDER
 from salesflow.replica.target import Target, redacted
 
@@ -20,7 +21,11 @@ def shown(target: Target) -> str:
 
 def render(kind: str, db: str, target: Target) -> str:
     if kind not in KINDS:
-        raise SalesflowError(f'--print-unit "{kind}" — salesflow writes: {", ".join(KINDS)}')
+        raise SalesflowError(
+            _('--print-unit "{kind}" — salesflow writes: {kinds}').format(
+                kind=kind, kinds=", ".join(KINDS)
+            )
+        )
     argv = [sys.executable, "-m", "salesflow", "--db", db, "replicate"]
     if kind == "launchd":
         return _launchd(argv, db, target)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow import files
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.store import journal
 from salesflow.store.migrations import LATEST, MIGRATIONS
 
@@ -40,12 +41,20 @@ def resolve_path(explicit: str | None) -> str:
     if chosen is None:
         return default_path()
     if not chosen.strip():
-        raise SalesflowError("the database path is empty — give a file with --db or SALESFLOW_DB")
+        raise SalesflowError(
+            _("the database path is empty — give a file with --db or SALESFLOW_DB")
+        )
     if chosen.endswith(("/", os.sep)):
-        raise SalesflowError(f"{chosen} names a folder — give a database file path")
+        raise SalesflowError(
+            _("{chosen} names a folder — give a database file path").format(chosen=chosen)
+        )
     expanded = os.path.expanduser(chosen)
     if expanded.startswith("~"):  # ~user that does not exist
-        raise SalesflowError(f"cannot use the database path {chosen}: no such user's home folder")
+        raise SalesflowError(
+            _("cannot use the database path {chosen}: no such user's home folder").format(
+                chosen=chosen
+            )
+        )
     return expanded
 
 
@@ -73,8 +82,10 @@ def _create(path: str) -> bool:
         return True
     except OSError as e:
         raise SalesflowError(
-            f"cannot create the database at {path}: {e.strerror} — "
-            "pass a writable path with --db or SALESFLOW_DB"
+            _(
+                "cannot create the database at {path}: {strerror} — pass a "
+                "writable path with --db or SALESFLOW_DB"
+            ).format(path=path, strerror=e.strerror)
         ) from None
     finally:
         for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm", f"{tmp}-journal"):
@@ -100,18 +111,27 @@ def connect(
     created = not os.path.exists(path) and _create(path)
     if os.path.isdir(path):
         raise SalesflowError(
-            f"{path} is a folder, not a database file — pass a file path with --db"
+            _("{path} is a folder, not a database file — pass a file path with --db").format(
+                path=path
+            )
         )
     if not os.path.isfile(path):
-        raise SalesflowError(f"{path} is not a regular file — pass a database file with --db")
+        raise SalesflowError(
+            _("{path} is not a regular file — pass a database file with --db").format(path=path)
+        )
     if not os.access(path, os.R_OK):
         raise SalesflowError(
-            f"cannot read {path}: permission denied ({_owner_and_mode(path)}) — run salesflow "
-            "as its owner or pass another --db"
+            _(
+                "cannot read {path}: permission denied ({path2}) — run "
+                "salesflow as its owner or pass another --db"
+            ).format(path=path, path2=_owner_and_mode(path))
         )
     if os.path.getsize(path) == 0:
         raise SalesflowError(
-            f"{path} is an empty file, not a salesflow database — remove it or choose another --db"
+            _(
+                "{path} is an empty file, not a salesflow database — remove "
+                "it or choose another --db"
+            ).format(path=path)
         )
     readonly = _readonly_reason(path)
     try:
@@ -132,23 +152,32 @@ def connect(
         app_id, version = _identity(conn)
     except sqlite3.DatabaseError as e:
         raise SalesflowError(
-            f"{path} is not a salesflow database ({e}) — choose another file with --db"
+            _("{path} is not a salesflow database ({e}) — choose another file with --db").format(
+                path=path, e=e
+            )
         ) from None
     if app_id != APPLICATION_ID:
         raise SalesflowError(
-            f"{path} is an SQLite database of another application — salesflow will not touch it; "
-            "choose another file with --db"
+            _(
+                "{path} is an SQLite database of another application — "
+                "salesflow will not touch it; choose another file with --db"
+            ).format(path=path)
         )
     if version > LATEST:
         raise SalesflowError(
-            f"{path} was written by a newer salesflow (schema {version}, this one knows {LATEST}) "
-            "— upgrade salesflow to open it"
+            _(
+                "{path} was written by a newer salesflow (schema {version}, "
+                "this one knows {latest}) — upgrade salesflow to open it"
+            ).format(path=path, version=version, latest=LATEST)
         )
     if version < LATEST:
         if readonly:
             raise SalesflowError(
-                f"{path} needs upgrading to this salesflow's schema ({version} → {LATEST}) but "
-                f"{readonly} — make it writable once, or use the salesflow that wrote it"
+                _(
+                    "{path} needs upgrading to this salesflow's schema "
+                    "({version} → {latest}) but {readonly} — make it writable "
+                    "once, or use the salesflow that wrote it"
+                ).format(path=path, version=version, latest=LATEST, readonly=readonly)
             )
         _migrate(conn, path, version)
     if created and on_created:
@@ -165,12 +194,17 @@ def _bad_link(path: str) -> None:
 
         if e.errno == errno.ELOOP:
             raise SalesflowError(
-                f"{path} is a symbolic link that leads back to itself — pass the real "
-                "database file with --db"
+                _(
+                    "{path} is a symbolic link that leads back to itself — pass "
+                    "the real database file with --db"
+                ).format(path=path)
             ) from None
     raise SalesflowError(
-        f"{path} is a symbolic link to {os.readlink(path)}, which does not exist — create "
-        "the database there first (--db with that path) or pass another --db"
+        _(
+            "{path} is a symbolic link to {path2}, which does not exist "
+            "— create the database there first (--db with that path) or "
+            "pass another --db"
+        ).format(path=path, path2=os.readlink(path))
     )
 
 
@@ -246,8 +280,10 @@ def _migrate(
             copy_private(conn, target)
         except OSError as e:
             raise SalesflowError(
-                f"cannot write the safety copy {target} before upgrading the schema: "
-                f"{e.strerror} — nothing was changed"
+                _(
+                    "cannot write the safety copy {target} before upgrading the "
+                    "schema: {strerror} — nothing was changed"
+                ).format(target=target, strerror=e.strerror)
             ) from None
         conn.execute("PRAGMA journal_mode = WAL")
     # A new file is built with a rollback journal and switched to WAL once whole: in WAL mode
@@ -328,7 +364,11 @@ def transaction(
     """One command = one transaction. A write starts with BEGIN IMMEDIATE so it waits on the
     busy timeout instead of failing on lock upgrade; with `command` it is journalled for undo."""
     if (write or command) and getattr(conn, "readonly", None):
-        raise SalesflowError(f"cannot change the database: {conn.readonly} — nothing was changed")
+        raise SalesflowError(
+            _("cannot change the database: {readonly} — nothing was changed").format(
+                readonly=conn.readonly
+            )
+        )
     conn.execute("BEGIN IMMEDIATE" if write or command else "BEGIN")
     try:
         journal_id = journal.begin_command(conn, command, now_iso) if command else None

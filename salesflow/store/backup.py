@@ -13,6 +13,7 @@ from pathlib import Path
 
 from salesflow import files
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.store import APPLICATION_ID, migrate_staged
 from salesflow.store.check import integrity_problems
 from salesflow.store.migrations import LATEST
@@ -48,14 +49,20 @@ def backup(conn: sqlite3.Connection, target: Path) -> Backup:
     built under a hidden temporary name and linked to `target` only when complete and sound,
     so a killed or failed backup never leaves a file that looks like one."""
     if target.exists():
-        raise SalesflowError(f"{target} already exists — choose another backup file name")
+        raise SalesflowError(
+            _("{target} already exists — choose another backup file name").format(target=target)
+        )
     files.remove_stale(target, "tmp")
     temp = files.temp_beside(target, "tmp")
     try:
         try:
             os.close(files.private_fd(temp))
         except OSError as e:
-            raise SalesflowError(f"cannot write the backup {target}: {e.strerror}") from None
+            raise SalesflowError(
+                _("cannot write the backup {target}: {strerror}").format(
+                    target=target, strerror=e.strerror
+                )
+            ) from None
         dest = sqlite3.connect(temp)
         try:
             conn.backup(dest)
@@ -65,15 +72,21 @@ def backup(conn: sqlite3.Connection, target: Path) -> Backup:
         finally:
             dest.close()
         if problems:
-            raise SalesflowError(f"the backup failed its integrity check: {problems[0]}")
+            raise SalesflowError(
+                _("the backup failed its integrity check: {problems}").format(problems=problems[0])
+            )
         try:
             files.publish(temp, target, replace=False)
         except FileExistsError:
             raise SalesflowError(
-                f"{target} already exists — choose another backup file name"
+                _("{target} already exists — choose another backup file name").format(target=target)
             ) from None
         except OSError as e:
-            raise SalesflowError(f"cannot write the backup {target}: {e.strerror}") from None
+            raise SalesflowError(
+                _("cannot write the backup {target}: {strerror}").format(
+                    target=target, strerror=e.strerror
+                )
+            ) from None
     finally:
         _discard(temp)
     return Backup(target, target.stat().st_size)
@@ -82,9 +95,15 @@ def backup(conn: sqlite3.Connection, target: Path) -> Backup:
 def check_restorable(source: Path) -> int:
     """Refuse anything that is not a sound salesflow database this version can read."""
     if not source.is_file():
-        raise SalesflowError(f"{source} is not a file — give the backup file to restore")
+        raise SalesflowError(
+            _("{source} is not a file — give the backup file to restore").format(source=source)
+        )
     if not os.access(source, os.R_OK):
-        raise SalesflowError(f"cannot read {source}: permission denied — nothing was restored")
+        raise SalesflowError(
+            _("cannot read {source}: permission denied — nothing was restored").format(
+                source=source
+            )
+        )
     try:
         src = _open_readonly(source)
         try:
@@ -94,16 +113,26 @@ def check_restorable(source: Path) -> int:
         finally:
             src.close()
     except sqlite3.DatabaseError as e:
-        raise SalesflowError(f"{source} is not a salesflow database ({e})") from None
+        raise SalesflowError(
+            _("{source} is not a salesflow database ({e})").format(source=source, e=e)
+        ) from None
     if app_id != APPLICATION_ID:
-        raise SalesflowError(f"{source} is not a salesflow database — nothing was restored")
+        raise SalesflowError(
+            _("{source} is not a salesflow database — nothing was restored").format(source=source)
+        )
     if version > LATEST:
         raise SalesflowError(
-            f"{source} comes from a newer salesflow (schema {version}, this one knows {LATEST}) "
-            "— upgrade salesflow first"
+            _(
+                "{source} comes from a newer salesflow (schema {version}, "
+                "this one knows {latest}) — upgrade salesflow first"
+            ).format(source=source, version=version, latest=LATEST)
         )
     if problems:
-        raise SalesflowError(f"{source} is damaged ({problems[0]}) — nothing was restored")
+        raise SalesflowError(
+            _("{source} is damaged ({problems}) — nothing was restored").format(
+                source=source, problems=problems[0]
+            )
+        )
     return version
 
 
@@ -195,7 +224,7 @@ def _swap_in(
     src = sqlite3.connect(files.sqlite_uri(staged, mode="ro"), uri=True)
     try:
         if src.execute("PRAGMA page_count").fetchone()[0] < 2:
-            raise SalesflowError("the backup is too small to be a salesflow database")
+            raise SalesflowError(_("the backup is too small to be a salesflow database"))
         # One page per step: the first step only takes the lock, so the safety copy is made
         # before anything else happens; the rest are cheap.
         src.backup(conn, pages=1, progress=locked)

@@ -16,6 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.store import journal
 
 REDO = 4
@@ -76,7 +77,7 @@ def undo(conn: sqlite3.Connection, expected: int) -> journal.Undone:
     (what the user was shown), keeping what redo needs."""
     newest = undoable(conn, 1)
     if not newest or newest[0].id != expected:
-        raise SalesflowError("another command changed the database meanwhile — run undo again")
+        raise SalesflowError(_("another command changed the database meanwhile — run undo again"))
     target = newest[0]
     keep = None
     if not target.compact:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from salesflow import i18n
 
 # A message each language says differently, and that changes nothing: config's own check.
-ZH_BAD_LANG = 'Error: lang "fr" — salesflow 支持 zh_CN（简体中文）和 en'
+ZH_BAD_LANG = '错误：lang "fr" — salesflow 支持 zh_CN（简体中文）和 en'
 EN_BAD_LANG = 'Error: lang "fr" — salesflow speaks zh_CN (简体中文) and en'
 
 
@@ -105,7 +105,7 @@ def test_bad_lang_option_is_a_usage_error(fails, empty_db, bad):
 
 def test_bad_lang_option_said_in_the_language_it_would_have_used(fails, empty_db):
     result = fails("--lang", "xx", "--help", code=2, env={"LANG": "zh_CN.UTF-8"})
-    assert said(result) == 'Error: --lang "xx" 不是 salesflow 支持的语言 — 请用 zh_CN 或 en'
+    assert said(result) == '错误：--lang "xx" 不是 salesflow 支持的语言 — 请用 zh_CN 或 en'
     assert result.stdout == ""
 
 
