@@ -46,6 +46,13 @@ def _rounding(value: str) -> str:
     return value
 
 
+def _money_display(value: str) -> str:
+    v = value.strip().lower()
+    if v not in ("plain", "wan"):
+        raise SalesflowError(f'money.display "{value}" — use plain or wan')
+    return v
+
+
 def _text(value: str) -> str:
     return value
 
@@ -230,6 +237,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "timezone": _timezone,
     "date_order": _date_order,
     "rounding": _rounding,
+    "money.display": _money_display,
     "lang": _lang,
     **{f"seller.{k}": _text for k in SELLER},
     "first_touch": _first_touch,
@@ -261,6 +269,8 @@ DESCRIPTIONS: dict[str, str] = {
     "timezone": "IANA zone for dates and due days, default the system's",
     "date_order": "how to read 01/02/2026: DMY, MDY or YMD (unset: refused as ambiguous)",
     "rounding": f"money rounding: half-up or half-even, default {DEFAULT_ROUNDING}",
+    "money.display": "money on the terminal and in the digest: plain (505,000.00, default) or "
+    "wan (50.5万, 1.2亿); csv/tsv/json always keep the exact amount",
     "lang": "the language salesflow speaks: zh_CN (简体中文) or en; --lang beats it, it beats "
     "LANG (zh, zh-Hans, zh_CN.UTF-8 all mean zh_CN)",
     "first_touch": "how soon a new lead must get its first logged touch: 2h, 24h, 3d, "

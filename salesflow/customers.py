@@ -15,7 +15,7 @@ from typing import Any
 
 from salesflow import dates, followups, money
 from salesflow.errors import Ambiguous, Hint, NotFound, SalesflowError
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.leads import Lead
 from salesflow.pipeline import Stage
 
@@ -227,7 +227,8 @@ def parse_every(text: str) -> tuple[int, str] | None:
     return n, unit
 
 
-CHECKIN_ACTION = "after-sales check-in"
+# Written in the language active when the check-in is planned, and kept as written.
+CHECKIN_ACTION = N_("after-sales check-in")
 
 
 def edit(
@@ -317,7 +318,7 @@ def _reschedule(
     return followups.add(
         conn,
         leads.get(conn, lead_id),
-        CHECKIN_ACTION,
+        _(CHECKIN_ACTION),
         dates.Due(series.after(today), None),
         now=now,
         tz=tz,

@@ -14,20 +14,28 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow import agenda, config, dates, money, store
+from salesflow.i18n import N_, _
 from salesflow.pipeline import REMAP_NOTE
 
 EXPIRING_DAYS = 7
+# Section titles are part of the digest's text (also its JSON `title`, a value): written in
+# the language of the run, like the rest of the digest.
 TITLES = {
-    "overdue": "Overdue follow-ups",
-    "today": "Due today",
-    "unplanned": "Leads with no next step",
-    "stale": "Stale deals",
-    "first_touch": "Missed first-touch deadlines",
-    "quotes_expiring": f"Quotes expiring in the next {EXPIRING_DAYS} days",
-    "quotes_unanswered": "Quotes sent with no answer",
-    "changes": "Changes since the last working day",
-    "targets": "Target pace",
+    "overdue": N_("Overdue follow-ups"),
+    "today": N_("Due today"),
+    "unplanned": N_("Leads with no next step"),
+    "stale": N_("Stale deals"),
+    "first_touch": N_("Missed first-touch deadlines"),
+    "quotes_expiring": N_("Quotes expiring in the next {days} days"),
+    "quotes_unanswered": N_("Quotes sent with no answer"),
+    "changes": N_("Changes since the last working day"),
+    "targets": N_("Target pace"),
 }
+
+
+def title(key: str) -> str:
+    """A section's title in the active language."""
+    return _(TITLES[key]).format(days=EXPIRING_DAYS)
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,7 @@ def build(
     for s in agenda.agenda(conn, now, tz, limit=limit, rank=rank_sql(conv)):
         rows = [i.record() for i in s.items]
         _add_worth(conn, rows)
-        sections.append(DigestSection(s.name, TITLES[s.name], rows, s.total))
+        sections.append(DigestSection(s.name, title(s.name), rows, s.total))
     sections += [
         quotes_expiring(conn, today, conv, limit=limit),
         quotes_unanswered(conn, now, today, _unanswered_days(conn), conv, limit=limit),
@@ -253,7 +261,7 @@ def quotes_expiring(
         params,
     ).fetchall()
     key = "quotes_expiring"
-    return DigestSection(key, TITLES[key], _quote_rows(rows, today), total.fetchone()[0])
+    return DigestSection(key, title(key), _quote_rows(rows, today), total.fetchone()[0])
 
 
 def quotes_unanswered(
@@ -272,8 +280,8 @@ def quotes_unanswered(
         params,
     ).fetchall()
     key = "quotes_unanswered"
-    title = f"Quotes sent with no answer for {days}+ days"
-    return DigestSection(key, title, _quote_rows(rows, today), total.fetchone()[0])
+    heading = _("Quotes sent with no answer for {days}+ days").format(days=days)
+    return DigestSection(key, heading, _quote_rows(rows, today), total.fetchone()[0])
 
 
 def default_since(
@@ -329,8 +337,10 @@ def changes(conn: sqlite3.Connection, since: date, today: date, tz: tzinfo) -> D
         }
         for lead_id, name, company, src, dst, kind, at, reason in rows
     ]
-    title = f"Changes since {since.strftime('%a')} {since.isoformat()}"
-    return DigestSection("changes", title, records, len(records))
+    from salesflow.daynames import weekday
+
+    heading = _("Changes since {weekday} {day}").format(weekday=weekday(since), day=since)
+    return DigestSection("changes", heading, records, len(records))
 
 
 def _limit(limit: int | None) -> str:
@@ -343,7 +353,7 @@ def target_pace(
     """Progress on the targets whose period (month, quarter, year) contains today."""
     if conn.execute("SELECT 1 FROM targets LIMIT 1").fetchone() is None:
         # No target set: nothing to measure, and no need to load the metrics.
-        return DigestSection("targets", TITLES["targets"], [], 0)
+        return DigestSection("targets", title("targets"), [], 0)
     from salesflow import fx, metrics, targets
 
     today = dates.local_today(now, tz)
@@ -351,8 +361,8 @@ def target_pace(
         t.period.text for t in targets.all_targets(conn) if t.period.start <= today < t.period.end
     }
     if not current:
-        return DigestSection("targets", TITLES["targets"], [], 0)
+        return DigestSection("targets", title("targets"), [], 0)
     scope = metrics.scope(conn, metrics.window(now, tz), fx.converter(conn, currency))
     progress = targets.progress(scope)
     rows = [p.record(scope.converter) for p in progress if p.target.period.text in current]
-    return DigestSection("targets", TITLES["targets"], rows, len(rows))
+    return DigestSection("targets", title("targets"), rows, len(rows))

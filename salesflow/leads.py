@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from salesflow import money
+from salesflow import i18n, money
 from salesflow.errors import Ambiguous, Hint, NotFound, SalesflowError
 from salesflow.i18n import _
 
@@ -354,9 +354,9 @@ def insert(conn: sqlite3.Connection, new: Iterable[NewLead]) -> range:
     # One statement for the whole batch: the new rows are exactly the ids above the old maximum.
     conn.execute(
         "INSERT INTO stage_changes (lead_id, from_stage, to_stage, changed_at, note) "
-        "SELECT id, NULL, stage, created_at, 'created' FROM leads WHERE id BETWEEN ? AND ? "
+        "SELECT id, NULL, stage, created_at, ? FROM leads WHERE id BETWEEN ? AND ? "
         "ORDER BY id",
-        (first, last),
+        (i18n._("created"), first, last),  # in the language of the moment, kept as written
     )
     return range(first, last + 1)
 

@@ -72,7 +72,13 @@ def merge(
     conn.execute(
         "INSERT INTO stage_changes (lead_id, from_stage, to_stage, changed_at, note) "
         "VALUES (?, ?, ?, ?, ?)",
-        (keep.id, keep.stage, final.stage, now_iso, f"merged lead #{other.id} {other.name}"),
+        (
+            keep.id,
+            keep.stage,
+            final.stage,
+            now_iso,
+            _("merged lead #{id} {name}").format(id=other.id, name=other.name),
+        ),
     )
     conn.execute("DELETE FROM leads WHERE id = ?", (other.id,))
     merged = leads.get(conn, keep.id)

@@ -80,7 +80,7 @@ def advance(
             hint=Hint("advance.reason_not_lost"),
         )
     if reopen and not note:
-        note = "reopened"
+        note = _("reopened")
     changes: dict[str, str | None] = {"stage": to.name, "updated_at": now_iso}
     if to.kind == "lost":
         changes |= {"closed_at": now_iso, "lost_reason": reason.strip(), "won_note": None}

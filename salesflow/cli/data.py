@@ -252,7 +252,7 @@ class _Bar:
 
     def update(self, what: str, done: int, total: int) -> None:
         if what not in self.tasks:
-            self.tasks[what] = self.progress.add_task(what, total=total)
+            self.tasks[what] = self.progress.add_task(_(what), total=total)
         self.progress.update(self.tasks[what], completed=done)
 
 

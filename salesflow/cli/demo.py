@@ -92,7 +92,7 @@ def demo(
             elapsed=elapsed,
         )
     )
-    s.term.say("Try: " + "  ·  ".join(_next_steps(s)))
+    s.term.say(_("Try: {commands}").format(commands="  ·  ".join(_next_steps(s))))
 
 
 def _next_steps(s: Session) -> list[str]:
@@ -126,7 +126,7 @@ def _progress(s: Session, leads: int) -> Iterator[Callable[[str, int, int], None
 
         def update(step: str, done: int, total: int) -> None:
             if step not in tasks:
-                tasks[step] = bar.add_task(step, total=total)
+                tasks[step] = bar.add_task(_(step), total=total)
             bar.update(tasks[step], completed=done)
 
         yield update

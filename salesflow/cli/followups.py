@@ -323,11 +323,11 @@ def today(
     """The agenda: overdue and today's follow-ups, deals with no next step, stale deals and
     new leads past their first-touch deadline (config set first_touch 24h)."""
     from salesflow import agenda
-    from salesflow.output.agenda import agenda_view
+    from salesflow.output.agenda import agenda_heading, agenda_view
 
     s: Session = ctx.obj
     with s.read() as conn:
         sections = agenda.agenda(conn, s.now, s.tz, limit=None if all_ else limit)
     zone = getattr(s.tz, "key", None) or str(s.tz)
-    heading = _("Agenda for {today:%a %Y-%m-%d} ({zone})").format(today=s.today, zone=zone)
+    heading = agenda_heading(s.today, zone)
     agenda_view(sections, fmt.value, s.term, heading=heading, tz=s.tz, raw=raw)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from salesflow import i18n
 from salesflow.i18n import _
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def total(quote: Quote) -> str:
 def document_view(
     s: Session, conn: sqlite3.Connection, quote: Quote, lang: str | None = None
 ) -> tuple[dict, dict, Any]:
-    from salesflow import buyers, i18n, leads, quotes, store
+    from salesflow import buyers, leads, quotes, store
     from salesflow.output import documents
 
     lead = leads.get(conn, quote.lead_id)

@@ -16,7 +16,7 @@ from salesflow.cli.quote_views import (
     write_private,
 )
 from salesflow.cli.session import Session
-from salesflow.i18n import _
+from salesflow.i18n import _, active
 
 if TYPE_CHECKING:
     pass
@@ -254,7 +254,7 @@ def show(ctx: Context, ref: QuoteRef, fmt: FormatOpt = Format.table, raw: RawOpt
     with s.read() as conn:
         quote = quotes.resolve(conn, ref)
         # The terminal speaks the interface language, whatever the document language.
-        view, record, result = document_view(s, conn, quote, "en")
+        view, record, result = document_view(s, conn, quote, active())
     if fmt == Format.table:
         from salesflow.output.views import quote_card
 

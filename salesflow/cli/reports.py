@@ -13,7 +13,7 @@ from salesflow.cli.options import Format, FormatOpt, RawOpt
 from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.definitions import DEFINITIONS
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -68,19 +68,10 @@ class Report:
     result: Any
 
     def title(self, name: str, what: str = "", *, span: bool = True, money: bool = True) -> str:
-        window = self.scope.window
-        parts = [name]
-        if span:
-            if window.since is None and window.until is None:
-                days = "all time"
-            else:
-                days = f"{window.since or 'start'} … {window.until or window.ref_day}"
-            parts.append(f"{what} {days}".strip())
-        if window.as_of:
-            parts.append(f"as of the end of {window.as_of}")
-        if money:
-            parts.append(f"money in {self.converter.base}")
-        return " · ".join(parts)
+        from salesflow.output import headings
+
+        base = self.converter.base
+        return headings.title(name, what, self.scope.window, base, span=span, money=money)
 
     def machine(self, rows: list[dict], fmt: Format, raw: bool, keys: list | None = None) -> bool:
         """Write `rows` in a machine format; False when the table is the caller's to draw."""
@@ -163,7 +154,7 @@ def summary(
     report = _report(ctx, metrics.summary, since, until, as_of)
     record = report.result.record(report.converter)
     if fmt == Format.table:
-        reports.kpi_board(record, report.term, title=report.title("Summary"))
+        reports.kpi_board(record, report.term, title=report.title(N_("Summary")))
     else:
         _one(record, fmt, report.term, raw)
 
@@ -200,7 +191,7 @@ def funnel(
     records = [r.record(report.converter) for r in result.rows]
     if report.machine(records, fmt, raw):
         return
-    title = report.title("Funnel", "leads created")
+    title = report.title(N_("Funnel"), N_("leads created"))
     weakest = asdict(result.weakest) if result.weakest else None
     slowest = asdict(result.slowest) if result.slowest else None
     callouts = reports.funnel_callouts(weakest, slowest)
@@ -228,20 +219,17 @@ def conversion(
     / (closed + 10): the configured probability counts as 10 closed deals.
     """
     from salesflow import metrics
-    from salesflow.output import render, reports
+    from salesflow.output import headings, render, reports
 
     report = _report(ctx, metrics.conversion, since, until, as_of)
     rows = [r.record() for r in report.result]
     if report.machine(rows, fmt, raw):
         return
-    title = report.title("Conversion", "leads created")
+    title = report.title(N_("Conversion"), N_("leads created"))
     render(rows, "table", report.term, columns=reports.conversion_columns(), title=title)
     reports.say_lines(
         report.term,
-        [
-            "Reached: ever entered the stage or a later one (skipped stages count); a lost "
-            "deal reached the stages up to the one it was lost from."
-        ],
+        [headings.conversion_note()],
     )
 
 
@@ -280,7 +268,7 @@ def forecast(
     """
     from salesflow import forecast as fc
     from salesflow.metrics import FEW_DEALS
-    from salesflow.output import render, reports
+    from salesflow.output import headings, render, reports
 
     report = _report(
         ctx, lambda scope: fc.forecast(scope, months, calibrated, simulate, runs, seed),
@@ -290,23 +278,19 @@ def forecast(
     rows = [r.record(report.converter) for r in result.rows]
     if report.machine(rows, fmt, raw):
         return
-    title = report.title("Forecast", "open deals,")
+    title = report.title(N_("Forecast"), N_("open deals,"))
     columns = reports.forecast_columns(calibrated, simulate)
     render(rows, "table", term, columns=columns, title=title)
     notes = []
     if simulate:
-        seeded = f", seed {seed}" if seed is not None else " (random seed; --seed fixes it)"
-        notes.append(f"Simulated {runs} runs{seeded}.")
+        notes.append(headings.simulation_note(runs, seed))
     reports.say_lines(term, notes)
     if result.calibration is not None:
         cal = [c.record() for c in result.calibration]
-        render(cal, "table", term, columns=reports.calibration_columns(), title="Calibration")
+        render(cal, "table", term, columns=reports.calibration_columns(), title=_("Calibration"))
         reports.say_lines(
             term,
-            [
-                "Calibrated = (won + 10 × configured) / (closed + 10): with few closed deals "
-                f"(under {FEW_DEALS}) it stays near the configured probability."
-            ],
+            [headings.calibration_note(FEW_DEALS)],
         )
 
 
@@ -333,7 +317,7 @@ def lost(
     rows = [r.record(report.converter) for r in report.result]
     if report.machine(rows, fmt, raw, keys=metrics.LOST_KEYS):
         return
-    title = report.title("Lost reasons", "deals lost")
+    title = report.title(N_("Lost reasons"), N_("deals lost"))
     render(
         rows,
         "table",
@@ -360,7 +344,7 @@ def _breakdown(
     rows = [r.record(by, report.converter) for r in report.result]
     if report.machine(rows, fmt, raw, keys=[by, *metrics.GROUP_KEYS]):
         return
-    title = report.title(f"Per {by}")
+    title = report.title({"source": N_("Per source"), "grade": N_("Per grade")}[by])
     columns = reports.breakdown_columns(by)
     render(rows, "table", report.term, columns=columns, title=title, empty=_("No leads yet."))
 
@@ -429,7 +413,7 @@ def activity(
     rows = [r.record(result.kinds) for r in result.weeks]
     if report.machine(rows, fmt, raw):
         return
-    title = report.title("Activity", money=False)
+    title = report.title(N_("Activity"), money=False)
     columns = reports.activity_columns(rows, result.kinds)
     render(rows, "table", report.term, columns=columns, title=title, empty=_("No activity yet."))
     reports.say_lines(
@@ -463,7 +447,7 @@ def targets_report(
     = weighted pipeline / (target − won), null once the target is met.
     """
     from salesflow import targets
-    from salesflow.output import render, reports
+    from salesflow.output import headings, render, reports
 
     def progress(scope: Scope) -> tuple[list[targets.Progress], targets.Undated]:
         only = targets.parse_period(period) if period else None
@@ -476,7 +460,7 @@ def targets_report(
         rows.append(undated.record(report.converter))
     if report.machine(rows, fmt, raw):
         return
-    title = report.title("Targets", span=False)
+    title = report.title(N_("Targets"), span=False)
     shown = render(
         rows,
         "table",
@@ -488,10 +472,6 @@ def targets_report(
     if shown:
         reports.say_lines(
             report.term,
-            [
-                "Projected: won at the same pace to the period's end. Pipeline: open deals "
-                "expected to close in the period × stage probability. Cover: pipeline / "
-                "(target − won)."
-            ]
+            [headings.targets_note()]
             + reports.undated_note(undated.deals, report.converter.text(undated.value)),
         )

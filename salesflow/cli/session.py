@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, tzinfo
@@ -79,6 +80,13 @@ class Session:
         from salesflow.cli import lastline
 
         self.previous_line = lastline.swap(self.file, shlex.join(self.argv))
+        # How money reads on the terminal is the user's setting; output only formats. (Unset,
+        # the module is not even loaded unless an earlier command in this process set it.)
+        shown = store.get_setting(conn, "money.display")
+        if shown is not None or "salesflow.output.figures" in sys.modules:
+            from salesflow.output import figures
+
+            figures.use(shown)
         return conn
 
     @cached_property

@@ -16,6 +16,7 @@ from functools import cache
 from salesflow.demo import words
 from salesflow.demo.clock import HISTORY_DAYS, Clock
 from salesflow.demo.dice import Rng, weighted
+from salesflow.i18n import N_
 
 # (step, done, total): long work reports progress; the command decides how to show it.
 Progress = Callable[[str, int, int], None]
@@ -163,7 +164,7 @@ def make_deals(
             winners.append(deal)
         deals.append(deal)
         if (i + 1) % STEP == 0 or i + 1 == count:
-            report("leads", i + 1, count)
+            report(N_("leads"), i + 1, count)
     return deals
 
 

@@ -16,6 +16,7 @@ from salesflow.demo import words
 from salesflow.demo.clock import Clock
 from salesflow.demo.deals import STEP, Deal, Progress, World
 from salesflow.demo.dice import Rng
+from salesflow.i18n import N_
 from salesflow.pipeline import REMAP_NOTE
 
 _STALE = 0.3  # open deals nobody has touched for weeks
@@ -156,7 +157,7 @@ def write_activities(
             if at is not None:  # touches come sorted: the last one is the latest
                 last_touch[d.id] = at
             if (i + 1) % STEP == 0 or i + 1 == total:
-                report("activities", i + 1, total)
+                report(N_("activities"), i + 1, total)
 
     conn.executemany(
         "INSERT INTO activities (lead_id, kind, note, happened_at, created_at) "
@@ -243,7 +244,7 @@ def write_followups(
                     clock.iso(made), None, None,
                 )  # fmt: skip
             if (i + 1) % STEP == 0 or i + 1 == total:
-                report("follow-ups", i + 1, total)
+                report(N_("follow-ups"), i + 1, total)
 
     conn.executemany(
         "INSERT INTO followups (lead_id, customer_id, action, due_date, due_time, created_at, "

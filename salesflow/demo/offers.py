@@ -24,6 +24,7 @@ from salesflow.demo.clock import Clock
 from salesflow.demo.deals import Deal
 from salesflow.demo.dice import Rng
 from salesflow.demo.terms import Terms, first_offer
+from salesflow.i18n import N_
 from salesflow.quotes.math import Discount, ItemInput, Totals, compute
 
 _QUOTED = 0.85  # deals that reach the quote stage with a written quote (others agree by phone)
@@ -89,7 +90,7 @@ def plan(
     total = len(deals)
     for i, d in enumerate(deals, 1):
         if i % step == 0 or i == total:
-            report("quotes", i, total)
+            report(N_("quotes"), i, total)
         episodes = _episodes(d, position, t.stage, won, lost)
         if not episodes or rng.random() >= _QUOTED:
             continue

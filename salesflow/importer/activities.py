@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from salesflow import touches
 from salesflow.activities import kinds as activity_kinds
 from salesflow.errors import SalesflowError
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.importer.columns import (
     ACTIVITY_FIELDS,
     ACTIVITY_IGNORED,
@@ -61,35 +61,40 @@ class _Leads:
         if "lead_id" in values:
             text = values["lead_id"].strip().lstrip("#")
             if not text.isdigit() or int(text) not in self.ids:
-                raise Bad("lead_id", f"no lead #{text} — see salesflow lead list --all")
+                said = _("no lead #{text} — see salesflow lead list --all")
+                raise Bad("lead_id", said.format(text=text))
             return int(text)
         e, __, person = Keys.of(values.get("name"), values.get("company"), values.get("email"),
                                 None)  # fmt: skip
         if e:
-            return self._one(self.email.get(e, []), "email", f'no lead has email "{e}"')
+            said = _('no lead has email "{email}"').format(email=e)
+            return self._one(self.email.get(e, []), "email", said)
         if person:
             found = self.person.get(person, [])
             if not found and not person[1]:  # no company given: a unique name will do
                 found = self.name.get(person[0], [])
             who = values["name"].strip() + (f" ({values['company'].strip()})"
                                             if person[1] else "")  # fmt: skip
-            return self._one(found, "name", f'no lead is called "{who}"')
-        raise Bad("", "names no lead — give lead_id, email, or name (+ company)")
+            return self._one(found, "name", _('no lead is called "{who}"').format(who=who))
+        raise Bad("", _("names no lead — give lead_id, email, or name (+ company)"))
 
     @staticmethod
     def _one(found: list[int], field_: str, missing: str) -> int:
         if not found:
-            raise Bad(field_, missing + " — see salesflow lead list --all")
+            raise Bad(
+                field_, _("{missing} — see salesflow lead list --all").format(missing=missing)
+            )
         if len(found) > 1:
             shown = ", ".join(f"#{i}" for i in found[:5])
-            raise Bad(field_, f"matches {len(found)} leads ({shown}) — give lead_id instead")
+            said = _("matches {count} leads ({shown}) — give lead_id instead")
+            raise Bad(field_, said.format(count=len(found), shown=shown))
         return found[0]
 
 
 def _happened(values: dict[str, str], clock: Clock, problems: list[Bad]) -> str | None:
     """The row's `happened_at` as a UTC instant, not in the future."""
     if "happened_at" not in values:
-        problems.append(Bad("happened_at", "is empty — when did it happen?"))
+        problems.append(Bad("happened_at", _("is empty — when did it happen?")))
         return None
     try:
         happened = instant(values["happened_at"], clock, "happened_at")
@@ -97,8 +102,11 @@ def _happened(values: dict[str, str], clock: Clock, problems: list[Bad]) -> str 
         problems.append(e)
         return None
     if happened and happened > clock.now_iso:
-        why = f"{happened} is in the future — log touches that happened; plan the next "
-        problems.append(Bad("happened_at", why + "one as a follow-up"))
+        why = _(
+            "{happened} is in the future — log touches that happened; "
+            "plan the next one as a follow-up"
+        )
+        problems.append(Bad("happened_at", why.format(happened=happened)))
     return happened
 
 
@@ -109,9 +117,9 @@ def _note(values: dict[str, str], extra: list[str], problems: list[Bad]) -> str 
     if extra:
         note = "\n".join([note, *extra] if note else extra)
     if not note:
-        problems.append(Bad("note", "is empty — say what happened"))
+        problems.append(Bad("note", _("is empty — say what happened")))
     elif len(note) > MAX_CELL:
-        problems.append(Bad("note", f"is longer than {MAX_CELL:,} characters"))
+        problems.append(Bad("note", _("is longer than {max:,} characters").format(max=MAX_CELL)))
     return note
 
 
@@ -159,7 +167,7 @@ def plan_activities(
         for row in conn.execute("SELECT lead_id, kind, happened_at, note FROM activities")
     }
     clock = options.clock
-    tick = ticker(progress, "Checking rows", len(sheet.rows))
+    tick = ticker(progress, N_("Checking rows"), len(sheet.rows))
     for done, (number, values, extra) in enumerate(row_values(sheet, cols), 1):
         tick(done)
         if "" in values:
@@ -174,8 +182,8 @@ def plan_activities(
         text = values.get("kind", "note")
         kind = kinds.get(key(text))
         if kind is None:
-            problems.append(Bad("kind", f'"{text}" is not an activity kind — use one of: '
-                                 + ", ".join(known)))  # fmt: skip
+            said = _('"{text}" is not an activity kind — use one of: {known}')
+            problems.append(Bad("kind", said.format(text=text, known=", ".join(known))))
         happened = _happened(values, clock, problems)
         note = _note(values, extra, problems)
         if problems:
@@ -185,11 +193,13 @@ def plan_activities(
         identity = (lead_id, kind, happened, note)
         if identity in seen:
             if options.on_duplicate == "error":
-                plan.errors.append(RowError(number, None, f"duplicate of {seen[identity]}"))
+                said = _("duplicate of {what}").format(what=seen[identity])
+                plan.errors.append(RowError(number, None, said))
             else:
-                plan.skipped.append(RowNote(number, f"skipped: same as {seen[identity]}"))
+                said = _("skipped: same as {what}").format(what=seen[identity])
+                plan.skipped.append(RowNote(number, said))
             continue
-        seen[identity] = f"row {number}"
+        seen[identity] = _("row {row}").format(row=number)
         plan.new.append(identity)
     return plan
 
@@ -200,7 +210,7 @@ def apply_activities(
     """Write the planned activities as one bulk insert (one undo step)."""
     from salesflow.store import journal, roomy_cache
 
-    tick = ticker(progress, "Writing activities", len(plan.new))
+    tick = ticker(progress, N_("Writing activities"), len(plan.new))
 
     def rows() -> Iterator[tuple]:
         for done, (lead_id, kind, happened, note) in enumerate(plan.new, 1):

@@ -182,18 +182,23 @@ class _Mapping:
     def column(self, source: str) -> int:
         found = self.by_text.get(source, self.by_key.get(key(source)))
         if found is None:
+            said = _(
+                '--map names column "{source}", which {name} does not have — '
+                "its columns are: {header}"
+            )
             raise SalesflowError(
-                f'--map names column "{source}", which {self.name} does not have — its columns '
-                "are: " + ", ".join(self.header)
+                said.format(source=source, name=self.name, header=", ".join(self.header))
             )
         return found
 
     def override(self, source: str, target: str) -> None:
         if target != "-" and key(target) not in self.aliases:
+            said = _(
+                '--map {source}={target}: "{target}" is not a field — use one of: {fields} '
+                '(or "-" to drop the column)'
+            )
             raise SalesflowError(
-                f'--map {source}={target}: "{target}" is not a field — use one of: '
-                + ", ".join(self.fields)
-                + ' (or "-" to drop the column)'
+                said.format(source=source, target=target, fields=", ".join(self.fields))
             )
         field_ = None if target == "-" else self.aliases[key(target)]
         parts = [source] if source in self.by_text else [p.strip() for p in source.split("+")]
@@ -283,8 +288,11 @@ def row_values(sheet: Sheet, cols: Columns) -> Iterator[tuple[int, dict[str, str
     for number, cells in sheet.rows:
         if len(cells) != width:
             if any(c and c.strip() for c in cells[width:]):
-                why = f"has {len(cells)} cells but the header has {width} — a separator inside "
-                yield number, {"": why + "an unquoted cell?"}, []
+                why = _(
+                    "has {count} cells but the header has {width} — "
+                    "a separator inside an unquoted cell?"
+                ).format(count=len(cells), width=width)
+                yield number, {"": why}, []
                 continue
             cells = (cells + [None] * width)[:width]
         # One comprehension per row: this runs for every cell of a 100k-row file.

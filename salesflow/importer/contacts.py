@@ -56,7 +56,8 @@ def read(data: bytes, name: str, encoding: str = "auto") -> CardSheet:
             rows.append((number, _cells(_without_photo(card))))
         except Exception as e:  # vobject's errors are many kinds: one card's problem
             why = str(e).splitlines()[0] if str(e) else type(e).__name__
-            problems.append(RowError(number, None, f"card cannot be read ({why})"))
+            said = _("card cannot be read ({why})").format(why=why)
+            problems.append(RowError(number, None, said))
     versions = tuple(sorted(set(_VERSION.findall(text))))
     return CardSheet(name, "vcf", used, HEADER, rows, versions, problems)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from salesflow.i18n import N_
+
 _NOT_DIGIT = re.compile(r"[^0-9]")
 
 
@@ -39,9 +41,9 @@ class Keys:
         """The distinct leads (or earlier rows) these keys point at, email first."""
         e, p, person = keys
         hits = (
-            (self.email.get(e) if e else None, "email"),
-            (self.phone.get(p) if p else None, "phone"),
-            (self.person.get(person) if person else None, "name and company"),
+            (self.email.get(e) if e else None, N_("email")),
+            (self.phone.get(p) if p else None, N_("phone")),
+            (self.person.get(person) if person else None, N_("name and company")),
         )
         found: list[tuple[Any, str]] = []
         for target, by in hits:

@@ -9,7 +9,7 @@ from typing import Any
 
 from salesflow import leads, money, pipeline
 from salesflow.errors import SalesflowError
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.importer import layouts
 from salesflow.importer.columns import (
     LEAD_FIELDS,
@@ -99,7 +99,7 @@ def plan_leads(
     # share a phone or a name are two deals (a repeat purchase), not one lead written twice.
     # Rows are still matched against the database, so importing it twice adds nothing.
     exported = any(h.strip().casefold() == "id" for h in sheet.header)
-    tick = ticker(progress, "Checking rows", len(sheet.rows))
+    tick = ticker(progress, N_("Checking rows"), len(sheet.rows))
     rating = layouts.rating_column(cols.header.get("grade"))
     reader = _LeadReader(
         find_stage, default_stage, default_currency, options.source, options.clock, rating
@@ -126,16 +126,21 @@ def plan_leads(
         target, by = matches[0]
         what = _describe(target, people)
         if options.on_duplicate == "skip":
-            plan.skipped.append(RowNote(number, f"skipped: same {by} as {what}"))
+            said = _("skipped: same {by} as {what}").format(by=_(by), what=what)
+            plan.skipped.append(RowNote(number, said))
         elif options.on_duplicate == "error":
-            plan.errors.append(RowError(number, None, f"duplicate of {what} (same {by})"))
+            said = _("duplicate of {what} (same {by})").format(what=what, by=_(by))
+            plan.errors.append(RowError(number, None, said))
         elif len(matches) > 1:  # updating one of them would be a guess
-            which = " and ".join(f"{_describe(t, people)} by {b}" for t, b in matches)
-            why = f"matches {which} — fix the row or merge those leads first"
-            plan.errors.append(RowError(number, None, why))
+            which = _(" and ").join(
+                _("{what} by {by}").format(what=_describe(t, people), by=_(b)) for t, b in matches
+            )
+            why = _("matches {which} — fix the row or merge those leads first")
+            plan.errors.append(RowError(number, None, why.format(which=which)))
         elif isinstance(target, tuple):  # an earlier row of this file: merge into it
             _merge(plan.new[target[2]], facts, values)
-            plan.merged.append(RowNote(number, f"merged into {what} (same {by})"))
+            said = _("merged into {what} (same {by})").format(what=what, by=_(by))
+            plan.merged.append(RowNote(number, said))
         else:
             wanted = pending.setdefault(target, {})
             wanted.update(_wanted(facts, values, wanted.get("tags"), wanted.get("notes")))
@@ -180,7 +185,7 @@ class _LeadReader:
         get = values.get
         name = " ".join(get("name", "").split())
         if not name:
-            problems.append(Bad("name", "is empty — every lead needs a contact name"))
+            problems.append(Bad("name", _("is empty — every lead needs a contact name")))
         stage = self.default_stage
         if "stage" in values:
             try:
@@ -208,7 +213,8 @@ class _LeadReader:
             if grade is None and self.rating:  # another CRM's rating word: kept, not refused
                 extra = [*extra, f"{self.rating}: {text}"]
             elif grade is None:
-                problems.append(Bad("grade", f'"{values["grade"]}" is not a grade — use A, B or C'))
+                said = _('"{grade}" is not a grade — use A, B or C').format(grade=values["grade"])
+                problems.append(Bad("grade", said))
         bant = self.bant_value(values, problems) if "bant" in values or "bant_need" in values or (
             "bant_budget" in values or "bant_authority" in values or "bant_timeline" in values
         ) else _NO_BANT  # fmt: skip
@@ -230,8 +236,7 @@ class _LeadReader:
         if extra:
             notes = "\n".join([notes, *extra] if notes else extra)
         if notes and len(notes) > MAX_CELL:  # the limit is on what is stored, however built
-            kept = f", with the {len(extra)} columns kept in them," if extra else ""
-            raise _Many([Bad("notes", f"the notes{kept} are longer than {MAX_CELL:,} characters")])
+            raise _Many([_notes_too_long(len(extra))])
         return leads.NewLead(
             name=name,
             stage=stage.name,
@@ -282,7 +287,8 @@ class _LeadReader:
             problems.append(e)
             return None
         if iso > self.now_iso:
-            problems.append(Bad(field_, f"{iso} is in the future — import what already happened"))
+            said = _("{iso} is in the future — import what already happened").format(iso=iso)
+            problems.append(Bad(field_, said))
         return iso
 
     @staticmethod
@@ -311,7 +317,7 @@ class _LeadReader:
         """The facts only a closed lead has must match its stage; returns lost_from."""
         if stage.kind == "lost":
             if not lost_reason:
-                problems.append(Bad("lost_reason", "is empty — a lost lead needs a reason"))
+                problems.append(Bad("lost_reason", _("is empty — a lost lead needs a reason")))
             if "lost_from" in values:
                 try:
                     return self.find_stage(values["lost_from"], "lost_from").name
@@ -320,11 +326,11 @@ class _LeadReader:
             return None
         for f in ("lost_reason", "lost_from"):
             if f in values:
-                problems.append(Bad(f, f'only lost leads have a {f}, not "{stage.name}" ones'))
+                said = _('only lost leads have a {field}, not "{stage}" ones')
+                problems.append(Bad(f, said.format(field=f, stage=stage.name)))
         if stage.kind == "open" and "closed_at" in values:
-            problems.append(
-                Bad("closed_at", f'only won or lost leads are closed, not "{stage.name}"')
-            )
+            said = _('only won or lost leads are closed, not "{stage}"').format(stage=stage.name)
+            problems.append(Bad("closed_at", said))
         return None
 
 
@@ -369,6 +375,15 @@ def _add_note(old: str | None, new: str) -> str:
     return "\n".join([old, *fresh]) if fresh else old
 
 
+def _notes_too_long(kept: int) -> Bad:
+    if kept:
+        said = _(
+            "the notes, with the {count} columns kept in them, are longer than {max:,} characters"
+        )
+        return Bad("notes", said.format(count=kept, max=MAX_CELL))
+    return Bad("notes", _("the notes are longer than {max:,} characters").format(max=MAX_CELL))
+
+
 def _merge(target: leads.NewLead, facts: leads.NewLead, values: dict[str, str]) -> None:
     """A later row of the file about the same new lead: its given facts win."""
     for column, value in _wanted(facts, values, target.tags, target.notes).items():
@@ -377,7 +392,7 @@ def _merge(target: leads.NewLead, facts: leads.NewLead, values: dict[str, str]) 
 
 def _describe(target: Any, people: dict[int, tuple[str, str | None]]) -> str:
     if isinstance(target, tuple):
-        return f"row {target[1]}"
+        return _("row {row}").format(row=target[1])
     name, company = people[target]
     return f"#{target} {name}" + (f" ({company})" if company else "")
 
@@ -396,14 +411,16 @@ def _resolve_updates(
             wanted["notes"] = _add_note(lead.notes, wanted["notes"])
         changes = {k: v for k, v in wanted.items() if getattr(lead, k) != v}
         if stage_row and stage_row[1] != lead.stage:
-            plan.notices.append(RowNote(
-                    stage_row[0], f"{lead.label} stays in stage {lead.stage}: an import "
-                    f"updates facts, not stages — salesflow advance {lead.id} {stage_row[1]}",
-                ))  # fmt: skip
+            said = _(
+                "{label} stays in stage {stage}: an import updates facts, not stages — "
+                "salesflow advance {id} {to}"
+            ).format(label=lead.label, stage=lead.stage, id=lead.id, to=stage_row[1])
+            plan.notices.append(RowNote(stage_row[0], said))
         if changes:
             plan.updates[lead.id] = changes
         else:
-            plan.unchanged += [RowNote(n, f"same as {lead.label}") for n in numbers]
+            said = _("same as {label}").format(label=lead.label)
+            plan.unchanged += [RowNote(n, said) for n in numbers]
 
 
 # leads' indexes whose entries a bulk load writes in random order (the others it appends).
@@ -436,7 +453,7 @@ def apply_leads(
         changes = {**changes, "updated_at": now_iso}
         assignments = ", ".join(f"{k} = ?" for k in changes)
         conn.execute(f"UPDATE leads SET {assignments} WHERE id = ?", (*changes.values(), lead_id))
-    tick = ticker(progress, "Writing leads", len(plan.new))
+    tick = ticker(progress, N_("Writing leads"), len(plan.new))
 
     def counted() -> Iterator[leads.NewLead]:
         for done, new in enumerate(plan.new, 1):

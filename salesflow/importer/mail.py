@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from salesflow import dates, leads, pipeline, touches
 from salesflow.activities import kinds as activity_kinds
 from salesflow.errors import Hint, SalesflowError
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.importer.mailread import ADDRESS, Mail
 from salesflow.importer.plan import Clock, Progress, ticker
 
@@ -142,13 +142,14 @@ def plan_mail(
     plan = MailPlan(source)
     read = list(mails)
     plan.messages = len(read)
-    tick = ticker(progress, "Checking messages", len(read))
+    tick = ticker(progress, N_("Checking messages"), len(read))
     good: list[Mail] = []
     for m in read:
         if m.problem:
             plan.errors.append(Problem(m.where, m.problem))
         elif m.date > options.clock.now_iso:
-            plan.errors.append(Problem(m.where, f"is dated {m.date}, in the future"))
+            said = _("is dated {date}, in the future").format(date=m.date)
+            plan.errors.append(Problem(m.where, said))
         else:
             good.append(m)
     good.sort(key=lambda m: m.date)
@@ -219,9 +220,11 @@ def _leads_of(
 
 
 def _note(m: Mail, sent: bool) -> str:
-    lines = [f"{'Sent' if sent else 'Received'}: {m.subject or '(no subject)'}", *m.lines]
+    # The activity note is written in the language of the import, and kept as written.
+    head = _("Sent: {subject}") if sent else _("Received: {subject}")
+    lines = [head.format(subject=m.subject or _("(no subject)")), *m.lines]
     if m.attachments:
-        lines.append("Attachments: " + ", ".join(m.attachments))
+        lines.append(_("Attachments: {names}").format(names=", ".join(m.attachments)))
     return "\n".join(lines)
 
 
@@ -278,7 +281,7 @@ def apply_mail(
     if plan.new_leads:
         new_ids = leads.insert(conn, plan.new_leads)
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM activities").fetchone()[0]
-    tick = ticker(progress, "Writing activities", len(plan.activities))
+    tick = ticker(progress, N_("Writing activities"), len(plan.activities))
 
     def lead_id(target) -> int:
         return new_ids[target[1]] if isinstance(target, tuple) else target

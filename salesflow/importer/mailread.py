@@ -88,7 +88,7 @@ def messages(path: str, data: bytes | None = None) -> tuple[str, Iterator[Mail]]
         raw = f.read()
     if not raw.strip():
         raise SalesflowError(_("{name} is empty — there is nothing to import").format(name=name))
-    return f"message {name}", iter([read(raw, name)])
+    return _("message {name}").format(name=name), iter([read(raw, name)])
 
 
 def _mbox(path: str) -> Iterator[Mail]:
@@ -100,7 +100,7 @@ def _mbox(path: str) -> Iterator[Mail]:
             with box.get_file(key, from_=True) as f:
                 envelope = f.readline()
                 raw = f.read()
-            yield read(raw, f"message {n}", envelope)
+            yield read(raw, _("message {n}").format(n=n), envelope)
     finally:
         box.close()
 
@@ -133,7 +133,7 @@ def read(raw: bytes, where: str, envelope: bytes = b"") -> Mail:
         _headers(msg, mail, envelope)
         _body(msg, mail)
     except Exception as e:  # a message too broken for the parser: a row error, not a crash
-        mail.problem = f"cannot be read ({type(e).__name__}: {e})"
+        mail.problem = _("cannot be read ({kind}: {error})").format(kind=type(e).__name__, error=e)
     if not mail.message_id:
         # No Message-ID (drafts, some exports): the message's own bytes identify it.
         mail.message_id = "<sha1-" + hashlib.sha1(raw).hexdigest() + "@salesflow>"
@@ -153,9 +153,9 @@ def _headers(msg: Message, mail: Mail, envelope: bytes) -> None:
     mail.refs = list(dict.fromkeys(_MESSAGE_ID.findall(refs)))
     mail.date = _when(msg, envelope)
     if mail.sender is None:
-        mail.problem = "has no sender address (From) that can be read"
+        mail.problem = _("has no sender address (From) that can be read")
     elif mail.date is None:
-        mail.problem = "has no Date, and no Received or mbox line to take one from"
+        mail.problem = _("has no Date, and no Received or mbox line to take one from")
 
 
 def _addresses(values: list) -> list[tuple[str, str]]:

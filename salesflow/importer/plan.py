@@ -8,6 +8,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from salesflow import dates
+from salesflow.i18n import _
 
 # progress(what, done, total): the command draws it; the domain only reports.
 Progress = Callable[[str, int, int], None]
@@ -21,8 +22,11 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}" + (f", {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+        if self.column:
+            where = _("row {row}, {column}").format(row=self.row, column=self.column)
+        else:
+            where = _("row {row}").format(row=self.row)
+        return _("{where}: {message}").format(where=where, message=self.message)
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class RowNote:
     message: str
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.message}"
+        return _("row {row}: {message}").format(row=self.row, message=self.message)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from salesflow import dates, leads, money, pipeline
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.importer.plan import Clock
 from salesflow.languages import check_doc_lang
 
@@ -51,7 +52,7 @@ def instant(text: str, clock: Clock, field: str) -> str:
     try:
         return dates.to_utc_iso(dt.astimezone(UTC))
     except (OverflowError, ValueError):
-        raise Bad(field, f'"{text}" is out of range') from None
+        raise Bad(field, _('"{text}" is out of range').format(text=text)) from None
 
 
 def day(text: str, clock: Clock, field: str) -> str:
@@ -90,7 +91,8 @@ def amount(value: str, currency: str | None, default: str) -> tuple[int, str]:
     except SalesflowError as e:
         raise Bad("value", e.message) from None
     if currency is not None and parsed.currency != code:
-        raise Bad("value", f'"{value}" is in {parsed.currency} but the currency column says {code}')
+        said = _('"{value}" is in {currency} but the currency column says {code}')
+        raise Bad("value", said.format(value=value, currency=parsed.currency, code=code))
     return parsed.minor, parsed.currency
 
 
@@ -109,7 +111,7 @@ def _currency(text: str) -> str:
 def bant_value(text: str, field: str) -> str:
     value = _BANT.get(text.strip().casefold())
     if value is None:
-        raise Bad(field, f'"{text}" — use yes, no or unknown')
+        raise Bad(field, _('"{text}" — use yes, no or unknown').format(text=text))
     return value
 
 
@@ -132,7 +134,8 @@ def stage_finder(conn: sqlite3.Connection) -> Callable[[str, str], pipeline.Stag
         found = folded.get(name.casefold(), [])
         if len(found) == 1:
             return found[0]
-        raise Bad(field, f'"{name}" is not a stage — the stages are: {names}')
+        said = _('"{name}" is not a stage — the stages are: {names}')
+        raise Bad(field, said.format(name=name, names=names))
 
     return find
 

@@ -13,6 +13,7 @@ from itertools import chain
 from typing import Any
 
 from salesflow import csvsafe
+from salesflow.i18n import N_, _
 from salesflow.output.terminal import Terminal
 
 FORMATS = ("table", "csv", "tsv", "json", "ndjson")
@@ -45,7 +46,7 @@ def render(
     columns: list[Column] | None = None,
     title: str | None = None,
     raw: bool = False,
-    empty: str = "Nothing to show.",
+    empty: str = N_("Nothing to show."),
     row_style: Callable[[dict[str, Any]], str | None] | None = None,
     keys: list[str] | None = None,
 ) -> int:
@@ -236,7 +237,7 @@ def _table(
     row_style: Callable[[dict[str, Any]], str | None] | None,
 ) -> int:
     if not rows:
-        term.line(empty)
+        term.line(_(empty))  # marked N_() where it is written
         return 0
     from salesflow.output import layout
 

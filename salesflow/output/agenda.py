@@ -6,23 +6,24 @@ from collections.abc import Iterable
 from datetime import date, tzinfo
 from typing import Any
 
+from salesflow.i18n import N_, _
 from salesflow.output import Column, render
 from salesflow.output.terminal import Terminal
 from salesflow.output.views import when
 
 GROUP_TITLES = {
-    "overdue": "Overdue",
-    "today": "Due today",
-    "upcoming": "Next {days} days",
-    "later": "Later",
-    "done": "Done",
+    "overdue": N_("Overdue"),
+    "today": N_("Due today"),
+    "upcoming": N_("Next {days} days"),
+    "later": N_("Later"),
+    "done": N_("Done"),
 }
 AGENDA_TITLES = {
-    "overdue": "Overdue follow-ups",
-    "today": "Due today",
-    "unplanned": "No next step (open deals without a follow-up)",
-    "stale": "Stale deals (no touch for longer than the stage allows)",
-    "first_touch": "First touch overdue (new leads nobody has contacted)",
+    "overdue": N_("Overdue follow-ups"),
+    "today": N_("Due today"),
+    "unplanned": N_("No next step (open deals without a follow-up)"),
+    "stale": N_("Stale deals (no touch for longer than the stage allows)"),
+    "first_touch": N_("First touch overdue (new leads nobody has contacted)"),
 }
 AGENDA_HINTS = {
     "overdue": "salesflow followup list --overdue",
@@ -38,7 +39,9 @@ def due(row: dict[str, Any]) -> str:
     day = row.get("due_date")
     if not day:
         return ""
-    text = f"{day} {date.fromisoformat(day):%a}"
+    from salesflow.daynames import weekday
+
+    text = f"{day} {weekday(date.fromisoformat(day))}"
     return text + (f" {row['due_time']}" if row.get("due_time") else "")
 
 
@@ -49,12 +52,12 @@ def _lead(row: dict[str, Any]) -> str:
 def followup_columns() -> list[Column]:
     return [
         Column("id", "#", justify="right", style="dim"),
-        Column("due_date", "Due", get=due, no_wrap=True),
-        Column("action", "Action", style="bold"),
-        Column("lead", "Lead", get=_lead),
-        Column("company", "Company", hide=2),
-        Column("stage", "Stage", style="cyan", no_wrap=True, hide=3),
-        Column("recur", "Repeats", no_wrap=True, hide=1),
+        Column("due_date", N_("Due"), get=due, no_wrap=True),
+        Column("action", N_("Action"), style="bold"),
+        Column("lead", N_("Lead"), get=_lead),
+        Column("company", N_("Company"), hide=2),
+        Column("stage", N_("Stage"), style="cyan", no_wrap=True, hide=3),
+        Column("recur", N_("Repeats"), no_wrap=True, hide=1),
     ]
 
 
@@ -94,7 +97,7 @@ def followup_table(
     may already be cut to `limit` (the titles and "… more" lines count `total`)."""
     totals = {group: total for group, _rows, total in groups}
     if not any(totals.values()):
-        term.line("No open follow-ups in this window.")
+        term.line(_("No open follow-ups in this window."))
         return
     chosen_rows = {group: rows for group, rows, _total in groups}
     for group, title in GROUP_TITLES.items():
@@ -105,47 +108,62 @@ def followup_table(
                 "table",
                 term,
                 columns=followup_columns(),
-                title=f"{title.format(days=days)} ({total})",
+                title=f"{_(title).format(days=days)} ({total})",
                 row_style=_overdue_red,
             )
             if limit is not None and total > limit:
                 more = total - limit
-                term.line(f"… and {more} more (--limit N, or --format csv for all)")
+                term.line(
+                    _("… and {more} more (--limit N, or --format csv for all)").format(more=more)
+                )
 
 
 def _waiting(row: dict[str, Any]) -> str:
     hours = row.get("hours")
     if hours is None:
-        return "never touched" if row["section"] == "unplanned" else ""
-    span = f"{hours} h" if hours < 48 else f"{row['days']} d"
-    return span + " ago" if row["section"] == "unplanned" else span
+        return _("never touched") if row["section"] == "unplanned" else ""
+    span = _("{n} h").format(n=hours) if hours < 48 else _("{n} d").format(n=row["days"])
+    return _("{span} ago").format(span=span) if row["section"] == "unplanned" else span
 
 
 def _late(row: dict[str, Any]) -> str:
     days = row.get("days") or 0
     # "21 d" under the header "Late": narrow enough that the overdue table fits 60 columns.
-    return f"{days} d" if days else ("passed" if row["section"] == "overdue" else "")
+    if days:
+        return _("{n} d").format(n=days)
+    return _("passed") if row["section"] == "overdue" else ""
 
 
 def agenda_columns(section: str, tz: tzinfo | None = None) -> list[Column]:
     lead = [
         Column("lead_id", "#", justify="right", style="dim"),
-        Column("lead", "Lead", style="bold"),
-        Column("company", "Company", hide=2),
-        Column("stage", "Stage", style="cyan", no_wrap=True),
+        Column("lead", N_("Lead"), style="bold"),
+        Column("company", N_("Company"), hide=2),
+        Column("stage", N_("Stage"), style="cyan", no_wrap=True),
     ]
     if section in ("overdue", "today"):
         return [
-            Column("followup_id", "F#", justify="right", style="dim"),
-            Column("due_date", "Due", get=due, no_wrap=True),
-            Column("days", "Late", justify="right", get=_late),
-            Column("action", "Action", style="bold"),
-            Column("lead", "Lead", get=_lead),
-            Column("company", "Company", hide=1),
+            Column("followup_id", N_("F#"), justify="right", style="dim"),
+            Column("due_date", N_("Due"), get=due, no_wrap=True),
+            Column("days", N_("Late"), justify="right", get=_late),
+            Column("action", N_("Action"), style="bold"),
+            Column("lead", N_("Lead"), get=_lead),
+            Column("company", N_("Company"), hide=1),
         ]
-    label = {"unplanned": "Last touch", "stale": "Idle", "first_touch": "Waiting"}[section]
-    since = Column("since", "Since", get=lambda r: when(r.get("since"), tz), no_wrap=True, hide=1)
+    label = {"unplanned": N_("Last touch"), "stale": N_("Idle"), "first_touch": N_("Waiting")}[
+        section
+    ]
+    since = Column(
+        "since", N_("Since"), get=lambda r: when(r.get("since"), tz), no_wrap=True, hide=1
+    )
     return [*lead, Column("hours", label, justify="right", get=_waiting), since]
+
+
+def agenda_heading(day: date, zone: str) -> str:
+    """`Agenda for Tue 2026-12-01 (Asia/Shanghai)`; in Chinese `今日待办 12月1日 周二（…）`."""
+    from salesflow.daynames import heading
+
+    return _("Agenda for {day} ({zone})").format(day=heading(day), zone=zone)
 
 
 def agenda_view(
@@ -170,7 +188,7 @@ def agenda_view(
         return
     term.line(heading, style="bold")
     if not any(s.total for s in sections):
-        term.line("Nothing due, and every open deal has a next step.")
+        term.line(_("Nothing due, and every open deal has a next step."))
         return
     for s in sections:
         if not s.total:
@@ -181,8 +199,12 @@ def agenda_view(
             "table",
             term,
             columns=agenda_columns(s.name, tz),
-            title=f"{AGENDA_TITLES[s.name]} ({s.total})",
+            title=f"{_(AGENDA_TITLES[s.name])} ({s.total})",
             row_style=_overdue_red,
         )
         if s.total > len(s.items):
-            term.line(f"  … and {s.total - len(s.items)} more: {AGENDA_HINTS[s.name]}")
+            term.line(
+                _("  … and {more} more: {command}").format(
+                    more=s.total - len(s.items), command=AGENDA_HINTS[s.name]
+                )
+            )

@@ -7,19 +7,24 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow import money
-from salesflow.i18n import _
-from salesflow.output import Column, render
+from salesflow.i18n import N_, _
+from salesflow.output import Column, figures, render
 from salesflow.output.agenda import due
 from salesflow.output.terminal import Terminal
-from salesflow.output.views import when
+from salesflow.output.views import when, word
 
-SEGMENT_NAMES = {"key": "key account", "smb": "SMB", "individual": "individual"}
+SEGMENT_NAMES = {"key": N_("key account"), "smb": N_("SMB"), "individual": N_("individual")}
+
+
+def segment(code: str | None, none: str = "—") -> str:
+    """A segment as the user reads it (`key account`, 重点客户); `none` when unset."""
+    return _(SEGMENT_NAMES[code]) if code in SEGMENT_NAMES else none
 
 
 def won_value(row: dict[str, Any]) -> str:
     """Per-currency totals, never summed across currencies: `500,000.00 CNY + 12,500.00 USD`."""
     parts = [p.split(" ") for p in (row.get("won_values") or "").split("; ") if p]
-    return " + ".join(money.display(money.to_minor(Decimal(v), cur), cur) for v, cur in parts)
+    return " + ".join(figures.display(money.to_minor(Decimal(v), cur), cur) for v, cur in parts)
 
 
 def customer_columns(tz: tzinfo | None = None) -> list[Column]:
@@ -28,26 +33,29 @@ def customer_columns(tz: tzinfo | None = None) -> list[Column]:
 
     return [
         Column("id", "#", justify="right", style="dim"),
-        Column("name", "Customer", style="bold"),
+        Column("name", N_("Customer"), style="bold"),
         Column(
-            "segment", "Segment", get=lambda r: SEGMENT_NAMES.get(r["segment"] or "", "—"), hide=5
+            "segment",
+            N_("Segment"),
+            get=lambda r: segment(r["segment"]),
+            hide=5,
         ),
-        Column("won_deals", "Won", justify="right"),
-        Column("won_value", "Won value", justify="right", get=won_value),
-        Column("first_purchase", "First", get=_day("first_purchase"), no_wrap=True, hide=3),
-        Column("last_purchase", "Last", get=_day("last_purchase"), no_wrap=True, hide=6),
-        Column("repeat", "Repeat", get=lambda r: "yes" if r["repeat"] else "no", hide=4),
-        Column("last_touch", "Last touch", get=_day("last_touch"), no_wrap=True, hide=1),
+        Column("won_deals", N_("Won"), justify="right"),
+        Column("won_value", N_("Won value"), justify="right", get=won_value),
+        Column("first_purchase", N_("First"), get=_day("first_purchase"), no_wrap=True, hide=3),
+        Column("last_purchase", N_("Last"), get=_day("last_purchase"), no_wrap=True, hide=6),
+        Column("repeat", N_("Repeat"), get=lambda r: _("yes") if r["repeat"] else _("no"), hide=4),
+        Column("last_touch", N_("Last touch"), get=_day("last_touch"), no_wrap=True, hide=1),
         Column(
             "next_checkin",
-            "Next check-in",
+            N_("Next check-in"),
             get=lambda r: r["next_checkin"] or "",
             no_wrap=True,
             hide=7,
         ),
         Column(
             "checkin_every",
-            "Check-ins",
+            N_("Check-ins"),
             get=lambda r: r["checkin_every"] or "",
             no_wrap=True,
             hide=2,
@@ -67,14 +75,14 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
     facts.add_column(style="dim")
     facts.add_column()
     for label, value in (
-        ("Segment", SEGMENT_NAMES.get(c["segment"] or "", "— (customer edit --segment)")),
-        ("Won deals", f"{c['won_deals']}" + ("  (repeat buyer)" if c["repeat"] else "")),
-        ("Won value", won_value(c) or "—"),
-        ("First purchase", when(c["first_purchase"], tz)),
-        ("Last purchase", when(c["last_purchase"], tz)),
-        ("Last touch", when(c["last_touch"], tz)),
-        ("Check-ins", c["checkin_every"] or "none (customer edit --checkin every-3m)"),
-        ("Next check-in", c["next_checkin"]),
+        (_("Segment"), segment(c["segment"], _("— (customer edit --segment)"))),
+        (_("Won deals"), f"{c['won_deals']}" + (_("  (repeat buyer)") if c["repeat"] else "")),
+        (_("Won value"), won_value(c) or "—"),
+        (_("First purchase"), when(c["first_purchase"], tz)),
+        (_("Last purchase"), when(c["last_purchase"], tz)),
+        (_("Last touch"), when(c["last_touch"], tz)),
+        (_("Check-ins"), c["checkin_every"] or _("none (customer edit --checkin every-3m)")),
+        (_("Next check-in"), c["next_checkin"]),
         (_("Address"), c.get("address")),
         (_("Tax ID"), c.get("tax_id")),
         (_("Quote language"), c.get("doc_lang")),
@@ -83,24 +91,26 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
             facts.add_row(label, Text(str(value)))
     console.print(facts)
     sections = (
-        ("Won deals", card["deals"], [
+        (_("Won deals"), card["deals"], [
             Column("lead_id", "#", justify="right", style="dim"),
-            Column("name", "Lead"),
-            Column("value", "Value", justify="right", get=_deal_value),
-            Column("won_at", "Won", get=lambda r: when(r["won_at"], tz)),
-            Column("won_note", "Note"),
+            Column("name", N_("Lead")),
+            Column("value", N_("Value"), justify="right", get=_deal_value),
+            Column("won_at", N_("Won"), get=lambda r: when(r["won_at"], tz), no_wrap=True),
+            Column("won_note", N_("Note")),
         ]),
-        ("Open follow-ups", card["followups"], [
+        (_("Open follow-ups"), card["followups"], [
             Column("id", "#", justify="right", style="dim"),
-            Column("due_date", "Due", get=due),
-            Column("action", "Action"),
-            Column("recur", "Repeats"),
+            Column("due_date", N_("Due"), get=due, no_wrap=True),
+            Column("action", N_("Action")),
+            Column("recur", N_("Repeats")),
         ]),
-        ("Recent activity", card["activities"], [
-            Column("happened_at", "When", get=lambda r: when(r["happened_at"], tz)),
-            Column("kind", "Kind"),
-            Column("note", "Note"),
-            Column("lead_id", "Lead", get=lambda r: f"#{r['lead_id']}"),
+        (_("Recent activity"), card["activities"], [
+            Column(
+                "happened_at", N_("When"), get=lambda r: when(r["happened_at"], tz), no_wrap=True
+            ),
+            Column("kind", N_("Kind"), get=lambda r: word(r["kind"])),
+            Column("note", N_("Note")),
+            Column("lead_id", N_("Lead"), get=lambda r: f"#{r['lead_id']}"),
         ]),
     )  # fmt: skip
     for title, rows, columns in sections:
@@ -112,4 +122,4 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
 def _deal_value(row: dict[str, Any]) -> str:
     if row["value"] is None:
         return ""
-    return money.display(money.to_minor(Decimal(row["value"]), row["currency"]), row["currency"])
+    return figures.display(money.to_minor(Decimal(row["value"]), row["currency"]), row["currency"])

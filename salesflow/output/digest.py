@@ -7,14 +7,13 @@ import json
 from datetime import tzinfo
 from typing import Any
 
+from salesflow.i18n import _, ngettext
 from salesflow.output.terminal import Terminal
-from salesflow.output.views import when
-
-_FMT_DAYS = {1: "1 day"}
+from salesflow.output.views import when, word
 
 
 def days_text(n: int | None) -> str:
-    return _FMT_DAYS.get(n or 0, f"{n} days")
+    return ngettext("{n} day", "{n} days", n or 0).format(n=n)
 
 
 def _who(row: dict[str, Any]) -> str:
@@ -37,34 +36,53 @@ def line(key: str, row: dict[str, Any], tz: tzinfo | None) -> str:
     """One row of a section as a sentence a seller reads at a glance."""
     if key in ("overdue", "today"):
         due = row["due_date"] + (f" {row['due_time']}" if row.get("due_time") else "")
-        late = f", {days_text(row['days'])} late" if key == "overdue" and row.get("days") else ""
-        return f"{row['action']} — {_deal(row)} (due {due}{late})"
+        what = {"action": row["action"], "deal": _deal(row), "due": due}
+        if key == "overdue" and row.get("days"):
+            late = days_text(row["days"])
+            return _("{action} — {deal} (due {due}, {late} late)").format(**what, late=late)
+        return _("{action} — {deal} (due {due})").format(**what)
     if key == "unplanned":
-        last = f", last touch {when(row['since'], tz)}" if row.get("since") else ""
-        return f"{_deal(row)} has no next step{last}"
+        if row.get("since"):
+            return _("{deal} has no next step, last touch {when}").format(
+                deal=_deal(row), when=when(row["since"], tz)
+            )
+        return _("{deal} has no next step").format(deal=_deal(row))
     if key == "stale":
-        return f"{_deal(row)} idle for {days_text(row['days'])}"
+        return _("{deal} idle for {days}").format(deal=_deal(row), days=days_text(row["days"]))
     if key == "first_touch":
-        return f"{_deal(row)} created {when(row['since'], tz)}, not contacted yet"
+        return _("{deal} created {when}, not contacted yet").format(
+            deal=_deal(row), when=when(row["since"], tz)
+        )
     if key == "quotes_expiring":
-        left = "today" if row["days_left"] == 0 else f"in {days_text(row['days_left'])}"
-        return (
-            f"{row['number']} {amount(row['total'], row['currency'])} — {_who(row)} "
-            f"expires {left} ({row['valid_until']})"
+        return _("{number} {total} — {who} expires {left} ({valid_until})").format(
+            number=row["number"],
+            total=amount(row["total"], row["currency"]),
+            who=_who(row),
+            left=expires_in(row["days_left"]),
+            valid_until=row["valid_until"],
         )
     if key == "quotes_unanswered":
-        return (
-            f"{row['number']} {amount(row['total'], row['currency'])} — {_who(row)} "
-            f"sent {when(row['sent_at'], tz)}"
+        return _("{number} {total} — {who} sent {when}").format(
+            number=row["number"],
+            total=amount(row["total"], row["currency"]),
+            who=_who(row),
+            when=when(row["sent_at"], tz),
         )
     if key == "changes":
         if row["change"] == "new":
-            return f"new lead {_who(row)} in {row['to']}"
+            return _("new lead {who} in {stage}").format(who=_who(row), stage=row["to"])
         reason = f" ({row['reason']})" if row.get("reason") else ""
-        return f"{row['change']}: {_who(row)} {row['from']} → {row['to']}{reason}"
+        return f"{word(row['change'])}: {_who(row)} {row['from']} → {row['to']}{reason}"
     if key == "targets":
         return pace(row)
     return ", ".join(f"{k}={v}" for k, v in row.items())
+
+
+def expires_in(days_left: int) -> str:
+    """`today`, `in 3 days`: when a quote's validity ends."""
+    if days_left == 0:
+        return _("today")
+    return _("in {days}").format(days=days_text(days_left))
 
 
 def amount(text: str | None, currency: str) -> str:
@@ -74,7 +92,9 @@ def amount(text: str | None, currency: str) -> str:
 
     if text is None:
         return "—"
-    return money.display(money.to_minor(Decimal(text), currency), currency)
+    from salesflow.output import figures
+
+    return figures.display(money.to_minor(Decimal(text), currency), currency)
 
 
 def _pct(share: float | None) -> str:
@@ -84,33 +104,46 @@ def _pct(share: float | None) -> str:
 def pace(row: dict[str, Any]) -> str:
     cur = row["currency"]
     if row["target"] is None:
-        return f"{row['period']}: the target's currency has no fx rate — config set fx.CODE RATE"
-    text = (
-        f"{row['period']}: {amount(row['won'], cur)} of {amount(row['target'], cur)} won "
-        f"({_pct(row['done'])}), {_pct(row['elapsed'])} of the period gone"
+        return _("{period}: the target's currency has no fx rate — config set fx.CODE RATE").format(
+            period=row["period"]
+        )
+    text = _("{period}: {won} of {target} won ({done}), {elapsed} of the period gone").format(
+        period=row["period"],
+        won=amount(row["won"], cur),
+        target=amount(row["target"], cur),
+        done=_pct(row["done"]),
+        elapsed=_pct(row["elapsed"]),
     )
     if row.get("projected") is not None:
-        text += f", on pace for {amount(row['projected'], cur)}"
+        text += _(", on pace for {amount}").format(amount=amount(row["projected"], cur))
     if row.get("weighted_pipeline") is not None:
-        text += f"; weighted pipeline closing in it {amount(row['weighted_pipeline'], cur)}"
+        text += _("; weighted pipeline closing in it {amount}").format(
+            amount=amount(row["weighted_pipeline"], cur)
+        )
     return text
 
 
 def headline_title(d: Any) -> str:
-    return f"salesflow digest {d.day:%a %Y-%m-%d}"
+    from salesflow.daynames import dated
+
+    return _("salesflow digest {day}").format(day=dated(d.day))
 
 
 def counts_line(d: Any) -> str:
     """What the day holds, in a few words: the counts of each section, or why there are none."""
     if not d.leads:
-        return (
+        return _(
             "your pipeline is empty — add a lead with `salesflow lead add NAME` "
             "(or try `salesflow demo`)."
         )
-    counts = ", ".join(f"{s.title.lower()}: {s.total}" for s in d.sections if s.key != "targets")
+    counts = _(", ").join(
+        _("{section}: {count}").format(section=s.title.lower(), count=s.total)
+        for s in d.sections
+        if s.key != "targets"
+    )
     if not counts:
-        return f"all clear — open deals: {d.open_deals}, nothing due."
-    return f"open deals: {d.open_deals}; {counts}."
+        return _("all clear — open deals: {n}, nothing due.").format(n=d.open_deals)
+    return _("open deals: {n}; {counts}.").format(n=d.open_deals, counts=counts)
 
 
 def header(d: Any) -> str:
@@ -120,11 +153,13 @@ def header(d: Any) -> str:
 
 def whole(amount: str | None, currency: str) -> str:
     """A base-currency figure in whole units, as the report tables show it: `1,694,548 CNY`."""
-    from decimal import ROUND_HALF_UP, Decimal
+    from decimal import Decimal
+
+    from salesflow.output import figures
 
     if amount is None:
         return "—"
-    return f"{Decimal(amount).quantize(Decimal(1), ROUND_HALF_UP):,} {currency}"
+    return f"{figures.whole(Decimal(amount))} {currency}"
 
 
 def figures(h: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -132,37 +167,42 @@ def figures(h: dict[str, Any]) -> list[tuple[str, str, str]]:
     target, and follow-up timeliness this month. `h` is Headline.record()."""
     cur = h["currency"]
     won = f"{whole(h['won'], cur)}"
+    month = h["month"]
     if h["target"] is not None:
-        won_detail = (
-            f"{_pct(h['done'])} of {whole(h['target'], cur)} target, {_pct(h['elapsed'])} of "
-            f"the month gone; on pace for {whole(h['projected'], cur)}"
+        won_detail = _(
+            "{done} of {target} target, {elapsed} of the month gone; on pace for {projected}"
+        ).format(
+            done=_pct(h["done"]),
+            target=whole(h["target"], cur),
+            elapsed=_pct(h["elapsed"]),
+            projected=whole(h["projected"], cur),
         )
     else:
-        won_detail = (
-            f"{_n(h['won_deals'], 'deal')}; no target for {h['month']} — salesflow target set"
+        deals = ngettext("{n} deal", "{n} deals", h["won_deals"]).format(n=h["won_deals"])
+        won_detail = _("{deals}; no target for {month} — salesflow target set").format(
+            deals=deals, month=month
         )
     due = h["followups_due"]
+    open_deals = ngettext("{n} open deal", "{n} open deals", h["open_deals"])
     return [
-        ("Open pipeline", whole(h["pipeline"], cur), _n(h["open_deals"], "open deal")),
-        ("Weighted", whole(h["weighted"], cur), "open value × stage probability"),
-        (f"Won in {h['month']}", won, won_detail),
+        (_("Open pipeline"), whole(h["pipeline"], cur), open_deals.format(n=h["open_deals"])),
+        (_("Weighted"), whole(h["weighted"], cur), _("open value × stage probability")),
+        (_("Won in {month}").format(month=month), won, won_detail),
         (
-            "Follow-ups on time",
+            _("Follow-ups on time"),
             _pct(h["timeliness"]),
-            f"{h['followups_on_time']} of {due} due in {h['month']} so far" if due else
-            f"none due in {h['month']} yet",
+            _("{on_time} of {due} due in {month} so far").format(
+                on_time=h["followups_on_time"], due=due, month=month
+            ) if due else _("none due in {month} yet").format(month=month),
         ),
     ]  # fmt: skip
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def figure_lines(d: Any) -> list[str]:
     if d.headline is None:
         return []
-    return [f"{label}: {figure} ({detail})" for label, figure, detail in figures(_h(d))]
+    shape = _("{label}: {figure} ({detail})")
+    return [shape.format(label=x, figure=f, detail=more) for x, f, more in figures(_h(d))]
 
 
 def _h(d: Any) -> dict[str, Any]:
@@ -189,7 +229,7 @@ def more_command(section: Any) -> str:
 
 def _more_line(section: Any) -> str:
     where = more_command(section)
-    return f"  … and {_more(section)} more ({where})"
+    return _("  … and {more} more ({where})").format(more=_more(section), where=where)
 
 
 def text(d: Any, tz: tzinfo | None) -> str:
@@ -214,7 +254,8 @@ def markdown(d: Any, tz: tzinfo | None) -> str:
         out += ["", f"## {_md_escape(s.title)} ({s.total})", ""]
         out += [f"- {_md_escape(line(s.key, r, tz))}" for r in s.rows]
         if _more(s):
-            out.append(f"- … and {_more(s)} more ({_md_escape(_ALL_OF.get(s.key, _TODAY_ALL))})")
+            where = _md_escape(_ALL_OF.get(s.key, _TODAY_ALL))
+            out.append("- " + _("… and {more} more ({where})").format(more=_more(s), where=where))
     return "\n".join(out) + "\n"
 
 
@@ -225,9 +266,10 @@ def document(d: Any, fmt: str, tz: tzinfo | None) -> str:
     if fmt == "md":
         return markdown(d, tz)
     if fmt == "html":
+        from salesflow.i18n import active
         from salesflow.output.digest_mail import html_page
 
-        return html_page(d, tz)
+        return html_page(d, tz, lang=active())
     return text(d, tz)
 
 

@@ -14,10 +14,12 @@ import html
 from datetime import tzinfo
 from typing import Any
 
+from salesflow.i18n import N_, _
 from salesflow.output.digest import (
     amount,
     counts_line,
     days_text,
+    expires_in,
     figures,
     header,
     headline_title,
@@ -25,7 +27,7 @@ from salesflow.output.digest import (
     pace,
     whole,
 )
-from salesflow.output.views import when
+from salesflow.output.views import when, word
 
 _FONT = (
     "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,'Noto Sans CJK SC',"
@@ -39,19 +41,22 @@ _HEAD = (
 )
 # Three columns fit a phone: what and who; stage and value; when.
 _HEADS = {
-    "overdue": ("Follow-up", "Stage · value", "Late"),
-    "today": ("Follow-up", "Stage · value", "Due"),
-    "changes": ("Change", "Stage", "When"),
+    "overdue": (N_("Follow-up"), N_("Stage · value"), N_("Late")),
+    "today": (N_("Follow-up"), N_("Stage · value"), N_("Due")),
+    "changes": (N_("Change"), N_("Stage"), N_("When")),
 }
-_LEAD_HEADS = ("Lead", "Stage · value", "Since")
-_QUOTE_HEADS = ("Quote", "Value", "When")
+_LEAD_HEADS = (N_("Lead"), N_("Stage · value"), N_("Since"))
+_QUOTE_HEADS = (N_("Quote"), N_("Value"), N_("When"))
+# The page's language for browsers and screen readers (BCP 47).
+_HTML_LANG = {"zh_CN": "zh-CN"}
 
 
 def html_page(d: Any, tz: tzinfo | None, lang: str = "en") -> str:
     e = html.escape
     title = header(d)
     parts = [
-        f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{e(_HTML_LANG.get(lang, lang))}"><head>'
+        '<meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{e(title)}</title></head>",
         f'<body style="margin:0;padding:0;background:#f6f8fa;color:{_INK};{_FONT}">',
@@ -69,7 +74,7 @@ def html_page(d: Any, tz: tzinfo | None, lang: str = "en") -> str:
     for s in d.sections:
         parts.append(_section(s, tz))
     parts.append(
-        f'<p style="margin:18px 0 0;font-size:11px;color:{_MUTED}">salesflow digest · '
+        f'<p style="margin:18px 0 0;font-size:11px;color:{_MUTED}">{e(_("salesflow digest"))} · '
         f"{e(d.zone)}</p>"
     )
     parts.append("</td></tr></table></td></tr></table></body></html>\n")
@@ -116,8 +121,8 @@ def _section(s: Any, tz: tzinfo | None) -> str:
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         'style="border-collapse:collapse;width:100%"><tr>'
     )
-    out += [f'<th style="{_HEAD}">{e(h)}</th>' for h in heads[:2]]
-    out.append(f'<th style="{_HEAD};text-align:right">{e(heads[2])}</th></tr>')
+    out += [f'<th style="{_HEAD}">{e(_(h))}</th>' for h in heads[:2]]
+    out.append(f'<th style="{_HEAD};text-align:right">{e(_(heads[2]))}</th></tr>')
     for row in s.rows:
         what, who, stage, value, due = cells(s.key, row, tz)
         late = f";color:{_RED}" if s.key == "overdue" else ""
@@ -130,8 +135,9 @@ def _section(s: Any, tz: tzinfo | None) -> str:
         )
     more = s.total - len(s.rows)
     if more:
+        rest = _("… and {more} more:").format(more=more)
         out.append(
-            f'<tr><td colspan="3" style="{_CELL};color:{_MUTED}">… and {more} more: '
+            f'<tr><td colspan="3" style="{_CELL};color:{_MUTED}">{e(rest)} '
             f'<code style="font-size:12px">{e(more_command(s))}</code></td></tr>'
         )
     out.append("</table>")
@@ -144,28 +150,42 @@ def cells(key: str, row: dict[str, Any], tz: tzinfo | None) -> tuple[str, str, s
     if key in ("overdue", "today"):
         due = row["due_date"] + (f" {row['due_time']}" if row.get("due_time") else "")
         if key == "overdue" and row.get("days"):
-            due = f"{days_text(row['days'])} late"
+            due = _("{days} late").format(days=days_text(row["days"]))
         elif key == "today":
-            due = f"today {row['due_time']}" if row.get("due_time") else "today"
+            due = (
+                _("today {time}").format(time=row["due_time"])
+                if row.get("due_time")
+                else _("today")
+            )
         return row["action"], who, row["stage"], _worth(row), due
     if key == "unplanned":
-        last = f"last touch {when(row['since'], tz)}" if row.get("since") else "never touched"
-        return "No next step", who, row["stage"], _worth(row), last
+        last = (
+            _("last touch {when}").format(when=when(row["since"], tz))
+            if row.get("since")
+            else _("never touched")
+        )
+        return _("No next step"), who, row["stage"], _worth(row), last
     if key == "stale":
-        return "Idle", who, row["stage"], _worth(row), f"{days_text(row['days'])} idle"
+        idle = _("{days} idle").format(days=days_text(row["days"]))
+        return _("Idle"), who, row["stage"], _worth(row), idle
     if key == "first_touch":
-        return "Not contacted", who, row["stage"], _worth(row), f"since {when(row['since'], tz)}"
+        since = _("since {when}").format(when=when(row["since"], tz))
+        return _("Not contacted"), who, row["stage"], _worth(row), since
     if key.startswith("quotes"):
         value = amount(row["total"], row["currency"])
         if key == "quotes_expiring":
-            left = "today" if row["days_left"] == 0 else f"in {days_text(row['days_left'])}"
-            return row["number"], who, "sent", value, f"expires {left}"
-        return row["number"], who, "sent", value, f"sent {when(row['sent_at'], tz)}"
+            left = _("expires {left}").format(left=expires_in(row["days_left"]))
+            return row["number"], who, word("sent"), value, left
+        sent = _("sent {when}").format(when=when(row["sent_at"], tz))
+        return row["number"], who, word("sent"), value, sent
     # the changes since the last working day
     move = row["to"] if row["change"] == "new" else f"{row['from']} → {row['to']}"
-    change = {"new": "New lead"}.get(row["change"], row["change"].capitalize())
+    change = _(_CHANGES.get(row["change"], row["change"].capitalize()))
     reason = f" ({row['reason']})" if row.get("reason") else ""
     return change + reason, who, move, "", when(row["at"], tz)
+
+
+_CHANGES = {"new": N_("New lead"), "won": N_("Won"), "lost": N_("Lost"), "moved": N_("Moved")}
 
 
 def _worth(row: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from salesflow import files
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -43,16 +44,22 @@ def _private_file(path: Path, *, binary: bool) -> Iterator[Any]:
     except FileNotFoundError:
         info = None
     except OSError as e:
-        raise SalesflowError(f"cannot write {path}: {e.strerror}") from None
+        raise SalesflowError(
+            _("cannot write {path}: {why}").format(path=path, why=e.strerror)
+        ) from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise SalesflowError(f"{path} is a folder — give a file name, e.g. -o {path}/leads.csv")
+        raise SalesflowError(
+            _("{path} is a folder — give a file name, e.g. -o {path}/leads.csv").format(path=path)
+        )
     if info is not None and not stat.S_ISREG(info.st_mode):
         try:
             with open(path, mode, **text) as out:
                 yield out
         except OSError as e:
             raise SalesflowError(
-                f"cannot write {path}: {e.strerror} — nothing was changed"
+                _("cannot write {path}: {why} — nothing was changed").format(
+                    path=path, why=e.strerror
+                )
             ) from None
         return
     files.remove_stale(path, "tmp")
@@ -61,7 +68,9 @@ def _private_file(path: Path, *, binary: bool) -> Iterator[Any]:
         fd = files.private_fd(temp)
     except OSError as e:
         raise SalesflowError(
-            f"cannot write {path}: {e.strerror} — check the folder exists and is writable"
+            _("cannot write {path}: {why} — check the folder exists and is writable").format(
+                path=path, why=e.strerror
+            )
         ) from None
     try:
         with os.fdopen(fd, mode, **text) as out:
@@ -70,8 +79,8 @@ def _private_file(path: Path, *, binary: bool) -> Iterator[Any]:
     except OSError as e:
         _discard(temp)
         raise SalesflowError(
-            f"cannot write {path}: {e.strerror} — nothing was changed"
-            + ("; any earlier file is as it was" if info is not None else "")
+            _("cannot write {path}: {why} — nothing was changed").format(path=path, why=e.strerror)
+            + (_("; any earlier file is as it was") if info is not None else "")
         ) from None
     except BaseException:
         _discard(temp)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from salesflow.i18n import _
 from salesflow.output.terminal import Terminal
 
 PRODID = "-//salesflow//follow-ups//EN"
@@ -36,7 +37,7 @@ def calendar(rows: Iterable[dict[str, Any]], *, tz: tzinfo, now: datetime) -> by
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "salesflow follow-ups")
+    cal.add("x-wr-calname", _("salesflow follow-ups"))
     stamp = now.astimezone(UTC).replace(microsecond=0)
     for row in rows:
         event = Event()
@@ -54,12 +55,12 @@ def calendar(rows: Iterable[dict[str, Any]], *, tz: tzinfo, now: datetime) -> by
             event.add("transp", "TRANSPARENT")  # an all-day reminder does not block the day
         event.add("summary", summary(row))
         details = [
-            f"salesflow follow-up #{row['id']}",
-            f"lead #{row['lead_id']} {row['lead']}",
-            f"stage {row['stage']}",
+            _("salesflow follow-up #{id}").format(id=row["id"]),
+            _("lead #{id} {name}").format(id=row["lead_id"], name=row["lead"]),
+            _("stage {stage}").format(stage=row["stage"]),
         ]
         if row.get("recur"):
-            details.append(f"repeats {row['recur']}")
+            details.append(_("repeats {every}").format(every=row["recur"]))
         event.add("description", " · ".join(details))
         event.add("categories", ["salesflow"])
         cal.add_component(event)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from salesflow.i18n import N_, _
+from salesflow.output.layout import cells
+
 if TYPE_CHECKING:
     from salesflow.importer import Plan
     from salesflow.importer.mail import MailPlan
@@ -14,76 +17,107 @@ SHOWN = 20
 TOP_UNKNOWN = 10  # unknown addresses an e-mail import names
 
 
+def _counts(counts: list[tuple[str, int]]) -> list[str]:
+    """`  label  n` lines, the counts in one column (labels measured in terminal cells)."""
+    width = max(cells(label) for label, _n in counts)
+    return [f"  {label}{' ' * (width - cells(label))}  {n}" for label, n in counts]
+
+
 def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
     noun = plan.kind
-    lines = ["Dry run — nothing was changed."] if dry_run else []
-    lines.append(f"{plan.sheet}: {plan.rows} row(s)")
+    lines = [_("Dry run — nothing was changed.")] if dry_run else []
+    lines.append(_("{sheet}: {rows} row(s)").format(sheet=plan.sheet, rows=plan.rows))
+    new = _NEW.get(noun)
     counts = [
-        (f"new {noun}", len(plan.new)),
-        ("updated", len(plan.updates)),
-        ("unchanged", len(plan.unchanged)),
-        ("duplicates skipped", len(plan.skipped)),
-        ("merged into an earlier row", len(plan.merged)),
-        ("rows with errors", plan.error_rows),
+        (_(new) if new else f"new {noun}", len(plan.new)),
+        (_("updated"), len(plan.updates)),
+        (_("unchanged"), len(plan.unchanged)),
+        (_("duplicates skipped"), len(plan.skipped)),
+        (_("merged into an earlier row"), len(plan.merged)),
+        (_("rows with errors"), plan.error_rows),
     ]
-    shown = [(label, n) for label, n in counts if n or label == f"new {noun}"]
-    width = max(len(label) for label, _ in shown)
-    lines += [f"  {label:<{width}}  {n}" for label, n in shown]
+    lines += _counts([(label, n) for i, (label, n) in enumerate(counts) if n or i == 0])
     if plan.kept:
-        target = "notes" if noun == "leads" else "note"
         named = ", ".join(plan.kept[:SHOWN])
-        more = f" … and {len(plan.kept) - SHOWN} more" if len(plan.kept) > SHOWN else ""
-        lines.append(f"Kept in the {target} (no such field): {named}{more}")
+        more = (
+            _(" … and {more} more").format(more=len(plan.kept) - SHOWN)
+            if len(plan.kept) > SHOWN
+            else ""
+        )
+        kept = (
+            _("Kept in the notes (no such field): {named}{more}")
+            if noun == "leads"
+            else _("Kept in the note (no such field): {named}{more}")
+        )
+        lines.append(kept.format(named=named, more=more))
     if plan.ignored:
-        lines.append(f"Not imported: {', '.join(plan.ignored)}")
+        lines.append(_("Not imported: {fields}").format(fields=", ".join(plan.ignored)))
     if plan.own_source:
         lines.append(
-            f'--source "{plan.default_source}" not used for {plan.own_source} row(s) that name '
-            "their own source (it fills in rows without one)"
+            _(
+                '--source "{source}" not used for {rows} row(s) that name their own source '
+                "(it fills in rows without one)"
+            ).format(source=plan.default_source, rows=plan.own_source)
         )
     lines += [str(e) for e in plan.errors]
     lines += [str(n) for n in plan.notices]
     for group in (plan.merged, plan.skipped, plan.unchanged):
         lines += [str(n) for n in group[:SHOWN]]
         if len(group) > SHOWN:
-            lines.append(f"… and {len(group) - SHOWN} more like these")
+            lines.append(_("… and {more} more like these").format(more=len(group) - SHOWN))
     return lines
+
+
+# What a sheet of each kind adds; another kind is named as the importer calls it.
+_NEW = {
+    "leads": N_("new leads"),
+    "activities": N_("new activities"),
+}
 
 
 def mail_report_lines(plan: MailPlan, *, dry_run: bool) -> list[str]:
     """What `import email` did (or would do): counts, unknown addresses, closed follow-ups,
     then every message that could not be read."""
-    lines = ["Dry run — nothing was changed."] if dry_run else []
-    lines.append(f"{plan.source}: {plan.messages} message(s)")
+    lines = [_("Dry run — nothing was changed.")] if dry_run else []
+    lines.append(
+        _("{source}: {messages} message(s)").format(source=plan.source, messages=plan.messages)
+    )
     counts = [
-        ("e-mail activities", len(plan.activities)),
-        ("new leads", len(plan.new_leads)),
-        ("replies to your mail", plan.replies),
-        ("follow-ups done by a reply", len(plan.closes)),
-        ("already imported", plan.duplicates),
-        ("naming no lead", plan.unmatched),
-        ("only your own addresses", plan.own),
-        ("messages with errors", len(plan.errors)),
+        (_("e-mail activities"), len(plan.activities)),
+        (_("new leads"), len(plan.new_leads)),
+        (_("replies to your mail"), plan.replies),
+        (_("follow-ups done by a reply"), len(plan.closes)),
+        (_("already imported"), plan.duplicates),
+        (_("naming no lead"), plan.unmatched),
+        (_("only your own addresses"), plan.own),
+        (_("messages with errors"), len(plan.errors)),
     ]
-    shown = [(label, n) for label, n in counts if n or label == "e-mail activities"]
-    width = max(len(label) for label, _ in shown)
-    lines += [f"  {label:<{width}}  {n}" for label, n in shown]
+    lines += _counts([(label, n) for i, (label, n) in enumerate(counts) if n or i == 0])
     if plan.unknown:
         top = plan.unknown.most_common(TOP_UNKNOWN)
         lines.append(
-            f"Addresses that match no lead ({len(plan.unknown)}; --new-leads makes leads of "
-            "them): "
+            _("Addresses that match no lead ({n}; --new-leads makes leads of them): ").format(
+                n=len(plan.unknown)
+            )
             + ", ".join(f"{a} ({n})" for a, n in top)
             + (" …" if len(plan.unknown) > TOP_UNKNOWN else "")
         )
     for lead in plan.new_leads[:SHOWN]:
         company = f" ({lead.company})" if lead.company else ""
-        lines.append(f"new lead: {lead.name}{company} <{lead.email}>")
+        lines.append(
+            _("new lead: {name}{company} <{email}>").format(
+                name=lead.name, company=company, email=lead.email
+            )
+        )
     if len(plan.new_leads) > SHOWN:
-        lines.append(f"… and {len(plan.new_leads) - SHOWN} more new leads")
+        lines.append(_("… and {more} more new leads").format(more=len(plan.new_leads) - SHOWN))
     for id_, done_at, action, who in plan.closes[:SHOWN]:
-        lines.append(f"follow-up {id_} of {who} done by a reply at {done_at}: {action}")
+        lines.append(
+            _("follow-up {id} of {who} done by a reply at {done_at}: {action}").format(
+                id=id_, who=who, done_at=done_at, action=action
+            )
+        )
     if len(plan.closes) > SHOWN:
-        lines.append(f"… and {len(plan.closes) - SHOWN} more follow-ups")
+        lines.append(_("… and {more} more follow-ups").format(more=len(plan.closes) - SHOWN))
     lines += [str(e) for e in plan.errors]
     return lines

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from salesflow.i18n import _, ngettext
 from salesflow.output import plain
 from salesflow.output.safe import visible
 
@@ -176,7 +177,8 @@ def table(
 ) -> None:
     """Write rows as a table (or cards) laid out for the terminal."""
     grid = [[flat(c.cell(row)) for c in columns] for row in rows]
-    headers = [c.header for c in columns]
+    # Headers are declared with N_() before the language is known; shown, they are translated.
+    headers = [_(c.header) if c.header else "" for c in columns]
     header_w = [cells(h) for h in headers]
     natural = list(header_w)
     sizes = []
@@ -210,15 +212,26 @@ def table(
         shown, widths, hidden = laid
         lines += _grid(columns, headers, header_w, grid, sizes, styles, shown, widths, color)
         if hidden:
-            names = ", ".join(headers[i] for i in hidden)
-            n = len(hidden)
-            note = (
-                f"{n} column{'' if n == 1 else 's'} hidden at this width: {names} "
-                "— widen the terminal or use --format csv"
-            )
+            note = hidden_note([headers[i] for i in hidden])
             lines += [styled(x, "dim", color) for x in wrap(note, width or len(note))]
         lines.append("")
     term.out.write("\n".join(line.rstrip(" ") if not color else line for line in lines) + "\n")
+
+
+def hidden_note(names: list[str]) -> str:
+    """The dim line under a table that hid columns: which ones, and how to see them."""
+    n = len(names)
+    return ngettext(
+        "{n} column hidden at this width: {names} — widen the terminal or use --format csv",
+        "{n} columns hidden at this width: {names} — widen the terminal or use --format csv",
+        n,
+    ).format(n=n, names=series(names))
+
+
+def series(names: list[str]) -> str:
+    """Names one after another: `Source, Tags` (Chinese: `来源、标签`)."""
+    # TRANSLATORS: the separator between the items of a list of names.
+    return _(", ").join(names)
 
 
 def _grid(

@@ -12,12 +12,13 @@ import logging
 from typing import Any
 
 from salesflow.errors import SalesflowError
+from salesflow.i18n import N_, _
 
-INSTALL_LIBS = (
+INSTALL_LIBS = N_(
     "install WeasyPrint's system libraries (Debian/Ubuntu: apt-get install libpango-1.0-0 "
     "libpangoft2-1.0-0 libharfbuzz-subset0; macOS: brew install pango)"
 )
-INSTALL_FONTS = "install a font that has them (Debian/Ubuntu: apt-get install fonts-noto-cjk)"
+INSTALL_FONTS = N_("install a font that has them (Debian/Ubuntu: apt-get install fonts-noto-cjk)")
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -33,7 +34,9 @@ def html_to_pdf(html: str) -> bytes:
     if missing.chars:
         shown = "".join(sorted(missing.chars)[:8])
         raise SalesflowError(
-            f"no installed font has the characters {shown!r} — {INSTALL_FONTS}; no PDF was written"
+            _("no installed font has the characters {chars} — {fonts}; no PDF was written").format(
+                chars=repr(shown), fonts=_(INSTALL_FONTS)
+            )
         )
     return data
 
@@ -43,13 +46,15 @@ def _engine() -> Any:
         import weasyprint
     except ImportError:
         raise SalesflowError(
-            "PDF needs WeasyPrint — pip install weasyprint (in salesflow's virtualenv), then "
-            + INSTALL_LIBS
+            _("PDF needs WeasyPrint — pip install weasyprint (in salesflow's virtualenv), then ")
+            + _(INSTALL_LIBS)
         ) from None
     except OSError as e:
         # The wheel is there but cffi cannot load Pango (or one of its libraries).
         raise SalesflowError(
-            f"PDF needs libraries WeasyPrint could not load ({_first_line(e)}) — {INSTALL_LIBS}"
+            _("PDF needs libraries WeasyPrint could not load ({why}) — {libs}").format(
+                why=_first_line(e), libs=_(INSTALL_LIBS)
+            )
         ) from None
     return weasyprint
 

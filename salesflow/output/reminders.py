@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from salesflow.i18n import _
+
 if TYPE_CHECKING:
     from salesflow.reminders import Reminder
 
 
 def when(r: Reminder) -> str:
-    return f"{r.due_date} {r.due_time}" if r.due_time else f"{r.due_date} (all day)"
+    if r.due_time:
+        return f"{r.due_date} {r.due_time}"
+    return _("{day} (all day)").format(day=r.due_date)
 
 
 def line(r: Reminder) -> str:
@@ -20,7 +24,7 @@ def line(r: Reminder) -> str:
 
 def notice(r: Reminder) -> dict[str, str]:
     """The environment `--exec` runs with: SALESFLOW_TITLE, SALESFLOW_BODY, SALESFLOW_LEAD."""
-    body = f"due {when(r)}" + (f" — {r.lead}" if r.lead else "")
+    body = _("due {when}").format(when=when(r)) + (f" — {r.lead}" if r.lead else "")
     return {
         "SALESFLOW_TITLE": r.action,
         "SALESFLOW_BODY": body,

@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow import money
-from salesflow.output import Column, render
+from salesflow.i18n import N_, _, ngettext
+from salesflow.output import Column, figures, render
 from salesflow.output.terminal import Terminal
 
 DASH = "—"
@@ -26,9 +27,7 @@ def amount(value: str | None) -> str:
     table of many money columns still fits a terminal (machine formats keep the cents)."""
     if value is None:
         return DASH
-    from decimal import ROUND_HALF_UP
-
-    return f"{Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+    return figures.whole(Decimal(value))
 
 
 def days(value: float | None) -> str:
@@ -129,31 +128,46 @@ def funnel_callouts(weakest: dict[str, Any] | None, slowest: dict[str, Any] | No
     if weakest is not None:
         w = weakest
         lines.append(
-            f"Weakest step: {w['from_stage']} → {w['to_stage']} converts "
-            f"{w['conversion'] * 100:.1f}% ({w['reached_to']} of {w['reached_from']} deals "
-            f"that reached {w['from_stage']})."
+            _(
+                "Weakest step: {from_stage} → {to_stage} converts {conversion} ({reached_to} of "
+                "{reached_from} deals that reached {from_stage})."
+            ).format(
+                from_stage=w["from_stage"],
+                to_stage=w["to_stage"],
+                conversion=f"{w['conversion'] * 100:.1f}%",
+                reached_to=w["reached_to"],
+                reached_from=w["reached_from"],
+            )
         )
     # "Longest" means something only once some stage holds deals for a day or more.
     if slowest is not None and slowest["median_days_in_stage"]:
         visits = slowest["visits"]
         lines.append(
-            f"Deals sit longest in {slowest['stage']}: median "
-            f"{slowest['median_days_in_stage']:.1f} days (mean "
-            f"{slowest['avg_days_in_stage']:.1f}, {visits} visit{'' if visits == 1 else 's'})."
+            ngettext(
+                "Deals sit longest in {stage}: median {median} days (mean {mean}, {visits} visit).",
+                "Deals sit longest in {stage}: median {median} days (mean {mean}, "
+                "{visits} visits).",
+                visits,
+            ).format(
+                stage=slowest["stage"],
+                median=f"{slowest['median_days_in_stage']:.1f}",
+                mean=f"{slowest['avg_days_in_stage']:.1f}",
+                visits=visits,
+            )
         )
     return lines
 
 
 def funnel_columns() -> list[Column]:
     return [
-        Column("stage", "Stage", style="bold", no_wrap=True),
-        _num("deals", "Now"),
-        _money_col("value", "Value", hide=4),
-        _money_col("weighted_value", "Weighted", hide=3),
-        _num("reached", "Reached"),
-        _pct_col("conversion", "Conv"),
-        _num("avg_days_in_stage", "Avg days", days, hide=1),
-        _num("median_days_in_stage", "Med days", days, hide=2),
+        Column("stage", N_("Stage"), style="bold", no_wrap=True),
+        _num("deals", N_("Now")),
+        _money_col("value", N_("Value"), hide=4),
+        _money_col("weighted_value", N_("Weighted"), hide=3),
+        _num("reached", N_("Reached")),
+        _pct_col("conversion", N_("Conv")),
+        _num("avg_days_in_stage", N_("Avg days"), days, hide=1),
+        _num("median_days_in_stage", N_("Med days"), days, hide=2),
     ]
 
 
@@ -166,41 +180,53 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
     def count(key: str) -> str:
         return f"{record[key]:,}"
 
+    def of(rate: float | None, part: int, whole: int) -> str:
+        return _("{rate} ({part} of {whole})").format(rate=pct(rate), part=part, whole=whole)
+
     sections = {
-        "Pipeline": [
-            ("Open deals", count("open_deals")),
-            ("Pipeline value", m("pipeline_value")),
-            ("Weighted pipeline", m("weighted_pipeline")),
-            ("Velocity per day", m("sales_velocity_per_day")),
+        _("Pipeline"): [
+            (_("Open deals"), count("open_deals")),
+            (_("Pipeline value"), m("pipeline_value")),
+            (_("Weighted pipeline"), m("weighted_pipeline")),
+            (_("Velocity per day"), m("sales_velocity_per_day")),
         ],
-        "Results": [
-            ("Leads created", count("leads_created")),
-            ("Won / lost", f"{record['won']:,} / {record['lost']:,}"),
-            ("Win rate", pct(record["win_rate"])),
-            ("Win rate by value", pct(record["win_rate_by_value"])),
-            ("Lead-to-win", pct(record["lead_to_win_rate"])),
-            ("Average deal", m("avg_deal_size")),
+        _("Results"): [
+            (_("Leads created"), count("leads_created")),
+            (_("Won / lost"), f"{record['won']:,} / {record['lost']:,}"),
+            (_("Win rate"), pct(record["win_rate"])),
+            (_("Win rate by value"), pct(record["win_rate_by_value"])),
+            (_("Lead-to-win"), pct(record["lead_to_win_rate"])),
+            (_("Average deal"), m("avg_deal_size")),
         ],
-        "Speed": [
-            ("Cycle, median days", days(record["cycle_days_median"])),
-            ("Cycle, mean days", days(record["cycle_days_mean"])),
-            ("First touch, median hours", days(record["first_touch_hours_median"])),
+        _("Speed"): [
+            (_("Cycle, median days"), days(record["cycle_days_median"])),
+            (_("Cycle, mean days"), days(record["cycle_days_mean"])),
+            (_("First touch, median hours"), days(record["first_touch_hours_median"])),
         ],
-        "Habits": [
+        _("Habits"): [
             (
-                "First touch in time",
-                f"{pct(record['first_touch_hit_rate'])} "
-                f"({record['first_touch_hits']} of {record['first_touch_due']})",
+                _("First touch in time"),
+                of(
+                    record["first_touch_hit_rate"],
+                    record["first_touch_hits"],
+                    record["first_touch_due"],
+                ),
             ),
             (
-                "Follow-ups on time",
-                f"{pct(record['followup_timeliness'])} "
-                f"({record['followups_on_time']} of {record['followups_due']})",
+                _("Follow-ups on time"),
+                of(
+                    record["followup_timeliness"],
+                    record["followups_on_time"],
+                    record["followups_due"],
+                ),
             ),
             (
-                "Repeat purchase rate",
-                f"{pct(record['repeat_purchase_rate'])} "
-                f"({record['repeat_customers']} of {record['customers_won']})",
+                _("Repeat purchase rate"),
+                of(
+                    record["repeat_purchase_rate"],
+                    record["repeat_customers"],
+                    record["customers_won"],
+                ),
             ),
         ],
     }
@@ -248,40 +274,61 @@ def _board(panels: list[tuple[str, list[tuple[str, str]]]], term: Terminal) -> N
 
 def conversion_columns() -> list[Column]:
     return [
-        Column("stage", "From", style="bold", no_wrap=True),
-        Column("next_stage", "To", no_wrap=True),
-        _num("reached", "Reached"),
-        _pct_col("conversion", "Conv"),
+        Column("stage", N_("From"), style="bold", no_wrap=True),
+        Column("next_stage", N_("To"), no_wrap=True),
+        _num("reached", N_("Reached")),
+        _pct_col("conversion", N_("Conv")),
         Column(
-            "probability", "Prob", justify="right", get=lambda r: f"{r['probability']}%", hide=4
+            "probability", N_("Prob"), justify="right", get=lambda r: f"{r['probability']}%", hide=4
         ),
-        _num("closed", "Closed", hide=3),
-        _pct_col("observed_win_rate", "Won", hide=2),
-        _pct_col("calibrated_probability", "Calib.", hide=1),
+        _num("closed", N_("Closed"), hide=3),
+        _pct_col("observed_win_rate", N_("Won"), hide=2),
+        _pct_col("calibrated_probability", N_("Calib."), hide=1),
     ]
 
 
 def lost_columns() -> list[Column]:
     return [
-        Column("reason", "Reason", get=lambda r: r["reason"] or "(no reason)", style="bold"),
-        _num("count", "Deals"),
-        _pct_col("share", "Share"),
-        _pct_col("cumulative_share", "Cumulative", hide=1),
-        _money_col("value", "Value", hide=2),
+        Column("reason", N_("Reason"), get=lambda r: r["reason"] or _("(no reason)"), style="bold"),
+        _num("count", N_("Deals")),
+        _pct_col("share", N_("Share")),
+        _pct_col("cumulative_share", N_("Cumulative"), hide=1),
+        _money_col("value", N_("Value"), hide=2),
     ]
+
+
+_BREAKDOWNS = {"source": N_("Source"), "grade": N_("Grade")}
+# The built-in kinds of touch as column headers (their own entries: see views.WORDS).
+KINDS = {
+    "call": N_("Call (a kind of touch, as a header)"),
+    "email": N_("Email (a kind of touch, as a header)"),
+    "meeting": N_("Meeting (a kind of touch, as a header)"),
+    "visit": N_("Visit (a kind of touch, as a header)"),
+    "note": N_("Note (a kind of touch, as a header)"),
+    "other": N_("Other (a kind of touch, as a header)"),
+}
+
+
+def kind_name(kind: str) -> str:
+    """A kind of touch as a header: `Call` (电话); one a user added, capitalised as typed."""
+    entry = KINDS.get(kind)
+    shown = _(entry) if entry else None
+    return shown if shown and shown != entry else kind.capitalize()
 
 
 def breakdown_columns(name: str) -> list[Column]:
     return [
-        Column(name, name.capitalize(), style="bold", get=lambda r: r[name] or "(none)"),
-        _num("leads", "Leads"),
-        _num("won", "Won"),
-        _num("lost", "Lost", hide=5),
-        _pct_col("win_rate", "Win"),
-        _pct_col("lead_to_win_rate", "To win", hide=2),
-        _money_col("won_value", "Won value", hide=4),
-        _money_col("avg_deal_size", "Avg deal", hide=3),
-        _num("cycle_days_median", "Cycle", days, hide=1),
+        Column(
+            name, _BREAKDOWNS.get(name, name), style="bold", get=lambda r: r[name] or _("(none)")
+        ),
+        _num("leads", N_("Leads")),
+        _num("won", N_("Won")),
+        _num("lost", N_("Lost"), hide=5),
+        _pct_col("win_rate", N_("Win")),
+        _pct_col("lead_to_win_rate", N_("To win"), hide=2),
+        _money_col("won_value", N_("Won value"), hide=4),
+        _money_col("avg_deal_size", N_("Avg deal"), hide=3),
+        _num("cycle_days_median", N_("Cycle"), days, hide=1),
     ]
 
 
@@ -292,40 +339,51 @@ def activity_columns(rows: list[dict[str, Any]], kinds: tuple[str, ...]) -> list
     """The week table; a kind of touch nobody logged in these weeks gets no column."""
     used = [k for k in (*kinds, "other") if any(r[k] for r in rows)]
     return [
-        Column("week", "Week of", style="bold", no_wrap=True),
-        _num("touches", "Touches"),
-        *(_num(k, k.capitalize()) for k in used),
-        _num("leads_created", "New leads"),
-        _num("followups_due", "Due"),
-        _pct_col("followup_timeliness", "On time"),
+        Column("week", N_("Week of"), style="bold", no_wrap=True),
+        _num("touches", N_("Touches")),
+        *(_num(k, kind_name(k)) for k in used),
+        _num("leads_created", N_("New leads")),
+        _num("followups_due", N_("Due")),
+        _pct_col("followup_timeliness", N_("On time")),
     ]
 
 
 def activity_notes(on_time: int, due: int, first_touch: float | None, touched: int) -> list[str]:
-    touch = f"median {first_touch:.1f} hours" if first_touch is not None else "no touched leads"
+    if first_touch is not None:
+        touch = _("median {hours} hours").format(hours=f"{first_touch:.1f}")
+    else:
+        touch = _("no touched leads")
+    rate = pct(on_time / due if due else None)
     return [
-        f"Follow-ups done on time: {pct(on_time / due if due else None)} ({on_time} of {due} due).",
-        f"Time to first touch: {touch} ({touched} leads created in these weeks were touched).",
+        _("Follow-ups done on time: {rate} ({on_time} of {due} due).").format(
+            rate=rate, on_time=on_time, due=due
+        ),
+        _(
+            "Time to first touch: {touch} ({touched} leads created in these weeks were touched)."
+        ).format(touch=touch, touched=touched),
     ]
 
 
 # ---- forecast --------------------------------------------------------------------
 
 
+_BUCKETS = {"overdue": N_("overdue"), "later": N_("later"), "undated": N_("no close date")}
+
+
 def forecast_columns(calibrated: bool, simulated: bool) -> list[Column]:
     def label(row: dict[str, Any]) -> str:
         if row["bucket"] == "month":
             return row["month"]
-        return {"overdue": "overdue", "later": "later", "undated": "no close date"}[row["bucket"]]
+        return _(_BUCKETS[row["bucket"]])
 
     cols = [
-        Column("month", "Expected close", style="bold", get=label, no_wrap=True),
-        _num("deals", "Deals"),
-        _money_col("value", "Value"),
-        _money_col("weighted_value", "Weighted"),
+        Column("month", N_("Expected close"), style="bold", get=label, no_wrap=True),
+        _num("deals", N_("Deals")),
+        _money_col("value", N_("Value")),
+        _money_col("weighted_value", N_("Weighted")),
     ]
     if calibrated:
-        cols.append(_money_col("calibrated_weighted_value", "Calibrated"))
+        cols.append(_money_col("calibrated_weighted_value", N_("Calibrated")))
     if simulated:
         cols += [_money_col(k, k.upper(), hide=1) for k in ("p10", "p50", "p90")]
     return cols
@@ -333,13 +391,15 @@ def forecast_columns(calibrated: bool, simulated: bool) -> list[Column]:
 
 def calibration_columns() -> list[Column]:
     return [
-        Column("stage", "Stage", style="bold", no_wrap=True),
-        Column("probability", "Configured", justify="right", get=lambda r: f"{r['probability']}%"),
-        _num("closed", "Closed n"),
-        _num("won", "Won"),
-        _pct_col("observed", "Observed"),
-        _pct_col("calibrated", "Calibrated"),
-        Column("few_deals", "", get=lambda r: "few deals" if r["few_deals"] else ""),
+        Column("stage", N_("Stage"), style="bold", no_wrap=True),
+        Column(
+            "probability", N_("Configured"), justify="right", get=lambda r: f"{r['probability']}%"
+        ),
+        _num("closed", N_("Closed n")),
+        _num("won", N_("Won")),
+        _pct_col("observed", N_("Observed")),
+        _pct_col("calibrated", N_("Calibrated")),
+        Column("few_deals", "", get=lambda r: _("few deals") if r["few_deals"] else ""),
     ]
 
 
@@ -348,14 +408,14 @@ def calibration_columns() -> list[Column]:
 
 def target_columns() -> list[Column]:
     return [
-        Column("period", "Period", style="bold", no_wrap=True),
-        Column("start", "From", no_wrap=True, hide=1),
-        Column("end", "To", no_wrap=True, hide=2),
+        Column("period", N_("Period"), style="bold", no_wrap=True),
+        Column("start", N_("From"), no_wrap=True, hide=1),
+        Column("end", N_("To"), no_wrap=True, hide=2),
         Column(
             "amount",
-            "Target",
+            N_("Target"),
             justify="right",
-            get=lambda r: money.display(
+            get=lambda r: figures.display(
                 money.to_minor(Decimal(r["amount"]), r["currency"]), r["currency"]
             ),
         ),
@@ -367,19 +427,25 @@ def undated_note(deals: int, value: str | None) -> list[str]:
     if not deals:
         return []
     return [
-        f"Undated: {deals:,} open deal(s) worth {value} have no expected close date, so no "
-        "period's pipeline counts them — salesflow lead edit N --expected-close DATE"
+        _(
+            "Undated: {deals} open deal(s) worth {value} have no expected close date, so no "
+            "period's pipeline counts them — salesflow lead edit N --expected-close DATE"
+        ).format(deals=f"{deals:,}", value=value)
     ]
+
+
+def _period(row: dict[str, Any]) -> str:
+    return _("undated") if row["period"] == "undated" else row["period"]
 
 
 def progress_columns() -> list[Column]:
     return [
-        Column("period", "Period", style="bold", no_wrap=True),
-        _money_col("target", "Target"),
-        _money_col("won", "Won"),
-        _pct_col("done", "Done"),
-        _pct_col("elapsed", "Elapsed", hide=2),
-        _money_col("projected", "Projected", hide=3),
-        _money_col("weighted_pipeline", "Pipeline", hide=1),
-        _pct_col("coverage", "Cover", hide=4),
+        Column("period", N_("Period"), style="bold", get=_period, no_wrap=True),
+        _money_col("target", N_("Target")),
+        _money_col("won", N_("Won")),
+        _pct_col("done", N_("Done")),
+        _pct_col("elapsed", N_("Elapsed"), hide=2),
+        _money_col("projected", N_("Projected"), hide=3),
+        _money_col("weighted_pipeline", N_("Pipeline"), hide=1),
+        _pct_col("coverage", N_("Cover"), hide=4),
     ]

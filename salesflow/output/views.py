@@ -6,7 +6,8 @@ from datetime import tzinfo
 from typing import Any
 
 from salesflow import money
-from salesflow.output import Column
+from salesflow.i18n import N_, _
+from salesflow.output import Column, figures
 from salesflow.output.terminal import Terminal
 
 
@@ -14,7 +15,7 @@ def _money(row: dict[str, Any], key: str = "value") -> str:
     value = row.get(key)
     if value is None:
         return ""
-    return money.display(money.to_minor(_dec(value), row["currency"]), row["currency"])
+    return figures.display(money.to_minor(_dec(value), row["currency"]), row["currency"])
 
 
 def _dec(text: str) -> Any:
@@ -26,40 +27,107 @@ def _dec(text: str) -> Any:
 def lead_columns() -> list[Column]:
     return [
         Column("id", "#", justify="right", style="dim"),
-        Column("name", "Name", style="bold"),
-        Column("company", "Company", hide=5),
-        Column("stage", "Stage", style="cyan", no_wrap=True),
-        Column("grade", "Grade", justify="center", hide=3),
-        Column("value", "Value", justify="right", get=_money),
+        Column("name", N_("Name"), style="bold"),
+        Column("company", N_("Company"), hide=5),
+        Column("stage", N_("Stage"), style="cyan", no_wrap=True),
+        Column("grade", N_("Grade"), justify="center", hide=3),
+        Column("value", N_("Value"), justify="right", get=_money),
         Column(
-            "probability", "Prob", justify="right", get=lambda r: f"{r['probability']}%", hide=4
+            "probability", N_("Prob"), justify="right", get=lambda r: f"{r['probability']}%", hide=4
         ),
-        Column("source", "Source", hide=2),
-        Column("tags", "Tags", style="magenta", hide=1),
-        Column("next_action", "Next step", hide=2),
-        Column("next_due", "Due", no_wrap=True, hide=2),
+        Column("source", N_("Source"), hide=2),
+        Column("tags", N_("Tags"), style="magenta", hide=1),
+        Column("next_action", N_("Next step"), hide=2),
+        Column("next_due", N_("Due"), no_wrap=True, hide=2),
     ]
 
 
 def stage_columns() -> list[Column]:
     return [
         Column("position", "#", justify="right", style="dim", hide=2),
-        Column("name", "Stage", style="bold", no_wrap=True),
-        Column("probability", "Win %", justify="right", get=lambda r: f"{r['probability']}%"),
-        Column("kind", "Kind", hide=1),
+        Column("name", N_("Stage"), style="bold", no_wrap=True),
+        Column("probability", N_("Win %"), justify="right", get=lambda r: f"{r['probability']}%"),
+        Column("kind", N_("Kind"), get=lambda r: word(r["kind"]), hide=1),
         Column(
             "stale_days",
-            "Stale after",
+            N_("Stale after"),
             justify="right",
-            get=lambda r: f"{r['stale_days']} d",
+            get=lambda r: _("{n} d").format(n=r["stale_days"]),
             hide=3,
         ),
-        Column("open_deals", "Open deals", justify="right"),
+        Column("open_deals", N_("Open deals"), justify="right"),
     ]
 
 
-_HEADERS = {"id": "#", "at": "When", "happened_at": "When", "done_at": "Done", "recur": "Repeats"}
-_TITLES = {"followups": "Follow-ups", "history": "Stage history"}
+_HEADERS = {
+    "id": "#",
+    "at": N_("When"),
+    "happened_at": N_("When"),
+    "done_at": N_("Done"),
+    "recur": N_("Repeats"),
+    "from": N_("From"),
+    "to": N_("To"),
+    "note": N_("Note"),
+    "reason": N_("Reason"),
+    "status": N_("Status"),
+    "due": N_("Due"),
+    "action": N_("Action"),
+    "kind": N_("Kind"),
+    "number": N_("Number"),
+    "total": N_("Total"),
+    "valid_until": N_("Valid until"),
+}
+_TITLES = {
+    "followups": N_("Follow-ups"),
+    "history": N_("Stage history"),
+    "activities": N_("Activities"),
+    "quotes": N_("Quotes"),
+}
+# Values salesflow itself defines (statuses, kinds of touch, kinds of stage), shown in the
+# active language on a terminal; machine formats keep them as stored. The same English word
+# means different things elsewhere (`email`: a kind of touch here, an address in the import),
+# so each is its own catalog entry with what it is in brackets; English shows the value.
+WORDS = {
+    "open": N_("open (a deal or follow-up)"),
+    "done": N_("done (a follow-up)"),
+    "won": N_("won (a kind of stage)"),
+    "lost": N_("lost (a kind of stage)"),
+    "moved": N_("moved (a stage change)"),
+    "draft": N_("draft (a quote's status)"),
+    "sent": N_("sent (a quote's status)"),
+    "accepted": N_("accepted (a quote's status)"),
+    "rejected": N_("rejected (a quote's status)"),
+    "expired": N_("expired (a quote's status)"),
+    "call": N_("call (a kind of touch)"),
+    "email": N_("email (a kind of touch)"),
+    "meeting": N_("meeting (a kind of touch)"),
+    "visit": N_("visit (a kind of touch)"),
+    "note": N_("note (a kind of touch)"),
+    "unknown": N_("unknown (a BANT answer)"),
+    "yes": N_("yes (a BANT answer)"),
+    "no": N_("no (a BANT answer)"),
+    "lead": N_("lead (a search hit)"),
+    "customer": N_("customer (a search hit)"),
+    "activity": N_("activity (a search hit)"),
+    "followup": N_("followup (a search hit)"),
+    "quote": N_("quote (a search hit)"),
+}
+_WORD_KEYS = {"status", "kind"}
+
+
+def word(value: Any) -> str:
+    """One of salesflow's own values (`sent`, `call`, `won` …) as the user reads it; anything
+    else (a kind of touch a user added, a name) as it is."""
+    if value is None:
+        return ""
+    text = str(value)
+    entry = WORDS.get(text)
+    if entry is None:
+        return text
+    shown = _(entry)
+    return text if shown == entry else shown
+
+
 _MONEY = {"total", "value"}  # money keys of a card's sections, each beside a `currency`
 
 
@@ -84,11 +152,11 @@ def search_columns(tz: tzinfo | None = None) -> list[Column]:
 
     # Narrow, the match keeps its room: the lead's name gives way first, then the date.
     return [
-        Column("kind", "Kind", no_wrap=True),
-        Column("ref", "Ref", no_wrap=True),
-        Column("lead", "Lead", hide=1),
-        Column("match", "Match"),
-        Column("when", "When", get=day, no_wrap=True, hide=2),
+        Column("kind", N_("Kind"), get=lambda r: word(r["kind"]), no_wrap=True),
+        Column("ref", N_("Ref"), no_wrap=True),
+        Column("lead", N_("Lead"), hide=1),
+        Column("match", N_("Match")),
+        Column("when", N_("When"), get=day, no_wrap=True, hide=2),
     ]
 
 
@@ -106,26 +174,32 @@ def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) ->
     facts.add_column(style="dim")
     facts.add_column()
     bant = "  ".join(
-        f"{k}: {lead['bant_' + k]}" for k in ("budget", "authority", "need", "timeline")
+        f"{_(label)}: {word(lead['bant_' + k])}"
+        for k, label in (
+            ("budget", N_("budget")),
+            ("authority", N_("authority")),
+            ("need", N_("need")),
+            ("timeline", N_("timeline")),
+        )
     )
     for label, value in (
-        ("Stage", f"{lead['stage']} ({lead['probability']}%)"),
-        ("Value", _money(lead) or "—"),
-        ("Grade", lead["grade"]),
-        ("Source", lead["source"]),
-        ("Email", lead["email"]),
-        ("Phone", lead["phone"]),
-        ("Address", lead.get("address")),
-        ("Tax ID", lead.get("tax_id")),
-        ("Quote language", lead.get("doc_lang")),
-        ("Tags", lead["tags"]),
-        ("Expected close", lead["expected_close"]),
+        (_("Stage"), f"{lead['stage']} ({lead['probability']}%)"),
+        (_("Value"), _money(lead) or "—"),
+        (_("Grade"), lead["grade"]),
+        (_("Source"), lead["source"]),
+        (_("Email"), lead["email"]),
+        (_("Phone"), lead["phone"]),
+        (_("Address"), lead.get("address")),
+        (_("Tax ID"), lead.get("tax_id")),
+        (_("Quote language"), lead.get("doc_lang")),
+        (_("Tags"), lead["tags"]),
+        (_("Expected close"), lead["expected_close"]),
         ("BANT", bant + (f"  ({lead['bant_note']})" if lead["bant_note"] else "")),
-        ("Lost reason", lead["lost_reason"]),
-        ("Won note", lead["won_note"]),
-        ("Notes", lead["notes"]),
-        ("Created", when(lead["created_at"], tz)),
-        ("Closed", when(lead["closed_at"], tz)),
+        (_("Lost reason"), lead["lost_reason"]),
+        (_("Won note"), lead["won_note"]),
+        (_("Notes"), lead["notes"]),
+        (_("Created"), when(lead["created_at"], tz)),
+        (_("Closed"), when(lead["closed_at"], tz)),
     ):
         if value:
             facts.add_row(label, Text(str(value)))
@@ -135,13 +209,13 @@ def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) ->
             continue
         console.print()
         console.print(
-            Text(_TITLES.get(name, name.replace("_", " ").capitalize()), style="bold underline")
+            Text(_(_TITLES.get(name, name.replace("_", " ").capitalize())), style="bold underline")
         )
         section = Table(box=None, header_style="dim", pad_edge=False)
         # Money reads as everywhere else ("82,080.00 USD"), its currency beside it, not apart.
         keys = [k for k in rows[0] if not (k == "currency" and _MONEY & rows[0].keys())]
         for key in keys:
-            section.add_column(_HEADERS.get(key, key.replace("_", " ").capitalize()))
+            section.add_column(_(_HEADERS.get(key, key.replace("_", " ").capitalize())))
         for row in rows:
             section.add_row(
                 *(
@@ -158,19 +232,21 @@ def _cell(key: str, value: Any, tz: tzinfo | None) -> Any:
     if value is None:
         return ""
     is_time = (key == "at" or key.endswith("_at")) and isinstance(value, str)
+    if key in _WORD_KEYS:
+        return Text(word(value))
     return Text(when(value, tz) if is_time else str(value))
 
 
 def quote_columns() -> list[Column]:
     return [
-        Column("number", "Quote", style="bold", no_wrap=True),
-        Column("lead_id", "Lead", justify="right", get=lambda r: f"#{r['lead_id']}"),
-        Column("lead", "Name", hide=4),
-        Column("company", "Company", hide=2),
-        Column("status", "Status", style="cyan", no_wrap=True),
-        Column("total", "Total", justify="right", get=lambda r: _money(r, "total")),
-        Column("issued_on", "Date", no_wrap=True, hide=1),
-        Column("valid_until", "Valid until", no_wrap=True, hide=3),
+        Column("number", N_("Quote"), style="bold", no_wrap=True),
+        Column("lead_id", N_("Lead"), justify="right", get=lambda r: f"#{r['lead_id']}"),
+        Column("lead", N_("Name"), hide=4),
+        Column("company", N_("Company"), hide=2),
+        Column("status", N_("Status"), style="cyan", get=lambda r: word(r["status"]), no_wrap=True),
+        Column("total", N_("Total"), justify="right", get=lambda r: _money(r, "total")),
+        Column("issued_on", N_("Date"), no_wrap=True, hide=1),
+        Column("valid_until", N_("Valid until"), no_wrap=True, hide=3),
     ]
 
 
@@ -195,7 +271,7 @@ def quote_card(view: dict[str, Any], term: Terminal) -> None:
 
     console = term.console()
     title = Text(view["number"], style="bold")
-    title.append(f"  {view['status']}", style=_STATUS_STYLES.get(view["status"], ""))
+    title.append(f"  {word(view['status'])}", style=_STATUS_STYLES.get(view["status"], ""))
     if view["reason"]:
         title.append(f"  ({view['reason']})")
     console.print(title)
@@ -204,24 +280,24 @@ def quote_card(view: dict[str, Any], term: Terminal) -> None:
     facts.add_column()
     client = " · ".join(view["client_lines"])
     for label, value in (
-        ("For", client),
-        ("Date", view["issued_on"]),
-        ("Valid until", view["valid_until"]),
-        ("Currency", view["currency"]),
+        (_("For"), client),
+        (_("Date"), view["issued_on"]),
+        (_("Valid until"), view["valid_until"]),
+        (_("Currency"), view["currency"]),
     ):
         facts.add_row(label, Text(value))
     console.print(facts)
     items = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     items.add_column("#", justify="right", style="dim")
-    items.add_column("Description", overflow="fold")
-    items.add_column("Qty", justify="right")
+    items.add_column(_("Description"), overflow="fold")
+    items.add_column(_("Qty"), justify="right")
     if view["has_units"]:
-        items.add_column("Unit")
-    items.add_column("Unit price", justify="right")
+        items.add_column(_("Unit"))
+    items.add_column(_("Unit price"), justify="right")
     if view["has_line_discounts"]:
-        items.add_column("Line total", justify="right")
-        items.add_column("Discount", justify="right")
-    items.add_column("Amount", justify="right")
+        items.add_column(_("Line total"), justify="right")
+        items.add_column(_("Discount"), justify="right")
+    items.add_column(_("Amount"), justify="right")
     for li in view["lines"]:
         cells = [li["no"], Text(li["description"]), li["quantity"]]
         cells += [Text(li["unit"])] if view["has_units"] else []
@@ -233,7 +309,7 @@ def quote_card(view: dict[str, Any], term: Terminal) -> None:
     if view["lines"]:
         console.print(items)
     else:
-        console.print(Text("No items yet.", style="italic"))
+        console.print(Text(_("No items yet."), style="italic"))
     totals = Table.grid(padding=(0, 2))
     totals.add_column(justify="right")
     totals.add_column(justify="right")
@@ -242,9 +318,9 @@ def quote_card(view: dict[str, Any], term: Terminal) -> None:
         totals.add_row(Text(t["label"], style=style or ""), Text(t["amount"], style=style or ""))
     console.print(totals)
     for heading, lines in (
-        ("Notes", view["note_lines"]),
-        ("Payment terms", view["terms_lines"]),
-        ("Delivery", view["delivery_lines"]),
+        (_("Notes"), view["note_lines"]),
+        (_("Payment terms"), view["terms_lines"]),
+        (_("Delivery"), view["delivery_lines"]),
     ):
         if lines:
             console.print()

@@ -66,7 +66,10 @@ def send(
         conn,
         lead,
         "email" if "email" in kinds else kinds[0],
-        f"Sent quote {quote.number} ({money.display(quote.total_minor, quote.currency)})",
+        # Written in the language of the moment and kept as written (so are the notes below).
+        _("Sent quote {number} ({total})").format(
+            number=quote.number, total=money.display(quote.total_minor, quote.currency)
+        ),
         happened_at=now_iso,
         now_iso=now_iso,
     )
@@ -76,7 +79,12 @@ def send(
         chase_due = today + timedelta(days=chase_days)
         conn.execute(
             "INSERT INTO followups (lead_id, action, due_date, created_at) VALUES (?, ?, ?, ?)",
-            (lead.id, f"Chase quote {quote.number}", chase_due.isoformat(), now_iso),
+            (
+                lead.id,
+                _("Chase quote {number}").format(number=quote.number),
+                chase_due.isoformat(),
+                now_iso,
+            ),
         )
     return Sent(get(conn, quote.id), move, stage_note, stage_hint, chase_due)
 
@@ -106,7 +114,11 @@ def _move_to_quote_stage(
     if current.position >= target.position:
         return None, None, None
     move = moves.advance(
-        conn, lead, target.name, now_iso=now_iso, note=f"quote {quote.number} sent"
+        conn,
+        lead,
+        target.name,
+        now_iso=now_iso,
+        note=_("quote {number} sent").format(number=quote.number),
     )
     said = None
     if nearest is not None:
@@ -156,7 +168,11 @@ def accept(
     move = None
     if lead.stage != pipeline.WON:
         move = moves.advance(
-            conn, lead, pipeline.WON, now_iso=now_iso, note=f"quote {quote.number} accepted"
+            conn,
+            lead,
+            pipeline.WON,
+            now_iso=now_iso,
+            note=_("quote {number} accepted").format(number=quote.number),
         )
     conn.execute(
         "UPDATE quotes SET status = 'accepted', decided_at = ?, updated_at = ? WHERE id = ?",
@@ -202,8 +218,6 @@ def reject(
     move = None
     if lost:
         lead = leads.get(conn, quote.lead_id)
-        move = moves.advance(
-            conn, lead, pipeline.LOST, now_iso=now_iso, note=f"quote {quote.number} rejected",
-            reason=reason,
-        )  # fmt: skip
+        note = _("quote {number} rejected").format(number=quote.number)
+        move = moves.advance(conn, lead, pipeline.LOST, now_iso=now_iso, note=note, reason=reason)
     return Rejected(get(conn, quote.id), move)

@@ -89,8 +89,8 @@ def test_quote_confirmations_and_errors(ok, fails, lead):
         "1 项明细，合计 1,960.00 CNY，有效期至 2026-12-23"
     )
     assert said(fails(*ZH, "quote", "new", "1", "--item", "网关; 2")) == (
-        "错误：无法识别明细“网关; 2”——请写成 \"描述; 数量; 单价\""
-        "（可选 \"; 单位\"，如 台 或 pcs，以及 \"; 折扣\"，如 10% 或 200）"
+        '错误：无法识别明细“网关; 2”——请写成 "描述; 数量; 单价"'
+        '（可选 "; 单位"，如 台 或 pcs，以及 "; 折扣"，如 10% 或 200）'
     )
     sent = ok(*ZH, "quote", "send", "Q-2026-0001").stderr.splitlines()
     assert sent[:2] == [
@@ -192,3 +192,25 @@ def test_replica_search_remind(ok, fails, lead):
     assert said(fails(*ZH, "remind", "--within", "9d")) == (
         '错误：--within "9d"——请使用不超过 7 天的分钟或小时数：15m、1h'
     )
+
+
+def test_import_row_problems_in_chinese(fails, empty_db, tmp_path: Path):
+    sheet = tmp_path / "名单.csv"
+    sheet.write_text(
+        "name,company,grade\n李娜,某公司,A\n李娜,某公司,B\n王芳,,D\n", encoding="utf-8"
+    )
+    zh = fails(*ZH, "import", "leads", str(sheet))
+    assert zh.stdout.splitlines()[-2:] == [
+        "第 4 行，grade：“D”不是等级——请使用 A、B 或 C",
+        "第 3 行：已跳过：姓名和公司与 第 2 行 相同",
+    ]
+    assert said(zh) == (
+        "错误：1 行有错误，因此未导入任何内容"
+        "（第一个：第 4 行，grade：“D”不是等级——请使用 A、B 或 C）"
+        "——请修正文件，或加 --skip-errors 导入其余行"
+    )
+    en = fails("import", "leads", str(sheet))
+    assert en.stdout.splitlines()[-2:] == [
+        'row 4, grade: "D" is not a grade — use A, B or C',
+        "row 3: skipped: same name and company as row 2",
+    ]
