@@ -44,6 +44,7 @@ class DigestSection:
     title: str
     rows: list[dict[str, Any]]
     total: int  # all matching rows, also those beyond the limit
+    since: date | None = None  # where the changes begin (the changes section only)
 
 
 @dataclass(frozen=True)
@@ -134,14 +135,15 @@ def build(
     # last), then the deal's value in the base currency; the agenda's own order (oldest
     # first) among equals. Ranked in SQL, so only the rows shown are read.
     sections = []
-    for s in agenda.agenda(conn, now, tz, limit=limit, rank=rank_sql(conv)):
+    rank = rank_sql(conv)
+    for s in agenda.agenda(conn, now, tz, limit=limit, rank=rank):
         rows = [i.record() for i in s.items]
         _add_worth(conn, rows)
         sections.append(DigestSection(s.name, title(s.name), rows, s.total))
     sections += [
         quotes_expiring(conn, today, conv, limit=limit),
         quotes_unanswered(conn, now, today, _unanswered_days(conn), conv, limit=limit),
-        changes(conn, since, today, tz),
+        changes(conn, since, today, tz, limit=limit, rank=rank),
         target_pace(conn, now, tz, currency),
     ]
     zone = getattr(tz, "key", None) or str(tz)
@@ -311,19 +313,31 @@ def last_workday(today: date, workdays: frozenset[int]) -> date:
     return today - timedelta(days=7)
 
 
-def changes(conn: sqlite3.Connection, since: date, today: date, tz: tzinfo) -> DigestSection:
+def changes(
+    conn: sqlite3.Connection, since: date, today: date, tz: tzinfo, *,
+    limit: int | None = None, rank: str | None = None,
+) -> DigestSection:  # fmt: skip
     """New leads, moves, wins and losses from the start of `since` to the start of `today`
-    (local days): on a Monday, Friday's and the weekend's."""
+    (local days): on a Monday, Friday's and the weekend's. Shown in the order they happened;
+    when there are more than `limit`, the ones shown are chosen as every section chooses: wins
+    and losses first, then moves, then new leads, each by `rank` (most valuable first)."""
     start = datetime.combine(since, time(), tz)
     end = datetime.combine(today, time(), tz)
+    where = "WHERE c.changed_at >= ? AND c.changed_at < ? AND coalesce(c.note, '') != ?"
+    params = (dates.to_utc_iso(start), dates.to_utc_iso(end), REMAP_NOTE)
+    total = conn.execute(f"SELECT count(*) FROM stage_changes c {where}", params).fetchone()[0]
+    outcome = (
+        "CASE WHEN s.kind IN ('won', 'lost') THEN 0 WHEN c.from_stage IS NULL THEN 2 ELSE 1 END"
+    )
+    order = "" if limit is None or total <= limit else f"{outcome}, {rank or 'l.id'}, "
     rows = conn.execute(
         "SELECT c.lead_id, l.name, l.company, c.from_stage, c.to_stage, s.kind, c.changed_at, "
-        "c.reason FROM stage_changes c JOIN leads l ON l.id = c.lead_id "
-        "LEFT JOIN stages s ON s.name = c.to_stage "
-        "WHERE c.changed_at >= ? AND c.changed_at < ? AND coalesce(c.note, '') != ? "
-        "ORDER BY c.changed_at, c.id",
-        (dates.to_utc_iso(start), dates.to_utc_iso(end), REMAP_NOTE),
+        "c.reason, c.id FROM stage_changes c JOIN leads l ON l.id = c.lead_id "
+        f"LEFT JOIN stages s ON s.name = c.to_stage {where} "
+        f"ORDER BY {order}c.changed_at, c.id{_limit(limit)}",
+        params,
     ).fetchall()
+    rows.sort(key=lambda r: (r[6], r[8]))
     records = [
         {
             "change": "new" if src is None else (kind if kind in ("won", "lost") else "moved"),
@@ -335,12 +349,12 @@ def changes(conn: sqlite3.Connection, since: date, today: date, tz: tzinfo) -> D
             "at": at,
             "reason": reason,
         }
-        for lead_id, name, company, src, dst, kind, at, reason in rows
+        for lead_id, name, company, src, dst, kind, at, reason, _id in rows
     ]
     from salesflow.daynames import weekday
 
     heading = _("Changes since {weekday} {day}").format(weekday=weekday(since), day=since)
-    return DigestSection("changes", heading, records, len(records))
+    return DigestSection("changes", heading, records, total, since)
 
 
 def _limit(limit: int | None) -> str:

@@ -166,9 +166,7 @@ def email_problem(email: str) -> str | None:
 
 def check_email(email: str) -> str:
     if problem := email_problem(email):
-        raise SalesflowError(
-            _("{problem} — check --email, or leave it out").format(problem=problem)
-        )
+        raise SalesflowError(problem, hint=Hint("lead.email"))
     return email.strip()
 
 

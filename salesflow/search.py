@@ -1,10 +1,13 @@
 """`salesflow search`: leads, customers, activities, follow-ups and quotes by the words in them.
 
-Words of three or more characters are looked up in the trigram full-text index (migration 11:
-`<table>_fts`, kept current by triggers in every writing transaction). The trigram tokenizer
-cannot look up anything shorter — a two-character name such as 张伟 or word such as 合同 has
-no trigram of its own — so shorter words filter the index's hits with LIKE, and a query of
-only short words reads the tables themselves with LIKE, newest row first, stopping at the
+Words of three or more characters are looked up in the trigram full-text index (`<table>_fts`,
+kept current by triggers in every writing transaction): the rows holding every trigram of
+every word, newest first. The index keeps no positions (migration 13), so each candidate row
+is then checked for the words themselves, case-insensitively, and reading stops at the limit.
+The trigram tokenizer cannot look up anything shorter. A two-character Chinese, Japanese or
+Korean word (张伟, 合同) is looked up in the index of CJK character pairs (`<table>_cjk_fts`);
+other short words filter the index's hits, and a query of only short words that are not CJK
+pairs (`HP`, `王`) reads the tables themselves with LIKE, newest row first, stopping at the
 limit: quick for a common word, a whole read of the activities when a word is rare.
 
 Ranking: leads and customers whose name or company holds every word come first, newest
@@ -20,8 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import _
+from salesflow.store.fulltext import CJK_RANGES
 
 KINDS = ("leads", "customers", "activities", "followups", "quotes")
 # The trigram tokenizer's shortest searchable piece.
@@ -101,19 +105,21 @@ def parse_kinds(text: str | None) -> tuple[str, ...]:
     for k in chosen:
         if k not in KINDS:
             raise SalesflowError(
-                _('--in: unknown kind "{k}" — choose from {kinds}').format(
-                    k=k, kinds=", ".join(KINDS)
-                )
+                _('unknown kind "{k}" — choose from {kinds}').format(k=k, kinds=", ".join(KINDS)),
+                hint=Hint("search.in"),
             )
     if not chosen:
-        raise SalesflowError(_("--in: name at least one of {kinds}").format(kinds=", ".join(KINDS)))
+        raise SalesflowError(
+            _("name at least one of {kinds}").format(kinds=", ".join(KINDS)),
+            hint=Hint("search.in"),
+        )
     return tuple(dict.fromkeys(chosen))
 
 
 def words(query: str) -> list[str]:
     found = list(dict.fromkeys(query.split()))
     if not found:
-        raise SalesflowError(_("give a word to search for, e.g. salesflow search 合同"))
+        raise SalesflowError(_("give a word to search for"), hint=Hint("search.word"))
     return found
 
 
@@ -156,34 +162,42 @@ def _query(
     limit: int,
 ) -> list[Hit]:
     """Hits of `src` holding every word in `columns`, newest row first."""
-    params: dict[str, Any] = {"limit": limit}
+    every = long + short
+    cols = ", ".join(f"t.{c}" for c in columns)
+    # CROSS JOIN keeps the searched table (or its index) the outer loop, read newest row
+    # first, so the reading stops at the limit: the index hands over its hits in rowid order.
+    joins = src.joins.replace("JOIN", "CROSS JOIN")
+    pairs = [w for w in short if is_cjk_pair(w)]
+    params: dict[str, Any] = {}
     where = []
-    if long:
-        phrases = " AND ".join('"' + w.replace('"', '""') + '"' for w in long)
-        params["match"] = f"{{{' '.join(columns)}}}: ({phrases})"
-        where.append(f"{src.table}_fts MATCH :match")
-    for i, w in enumerate(short):
+    # LIKE, in SQLite, for the words it compares exactly (ASCII: its case-folding is ASCII's);
+    # the others are checked in Python, case-folded, on the rows LIKE lets through.
+    for i, w in enumerate(w for w in every if w.isascii() or not (long or pairs)):
         params[f"w{i}"] = "%" + _escape_like(w) + "%"
         where.append("(" + " OR ".join(f"t.{c} LIKE :w{i} ESCAPE '\\'" for c in columns) + ")")
-    cols = ", ".join(f"t.{c}" for c in columns)
-    # CROSS JOIN keeps the searched table the outer loop, read newest row first, so LIMIT
-    # stops the reading early: the index hands over its hits in rowid order, and short words
-    # (no index) read the table itself until `limit` rows match — all of it when fewer do.
-    joins = src.joins.replace("JOIN", "CROSS JOIN")
-    if long:
-        sql = (
-            f"SELECT {src.select}, {cols} FROM {src.table}_fts f "
-            f"CROSS JOIN {src.table} t ON t.rowid = f.rowid {joins} "
-            f"WHERE {' AND '.join(where)} ORDER BY f.rowid DESC LIMIT :limit"
+    if long or pairs:
+        index = f"{src.table}_fts" if long else f"{src.table}_cjk_fts"
+        tokens = [g for w in long for g in trigrams(w)] if long else pairs
+        params["match"] = " AND ".join(_quoted(g) for g in dict.fromkeys(tokens))
+        rows = _verified(
+            conn.execute(
+                f"SELECT {src.select}, {cols} FROM {index} f "
+                f"CROSS JOIN {src.table} t ON t.rowid = f.rowid {joins} "
+                f"WHERE {' AND '.join([f'{index} MATCH :match', *where])} ORDER BY f.rowid DESC",
+                params,
+            ),
+            every,
+            limit,
         )
     else:
-        sql = (
+        params["limit"] = limit
+        rows = conn.execute(
             f"SELECT {src.select}, {cols} FROM {src.table} t {joins} "
-            f"WHERE {' AND '.join(where)} ORDER BY t.rowid DESC LIMIT :limit"
-        )
+            f"WHERE {' AND '.join(where)} ORDER BY t.rowid DESC LIMIT :limit",
+            params,
+        ).fetchall()
     hits = []
-    every = long + short
-    for row in conn.execute(sql, params):
+    for row in rows:
         id_, ref, lead_id, lead, when = row[:5]
         field, text = _matched(columns, row[5:], every)
         hits.append(
@@ -193,6 +207,33 @@ def _query(
             )
         )  # fmt: skip
     return hits
+
+
+def trigrams(word: str) -> list[str]:
+    return [word[i : i + MIN_INDEXED] for i in range(len(word) - MIN_INDEXED + 1)]
+
+
+def is_cjk_pair(word: str) -> bool:
+    """A two-character word the index of CJK pairs holds."""
+    return len(word) == 2 and all(any(lo <= ord(c) <= hi for lo, hi in CJK_RANGES) for c in word)
+
+
+def _quoted(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _verified(rows: Iterable[tuple], ws: list[str], limit: int) -> list[tuple]:
+    """The first `limit` rows whose searched columns (after the five leading ones) hold every
+    word, case-insensitively: the index only says they hold every trigram or pair."""
+    folded = [w.casefold() for w in ws]
+    found = []
+    for row in rows:
+        texts = [(v or "").casefold() for v in row[5:]]
+        if all(any(w in t for t in texts) for w in folded):
+            found.append(row)
+            if len(found) >= limit:
+                break
+    return found
 
 
 def _escape_like(text: str) -> str:

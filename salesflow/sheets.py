@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import _
 
 # A cell longer than this is almost always a quote (") that was never closed, which swallows
@@ -137,11 +137,10 @@ def _undecodable(data: bytes, e: UnicodeDecodeError, name: str, label: str) -> S
     line = data.count(b"\n", 0, e.start) + 1
     byte = data[e.start : e.start + 1].hex()
     return SalesflowError(
-        _(
-            "cannot read {name} as {label} (byte 0x{byte} on line "
-            "{line}) — save it from the spreadsheet as CSV UTF-8, or "
-            "pass --encoding utf-8 or --encoding gb18030"
-        ).format(name=name, label=label, byte=byte, line=line)
+        _("cannot read {name} as {label} (byte 0x{byte} on line {line})").format(
+            name=name, label=label, byte=byte, line=line
+        ),
+        hint=Hint("import.encoding"),
     )
 
 

@@ -17,6 +17,7 @@ EVERYDAY = [
     ["lead", "add", "Ann Lee", "--company", "北京测试", "--value", "12k", "--grade", "A"],
     ["lead", "list", "--limit", "50"],
     ["lead", "list", "--format", "csv"],
+    ["lead", "show", "150"],
     ["log", "1", "called", "--kind", "call", "--next", "send quote", "--due", "fri"],
     ["advance", "301"],
     ["today"],

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesflow import dates, importer, leads, money, sheets, store
+from salesflow.cli import hints
 from salesflow.errors import SalesflowError
 from salesflow.importer import values
 
@@ -89,8 +90,9 @@ def test_map_overrides_drops_and_refuses() -> None:
         importer.map_columns(header, fields, ignored, {"职位": "boss"}, "x")
     with pytest.raises(SalesflowError, match='"联系人" and "职位" both mean name'):
         importer.map_columns(header, fields, ignored, {"职位": "name"}, "x")
-    with pytest.raises(SalesflowError, match="cannot read --map"):
+    with pytest.raises(SalesflowError, match='cannot read the column mapping "公司"') as e:
         importer.parse_map(["公司"])
+    assert hints.say(e.value).startswith('cannot read --map "公司" — write HEADER=FIELD pairs')
 
 
 def test_a_file_without_a_name_column_is_refused(conn) -> None:

@@ -348,8 +348,12 @@ def test_window_checks(book: Book) -> None:
 
     with pytest.raises(SalesflowError, match="is in the future"):
         metrics.window(NOW, UTC, as_of=date(2026, 11, 24))
-    with pytest.raises(SalesflowError, match="is after --until"):
+    with pytest.raises(SalesflowError, match="starts on 2026-11-10, after it ends") as e:
         metrics.window(NOW, UTC, since=date(2026, 11, 10), until=date(2026, 11, 1))
+    # The options are the command line's to name (cli/hints.py).
+    from salesflow.cli import hints
+
+    assert hints.say(e.value) == "--since 2026-11-10 is after --until 2026-11-01 — swap them"
 
 
 ZONES = ["UTC", "Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu"]

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesflow import sheets
+from salesflow.cli import hints
 from salesflow.errors import SalesflowError
 
 CSV = "联系人,公司\n张伟,深圳某科技有限公司\n"
@@ -32,8 +33,9 @@ def test_encodings_are_detected(data: bytes, encoding: str) -> None:
 def test_forced_encoding_and_undecodable_bytes() -> None:
     gbk = CSV.encode("gbk")
     assert sheets.read(gbk, "x.csv", "gb18030").rows[0][1][0] == "张伟"
-    with pytest.raises(SalesflowError, match=r"as UTF-8 \(byte 0xc1 on line 1\).*--encoding"):
+    with pytest.raises(SalesflowError, match=r"as UTF-8 \(byte 0xc1 on line 1\)") as e:
         sheets.read(gbk, "x.csv", "utf-8")
+    assert hints.say(e.value).endswith("pass --encoding utf-8 or --encoding gb18030")
     # 0xFF starts no UTF-8 sequence and no GB18030 one either.
     with pytest.raises(SalesflowError, match="as UTF-8 or GB18030 .byte 0xff on line 2"):
         sheets.read(b"name\n\xff\xfe\xfd\n", "x.csv")

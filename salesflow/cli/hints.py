@@ -8,11 +8,59 @@ from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import N_, _
 
 WORDING: dict[str, str] = {
+    # the database file
+    "db.give": N_("{message} — give a file with --db or SALESFLOW_DB"),
+    "db.writable": N_("{message} — pass a writable path with --db or SALESFLOW_DB"),
+    "db.file_path": N_("{message} — pass a file path with --db"),
+    "db.file": N_("{message} — pass a database file with --db"),
+    "db.owner": N_("{message} — run salesflow as its owner or pass another --db"),
+    "db.empty_file": N_("{message} — remove it or choose another --db"),
+    "db.another": N_("{message} — choose another file with --db"),
+    "db.another_app": N_("{message}; choose another file with --db"),
+    "db.real_file": N_("{message} — pass the real database file with --db"),
+    "db.dangling": N_(
+        "{message} — create the database there first (--db with that path) or pass another --db"
+    ),
+    # report windows
+    "report.as_of_future": N_(
+        "--as-of {as_of} is in the future — the history ends today ({today}); "
+        "give today or an earlier day"
+    ),
+    "report.since_until": N_("--since {since} is after --until {until} — swap them"),
+    # search
+    "search.in": N_("--in: {message}"),
+    "search.word": N_("{message}, e.g. salesflow search 合同"),
+    # import
+    "import.encoding": N_(
+        "{message} — save it from the spreadsheet as CSV UTF-8, or pass "
+        "--encoding utf-8 or --encoding gb18030"
+    ),
+    "import.stage": N_("--stage: {message}"),
+    "import.on_duplicate": N_("--on-duplicate {message}"),
+    "import.map_to": N_('{message}; point one at it with --map "COLUMN={field}"'),
+    "import.map_syntax": N_(
+        'cannot read --map "{part}" — write HEADER=FIELD pairs, e.g. '
+        '--map "公司=company,联系人=name" (FIELD "-" drops the column; '
+        '"First Name+Last Name=name" joins columns)'
+    ),
+    "import.map_column": N_(
+        '--map names column "{source}", which {name} does not have — its columns are: {columns}'
+    ),
+    "import.map_pair": N_("--map {source}={target}: {message}"),
+    "import.map_join": N_(
+        '--map "{source}": {message}, e.g. --map "First Name+Last Name=name" '
+        "(姓+名=name joins 张 and 伟 as 张伟)"
+    ),
+    "import.map_twice": N_(
+        '{message} — drop one with --map "{label}=-", point it elsewhere with '
+        '--map, or join them with --map "{first}+{label}={target}"'
+    ),
     # leads
     "lead.list": N_("{message} — see salesflow lead list --all"),
     "lead.search": N_('{message} — try salesflow lead list --all --search "{ref}"'),
     "lead.add": N_("{message} — salesflow lead add NAME"),
     "lead.edit": N_("{message} — give at least one option, see lead edit --help"),
+    "lead.email": N_("{message} — check --email, or leave it out"),
     "lead.value_currency": N_('--value "{value}" is in {named} but --currency says {code}'),
     # moves
     "advance.reopen": N_("{message} — reopen it first: salesflow advance {lead} --reopen"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from salesflow import touches
 from salesflow.activities import kinds as activity_kinds
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import N_, _
 from salesflow.importer.columns import (
     ACTIVITY_FIELDS,
@@ -133,9 +133,10 @@ def plan_activities(
     if options.on_duplicate not in ("skip", "error"):
         raise SalesflowError(
             _(
-                "--on-duplicate {on_duplicate} — activities take skip or "
+                "{on_duplicate} — activities take skip or "
                 "error (a logged touch has nothing to update)"
-            ).format(on_duplicate=options.on_duplicate)
+            ).format(on_duplicate=options.on_duplicate),
+            hint=Hint("import.on_duplicate"),
         )
     cols = map_columns(sheet.header, ACTIVITY_FIELDS, ACTIVITY_IGNORED, options.mapping, sheet.name)
     cols = without_blank_columns(cols, sheet)
@@ -143,17 +144,17 @@ def plan_activities(
         raise SalesflowError(
             _(
                 "{name} has no column naming the lead (lead_id, email, or "
-                "name + company) — its columns are: {header}; point one at "
-                'it with --map "COLUMN=lead_id"'
-            ).format(name=sheet.name, header=", ".join(sheet.header))
+                "name + company) — its columns are: {header}"
+            ).format(name=sheet.name, header=", ".join(sheet.header)),
+            hint=Hint("import.map_to", field="lead_id"),
         )
     if "happened_at" not in cols.index:
         raise SalesflowError(
             _(
                 "{name} has no column saying when each touch happened "
-                "(happened_at, date, 时间 …) — its columns are: {header}; "
-                'point one at it with --map "COLUMN=happened_at"'
-            ).format(name=sheet.name, header=", ".join(sheet.header))
+                "(happened_at, date, 时间 …) — its columns are: {header}"
+            ).format(name=sheet.name, header=", ".join(sheet.header)),
+            hint=Hint("import.map_to", field="happened_at"),
         )
     plan = Plan("activities", f"{sheet.name} ({sheet.described})", rows=len(sheet.rows))
     plan.kept = [label for __, label in cols.extra]

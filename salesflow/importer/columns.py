@@ -10,7 +10,7 @@ from operator import itemgetter
 from typing import Any
 
 from salesflow import csvsafe
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import _
 from salesflow.importer import layouts
 from salesflow.sheets import Sheet
@@ -74,11 +74,8 @@ def parse_map(specs: Iterable[str]) -> dict[str, str]:
             header, sep, target = part.partition("=")
             if not sep or not header.strip() or not target.strip():
                 raise SalesflowError(
-                    _(
-                        'cannot read --map "{part}" — write HEADER=FIELD pairs, e.g. '
-                        '--map "公司=company,联系人=name" (FIELD "-" drops the column; '
-                        '"First Name+Last Name=name" joins columns)'
-                    ).format(part=part)
+                    _('cannot read the column mapping "{part}"').format(part=part),
+                    hint=Hint("import.map_syntax", part=part),
                 )
             result[header.strip()] = target.strip()
     return result
@@ -182,23 +179,25 @@ class _Mapping:
     def column(self, source: str) -> int:
         found = self.by_text.get(source, self.by_key.get(key(source)))
         if found is None:
-            said = _(
-                '--map names column "{source}", which {name} does not have — '
-                "its columns are: {header}"
-            )
             raise SalesflowError(
-                said.format(source=source, name=self.name, header=", ".join(self.header))
-            )
+                _(
+                    'the column mapping names column "{source}", which {name} does not have — '
+                    "its columns are: {columns}"
+                ).format(source=source, name=self.name, columns=", ".join(self.header)),
+                hint=Hint(
+                    "import.map_column", source=source, name=self.name,
+                    columns=", ".join(self.header),
+                ),
+            )  # fmt: skip
         return found
 
     def override(self, source: str, target: str) -> None:
         if target != "-" and key(target) not in self.aliases:
-            said = _(
-                '--map {source}={target}: "{target}" is not a field — use one of: {fields} '
-                '(or "-" to drop the column)'
-            )
             raise SalesflowError(
-                said.format(source=source, target=target, fields=", ".join(self.fields))
+                _(
+                    '"{target}" is not a field — use one of: {fields} (or "-" to drop the column)'
+                ).format(target=target, fields=", ".join(self.fields)),
+                hint=Hint("import.map_pair", source=source, target=target),
             )
         field_ = None if target == "-" else self.aliases[key(target)]
         parts = [source] if source in self.by_text else [p.strip() for p in source.split("+")]
@@ -207,11 +206,8 @@ class _Mapping:
             return
         if field_ is None or field_ in self.joins or not all(parts):
             raise SalesflowError(
-                _(
-                    '--map "{source}": join columns into one field, once, e.g. '
-                    '--map "First Name+Last Name=name" (姓+名=name joins 张 and 伟 '
-                    "as 张伟)"
-                ).format(source=source)
+                _("join columns into one field, once"),
+                hint=Hint("import.map_join", source=source),
             )
         joined = tuple(self.column(p) for p in parts)
         self.joins[field_] = Join(joined)
@@ -239,11 +235,10 @@ class _Mapping:
         elif target in self.index or target in self.joins:
             first = self.labels.get(target) or self.header[self.index[target]]
             raise SalesflowError(
-                _(
-                    '{name}: columns "{first}" and "{label}" both mean {target} '
-                    '— drop one with --map "{label}=-", point it elsewhere with '
-                    '--map, or join them with --map "{first}+{label}={target}"'
-                ).format(name=self.name, first=first, label=label, target=target)
+                _('{name}: columns "{first}" and "{label}" both mean {target}').format(
+                    name=self.name, first=first, label=label, target=target
+                ),
+                hint=Hint("import.map_twice", first=first, label=label, target=target),
             )
         else:
             self.index[target] = i

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesflow import leads, money, pipeline
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import N_, _
 from salesflow.importer import layouts
 from salesflow.importer.columns import (
@@ -57,28 +57,26 @@ def _default_stage(
     try:
         return find_stage(name, "stage")
     except Bad as e:
-        raise SalesflowError(_("--stage: {message}").format(message=e.message)) from None
+        raise SalesflowError(e.message, hint=Hint("import.stage")) from None
 
 
 def plan_leads(
-    conn: sqlite3.Connection,
-    sheet: Sheet,
-    options: LeadOptions,
-    progress: Progress | None = None,
+    conn: sqlite3.Connection, sheet: Sheet, options: LeadOptions, progress: Progress | None = None
 ) -> Plan:
     """What importing `sheet` as leads would do. Reads the database, writes nothing."""
     if options.on_duplicate not in ON_DUPLICATE:
-        message = _("--on-duplicate {on_duplicate} — use skip, update or error")
-        raise SalesflowError(message.format(on_duplicate=options.on_duplicate))
+        message = _("{on_duplicate} — use skip, update or error")
+        hint = Hint("import.on_duplicate")
+        raise SalesflowError(message.format(on_duplicate=options.on_duplicate), hint=hint)
     cols = map_columns(sheet.header, LEAD_FIELDS, LEAD_IGNORED, options.mapping, sheet.name)
     cols = without_blank_columns(cols, sheet)
     if "name" not in cols.fields:
         raise SalesflowError(
             _(
                 "{name} has no column for the contact's name (name, contact, "
-                "联系人, 姓名 …) — its columns are: {header}; point one at it "
-                'with --map "COLUMN=name"'
-            ).format(name=sheet.name, header=", ".join(sheet.header))
+                "联系人, 姓名 …) — its columns are: {header}"
+            ).format(name=sheet.name, header=", ".join(sheet.header)),
+            hint=Hint("import.map_to", field="name"),
         )
     find_stage = stage_finder(conn)
     default_stage = _default_stage(conn, find_stage, options.stage)

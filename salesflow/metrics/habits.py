@@ -55,7 +55,7 @@ def followup_counts(scope: Scope) -> tuple[int, int]:
     """(follow-ups due in the window whose day has ended, of which done by their due day)."""
     if scope.days.segments == [("", 0)] and not scope.window.as_of and not _done_later(scope):
         # Two counts over indexes (followups_due_date, followups_on_time) instead of a pass
-        # over every follow-up due: ~14 ms instead of ~28 at 226,000 of them.
+        # over every follow-up due.
         where = _followups_due(scope).replace("+due_date", "due_date")
         count = f"SELECT count(*) FROM followups WHERE {where}"
         due = scope.conn.execute(count, scope.params).fetchone()[0]

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from salesflow import dates, pipeline
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.fx import Converter
 from salesflow.i18n import _
 from salesflow.pipeline import LOST, WON, Stage
@@ -88,16 +88,17 @@ def window(
     today = dates.local_today(now, tz)
     if as_of is not None and as_of > today:
         raise SalesflowError(
-            _(
-                "--as-of {as_of} is in the future — the history ends today "
-                "({today}); give today or an earlier day"
-            ).format(as_of=as_of, today=today)
+            _("{as_of} is in the future — the history ends today ({today})").format(
+                as_of=as_of, today=today
+            ),
+            hint=Hint("report.as_of_future", as_of=as_of, today=today),
         )
     if since is not None and until is not None and since > until:
         raise SalesflowError(
-            _("--since {since} is after --until {until} — swap them").format(
+            _("the window starts on {since}, after it ends on {until}").format(
                 since=since, until=until
-            )
+            ),
+            hint=Hint("report.since_until", since=since, until=until),
         )
     if as_of is None:
         return Window(

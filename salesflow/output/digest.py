@@ -224,6 +224,8 @@ _TODAY_ALL = "salesflow today --all"
 
 
 def more_command(section: Any) -> str:
+    if section.key == "changes":  # every change of the window: the digest with room for them
+        return f"salesflow digest --since {section.since.isoformat()} --limit {section.total}"
     return _ALL_OF.get(section.key, _TODAY_ALL)
 
 
@@ -254,7 +256,7 @@ def markdown(d: Any, tz: tzinfo | None) -> str:
         out += ["", f"## {_md_escape(s.title)} ({s.total})", ""]
         out += [f"- {_md_escape(line(s.key, r, tz))}" for r in s.rows]
         if _more(s):
-            where = _md_escape(_ALL_OF.get(s.key, _TODAY_ALL))
+            where = _md_escape(more_command(s))
             out.append("- " + _("… and {more} more ({where})").format(more=_more(s), where=where))
     return "\n".join(out) + "\n"
 

@@ -161,18 +161,45 @@ def search_columns(tz: tzinfo | None = None) -> list[Column]:
 
 
 def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) -> None:
+    title, facts, sections = _card_parts(card, tz)
+    if not term.is_tty and not term.fit and (text := _plain_card(title, facts, sections)):
+        term.out.write(text)  # a pipe: the same characters Rich writes, without Rich
+        return
     from rich.table import Table
     from rich.text import Text
 
-    lead = card["lead"]
     console = term.console()
-    title = Text(f"#{lead['id']} {lead['name']}", style="bold")
-    if lead["company"]:
-        title.append(f"  {lead['company']}")
-    console.print(title)
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="dim")
-    facts.add_column()
+    head = Text(title[0], style="bold")
+    if title[1]:
+        head.append(title[1])
+    console.print(head)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim")
+    grid.add_column()
+    for label, value in facts:
+        grid.add_row(label, Text(value))
+    console.print(grid)
+    for name, headers, rows in sections:
+        console.print()
+        console.print(Text(name, style="bold underline"))
+        section = Table(box=None, header_style="dim", pad_edge=False)
+        for header in headers:
+            section.add_column(header)
+        for row in rows:
+            section.add_row(*(Text(cell) for cell in row))
+        console.print(section)
+
+
+Section = tuple[str, list[str], list[list[str]]]
+
+
+def _card_parts(
+    card: dict[str, Any], tz: tzinfo | None
+) -> tuple[tuple[str, str], list[tuple[str, str]], list[Section]]:
+    """The card as text: its title (name, then the company after two spaces), its facts
+    (label, value) and its sections (title, column headers, rows of cells)."""
+    lead = card["lead"]
+    title = (f"#{lead['id']} {lead['name']}", f"  {lead['company']}" if lead["company"] else "")
     bant = "  ".join(
         f"{_(label)}: {word(lead['bant_' + k])}"
         for k, label in (
@@ -182,59 +209,96 @@ def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) ->
             ("timeline", N_("timeline")),
         )
     )
-    for label, value in (
-        (_("Stage"), f"{lead['stage']} ({lead['probability']}%)"),
-        (_("Value"), _money(lead) or "—"),
-        (_("Grade"), lead["grade"]),
-        (_("Source"), lead["source"]),
-        (_("Email"), lead["email"]),
-        (_("Phone"), lead["phone"]),
-        (_("Address"), lead.get("address")),
-        (_("Tax ID"), lead.get("tax_id")),
-        (_("Quote language"), lead.get("doc_lang")),
-        (_("Tags"), lead["tags"]),
-        (_("Expected close"), lead["expected_close"]),
-        ("BANT", bant + (f"  ({lead['bant_note']})" if lead["bant_note"] else "")),
-        (_("Lost reason"), lead["lost_reason"]),
-        (_("Won note"), lead["won_note"]),
-        (_("Notes"), lead["notes"]),
-        (_("Created"), when(lead["created_at"], tz)),
-        (_("Closed"), when(lead["closed_at"], tz)),
-    ):
-        if value:
-            facts.add_row(label, Text(str(value)))
-    console.print(facts)
+    facts = [
+        (label, str(value))
+        for label, value in (
+            (_("Stage"), f"{lead['stage']} ({lead['probability']}%)"),
+            (_("Value"), _money(lead) or "—"),
+            (_("Grade"), lead["grade"]),
+            (_("Source"), lead["source"]),
+            (_("Email"), lead["email"]),
+            (_("Phone"), lead["phone"]),
+            (_("Address"), lead.get("address")),
+            (_("Tax ID"), lead.get("tax_id")),
+            (_("Quote language"), lead.get("doc_lang")),
+            (_("Tags"), lead["tags"]),
+            (_("Expected close"), lead["expected_close"]),
+            ("BANT", bant + (f"  ({lead['bant_note']})" if lead["bant_note"] else "")),
+            (_("Lost reason"), lead["lost_reason"]),
+            (_("Won note"), lead["won_note"]),
+            (_("Notes"), lead["notes"]),
+            (_("Created"), when(lead["created_at"], tz)),
+            (_("Closed"), when(lead["closed_at"], tz)),
+        )
+        if value
+    ]
+    sections = []
     for name, rows in card.items():
         if name == "lead" or not rows:
             continue
-        console.print()
-        console.print(
-            Text(_(_TITLES.get(name, name.replace("_", " ").capitalize())), style="bold underline")
-        )
-        section = Table(box=None, header_style="dim", pad_edge=False)
         # Money reads as everywhere else ("82,080.00 USD"), its currency beside it, not apart.
         keys = [k for k in rows[0] if not (k == "currency" and _MONEY & rows[0].keys())]
-        for key in keys:
-            section.add_column(_(_HEADERS.get(key, key.replace("_", " ").capitalize())))
-        for row in rows:
-            section.add_row(
-                *(
-                    _money(row, k) if k in _MONEY and "currency" in row else _cell(k, row[k], tz)
-                    for k in keys
-                )
-            )
-        console.print(section)
+        headers = [_(_HEADERS.get(key, key.replace("_", " ").capitalize())) for key in keys]
+        cells = [
+            [
+                _money(row, k) if k in _MONEY and "currency" in row else _cell(k, row[k], tz)
+                for k in keys
+            ]
+            for row in rows
+        ]
+        title_ = _(_TITLES.get(name, name.replace("_", " ").capitalize()))
+        sections.append((title_, headers, cells))
+    return title, facts, sections
 
 
-def _cell(key: str, value: Any, tz: tzinfo | None) -> Any:
-    from rich.text import Text
-
+def _cell(key: str, value: Any, tz: tzinfo | None) -> str:
     if value is None:
         return ""
     is_time = (key == "at" or key.endswith("_at")) and isinstance(value, str)
     if key in _WORD_KEYS:
-        return Text(word(value))
-    return Text(when(value, tz) if is_time else str(value))
+        return word(value)
+    return when(value, tz) if is_time else str(value)
+
+
+def _plain_card(
+    title: tuple[str, str], facts: list[tuple[str, str]], sections: list[Section], width: int = 160
+) -> str | None:
+    """The card as Rich draws it in a pipe (`width` cells, no colour): the facts as a grid two
+    cells apart, each section a borderless table one cell of padding each side of a column
+    (none at the edges), every cell padded to its column. None when Rich would do more than
+    that — a line wider than `width` (it wraps), a character whose width is not known here,
+    a line break in a cell — and Rich draws it."""
+    from salesflow.output import plain
+
+    def table(rows: list[list[str]], gap: int) -> list[str] | None:
+        sizes = [[plain.width(cell) for cell in row] for row in rows]
+        if any(n is None for row in sizes for n in row):
+            return None
+        widths = [max(col) for col in zip(*sizes, strict=True)]  # type: ignore[type-var]
+        if sum(widths) + gap * (len(widths) - 1) > width:
+            return None
+        return [
+            (" " * gap).join(
+                cell + " " * (w - n) for cell, n, w in zip(row, ns, widths, strict=True)
+            )
+            for row, ns in zip(rows, sizes, strict=True)
+        ]
+
+    head = title[0] + title[1]
+    if plain.width(head) is None or plain.width(head) > width:  # type: ignore[operator]
+        return None
+    lines = [head]
+    if facts:
+        grid = table([list(f) for f in facts], 2)
+        if grid is None:
+            return None
+        lines += grid
+    for name, headers, rows in sections:
+        drawn = table([headers, *rows], 2)
+        if drawn is None or plain.width(name) is None:
+            return None
+        lines += ["", name, *drawn]
+    return "\n".join(lines) + "\n"
 
 
 def quote_columns() -> list[Column]:

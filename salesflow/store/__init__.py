@@ -1,6 +1,6 @@
 """The SQLite file: where it lives, opening it safely, transactions and settings.
 
-Plain `sqlite3` throughout: sqlite-utils costs ~65–100 ms to import and commits on its own.
+Plain `sqlite3` throughout: sqlite-utils is slow to import and commits on its own.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from salesflow import files
-from salesflow.errors import SalesflowError
+from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import _
 from salesflow.store import journal
 from salesflow.store.migrations import LATEST, MIGRATIONS
@@ -41,9 +41,7 @@ def resolve_path(explicit: str | None) -> str:
     if chosen is None:
         return default_path()
     if not chosen.strip():
-        raise SalesflowError(
-            _("the database path is empty — give a file with --db or SALESFLOW_DB")
-        )
+        raise SalesflowError(_("the database path is empty"), hint=Hint("db.give"))
     if chosen.endswith(("/", os.sep)):
         raise SalesflowError(
             _("{chosen} names a folder — give a database file path").format(chosen=chosen)
@@ -82,10 +80,10 @@ def _create(path: str) -> bool:
         return True
     except OSError as e:
         raise SalesflowError(
-            _(
-                "cannot create the database at {path}: {strerror} — pass a "
-                "writable path with --db or SALESFLOW_DB"
-            ).format(path=path, strerror=e.strerror)
+            _("cannot create the database at {path}: {strerror}").format(
+                path=path, strerror=e.strerror
+            ),
+            hint=Hint("db.writable"),
         ) from None
     finally:
         for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm", f"{tmp}-journal"):
@@ -111,27 +109,24 @@ def connect(
     created = not os.path.exists(path) and _create(path)
     if os.path.isdir(path):
         raise SalesflowError(
-            _("{path} is a folder, not a database file — pass a file path with --db").format(
-                path=path
-            )
+            _("{path} is a folder, not a database file").format(path=path),
+            hint=Hint("db.file_path"),
         )
     if not os.path.isfile(path):
         raise SalesflowError(
-            _("{path} is not a regular file — pass a database file with --db").format(path=path)
+            _("{path} is not a regular file").format(path=path), hint=Hint("db.file")
         )
     if not os.access(path, os.R_OK):
         raise SalesflowError(
-            _(
-                "cannot read {path}: permission denied ({path2}) — run "
-                "salesflow as its owner or pass another --db"
-            ).format(path=path, path2=_owner_and_mode(path))
+            _("cannot read {path}: permission denied ({path2})").format(
+                path=path, path2=_owner_and_mode(path)
+            ),
+            hint=Hint("db.owner"),
         )
     if os.path.getsize(path) == 0:
         raise SalesflowError(
-            _(
-                "{path} is an empty file, not a salesflow database — remove "
-                "it or choose another --db"
-            ).format(path=path)
+            _("{path} is an empty file, not a salesflow database").format(path=path),
+            hint=Hint("db.empty_file"),
         )
     readonly = _readonly_reason(path)
     try:
@@ -152,16 +147,15 @@ def connect(
         app_id, version = _identity(conn)
     except sqlite3.DatabaseError as e:
         raise SalesflowError(
-            _("{path} is not a salesflow database ({e}) — choose another file with --db").format(
-                path=path, e=e
-            )
+            _("{path} is not a salesflow database ({e})").format(path=path, e=e),
+            hint=Hint("db.another"),
         ) from None
     if app_id != APPLICATION_ID:
         raise SalesflowError(
             _(
-                "{path} is an SQLite database of another application — "
-                "salesflow will not touch it; choose another file with --db"
-            ).format(path=path)
+                "{path} is an SQLite database of another application — salesflow will not touch it"
+            ).format(path=path),
+            hint=Hint("db.another_app"),
         )
     if version > LATEST:
         raise SalesflowError(
@@ -194,17 +188,14 @@ def _bad_link(path: str) -> None:
 
         if e.errno == errno.ELOOP:
             raise SalesflowError(
-                _(
-                    "{path} is a symbolic link that leads back to itself — pass "
-                    "the real database file with --db"
-                ).format(path=path)
+                _("{path} is a symbolic link that leads back to itself").format(path=path),
+                hint=Hint("db.real_file"),
             ) from None
     raise SalesflowError(
-        _(
-            "{path} is a symbolic link to {path2}, which does not exist "
-            "— create the database there first (--db with that path) or "
-            "pass another --db"
-        ).format(path=path, path2=os.readlink(path))
+        _("{path} is a symbolic link to {path2}, which does not exist").format(
+            path=path, path2=os.readlink(path)
+        ),
+        hint=Hint("db.dangling"),
     )
 
 

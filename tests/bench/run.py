@@ -7,6 +7,11 @@ size). Run it from the project's virtualenv:
     .venv/bin/python tests/bench/run.py --sizes 1000,10000 --runs 3
     .venv/bin/python tests/bench/run.py --markdown         # the table for the README
     .venv/bin/python tests/bench/run.py --toy              # tiny, to prove it still works
+    .venv/bin/python tests/bench/run.py --sizes 100000 --against /tmp/main-tree  # before/after
+
+`--against DIR` times a second source tree (e.g. `git archive main | tar -x -C DIR`) in the
+same rounds, each command of the two builds one after the other, on a demo database that
+build made itself: before and after under the same load.
 
 Demo databases are built with `salesflow demo` and cached in tests/bench/.cache/, keyed by
 size, seed, schema version and a hash of the generator; each size is benchmarked on a copy,
@@ -14,12 +19,15 @@ so the writes being timed never touch the cache. Every command runs `--runs` tim
 untimed warm-up run; the figures are the median and the min–max, in milliseconds, and each is
 divided by its floor measured in the same run: `python -c pass` for commands that only read or
 start up, and a bare `python -c` that does the same one-row insert with `sqlite3` for commands
-that write. Commands this salesflow does not have (yet) are skipped with a note.
+that write. Commands this salesflow does not have (yet) are skipped with a note. The package
+is byte-compiled first, as an installed one is: with PYTHONDONTWRITEBYTECODE set and no
+__pycache__, every command would compile its modules from source.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import hashlib
 import os
@@ -65,8 +73,8 @@ class Case:
 CASES = (
     Case("--version", ("--version",)),
     Case("--help", ("--help",)),
-    Case("lead add", ("lead", "add", "Bench Lead {run}", "--company", "Bench Co {run}", "--value", "1000"),
-         floor="insert"),
+    Case("lead add", ("lead", "add", "Bench Lead {run}", "--company", "Bench Co {run}",
+                      "--value", "1000"), floor="insert"),
     Case("lead show", ("lead", "show", "{mid}")),
     Case("log", ("log", "{mid}", "bench call", "--kind", "call"), floor="insert", needs=("log",)),
     Case("lead list --limit 50", ("lead", "list", "--limit", "50")),
@@ -85,7 +93,7 @@ CASES = (
     Case("export leads (to /dev/null)", ("export", "leads", "--format", "csv"),
          needs=("export",)),
     Case("search proposal (index)", ("search", "proposal"), needs=("search",)),
-    Case("search 张伟 (2 chars: LIKE)", ("search", "张伟"), needs=("search",)),
+    Case("search 张伟 (2 chars: CJK pairs)", ("search", "张伟"), needs=("search",)),
 )  # fmt: skip
 
 
@@ -118,24 +126,68 @@ def env() -> dict[str, str]:
     return e
 
 
-def run_once(argv: list[str], stdin: Path | None = None) -> tuple[float, int, str]:
+CLOCK = {"cpu": False}  # --cpu: time each process by its CPU (user + system), not the wall
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass(frozen=True)
+class Build:
+    """A salesflow to time: this tree's (the virtualenv's command), or another source tree run
+    as `python -m salesflow` with that tree first on the path."""
+
+    argv: tuple[str, ...]
+    tree: Path = ROOT
+    suffix: str = ""  # after each label: "" for this build, " (before)" for --against
+
+    @property
+    def env(self) -> dict[str, str]:
+        # Run from the tree too: `python -m` puts the working folder first on the path.
+        return {} if self.tree == ROOT else {"PYTHONPATH": str(self.tree), "PWD": str(self.tree)}
+
+
+def this_build() -> Build:
+    return Build(tuple(salesflow_argv()))
+
+
+def other_build(tree: Path) -> Build:
+    return Build((sys.executable, "-m", "salesflow"), tree.resolve(), " (before)")
+
+
+def byte_compile(tree: Path) -> None:
+    compileall.compile_dir(str(tree / "salesflow"), quiet=1)
+
+
+def run_once(
+    argv: list[str], stdin: Path | None = None, extra: dict[str, str] | None = None
+) -> tuple[float, int, str]:
     with open(stdin or os.devnull, "rb") as src:
         start = time.perf_counter()
+        used = _children_cpu()
         proc = subprocess.run(
-            argv, stdin=src, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env(),
-            cwd=ROOT,
+            argv, stdin=src, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=env() | (extra or {}), cwd=(extra or {}).get("PWD", ROOT),
         )  # fmt: skip
         elapsed = time.perf_counter() - start
+        if CLOCK["cpu"]:
+            elapsed = _children_cpu() - used
     err = proc.stderr.decode(errors="replace").strip().splitlines()
     return elapsed, proc.returncode, err[-1] if err else ""
 
 
-def timed(argv: list[str], runs: int, warmup: int, prepare=None) -> Timing:
+def timed(
+    argv: list[str], runs: int, warmup: int, prepare=None, extra: dict[str, str] | None = None
+) -> Timing:
     t = Timing()
     for i in range(warmup + runs):
         if prepare:
             prepare()
-        elapsed, code, err = run_once(argv)
+        elapsed, code, err = run_once(argv, extra=extra)
         if code != 0:
             t.error = f"exit {code}: {err[:100]}"
             return t
@@ -144,13 +196,14 @@ def timed(argv: list[str], runs: int, warmup: int, prepare=None) -> Timing:
     return t
 
 
-def available(case: Case, db: Path) -> str | None:
+def available(case: Case, db: Path, build: Build | None = None) -> str | None:
     """None when this salesflow has the command (and option); else why it is skipped."""
     if not case.needs:
         return None
+    build = build or this_build()
     proc = subprocess.run(
-        [*salesflow_argv(), "--db", str(db), *case.needs, "--help"], capture_output=True,
-        text=True, env=env(), cwd=ROOT,
+        [*build.argv, "--db", str(db), *case.needs, "--help"], capture_output=True,
+        text=True, env=env() | build.env, cwd=build.tree,
     )  # fmt: skip
     if proc.returncode != 0:
         return f"no `{' '.join(case.needs)}` command yet"
@@ -159,29 +212,42 @@ def available(case: Case, db: Path) -> str | None:
     return None
 
 
-def generator_key() -> str:
-    from salesflow.store.migrations import LATEST
-
+def generator_key(build: Build) -> str:
+    """The schema version of `build` and a hash of its demo generator."""
+    latest = subprocess.run(
+        [sys.executable, "-c", "from salesflow.store.migrations import LATEST; print(LATEST)"],
+        capture_output=True, text=True, env=env() | build.env, cwd=build.tree, check=True,
+    ).stdout.strip()  # fmt: skip
     digest = hashlib.sha256(NOW.encode())
-    for path in sorted((ROOT / "salesflow" / "demo").glob("*.py")):
+    for path in sorted((build.tree / "salesflow" / "demo").glob("*.py")):
         digest.update(path.read_bytes())
-    return f"schema{LATEST}-{digest.hexdigest()[:10]}"
+    return f"schema{latest}-{digest.hexdigest()[:10]}"
 
 
-def demo_db(size: int, seed: int, cache: Path, rebuild: bool) -> tuple[Path, float | None]:
-    """The cached demo database of `size` leads; built (and timed) when missing."""
+def demo_db(
+    size: int,
+    seed: int,
+    cache: Path,
+    rebuild: bool,
+    build: Build | None = None,
+    prune: bool = True,
+) -> tuple[Path, float | None]:
+    """The cached demo database of `size` leads; built (and timed) when missing. `prune`
+    removes other generators' files of that size (not when two builds share the cache)."""
+    build = build or this_build()
     cache.mkdir(parents=True, exist_ok=True)
     stem = f"demo-{size}-seed{seed}-"
-    path = cache / f"{stem}{generator_key()}.db"
+    path = cache / f"{stem}{generator_key(build)}.db"
     if path.exists() and not rebuild:
         return path, None
-    for old in cache.glob(f"{stem}*"):  # an older generator's file for the same size
-        old.unlink()
+    if prune:
+        for old in cache.glob(f"{stem}*"):  # an older generator's file for the same size
+            old.unlink()
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
         target = Path(tmp) / "demo.db"
-        argv = [*salesflow_argv(), "--db", str(target), "demo", "--leads", str(size),
+        argv = [*build.argv, "--db", str(target), "demo", "--leads", str(size),
                 "--seed", str(seed)]  # fmt: skip
-        elapsed, code, err = run_once(argv)
+        elapsed, code, err = run_once(argv, extra=build.env)
         if code != 0:
             sys.exit(f"building the {size}-lead demo database failed: {err}")
         for extra in ("-wal", "-shm"):
@@ -224,33 +290,94 @@ FLOOR_INSERT = "python -c 'sqlite3 insert'"
 
 
 def bench_size(
-    sf: list[str], work: Path, size: int, runs: int, warmup: int, skipped: dict[str, str]
-) -> dict[str, Timing]:
-    """Every available case and both floors on one database. Runs go round-robin (one run
-    of each command, then the next round) so a busy moment on the machine spreads over all
-    figures instead of spoiling one."""
-    jobs = {
-        FLOOR_PASS: [sys.executable, "-c", "pass"],
-        FLOOR_INSERT: [sys.executable, "-c", INSERT_FLOOR, str(work), NOW],
+    builds: list[tuple[Build, Path]], size: int, runs: int, warmup: int,
+    skipped: dict[str, str],
+) -> dict[str, Timing]:  # fmt: skip
+    """Every available case and both floors on one database per build. Runs go round-robin
+    (one run of each command, then the next round) so a busy moment on the machine spreads
+    over all figures instead of spoiling one; with two builds each command of the one is
+    followed by the same command of the other."""
+    work = builds[0][1]
+    jobs: dict[str, tuple[list[str], dict[str, str]]] = {
+        FLOOR_PASS: ([sys.executable, "-c", "pass"], {}),
+        FLOOR_INSERT: ([sys.executable, "-c", INSERT_FLOOR, str(work), NOW], {}),
     }
     for case in CASES:
-        if case.label not in skipped and (reason := available(case, work)):
-            skipped[case.label] = reason
-        if case.label not in skipped:
-            args = [arg.replace("{mid}", str(max(1, size // 2))) for arg in case.args]
-            jobs[case.label] = [*sf, "--db", str(work), *args]
+        for build, db in builds:
+            label = case.label + build.suffix
+            if label not in skipped and (reason := available(case, db, build)):
+                skipped[label] = reason
+            if label not in skipped:
+                args = [arg.replace("{mid}", str(max(1, size // 2))) for arg in case.args]
+                jobs[label] = ([*build.argv, "--db", str(db), *args], build.env)
     timings = {label: Timing() for label in jobs}
     for i in range(warmup + runs):
-        for label, argv in jobs.items():
+        for label, (argv, extra) in jobs.items():
             t = timings[label]
             if t.error:
                 continue
-            elapsed, code, err = run_once([arg.replace("{run}", str(i)) for arg in argv])
+            run_argv = [arg.replace("{run}", str(i)) for arg in argv]
+            elapsed, code, err = run_once(run_argv, extra=extra)
             if code != 0:
                 t.error = f"exit {code}: {err[:100]}"
             elif i >= warmup:
                 t.samples.append(elapsed)
     return timings
+
+
+def measure(
+    every: list[Build], sizes: list[int], dbs: dict[tuple[str, int], Path], runs: int,
+    warmup: int, import_rows: int, bulk: list[list[str]], skipped: dict[str, str],
+    cannot_import: str | None,
+) -> dict[str, dict[int, Timing]]:  # fmt: skip
+    """Every case at every size for every build (and the import, added to `bulk`)."""
+    results: dict[str, dict[int, Timing]] = {}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for size in sizes:
+            pairs = []
+            for n, build in enumerate(every):
+                work = tmp / f"work{n}.db"
+                fresh_copy(dbs[build.suffix, size], work)
+                pairs.append((build, work))
+            for label, t in bench_size(pairs, size, runs, warmup, skipped).items():
+                results.setdefault(label, {})[size] = t
+        if cannot_import:
+            skipped["import leads"] = cannot_import
+        else:
+            csv_path = import_file(dbs["", import_rows], import_rows, tmp)
+            target = tmp / "import.db"
+            for build in every:
+                t = timed(
+                    [*build.argv, "--db", str(target), "import", "leads", str(csv_path)], runs,
+                    warmup, prepare=lambda: fresh_copy(None, target), extra=build.env,
+                )  # fmt: skip
+                label = f"import leads ({import_rows:,} rows, new database){build.suffix}"
+                bulk.append([label, t.cell(None)])
+
+    return results
+
+
+def time_table(
+    results: dict[str, dict[int, Timing]], sizes: list[int], every: list[Build]
+) -> tuple[list[str], list[list[str]]]:
+    floor_of = {c.label: c.floor for c in CASES} | {FLOOR_PASS: "pass", FLOOR_INSERT: "insert"}
+    header = ["command", "vs floor"] + [f"{s:,} leads" for s in sizes]
+    table = []
+    labels = [c.label + b.suffix for c in CASES for b in every]
+    for label in [FLOOR_PASS, FLOOR_INSERT, *labels]:
+        if label not in results:
+            continue
+        floor_label = (
+            FLOOR_PASS if floor_of[label.removesuffix(" (before)")] == "pass" else FLOOR_INSERT
+        )
+        row = [label, floor_label]
+        for size in sizes:
+            t, floor = results[label][size], results[floor_label][size]
+            row.append(t.cell(None if floor.error else floor.median))
+        table.append(row)
+
+    return header, table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -264,76 +391,73 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="Demo database cache.")
     p.add_argument("--rebuild", action="store_true", help="Rebuild (and time) the demo databases.")
     p.add_argument(
+        "--against",
+        type=Path,
+        metavar="DIR",
+        help="Also time the salesflow source tree in DIR (before), interleaved with this one.",
+    )
+    p.add_argument(
+        "--cpu",
+        action="store_true",
+        help="Time each command by its CPU time (user + system) instead of the wall clock: "
+        "on a busy machine it moves far less.",
+    )
+    p.add_argument(
         "--dbstat",
         action="store_true",
         help="Also print each demo database's size per table and index (dbstat).",
     )
     a = p.parse_args(argv)
+    CLOCK["cpu"] = a.cpu
     sizes = [int(s.replace("_", "")) for s in a.sizes.split(",") if s.strip()]
     runs, warmup = a.runs, 1
     if a.toy:
         sizes, runs, warmup, a.import_rows = [120], 1, 1, 120
     load_before = os.getloadavg()[0]
 
-    sf = salesflow_argv()
-    builds: dict[int, float | None] = {}
-    dbs: dict[int, Path] = {}
-    for size in sorted(set(sizes)):
-        dbs[size], builds[size] = demo_db(size, a.seed, a.cache, a.rebuild)
+    me = this_build()
+    every = [me] + ([other_build(a.against)] if a.against else [])
+    for build in every:
+        byte_compile(build.tree)
+    sf = list(me.argv)
+    builds: dict[tuple[str, int], float | None] = {}
+    dbs: dict[tuple[str, int], Path] = {}  # (build suffix, size) -> its demo database
+    for build in every:
+        for size in sorted(set(sizes)):
+            key = (build.suffix, size)
+            dbs[key], builds[key] = demo_db(
+                size, a.seed, a.cache, a.rebuild, build, prune=len(every) == 1
+            )
     importing = Case("import leads", ("import", "leads"), needs=("import", "leads"))
-    cannot_import = available(importing, dbs[min(sizes)])
-    if not cannot_import and a.import_rows not in dbs:
+    cannot_import = available(importing, dbs["", min(sizes)])
+    if not cannot_import and ("", a.import_rows) not in dbs:
         # The rows to import come from a demo database of that many leads.
-        dbs[a.import_rows], builds[a.import_rows] = demo_db(
-            a.import_rows, a.seed, a.cache, a.rebuild
+        dbs["", a.import_rows], builds["", a.import_rows] = demo_db(
+            a.import_rows, a.seed, a.cache, a.rebuild, prune=len(every) == 1
         )
 
-    results: dict[str, dict[int, Timing]] = {}
     skipped: dict[str, str] = {}
     bulk = [
-        [f"demo --leads {size:,}", f"{took:.1f} s" if took else "cached"]
-        for size, took in sorted(builds.items())
+        [f"demo --leads {size:,}{suffix}", f"{took:.1f} s" if took else "cached"]
+        for (suffix, size), took in sorted(builds.items(), key=lambda kv: kv[0][::-1])
     ]
     bulk += [
-        [f"database file at {size:,} leads", f"{dbs[size].stat().st_size / 2**20:.1f} MiB"]
+        [
+            f"database file at {size:,} leads{build.suffix}",
+            f"{dbs[build.suffix, size].stat().st_size / 2**20:.1f} MiB",
+        ]
         for size in sizes
+        for build in every
     ]
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        work = tmp / "work.db"
-        for size in sizes:
-            fresh_copy(dbs[size], work)
-            for label, t in bench_size(sf, work, size, runs, warmup, skipped).items():
-                results.setdefault(label, {})[size] = t
-        if cannot_import:
-            skipped["import leads"] = cannot_import
-        else:
-            csv_path = import_file(dbs[a.import_rows], a.import_rows, tmp)
-            target = tmp / "import.db"
-            t = timed(
-                [*sf, "--db", str(target), "import", "leads", str(csv_path)], runs, warmup,
-                prepare=lambda: fresh_copy(None, target),
-            )  # fmt: skip
-            bulk.append([f"import leads ({a.import_rows:,} rows, new database)", t.cell(None)])
-
-    floor_of = {c.label: c.floor for c in CASES} | {FLOOR_PASS: "pass", FLOOR_INSERT: "insert"}
-    header = ["command", "vs floor"] + [f"{s:,} leads" for s in sizes]
-    table = []
-    for label in [FLOOR_PASS, FLOOR_INSERT, *(c.label for c in CASES)]:
-        if label not in results:
-            continue
-        floor_label = FLOOR_PASS if floor_of[label] == "pass" else FLOOR_INSERT
-        row = [label, floor_label]
-        for size in sizes:
-            t, floor = results[label][size], results[floor_label][size]
-            row.append(t.cell(None if floor.error else floor.median))
-        table.append(row)
+    results = measure(every, sizes, dbs, runs, warmup, a.import_rows, bulk, skipped, cannot_import)
+    header, table = time_table(results, sizes, every)
 
     print(
         f"salesflow benchmarks: Python {platform.python_version()}, SQLite "
         f"{sqlite3.sqlite_version}, {os.cpu_count()} CPUs ({platform.system()}), load average "
         f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}; {runs} timed run(s) per figure after "
-        f"{warmup} warm-up, median (min–max), × = median / the floor's median in the same run. "
+        f"{warmup} warm-up, median (min–max) of {'CPU' if a.cpu else 'wall'} time, "
+        "× = median / the floor's median in the same run. "
         f"Command: {' '.join(Path(x).name for x in sf)}"
     )
     print()
@@ -348,8 +472,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: skipped {label}: {reason}")
     if a.dbstat:
         for size in sizes:
-            print()
-            emit(["table / index", f"MB ({size:,} leads)"], dbstat(dbs[size]), a.markdown)
+            for build in every:
+                print()
+                title = f"MB ({size:,} leads{build.suffix})"
+                emit(["table / index", title], dbstat(dbs[build.suffix, size]), a.markdown)
     return 0
 
 

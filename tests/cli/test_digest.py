@@ -191,6 +191,47 @@ def test_monday_covers_friday_and_saturday(ok, fails, monkeypatch) -> None:
     assert seen() == ("Changes since Mon 2026-11-23", [("new", 3)])
 
 
+def test_changes_beyond_the_limit_show_wins_and_losses_first(ok, monkeypatch) -> None:
+    """--limit cuts the changes like every section (a busy weekend is not a thousand lines):
+    wins and losses are kept before moves and new leads, the bigger deal before the smaller,
+    and the rows kept still read in the order they happened."""
+
+    def at(when: str, *args: str) -> None:
+        monkeypatch.setenv("SALESFLOW_NOW", when)
+        ok(*args)
+
+    at("2026-11-20T09:00:00Z", "lead", "add", "Small Co", "--value", "100")  # 1
+    at("2026-11-20T09:10:00Z", "lead", "add", "Big Co", "--value", "9000")  # 2
+    at("2026-11-20T09:20:00Z", "lead", "add", "Mid Co", "--value", "500")  # 3
+    at("2026-11-20T10:00:00Z", "advance", "3", "proposal")
+    at("2026-11-20T11:00:00Z", "advance", "2", "lost", "--reason", "price")
+    at("2026-11-21T11:00:00Z", "advance", "1", "won")
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T09:00:00Z")
+
+    def changes(*args: str) -> dict:
+        d = json.loads(ok("digest", "--format", "json", *args).stdout)
+        return next(s for s in d["sections"] if s["key"] == "changes")
+
+    everything = changes()
+    assert everything["total"] == 6 and len(everything["rows"]) == 6
+    cut = changes("--limit", "3")
+    # The loss and the win (both closed), then the one move; the three new leads wait.
+    assert cut["total"] == 6
+    assert [(r["change"], r["lead_id"]) for r in cut["rows"]] == [
+        ("moved", 3),
+        ("lost", 2),
+        ("won", 1),
+    ]
+    # One row: of the two closed deals the bigger, Big Co's 9,000 loss before Small Co's 100.
+    assert [r["lead_id"] for r in changes("--limit", "1")["rows"]] == [2]
+    text = ok("digest", "--limit", "2").stdout.split("Changes since Fri 2026-11-20 (6)\n")[1]
+    assert text.splitlines() == [
+        "  - lost: #2 Big Co lead → lost (price)",
+        "  - won: #1 Small Co lead → won",
+        "  … and 4 more (salesflow digest --since 2026-11-20 --limit 6)",
+    ]
+
+
 def test_digest_on_a_fresh_database(empty_db, ok) -> None:
     d = json.loads(ok("digest", "--format", "json").stdout)
     assert d["leads"] == 0 and d["sections"] == []

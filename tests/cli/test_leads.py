@@ -133,6 +133,33 @@ def test_show_by_piece_of_company(ok, two_leads) -> None:
     ]
 
 
+def test_piped_card_is_what_rich_draws(ok, two_leads, monkeypatch) -> None:
+    """A piped `lead show` is written without Rich (output/views.py _plain_card), character
+    for character what Rich draws; what it cannot measure or would wrap still goes to Rich."""
+    from salesflow.output import views
+
+    ok("log", "1", "客户法务审合同中", "--kind", "call", "--next", "回电", "--due", "fri")
+    ok("quote", "new", "1", "--item", "Gateway; 2; 980")
+    ok("advance", "2", "lost", "--reason", "price")
+    ok("lead", "add", "Tab\tName", "--note", "x" * 200)  # #3: a tab, a note wider than 160
+    plain = {n: ok("lead", "show", n).stdout for n in ("1", "2", "3")}
+    drawn = []
+    real = views._plain_card
+
+    def spy(*args, **kw):
+        drawn.append(result := real(*args, **kw))
+        return result
+
+    monkeypatch.setattr(views, "_plain_card", spy)
+    ok("lead", "show", "1")
+    ok("lead", "show", "3")
+    assert drawn[0] is not None and drawn[1] is None  # #3 goes to Rich
+    monkeypatch.setattr(views, "_plain_card", lambda *args, **kw: None)
+    for n, text in plain.items():
+        assert ok("lead", "show", n).stdout == text, n
+    assert "Quotes" in plain["1"] and "客户法务审合同中" in plain["1"]
+
+
 def test_show_uses_the_configured_time_zone(ok, two_leads) -> None:
     assert "2026-11-23 09:00" in ok("lead", "show", "1").stdout  # TZ=UTC in tests
     ok("config", "set", "timezone", "Asia/Shanghai")

@@ -66,6 +66,52 @@ def test_chinese_words_long_and_short(ok, desk) -> None:
     assert refs(ok, "深圳", "张伟") == [("lead", "#1")]
 
 
+def test_two_character_cjk_words_come_from_the_index_of_pairs(ok, desk, db_path) -> None:
+    """A CJK pair is looked up in <table>_cjk_fts (migration 13), wherever it stands in the
+    text — a whole name, the end of a note — and only in the columns asked for."""
+    ok("log", "2", "明天联系张伟", "--at", "2026-11-22 10:00")  # ends with the name
+    ok("lead", "add", "小张伟业", "--company", "Pair Co")  # #4: 张伟 inside a longer name
+    assert refs(ok, "张伟") == [("lead", "#4"), ("lead", "#1"), ("activity", "#2")]
+    assert [h["match"] for h in hits(ok, "张伟", "--in", "activities")] == ["明天联系[张伟]"]
+    assert [h["match"] for h in hits(ok, "审合")] == ["客户法务[审合]同中，下周回复"]
+    assert refs(ok, "伟业", "Pair") == [("lead", "#4")]  # a pair and a latin word
+    assert refs(ok, "张伟", "合同") == []  # both words, in one row: none has both
+    conn = sqlite3.connect(db_path)
+    try:
+        sql = "SELECT rowid FROM activities_cjk_fts WHERE activities_cjk_fts MATCH '\"张伟\"'"
+        assert conn.execute(sql).fetchall() == [(3,)]
+        assert "VIRTUAL TABLE" in conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchone()[3]
+    finally:
+        conn.close()
+
+
+def test_bulk_loads_index_the_pairs_the_view_gives(ok, db_path) -> None:
+    """A bulk load indexes pairs worked out in Python (store/fulltext.py pairs), everything
+    else through the view's SQL: both must give the same text for any mix of scripts."""
+    from salesflow.store import fulltext
+
+    names = ["张伟", "あいう漢字", "한국어 회사", "𠀀𠀁 mixed 中a文", "Plain", "一", "ｶﾀｶﾅ全角"]
+    for name in names:
+        ok("lead", "add", name, "--company", "公司 Ltd", "--note", "笔记：合同。")
+    conn = sqlite3.connect(db_path)
+    try:
+        cols = "name, company, email, phone, tags, notes"
+        rows = conn.execute(f"SELECT l.rowid, v.pairs, {cols} FROM leads l "
+                            "JOIN leads_cjk v ON v.rowid = l.rowid").fetchall()  # fmt: skip
+    finally:
+        conn.close()
+    assert [r[1] for r in rows] == [fulltext.pairs(*r[2:]) for r in rows]
+    assert rows[0][1] == "张伟 公司 笔记 合同" and rows[3][1].startswith("𠀀𠀁 公司")
+
+
+def test_short_words_of_other_scripts_and_case(ok) -> None:
+    ok("lead", "add", "Jürgen Müller", "--company", "HP Inc", "--note", "王 visited")
+    assert refs(ok, "HP") == [("lead", "#1")]  # two latin letters: LIKE on the tables
+    assert refs(ok, "王") == [("lead", "#1")]  # one character: LIKE too
+    assert refs(ok, "MÜLLER") == [("lead", "#1")]  # case folded beyond ASCII
+    assert refs(ok, "müllerx") == []
+
+
 def test_long_context_is_cut_with_ellipses() -> None:
     text = "前情提要：" + "很长的背景" * 6 + "客户法务审合同中" + "后续安排" * 6
     shown = search.excerpt(text, ["合同"], around=5)
@@ -85,7 +131,9 @@ def test_in_limit_and_formats(ok, fails, desk) -> None:
     assert "客户[法务审]合同中" in table and "activity" in table
     fails("search", "contract", "--in", "emails", match='unknown kind "emails"')
     fails("search", "contract", "--in", ",", match="name at least one of")
-    fails("search", " ", match="give a word to search for")
+    fails("search", " ", match="give a word to search for, e.g. salesflow search 合同")
+    # The domain's sentence and the command line's hint, each in the catalog.
+    fails("--lang", "zh_CN", "search", "x", "--in", "emails", match="--in：未知类型“emails”——")
     fails("search", "x", "--limit", "0", code=2)
 
 
@@ -152,11 +200,30 @@ def test_db_check_finds_a_stale_index(ok, run, desk, db_path) -> None:
     assert "the search index of leads (leads_fts) does not match the table" in result.stdout
 
 
-def test_the_index_is_where_sqlite_utils_looks(conn) -> None:
-    """Laid out as sqlite-utils' enable_fts() makes it, so its search() and Datasette use it."""
+def test_db_check_finds_a_stale_index_of_pairs(ok, run, desk, db_path) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER leads_au")
+    # A two-character name has no trigram: only the index of CJK pairs goes stale.
+    conn.execute("UPDATE leads SET name = '伟张' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    result = run("db", "check")
+    assert result.exit_code == 1
+    assert "the search index of leads (leads_cjk_fts) does not match the table" in result.stdout
+
+
+def test_the_index_is_where_sqlite_utils_looks(ok, db_path) -> None:
+    """Laid out as sqlite-utils' enable_fts() makes it, so its search() and Datasette use it
+    (the index of CJK pairs is not mistaken for it). Without positions (migration 13) a
+    query there is trigrams joined by AND: a longer word is a phrase FTS5 cannot answer."""
     import sqlite_utils
 
-    db = sqlite_utils.Database(conn)
+    ok("lead", "add", "Ann", "--note", "proposal sent")
+    db = sqlite_utils.Database(sqlite3.connect(db_path))
     assert db["leads"].detect_fts() == "leads_fts"
     assert db["activities"].detect_fts() == "activities_fts"
     assert {t.name for t in db["leads"].triggers} >= {"leads_ai", "leads_ad", "leads_au"}
+    assert [r["name"] for r in db["leads"].search('"pos" AND "sal"')] == ["Ann"]
+    with pytest.raises(sqlite3.OperationalError, match="phrase queries are not supported"):
+        list(db["leads"].search("proposal"))
+    db.conn.close()
