@@ -89,6 +89,9 @@ class Digest:
     open_deals: int
     sections: list[DigestSection] = field(default_factory=list)
     headline: Headline | None = None  # None on an empty pipeline
+    # Won value per month, this one last (report trend's records): the HTML digest's chart;
+    # filled only for it (won_trend), no other format shows it.
+    won_trend: list[dict[str, Any]] = field(default_factory=list)
 
     def total(self, key: str) -> int:
         return next((s.total for s in self.sections if s.key == key), 0)
@@ -380,3 +383,20 @@ def target_pace(
     progress = targets.progress(scope)
     rows = [p.record(scope.converter) for p in progress if p.target.period.text in current]
     return DigestSection("targets", title("targets"), rows, len(rows))
+
+
+TREND_MONTHS = 6
+
+
+def won_trend(
+    conn: sqlite3.Connection, now: datetime, tz: tzinfo, currency: str
+) -> list[dict[str, Any]]:
+    """Won value and deals won in each of the last TREND_MONTHS months (this one so far),
+    with the month's target: `report trend --periods 6 --metric won_value,won`."""
+    from salesflow import fx, metrics
+    from salesflow.metrics import trend
+
+    scope = metrics.scope(conn, metrics.window(now, tz), fx.converter(conn, currency))
+    shown = ["won_value", "won"]
+    result = trend.trend(scope, "month", TREND_MONTHS, shown)
+    return [row.record(shown, None, scope.converter) for row in result.rows]

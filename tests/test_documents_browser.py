@@ -1,5 +1,5 @@
-"""The documents in a real browser: the HTML digest and both quote templates, screenshot by
-headless Chromium at a desktop width (1000 px) and a phone's (390 px).
+"""The documents in a real browser: the HTML digest, the monthly review and both quote
+templates, screenshot by headless Chromium at a desktop width (1000 px) and a phone's (390 px).
 
 The test proves each page lays out into a non-trivial image at both widths; the images
 themselves were looked at by hand (see the README: Documents). SALESFLOW_SHOTS=DIR keeps a copy
@@ -53,8 +53,11 @@ def _pages(tmp_path: Path) -> dict[str, Path]:
         env={**os.environ, "SALESFLOW_DB": str(db), "SALESFLOW_NOW": "2026-12-02T01:00:00Z"},
     ).stderr  # fmt: skip
     number = created.split("draft quote ")[1].split()[0]
-    pages = {"digest": tmp_path / "digest.html"}
+    pages = {"digest": tmp_path / "digest.html", "review": tmp_path / "review.html"}
     sf("digest", "-o", str(pages["digest"]), db=db)
+    # The monthly review of November, its charts inline SVG.
+    sf("target", "set", "2026-11", "1500000", db=db)
+    sf("report", "review", "--month", "2026-11", "-o", str(pages["review"]), db=db)
     for lang in ("zh_CN", "en"):
         pages[f"quote-{lang}"] = tmp_path / f"quote-{lang}.html"
         sf("quote", "render", number, "--lang", lang, "-o", str(pages[f"quote-{lang}"]), db=db)

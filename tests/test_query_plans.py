@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from salesflow import forecast, metrics, targets
+from salesflow.metrics import trend
 from tests.reportbook import Book
 
 BIG = ("leads", "stage_changes", "activities", "followups", "quotes", "quote_items")
@@ -34,6 +35,8 @@ REPORTS: dict[str, Callable[[metrics.Scope], Any]] = {
     "grades": lambda scope: metrics.breakdown(scope, "grade"),
     "activity": metrics.activity,
     "targets": targets.progress,
+    "trend": lambda scope: trend.trend(scope, "month", 3, list(trend.METRICS)),
+    "trend by source": lambda scope: trend.trend(scope, "week", 2, list(trend.METRICS), "source"),
 }
 WINDOWS: dict[str, dict[str, Any]] = {
     "all": {},
@@ -56,7 +59,7 @@ EVERY = {
 }
 USES = {
     "summary": EVERY | {"followups_done", "followups_due_date", "followups_on_time",
-                        "leads_first_touch", "leads_tally"},
+                        "leads_first_touch", "leads_tally", "leads_touched"},
     "funnel": EVERY | {"leads_tally", "stage_changes_changed_at", "stage_changes_open",
                        "stage_changes_visits"},
     "conversion": EVERY | {"leads_tally", "stage_changes_changed_at"},
@@ -64,8 +67,14 @@ USES = {
     "lost": EVERY | {"leads_tally"},
     "sources": EVERY | {"leads_tally"},
     "grades": EVERY | {"leads_tally"},
-    "activity": EVERY | {"followups_done", "followups_due_date", "leads_first_touch"},
+    "activity": EVERY | {"followups_done", "followups_due_date", "leads_first_touch",
+                         "leads_touched"},
     "targets": EVERY | {"leads_tally"},
+    # Each period a range: closed deals of leads_closed, first touches of leads_touched.
+    "trend": EVERY | {"followups_done", "followups_due_date", "followups_on_time",
+                      "leads_closed", "leads_first_touch", "leads_touched"},
+    "trend by source": EVERY | {"followups_done", "followups_due_date", "leads_closed",
+                                "leads_touched"},
 }  # fmt: skip
 
 

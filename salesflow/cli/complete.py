@@ -129,3 +129,19 @@ def lost_reasons(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
             found.append((reason, f"given {count}×"))
     key = incomplete.casefold()
     return [(name, help_) for name, help_ in found if name.casefold().startswith(key)][:LIMIT]
+
+
+def trend_metrics(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """`--metric won,wi` → `won,win_rate`: the item after the last comma is completed."""
+    from salesflow.metrics.trend import METRICS
+
+    done, _, last = incomplete.rpartition(",")
+    head = f"{done}," if done else ""
+    taken = set(done.split(","))
+    return [(head + m, "") for m in METRICS if m.startswith(last) and m not in taken]
+
+
+def trend_groups(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    from salesflow.metrics.trend import GROUPS
+
+    return [(g, "") for g in GROUPS if g.startswith(incomplete)]

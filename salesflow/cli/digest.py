@@ -91,6 +91,10 @@ def digest(
         d = digest_domain.build(
             conn, s.now, s.tz, currency=s.currency, limit=limit, since=chosen_since
         )
+        if chosen == "html" and d.headline is not None:  # its chart: won value by month
+            from dataclasses import replace
+
+            d = replace(d, won_trend=digest_domain.won_trend(conn, s.now, s.tz, s.currency))
     if output is not None:
         from pathlib import Path
 

@@ -135,6 +135,16 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "report grades": ("salesflow report grades",),
     "report activity": ("salesflow report activity --weeks 8",),
     "report targets": ("salesflow report targets", "salesflow report targets -f json"),
+    "report trend": (
+        "salesflow report trend",
+        "salesflow report trend --by week --periods 8 --metric won_value,win_rate",
+        "salesflow report trend --by quarter --group source -f csv",
+    ),
+    "report review": (
+        "salesflow report review -o review.html",
+        "salesflow report review --month 2026-11 --format html -o review.html",
+        "salesflow report review --month 2026-10 -f json",
+    ),
     "target set": ("salesflow target set 2026-12 200000", "salesflow target set 2026-Q4 600k"),
     "target list": ("salesflow target list",),
     "target rm": ("salesflow target rm 2026-12",),

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # "\b" keeps Click from re-wrapping the aligned definitions.
 app = command_group(
     help="Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
-    "activity and targets. Every report takes --format table|csv|tsv|json|ndjson.\n\n\b\n"
+    "activity, targets, trend, review. Each takes --format (table csv tsv json …).\n\n\b\n"
     + DEFINITIONS,
     no_args_is_help=True,
 )
@@ -475,3 +475,6 @@ def targets_report(
             [headings.targets_note()]
             + reports.undated_note(undated.deals, report.converter.text(undated.value)),
         )
+
+
+from salesflow.cli import trends as _trends  # noqa: E402, F401  (report trend/review, here)

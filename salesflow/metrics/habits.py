@@ -19,9 +19,14 @@ def _followups_due(scope: Scope) -> str:
     """SQL condition: a follow-up due in the window whose due day is over at the instant."""
     window = scope.window
     # `+` keeps SQLite off the due_date index for open-ended ranges that match nearly all.
-    parts = ["due_date < :ended_before" if window.since else "+due_date < :ended_before"]
+    # Of the two upper bounds only the lower one is written (it implies the other): given
+    # both, SQLite may range up to the later one and test the earlier on every row.
+    column = "due_date" if window.since else "+due_date"
+    if window.until is not None and window.until < window.ended_before:
+        parts = [f"{column} <= :until_day"]
+    else:
+        parts = [f"{column} < :ended_before"]
     parts += ["due_date >= :since_day"] if window.since else []
-    parts += ["due_date <= :until_day"] if window.until else []
     parts += ["created_at <= :at"] if window.as_of else []
     return " AND ".join(parts)
 
@@ -80,12 +85,17 @@ def first_touch_median(scope: Scope) -> tuple[int, float | None]:
     `leads.first_touch_at` is each lead's earliest activity: touched by the instant when it is at or
     before the instant. The median is read from the index, which keeps the hours in order."""
     window = scope.window
-    where = (
-        f"first_touch_at IS NOT NULL AND first_touch_at <= :at AND created_at <= :at "
-        f"AND {window.within('created_at')}"
-    )
+    # created_at <= :at, or before the window's end when that comes first (it implies the
+    # other): one upper bound, so the count is a range of leads_touched up to it.
+    created = "created_at <= :at"
+    if window.end is not None and window.end <= window.at_iso:
+        created = "created_at < :end"
+    since = " AND created_at >= :start" if window.since else ""
+    where = f"first_touch_at IS NOT NULL AND first_touch_at <= :at AND {created}{since}"
     source = "leads INDEXED BY leads_first_touch"
-    count = f"SELECT count(*) FROM {source} WHERE {where}"
+    # Counted off leads_touched, where the window's days are one range (report trend asks
+    # for many windows); the median then walks leads_first_touch in hours order.
+    count = f"SELECT count(*) FROM leads INDEXED BY leads_touched WHERE {where}"
     n = scope.conn.execute(count, scope.params).fetchone()[0]
     if not n:
         return 0, None

@@ -33,6 +33,7 @@ class Summary:
     open_deals: int
     won: int
     lost: int
+    won_value: Decimal  # deals won in the window, in the base currency
     win_rate: float | None
     win_rate_by_value: float | None
     lead_to_win_rate: float | None
@@ -57,7 +58,13 @@ class Summary:
 
     def record(self, converter: Converter) -> dict[str, Any]:
         """The stable machine shape of `report summary --format json`."""
-        money = ("avg_deal_size", "pipeline_value", "weighted_pipeline", "sales_velocity_per_day")
+        money = (
+            "won_value",
+            "avg_deal_size",
+            "pipeline_value",
+            "weighted_pipeline",
+            "sales_velocity_per_day",
+        )
         out: dict[str, Any] = {}
         for name in self.__dataclass_fields__:
             if name == "missing_rates":
@@ -106,6 +113,7 @@ def summary(scope: Scope) -> Summary:
         open_deals=open_deals,
         won=n_won,
         lost=n_lost,
+        won_value=won_value,
         win_rate=ratio(n_won, n_won + n_lost),
         win_rate_by_value=ratio(won_value, won_value + lost_value),
         lead_to_win_rate=ratio(sum(t.cohort for t in won), cohort),

@@ -71,6 +71,8 @@ def html_page(d: Any, tz: tzinfo | None, lang: str = "en") -> str:
     ]
     if d.headline is not None:
         parts.append(_strip(figures(d.headline.record())))
+    if d.won_trend:
+        parts.append(_won_chart(d.won_trend))
     for s in d.sections:
         parts.append(_section(s, tz))
     parts.append(
@@ -192,3 +194,30 @@ def _worth(row: dict[str, Any]) -> str:
     """Grade and value in whole units, as compact as the table wants them."""
     value = whole(row["value"], row["currency"]) if row.get("value") is not None else ""
     return " · ".join(filter(None, (row.get("grade"), value)))
+
+
+def _won_chart(rows: list[dict[str, Any]]) -> str:
+    """Won value per month as small columns (inline SVG), the month's target as a red mark."""
+    from decimal import Decimal
+
+    from salesflow.i18n import _
+    from salesflow.output import svg
+    from salesflow.output.review import short
+
+    e = html.escape
+    values = [Decimal(r["won_value"]) for r in rows]
+    targets = [Decimal(r["target"]) if r["target"] else None for r in rows]
+    chart = svg.columns(
+        [r["period"] for r in rows], values, title=_("Won value by month"),
+        shown=[short(v) for v in values], targets=targets, height=150,
+    )  # fmt: skip
+    note = _("{month} so far.").format(month=rows[-1]["period"])
+    if targets[-1] is not None:
+        note = _("{month} so far; the red mark is its target, {target}.").format(
+            month=rows[-1]["period"], target=whole(rows[-1]["target"], rows[-1]["currency"])
+        )
+    return (
+        f'<h2 style="margin:14px 0 4px;font-size:15px;color:{_INK}">'
+        f"{e(_('Won value by month'))}</h2>{chart}"
+        f'<p style="margin:2px 0 0;font-size:12px;color:{_MUTED}">{e(note)}</p>'
+    )

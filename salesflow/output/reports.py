@@ -193,6 +193,7 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
         _("Results"): [
             (_("Leads created"), count("leads_created")),
             (_("Won / lost"), f"{record['won']:,} / {record['lost']:,}"),
+            (_("Won value"), m("won_value")),
             (_("Win rate"), pct(record["win_rate"])),
             (_("Win rate by value"), pct(record["win_rate_by_value"])),
             (_("Lead-to-win"), pct(record["lead_to_win_rate"])),

@@ -89,6 +89,7 @@ CASES = (
          needs=("report", "funnel"), option="--as-of"),
     Case("report sources", ("report", "sources"), needs=("report", "sources")),
     Case("report grades", ("report", "grades"), needs=("report", "grades")),
+    Case("report trend (12 months)", ("report", "trend"), needs=("report", "trend")),
     Case("digest", ("digest",), needs=("digest",)),
     Case("export leads (to /dev/null)", ("export", "leads", "--format", "csv"),
          needs=("export",)),

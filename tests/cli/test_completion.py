@@ -112,3 +112,10 @@ def test_fish_script_names_the_protocol(ok) -> None:
     script = ok("completion", "fish").stdout
     assert script.startswith("complete --command salesflow --no-files")
     assert "_SALESFLOW_COMPLETE=complete_fish" in script
+
+
+def test_trend_completes_metric_lists_and_groups(filled: Path) -> None:
+    assert complete_bash(filled, "salesflow report trend --metric won_v") == ["won_value"]
+    assert complete_bash(filled, "salesflow report trend --metric won,win") == ["won,win_rate"]
+    assert complete_bash(filled, "salesflow report trend --group gr") == ["grade"]
+    assert complete_bash(filled, "salesflow report trend --by ") == ["week", "month", "quarter"]

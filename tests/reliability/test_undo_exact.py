@@ -92,7 +92,8 @@ READS = {
     "customer show",
     "quote list", "quote show", "quote render",
     "report summary", "report funnel", "report conversion", "report forecast", "report lost",
-    "report sources", "report grades", "report activity", "report targets", "target list",
+    "report sources", "report grades", "report activity", "report targets", "report trend",
+    "report review", "target list",
     "export", "search", "redo", "lead dupes", "completion",
     "remind",  # writes only what it has reminded, without an undo entry: undo stays the user's
     # The replica itself and this machine's lease state change, not the database.

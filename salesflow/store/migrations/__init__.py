@@ -7,12 +7,13 @@ check is one pragma read. Each module holds a run of steps; a new step goes in a
 
 from __future__ import annotations
 
-from salesflow.store.migrations import buyers, first, search_pairs, second
+from salesflow.store.migrations import buyers, first, search_pairs, second, trend
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     *first.STEPS,
     *second.STEPS,
     *search_pairs.STEPS,
+    *trend.STEPS,
     *buyers.STEPS,
 ]
 

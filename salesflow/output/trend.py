@@ -1,0 +1,254 @@
+"""`report trend` on a terminal: a small bar chart per metric (block characters, the axis
+labelled, the last value printed) with the change against the previous period and the same
+period a year earlier; per group, one line of bars per group.
+
+It reads the same records the machine formats print (money as decimal strings in the base
+currency, rates as fractions), so the chart and a script see one set of numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from salesflow.i18n import N_, _
+from salesflow.output.layout import cells, flat, shorten, styled
+from salesflow.output.reports import DASH, amount, days, pct
+from salesflow.output.terminal import Terminal
+
+LABELS = {
+    "won_value": N_("Won value"),
+    "won": N_("Deals won"),
+    "lost": N_("Deals lost"),
+    "win_rate": N_("Win rate"),
+    "leads_created": N_("Leads created"),
+    "lead_to_win_rate": N_("Lead-to-win"),
+    "avg_deal_size": N_("Average deal"),
+    "cycle_days_median": N_("Cycle, median days"),
+    "cycle_days_mean": N_("Cycle, mean days"),
+    "followup_timeliness": N_("Follow-ups on time"),
+    "first_touch_hours_median": N_("First touch, median hours"),
+}
+MONEY = frozenset({"won_value", "avg_deal_size"})
+RATES = frozenset({"win_rate", "lead_to_win_rate", "followup_timeliness"})
+HEIGHT = 3  # rows of a chart: with eighth blocks, 24 steps
+_EIGHTHS = " ▁▂▃▄▅▆▇█"
+
+
+def figure(metric: str, value: Any) -> str:
+    """One value as a report table shows it: money in whole units, rates in %, days to 0.1."""
+    if value is None:
+        return DASH
+    if metric in MONEY:
+        return amount(value)
+    if metric in RATES:
+        return pct(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return days(value)
+
+
+def number(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def change(now: Any, before: Any) -> str:
+    """`▲ 12.5%`, `▼ 3.0%`, `= 0.0%`; `—` when either is missing or the earlier one is 0."""
+    a, b = number(now), number(before)
+    if a is None or b is None or b == 0:
+        return DASH
+    rel = (a - b) / b * 100
+    mark = "▲" if rel > 0 else "▼" if rel < 0 else "="
+    return f"{mark} {abs(rel):.1f}%"
+
+
+def trend(
+    records: list[dict[str, Any]],
+    metrics: list[str],
+    year_ago: dict[Any, dict[str, Any]],
+    term: Terminal,
+    *,
+    title: str,
+    group: str | None = None,
+) -> None:
+    """Every metric in turn: its chart, then its last value and changes."""
+    term.line(title, style="bold")
+    if not records:
+        return
+    for metric in metrics:
+        term.line()
+        if group is None:
+            _chart(records, metric, year_ago.get(None), term)
+        else:
+            _groups(records, metric, group, year_ago, term)
+
+
+def _levels(values: list[Decimal | None], rows: int, top: Decimal) -> list[int | None]:
+    """Each value as a height in eighths of `rows` cells, `top` filling them all."""
+    out: list[int | None] = []
+    for v in values:
+        if v is None:
+            out.append(None)
+        elif not top or not v:
+            out.append(0)
+        else:
+            out.append(max(1, int(v / top * rows * 8 + Decimal("0.5"))))
+    return out
+
+
+def _fit(records: list[dict[str, Any]], room: int) -> tuple[list[dict[str, Any]], int]:
+    """The periods shown in `room` cells (the latest when not all fit) and each one's width."""
+    per = max(1, min(3, room // max(len(records), 1)))
+    shown = records[-max(room // per, 1) :]
+    return shown, per
+
+
+def _chart(
+    records: list[dict[str, Any]], metric: str, past: dict[str, Any] | None, term: Terminal
+) -> None:
+    color = term.color
+    # The axis is labelled with the largest value of all periods and zero.
+    known = [r[metric] for r in records if r[metric] is not None]
+    top_text = figure(metric, max(known, key=number)) if known else DASH
+    zero = figure(metric, "0" if metric in MONEY else 0)
+    axis = max(cells(top_text), cells(zero))
+    shown, per = _fit(records, term.width - axis - 2)
+    top = max((number(v) for v in known), default=Decimal(0))
+    levels = _levels([number(r[metric]) for r in shown], HEIGHT, top)  # type: ignore[arg-type]
+    term.line(_(LABELS[metric]), style="bold")
+    for row in range(HEIGHT - 1, -1, -1):
+        label = top_text if row == HEIGHT - 1 else zero if row == 0 else ""
+        tick = "┤" if row == HEIGHT - 1 else "┼" if row == 0 else "│"
+        bars = []
+        for level in levels:
+            if level is None:
+                cell = "·" if row == 0 else " "
+            else:
+                cell = _EIGHTHS[min(max(level - row * 8, 0), 8)]
+                if row == 0 and level == 0:
+                    cell = "▁"
+            bars.append(cell * max(per - 1, 1) + (" " if per > 1 else ""))
+        text = styled("".join(bars).rstrip(), "cyan", color)
+        _raw(term, f"{label.rjust(axis)} {styled(tick, 'dim', color)}{text}")
+    first, last = shown[0]["period"], shown[-1]["period"]
+    span = len(shown) * per
+    pad = " " * (axis + 2)
+    if len(shown) == 1:
+        term.line(pad + last)
+    elif cells(first) + cells(last) + 1 <= span:
+        term.line(pad + first + " " * (span - cells(first) - cells(last) - (per > 1)) + last)
+    else:
+        term.line(pad + f"{first} … {last}")
+    if len(shown) < len(records):
+        note = _("the last {shown} of {total} periods fit; --format csv lists every one")
+        term.line(note.format(shown=len(shown), total=len(records)), style="dim")
+    _say(term, _facts(records, metric, past))
+
+
+def _facts(records: list[dict[str, Any]], metric: str, past: dict[str, Any] | None) -> list[str]:
+    """The last value, its target, and its changes, each an unbreakable piece."""
+    now = records[-1]
+    items = [f"{now['period']}: {figure(metric, now[metric])}"]
+    if metric == "won_value" and now.get("target") is not None:
+        target = _("target {amount} ({share})").format(
+            amount=amount(now["target"]), share=pct(now["of_target"])
+        )
+        items.append(target)
+    if len(records) > 1:
+        before = records[-2]
+        items.append(
+            _("{change} vs {period}").format(
+                change=change(now[metric], before[metric]), period=before["period"]
+            )
+        )
+    if past is not None:
+        items.append(
+            _("{change} vs {period}").format(
+                change=change(now[metric], past[metric]), period=past["period"]
+            )
+        )
+    return items
+
+
+def _say(term: Terminal, items: list[str], indent: str = "") -> None:
+    """Pieces joined two spaces apart, a new line where the next would not fit."""
+    line = indent
+    for item in items:
+        gap = "  " if line.strip() else ""
+        if line.strip() and cells(line + gap + item) > term.width:
+            term.line(line)
+            line = indent
+            gap = ""
+        line += gap + item
+    if line.strip():
+        term.line(line)
+
+
+def _groups(
+    records: list[dict[str, Any]],
+    metric: str,
+    group: str,
+    year_ago: dict[Any, dict[str, Any]],
+    term: Terminal,
+) -> None:
+    """One line per group: name, a row of bars (one cell a period, scaled across groups),
+    the last value and its changes."""
+    color = term.color
+    keys = list(dict.fromkeys(r[group] for r in records))
+    by_key = {k: [r for r in records if r[group] == k] for k in keys}
+    periods = list(dict.fromkeys(r["period"] for r in records))
+    names = {k: _("(none)") if k is None else flat(str(k)) for k in keys}
+    width = min(max(cells(n) for n in names.values()), 16)
+    room = term.width - width - 2
+    shown = periods[-max(min(room, len(periods)), 1) :]
+    every = [number(r[metric]) for r in records if r["period"] in shown]
+    top = max((v for v in every if v is not None), default=Decimal(0))
+    head = _("{metric} · per {group}").format(metric=_(LABELS[metric]), group=group)
+    term.line(head, style="bold")
+    term.line(" " * (width + 2) + f"{shown[0]} … {shown[-1]}")
+    lines = []
+    for key in keys:
+        rows = [r for r in by_key[key] if r["period"] in shown]
+        bars = "".join(_spark(number(r[metric]), top) for r in rows)
+        past = year_ago.get(key)
+        facts = [figure(metric, rows[-1][metric])]
+        if len(rows) > 1:
+            facts.append(change(rows[-1][metric], rows[-2][metric]))
+        if past is not None:
+            facts.append(change(rows[-1][metric], past[metric]))
+        lines.append((key, bars, facts))
+    # Each figure right-aligned in its column, so the groups read down as a table.
+    wide = [max(cells(f[i]) for _, _, f in lines if i < len(f)) for i in range(3)
+            if any(i < len(f) for _, _, f in lines)]  # fmt: skip
+    for key, bars, facts in lines:
+        name = shorten(names[key], width)
+        name += " " * (width - cells(name))
+        first = f"{name}  {styled(bars, 'cyan', color)}"
+        tail = "  ".join(" " * (wide[i] - cells(f)) + f for i, f in enumerate(facts))
+        if cells(name) + 2 + cells(bars) + 2 + cells(tail) <= term.width:
+            _raw(term, f"{first}  {tail}")
+        else:
+            _raw(term, first)
+            _say(term, facts, " " * (width + 2))
+    prev = shown[-2] if len(shown) > 1 else None
+    last_year = next(iter(year_ago.values()), {}).get("period")
+    if prev and last_year:
+        legend = _("{last}, then its change vs {previous} and vs {year_ago}")
+    elif prev:
+        legend = _("{last}, then its change vs {previous}")
+    else:
+        legend = "{last}"
+    term.line(legend.format(last=shown[-1], previous=prev, year_ago=last_year), style="dim")
+
+
+def _spark(value: Decimal | None, top: Decimal) -> str:
+    if value is None:
+        return "·"
+    if not top or not value:
+        return "▁"
+    return _EIGHTHS[max(2, int(value / top * 8 + Decimal("0.5")))]
+
+
+def _raw(term: Terminal, line: str) -> None:
+    """A chart line, already laid out for the width and coloured by us (term.line would
+    wrap it by its colour codes' length): user text in it has been through flat()."""
+    term.out.write(line.rstrip(" ") + "\n")

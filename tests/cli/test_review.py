@@ -1,0 +1,100 @@
+"""`salesflow report review`: the monthly review's numbers on a hand-built month, its HTML
+(inline SVG, escaped text, no script), the file it writes, and bad input."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def month(ok, monkeypatch) -> None:
+    """All 09:00 UTC. October: #1 Old created 10-05 (4,000), won 10-20.
+    November: #2 Ann created 11-02 (10,000), quoted 11-02 "Gateway G2" 2 × 3,000 and
+    "Install" 1 × 1,000, won 11-12; #3 Bob created 11-03 (5,000), quoted 11-04
+    " gateway g2 " 1 × 2,900, lost 11-06 for "<b>price</b>". Today is 11-23."""
+
+    def on(day: str, *args: str) -> None:
+        monkeypatch.setenv("SALESFLOW_NOW", f"2026-{day}T09:00:00Z")
+        ok(*args)
+
+    on("10-05", "lead", "add", "Old", "--value", "4000")
+    on("10-20", "advance", "1", "won")
+    on("11-02", "lead", "add", "Ann", "--value", "10000")
+    on("11-02", "quote", "new", "2", "--item", "Gateway G2; 2; 3000", "--item", "Install; 1; 1000")
+    on("11-02", "quote", "send", "Q-2026-0001")
+    on("11-03", "lead", "add", "Bob", "--value", "5000")
+    on("11-04", "quote", "new", "3", "--item", " gateway g2 ; 1; 2900")
+    on("11-04", "quote", "send", "Q-2026-0002")
+    on("11-06", "advance", "3", "lost", "--reason", "<b>price</b>")
+    on("11-12", "advance", "2", "won")
+    ok("target", "set", "2026-11", "20000")
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T09:00:00Z")
+
+
+def test_the_numbers_of_a_month(ok, month) -> None:
+    r = json.loads(ok("report", "review", "--month", "2026-11", "-f", "json").stdout)
+    assert (r["month"], r["start"], r["end"], r["previous"]) == (
+        "2026-11", "2026-11-01", "2026-11-30", "2026-10"
+    )  # fmt: skip
+    kpis, before = r["kpis"], r["previous_kpis"]
+    # November: Ann won (10,000, 10 days), Bob lost; both created in November.
+    assert (kpis["won"], kpis["lost"], kpis["win_rate"], kpis["won_value"]) == (
+        1, 1, 0.5, "10000.00"
+    )  # fmt: skip
+    assert (kpis["leads_created"], kpis["cycle_days_median"]) == (2, 10.0)
+    # October: Old won (4,000, 15 days).
+    assert (before["won"], before["won_value"], before["cycle_days_median"]) == (1, "4000.00", 15)
+    # The same as report summary for each month.
+    summary = ok(
+        "report", "summary", "--since", "2026-11-01", "--until", "2026-11-30", "-f", "json"
+    )
+    assert kpis == json.loads(summary.stdout)
+    trend = r["trend"]
+    assert [t["period"] for t in trend][::11] == ["2025-12", "2026-11"] and len(trend) == 12
+    assert [t["won_value"] for t in trend[-2:]] == ["4000.00", "10000.00"]
+    assert (trend[-1]["target"], trend[-1]["of_target"]) == ("20000.00", 0.5)
+    # The funnel of the leads created in November: both reached lead; one won.
+    stages = {f["stage"]: f["reached"] for f in r["funnel"]}
+    assert (stages["lead"], stages["won"]) == (2, 1)
+    assert [(x["reason"], x["count"], x["share"]) for x in r["lost"]] == [("<b>price</b>", 1, 1.0)]
+    # Quote lines, case and spaces folded: Gateway G2 on both quotes, 2 × 3,000 + 2,900.
+    assert r["quoted"] == [
+        {"description": "Gateway G2", "quotes": 2, "quantity": "3", "amount": "8900.00"},
+        {"description": "Install", "quotes": 1, "quantity": "1", "amount": "1000.00"},
+    ]
+
+
+def test_the_default_month_is_the_last_one_ended(ok, month) -> None:
+    r = json.loads(ok("report", "review", "-f", "json").stdout)
+    assert (r["month"], r["kpis"]["won_value"], r["quoted"]) == ("2026-10", "4000.00", [])
+
+
+def test_the_page_has_its_charts_and_escapes_user_text(ok, month, tmp_path: Path) -> None:
+    page = ok("report", "review", "--month", "2026-11").stdout
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 3
+    assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
+    assert "&lt;b&gt;price&lt;/b&gt;" in page and "<b>price" not in page
+    assert "10,000" in page and "▲ 150.0% vs 2026-10 (4,000)" in page  # won value, vs October
+    assert "Target 20,000: 50.0% reached." in page
+    out = tmp_path / "review.html"
+    result = ok("report", "review", "--month", "2026-11", "-o", str(out))
+    assert out.read_text(encoding="utf-8") == page
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert result.stdout == "" and "Wrote the review of 2026-11" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("--month", "2026-13"), 1, 'cannot read month "2026-13" — write it as 2026-11'),
+        (("--month", "november"), 1, 'cannot read month "november"'),
+        (("--month", "2027-01"), 1, "2027-01 has not begun yet"),
+        (("--format", "pdf"), 2, "pdf"),
+    ],
+)
+def test_bad_input(empty_db, fails, args, code: int, message: str) -> None:
+    fails("report", "review", *args, code=code, match=message)
