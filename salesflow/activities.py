@@ -16,6 +16,15 @@ from salesflow.i18n import _
 from salesflow.leads import Lead
 
 DEFAULT_KINDS = ("call", "email", "meeting", "visit", "note")
+# The names a Chinese seller (or another tool) gives the kinds: accepted wherever a kind is
+# typed or imported, as long as the kind they stand for is one of the configured kinds.
+ALIASES = {
+    "电话": "call", "通话": "call", "打电话": "call", "phone": "call", "phonecall": "call",
+    "邮件": "email", "电邮": "email", "e-mail": "email", "mail": "email",
+    "会议": "meeting", "会面": "meeting", "开会": "meeting",
+    "拜访": "visit", "上门": "visit", "备注": "note", "记录": "note",
+    "微信": "wechat", "短信": "sms", "钉钉": "dingtalk", "企业微信": "wecom",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,9 +51,14 @@ def kinds(conn: sqlite3.Connection) -> tuple[str, ...]:
 
 
 def check_kind(conn: sqlite3.Connection, kind: str) -> str:
+    """The configured kind `kind` names: itself (any case) or its Chinese name (电话 → call,
+    微信 → wechat once `wechat` is a configured kind)."""
     known = kinds(conn)
     k = kind.strip().lower()
+    k = k if k in known else ALIASES.get(k, k)
     if k not in known:
+        from salesflow.i18n import _
+
         raise SalesflowError(
             _('unknown activity kind "{kind}" — use one of: {known}').format(
                 kind=kind, known=", ".join(known)

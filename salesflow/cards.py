@@ -19,10 +19,11 @@ Section = Callable[[sqlite3.Connection, Lead, date], list[dict[str, Any]]]
 
 
 def _history(conn: sqlite3.Connection, lead: Lead, today: date) -> list[dict[str, Any]]:
+    shown = pipeline.shown_names(conn)  # won and lost by what the seller calls them
     return [
         {
-            "from": m.from_stage or None,
-            "to": m.to_stage,
+            "from": shown.get(m.from_stage, m.from_stage) or None,
+            "to": shown.get(m.to_stage, m.to_stage),
             "at": m.changed_at,
             "note": m.note,
             "reason": m.reason,
@@ -69,6 +70,7 @@ def lead_card(conn: sqlite3.Connection, ref: str, today: date) -> dict[str, Any]
     lead = leads.resolve(conn, ref)
     stage = pipeline.get_stage(conn, lead.stage)
     card: dict[str, Any] = {"lead": lead.record(stage.probability)}
+    card["lead"]["stage"] = stage.shown
     for name, section in SECTIONS.items():
         card[name] = section(conn, lead, today)
     return card

@@ -213,7 +213,10 @@ def parse_every(text: str) -> tuple[int, str] | None:
     if s in ("none", "off", "never", "no"):
         return None
     hint = _("use every-30d, every-2w, every-3m (months) or none")
-    period = re.sub(r"^every[- ]?", "", s)
+    period = re.sub(r"^(?:every[- ]?|每)", "", s)
+    # 每月, 每周, 每年, 每季度: one of them (a quarter is three months).
+    period = {"月": "1个月", "个月": "1个月", "周": "1周", "年": "1年"}.get(period, period)
+    period = "3个月" if period in ("季", "季度", "个季度") else period
     try:
         n, unit = dates.parse_period(period)
     except SalesflowError:

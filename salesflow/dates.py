@@ -21,11 +21,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from types import ModuleType
 
+from salesflow.chinese import halfwidth
 from salesflow.errors import SalesflowError
+from salesflow.i18n import N_, _
 
-_FORMS = (
-    "today, tomorrow, fri, next monday, +3d, +2w, in 3 days, eom, 2026-12-01 or 2026-12-01 14:30"
+_FORMS = N_(
+    "today, tomorrow, fri, next monday, +3d, +2w, in 3 days, eom, 2026-12-01, "
+    "2026-12-01 14:30, 明天, 下周五, 3天后, 月底, 下月15号 or 12月1日 下午3点"
 )
 _ORDER_HINT = "salesflow config set date_order DMY (or MDY / YMD)"
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -148,8 +152,10 @@ def check_horizon(day: date, text: str) -> date:
     """`day`, or a clear refusal when it is outside the years salesflow keeps."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise SalesflowError(
-            f'"{_show(text)}" is outside the years {FIRST_YEAR}–{LAST_YEAR} that salesflow keeps '
-            "dates in — check the year"
+            _(
+                '"{text}" is outside the years {first}–{last} that salesflow keeps dates in — '
+                "check the year"
+            ).format(text=_show(text), first=FIRST_YEAR, last=LAST_YEAR)
         )
     return day
 
@@ -158,8 +164,10 @@ def parse_date(text: str, today: date, date_order: str | None = None) -> date:
     day, at = _parse(text, today, date_order)
     if at is not None:
         raise SalesflowError(
-            f'"{_show(text)}" has a time, but only a date is accepted here — '
-            "drop the time, e.g. tomorrow or 2026-12-01"
+            _(
+                '"{text}" has a time, but only a date is accepted here — '
+                "drop the time, e.g. tomorrow or 2026-12-01"
+            ).format(text=_show(text))
         )
     return day if day is not None else today
 
@@ -178,18 +186,24 @@ def parse_instant(text: str, now: datetime, tz: tzinfo, date_order: str | None =
     try:
         return local.replace(tzinfo=tz).astimezone(UTC)
     except OverflowError:
-        raise SalesflowError(f'"{_show(text)}" is out of range') from None
+        raise SalesflowError(_('"{text}" is out of range').format(text=_show(text))) from None
 
 
 def parse_period(text: str) -> tuple[int, str]:
     # A zero period ("0d") is refused like any typo: a recurrence of 0 never advances.
-    m = re.fullmatch(r"(?P<n>[1-9][0-9]{0,5}) ?(?P<unit>[a-z]+)", _norm(text))
-    if not m or m["unit"] not in _PERIOD_UNITS:
+    s = _norm(text)
+    m = re.fullmatch(r"(?P<n>[1-9][0-9]{0,5}) ?(?P<unit>[a-z]+)", s)
+    if m and m["unit"] in _PERIOD_UNITS:
+        return int(m["n"]), _PERIOD_UNITS[m["unit"]]
+    zh = _zh().period(s) if not s.isascii() else None
+    if zh is None or not 1 <= zh[0] <= 999_999:
         raise SalesflowError(
-            f'cannot read period "{_show(text)}" — use 30d, 2w, 3m (months), 1y, 2h, '
-            "45min, 30 days or 2 weeks"
+            _(
+                'cannot read period "{text}" — use 30d, 2w, 3m (months), 1y, 2h, '
+                "45min, 30 days, 2 weeks, 15天, 2周 or 3个月"
+            ).format(text=_show(text))
         )
-    return int(m["n"]), _PERIOD_UNITS[m["unit"]]
+    return zh
 
 
 def add_period(start: date, n: int, unit: str) -> date:
@@ -198,7 +212,9 @@ def add_period(start: date, n: int, unit: str) -> date:
     try:
         return _shift(start, n, unit)
     except (OverflowError, ValueError):
-        raise SalesflowError(f"{start} + {n}{unit} is outside the years 1–9999") from None
+        raise SalesflowError(
+            _("{start} + {n}{unit} is outside the years 1–9999").format(start=start, n=n, unit=unit)
+        ) from None
 
 
 def monthly_series(start: date, every_months: int, count: int) -> list[date]:
@@ -265,19 +281,40 @@ def _parse(text: str, today: date, order: str | None) -> tuple[date | None, time
     """Split `text` into an optional date and optional time; at least one is present."""
     s = _norm(text)
     if order is not None and order.upper() not in ("DMY", "MDY", "YMD"):
-        raise SalesflowError(f'date_order must be DMY, MDY or YMD, not "{_show(order)}"')
+        raise SalesflowError(
+            _('date_order must be DMY, MDY or YMD, not "{order}"').format(order=_show(order))
+        )
     if re.fullmatch(_TIME, s):
         return None, _time(s, text)
-    m = re.fullmatch(_DATE_THEN_TIME, s) or re.fullmatch(_TIME_THEN_DATE, s)
-    day_text, at = (m["d"], _time(m["t"], text)) if m else (s, None)
+    if not s.isascii() and (zh := _zh().split_clock(s)):
+        day_text, at = zh[0], _zh().clock(zh[1])
+        if at is None:
+            raise SalesflowError(
+                _(
+                    '"{text}" has no valid time of day — use 24-hour HH:MM (00:00–23:59), '
+                    "15点, 下午3点 or 下午3:30"
+                ).format(text=_show(text))
+            )
+        if not day_text:
+            return None, at
+    else:
+        m = re.fullmatch(_DATE_THEN_TIME, s) or re.fullmatch(_TIME_THEN_DATE, s)
+        day_text, at = (m["d"], _time(m["t"], text)) if m else (s, None)
     try:
         day = _day(day_text, today, order and order.upper(), text)
     except (OverflowError, ValueError):
-        raise SalesflowError(f'"{_show(text)}" is outside the years 1–9999') from None
+        raise SalesflowError(
+            _('"{text}" is outside the years 1–9999').format(text=_show(text))
+        ) from None
     return check_horizon(day, text), at
 
 
 def _day(s: str, today: date, order: str | None, text: str) -> date:
+    if not s.isascii():
+        if found := _zh().day(s, today):
+            return found
+        if ymd := _zh().month_day(s, today):
+            return _real_date(*ymd, text)
     if s in _WORDS:
         return today + timedelta(days=_WORDS[s])
     if s in ("eow", "eom", "eoy"):
@@ -304,15 +341,19 @@ def _day(s: str, today: date, order: str | None, text: str) -> date:
         # "31/02" or "32/13" is no date in either order: say so rather than "ambiguous".
         if any(_valid(year, mo, d) for mo, d in ((a, b), (b, a))):
             raise SalesflowError(
-                f'"{_show(text)}" is ambiguous — write it as YYYY-MM-DD '
-                f"(e.g. {today.year}-12-01) or run: {_ORDER_HINT}"
+                _(
+                    '"{text}" is ambiguous — write it as YYYY-MM-DD (e.g. {year}-12-01) or run: '
+                    "{command}"
+                ).format(text=_show(text), year=today.year, command=_ORDER_HINT)
             )
     elif m:
         a, b, c = m["a"], m["b"], m["c"]
         y, mo, d = {"DMY": (c, b, a), "MDY": (c, a, b)}.get(order, (a, b, c) if c else (None, a, b))
         year = today.year if y is None else int(y) + (2000 if len(y) <= 2 else 0)
         return _real_date(year, int(mo), int(d), text)
-    raise SalesflowError(f'cannot read date "{_show(text)}" — use {_FORMS}')
+    raise SalesflowError(
+        _('cannot read date "{text}" — use {forms}').format(text=_show(text), forms=_(_FORMS))
+    )
 
 
 def _valid(year: int, month: int, day: int) -> bool:
@@ -341,20 +382,25 @@ def _time(s: str, text: str) -> time:
         h = -1 if not 1 <= h <= 12 else h % 12 + (12 if m[4] == "p" else 0)
     if not (0 <= h <= 23 and mi <= 59 and sec <= 59):
         raise SalesflowError(
-            f'"{_show(text)}" has no valid time of day — use 24-hour HH:MM '
-            "(00:00–23:59), 3pm or 3:30pm"
+            _(
+                '"{text}" has no valid time of day — use 24-hour HH:MM (00:00–23:59), 3pm or 3:30pm'
+            ).format(text=_show(text))
         )
     return time(h, mi, sec)
 
 
 def _real_date(year: int, month: int, day: int, text: str) -> date:
     if not 1 <= year <= 9999 or not 1 <= month <= 12:
-        why = "months run 1–12" if 1 <= year <= 9999 else "years run 1–9999"
-        raise SalesflowError(f'"{_show(text)}" is not a real date — {why}')
+        why = _("months run 1–12") if 1 <= year <= 9999 else _("years run 1–9999")
+        raise SalesflowError(
+            _('"{text}" is not a real date — {why}').format(text=_show(text), why=why)
+        )
     last = _month_end(year, month)
     if not 1 <= day <= last:
         raise SalesflowError(
-            f'"{_show(text)}" is not a real date — {year}-{month:02d} has {last} days'
+            _('"{text}" is not a real date — {month} has {days} days').format(
+                text=_show(text), month=f"{year}-{month:02d}", days=last
+            )
         )
     return date(year, month, day)
 
@@ -370,8 +416,16 @@ def _month_end(year: int, month: int) -> int:
     return (date(year, month + 1, 1) - timedelta(days=1)).day
 
 
+def _zh() -> ModuleType:
+    # The Chinese grammar is imported only for text that is not ASCII: most input never needs it.
+    from salesflow import dates_zh
+
+    return dates_zh
+
+
 def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
+    # Full-width digits and colons (明天１５：００) are what a Chinese input method types.
+    return " ".join(halfwidth(text).lower().split())
 
 
 def _show(text: str) -> str:

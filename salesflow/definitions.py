@@ -4,7 +4,9 @@ A module of its own so the command tree can show it without importing the report
 (start-up time is on every command's path). salesflow/metrics/ implements exactly this.
 """
 
-DEFINITIONS = """\
+from salesflow.i18n import N_
+
+DEFINITIONS = N_("""\
 Definitions (every figure is computed from the stored history):
   Window: --since/--until pick local days (default: all time). The cohort
     is the leads CREATED in the window (funnel, conversion, lead-to-win,
@@ -39,4 +41,4 @@ Definitions (every figure is computed from the stored history):
     `config set fx.CODE RATE` (1 CODE = RATE base). A currency without a
     rate is left out of money figures and named in a warning.
   Rates: fractions 0-1 in machine formats; null where undefined.
-"""
+""")

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from salesflow import agenda, config, dates, money, store
+from salesflow import agenda, config, dates, money, pipeline, store
 from salesflow.i18n import N_, _
 from salesflow.pipeline import REMAP_NOTE
 
@@ -341,14 +341,15 @@ def changes(
         params,
     ).fetchall()
     rows.sort(key=lambda r: (r[6], r[8]))
+    shown = pipeline.shown_names(conn)  # won and lost by what the seller calls them
     records = [
         {
             "change": "new" if src is None else (kind if kind in ("won", "lost") else "moved"),
             "lead_id": lead_id,
             "lead": name,
             "company": company,
-            "from": src,
-            "to": dst,
+            "from": shown.get(src, src),
+            "to": shown.get(dst, dst),
             "at": at,
             "reason": reason,
         }

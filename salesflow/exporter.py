@@ -67,7 +67,10 @@ SPECS: dict[str, ExportSpec] = {
         _spec(
             "leads",
             "one row per lead, open and closed",
-            "l.id, l.name, l.company, l.email, l.phone, l.source, l.grade, l.stage, "
+            "l.id, l.name, l.company, l.email, l.phone, l.source, l.grade, "
+            # The stage as the seller calls it (成交), and its kind (open/won/lost): the
+            # stable value a script can test whatever the closed stages are called.
+            "coalesce(s.label,l.stage) AS stage, s.kind AS stage_kind, "
             "l.value_minor AS value, l.currency, s.probability, l.tags, l.bant_budget, "
             "l.bant_authority, l.bant_need, l.bant_timeline, l.bant_note, l.notes, "
             "l.expected_close, l.lost_reason, l.lost_from, l.won_note, l.customer_id, "
@@ -91,8 +94,10 @@ SPECS: dict[str, ExportSpec] = {
         _spec(
             "stage-changes",
             "one row per move in a lead's history; its creation has an empty from_stage",
-            "id, lead_id, from_stage, to_stage, changed_at, note, reason",
-            "stage_changes ORDER BY id",
+            "c.id, c.lead_id, coalesce(f.label,c.from_stage) AS from_stage, "
+            "coalesce(t.label,c.to_stage) AS to_stage, c.changed_at, c.note, c.reason",
+            "stage_changes c LEFT JOIN stages f ON f.name = c.from_stage "
+            "LEFT JOIN stages t ON t.name = c.to_stage ORDER BY c.id",
         ),
         _spec(
             "quotes",

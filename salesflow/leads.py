@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from salesflow import i18n, money
+from salesflow import chinese, i18n, money
 from salesflow.errors import Ambiguous, Hint, NotFound, SalesflowError
 from salesflow.i18n import _
 
@@ -171,7 +171,7 @@ def check_email(email: str) -> str:
 
 
 def check_grade(grade: str) -> str:
-    g = grade.strip().upper()
+    g = chinese.grade(grade)
     if g not in GRADES:
         raise SalesflowError(
             _(

@@ -29,11 +29,18 @@ ISO_4217 = frozenset(
     XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA YER ZAR ZMW ZWG ZWL""".split()  # noqa: SIM905 - a word list reads better than 180 quoted codes
 )
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "¥": None, "￥": None}
-_MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "w": 10_000, "万": 10_000}
+_SYMBOLS |= {"us$": "USD", "hk$": "HKD", "人民币": "CNY", "rmb": "CNY"}
+# A currency written after the amount as a Chinese seller does: 50万元, 3千美元, 48k USD.
+_WORDS = {"元": "CNY", "块": "CNY", "人民币": "CNY", "rmb": "CNY", "美元": "USD", "美金": "USD"}
+_WORDS |= {"欧元": "EUR", "日元": "JPY", "港元": "HKD", "港币": "HKD", "英镑": "GBP"}
+_MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "w": 10_000}
+_MULTIPLIERS |= {"百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000}
 _AMOUNT = re.compile(
-    r"^(?P<sym>[$€£₩₹¥￥])?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<mult>[kKmMwW万]?)"
-    r"\s*(?P<code>[A-Za-z]{3})?$"
+    r"^(?P<sym>us\$|hk\$|[$€£₩₹¥￥]|人民币|rmb|[a-z]{3}(?![a-z]))?\s*"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<mult>[kmw]|[百千]?[万亿]|[百千])?"
+    r"\s*(?P<code>[a-z]{3}|元|块|人民币|美元|美金|欧元|日元|港元|港币|英镑)?$"
 )
+_FORMS = "50000, 50k, 1,200.50, ¥50万, 5.5万元, 1.2亿, 3千, RMB 50000, US$48,000, 48k USD, 1200 EUR"
 # 10^15 minor units (ten trillion dollars) keeps every sum and product inside SQLite's int64.
 MAX_MINOR = 10**15
 _ROUNDING = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN}
@@ -56,11 +63,20 @@ def check_currency(code: str) -> str:
     """Return the upper-cased code, or refuse anything that is not an ISO 4217 code."""
     up = code.strip().upper()
     if up not in ISO_4217:
-        hint = " (the renminbi is CNY)" if up in ("RMB", "YUAN") else ""
-        raise SalesflowError(
-            f'"{code}" is not a currency code{hint} — '
-            "use a three-letter ISO 4217 code such as CNY, USD, EUR"
+        from salesflow.i18n import _
+
+        said = (
+            _(
+                '"{code}" is not a currency code (the renminbi is CNY) — use a three-letter '
+                "ISO 4217 code such as CNY, USD, EUR"
+            )
+            if up in ("RMB", "YUAN")
+            else _(
+                '"{code}" is not a currency code — use a three-letter ISO 4217 code such as '
+                "CNY, USD, EUR"
+            )
         )
+        raise SalesflowError(said.format(code=code))
     return up
 
 
@@ -100,37 +116,76 @@ def display(minor: int | None, currency: str | None) -> str:
 
 
 def parse_money(text: str, default_currency: str) -> Money:
-    """Read `50000`, `50k`, `1,200.50`, `¥1200`, `$3.5k`, `12000 JPY`, `3万` as Money.
+    """Read `50000`, `50k`, `1,200.50`, `¥1200`, `$3.5k`, `12000 JPY`, `3万` as Money, and the
+    way a Chinese seller writes amounts: `50万元`, `1.2亿`, `3千`, `人民币5万`, `RMB 50000`,
+    `US$48,000`, full-width `５０，０００`.
 
-    `¥` is CNY unless the default currency is JPY, because the same sign serves both.
-    The amount is rounded half-up to the currency's minor unit; negative amounts are refused.
+    `¥` is CNY unless the default currency is JPY, because the same sign serves both; `元`
+    is the renminbi. The amount is rounded half-up to the currency's minor unit; negative
+    amounts are refused.
     """
-    raw = text.strip()
-    hint = "write an amount such as 50000, 50k, 1,200.50, $3.5k or 1200 EUR"
+    from salesflow.chinese import halfwidth
+    from salesflow.i18n import _
+
+    raw = halfwidth(text).strip()
+    hint = _("write an amount such as {forms}").format(forms=_FORMS)
     if raw.startswith("-"):
-        raise SalesflowError(f'value "{text}" is negative — amounts must be zero or more')
-    m = _AMOUNT.match(raw)
+        raise SalesflowError(
+            _('value "{text}" is negative — amounts must be zero or more').format(text=text)
+        )
+    m = _AMOUNT.match(raw.lower())
     if not m:
-        raise SalesflowError(f'cannot read amount "{text}" — {hint}')
+        raise SalesflowError(_('cannot read amount "{text}" — {hint}').format(text=text, hint=hint))
     currency = default_currency
-    sym, code = m.group("sym"), m.group("code")
-    if sym:
-        currency = _SYMBOLS[sym] or ("JPY" if default_currency == "JPY" else "CNY")
-    if code:
-        code = check_currency(code)
-        if sym and code != currency:
-            raise SalesflowError(f'amount "{text}" names two currencies ({currency} and {code})')
-        currency = code
+    named = [c for c in (_prefix(m["sym"], default_currency), _suffix(m["code"])) if c]
+    if len(set(named)) > 1:
+        raise SalesflowError(
+            _('amount "{text}" names two currencies ({first} and {second})').format(
+                text=text, first=named[0], second=named[1]
+            )
+        )
+    if named:
+        currency = named[0]
     num = m.group("num")
     if "," in num and not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", num):
-        raise SalesflowError(f'cannot read amount "{text}" — misplaced thousands separator; {hint}')
+        raise SalesflowError(
+            _('cannot read amount "{text}" — misplaced thousands separator; {hint}').format(
+                text=text, hint=hint
+            )
+        )
     try:
-        amount = Decimal(num.replace(",", "")) * _MULTIPLIERS[m.group("mult").lower()]
-    except (InvalidOperation, KeyError):
-        raise SalesflowError(f'cannot read amount "{text}" — {hint}') from None
+        amount = Decimal(num.replace(",", "")) * _multiplier(m["mult"] or "")
+    except InvalidOperation:
+        raise SalesflowError(
+            _('cannot read amount "{text}" — {hint}').format(text=text, hint=hint)
+        ) from None
     minor = to_minor(amount, currency)
     if minor > MAX_MINOR:
         raise SalesflowError(
-            f'amount "{text}" is too large — salesflow keeps amounts below 10^15 minor units'
+            _(
+                'amount "{text}" is too large — salesflow keeps amounts below 10^15 minor units'
+            ).format(text=text)
         )
     return Money(minor, currency)
+
+
+def _prefix(sym: str | None, default_currency: str) -> str | None:
+    if not sym:
+        return None
+    if sym in _SYMBOLS:
+        return _SYMBOLS[sym] or ("JPY" if default_currency == "JPY" else "CNY")
+    return check_currency(sym)
+
+
+def _suffix(word: str | None) -> str | None:
+    if not word:
+        return None
+    return _WORDS.get(word) or check_currency(word)
+
+
+def _multiplier(mult: str) -> int:
+    # 千万 and 百万 multiply: 2千万 is twenty million.
+    factor = 1
+    for ch in mult:
+        factor *= _MULTIPLIERS[ch]
+    return factor

@@ -52,7 +52,7 @@ def advance(
     current = pipeline.get_stage(conn, lead.stage)
     if not current.is_open and not reopen:
         raise SalesflowError(
-            _("{label} is {stage}").format(label=lead.label, stage=lead.stage),
+            _("{label} is {stage}").format(label=lead.label, stage=current.shown),
             hint=Hint("advance.reopen", lead=lead.id),
         )
     if reopen and current.is_open:
@@ -68,7 +68,7 @@ def advance(
         to = pipeline.get_stage(conn, target)
     if to.name == lead.stage:
         raise SalesflowError(
-            _("{label} is already in stage {stage}").format(label=lead.label, stage=lead.stage)
+            _("{label} is already in stage {stage}").format(label=lead.label, stage=to.shown)
         )
     if to.kind == "lost" and not (reason and reason.strip()):
         raise SalesflowError(

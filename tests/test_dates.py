@@ -524,12 +524,16 @@ NOWS = st.datetimes(
 )
 FRAGMENTS = (
     "today tomorrow fri next last this in ago a an eom eow eoy now at @ t + - / . : 3 12 "
-    "31 2026 99999 d w m y days weeks pm am 15:00 3pm 2026-02-30 01/02 明天 天 日 月 年"
+    "31 2026 99999 d w m y days weeks pm am 15:00 3pm 2026-02-30 01/02 明天 天 日 月 年 "
+    # the Chinese grammar (issue 13): relative days, weeks, month ends, clock times
+    "后天 大后天 下 上 本 这 下下 周 星期 礼拜 一 五 日 两 十 后 前 以后 个 个月 底 末 号 "
+    "上午 下午 晚上 凌晨 中午 点 半 分 年底 ３ １５：００ ＋"
 )
 TOKENS = st.sampled_from(FRAGMENTS.split())
 TEXTS = st.one_of(
     st.text(max_size=40),
     st.text(alphabet="0123456789/-.:+ apmdwyt天日月年", max_size=20),
+    st.text(alphabet="0123456789:+ 天日号月年周后前下本上个底点半分午两十五", max_size=12),
     st.lists(TOKENS, max_size=5).map(" ".join),
     st.lists(TOKENS, max_size=5).map("".join),
 )

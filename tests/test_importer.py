@@ -201,9 +201,10 @@ def test_every_problem_of_a_row_is_reported_with_its_column(conn) -> None:
         'row 2, 分级: "D" is not a grade — use A, B or C',
         'row 2, bant_need: "maybe" — use yes, no or unknown',
         'row 2, 预计成交日期: cannot read date "31/02/2026" — use today, tomorrow, fri, '
-        "next monday, +3d, +2w, in 3 days, eom, 2026-12-01 or 2026-12-01 14:30",
+        "next monday, +3d, +2w, in 3 days, eom, 2026-12-01, 2026-12-01 14:30, 明天, 下周五, "
+        "3天后, 月底, 下月15号 or 12月1日 下午3点",
         'row 3, 金额: cannot read amount "1$" — write an amount such as 50000, 50k, 1,200.50, '
-        "$3.5k or 1200 EUR",
+        "¥50万, 5.5万元, 1.2亿, 3千, RMB 50000, US$48,000, 48k USD, 1200 EUR",
         'row 3, 预计成交日期: "2026-02-30" is not a real date — 2026-02 has 28 days',
     ]
     assert p.error_rows == 2 and p.new == []

@@ -98,6 +98,9 @@ def test_parser_only_raises_user_errors(text: str) -> None:
 def test_codes_outside_iso_4217_are_refused(code: str) -> None:
     with pytest.raises(SalesflowError, match=f'"{code}" is not a currency code'):
         money.check_currency(code)
+    if code == "RMB":  # in an amount, RMB is how a Chinese seller writes CNY
+        assert parse_money(f"12 {code}", "USD") == Money(1200, "CNY")
+        return
     with pytest.raises(SalesflowError, match="not a currency code"):
         parse_money(f"12 {code}", "USD")
 

@@ -23,6 +23,7 @@ def main() -> None:
     if not fast.run(sys.argv[1:]):
         from salesflow.cli.root import app
 
+        language.handing_over(sys.argv[1:])
         if "_SALESFLOW_COMPLETE" in os.environ:
             from typer._completion_classes import completion_init
 

@@ -8,7 +8,7 @@ from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session, confirmed
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 if TYPE_CHECKING:
     import sqlite3
@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
 undo_app = command_group()
 redo_app = command_group()
-db_app = command_group(help="The database file.", no_args_is_help=True)
+db_app = command_group(help=N_("The database file."), no_args_is_help=True)
 config_app = command_group(
-    help="Settings: currency, timezone, date_order, seller.* …", no_args_is_help=True
+    help=N_("Settings: currency, timezone, date_order, seller.* …"), no_args_is_help=True
 )
 
 ConfigKey = Annotated[str, Argument(autocompletion=complete.config_keys)]
@@ -34,9 +34,9 @@ RECENT_MINUTES = 10
 @undo_app.command("undo")
 def undo(
     ctx: Context,
-    yes: Annotated[bool, Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[bool, Option("--yes", "-y", help=N_("Do not ask for confirmation."))] = False,
     list_: Annotated[
-        bool, Option("--list", help="Show the last 20 commands undo can take back.")
+        bool, Option("--list", help=N_("Show the last 20 commands undo can take back."))
     ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -211,11 +211,11 @@ def config_set(
     key: Annotated[
         str,
         Argument(
-            help="Setting name, e.g. currency, timezone, seller.name.",
+            help=N_("Setting name, e.g. currency, timezone, seller.name."),
             autocompletion=complete.config_keys,
         ),
     ],
-    value: Annotated[str, Argument(help="New value.")],
+    value: Annotated[str, Argument(help=N_("New value."))],
 ) -> None:
     """Change a setting."""
     from salesflow import config
@@ -271,7 +271,7 @@ def config_list(ctx: Context, fmt: FormatOpt = Format.table) -> None:
 def db_backup(
     ctx: Context,
     file: Annotated[
-        str | None, Argument(help="Target file (default: next to the database, timestamped).")
+        str | None, Argument(help=N_("Target file (default: next to the database, timestamped)."))
     ] = None,
 ) -> None:
     """Write a consistent, integrity-checked copy of the database (mode 0600)."""
@@ -313,8 +313,8 @@ def db_check(ctx: Context) -> None:
 @db_app.command("restore")
 def db_restore(
     ctx: Context,
-    file: Annotated[str, Argument(help="A backup made by `salesflow db backup`.")],
-    yes: Annotated[bool, Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    file: Annotated[str, Argument(help=N_("A backup made by `salesflow db backup`."))],
+    yes: Annotated[bool, Option("--yes", "-y", help=N_("Do not ask for confirmation."))] = False,
 ) -> None:
     """Replace the database with FILE, after checking FILE and backing up the current one."""
     import shlex

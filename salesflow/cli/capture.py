@@ -18,7 +18,7 @@ from salesflow.cli.data import (
 )
 from salesflow.cli.params import Argument, Context, Option
 from salesflow.cli.session import Session
-from salesflow.i18n import _, ngettext
+from salesflow.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     import sqlite3
@@ -35,16 +35,20 @@ def import_email(
         str,
         Argument(
             metavar="FILE|MAILDIR|-",
-            help="An .eml message, an mbox file (Thunderbird, Gmail Takeout), a Maildir folder, "
-            "or - for standard input.",
+            help=N_(
+                "An .eml message, an mbox file (Thunderbird, Gmail Takeout), a Maildir folder, "
+                "or - for standard input."
+            ),
         ),
     ],
     new_leads: Annotated[
         bool,
         Option(
             "--new-leads",
-            help="Make a lead of each address that matches none (name from the display name, "
-            "company from the domain unless a public mail domain), instead of reporting it.",
+            help=N_(
+                "Make a lead of each address that matches none (name from the display name, "
+                "company from the domain unless a public mail domain), instead of reporting it."
+            ),
         ),
     ] = False,
     dry_run: DryRunOpt = False,
@@ -120,7 +124,8 @@ def import_email(
 def import_contacts(
     ctx: Context,
     file: Annotated[
-        str, Argument(metavar="FILE.vcf", help="vCards (2.1, 3.0, 4.0); - reads standard input.")
+        str,
+        Argument(metavar="FILE.vcf", help=N_("vCards (2.1, 3.0, 4.0); - reads standard input.")),
     ],
     encoding: EncodingOpt = Encoding.auto,
     dry_run: DryRunOpt = False,
@@ -128,17 +133,20 @@ def import_contacts(
         OnDuplicate,
         Option(
             "--on-duplicate",
-            help="A contact matching a lead by email, phone or name + company: skip it, update "
-            "the lead's facts, or count it as an error.",
+            help=N_(
+                "A contact matching a lead by email, phone or name + company: skip it, update "
+                "the lead's facts, or count it as an error."
+            ),
             case_sensitive=False,
         ),
     ] = OnDuplicate.skip,
     source: Annotated[
-        str | None, Option("--source", "-s", help="Source of the new leads (default: contacts).")
+        str | None,
+        Option("--source", "-s", help=N_("Source of the new leads (default: contacts).")),
     ] = None,
     stage: Annotated[
         str | None,
-        Option("--stage", help="Stage of the new leads (default: the first)."),
+        Option("--stage", help=N_("Stage of the new leads (default: the first).")),
     ] = None,
     skip_errors: SkipErrorsOpt = False,
 ) -> None:

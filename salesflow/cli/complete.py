@@ -52,7 +52,9 @@ def _like(incomplete: str) -> str:
 
 
 def stages(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
-    rows = _rows(ctx, "SELECT name, probability FROM stages ORDER BY position")
+    # won and lost by what the seller calls them (a database before migration 15: names)
+    rows = _rows(ctx, "SELECT coalesce(label, name), probability FROM stages ORDER BY position")
+    rows = rows or _rows(ctx, "SELECT name, probability FROM stages ORDER BY position")
     return [(name, f"{p}%") for name, p in rows if name.lower().startswith(incomplete.lower())]
 
 

@@ -10,8 +10,9 @@ from enum import StrEnum
 from typing import Annotated
 
 from salesflow.cli.params import Argument, Context, command_group
+from salesflow.i18n import N_
 
-app = command_group(help="Shell completion.")
+app = command_group(help=N_("Shell completion."))
 
 
 class Shell(StrEnum):
@@ -32,7 +33,9 @@ _BASH_ESCAPE = r"""    local i c
 
 
 @app.command("completion")
-def completion(ctx: Context, shell: Annotated[Shell, Argument(help="bash, zsh or fish.")]) -> None:
+def completion(
+    ctx: Context, shell: Annotated[Shell, Argument(help=N_("bash, zsh or fish."))]
+) -> None:
     """Print the completion script for a shell. Load it from the shell's start-up file:
 
     \b

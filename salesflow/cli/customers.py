@@ -16,24 +16,24 @@ from salesflow.cli.options import (
 )
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 app = command_group(
-    help="Customers (made when a deal is won): purchases, segments, check-ins.",
+    help=N_("Customers (made when a deal is won): purchases, segments, check-ins."),
     no_args_is_help=True,
 )
 
-CustomerRef = Annotated[str, Argument(help="Customer number (3, #3) or a piece of its name.")]
+CustomerRef = Annotated[str, Argument(help=N_("Customer number (3, #3) or a piece of its name."))]
 
 
 @app.command("list")
 def list_(
     ctx: Context,
     segment: Annotated[
-        str | None, Option("--segment", "-s", help="Only key, smb or individual.")
+        str | None, Option("--segment", "-s", help=N_("Only key, smb or individual."))
     ] = None,
     all_: Annotated[
-        bool, Option("--all", "-a", help="Also customers with no won deal left.")
+        bool, Option("--all", "-a", help=N_("Also customers with no won deal left."))
     ] = False,
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
@@ -89,13 +89,13 @@ def edit(
     ctx: Context,
     ref: CustomerRef,
     segment: Annotated[
-        str | None, Option("--segment", "-s", help="key (key account), smb or individual.")
+        str | None, Option("--segment", "-s", help=N_("key (key account), smb or individual."))
     ] = None,
     checkin: Annotated[
         str | None,
-        Option("--checkin", help="Recurring check-in: every-30d, every-2w, every-3m, or none."),
+        Option("--checkin", help=N_("Recurring check-in: every-30d, every-2w, every-3m, or none.")),
     ] = None,
-    name: Annotated[str | None, Option("--name", help="Rename the customer.")] = None,
+    name: Annotated[str | None, Option("--name", help=N_("Rename the customer."))] = None,
     address: AddressOpt = None,
     tax_id: TaxIdOpt = None,
     doc_lang: DocLangOpt = None,

@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from salesflow.sheets import Sheet
 
 import_app = command_group(
-    help="Bring leads and activities in from CSV, TSV, JSON or NDJSON, e-mail (eml, mbox, "
-    "Maildir) and phone contacts (vCard) — one transaction, one undo.",
+    help=N_(
+        "Bring leads and activities in from CSV, TSV, JSON or NDJSON, e-mail (eml, mbox, "
+        "Maildir) and phone contacts (vCard) — one transaction, one undo."
+    ),
     no_args_is_help=True,
 )
 
@@ -37,6 +39,7 @@ class DataFormat(StrEnum):
 
 
 def _export_help() -> str:
+    # Built when the help is shown (cli/typer_build.py calls it): it lists the tables.
     import textwrap
 
     tables = "\n".join(
@@ -44,50 +47,61 @@ def _export_help() -> str:
         for s in SPECS.values()
     )
     names = list(SPECS)
-    return (
-        f"Write a whole table — {', '.join(names[:-1])} or {names[-1]} — as CSV "
-        "(default, or from the -o file's extension), TSV, JSON or NDJSON. Rows stream from the "
-        "database, so any size exports in constant memory.\n\n"
-        "Columns are stable, in this order (ids link the tables: lead_id -> leads.id, "
-        "customer_id -> customers.id, quote_id -> quotes.id):\n\n"
-        f"\b\n{tables}\n\n"
-        "Money is a decimal string (500000.00; JPY 1200) beside its currency column; "
-        "probability is the stage's win % today (derived; import ignores it); times (*_at) are "
-        "ISO 8601 UTC; expected_close and due_date are local dates (YYYY-MM-DD), due_time a "
-        "local HH:MM.\n\n"
-        "CSV/TSV are UTF-8 without a byte-order mark, RFC 4180, always with a header row; a text "
-        "cell that starts with = + - @ tab or CR gets a leading ' so a spreadsheet cannot run "
-        "it (--raw keeps it verbatim; import takes the ' off again). --excel starts the output "
-        "with the UTF-8 byte-order mark that Excel needs to show Chinese and accents instead of "
-        "guessing the local code page; leave it off for other tools, which read the mark as "
-        "part of the first column's name.\n\n"
-        "A file written with -o is created mode 0600 and appears only once complete."
-    )
+    parts = [
+        _(
+            "Write a whole table — {tables} — as CSV (default, or from the -o file's "
+            "extension), TSV, JSON or NDJSON. Rows stream from the database, so any size "
+            "exports in constant memory."
+        ).format(tables=", ".join(names[:-1]) + _(" or ") + names[-1]),
+        _(
+            "Columns are stable, in this order (ids link the tables: lead_id -> leads.id, "
+            "customer_id -> customers.id, quote_id -> quotes.id):"
+        ),
+        f"\b\n{tables}",
+        _(
+            "Money is a decimal string (500000.00; JPY 1200) beside its currency column; "
+            "probability is the stage's win % today (derived; import ignores it); stage, "
+            "from_stage and to_stage are named as you call them (stages set --won 成交), "
+            "stage_kind is open, won or lost whatever the names (import ignores it); times "
+            "(*_at) are ISO 8601 UTC; expected_close and due_date are local dates (YYYY-MM-DD), "
+            "due_time a local HH:MM."
+        ),
+        _(
+            "CSV/TSV are UTF-8 without a byte-order mark, RFC 4180, always with a header row; "
+            "a text cell that starts with = + - @ tab or CR gets a leading ' so a spreadsheet "
+            "cannot run it (--raw keeps it verbatim; import takes the ' off again). --excel "
+            "starts the output with the UTF-8 byte-order mark that Excel needs to show Chinese "
+            "and accents instead of guessing the local code page; leave it off for other "
+            "tools, which read the mark as part of the first column's name."
+        ),
+        _("A file written with -o is created mode 0600 and appears only once complete."),
+    ]
+    return "\n\n".join(parts)
 
 
-@export_app.command("export")
+@export_app.command("export", help=_export_help)
 def export(
     ctx: Context,
     table: Annotated[
-        ExportTable, Argument(metavar="TABLE", help="The table to write.", show_default=False)
+        ExportTable, Argument(metavar="TABLE", help=N_("The table to write."), show_default=False)
     ],
     fmt: Annotated[
         DataFormat | None,
         Option(
             "--format",
             "-f",
-            help="csv, tsv, json or ndjson (default: from -o, else csv).",
+            help=N_("csv, tsv, json or ndjson (default: from -o, else csv)."),
             case_sensitive=False,
             show_default=False,
         ),
     ] = None,
     output: Annotated[
         str | None,
-        Option("--output", "-o", metavar="FILE", help="Write to FILE (mode 0600)."),
+        Option("--output", "-o", metavar="FILE", help=N_("Write to FILE (mode 0600).")),
     ] = None,
     raw: RawOpt = False,
     excel: Annotated[
-        bool, Option("--excel", help="CSV/TSV: start with a UTF-8 BOM for Excel.")
+        bool, Option("--excel", help=N_("CSV/TSV: start with a UTF-8 BOM for Excel."))
     ] = False,
 ) -> None:
     from pathlib import Path
@@ -135,9 +149,6 @@ def export(
         )
 
 
-export.__doc__ = _export_help()
-
-
 class OnDuplicate(StrEnum):
     skip = "skip"
     update = "update"
@@ -157,29 +168,33 @@ class Encoding(StrEnum):
 
 FileArg = Annotated[
     str,
-    Argument(metavar="FILE", help="CSV, TSV, JSON or NDJSON file; - reads standard input."),
+    Argument(metavar="FILE", help=N_("CSV, TSV, JSON or NDJSON file; - reads standard input.")),
 ]
 MapOpt = Annotated[
     list[str] | None,
     Option(
         "--map",
         metavar="HEADER=FIELD,…",
-        help='Map columns by hand, e.g. "公司=company,联系人=name"; FIELD "-" drops a column; '
-        '"First Name+Last Name=name" joins columns. Repeatable.',
+        help=N_(
+            'Map columns by hand, e.g. "公司=company,联系人=name"; FIELD "-" drops a column; '
+            '"First Name+Last Name=name" joins columns. Repeatable.'
+        ),
     ),
 ]
 EncodingOpt = Annotated[
     Encoding,
     Option(
         "--encoding",
-        help="auto: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK.",
+        help=N_("auto: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK."),
         case_sensitive=False,
     ),
 ]
-DryRunOpt = Annotated[bool, Option("--dry-run", help="Report what would happen; change nothing.")]
+DryRunOpt = Annotated[
+    bool, Option("--dry-run", help=N_("Report what would happen; change nothing."))
+]
 SkipErrorsOpt = Annotated[
     bool,
-    Option("--skip-errors", help="Import the good rows even when some rows have errors."),
+    Option("--skip-errors", help=N_("Import the good rows even when some rows have errors.")),
 ]
 # Rows from which a terminal gets a progress bar; smaller files finish before it would show.
 _PROGRESS_ROWS = 5000
@@ -348,18 +363,20 @@ def import_leads(
         OnDuplicate,
         Option(
             "--on-duplicate",
-            help="A row matching a lead by email, phone or name + company: skip it, update "
-            "the lead's facts from its non-empty cells (never its stage), or count it as an "
-            "error.",
+            help=N_(
+                "A row matching a lead by email, phone or name + company: skip it, update "
+                "the lead's facts from its non-empty cells (never its stage), or count it as an "
+                "error."
+            ),
             case_sensitive=False,
         ),
     ] = OnDuplicate.skip,
     source: Annotated[
-        str | None, Option("--source", "-s", help="Source of rows that name none.")
+        str | None, Option("--source", "-s", help=N_("Source of rows that name none."))
     ] = None,
     stage: Annotated[
         str | None,
-        Option("--stage", help="Stage of rows that name none (default: the first)."),
+        Option("--stage", help=N_("Stage of rows that name none (default: the first).")),
     ] = None,
     skip_errors: SkipErrorsOpt = False,
 ) -> None:
@@ -418,8 +435,10 @@ def import_activities(
         ActivityDuplicate,
         Option(
             "--on-duplicate",
-            help="A row repeating a logged touch (same lead, kind, time and note): skip it or "
-            "count it as an error.",
+            help=N_(
+                "A row repeating a logged touch (same lead, kind, time and note): skip it or "
+                "count it as an error."
+            ),
             case_sensitive=False,
         ),
     ] = ActivityDuplicate.skip,

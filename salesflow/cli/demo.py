@@ -8,7 +8,7 @@ from typing import Annotated
 
 from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 # Below this a fill takes well under a second: a progress bar would only flicker.
 _BAR_FROM = 5_000
@@ -22,17 +22,17 @@ app = command_group()
 def demo(
     ctx: Context,
     leads: Annotated[
-        int, Option("--leads", min=1, max=1_000_000, help="How many leads to make.")
+        int, Option("--leads", min=1, max=1_000_000, help=N_("How many leads to make."))
     ] = 300,
     seed: Annotated[
-        int, Option("--seed", help="The same seed (and SALESFLOW_NOW) gives the same data.")
+        int, Option("--seed", help=N_("The same seed (and SALESFLOW_NOW) gives the same data."))
     ] = 7,
     currency: Annotated[
         str | None,
-        Option("--currency", help="ISO 4217 code of the deals (default: config currency)."),
+        Option("--currency", help=N_("ISO 4217 code of the deals (default: config currency).")),
     ] = None,
     force: Annotated[
-        bool, Option("--force", help="Add demo leads to a database that already has leads.")
+        bool, Option("--force", help=N_("Add demo leads to a database that already has leads."))
     ] = False,
 ) -> None:
     """Fill a NEW database with a year of demo history: leads, stage moves, activities,

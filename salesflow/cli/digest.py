@@ -8,10 +8,10 @@ from typing import Annotated
 from salesflow.cli.options import MAX_ROWS
 from salesflow.cli.params import Context, Exit, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 app = command_group()
-OVERDUE_EXIT = 3
+OVERDUE_EXIT = 3  # written out in --fail-on-overdue's help, a catalog entry
 
 
 class DigestFormat(StrEnum):
@@ -32,23 +32,25 @@ def digest(
             "--format",
             "-f",
             case_sensitive=False,
-            help="auto: a rich view on a terminal, plain text otherwise (cron mail).",
+            help=N_("auto: a rich view on a terminal, plain text otherwise (cron mail)."),
         ),
     ] = DigestFormat.auto,
     limit: Annotated[
-        int, Option("--limit", "-n", min=1, max=MAX_ROWS, help="Rows per section.")
+        int, Option("--limit", "-n", min=1, max=MAX_ROWS, help=N_("Rows per section."))
     ] = 20,
     fail_on_overdue: Annotated[
         bool,
-        Option("--fail-on-overdue", help=f"Exit {OVERDUE_EXIT} when anything is overdue."),
+        Option("--fail-on-overdue", help=N_("Exit 3 when anything is overdue.")),
     ] = False,
     since: Annotated[
         str | None,
         Option(
             "--since",
-            help="Changes from the start of this day (default: since the last digest, or "
-            "the last working day if that is later — Friday on a Monday; config set workdays "
-            "mon-fri).",
+            help=N_(
+                "Changes from the start of this day (default: since the last digest, or the "
+                "last working day if that is later — Friday on a Monday; config set workdays "
+                "mon-fri)."
+            ),
         ),
     ] = None,
     output: Annotated[
@@ -57,8 +59,10 @@ def digest(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to FILE (mode 0600); the format follows its extension "
-            "(.html, .md, .json, .txt) unless --format says otherwise.",
+            help=N_(
+                "Write to FILE (mode 0600); the format follows its extension "
+                "(.html, .md, .json, .txt) unless --format says otherwise."
+            ),
         ),
     ] = None,
 ) -> None:

@@ -7,17 +7,19 @@ tests/cli/test_examples.py checks every command has some and that each one parse
 
 from __future__ import annotations
 
+from salesflow.i18n import N_, _
+
 FIRST_COMMANDS = (
-    ("demo", "a new database with a year of demo history"),
-    ("lead add", "capture a lead"),
-    ("lead list", "your open leads (-q searches, -f csv|json)"),
-    ("lead show", "one lead: facts, history, quotes"),
-    ("log", "log a call or email and plan the next step"),
-    ("advance", "move a deal to its next stage (or won, lost --reason …)"),
-    ("today", "what needs you today"),
-    ("quote new", "a numbered quote with line items, discounts and tax"),
-    ("report summary", "the KPI board; report funnel for the stages"),
-    ("undo", "take back the last command, whole"),
+    ("demo", N_("a new database with a year of demo history")),
+    ("lead add", N_("capture a lead")),
+    ("lead list", N_("your open leads (-q searches, -f csv|json)")),
+    ("lead show", N_("one lead: facts, history, quotes")),
+    ("log", N_("log a call or email and plan the next step")),
+    ("advance", N_("move a deal to its next stage (or won, lost --reason …)")),
+    ("today", N_("what needs you today")),
+    ("quote new", N_("a numbered quote with line items, discounts and tax")),
+    ("report summary", N_("the KPI board; report funnel for the stages")),
+    ("undo", N_("take back the last command, whole")),
 )
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
@@ -46,7 +48,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         'salesflow advance 12 lost --reason "price too high"',
     ),
     "stages preset": ("salesflow stages preset simple --map contacted=lead --map proposal=quote",),
-    "stages set": ("salesflow stages set lead:10 demo:40 quote:70:7 --map proposal=demo",),
+    "stages set": (
+        "salesflow stages set lead:10 demo:40 quote:70:7 --map proposal=demo",
+        "salesflow stages set 线索:10 方案:50 报价:65 --won 成交 --lost 丢单",
+    ),
+    "stages rename": ("salesflow stages rename won 成交", "salesflow stages rename 方案 解决方案"),
     "undo": ("salesflow undo", "salesflow undo --list", "salesflow undo --yes"),
     "redo": ("salesflow redo",),
     "search": (
@@ -207,10 +213,11 @@ def block(line: str) -> str:
     examples = EXAMPLES.get(line, ())
     if not examples:
         return ""
-    return "\b\nExamples:\n" + "\n".join(f"  {x}" for x in examples)
+    return "\b\n" + _("Examples:") + "\n" + "\n".join(f"  {x}" for x in examples)
 
 
 def first_commands() -> str:
     width = max(len(name) for name, _ in FIRST_COMMANDS)
-    rows = "\n".join(f"  {name.ljust(width)}  {what}" for name, what in FIRST_COMMANDS)
-    return f"\n\n\b\nFirst commands:\n{rows}\n\n\bEvery command's --help ends with examples."
+    rows = "\n".join(f"  {name.ljust(width)}  {_(what)}" for name, what in FIRST_COMMANDS)
+    heading, last = _("First commands:"), _("Every command's --help ends with examples.")
+    return f"\n\n\b\n{heading}\n{rows}\n\n\b{last}"

@@ -15,14 +15,14 @@ from salesflow.cli.options import (
 )
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 if TYPE_CHECKING:
     from salesflow.dates import Due
     from salesflow.followups import Followup
 
 app = command_group(
-    help="Next steps: plan, list, complete and snooze follow-ups.", no_args_is_help=True
+    help=N_("Next steps: plan, list, complete and snooze follow-ups."), no_args_is_help=True
 )
 # One-command apps for the root's lazy registry (salesflow.cli.COMMANDS).
 log_app = command_group()
@@ -31,17 +31,20 @@ today_app = command_group()
 LeadRef = Annotated[
     str,
     Argument(
-        help="Lead number (12, #12) or a piece of its name/company.",
+        help=N_("Lead number (12, #12) or a piece of its name/company."),
         autocompletion=complete.leads,
     ),
 ]
 FollowupRef = Annotated[
     str,
     Argument(
-        help="Follow-up number (5, #5), or a lead's name/company for its earliest open follow-up."
+        help=N_(
+            "Follow-up number (5, #5), or a lead's name/company for its earliest open follow-up."
+        )
     ),
 ]
-DATE_HELP = "today, tomorrow, fri, next monday, +3d, +2w, in 3 days, eom, 2026-12-01 14:30 …"
+DATE_HELP = N_("today, tomorrow, fri, next monday, +3d, +2w, in 3 days, eom, 2026-12-01 14:30 …")
+# Help texts are catalog entries, so each is written out whole (no f-string).
 
 
 def _due(s: Session, text: str) -> Due:
@@ -53,41 +56,63 @@ def _due(s: Session, text: str) -> Due:
 def _when(f: Followup) -> str:
     from datetime import date
 
-    day = date.fromisoformat(f.due_date)
-    return f"{day:%a} {f.due_text}"
+    from salesflow.daynames import weekday
+
+    return f"{weekday(date.fromisoformat(f.due_date))} {f.due_text}"
 
 
 @log_app.command("log")
 def log(
     ctx: Context,
     ref: LeadRef,
-    note: Annotated[str, Argument(help="What happened.")],
+    note: Annotated[str, Argument(help=N_("What happened."))],
     kind: Annotated[
-        str, Option("--kind", "-k", help="call, email, meeting, visit or note.")
+        str,
+        Option(
+            "--kind",
+            "-k",
+            help=N_(
+                "The kind of touch: {activity_kinds} (more: salesflow config set activity_kinds)."
+            ),
+        ),
     ] = "note",
     at: Annotated[
         str | None,
-        Option("--at", help=f"When it happened (default now): yesterday 15:00, {DATE_HELP}"),
+        Option(
+            "--at",
+            help=N_(
+                "When it happened (default now): yesterday 15:00, today, fri, 2026-12-01 14:30 …"
+            ),
+        ),
     ] = None,
     next_: Annotated[
-        str | None, Option("--next", help="Plan the next step: its action (needs --due).")
+        str | None, Option("--next", help=N_("Plan the next step: its action (needs --due)."))
     ] = None,
     due: Annotated[
-        str | None, Option("--due", help=f"When the next step is due: {DATE_HELP}")
+        str | None,
+        Option(
+            "--due",
+            help=N_(
+                "When the next step is due: today, tomorrow, fri, next monday, +3d, +2w, "
+                "in 3 days, eom, 2026-12-01 14:30 …"
+            ),
+        ),
     ] = None,
     done: Annotated[
         bool,
         Option(
             "--done",
-            help="This touch completes a follow-up of the lead: number N when given "
-            "(log LEAD NOTE --done N), else its earliest open one.",
+            help=N_(
+                "This touch completes a follow-up of the lead: number N when given "
+                "(log LEAD NOTE --done N), else its earliest open one."
+            ),
         ),
     ] = False,
     number: Annotated[
         str | None,
         Argument(
             metavar="[N]",
-            help="With --done: the number of the follow-up this touch completes (5, #5).",
+            help=N_("With --done: the number of the follow-up this touch completes (5, #5)."),
             show_default=False,
         ),
     ] = None,
@@ -164,10 +189,10 @@ def log(
 def add(
     ctx: Context,
     ref: LeadRef,
-    action: Annotated[str, Argument(help='What to do, e.g. "send proposal".')],
+    action: Annotated[str, Argument(help=N_('What to do, e.g. "send proposal".'))],
     due: Annotated[str, Option("--due", "-d", help=DATE_HELP)],
     force: Annotated[
-        bool, Option("--force", help="Accept a due date that is already past.")
+        bool, Option("--force", help=N_("Accept a due date that is already past."))
     ] = False,
 ) -> None:
     """Plan a next step on a lead."""
@@ -194,21 +219,26 @@ def add(
 @app.command("list")
 def list_(
     ctx: Context,
-    overdue: Annotated[bool, Option("--overdue", help="Only overdue follow-ups.")] = False,
-    today: Annotated[bool, Option("--today", help="Only those due today.")] = False,
+    overdue: Annotated[bool, Option("--overdue", help=N_("Only overdue follow-ups."))] = False,
+    today: Annotated[bool, Option("--today", help=N_("Only those due today."))] = False,
     days: Annotated[
         int | None,
         Option(
-            "--days", min=0, help="Look this many days ahead (default 7; with ics or --lead: all)."
+            "--days",
+            min=0,
+            help=N_("Look this many days ahead (default 7; with ics or --lead: all)."),
         ),
     ] = None,
-    all_: Annotated[bool, Option("--all", "-a", help="Every open follow-up.")] = False,
+    all_: Annotated[bool, Option("--all", "-a", help=N_("Every open follow-up."))] = False,
     lead: Annotated[
         str | None,
-        Option("--lead", "-l", help="Only this lead's follow-ups.", autocompletion=complete.leads),
+        Option(
+            "--lead", "-l", help=N_("Only this lead's follow-ups."), autocompletion=complete.leads
+        ),
     ] = None,
     limit: Annotated[
-        int, Option("--limit", "-n", min=1, max=MAX_ROWS, help="Table: at most N rows per group.")
+        int,
+        Option("--limit", "-n", min=1, max=MAX_ROWS, help=N_("Table: at most N rows per group.")),
     ] = 100,
     fmt: CalendarFormatOpt = CalendarFormat.table,
     raw: RawOpt = False,
@@ -293,7 +323,12 @@ def snooze(
     ref: FollowupRef,
     when: Annotated[
         str,
-        Argument(help=f"New due: +2d (from its due day, or today if overdue), {DATE_HELP}"),
+        Argument(
+            help=N_(
+                "New due: +2d (from its due day, or today if overdue), tomorrow, fri, next monday, "
+                "2026-12-01 14:30 …"
+            )
+        ),
     ],
 ) -> None:
     """Move a follow-up later."""
@@ -314,9 +349,9 @@ def snooze(
 def today(
     ctx: Context,
     limit: Annotated[
-        int, Option("--limit", "-n", min=1, max=MAX_ROWS, help="At most N rows per section.")
+        int, Option("--limit", "-n", min=1, max=MAX_ROWS, help=N_("At most N rows per section."))
     ] = 20,
-    all_: Annotated[bool, Option("--all", "-a", help="Every row of every section.")] = False,
+    all_: Annotated[bool, Option("--all", "-a", help=N_("Every row of every section."))] = False,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
 ) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from salesflow import i18n
 from salesflow.i18n import _
 
-_settled: tuple[str, ...] | None = None  # the command line the language was settled for
+_settled: tuple[str, ...] | None = None  # the command line main() handed to Typer
 
 
 def root_options(argv: list[str]) -> tuple[str | None, str | None]:
@@ -63,7 +63,6 @@ def _stored(db_option: str | None) -> str | None:
 def settle(argv: list[str]) -> None:
     """Speak the language `salesflow <argv>` asks for; a bad `--lang` is a usage error
     (exit 2), said in the language the command would otherwise have spoken."""
-    global _settled
     lang, db = root_options(argv)
     try:
         i18n.use(choose(lang, db))
@@ -73,12 +72,18 @@ def settle(argv: list[str]) -> None:
 
         message = _('--lang "{lang}" is not a language salesflow speaks — use zh_CN or en')
         fail(message.format(lang=lang), 2)
+
+
+def handing_over(argv: list[str]) -> None:
+    """`main()` settled the language for `argv` and hands it to Typer, which need not read
+    the database's setting again (`settle_once`)."""
+    global _settled
     _settled = tuple(argv)
 
 
 def settle_once(argv: list[str]) -> None:
-    """`settle`, unless this very command line was just settled (`main()` settles before
-    the fast path, and Typer, when it takes over, asks again)."""
+    """`settle`, unless `main()` has just settled this very command line (the Typer tree is
+    also run on its own: tests, embedders)."""
     global _settled
     if _settled == tuple(argv):
         _settled = None

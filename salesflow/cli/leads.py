@@ -22,35 +22,41 @@ from salesflow.i18n import N_, _
 if TYPE_CHECKING:
     from salesflow.leads import LeadFields
 
-app = command_group(help="Capture, find and change leads.", no_args_is_help=True)
+app = command_group(help=N_("Capture, find and change leads."), no_args_is_help=True)
 
-Company = Annotated[str | None, Option("--company", "-c", help="Company name.")]
+Company = Annotated[str | None, Option("--company", "-c", help=N_("Company name."))]
 Email = Annotated[str | None, Option("--email", "-e")]
 Phone = Annotated[str | None, Option("--phone", "-p")]
-Source = Annotated[str | None, Option("--source", "-s", help="Trade show, website, referral …")]
+Source = Annotated[str | None, Option("--source", "-s", help=N_("Trade show, website, referral …"))]
 Grade = Annotated[
     str | None,
     Option(
-        "--grade", "-g", help="A: clear near-term need, B: potential need, C: long-term nurture."
+        "--grade",
+        "-g",
+        help=N_("A: clear near-term need, B: potential need, C: long-term nurture."),
     ),
 ]
 Bant = Annotated[
     str | None,
-    Option("--bant", help="budget=yes,authority=unknown,need=yes,timeline=no (yes/no/unknown)."),
+    Option(
+        "--bant", help=N_("budget=yes,authority=unknown,need=yes,timeline=no (yes/no/unknown).")
+    ),
 ]
-BantNote = Annotated[str | None, Option("--bant-note", help="A note on BANT.")]
+BantNote = Annotated[str | None, Option("--bant-note", help=N_("A note on BANT."))]
 Value = Annotated[
     str | None,
-    Option("--value", "-v", help='Expected value: 50000, 50k, 1,200.50, $3.5k, ¥1200 ("" clears).'),
+    Option(
+        "--value", "-v", help=N_('Expected value: 50000, 50k, 1,200.50, $3.5k, ¥1200 ("" clears).')
+    ),
 ]
 Currency = Annotated[
-    str | None, Option("--currency", help="ISO 4217 code (default: config currency).")
+    str | None, Option("--currency", help=N_("ISO 4217 code (default: config currency)."))
 ]
-Tags = Annotated[list[str] | None, Option("--tag", "-t", help="A tag; repeat for more.")]
-Note = Annotated[str | None, Option("--note", "-n", help="Free notes.")]
+Tags = Annotated[list[str] | None, Option("--tag", "-t", help=N_("A tag; repeat for more."))]
+Note = Annotated[str | None, Option("--note", "-n", help=N_("Free notes."))]
 Close = Annotated[
     str | None,
-    Option("--expected-close", help='Expected close date: 2026-12-31, eom, +30d ("" clears).'),
+    Option("--expected-close", help=N_('Expected close date: 2026-12-31, eom, +30d ("" clears).')),
 ]
 
 
@@ -110,7 +116,7 @@ _MOVED = {
 @app.command("add")
 def add(
     ctx: Context,
-    name: Annotated[str, Argument(help="The contact's name.")],
+    name: Annotated[str, Argument(help=N_("The contact's name."))],
     company: Company = None,
     email: Email = None,
     phone: Phone = None,
@@ -124,14 +130,14 @@ def add(
     note: Note = None,
     stage: Annotated[
         str | None,
-        Option("--stage", help="Start in a later open stage.", autocompletion=complete.stages),
+        Option("--stage", help=N_("Start in a later open stage."), autocompletion=complete.stages),
     ] = None,
     expected_close: Close = None,
     address: AddressOpt = None,
     tax_id: TaxIdOpt = None,
     doc_lang: DocLangOpt = None,
     force: Annotated[
-        bool, Option("--force", help="Add it even when a lead with these facts exists.")
+        bool, Option("--force", help=N_("Add it even when a lead with these facts exists."))
     ] = False,
 ) -> None:
     """Capture a new lead (refused, naming the lead, when the same e-mail, phone, or name at
@@ -164,28 +170,30 @@ def add(
 def list_(
     ctx: Context,
     stage: Annotated[
-        str | None, Option("--stage", help="Only this stage.", autocompletion=complete.stages)
+        str | None, Option("--stage", help=N_("Only this stage."), autocompletion=complete.stages)
     ] = None,
     grade: Grade = None,
     source: Source = None,
-    tag: Annotated[str | None, Option("--tag", "-t", help="Only leads with this tag.")] = None,
+    tag: Annotated[str | None, Option("--tag", "-t", help=N_("Only leads with this tag."))] = None,
     search: Annotated[
-        str | None, Option("--search", "-q", help="Text in name, company, email or phone.")
+        str | None, Option("--search", "-q", help=N_("Text in name, company, email or phone."))
     ] = None,
     open_: Annotated[
         bool,
         Option(
             "--open/--closed",
-            help="Open leads (default) or closed (won/lost) ones.",
+            help=N_("Open leads (default) or closed (won/lost) ones."),
             show_default=False,
         ),
     ] = True,
-    all_: Annotated[bool, Option("--all", "-a", help="Open and closed leads.")] = False,
+    all_: Annotated[bool, Option("--all", "-a", help=N_("Open and closed leads."))] = False,
     sort: Annotated[
         str,
-        Option("--sort", help="id, created, updated, value, name, company, stage, close."),
+        Option("--sort", help=N_("id, created, updated, value, name, company, stage, close.")),
     ] = "id",
-    limit: Annotated[int | None, Option("--limit", "-n", min=1, help="At most N leads.")] = None,
+    limit: Annotated[
+        int | None, Option("--limit", "-n", min=1, help=N_("At most N leads."))
+    ] = None,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
 ) -> None:
@@ -209,7 +217,9 @@ def list_(
         )
         rows = [lead.record(p) for lead, p in leads.search(conn, flt)]
         steps = followups.next_steps(conn, [r["id"] for r in rows])
+        shown = pipeline.shown_names(conn)
     for row in rows:
+        row["stage"] = shown.get(row["stage"], row["stage"])
         row["next_action"], row["next_due"] = steps.get(row["id"], (None, None))
     render(
         rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty=_("No leads match."),
@@ -223,7 +233,7 @@ def show(
     ref: Annotated[
         str,
         Argument(
-            help="Lead number (12, #12) or a piece of its name/company.",
+            help=N_("Lead number (12, #12) or a piece of its name/company."),
             autocompletion=complete.leads,
         ),
     ],
@@ -252,9 +262,11 @@ def edit(
     ctx: Context,
     ref: Annotated[
         str,
-        Argument(help="Lead number or a piece of its name/company.", autocompletion=complete.leads),
+        Argument(
+            help=N_("Lead number or a piece of its name/company."), autocompletion=complete.leads
+        ),
     ],
-    name: Annotated[str | None, Option("--name", help="New contact name.")] = None,
+    name: Annotated[str | None, Option("--name", help=N_("New contact name."))] = None,
     company: Company = None,
     email: Email = None,
     phone: Phone = None,
@@ -264,7 +276,7 @@ def edit(
     bant_note: BantNote = None,
     value: Value = None,
     currency: Currency = None,
-    tag: Annotated[list[str] | None, Option("--tag", "-t", help="Replace the tags.")] = None,
+    tag: Annotated[list[str] | None, Option("--tag", "-t", help=N_("Replace the tags."))] = None,
     note: Note = None,
     expected_close: Close = None,
     address: AddressOpt = None,
@@ -292,9 +304,11 @@ def rm(
     ctx: Context,
     ref: Annotated[
         str,
-        Argument(help="Lead number or a piece of its name/company.", autocompletion=complete.leads),
+        Argument(
+            help=N_("Lead number or a piece of its name/company."), autocompletion=complete.leads
+        ),
     ],
-    yes: Annotated[bool, Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[bool, Option("--yes", "-y", help=N_("Do not ask for confirmation."))] = False,
 ) -> None:
     """Delete a lead and its history (salesflow undo brings it back)."""
     from salesflow import leads
@@ -320,7 +334,7 @@ def rm(
 def dupes_(
     ctx: Context,
     fuzzy: Annotated[
-        bool, Option("--fuzzy", help="Also names nearly alike at the same company.")
+        bool, Option("--fuzzy", help=N_("Also names nearly alike at the same company."))
     ] = False,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
@@ -354,11 +368,11 @@ class StageFrom(StrEnum):
 @app.command("merge")
 def merge_(
     ctx: Context,
-    keep: Annotated[str, Argument(help="The lead that stays (number or a piece of its name).")],
-    other: Annotated[str, Argument(help="The lead merged into it and then deleted.")],
+    keep: Annotated[str, Argument(help=N_("The lead that stays (number or a piece of its name)."))],
+    other: Annotated[str, Argument(help=N_("The lead merged into it and then deleted."))],
     stage_from: Annotated[
         StageFrom,
-        Option("--stage-from", help="Whose stage the merged lead keeps.", case_sensitive=False),
+        Option("--stage-from", help=N_("Whose stage the merged lead keeps."), case_sensitive=False),
     ] = StageFrom.keep,
 ) -> None:
     """Make one lead of two: OTHER's activities, follow-ups, quotes, stage history and tags

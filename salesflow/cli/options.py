@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from salesflow.cli.params import Option
+from salesflow.i18n import N_
 
 # The most rows a per-section --limit takes: a bound SQLite's LIMIT can hold, far past any
 # screen (every row: --format csv).
@@ -22,15 +23,15 @@ class Format(StrEnum):
 
 FormatOpt = Annotated[
     Format,
-    Option("--format", "-f", help="Output format.", case_sensitive=False),
+    Option("--format", "-f", help=N_("Output format."), case_sensitive=False),
 ]
 LimitOpt = Annotated[
     int | None,
-    Option("--limit", "-n", min=1, max=MAX_ROWS, help="At most N rows (every format)."),
+    Option("--limit", "-n", min=1, max=MAX_ROWS, help=N_("At most N rows (every format).")),
 ]
 RawOpt = Annotated[
     bool,
-    Option("--raw", help="CSV/TSV: do not escape cells that look like spreadsheet formulas."),
+    Option("--raw", help=N_("CSV/TSV: do not escape cells that look like spreadsheet formulas.")),
 ]
 
 
@@ -48,22 +49,44 @@ class CalendarFormat(StrEnum):
 CalendarFormatOpt = Annotated[
     CalendarFormat,
     Option(
-        "--format", "-f", help="Output format (ics: iCalendar for calendar apps).",
+        "--format", "-f", help=N_("Output format (ics: iCalendar for calendar apps)."),
         case_sensitive=False,
     ),
 ]  # fmt: skip
 
+# The report window (`report …`): local days, and the day the figures are rebuilt at.
+SinceOpt = Annotated[
+    str | None,
+    Option(
+        "--since",
+        metavar="DATE",
+        help=N_("First local day counted: 2026-01-01, -30d, 'last monday' … (default: all time)."),
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    Option("--until", metavar="DATE", help=N_("Last local day counted (default: today).")),
+]
+AsOfOpt = Annotated[
+    str | None,
+    Option(
+        "--as-of",
+        metavar="DATE",
+        help=N_("The numbers as they stood at the end of this day, rebuilt from the history."),
+    ),
+]
+
 # A buyer's facts for documents, on a lead (lead add/edit) and on a customer (customer edit).
 AddressOpt = Annotated[
-    str | None, Option("--address", help='Postal address for quotes ("" clears).')
+    str | None, Option("--address", help=N_('Postal address for quotes ("" clears).'))
 ]
 TaxIdOpt = Annotated[
     str | None,
-    Option("--tax-id", help='Tax ID / VAT number (纳税人识别号) for quotes ("" clears).'),
+    Option("--tax-id", help=N_('Tax ID / VAT number (纳税人识别号) for quotes ("" clears).')),
 ]
 DocLangOpt = Annotated[
     str | None,
-    Option("--doc-lang", help='Language of the quotes sent to them: zh_CN or en ("" clears).'),
+    Option("--doc-lang", help=N_('Language of the quotes sent to them: zh_CN or en ("" clears).')),
 ]
 
 

@@ -8,6 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 from salesflow.cli import complete
 from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
+from salesflow.cli.quote_options import (
+    DeliveryOpt,
+    DiscountOpt,
+    ItemsOpt,
+    NoteOpt,
+    QuoteRef,
+    TaxNoteOpt,
+    TaxOpt,
+    TermsOpt,
+    ValidOpt,
+)
 from salesflow.cli.quote_views import (
     doc_format_of,
     document_view,
@@ -16,14 +27,16 @@ from salesflow.cli.quote_views import (
     write_private,
 )
 from salesflow.cli.session import Session
-from salesflow.i18n import _, active
+from salesflow.i18n import N_, _, active
 
 if TYPE_CHECKING:
     pass
 
 app = command_group(
-    help="Quotes: numbered offers with line items, discounts and tax; documents to send; "
-    "accept to win the deal.",
+    help=N_(
+        "Quotes: numbered offers with line items, discounts and tax; documents to send; "
+        "accept to win the deal."
+    ),
     no_args_is_help=True,
 )
 
@@ -39,56 +52,14 @@ class DocLang(StrEnum):
     en = "en"
 
 
-QuoteRef = Annotated[
-    str,
-    Argument(help="Quote number, e.g. Q-2026-0001 (any case).", autocompletion=complete.quotes),
-]
-ItemsOpt = Annotated[
-    list[str] | None,
-    Option(
-        "--item",
-        "-i",
-        help='A line: "description; quantity; unit price[; discount]", e.g. '
-        '"Edge gateway G2; 50; 980" or "Training; 2; 3500; 10%". Repeat for more.',
-    ),
-]
-DiscountOpt = Annotated[
-    str | None,
-    Option("--discount", "-d", help="Whole-quote discount: 5% or an amount such as 500 (0: none)."),
-]
-TaxOpt = Annotated[
-    str | None, Option("--tax", help="Tax rate on the discounted subtotal, e.g. 13%.")
-]
-ValidOpt = Annotated[
-    str | None,
-    Option("--valid", help="Valid until: 30d, +2w, eom, 2026-12-31 … (default: 30 days)."),
-]
-NoteOpt = Annotated[str | None, Option("--note", "-n", help="A note printed on the quote.")]
-TermsOpt = Annotated[
-    str | None,
-    Option("--terms", help="Payment terms printed on the quote (default: seller.payment_terms)."),
-]
-DeliveryOpt = Annotated[
-    str | None,
-    Option(
-        "--delivery", help="Delivery terms, e.g. 4 weeks after order (default: seller.delivery)."
-    ),
-]
-TaxNoteOpt = Annotated[
-    str | None,
-    Option(
-        "--tax-note",
-        help='Why this tax rate, beside the tax line: "export" (default: quote.tax_note).',
-    ),
-]
-
-
 @app.command("new")
 def new(
     ctx: Context,
     lead_ref: Annotated[
         str,
-        Argument(metavar="LEAD", help="Lead number or name piece.", autocompletion=complete.leads),
+        Argument(
+            metavar="LEAD", help=N_("Lead number or name piece."), autocompletion=complete.leads
+        ),
     ],
     item: ItemsOpt = None,
     discount: DiscountOpt = None,
@@ -97,7 +68,7 @@ def new(
     note: NoteOpt = None,
     currency: Annotated[
         str | None,
-        Option("--currency", help="ISO 4217 code (default: the prices', else the lead's)."),
+        Option("--currency", help=N_("ISO 4217 code (default: the prices', else the lead's).")),
     ] = None,
     terms: TermsOpt = None,
     delivery: DeliveryOpt = None,
@@ -161,12 +132,13 @@ def add_item(
     items: Annotated[
         list[str],
         Argument(
-            metavar="ITEM...", help='"description; quantity; unit price[; discount]"; one or more.'
+            metavar="ITEM...",
+            help=N_('"description; quantity; unit price[; discount]"; one or more.'),
         ),
     ],
     discount: Annotated[
         str | None,
-        Option("--discount", "-d", help="Discount on these lines: 10% or an amount."),
+        Option("--discount", "-d", help=N_("Discount on these lines: 10% or an amount.")),
     ] = None,
 ) -> None:
     """Add line items to a draft quote."""
@@ -189,7 +161,7 @@ def add_item(
 def rm_item(
     ctx: Context,
     ref: QuoteRef,
-    line: Annotated[int, Argument(help="Line number, as in quote show.")],
+    line: Annotated[int, Argument(help=N_("Line number, as in quote show."))],
 ) -> None:
     """Remove a line item from a draft quote (later lines move up)."""
     from salesflow import quotes
@@ -212,9 +184,9 @@ def edit(
     discount: DiscountOpt = None,
     tax: TaxOpt = None,
     valid: Annotated[
-        str | None, Option("--valid", help="New validity date: 30d, eom, 2026-12-31 …")
+        str | None, Option("--valid", help=N_("New validity date: 30d, eom, 2026-12-31 …"))
     ] = None,
-    note: Annotated[str | None, Option("--note", "-n", help='New note ("" clears).')] = None,
+    note: Annotated[str | None, Option("--note", "-n", help=N_('New note ("" clears).'))] = None,
     terms: TermsOpt = None,
     delivery: DeliveryOpt = None,
     tax_note: TaxNoteOpt = None,
@@ -278,11 +250,11 @@ def list_(
     ctx: Context,
     status: Annotated[
         str | None,
-        Option("--status", "-s", help="draft, sent, accepted, rejected or expired."),
+        Option("--status", "-s", help=N_("draft, sent, accepted, rejected or expired.")),
     ] = None,
     lead_ref: Annotated[
         str | None,
-        Option("--lead", "-l", help="Only this lead's quotes.", autocompletion=complete.leads),
+        Option("--lead", "-l", help=N_("Only this lead's quotes."), autocompletion=complete.leads),
     ] = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
@@ -363,18 +335,18 @@ def render_doc(
         Option(
             "--format",
             "-f",
-            help="md, html or pdf (default: from the -o file's extension, else html).",
+            help=N_("md, html or pdf (default: from the -o file's extension, else html)."),
             case_sensitive=False,
         ),
     ] = None,
     output: Annotated[
-        str | None, Option("--output", "-o", help="Write to this file instead of stdout.")
+        str | None, Option("--output", "-o", help=N_("Write to this file instead of stdout."))
     ] = None,
     lang: Annotated[
         DocLang | None,
         Option(
             "--lang",
-            help="zh_CN (报价单) or en (default: the lead's --doc-lang, else English).",
+            help=N_("zh_CN (报价单) or en (default: the lead's --doc-lang, else English)."),
         ),
     ] = None,
 ) -> None:
@@ -419,7 +391,7 @@ def accept(
     ctx: Context,
     ref: QuoteRef,
     force: Annotated[
-        bool, Option("--force", help="Accept even though the quote has expired.")
+        bool, Option("--force", help=N_("Accept even though the quote has expired."))
     ] = False,
 ) -> None:
     """The client accepted: the deal is won, its value set to the quote total."""
@@ -449,9 +421,11 @@ def accept(
 def reject(
     ctx: Context,
     ref: QuoteRef,
-    reason: Annotated[str | None, Option("--reason", "-r", help='Why, e.g. "budget cut".')] = None,
+    reason: Annotated[
+        str | None, Option("--reason", "-r", help=N_('Why, e.g. "budget cut".'))
+    ] = None,
     lost: Annotated[
-        bool, Option("--lost", help="Also mark the deal lost, with the reason.")
+        bool, Option("--lost", help=N_("Also mark the deal lost, with the reason."))
     ] = False,
 ) -> None:
     """The client said no (use `quote copy` to renegotiate, --lost to close the deal)."""

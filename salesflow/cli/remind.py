@@ -6,7 +6,7 @@ from typing import Annotated
 
 from salesflow.cli.params import Context, Exit, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 app = command_group()
 # How long one --exec command may take before it counts as failed (and is tried next run).
@@ -22,7 +22,7 @@ def remind(
             "--within",
             "-w",
             metavar="PERIOD",
-            help="Also remind what is due this soon: 15m (default), 1h, 0.",
+            help=N_("Also remind what is due this soon: 15m (default), 1h, 0."),
         ),
     ] = "15m",
     exec_: Annotated[
@@ -31,8 +31,10 @@ def remind(
             "--exec",
             "-x",
             metavar="CMD",
-            help="Run CMD (with sh) once per reminder; it gets SALESFLOW_TITLE, "
-            "SALESFLOW_BODY and SALESFLOW_LEAD in its environment.",
+            help=N_(
+                "Run CMD (with sh) once per reminder; it gets SALESFLOW_TITLE, "
+                "SALESFLOW_BODY and SALESFLOW_LEAD in its environment."
+            ),
         ),
     ] = None,
 ) -> None:

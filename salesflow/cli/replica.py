@@ -9,10 +9,10 @@ from typing import Annotated
 from salesflow.cli.options import Format, FormatOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 app = command_group(
-    help="The off-site replica (Litestream): set, show, status, restore.", no_args_is_help=True
+    help=N_("The off-site replica (Litestream): set, show, status, restore."), no_args_is_help=True
 )
 replicate_app = command_group()
 handover_app = command_group()
@@ -20,7 +20,7 @@ takeover_app = command_group()
 
 FromOpt = Annotated[
     str | None,
-    Option("--from", help="Replica URL (default: the replica set in the database)."),
+    Option("--from", help=N_("Replica URL (default: the replica set in the database).")),
 ]
 
 
@@ -37,7 +37,9 @@ def _where(s: Session, url: str | None = None):
 @app.command("set")
 def replica_set(
     ctx: Context,
-    url: Annotated[str, Argument(help="s3://bucket/path, sftp://user@host/path or file:///path")],
+    url: Annotated[
+        str, Argument(help=N_("s3://bucket/path, sftp://user@host/path or file:///path"))
+    ],
 ) -> None:
     """Send this database to URL (run salesflow replicate to start)."""
     from salesflow import store
@@ -109,14 +111,14 @@ def replica_status(ctx: Context, fmt: FormatOpt = Format.table) -> None:
 def replica_restore(
     ctx: Context,
     to: Annotated[
-        str | None, Option("--to", help="Restore into this file (default: --db).")
+        str | None, Option("--to", help=N_("Restore into this file (default: --db)."))
     ] = None,
     as_of: Annotated[
-        str | None, Option("--as-of", help='The state at this moment, e.g. "2026-12-01 18:00".')
+        str | None, Option("--as-of", help=N_('The state at this moment, e.g. "2026-12-01 18:00".'))
     ] = None,
     url: FromOpt = None,
     force: Annotated[
-        bool, Option("--force", help="Replace an existing database (a safety backup is kept).")
+        bool, Option("--force", help=N_("Replace an existing database (a safety backup is kept)."))
     ] = False,
 ) -> None:
     """Bring the database back from the replica (a new machine, a lost disk), then check it."""
@@ -190,7 +192,7 @@ def replicate(
     ctx: Context,
     print_unit: Annotated[
         str | None,
-        Option("--print-unit", help="Write a service unit to stdout: systemd or launchd."),
+        Option("--print-unit", help=N_("Write a service unit to stdout: systemd or launchd.")),
     ] = None,
 ) -> None:
     """Stream every change to the replica until stopped (SIGTERM or Ctrl-C); renews the lease."""
@@ -257,7 +259,7 @@ def handover(ctx: Context) -> None:
 def takeover(
     ctx: Context,
     force: Annotated[
-        bool, Option("--force", help="Take over although the holder did not hand over.")
+        bool, Option("--force", help=N_("Take over although the holder did not hand over."))
     ] = False,
     url: FromOpt = None,
 ) -> None:

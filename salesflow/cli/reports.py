@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.options import AsOfOpt, Format, FormatOpt, RawOpt, SinceOpt, UntilOpt
 from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.definitions import DEFINITIONS
@@ -22,34 +22,17 @@ if TYPE_CHECKING:
     from salesflow.metrics import Scope
     from salesflow.output.terminal import Terminal
 
-# "\b" keeps Click from re-wrapping the aligned definitions.
+# "\b" keeps Click from re-wrapping the aligned definitions; each block is translated on its
+# own (cli/typer_build.py help_text).
 app = command_group(
-    help="Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
-    "activity, targets, trend, review. Each takes --format (table csv tsv json …).\n\n\b\n"
+    help=N_(
+        "Reports: funnel, KPI summary, conversion, forecast, lost reasons, sources, grades, "
+        "activity, targets, trend, review. Each takes --format (table csv tsv json …)."
+    )
+    + "\n\n\b\n"
     + DEFINITIONS,
     no_args_is_help=True,
 )
-
-SinceOpt = Annotated[
-    str | None,
-    Option(
-        "--since",
-        metavar="DATE",
-        help="First local day counted: 2026-01-01, -30d, 'last monday' … (default: all time).",
-    ),
-]
-UntilOpt = Annotated[
-    str | None,
-    Option("--until", metavar="DATE", help="Last local day counted (default: today)."),
-]
-AsOfOpt = Annotated[
-    str | None,
-    Option(
-        "--as-of",
-        metavar="DATE",
-        help="The numbers as they stood at the end of this day, rebuilt from the history.",
-    ),
-]
 
 
 class Bars(StrEnum):
@@ -166,7 +149,7 @@ def funnel(
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
     bars: Annotated[
-        Bars, Option("--bars", help="Scale the bars to deals reached, or to value now.")
+        Bars, Option("--bars", help=N_("Scale the bars to deals reached, or to value now."))
     ] = Bars.count,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
@@ -237,17 +220,21 @@ def conversion(
 def forecast(
     ctx: Context,
     months: Annotated[
-        int, Option("--months", "-m", min=1, max=36, help="Months ahead, this one first.")
+        int, Option("--months", "-m", min=1, max=36, help=N_("Months ahead, this one first."))
     ] = 3,
     calibrated: Annotated[
         bool,
-        Option("--calibrated", help="Also weight by win rates observed on closed deals."),
+        Option("--calibrated", help=N_("Also weight by win rates observed on closed deals.")),
     ] = False,
     simulate: Annotated[
-        bool, Option("--simulate", help="Monte Carlo: P10 / P50 / P90 of won value.")
+        bool, Option("--simulate", help=N_("Monte Carlo: P10 / P50 / P90 of won value."))
     ] = False,
-    runs: Annotated[int, Option("--runs", min=100, max=100_000, help="Simulation runs.")] = 1000,
-    seed: Annotated[int | None, Option("--seed", help="Fix the simulation's random seed.")] = None,
+    runs: Annotated[
+        int, Option("--runs", min=100, max=100_000, help=N_("Simulation runs."))
+    ] = 1000,
+    seed: Annotated[
+        int | None, Option("--seed", help=N_("Fix the simulation's random seed."))
+    ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,
@@ -386,7 +373,7 @@ def activity(
     ctx: Context,
     weeks: Annotated[
         int,
-        Option("--weeks", "-w", min=1, max=520, help="Weeks shown without --since."),
+        Option("--weeks", "-w", min=1, max=520, help=N_("Weeks shown without --since.")),
     ] = 12,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -431,7 +418,7 @@ def activity(
 def targets_report(
     ctx: Context,
     period: Annotated[
-        str | None, Option("--period", "-p", help="Only this period (2026-12, 2026-Q4 …).")
+        str | None, Option("--period", "-p", help=N_("Only this period (2026-12, 2026-Q4 …)."))
     ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,

@@ -17,7 +17,9 @@ from salesflow.cli.fast import WIDTHS, hoist_width
 from salesflow.cli.language import settle_once
 from salesflow.cli.session import Session
 from salesflow.cli.typer_build import to_typer
+from salesflow.cli.typer_text import install
 from salesflow.cli.usage import SuggestingGroup, message
+from salesflow.i18n import N_, _
 
 # Usage errors (exit 2), found by name because Typer 0.28 vendors Click while earlier versions
 # import it.
@@ -40,6 +42,10 @@ class SalesflowGroup(SuggestingGroup):
     ) -> Any:
         argv = list(args)
         settle_once(argv)  # before parsing: the help texts and usage errors are built in it
+        install()
+        self.help = root_help()
+        for param in self.params:  # built with the app, before the language was known
+            param.help = _(param.help) if param.help else param.help
         args = hoist_width(args)
         try:  # a typo among the root's own options (`salesflow --dbb x …`)
             ctx = super().make_context(info_name, args, parent=parent, **extra)
@@ -59,15 +65,29 @@ def _usage_error(e: Any) -> None:
     if type(e).__name__ == "NoArgsIsHelpError":  # a bare group prints its help
         raise e
     where = getattr(e, "ctx", None)
-    hint = f" — see {where.command_path} --help" if where is not None else ""
-    fail(f"{message(e)}{hint}", e.exit_code)
+    if where is None:
+        fail(message(e), e.exit_code)
+    fail(
+        _("{message} — see {command} --help").format(
+            message=message(e), command=where.command_path
+        ),
+        e.exit_code,
+    )
+
+
+ROOT_HELP = N_(
+    "A terminal CRM for people who sell alone. Data: one local SQLite file (see `db path`)."
+)
+
+
+def root_help() -> str:
+    return _(ROOT_HELP) + first_commands()
 
 
 app = typer.Typer(
     cls=SalesflowGroup,
     name="salesflow",
-    help="A terminal CRM for people who sell alone. Data: one local SQLite file (see `db path`)."
-    + first_commands(),
+    help=ROOT_HELP,  # root_help() once the language is known
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -90,7 +110,7 @@ def root(
         typer.Option(
             "--db",
             metavar="PATH",
-            help="Database file (else $SALESFLOW_DB, else the user data folder).",
+            help=N_("Database file (else $SALESFLOW_DB, else the user data folder)."),
         ),
     ] = None,
     width: Annotated[
@@ -100,8 +120,10 @@ def root(
             metavar="N",
             min=WIDTHS.start,
             max=WIDTHS.stop - 1,
-            help="Lay tables out for N columns (default: the terminal's width; a pipe gets "
-            "every column whole). Also after the command: lead list --width 60.",
+            help=N_(
+                "Lay tables out for N columns (default: the terminal's width; a pipe gets "
+                "every column whole). Also after the command: lead list --width 60."
+            ),
         ),
     ] = None,
     lang: Annotated[
@@ -109,11 +131,12 @@ def root(
         typer.Option(
             "--lang",
             metavar="zh_CN|en",
-            help="Language: zh_CN (简体中文) or en (else config lang, else LANG).",
+            help=N_("Language: zh_CN (简体中文) or en (else config lang, else LANG)."),
         ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version.")),
     ] = False,
 ) -> None:
     ctx.obj = Session(db, ctx.meta.get("salesflow.argv", []), width=width)

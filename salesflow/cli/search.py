@@ -7,7 +7,7 @@ from typing import Annotated
 from salesflow.cli.options import MAX_ROWS, Format, FormatOpt, RawOpt
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 app = command_group()
 
@@ -15,13 +15,13 @@ app = command_group()
 @app.command("search")
 def search(
     ctx: Context,
-    text: Annotated[list[str], Argument(help="Words to find (every word must match).")],
+    text: Annotated[list[str], Argument(help=N_("Words to find (every word must match)."))],
     in_: Annotated[
         str | None,
-        Option("--in", help="Only these kinds: leads,customers,activities,followups,quotes."),
+        Option("--in", help=N_("Only these kinds: leads,customers,activities,followups,quotes.")),
     ] = None,
     limit: Annotated[
-        int, Option("--limit", "-n", min=1, max=MAX_ROWS, help="At most N hits.")
+        int, Option("--limit", "-n", min=1, max=MAX_ROWS, help=N_("At most N hits."))
     ] = 20,
     fmt: FormatOpt = Format.table,
     raw: RawOpt = False,

@@ -8,10 +8,10 @@ from typing import Annotated
 from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
 from salesflow.cli.params import Argument, Context, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 app = command_group(
-    help="Sales targets per month (2026-12), quarter (2026-Q4) or year (2026).",
+    help=N_("Sales targets per month (2026-12), quarter (2026-Q4) or year (2026)."),
     no_args_is_help=True,
 )
 
@@ -19,8 +19,8 @@ app = command_group(
 @app.command("set")
 def target_set(
     ctx: Context,
-    period: Annotated[str, Argument(help="2026-12 (month), 2026-Q4 (quarter) or 2026.")],
-    amount: Annotated[str, Argument(help="200000, 200k, $50k, 1200000 CNY …")],
+    period: Annotated[str, Argument(help=N_("2026-12 (month), 2026-Q4 (quarter) or 2026."))],
+    amount: Annotated[str, Argument(help=N_("200000, 200k, $50k, 1200000 CNY …"))],
 ) -> None:
     """Set (or replace) the sales target of a month, quarter or year."""
     from salesflow import money, targets
@@ -67,7 +67,7 @@ def target_list(
 @app.command("rm")
 def target_rm(
     ctx: Context,
-    period: Annotated[str, Argument(help="The period whose target goes.")],
+    period: Annotated[str, Argument(help=N_("The period whose target goes."))],
 ) -> None:
     """Remove a period's target (salesflow undo brings it back)."""
     from salesflow import money, targets

@@ -30,11 +30,11 @@ class By(StrEnum):
 def trend(
     ctx: Context,
     by: Annotated[
-        By, Option("--by", help="Local calendar periods: ISO weeks, months or quarters.")
+        By, Option("--by", help=N_("Local calendar periods: ISO weeks, months or quarters."))
     ] = By.month,
     periods: Annotated[
         int,
-        Option("--periods", "-p", min=1, max=520, help="How many periods, the current last."),
+        Option("--periods", "-p", min=1, max=520, help=N_("How many periods, the current last.")),
     ] = 12,
     metric: Annotated[
         str | None,
@@ -42,10 +42,12 @@ def trend(
             "--metric",
             "-m",
             metavar="NAMES",
-            help="Comma-separated: won_value, won, lost, win_rate, leads_created, "
-            "lead_to_win_rate, avg_deal_size, cycle_days_median, cycle_days_mean, "
-            "followup_timeliness, first_touch_hours_median (default: all but lost, "
-            "lead_to_win_rate and cycle_days_mean).",
+            help=N_(
+                "Comma-separated: won_value, won, lost, win_rate, leads_created, "
+                "lead_to_win_rate, avg_deal_size, cycle_days_median, cycle_days_mean, "
+                "followup_timeliness, first_touch_hours_median (default: all but lost, "
+                "lead_to_win_rate and cycle_days_mean)."
+            ),
             autocompletion=complete.trend_metrics,
         ),
     ] = None,
@@ -55,7 +57,7 @@ def trend(
             "--group",
             "-g",
             metavar="FIELD",
-            help="One line per source or grade.",
+            help=N_("One line per source or grade."),
             autocompletion=complete.trend_groups,
         ),
     ] = None,
@@ -103,16 +105,19 @@ def review(
     ctx: Context,
     month: Annotated[
         str | None,
-        Option("--month", metavar="YYYY-MM", help="The month (default: the last one ended)."),
+        Option("--month", metavar="YYYY-MM", help=N_("The month (default: the last one ended).")),
     ] = None,
     fmt: Annotated[
         ReviewFormat,
         Option(
-            "--format", "-f", help="html: a page to mail; json: its numbers.", case_sensitive=False
+            "--format",
+            "-f",
+            help=N_("html: a page to mail; json: its numbers."),
+            case_sensitive=False,
         ),
     ] = ReviewFormat.html,
     output: Annotated[
-        str | None, Option("--output", "-o", metavar="FILE", help="Write to FILE (mode 0600).")
+        str | None, Option("--output", "-o", metavar="FILE", help=N_("Write to FILE (mode 0600)."))
     ] = None,
 ) -> None:
     """A one-page monthly review to mail: KPIs against the month before, won value

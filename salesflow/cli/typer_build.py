@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from salesflow.cli import params
+from salesflow.i18n import _
 
 
 def to_typer(group: params.Group, name: str | None = None) -> typer.Typer:
@@ -21,16 +22,38 @@ def to_typer(group: params.Group, name: str | None = None) -> typer.Typer:
     from salesflow.cli.fast import command_name
     from salesflow.cli.usage import SuggestingCommand, SuggestingGroup
 
-    app = typer.Typer(**{"cls": SuggestingGroup, **group.settings})
+    app = typer.Typer(**{"cls": SuggestingGroup, **_helped(group.settings)})
     if group.callback_ is not None:
-        app.callback(**group.callback_.settings)(typed(group.callback_.func))
+        callback = group.callback_
+        app.callback(**_helped(callback.settings, callback.func))(typed(callback.func))
     for command in group.commands:
-        settings = {"cls": SuggestingCommand, **command.settings}
+        settings = {"cls": SuggestingCommand, **_helped(command.settings, command.func)}
         if name is not None:
             line = name if len(group.commands) == 1 else f"{name} {command_name(command)}"
             settings["epilog"] = block(line)
         app.command(command.name, **settings)(typed(command.func))
     return app
+
+
+def help_text(text: str) -> str:
+    """A declared help text in the active language. A text built of blocks marked one by one
+    (`report`'s help and its definitions; a `\\b` block keeps Click from rewrapping it) is
+    translated block by block."""
+    whole = _(text)
+    if whole != text or _BLOCK not in text:
+        return whole
+    return _BLOCK.join(_(part) for part in text.split(_BLOCK))
+
+
+_BLOCK = "\n\n\b\n"
+
+
+def _helped(settings: dict[str, Any], func: Callable[..., Any] | None = None) -> dict[str, Any]:
+    # A command's help is its `help=` or else its docstring (as Typer reads it: cleaned).
+    text = settings.get("help") or (inspect.getdoc(func) if func is not None else None)
+    if callable(text):  # a help built when shown (export lists its tables)
+        return {**settings, "help": text()}
+    return {**settings, "help": help_text(text)} if text else settings
 
 
 def typed(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,7 +88,7 @@ def _annotation(annotation: Any) -> Any:
 
 def _parameter(extra: Any) -> Any:
     if isinstance(extra, params.Option):
-        return typer.Option(*extra.decls, **extra.settings)
+        return typer.Option(*extra.decls, **_helped(extra.settings))
     if isinstance(extra, params.Argument):
-        return typer.Argument(**extra.settings)
+        return typer.Argument(**_helped(extra.settings))
     return extra

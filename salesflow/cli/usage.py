@@ -11,6 +11,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from salesflow.cli.commands import COMMANDS
+from salesflow.cli.typer_text import HELP_OPTION, USAGE, cells, error_text, short_help
+from salesflow.i18n import _
 
 # Typer 0.28 vendors Click while earlier versions import it: found by name.
 _USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
@@ -72,27 +74,50 @@ def suggest_option(word: str, possibilities: list[str]) -> list[str]:
     )
 
 
+def _either(names: list[str]) -> str:
+    return _(" or ").join(names)
+
+
 def _quoted(lines: list[str]) -> str:
-    return " or ".join(f"'salesflow {x}'" for x in lines)
+    return _either([f"'salesflow {x}'" for x in lines])
 
 
 def no_such_command(ctx: Any, word: str, names: list[str]) -> str:
     path = ctx.command_path.split()[1:]  # without "salesflow"
-    message = f"No such command '{word}'."
+    message = _("No such command '{name}'.").format(name=word)
     found = suggest_command(path, word, names)
-    return f"{message} Did you mean {_quoted(found)}?" if found else message
+    if not found:
+        return message
+    return message + _(" Did you mean {names}?").format(names=_quoted(found))
 
 
 def message(e: Any) -> str:
     """The one-line text of a usage error, with a suggestion where there is one."""
     if type(e).__name__ == "NoSuchOption":
         found = suggest_option(e.option_name, list(e.possibilities or []))
-        hint = f" Did you mean {' or '.join(found)}?" if found else ""
-        return f"No such option: {e.option_name}.{hint}"
-    return e.format_message()
+        text = _("No such option: {name}.").format(name=e.option_name)
+        return text + (_(" Did you mean {names}?").format(names=_either(found)) if found else "")
+    return error_text(e.format_message())
 
 
 class _Guides:
+    # Click's help frame in the active language (see cli/typer_text.py).
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), _(USAGE))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        text = super().get_short_help_str(limit)  # type: ignore[misc]
+        if self.help and not self.short_help and cells(self.help) != len(self.help):  # type: ignore[attr-defined]
+            return short_help(self.help, limit)  # type: ignore[attr-defined]
+        return text
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _(HELP_OPTION)
+        return option
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, args)  # type: ignore[misc]
@@ -115,4 +140,8 @@ class SuggestingGroup(_Guides, TyperGroup):
 
 
 class SuggestingCommand(_Guides, TyperCommand):
-    pass
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from salesflow.cli.livehelp import fill
+
+        fill(self, ctx)  # what this database is set up with (log --help: the activity kinds)
+        super().format_help(ctx, formatter)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from salesflow import touches
+from salesflow.activities import ALIASES
 from salesflow.activities import kinds as activity_kinds
 from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import N_, _
@@ -24,11 +25,7 @@ from salesflow.importer.values import Bad, free_text, instant
 from salesflow.sheets import MAX_CELL, Sheet
 
 # Another tool's names for the kinds salesflow.activities knows (its own are matched as well).
-_KIND_ALIASES = {
-    "phone": "call", "phonecall": "call", "电话": "call", "通话": "call",
-    "e-mail": "email", "mail": "email", "邮件": "email",
-    "会议": "meeting", "会面": "meeting", "拜访": "visit", "上门": "visit", "备注": "note",
-}  # fmt: skip
+_KIND_ALIASES = ALIASES
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ LEAD_FIELDS: dict[str, tuple[str, ...]] = {
     "doc_lang": ("document language", "quote language", "文档语言"),
 }  # fmt: skip
 # Columns of `salesflow export leads` that describe the database, not the lead: read, not kept.
-LEAD_IGNORED = ("id", "probability", "customer_id")
+LEAD_IGNORED = ("id", "probability", "customer_id", "stage_kind")
 
 ACTIVITY_FIELDS: dict[str, tuple[str, ...]] = {
     "lead_id": ("lead", "lead number", "线索", "线索编号", "客户编号"),

@@ -121,11 +121,13 @@ def tag_list(text: str) -> list[str]:
 
 def stage_finder(conn: sqlite3.Connection) -> Callable[[str, str], pipeline.Stage]:
     all_stages = pipeline.stages(conn)
-    exact = {s.name: s for s in all_stages}
+    # Won and lost by their kind and by what the seller calls them (成交): an export reads back.
+    exact = {s.name: s for s in all_stages} | {s.label: s for s in all_stages if s.label}
     folded: dict[str, list[pipeline.Stage]] = {}
     for s in all_stages:
-        folded.setdefault(s.name.casefold(), []).append(s)
-    names = ", ".join(s.name for s in all_stages)
+        for name in {s.name.casefold(), (s.label or s.name).casefold()}:
+            folded.setdefault(name, []).append(s)
+    names = ", ".join(s.shown for s in all_stages)
 
     def find(text: str, field: str) -> pipeline.Stage:
         name = text.strip()

@@ -87,7 +87,7 @@ def funnel(scope: Scope) -> Funnel:
         hist = times.get(s.name, {})
         rows.append(
             FunnelRow(
-                stage=s.name,
+                stage=s.shown,
                 kind=s.kind,
                 probability=s.probability,
                 deals=sum(deals for _, deals, _ in group),
@@ -159,7 +159,7 @@ def conversion(scope: Scope) -> list[ConversionRow]:
         rows.append(
             ConversionRow(
                 stage=s.name,
-                next_stage=nxt.name,
+                next_stage=nxt.shown,
                 reached=r.reached[s.name],
                 reached_next=r.reached[nxt.name],
                 conversion=ratio(r.reached[nxt.name], r.reached[s.name]),

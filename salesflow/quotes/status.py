@@ -110,7 +110,7 @@ def _move_to_quote_stage(
     current = pipeline.get_stage(conn, lead.stage)
     if not current.is_open:
         said = _("{label} is {stage}, so its stage was left as it is")
-        return None, said.format(label=lead.label, stage=lead.stage), None
+        return None, said.format(label=lead.label, stage=current.shown), None
     if current.position >= target.position:
         return None, None, None
     move = moves.advance(

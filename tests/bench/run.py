@@ -68,6 +68,7 @@ class Case:
     floor: str = "pass"  # pass | insert
     needs: tuple[str, ...] = ()  # command path that must exist
     option: str | None = None  # an option that command must have
+    lang: str | None = None  # run on a copy of the database with `config set lang` to this
 
 
 CASES = (
@@ -75,6 +76,9 @@ CASES = (
     Case("--help", ("--help",)),
     Case("lead add", ("lead", "add", "Bench Lead {run}", "--company", "Bench Co {run}",
                       "--value", "1000"), floor="insert"),
+    Case("lead add (config lang zh_CN)", ("lead", "add", "Bench Lead zh {run}", "--company",
+         "Bench Co zh {run}", "--value", "1000"), floor="insert", lang="zh_CN"),
+    Case("--help (config lang zh_CN)", ("--help",), lang="zh_CN"),
     Case("lead show", ("lead", "show", "{mid}")),
     Case("log", ("log", "{mid}", "bench call", "--kind", "call"), floor="insert", needs=("log",)),
     Case("lead list --limit 50", ("lead", "list", "--limit", "50")),
@@ -290,6 +294,19 @@ FLOOR_PASS = "python -c pass"
 FLOOR_INSERT = "python -c 'sqlite3 insert'"
 
 
+def spoken_copy(db: Path, lang: str, copies: dict[tuple[Path, str], Path]) -> Path:
+    """A copy of `db` (before any run writes to it) with `config set lang` to `lang`."""
+    if (db, lang) not in copies:
+        copy = db.with_name(f"{db.stem}-{lang}.db")
+        fresh_copy(db, copy)
+        conn = sqlite3.connect(copy)
+        with conn:
+            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('lang', ?)", (lang,))
+        conn.close()
+        copies[db, lang] = copy
+    return copies[db, lang]
+
+
 def bench_size(
     builds: list[tuple[Build, Path]], size: int, runs: int, warmup: int,
     skipped: dict[str, str],
@@ -303,6 +320,7 @@ def bench_size(
         FLOOR_PASS: ([sys.executable, "-c", "pass"], {}),
         FLOOR_INSERT: ([sys.executable, "-c", INSERT_FLOOR, str(work), NOW], {}),
     }
+    copies: dict[tuple[Path, str], Path] = {}
     for case in CASES:
         for build, db in builds:
             label = case.label + build.suffix
@@ -310,7 +328,8 @@ def bench_size(
                 skipped[label] = reason
             if label not in skipped:
                 args = [arg.replace("{mid}", str(max(1, size // 2))) for arg in case.args]
-                jobs[label] = ([*build.argv, "--db", str(db), *args], build.env)
+                target = db if case.lang is None else spoken_copy(db, case.lang, copies)
+                jobs[label] = ([*build.argv, "--db", str(target), *args], build.env)
     timings = {label: Timing() for label in jobs}
     for i in range(warmup + runs):
         for label, (argv, extra) in jobs.items():

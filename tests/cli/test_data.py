@@ -88,7 +88,7 @@ def test_an_empty_table_still_names_its_columns(empty_db, ok, table: str) -> Non
 def test_export_help_documents_the_columns(ok) -> None:
     text = ok("export", "--help").stdout
     for line in (
-        "leads: id, name, company, email, phone, source, grade, stage, value, currency,",
+        "leads: id, name, company, email, phone, source, grade, stage, stage_kind,",
         "activities: id, lead_id, kind, note, happened_at, created_at",
         "followups: id, lead_id, customer_id, action, due_date, due_time, created_at,",
         "stage-changes: id, lead_id, from_stage, to_stage, changed_at, note, reason",
@@ -157,7 +157,7 @@ def test_round_trip_into_an_empty_database(ok, varied, tmp_path, fmt: str) -> No
     other = tmp_path / "other.db"
     result = ok("--db", str(other), "import", "leads", str(exported))
     assert "Imported 4 leads" in result.stderr
-    assert "Not imported: id, probability, customer_id" in result.stdout
+    assert "Not imported: id, stage_kind, probability, customer_id" in result.stdout
     before = ok("export", "leads", "-f", "json").stdout
     after = ok("--db", str(other), "export", "leads", "-f", "json").stdout
     assert json.loads(after) == json.loads(before)
@@ -404,12 +404,12 @@ def test_exported_rows_are_exactly_rfc4180(ok, varied) -> None:
     assert '"line one, with a comma\nline two ""quoted""\n=HYPERLINK(""x"")"' in zw
     assert cmd.startswith("2,'=cmd|' /c calc'!A0,'@Acme,")
     assert ken == (
-        "3,Ken Sato,'quoted Co,,,,,lost,0.125,BHD,0,,unknown,unknown,unknown,unknown,,,,"
+        "3,Ken Sato,'quoted Co,,,,,lost,lost,0.125,BHD,0,,unknown,unknown,unknown,unknown,,,,"
         '"price, too high",lead,,,2026-11-23T09:00:00Z,2026-11-23T09:00:00Z,'
         "2026-11-23T09:00:00Z,,,"  # no address, tax ID or document language
     )
     assert won == (
-        "4,Won Co,,,,,,won,3500.00,USD,100,,unknown,unknown,unknown,unknown,,,,,,signed,1,"
+        "4,Won Co,,,,,,won,won,3500.00,USD,100,,unknown,unknown,unknown,unknown,,,,,,signed,1,"
         "2026-11-23T09:00:00Z,2026-11-23T09:00:00Z,2026-11-23T09:00:00Z,,,"
     )
 

@@ -153,3 +153,14 @@ def test_normalize():
         assert i18n.normalize(text) == "en", text
     for text in ("", None, "fr", "zh_TW", "de_DE.UTF-8", "zh_HK"):
         assert i18n.normalize(text) is None, text
+
+
+def test_typer_tree_on_its_own_settles_afresh(ok, fails):
+    # A command line main() ran on the fast path leaves nothing behind for the Typer tree.
+    from salesflow.cli import app
+
+    ok("config", "set", "lang", "zh")
+    ok("config", "unset", "lang")  # run in Chinese: the setting was still there
+    result = CliRunner().invoke(app, ["config", "unset", "lang"])  # now in English
+    assert result.exit_code == 1
+    assert result.stderr.startswith('Error: setting "lang" is not set'), result.stderr

@@ -151,7 +151,7 @@ def test_customer_target_config_stage_errors(ok, fails, lead):
     )
     assert said(ok(*ZH, "target", "set", "2026-12", "100k")) == "2026-12 目标：100,000.00 USD"
     assert said(fails(*ZH, "stages", "set", "lead:10", "won:100")) == (
-        "错误：“won”作为结束阶段始终存在——只需列出进行中阶段"
+        "错误：“won”是始终存在的成交阶段——只列出进行中的阶段（用 --won 为成交阶段命名）"
     )
     assert said(fails(*ZH, "config", "get", "quote.tax")) == (
         "错误：设置“quote.tax”尚未设定——请查看 salesflow config list"

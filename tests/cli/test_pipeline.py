@@ -108,11 +108,19 @@ def test_presets(ok, fails, two_leads) -> None:
     ok("stages", "preset", "seed6", "--map", "lead=identify", "--map", "quote=quote/contract")
     assert lead(ok, "1")["lead"]["stage"] == "quote/contract"
     assert lead(ok, "2")["lead"]["stage"] == "identify"
+    # Each maps to a stage that did not exist: renames, which carry the history along …
     history = lead(ok, "1")["history"]
-    assert history[0]["to"] == "lead"  # history keeps what happened …
+    assert [(h["from"], h["to"]) for h in history] == [
+        (None, "identify"),
+        ("identify", "quote/contract"),
+    ]
+    # … while a map into a stage that stays merges: the move is recorded, the old name kept.
+    ok("stages", "preset", "simple", "--map", "identify=lead", "--map", "quote/contract=quote")
+    ok("stages", "set", "lead:10", "--map", "quote=lead")
+    history = lead(ok, "1")["history"]
     assert (history[-1]["from"], history[-1]["to"], history[-1]["note"]) == (
         "quote",
-        "quote/contract",
+        "lead",
         "pipeline changed",
     )  # … and records the move the pipeline change made
     fails("stages", "preset", "enterprise", match='unknown preset "enterprise"')
@@ -144,7 +152,7 @@ def test_stages_set_with_chinese_names(ok, fails) -> None:
         (("stages", "set", "lead"), 'cannot read stage "lead"'),
         (("stages", "set", "lead:110"), "probability 110"),
         (("stages", "set", "lead:10", "lead:20"), 'stage "lead" is listed twice'),
-        (("stages", "set", "lead:10", "won:100"), '"won" always exists'),
+        (("stages", "set", "lead:10", "won:100"), '"won" is the won stage, which always exists'),
         (("stages", "set", "a:10", "--map", "lead=zzz"), '"zzz" is not an open stage'),
         (("stages", "set", "a:10", "--map", "lead=won"), '"won" is not an open stage'),
         (("stages", "set", "a:10", "--map", "typo=a"), 'there is no open stage "typo"'),

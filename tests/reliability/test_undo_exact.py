@@ -32,7 +32,12 @@ WRITES: dict[str, list[list[str]]] = {
         ["stages", "preset", "seed6", "--map", "lead=identify", "--map", "quote=quote/contract"]
     ],
     "stages set": [
-        ["stages", "set", "线索:10", "报价:60", "--map", "lead=线索", "--map", "quote=报价"]
+        ["stages", "set", "线索:10", "报价:60", "--map", "lead=线索", "--map", "quote=报价"],
+        ["stages", "set", "lead:10", "quote:60", "--map", "contacted=lead", "--won", "成交"],
+    ],
+    "stages rename": [  # an open stage (its history rewritten) and a closed one (its label)
+        ["stages", "rename", "lead", "线索"],
+        ["stages", "rename", "won", "成交"],
     ],
     "config set": [["config", "set", "currency", "CNY"]],
     "config unset": [["config", "unset", "seller.name"]],

@@ -7,13 +7,14 @@ check is one pragma read. Each module holds a run of steps; a new step goes in a
 
 from __future__ import annotations
 
-from salesflow.store.migrations import buyers, first, search_pairs, second, trend
+from salesflow.store.migrations import buyers, first, search_pairs, second, stagenames, trend
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     *first.STEPS,
     *second.STEPS,
     *search_pairs.STEPS,
     *trend.STEPS,
+    *stagenames.STEPS,
     *buyers.STEPS,
 ]
 

@@ -1,4 +1,4 @@
-"""Step 15: a customer's buyer facts for documents, as a lead has them since step 12.
+"""Step 16: a customer's buyer facts for documents, as a lead has them since step 12.
 
 A seller keeps the address, tax ID and document language of a company once, on the customer,
 and a quote to any lead of that customer prints them (salesflow/buyers.py).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 STEPS: list[tuple[int, str, str]] = [
     (
-        15,
+        16,
         "buyer facts on customers: address, tax ID, document language",
         # One ALTER a line: the store runs a script statement by statement.
         """
