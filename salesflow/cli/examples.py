@@ -28,7 +28,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "--value '$12,500'",
         "salesflow lead add 张伟 --company 深圳某科技有限公司 --value 500k --currency CNY "
         "--tag hardware",
-        "salesflow lead add 王芳 --company 苏州某设备有限公司 --tax-id 91320594MA1XXXXX3B "
+        "salesflow lead add 张伟 --company 深圳某科技有限公司 --tax-id 91440300MA5XXXXX7K "
         "--doc-lang zh_CN",
     ),
     "lead list": (

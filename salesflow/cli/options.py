@@ -82,7 +82,7 @@ AddressOpt = Annotated[
 ]
 TaxIdOpt = Annotated[
     str | None,
-    Option("--tax-id", help=N_('Tax ID / VAT number (纳税人识别号) for quotes ("" clears).')),
+    Option("--tax-id", help=N_('Tax ID / VAT number for quotes ("" clears).')),
 ]
 DocLangOpt = Annotated[
     str | None,
