@@ -49,7 +49,7 @@ def _rounding(value: str) -> str:
 def _money_display(value: str) -> str:
     v = value.strip().lower()
     if v not in ("plain", "wan"):
-        raise SalesflowError(f'money.display "{value}" — use plain or wan')
+        raise SalesflowError(_('money.display "{value}" — use plain or wan').format(value=value))
     return v
 
 

@@ -109,7 +109,9 @@ def _described(entry: RedoEntry, s: Session) -> str:
         if entry.rows
         else _("the database file")
     )
-    return f"salesflow {_shorten(entry.command)}  ({when(entry.created_at, s.tz)}; {rows})"
+    return _("salesflow {command}  ({when}; {rows})").format(
+        command=_shorten(entry.command), when=when(entry.created_at, s.tz), rows=rows
+    )
 
 
 def _why_ask(s: Session, entry: RedoEntry) -> str | None:

@@ -275,7 +275,7 @@ def takeover(
     _say_restored(s, done.restored)
     if done.forced and done.previous is not None:
         name = leases.holder_text(done.previous, leases.me(s.file))
-        last = _local(s, done.restored.as_of) if done.restored.as_of else "its last sync"
+        last = _local(s, done.restored.as_of) if done.restored.as_of else _("its last sync")
         s.term.say(
             _(
                 "Warning: took over from {name} without a handover — "

@@ -51,7 +51,7 @@ class Session:
             return "--db"
         if os.environ.get("SALESFLOW_DB") is not None:
             return "SALESFLOW_DB"
-        return "the default data folder"
+        return _("the default data folder")
 
     def require_file(self) -> None:
         """A command that only reads never creates the database: a missing file is an error."""

@@ -161,7 +161,7 @@ def plan_activities(
     kinds.update({k: v for k, v in _KIND_ALIASES.items() if v in known and k not in kinds})
     finder = _Leads(conn)
     seen: dict[tuple, str] = {
-        row: "an activity already logged"
+        row: _("an activity already logged")
         for row in conn.execute("SELECT lead_id, kind, happened_at, note FROM activities")
     }
     clock = options.clock

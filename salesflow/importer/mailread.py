@@ -61,8 +61,8 @@ def messages(path: str, data: bytes | None = None) -> tuple[str, Iterator[Mail]]
         if not raw.strip():
             raise SalesflowError(_("standard input is empty — pipe a message or an mbox into it"))
         if raw.startswith(b"From "):
-            return "mbox from standard input", _mbox_bytes(raw)
-        return "message from standard input", iter([read(raw, "standard input")])
+            return _("mbox from standard input"), _mbox_bytes(raw)
+        return _("message from standard input"), iter([read(raw, _("standard input"))])
     if os.path.isdir(path):
         if not all(os.path.isdir(os.path.join(path, d)) for d in ("cur", "new")):
             raise SalesflowError(

@@ -60,30 +60,36 @@ def check(
 
 
 def handed_over(lease: leases.Lease, who: leases.Holder, tz: tzinfo) -> str:
-    name = "this machine" if lease.holder == who else leases.holder_text(lease, who)
+    name = _("this machine") if lease.holder == who else leases.holder_text(lease, who)
     when = dates.from_utc_iso(lease.released_at or lease.since).astimezone(tz)
-    return (
-        f"{name} handed the pipeline over at {when:%Y-%m-%d %H:%M} — run salesflow takeover "
+    said = _(
+        "{name} handed the pipeline over at {when} — run salesflow takeover "
         "here to write on this copy"
     )
+    return said.format(name=name, when=f"{when:%Y-%m-%d %H:%M}")
 
 
 def _age_note(local: states.State, known: leases.Lease, who: leases.Holder, now: datetime) -> str:
     if known.released_at:
-        whose = f"{leases.holder_text(known, who)} handed the pipeline over"
+        whose = _("{name} handed the pipeline over")
     else:
-        whose = f"{leases.holder_text(known, who)} holds the pipeline"
+        whose = _("{name} holds the pipeline")
+    whose = whose.format(name=leases.holder_text(known, who))
     if local.restored_at:
         age = _age(now - dates.from_utc_iso(local.restored_at))
-        return f"Note: a read-only copy restored {age} ago; {whose} (salesflow takeover to write)"
-    return f"Note: this copy may be behind; {whose} (salesflow takeover to write)"
+        said = _("Note: a read-only copy restored {age} ago; {whose} (salesflow takeover to write)")
+        return said.format(age=age, whose=whose)
+    said = _("Note: this copy may be behind; {whose} (salesflow takeover to write)")
+    return said.format(whose=whose)
 
 
 def _age(delta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 1:
-        return "less than a minute"
+        return _("less than a minute")
     if minutes < 120:
-        return f"{minutes} min"
+        return _("{count} min").format(count=minutes)
     hours = minutes // 60
-    return f"{hours} h" if hours < 48 else f"{hours // 24} days"
+    if hours < 48:
+        return _("{count} h").format(count=hours)
+    return _("{count} days").format(count=hours // 24)

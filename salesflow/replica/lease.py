@@ -104,15 +104,16 @@ def refusal(lease: Lease, who: Holder, now: datetime, tz) -> str:
     """The line a write command stops with while another copy holds the pipeline."""
     name, since = holder_text(lease, who), _clock(lease.since, now, tz)
     if state(lease, who, now) == THEIRS_LIVE:
-        return (
-            f"{name} holds the pipeline since {since} — run salesflow handover there, "
+        said = _(
+            "{name} holds the pipeline since {since} — run salesflow handover there, "
             "or salesflow takeover here"
         )
-    return (
-        f"{name} held the pipeline since {since} and its lease ran out at "
-        f"{_clock(lease.expires, now, tz)} without a handover — run salesflow takeover --force "
-        "here to continue from the replica"
+        return said.format(name=name, since=since)
+    said = _(
+        "{name} held the pipeline since {since} and its lease ran out at {expires} without a "
+        "handover — run salesflow takeover --force here to continue from the replica"
     )
+    return said.format(name=name, since=since, expires=_clock(lease.expires, now, tz))
 
 
 def _clock(iso: str, now: datetime, tz) -> str:

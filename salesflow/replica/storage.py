@@ -141,7 +141,8 @@ class Unreachable(SalesflowError):
         from salesflow.replica.target import redacted
 
         detail = str(cause) or type(cause).__name__
-        super().__init__(f"cannot reach the replica {redacted(target)}: {detail}")
+        said = _("cannot reach the replica {target}: {detail}")
+        super().__init__(said.format(target=redacted(target), detail=detail))
 
 
 class _Sftp:

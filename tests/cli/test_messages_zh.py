@@ -172,6 +172,10 @@ def test_undo_and_backup(ok, fails, lead, db_path: Path):
         "（2026-11-23T09:00:00Z，"
     )
     assert undone[-1].endswith(" 行更改）——salesflow redo 可重新执行")
+    assert undone[0] == (
+        "撤销：salesflow lead add '张伟' --company '深圳某科技' --value 50000 --currency CNY"
+        "（2026-11-23 09:00；2 行：leads 1, stage_changes 1）"
+    )
     assert said(ok(*ZH, "undo")) == "没有可撤销的操作。"
     assert said(fails(*ZH, "db", "backup", str(db_path))) == (
         f"错误：{db_path} 已存在——请换一个备份文件名"
