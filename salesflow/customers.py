@@ -241,12 +241,15 @@ def edit(
     name: str | None = None,
     segment: str | None = None,
     checkin: str | None = None,
+    facts: dict[str, str | None] | None = None,
     now: datetime,
     tz: tzinfo,
 ) -> tuple[Customer, followups.Followup | None]:
-    """Change name, segment or check-in schedule. A new schedule replaces the open check-in
-    with one due one period from today (the series' anchor); returns that check-in."""
-    if name is None and segment is None and checkin is None:
+    """Change name, segment, check-in schedule or buyer facts (buyers.FACTS: address, tax ID,
+    document language; "" clears one). A new schedule replaces the open check-in with one due
+    one period from today (the series' anchor); returns that check-in."""
+    given_facts = {k: v for k, v in (facts or {}).items() if v is not None}
+    if name is None and segment is None and checkin is None and not given_facts:
         raise SalesflowError(_("nothing to change"), hint=Hint("customer.edit"))
     if name is not None:
         new_name = " ".join(name.split())
@@ -267,6 +270,10 @@ def edit(
         conn.execute(
             "UPDATE customers SET segment = ? WHERE id = ?", (check_segment(segment), customer.id)
         )
+    if given_facts:
+        from salesflow import buyers
+
+        buyers.set_customer_facts(conn, customer.id, given_facts)
     planned = None
     if checkin is not None:
         period = parse_every(checkin)
@@ -417,8 +424,10 @@ def card(conn: sqlite3.Connection, ref: str, *, now: datetime, tz: tzinfo) -> di
             (customer.id,),
         )
     ]
+    from salesflow import buyers
+
     return {
-        "customer": summary.record(),
+        "customer": summary.record() | buyers.customer_facts(conn, customer.id),
         "deals": deals,
         "followups": sorted(open_followups, key=lambda r: (r["due_date"], r["due_time"] or "~")),
         "activities": recent,

@@ -125,8 +125,7 @@ def build(
     to the start of today."""
     today = dates.local_today(now, tz)
     if since is None:
-        days = store.get_setting(conn, "workdays") or config.DEFAULT_WORKDAYS
-        since = last_workday(today, config.workdays(days))
+        since = default_since(conn, today)
     # Two index counts: open deals from leads_stage, one range per open stage.
     leads = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
     open_deals = conn.execute(
@@ -288,6 +287,24 @@ def quotes_unanswered(
     key = "quotes_unanswered"
     heading = _("Quotes sent with no answer for {days}+ days").format(days=days)
     return DigestSection(key, heading, _quote_rows(rows, today), total.fetchone()[0])
+
+
+def default_since(
+    conn: sqlite3.Connection, today: date, last: tuple[date, date | None] | None = None
+) -> date:
+    """The first day of a digest's changes when the user names none: the last working day
+    before today — or, when digests were missed (a day off, a machine that was off), the day
+    of the last digest, which covered up to that day's start. `last` is the day the last
+    digest ran and the day of the one before it: run again the same day, a digest covers
+    what that day's first one did."""
+    days = store.get_setting(conn, "workdays") or config.DEFAULT_WORKDAYS
+    since = last_workday(today, config.workdays(days))
+    if last is not None:
+        ran, before = last
+        missed_from = ran if ran < today else before if ran == today else None
+        if missed_from is not None:
+            since = min(since, missed_from)
+    return since
 
 
 def last_workday(today: date, workdays: frozenset[int]) -> date:

@@ -140,7 +140,7 @@ SPECS: dict[str, ExportSpec] = {
         _spec(
             "customers",
             "one row per customer",
-            "id, name, segment, checkin_every, created_at",
+            "id, name, segment, checkin_every, created_at, address, tax_id, doc_lang",
             "customers ORDER BY id",
         ),
     )

@@ -1,5 +1,5 @@
 """Custom lead fields: `config set fields industry,region` declares them; each lead's values
-live in the `lead_fields` table (one row per lead and field; migration 17), not in new columns.
+live in the `lead_fields` table (one row per lead and field; migration 18), not in new columns.
 
 A value is text, trimmed; setting a field to "" removes its value. A field taken out of the
 declaration keeps its stored values (declaring it again shows them again), but is no longer

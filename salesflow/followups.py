@@ -179,6 +179,31 @@ def earliest_open(conn: sqlite3.Connection, lead: Lead) -> Followup:
     return found[0]
 
 
+def to_close(conn: sqlite3.Connection, lead: Lead, number: str | None) -> Followup:
+    """The follow-up a touch on `lead` completes (`log … --done [N]`): number N (`5`, `#5`),
+    which must be the lead's own, else the lead's earliest open one. complete() refuses one
+    that is already done."""
+    if number is None:
+        return earliest_open(conn, lead)
+    text = number.strip()
+    if not re.fullmatch(r"#?[0-9]+", text):
+        raise SalesflowError(
+            _(
+                '--done takes a follow-up number (5, #5), not "{text}"; a note of several '
+                "words goes in quotes"
+            ).format(text=number)
+        )
+    found = get(conn, int(text.lstrip("#")))
+    if found.lead_id != lead.id:
+        raise SalesflowError(
+            _("follow-up {label} is on lead #{other}, not on {lead}").format(
+                label=found.label, other=found.lead_id, lead=lead.label
+            ),
+            hint=Hint("followup.list_lead", lead=lead.id),
+        )
+    return found
+
+
 def resolve(conn: sqlite3.Connection, ref: str) -> Followup:
     """A follow-up by its number (`5`, `#5`), or a lead reference meaning that lead's
     earliest open follow-up (`acme`)."""

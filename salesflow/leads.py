@@ -388,11 +388,11 @@ def add(
         currency=value.currency if value else (fields.currency or currency),
         created_at=now_iso,
         updated_at=now_iso,
-        company=fields.company,
-        email=fields.email,
-        phone=fields.phone,
-        source=fields.source,
-        grade=fields.grade,
+        **{k: getattr(fields, k) for k in ("company", "email", "phone", "source", "grade")},
+        # Buyer facts for documents: "" (as `lead edit` clears one) is none.
+        **{
+            k: (getattr(fields, k) or "").strip() or None for k in ("address", "tax_id", "doc_lang")
+        },
         **{f"bant_{k}": fields.bant.get(k, "unknown") for k in BANT_KEYS},
         bant_note=fields.bant_note,
         value_minor=value.minor if value else None,

@@ -17,7 +17,10 @@ from salesflow.i18n import _
 from salesflow.leads import Lead
 
 # Facts KEEP takes from OTHER when its own are empty.
-FILLED = ("company", "email", "phone", "source", "grade", "bant_note", "expected_close")
+FILLED = (
+    "company", "email", "phone", "source", "grade", "bant_note", "expected_close", "address",
+    "tax_id", "doc_lang",
+)  # fmt: skip
 _BANT = ("bant_budget", "bant_authority", "bant_need", "bant_timeline")
 # Rows that belong to a lead and move with it (stage_changes handled apart).
 MOVED = ("activities", "followups", "quotes")

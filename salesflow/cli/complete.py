@@ -1,5 +1,5 @@
 """Shell completion values read from the database: stage names, lead numbers and names, quote
-numbers, config keys (`--format` values come from their choices).
+numbers, config keys, lost reasons (`--format` values come from their choices).
 
 Called only while a shell completes (`_SALESFLOW_COMPLETE` set, the Typer path); an ordinary
 command never runs these. The file is opened read-only and never created or migrated; a
@@ -100,6 +100,37 @@ def config_keys(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     for (key,) in _rows(ctx, "SELECT key FROM settings WHERE key LIKE 'fx.%'"):
         found[key] = "exchange rate for reports"
     return [(k, v) for k, v in sorted(found.items()) if k.startswith(incomplete)]
+
+
+def lost_reasons(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """`advance … lost --reason`: the categories of `config lost_reasons` (with their synonyms
+    as help), then reasons given before that are none of those, most used first. Any other
+    text is accepted as well; this only offers the usual ones."""
+    from salesflow.config import lost_categories
+
+    rows = _rows(ctx, "SELECT value FROM settings WHERE key = 'lost_reasons'")
+    try:
+        words = lost_categories(rows[0][0] if rows else None)
+    except Exception:  # a setting salesflow would not have stored: offer no categories
+        words = {}
+    synonyms: dict[str, list[str]] = {}
+    for (text,) in rows:
+        for part in text.split(";"):
+            name, _, more = part.partition("=")
+            if words.get(" ".join(name.split()).casefold()):
+                synonyms[" ".join(name.split())] = [w.strip() for w in more.split(",") if w.strip()]
+    found = [(name, ", ".join(more)) for name, more in synonyms.items()]
+    for reason, count in _rows(
+        ctx,
+        "SELECT lost_reason, count(*) FROM leads WHERE lost_reason LIKE ? ESCAPE '\\' "
+        "GROUP BY lost_reason ORDER BY count(*) DESC, lost_reason LIMIT ?",
+        _like(incomplete),
+        LIMIT,
+    ):
+        if " ".join(reason.split()).casefold() not in words:
+            found.append((reason, f"given {count}×"))
+    key = incomplete.casefold()
+    return [(name, help_) for name, help_ in found if name.casefold().startswith(key)][:LIMIT]
 
 
 def trend_metrics(ctx: Any, incomplete: str) -> list[tuple[str, str]]:

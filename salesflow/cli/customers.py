@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from salesflow.cli.options import Format, FormatOpt, LimitOpt, RawOpt
+from salesflow.cli.options import (
+    AddressOpt,
+    DocLangOpt,
+    Format,
+    FormatOpt,
+    LimitOpt,
+    RawOpt,
+    TaxIdOpt,
+    buyer_facts,
+)
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.i18n import N_, _
@@ -87,16 +96,22 @@ def edit(
         Option("--checkin", help=N_("Recurring check-in: every-30d, every-2w, every-3m, or none.")),
     ] = None,
     name: Annotated[str | None, Option("--name", help=N_("Rename the customer."))] = None,
+    address: AddressOpt = None,
+    tax_id: TaxIdOpt = None,
+    doc_lang: DocLangOpt = None,
 ) -> None:
-    """Set a customer's segment, check-in rhythm or name."""
+    """Set a customer's segment, check-in rhythm, name, or the buyer facts its quotes print
+    (address, tax ID, document language: a quote to any of its leads uses them where the lead
+    has none of its own)."""
     from salesflow import customers
 
     s: Session = ctx.obj
     with s.write() as conn:
         customer = customers.resolve(conn, ref)
         updated, planned = customers.edit(
-            conn, customer, name=name, segment=segment, checkin=checkin, now=s.now, tz=s.tz
-        )
+            conn, customer, name=name, segment=segment, checkin=checkin,
+            facts=buyer_facts(address, tax_id, doc_lang), now=s.now, tz=s.tz,
+        )  # fmt: skip
     s.term.say(_("Updated customer {label}").format(label=updated.label))
     if planned:
         s.term.say(

@@ -47,8 +47,9 @@ def digest(
         Option(
             "--since",
             help=N_(
-                "Changes from the start of this day (default: the last working day — "
-                "Friday on a Monday; config set workdays mon-fri)."
+                "Changes from the start of this day (default: since the last digest, or the "
+                "last working day if that is later — Friday on a Monday; config set workdays "
+                "mon-fri)."
             ),
         ),
     ] = None,
@@ -69,6 +70,7 @@ def digest(
     touches, expiring and unanswered quotes, the changes since the last working day and
     target pace."""
     from salesflow import digest as digest_domain
+    from salesflow.cli import lastline
     from salesflow.errors import SalesflowError
     from salesflow.output.digest import render_digest
 
@@ -85,7 +87,14 @@ def digest(
                     "begins — give an earlier day"
                 ).format(since=since, start=start)
             )
-        d = digest_domain.build(conn, s.now, s.tz, currency=s.currency, limit=limit, since=start)
+        # Without --since: from the last working day, or from the last digest when mornings
+        # were missed (remembered outside the database: a digest only reads it).
+        chosen_since = start or digest_domain.default_since(
+            conn, s.today, lastline.last_digest(s.file)
+        )
+        d = digest_domain.build(
+            conn, s.now, s.tz, currency=s.currency, limit=limit, since=chosen_since
+        )
         if chosen == "html" and d.headline is not None:  # its chart: won value by month
             from dataclasses import replace
 
@@ -105,6 +114,10 @@ def digest(
         if chosen == "auto":
             chosen = "table" if s.term.is_tty else "text"
         render_digest(d, chosen, s.term, s.tz)
+    if start is None:
+        # What this digest covered; a --since digest chose its own days, so the next default
+        # one still starts where the last default one ended.
+        lastline.digest_ran(s.file, s.today)
     if fail_on_overdue and d.total("overdue"):
         raise Exit(OVERDUE_EXIT)
 

@@ -28,7 +28,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "--value '$12,500'",
         "salesflow lead add 张伟 --company 深圳某科技有限公司 --value 500k --currency CNY "
         "--tag hardware",
-        'salesflow lead add "Li Na" --company "Suzhou Electronics" --set region=East',
+        "salesflow lead add 张伟 --company 深圳某科技有限公司 --tax-id 91440300MA5XXXXX7K "
+        "--doc-lang zh_CN",
     ),
     "lead list": (
         "salesflow lead list --stage quote --grade A",
@@ -78,6 +79,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "log": (
         'salesflow log 12 "call: budget approved" --kind call --next "send proposal" --due fri',
         'salesflow log acme "sent brochure" --kind email',
+        'salesflow log acme "agreed the 5% discount" --kind call --done 7',
     ),
     "followup add": (
         'salesflow followup add 12 "chase quote" --due +3d',
@@ -96,6 +98,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "customer edit": (
         "salesflow customer edit 3 --segment key --checkin every-3m",
         "salesflow customer edit 3 --checkin none",
+        'salesflow customer edit 3 --address "江苏省苏州市星湖街328号" --tax-id 91320594MA1XXXXX3B '
+        "--doc-lang zh_CN",
     ),
     "quote new": (
         'salesflow quote new 12 --item "Edge gateway; 50; 980" --item "Installation; 1; 6000" '

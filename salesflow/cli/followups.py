@@ -100,14 +100,36 @@ def log(
     ] = None,
     done: Annotated[
         bool,
-        Option("--done", help=N_("This touch completes the lead's earliest open follow-up.")),
+        Option(
+            "--done",
+            help=N_(
+                "This touch completes a follow-up of the lead: number N when given "
+                "(log LEAD NOTE --done N), else its earliest open one."
+            ),
+        ),
     ] = False,
+    number: Annotated[
+        str | None,
+        Argument(
+            metavar="[N]",
+            help=N_("With --done: the number of the follow-up this touch completes (5, #5)."),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Log a call, email, meeting, visit or note on a lead (and plan or close its next step)."""
     from salesflow import activities, dates, followups, leads
     from salesflow.errors import SalesflowError
+    from salesflow.i18n import _
 
     s: Session = ctx.obj
+    if number is not None and not done:
+        raise SalesflowError(
+            _(
+                '"{text}" after the note: a follow-up number goes with --done '
+                "(log LEAD NOTE --done N); a note of several words goes in quotes"
+            ).format(text=number)
+        )
     if next_ is not None and due is None:
         raise SalesflowError(
             _("--next needs a due date — add --due fri (or {date_help})").format(
@@ -123,7 +145,9 @@ def log(
         activity = activities.log(
             conn, lead, kind, note, happened_at=dates.to_utc_iso(happened), now_iso=s.now_iso
         )
-        closed = followups.earliest_open(conn, lead) if done else None
+        closed = followups.to_close(conn, lead, number) if done else None
+        # Which one --done alone closed, when the lead had a choice (the earliest of several).
+        choice = len(followups.open_for_lead(conn, lead.id)) if closed and number is None else 0
         recurring = (
             followups.complete(conn, closed, done_at=activity.happened_at, now=s.now, tz=s.tz)
             if closed
@@ -140,7 +164,14 @@ def log(
             kind=activity.kind, label=lead.label, local=local
         )
     )
-    if closed:
+    if closed and choice > 1:
+        s.term.say(
+            _(
+                "Done: follow-up {label}, the earliest of {count} open — "
+                "log … --done N closes another"
+            ).format(label=closed.label, count=choice)
+        )
+    elif closed:
         s.term.say(_("Done: follow-up {label}").format(label=closed.label))
     if recurring:
         s.term.say(

@@ -96,7 +96,8 @@ WORDING: dict[str, str] = {
     # customers
     "customer.list": N_("{message} — see salesflow customer list --all"),
     "customer.edit": N_(
-        "{message} — give --segment, --checkin or --name, see customer edit --help"
+        "{message} — give --segment, --checkin, --name, --address, --tax-id or --doc-lang, "
+        "see customer edit --help"
     ),
     # settings and targets
     "config.list": N_("{message} — see salesflow config list"),

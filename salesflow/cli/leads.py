@@ -6,7 +6,15 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 from salesflow.cli import complete
-from salesflow.cli.options import Format, FormatOpt, RawOpt
+from salesflow.cli.options import (
+    AddressOpt,
+    DocLangOpt,
+    Format,
+    FormatOpt,
+    RawOpt,
+    TaxIdOpt,
+    buyer_facts,
+)
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.i18n import N_, _
@@ -80,6 +88,9 @@ def _fields(
     tags: list[str] | None,
     note: str | None,
     expected_close: str | None,
+    address: str | None,
+    tax_id: str | None,
+    doc_lang: str | None,
 ) -> LeadFields:
     from salesflow import leads, money
 
@@ -100,6 +111,7 @@ def _fields(
         if expected_close and expected_close.strip()
         else None,
         clear={k for k, v in (("value", value), ("expected_close", expected_close)) if v == ""},
+        **buyer_facts(address, tax_id, doc_lang),
     )
 
 
@@ -132,6 +144,9 @@ def add(
         Option("--stage", help=N_("Start in a later open stage."), autocompletion=complete.stages),
     ] = None,
     expected_close: Close = None,
+    address: AddressOpt = None,
+    tax_id: TaxIdOpt = None,
+    doc_lang: DocLangOpt = None,
     force: Annotated[
         bool, Option("--force", help=N_("Add it even when a lead with these facts exists."))
     ] = False,
@@ -149,6 +164,7 @@ def add(
             s, name=name, company=company, email=email, phone=phone, source=source, grade=grade,
             bant=bant, bant_note=bant_note, value=value, currency=currency,
             default_currency=s.currency, tags=tag, note=note, expected_close=expected_close,
+            address=address, tax_id=tax_id, doc_lang=doc_lang,
         )  # fmt: skip
         if not force and (found := dupes.existing(conn, name, company, email, phone)):
             shown = "; ".join(
@@ -278,20 +294,9 @@ def edit(
     tag: Annotated[list[str] | None, Option("--tag", "-t", help=N_("Replace the tags."))] = None,
     note: Note = None,
     expected_close: Close = None,
-    address: Annotated[
-        str | None, Option("--address", help=N_('Postal address for quotes ("" clears).'))
-    ] = None,
-    tax_id: Annotated[
-        str | None,
-        Option("--tax-id", help=N_('Tax ID / VAT number (纳税人识别号) for quotes ("" clears).')),
-    ] = None,
-    doc_lang: Annotated[
-        str | None,
-        Option(
-            "--doc-lang",
-            help=N_('Language of the quotes sent to this lead: zh_CN or en ("" clears).'),
-        ),
-    ] = None,
+    address: AddressOpt = None,
+    tax_id: TaxIdOpt = None,
+    doc_lang: DocLangOpt = None,
     set_: Sets = None,
 ) -> None:
     """Change a lead's facts (only the options given)."""
@@ -312,12 +317,8 @@ def edit(
             s, name=name, company=company, email=email, phone=phone, source=source, grade=grade,
             bant=bant, bant_note=bant_note, value=value, currency=currency,
             default_currency=lead.currency, tags=tag, note=note, expected_close=expected_close,
+            address=address, tax_id=tax_id, doc_lang=doc_lang,
         )  # fmt: skip
-        fields.address, fields.tax_id = address, tax_id
-        if doc_lang is not None:
-            from salesflow.languages import check_doc_lang
-
-            fields.doc_lang = check_doc_lang(doc_lang) if doc_lang.strip() else ""
         lead = leads.edit(conn, lead, fields, s.now_iso)
     s.term.say(_("Updated lead {label}").format(label=lead.label))
 

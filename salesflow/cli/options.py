@@ -75,3 +75,25 @@ AsOfOpt = Annotated[
         help=N_("The numbers as they stood at the end of this day, rebuilt from the history."),
     ),
 ]
+
+# A buyer's facts for documents, on a lead (lead add/edit) and on a customer (customer edit).
+AddressOpt = Annotated[
+    str | None, Option("--address", help=N_('Postal address for quotes ("" clears).'))
+]
+TaxIdOpt = Annotated[
+    str | None,
+    Option("--tax-id", help=N_('Tax ID / VAT number for quotes ("" clears).')),
+]
+DocLangOpt = Annotated[
+    str | None,
+    Option("--doc-lang", help=N_('Language of the quotes sent to them: zh_CN or en ("" clears).')),
+]
+
+
+def buyer_facts(address: str | None, tax_id: str | None, doc_lang: str | None) -> dict:
+    """The buyer facts given on the command line (None: not given; "": clear it)."""
+    if doc_lang is not None and doc_lang.strip():
+        from salesflow.languages import check_doc_lang
+
+        doc_lang = check_doc_lang(doc_lang)
+    return {"address": address, "tax_id": tax_id, "doc_lang": doc_lang}

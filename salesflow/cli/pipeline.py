@@ -37,7 +37,16 @@ def advance(
     ] = None,
     note: Annotated[str | None, Option("--note", "-n", help=N_("Why it moved."))] = None,
     reason: Annotated[
-        str | None, Option("--reason", "-r", help=N_("Lost reason (required for lost)."))
+        str | None,
+        Option(
+            "--reason",
+            "-r",
+            help=N_(
+                "Lost reason (required for lost): any text; completion offers the categories "
+                "of config lost_reasons and the reasons given before."
+            ),
+            autocompletion=complete.lost_reasons,
+        ),
     ] = None,
     reopen: Annotated[
         bool, Option("--reopen", help=N_("Reopen a won/lost lead (to the stage it closed from)."))

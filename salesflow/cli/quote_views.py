@@ -34,18 +34,20 @@ def total(quote: Quote) -> str:
 def document_view(
     s: Session, conn: sqlite3.Connection, quote: Quote, lang: str | None = None
 ) -> tuple[dict, dict, Any]:
-    from salesflow import leads, quotes, store
+    from salesflow import buyers, leads, quotes, store
     from salesflow.output import documents
 
     lead = leads.get(conn, quote.lead_id)
     result = quotes.totals(conn, quote)
     settings = store.all_settings(conn)
     seller = documents.seller_from_settings(settings)
-    # --lang, else the lead's document language, else the interface language.
-    chosen = lang or lead.doc_lang or i18n.active()
+    # The lead's address, tax ID and document language, else its customer's.
+    buyer = buyers.for_lead(conn, lead)
+    # --lang, else the buyer's document language, else the interface language.
+    chosen = lang or buyer["doc_lang"] or i18n.active()
     words = (settings.get("quote.amount_in_words") or "no").strip().lower() == "yes"
     view = documents.quote_view(
-        quote, result, today=s.today, client=lead.record(), seller=seller, lang=chosen,
+        quote, result, today=s.today, client=lead.record() | buyer, seller=seller, lang=chosen,
         words=words,
     )  # fmt: skip
     record = quotes.record(quote, s.today, lead.name, lead.company)

@@ -83,6 +83,9 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
         (_("Last touch"), when(c["last_touch"], tz)),
         (_("Check-ins"), c["checkin_every"] or _("none (customer edit --checkin every-3m)")),
         (_("Next check-in"), c["next_checkin"]),
+        (_("Address"), c.get("address")),
+        (_("Tax ID"), c.get("tax_id")),
+        (_("Quote language"), c.get("doc_lang")),
     ):
         if value:
             facts.add_row(label, Text(str(value)))

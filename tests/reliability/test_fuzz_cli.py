@@ -23,7 +23,8 @@ WORDS = st.sampled_from(
 TEXT = st.one_of(WORDS, st.text(max_size=12))
 OPTIONS = {
     "lead add": ["--company", "--email", "--phone", "--source", "--grade", "--bant", "--value",
-                 "--currency", "--tag", "--note", "--stage", "--expected-close"],
+                 "--currency", "--tag", "--note", "--stage", "--expected-close", "--address",
+                 "--tax-id", "--doc-lang"],
     "lead edit": ["--name", "--company", "--grade", "--bant", "--value", "--currency", "--tag",
                   "--expected-close"],
     "advance": ["--note", "--reason", "--reopen"],
@@ -32,7 +33,7 @@ OPTIONS = {
     "followup snooze": [],
     "followup done": [],
     "followup list": ["--days", "--lead", "--overdue", "--format"],
-    "customer edit": ["--segment", "--checkin", "--name"],
+    "customer edit": ["--segment", "--checkin", "--name", "--address", "--tax-id", "--doc-lang"],
     "quote new": ["--item", "--item", "--discount", "--tax", "--valid", "--note", "--currency"],
     "target set": [],
     "target rm": [],

@@ -8,6 +8,7 @@ check is one pragma read. Each module holds a run of steps; a new step goes in a
 from __future__ import annotations
 
 from salesflow.store.migrations import (
+    buyers,
     fields,
     first,
     products,
@@ -23,6 +24,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     *search_pairs.STEPS,
     *trend.STEPS,
     *stagenames.STEPS,
+    *buyers.STEPS,
     *products.STEPS,
     *fields.STEPS,
 ]

@@ -1,4 +1,4 @@
-"""Step 17: custom lead fields, one row per lead and field, searchable.
+"""Step 18: custom lead fields, one row per lead and field, searchable.
 
 Released: never edited.
 """
@@ -39,7 +39,7 @@ def _index(table: str, column: str) -> str:
 
 STEPS: list[tuple[int, str, str]] = [
     (
-        17,
+        18,
         "lead_fields: the values of custom lead fields (config fields), in the search index",
         """
         CREATE TABLE lead_fields (

@@ -1,4 +1,4 @@
-"""Step 16: the product catalogue, and quote lines that name a product.
+"""Step 17: the product catalogue, and quote lines that name a product.
 
 Released: never edited.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 STEPS: list[tuple[int, str, str]] = [
     (
-        16,
+        17,
         "products: a catalogue of what is sold; quote lines link the product they were made from",
         """
         -- A SKU or a name names one product, whatever its case (quote --item "g2; 50").
