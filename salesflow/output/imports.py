@@ -62,9 +62,11 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
     lines += [str(e) for e in plan.errors]
     lines += [str(n) for n in plan.notices]
     for kind in ("merged", "skipped", "unchanged"):
-        lines += [str(n) for n in getattr(plan, kind)[:SHOWN]]
-        if plan.count(kind) > SHOWN:
-            lines.append(_("… and {more} more like these").format(more=plan.count(kind) - SHOWN))
+        shown = getattr(plan, kind)[:SHOWN]
+        lines += [str(n) for n in shown]
+        if plan.count(kind) > len(shown):
+            more = plan.count(kind) - len(shown)
+            lines.append(_("… and {more} more like these").format(more=more))
     return lines
 
 
