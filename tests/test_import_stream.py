@@ -228,3 +228,28 @@ def test_memory_does_not_grow_with_the_rows_of_the_file(ok, tmp_path, db_path) -
     (small_file, small_rss), (big_file, big_rss) = sizes
     grown = big_rss - small_rss
     assert grown < 0.5 * (big_file - small_file), (grown, big_file - small_file)
+
+
+def test_a_big_load_sets_indexes_aside_across_batches(ok, monkeypatch, tmp_path, db_path):
+    """Past as many new leads as there were (and _BULK_MIN), the random-order indexes are
+    dropped until the last batch is written and then built again: all of them, and right."""
+    import sqlite3
+
+    from salesflow.importer import leadwrite
+
+    ok("lead", "add", "Pre", "--email", "p@x.test")
+    indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    before = sqlite3.connect(db_path).execute(indexes).fetchall()
+    monkeypatch.setattr(leadwrite, "_BULK_MIN", 6)
+    monkeypatch.setattr(Batches, "SIZE", 4)
+    path = tmp_path / "load.ndjson"
+    rows = [{"name": f"L{i}", "stage": "won" if i % 5 == 0 else None} for i in range(30)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    ok("import", "leads", str(path))
+    assert sqlite3.connect(db_path).execute(indexes).fetchall() == before
+    ok("db", "check")
+    customers = json.loads(ok("customer", "list", "-f", "json").stdout)
+    assert sorted(c["name"] for c in customers) == sorted(f"L{i}" for i in range(0, 30, 5))
+    ok("undo")
+    assert [r["name"] for r in json.loads(ok("lead", "list", "-f", "json").stdout)] == ["Pre"]
+    ok("db", "check")

@@ -30,6 +30,18 @@ def _bulk_indexes(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
+def _by_lead(conn: sqlite3.Connection) -> set[str]:
+    """stage_changes' indexes that start with lead_id."""
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'stage_changes'"
+        )
+    ]
+    return {n for n in names if [r[2] for r in conn.execute(f'PRAGMA index_info("{n}")')][:1]
+            == ["lead_id"]}  # fmt: skip
+
+
 def apply_leads(
     conn: sqlite3.Connection, plan: Plan, *, now_iso: str, progress: Progress | None = None
 ) -> Applied:
@@ -100,7 +112,7 @@ class Batches:
     (a later row may change one). With `write` false (a dry run) it only lets go. A row
     error stops the writing unless `keep_going`: the import will be refused and rolled back."""
 
-    SIZE = 2000
+    SIZE = 10_000
     KEEP_NOTES = 100  # skipped/unchanged/merged rows kept for the report (which shows 20)
 
     def __init__(
@@ -116,12 +128,20 @@ class Batches:
         """Write the new leads planned so far and the custom field values of their rows."""
         from salesflow import fields
         from salesflow.store import roomy_cache
+        from salesflow.store.schema import set_aside
 
         if plan.errors and not self.keep_going:
             self.write = False
         if self.write and plan.new:
             if self.first is None:
                 self.held.enter_context(roomy_cache(self.conn))
+            if not self.bulk and plan.new_count >= max(self.existing, _BULK_MIN):
+                # As many new leads as there were: building those indexes again at the end
+                # is cheaper than inserting into them row by row. Not the history's index by
+                # lead: each batch's derived facts look leads up in it.
+                aside = [i for i in _bulk_indexes(self.conn) if i not in _by_lead(self.conn)]
+                self.held.enter_context(set_aside(self.conn, aside))
+                self.bulk = True
             # The search index holds the last batch's entries in memory until a statement
             # makes it write them; not inside the next batch, whose rows must be all it changed.
             self.conn.execute("SAVEPOINT import_batch")
