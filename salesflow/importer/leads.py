@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -144,15 +145,16 @@ class _Placer:
     def __init__(
         self, conn: sqlite3.Connection, plan: Plan, on_duplicate: str, batches: Batches | None
     ) -> None:
-        self.plan, self.on_duplicate, self.batches = plan, on_duplicate, batches
+        self.conn, self.plan, self.on_duplicate, self.batches = conn, plan, on_duplicate, batches
         self.exported = False
+        # Who each lead and row is, held for the whole import (all else of a row is let go):
+        # an existing lead by its id, the n-th new lead by -(n + 1), its row in `numbers`.
         self.keys = Keys()
-        self.people: dict[int, tuple[str, str | None]] = {}
         for id_, name, company, email, phone in conn.execute(
             "SELECT id, name, company, email, phone FROM leads ORDER BY id"
         ):
             self.keys.add(id_, Keys.of(name, company, email, phone))
-            self.people[id_] = (name, company)
+        self.numbers = array("q")  # the row of each new lead
         self.pending: dict[int, dict[str, Any]] = {}  # existing lead -> wanted facts (update)
 
     def place(self, number: int, facts: leads.NewLead, values: dict[str, str]) -> None:
@@ -161,12 +163,13 @@ class _Placer:
         matches = self.keys.match(row_keys)
         if not matches:
             if not self.exported:
-                self.keys.add(("row", number, plan.new_count), row_keys)
+                self.keys.add(-plan.new_count - 1, row_keys)
+            self.numbers.append(number)
             plan.row_leads[number] = ("new", plan.new_count)
             plan.new.append(facts)
             return
         target, by = matches[0]
-        what = _describe(target, self.people)
+        what = self.describe(target)
         if self.on_duplicate == "skip":
             said = _("skipped: same {by} as {what}").format(by=_(by), what=what)
             plan.note("skipped", RowNote(number, said))
@@ -175,17 +178,17 @@ class _Placer:
             plan.errors.append(RowError(number, None, said))
         elif len(matches) > 1:  # updating one of them would be a guess
             which = _(" and ").join(
-                _("{what} by {by}").format(what=_describe(t, self.people), by=_(b))
-                for t, b in matches
+                _("{what} by {by}").format(what=self.describe(t), by=_(b)) for t, b in matches
             )
             why = _("matches {which} — fix the row or merge those leads first")
             plan.errors.append(RowError(number, None, why.format(which=which)))
-        elif isinstance(target, tuple):  # an earlier row of this file: merge into it
-            if target[2] >= plan.written:
-                _merge(plan.new[target[2] - plan.written], facts, values)
+        elif target < 0:  # an earlier row of this file: merge into it
+            index = -target - 1
+            if index >= plan.written:
+                _merge(plan.new[index - plan.written], facts, values)
             elif self.batches is not None:  # a lead already written
-                self.batches.merge(target[2], partial(_wanted, facts, values))
-            plan.row_leads[number] = ("new", target[2])
+                self.batches.merge(index, partial(_wanted, facts, values))
+            plan.row_leads[number] = ("new", index)
             said = _("merged into {what} (same {by})").format(what=what, by=_(by))
             plan.note("merged", RowNote(number, said))
         else:
@@ -195,6 +198,14 @@ class _Placer:
             plan.row_leads[number] = target
             if "stage" in values:
                 wanted["_stage"] = (number, facts.stage)
+
+    def describe(self, target: int) -> str:
+        if target < 0:
+            return _("row {row}").format(row=self.numbers[-target - 1])
+        name, company = self.conn.execute(
+            "SELECT name, company FROM leads WHERE id = ?", (target,)
+        ).fetchone()
+        return f"#{target} {name}" + (f" ({company})" if company else "")
 
 
 class _Cells:
@@ -251,13 +262,6 @@ def _merge(target: leads.NewLead, facts: leads.NewLead, values: dict[str, str]) 
     """A later row of the file about the same new lead: its given facts win."""
     for column, value in _wanted(facts, values, target.tags, target.notes).items():
         setattr(target, column, value)
-
-
-def _describe(target: Any, people: dict[int, tuple[str, str | None]]) -> str:
-    if isinstance(target, tuple):
-        return _("row {row}").format(row=target[1])
-    name, company = people[target]
-    return f"#{target} {name}" + (f" ({company})" if company else "")
 
 
 def _resolve_updates(
