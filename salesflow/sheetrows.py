@@ -281,31 +281,42 @@ def json_rows(text: Text, name: str, fmt: str) -> Reader:
     seen: dict[str, int] = {}
     count = 0
     for number, obj in _objects(text, name, fmt):
-        if not isinstance(obj, dict):
+        if type(obj) is not dict:
             raise SalesflowError(
                 _(
                     '{name} row {number} is not an object — each row must be {{"column": value, …}}'
                 ).format(name=name, number=number)
             )
-        for key, value in obj.items():
-            if key not in seen:
-                seen[key] = len(header)
-                header.append(key)
-            _check_value(_text(value), name, number, key)
-        if len(header) > MAX_COLUMNS:
-            return header, lambda: iter(()), 0  # the caller refuses it; the rows need not be read
-        count += any(_text(v) for v in obj.values())
+        if not seen.keys() >= obj.keys():
+            for key in obj:
+                if key not in seen:
+                    seen[key] = len(header)
+                    header.append(key)
+            if len(header) > MAX_COLUMNS:
+                return header, lambda: iter(()), 0  # the caller refuses it; rows need not be read
+        cells = _cells(obj)
+        count += any(cells)
+        for key, cell in zip(obj, cells, strict=True):
+            if cell and (len(cell) > MAX_CELL or "\x00" in cell):
+                _check_value(cell, name, number, key)
 
     def rows() -> Iterator[Row]:
         width = len(header)
         for number, obj in _objects(text, name, fmt):
-            cells: list[str | None] = [None] * width
-            for key, value in obj.items():
-                cells[seen[key]] = _text(value)
+            if len(obj) == width and list(obj) == header:  # every key, in the header's order
+                cells = _cells(obj)
+            else:
+                cells = [None] * width
+                for key, cell in zip(obj, _cells(obj), strict=True):
+                    cells[seen[key]] = cell
             if any(cells):
                 yield number, cells
 
     return header, rows, count
+
+
+def _cells(obj: dict[str, Any]) -> list[str | None]:
+    return [v if v is None or type(v) is str else _text(v) for v in obj.values()]
 
 
 def _check_value(text: str | None, name: str, number: int, key: str) -> None:
