@@ -87,6 +87,7 @@ def spoken(output: str, values: frozenset[str] = frozenset()) -> str:
     text = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"", " ", text)  # quoted values and code
     text = re.sub(r"\b[\w.-]+\.(csv|tsv|json|ndjson|ics|md|html|pdf|db|vcf|eml)\b", " ", text)
     text = re.sub(r"\b[a-z_]+\.[A-Za-z_]+\b", " ", text)  # config keys: seller.name, fx.USD
+    text = re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+\b", " ", text)  # column names: first_touch_at
     text = re.sub(r"\b[A-Z]{2,}\b", " ", text)  # codes and acronyms: CNY, USD, KPI
     text = re.sub(r"\S+://\S+|\S+@\S+|\S*/\S*", " ", text)  # URLs, addresses, paths
     text = re.sub(r"\w+(\|\w+)+", " ", text)  # an option's values: table|csv|json
