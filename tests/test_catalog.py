@@ -65,7 +65,7 @@ def test_texts_marked_inside_f_strings_are_found():
     # Babel does not look into f-strings on Python 3.11; without the syntax-tree pass their
     # entries would count as stale and their absence as nothing missing.
     found = dict(catalog_tool.formatted_calls())
-    assert "Most quoted" in found and found["Most quoted"].startswith("salesflow/output/")
+    assert found["salesflow digest"].startswith("salesflow/output/digest_mail.py:")
 
 
 def test_no_empty_or_fuzzy_entries(entries):
