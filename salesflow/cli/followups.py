@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
+from salesflow import i18n
 from salesflow.cli import complete
 from salesflow.cli.options import (
     MAX_ROWS,
@@ -159,9 +160,14 @@ def log(
             else None
         )
     local = happened.astimezone(s.tz)
+    kind = activity.kind
+    if i18n.active() != "en":  # 电话, not call (the views' import only when it translates)
+        from salesflow.output.views import word
+
+        kind = word(kind)
     s.term.say(
         _("Logged {kind} on {label} at {local:%a %Y-%m-%d %H:%M}").format(
-            kind=activity.kind, label=lead.label, local=local
+            kind=kind, label=lead.label, local=local
         )
     )
     if closed and choice > 1:

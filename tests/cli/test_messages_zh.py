@@ -65,7 +65,7 @@ def test_merge_with_itself(fails, lead):
 def test_log_and_followups(ok, fails, lead):
     zh = ok(*ZH, "log", "1", "打电话", "--kind", "call", "--next", "发方案", "--due", "fri")
     assert zh.stderr.splitlines()[0] == (
-        "已为 #1 张伟 (深圳某科技) 记录活动 call，时间 2026-11-23 09:00"
+        "已为 #1 张伟 (深圳某科技) 记录活动 电话，时间 2026-11-23 09:00"
     )
     assert said(ok(*ZH, "followup", "done", "1")) == '已完成：#1 张伟 的跟进 #1 "发方案"'
     assert said(fails(*ZH, "followup", "done", "1")) == (
