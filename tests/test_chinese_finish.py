@@ -155,3 +155,21 @@ def test_english_demo_writes_english(ok, db_path: Path) -> None:
     assert any(a.startswith("Chase quote Q-") for a in actions)
     assert "after-sales check-in" in actions and "created" in notes
     assert not {"跟进报价", "售后回访"} & {a[:4] for a in actions}
+
+
+def test_help_names_value_types_in_chinese_and_keeps_its_columns(ok) -> None:
+    from salesflow.output.layout import cells
+
+    zh = ok("--lang", "zh_CN", "lead", "list", "--help").stdout
+    assert "--stage <文本>" in zh and "--limit <整数>" in zh and "<str>" not in zh
+    # Descriptions start in one column, counted in cells (<文本> takes six).
+    starts = {
+        cells(line[: line.index(text)])
+        for line, text in (
+            (next(x for x in zh.splitlines() if "--stage <文本>" in x), "只看这个阶段"),
+            (next(x for x in zh.splitlines() if x.strip().startswith("-a, --all")), "未结和"),
+        )
+    }
+    assert len(starts) == 1, zh
+    en = ok("lead", "list", "--help").stdout
+    assert "--stage <str>" in en and "--limit <int range>" in en
