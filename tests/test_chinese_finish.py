@@ -173,3 +173,27 @@ def test_help_names_value_types_in_chinese_and_keeps_its_columns(ok) -> None:
     assert len(starts) == 1, zh
     en = ok("lead", "list", "--help").stdout
     assert "--stage <str>" in en and "--limit <int range>" in en
+
+
+def test_undo_list_and_quote_render_speak_chinese(ok, two_leads, tmp_path: Path) -> None:
+    zh = ok("--lang", "zh_CN", "undo", "--list").stdout
+    assert zh.split()[:3] == ["命令", "时间", "改动行数"]
+    assert "2026-11-23 09:00" in zh  # local time, as every table shows it
+    en = ok("undo", "--list").stdout
+    assert en.split()[:3] == ["Command", "When", "Rows"]
+    ok("quote", "new", "1", "--item", "网关; 2; 980")
+    said = ok("--lang", "zh_CN", "quote", "render", "Q-2026-0001", "-o", str(tmp_path / "q.md"))
+    assert said.stderr.strip().endswith("（中文）")
+
+
+def test_segments_read_as_chinese_shows_them(ok, fails, two_leads) -> None:
+    ok("advance", "1", "won")
+    ok("--lang", "zh_CN", "customer", "edit", "1", "--segment", "大客户")
+    assert (
+        json.loads(ok("customer", "show", "1", "-f", "json").stdout)["customer"]["segment"] == "key"
+    )
+    ok("customer", "edit", "1", "--segment", "中小企业")
+    assert (
+        json.loads(ok("customer", "show", "1", "-f", "json").stdout)["customer"]["segment"] == "smb"
+    )
+    fails("--lang", "zh_CN", "customer", "edit", "1", "--segment", "vip", match="大客户")
