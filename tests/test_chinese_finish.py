@@ -197,3 +197,20 @@ def test_segments_read_as_chinese_shows_them(ok, fails, two_leads) -> None:
         json.loads(ok("customer", "show", "1", "-f", "json").stdout)["customer"]["segment"] == "smb"
     )
     fails("--lang", "zh_CN", "customer", "edit", "1", "--segment", "vip", match="大客户")
+
+
+def test_a_pipeline_change_note_is_shown_in_chinese(ok, two_leads, db_path: Path) -> None:
+    ok("advance", "1")  # contacted
+    ok("advance", "2", "qualified")
+    # Two stages into one: not a rename, so the leads are moved, with a note saying why.
+    ok("stages", "set", "lead:10", "talk:30", "--map", "contacted=talk", "--map", "qualified=talk")
+    zh = ok("--lang", "zh_CN", "lead", "show", "1").stdout
+    assert "销售流程已更改" in zh and "pipeline changed" not in zh
+    conn = sqlite3.connect(db_path)
+    try:  # stored as the marker the queries find
+        notes = {
+            n for (n,) in conn.execute("SELECT note FROM stage_changes WHERE to_stage = 'talk'")
+        }
+    finally:
+        conn.close()
+    assert notes == {"pipeline changed"}
