@@ -144,7 +144,7 @@ def test_import_email_needs_my_addresses(fails, empty_db, tmp_path: Path):
 def test_customer_target_config_stage_errors(ok, fails, lead):
     ok("advance", "1", "won")
     assert said(fails(*ZH, "customer", "edit", "1", "--segment", "vip")) == (
-        "错误：客户分类“vip”——请使用 key（重点客户）、smb（中小企业）或 individual（个人）"
+        "错误：客户分类“vip”——请使用 key 或 大客户、smb 或 中小企业、individual 或 个人"
     )
     assert said(fails(*ZH, "target", "set", "2026-13", "100k")) == (
         "错误：期间“2026-13”：月份为 01–12——请写成月份（2026-12）、季度（2026-Q4）或年份（2026）"
