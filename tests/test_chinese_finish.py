@@ -103,6 +103,9 @@ def test_setting_descriptions_are_translated_with_their_defaults() -> None:
 def test_export_help_says_what_each_table_holds(ok) -> None:
     zh = ok("--lang", "zh_CN", "export", "--help").stdout
     assert "每条线索一行" in zh and "每个客户一行" in zh
+    from salesflow.output.layout import cells
+
+    assert max(cells(line) for line in zh.splitlines()) <= 80, zh  # CJK counted as two cells
     assert "one row per lead, open and closed" in ok("export", "--help").stdout
 
 
