@@ -1,7 +1,7 @@
 """The monthly review (`salesflow report review`): one month's KPIs beside the month before,
 the funnel of the leads created in it, won value month by month against the targets, why
-deals were lost, and what was quoted most — every figure from the reports' own functions, so
-the review and `report summary --since … --until …` never disagree."""
+deals were lost, and the products that sold — every figure from the reports' own functions,
+so the review and `report summary`/`report products --since … --until …` never disagree."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from salesflow import metrics
 from salesflow.errors import SalesflowError
 from salesflow.i18n import _
 from salesflow.metrics import trend as trends
+from salesflow.metrics.products import ProductRow, product_report
 from salesflow.metrics.windows import Scope
 
 TREND_MONTHS = 12
-TOP_LINES = 8
+TOP_PRODUCTS = 8
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 
 
@@ -37,14 +38,6 @@ def last_month(today: date) -> trends.Span:
 
 
 @dataclass
-class QuotedLine:
-    description: str
-    quotes: int  # quotes the line appears on
-    quantity: str  # summed, as a decimal string
-    amount: Any  # Decimal in the base currency: line amounts after line discounts
-
-
-@dataclass
 class Review:
     month: trends.Span
     previous: trends.Span
@@ -53,7 +46,7 @@ class Review:
     funnel: metrics.Funnel
     trend: trends.Trend  # won value, deals won, win rate per month, this one last
     lost: list[metrics.LostRow]
-    quoted: list[QuotedLine]
+    products: list[ProductRow]  # report products of the month, the top ones
 
 
 def _month_scope(scope: Scope, month: trends.Span) -> Scope:
@@ -78,40 +71,17 @@ def review(scope: Scope, month: trends.Span) -> Review:
         funnel=metrics.funnel(this_month),
         trend=won_trend,
         lost=metrics.lost_reasons(this_month),
-        quoted=quoted_lines(this_month),
+        products=top_products(this_month),
     )
 
 
-def quoted_lines(scope: Scope, limit: int = TOP_LINES) -> list[QuotedLine]:
-    """The quote lines most quoted in the window: lines of the quotes issued in it (sent,
-    accepted or rejected; drafts are not offers yet), grouped by description ignoring case and
-    surrounding spaces, by amount in the base currency."""
-    from decimal import Decimal
-
-    w = scope.window
-    rows = scope.conn.execute(
-        "SELECT min(trim(i.description)), q.currency, count(DISTINCT q.id), "
-        "group_concat(i.quantity, ' '), sum(i.amount_minor) FROM quote_items i "
-        "JOIN quotes q ON q.id = i.quote_id WHERE q.status != 'draft' "
-        "AND q.issued_on >= :since_day AND q.issued_on <= :until_day "
-        "GROUP BY trim(i.description) COLLATE NOCASE, q.currency",
-        w.params,
-    ).fetchall()
-    merged: dict[str, QuotedLine] = {}
-    for text, currency, n, quantities, minor in rows:
-        key = text.casefold()
-        amount = scope.converter.to_base(currency, minor)
-        qty = sum((Decimal(q) for q in quantities.split()), Decimal(0))
-        if key in merged:
-            old = merged[key]
-            total = Decimal(old.quantity) + qty
-            merged[key] = QuotedLine(
-                min(old.description, text), old.quotes + n, str(total), old.amount + amount
-            )
-        else:
-            merged[key] = QuotedLine(text, n, str(qty), amount)
-    ordered = sorted(merged.values(), key=lambda r: (-r.amount, -r.quotes, r.description))
-    return ordered[:limit]
+def top_products(scope: Scope, limit: int = TOP_PRODUCTS) -> list[ProductRow]:
+    """`report products` of the window (metrics.products), the rows with anything quoted or
+    won: the first `limit` catalogue products in its order (revenue, then quoted value), and
+    the free-text lines' row after them."""
+    rows = [r for r in product_report(scope) if r.quoted or r.won]
+    named = [r for r in rows if r.product_id is not None][:limit]
+    return named + [r for r in rows if r.product_id is None]
 
 
 def record(r: Review, converter: Any) -> dict[str, Any]:
@@ -129,13 +99,5 @@ def record(r: Review, converter: Any) -> dict[str, Any]:
         "funnel": [row.record(converter) for row in r.funnel.rows],
         "trend": [row.record(metrics_shown, None, converter) for row in r.trend.rows],
         "lost": [row.record(converter) for row in r.lost],
-        "quoted": [
-            {
-                "description": q.description,
-                "quotes": q.quotes,
-                "quantity": q.quantity,
-                "amount": converter.text(q.amount),
-            }
-            for q in r.quoted
-        ],
+        "products": [row.record(converter) for row in r.products],
     }

@@ -121,14 +121,16 @@ def review(
     ] = None,
 ) -> None:
     """A one-page monthly review to mail: KPIs against the month before, won value
-    month by month against the target, the funnel, lost reasons, the most quoted lines.
+    month by month against the target, the funnel, lost reasons, the top products.
 
     \b
     Every figure is the report's own: the KPIs are `report summary --since
     <first day> --until <last day>` of the month and of the month before; the
     funnel is `report funnel` of the leads created in the month; lost reasons
-    `report lost` of the month; won value by month `report trend`. The charts
-    are inline SVG: no script, no network.
+    `report lost` of the month; won value by month `report trend`; the top
+    products `report products` of the month (up to 8 that were quoted or won,
+    then the free-text lines). The charts are inline SVG: no script, no
+    network.
     """
     import json
 

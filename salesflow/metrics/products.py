@@ -26,7 +26,7 @@ Lines that name no product (free text, or a product removed with `--force`) make
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -39,14 +39,14 @@ PRODUCT_KEYS = [
     "revenue", "win_rate", "avg_discount", "revenue_share", "currency",
 ]  # fmt: skip
 
-# Each quote number once: the accepted version, else the newest sent one.
-_OFFERS = """
-    SELECT id, currency, status, sent_at, decided_at, subtotal_minor, discount_minor FROM (
-        SELECT q.*, row_number() OVER (
-            PARTITION BY year, seq ORDER BY status = 'accepted' DESC, version DESC) AS pick
-        FROM quotes q WHERE sent_at IS NOT NULL)
-    WHERE pick = 1
-"""
+# Each quote number once: `o` is the accepted version, else the newest sent one, when no other
+# sent version of its number beats it (a look-up in the (year, seq, version) index).
+_OFFER = (
+    "o.sent_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM quotes x WHERE x.year = o.year "
+    "AND x.seq = o.seq AND x.id != o.id AND x.sent_at IS NOT NULL "
+    "AND ((x.status = 'accepted') > (o.status = 'accepted') "
+    "OR ((x.status = 'accepted') = (o.status = 'accepted') AND x.version > o.version)))"
+)
 
 
 @dataclass
@@ -63,9 +63,6 @@ class ProductRow:
     decided: int = 0
     gross: Decimal = Decimal(0)  # of the quoted lines, base currency
     revenue_share: float | None = None
-    _quoted_ids: set[int] = field(default_factory=set, repr=False)
-    _won_ids: set[int] = field(default_factory=set, repr=False)
-    _decided_ids: set[int] = field(default_factory=set, repr=False)
 
     @property
     def win_rate(self) -> float | None:
@@ -97,6 +94,61 @@ def line_value(amount_minor: int, subtotal_minor: int, discount_minor: int) -> i
     return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+# ---- the sums, in SQL --------------------------------------------------------------------
+#
+# One pass over the offers' lines, grouped by product and currency (a quote has one currency,
+# so counts of distinct quotes add up across currencies). line_value in integer arithmetic:
+# with s > 0, half-up of a·m ÷ s (m = s − discount) is (2·a·m + s) ÷ 2s, mirrored below 0.
+# SQLite turns an integer product that overflows into a float, so a line whose a·m could pass
+# 2^61 (a quote of tens of millions) is not summed here: its three numbers come back as text
+# for line_value's Decimal.
+_S, _D, _A = "o.subtotal_minor", "o.discount_minor", "i.amount_minor"
+_PLAIN = f"({_S} = 0 OR {_D} = 0 OR {_S} = {_D})"
+_SAFE = f"({_PLAIN} OR ({_S} > 0 AND abs({_A}) <= {2**61} / abs({_S} - {_D})))"
+_SHARE = f"{_A} * ({_S} - {_D})"
+_VALUE = (
+    f"CASE WHEN {_S} = 0 OR {_D} = 0 THEN {_A} "
+    f"WHEN {_SHARE} >= 0 THEN (2 * {_SHARE} + {_S}) / (2 * {_S}) "
+    f"ELSE -((-2 * {_SHARE} + {_S}) / (2 * {_S})) END"
+)
+# A quantity ('12', '1.5': quotes.math.number_text, at most 6 decimals) as exact integers:
+# its whole part and its millionths.
+_DOT = "instr(i.quantity, '.')"
+_WHOLE = (
+    f"CAST(CASE WHEN {_DOT} THEN substr(i.quantity, 1, {_DOT} - 1) ELSE i.quantity END AS INTEGER)"
+)
+_MILLIONTHS = (
+    f"CASE WHEN {_DOT} THEN CAST(substr(substr(i.quantity, {_DOT} + 1) || '000000', 1, 6) "
+    "AS INTEGER) ELSE 0 END"
+)
+_MILLION = Decimal(1_000_000)
+_LINE = f"{_A} || ' ' || {_S} || ' ' || {_D}"
+
+
+def _sums(offered: str, won: str) -> str:
+    """The sums of the lines matching `offered` (and `won`): value, gross, quantity."""
+    return ", ".join(
+        [
+            f"coalesce(sum(CASE WHEN {offered} AND {_SAFE} THEN {_VALUE} END), 0)",
+            f"coalesce(sum(CASE WHEN {won} AND {_SAFE} THEN {_VALUE} END), 0)",
+            f"coalesce(sum(CASE WHEN {offered} THEN i.gross_minor END), 0)",
+            f"coalesce(sum(CASE WHEN {offered} THEN {_WHOLE} END), 0)",
+            f"coalesce(sum(CASE WHEN {offered} THEN {_MILLIONTHS} END), 0)",
+            f"coalesce(sum(CASE WHEN {won} THEN {_WHOLE} END), 0)",
+            f"coalesce(sum(CASE WHEN {won} THEN {_MILLIONTHS} END), 0)",
+            # the lines left to line_value, "amount subtotal discount" each
+            f"group_concat(CASE WHEN {offered} AND NOT {_SAFE} THEN {_LINE} END, ',')",
+            f"group_concat(CASE WHEN {won} AND NOT {_SAFE} THEN {_LINE} END, ',')",
+        ]
+    )
+
+
+def _rest(lines: str | None) -> int:
+    if not lines:
+        return 0
+    return sum(line_value(*map(int, line.split())) for line in lines.split(","))
+
+
 def product_report(scope: Scope) -> list[ProductRow]:
     """One row per catalogue product (those never quoted too) and one for free-text lines;
     by revenue, then quoted value, then SKU/name; free text last."""
@@ -107,33 +159,32 @@ def product_report(scope: Scope) -> list[ProductRow]:
     }
     rows[None] = ProductRow(None, None, None)
     sent = window.within("o.sent_at")
-    decided = window.within("o.decided_at")
+    decided = f"(o.status IN ('accepted', 'rejected') AND {window.within('o.decided_at')})"
+    offered, won = f"({sent})", f"({decided} AND o.status = 'accepted')"
     to_base = scope.converter.to_base
-    for (pid, qid, currency, status, offered, closed, qty, gross, amount, subtotal,
-         discount) in conn.execute(
-        f"SELECT i.product_id, o.id, o.currency, o.status, {sent}, "
-        f"o.status IN ('accepted', 'rejected') AND {decided}, i.quantity, i.gross_minor, "
-        f"i.amount_minor, o.subtotal_minor, o.discount_minor "
-        f"FROM ({_OFFERS}) o JOIN quote_items i ON i.quote_id = o.id "
-        f"WHERE ({sent}) OR ({decided})",
+    found = conn.execute(
+        # A link to a product no longer in the catalogue counts as free text.
+        f"SELECT p.id, o.currency, count(DISTINCT CASE WHEN {offered} THEN o.id END), "
+        f"count(DISTINCT CASE WHEN {won} THEN o.id END), "
+        f"count(DISTINCT CASE WHEN {decided} THEN o.id END), {_sums(offered, won)} "
+        "FROM quotes o JOIN quote_items i ON i.quote_id = o.id "
+        "LEFT JOIN products p ON p.id = i.product_id "
+        f"WHERE ({offered} OR {decided}) AND {_OFFER} GROUP BY p.id, o.currency",
         scope.params,
-    ):  # fmt: skip
-        row = rows.get(pid) or rows[None]
-        value = to_base(currency, line_value(amount, subtotal, discount))
-        if offered:
-            row._quoted_ids.add(qid)
-            row.quoted_quantity += Decimal(qty)
-            row.quoted_value += value
-            row.gross += to_base(currency, gross)
-        if closed:
-            row._decided_ids.add(qid)
-            if status == "accepted":
-                row._won_ids.add(qid)
-                row.won_quantity += Decimal(qty)
-                row.revenue += value
+    )
+    for (pid, currency, quoted, n_won, n_decided, value, revenue, gross, whole, parts,
+         won_whole, won_parts, rest, won_rest) in found:  # fmt: skip
+        row = rows[pid]
+        row.quoted += quoted
+        row.won += n_won
+        row.decided += n_decided
+        row.quoted_value += to_base(currency, value + _rest(rest))
+        row.revenue += to_base(currency, revenue + _rest(won_rest))
+        row.gross += to_base(currency, gross)
+        row.quoted_quantity += whole + parts / _MILLION
+        row.won_quantity += won_whole + won_parts / _MILLION
     total = sum((r.revenue for r in rows.values()), Decimal(0))
     for r in rows.values():
-        r.quoted, r.won, r.decided = len(r._quoted_ids), len(r._won_ids), len(r._decided_ids)
         r.revenue_share = ratio(r.revenue, total)
     other = rows.pop(None)
     ordered = sorted(

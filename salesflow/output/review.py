@@ -1,6 +1,6 @@
 """The monthly review as one HTML page a seller can mail: the month's KPIs against the month
-before, won value month by month against the target, the funnel, lost reasons and the most
-quoted lines, with the charts as inline SVG (output/svg.py).
+before, won value month by month against the target, the funnel, lost reasons and the top
+products, with the charts as inline SVG (output/svg.py).
 
 Built like the HTML digest for mail clients: inline styles, tables for layout, one 640 px
 column that shrinks on a phone, every piece of user text escaped. It reads the plain record
@@ -14,6 +14,7 @@ from typing import Any
 
 from salesflow.i18n import N_, _, ngettext
 from salesflow.output import svg
+from salesflow.output.groups import product_label
 from salesflow.output.reports import DASH, amount, days, pct
 from salesflow.output.trend import change
 
@@ -78,7 +79,7 @@ def html_page(r: dict[str, Any], lang: str = "en") -> str:
         _won_trend(r),
         _funnel(r),
         _lost(r),
-        _quoted(r),
+        _products(r),
         f'<p style="margin:22px 0 0;font-size:11px;color:{_MUTED}">'
         f"{e(_('salesflow report review --month {month}').format(month=r['month']))}</p>",
         "</td></tr></table></td></tr></table></body></html>\n",
@@ -198,35 +199,41 @@ def _lost(r: dict[str, Any]) -> str:
     return head + chart
 
 
-def _quoted(r: dict[str, Any]) -> str:
+def _products(r: dict[str, Any]) -> str:
+    """`report products` of the month: what was quoted and what sold, by revenue."""
     e = html.escape
-    head = f'<h2 style="{_H2}">{e(_("Most quoted"))}</h2>'
-    rows = r["quoted"]
+    heading, nothing = _("Top products"), _("No quotes were sent or decided this month.")
+    head = f'<h2 style="{_H2}">{e(heading)}</h2>'
+    rows = r["products"]
     if not rows:
-        return head + f'<p style="{_NOTE}">{e(_("No quotes were issued this month."))}</p>'
+        return head + f'<p style="{_NOTE}">{e(nothing)}</p>'
+    right = f"{_CELL};text-align:right;white-space:nowrap"
+    product = _("Product")
     out = [
         head,
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         'style="border-collapse:collapse;width:100%"><tr>',
-        f'<th style="{_HEAD};text-align:left">{e(_("Line"))}</th>',
-        f'<th style="{_HEAD};text-align:right">{e(_("Quotes"))}</th>',
-        f'<th style="{_HEAD};text-align:right">{e(_("Quantity"))}</th>',
-        f'<th style="{_HEAD};text-align:right">{e(_("Amount"))}</th></tr>',
+        f'<th style="{_HEAD};text-align:left">{e(product)}</th>',
+        *(
+            f'<th style="{_HEAD};text-align:right">{e(label)}</th>'
+            for label in (_("Quoted"), _("Won"), _("Revenue"), _("Share"))
+        ),
+        "</tr>",
     ]
     for row in rows:
+        name = product_label(row)
+        muted = f";color:{_MUTED}" if row["product"] is None else ""
         out.append(
-            f'<tr><td style="{_CELL}">{e(row["description"])}</td>'
-            f'<td style="{_CELL};text-align:right">{row["quotes"]:,}</td>'
-            f'<td style="{_CELL};text-align:right">{e(_quantity(row["quantity"]))}</td>'
-            f'<td style="{_CELL};text-align:right;white-space:nowrap">'
-            f"{e(amount(row['amount']))}</td></tr>"
+            f'<tr><td style="{_CELL}{muted}">{e(name)}</td>'
+            f'<td style="{right}">{row["quoted"]:,}</td>'
+            f'<td style="{right}">{row["won"]:,}</td>'
+            f'<td style="{right}">{e(amount(row["revenue"]))}</td>'
+            f'<td style="{right}">{e(pct(row["revenue_share"]))}</td></tr>'
         )
     out.append("</table>")
-    note = _("Lines of the quotes issued this month (not drafts), by amount after line discounts.")
+    note = _(
+        "report products of the month: quoted = offers sent in it, won = offers accepted in "
+        "it, revenue = their lines after discounts, before tax; share of all revenue."
+    )
     out.append(f'<p style="{_NOTE}">{e(note)}</p>')
     return "".join(out)
-
-
-def _quantity(text: str) -> str:
-    value = Decimal(text)
-    return f"{value.normalize():,f}" if value != value.to_integral() else f"{value:,.0f}"

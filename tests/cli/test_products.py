@@ -6,6 +6,8 @@ import json
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 Q1 = "Q-2026-0001"
 
@@ -274,3 +276,71 @@ def test_a_zero_tax_product_charges_zero(ok, catalogue) -> None:
     ok("quote", "new", "1", "--item", "EX; 2")
     q = json.loads(ok("quote", "show", Q1, "-f", "json").stdout)
     assert (q["tax_rate"], q["tax"], q["total"]) == ("0", "0.00", "1000.00")
+
+
+def test_report_products_rounds_each_line_half_up(ok, catalogue) -> None:
+    """The sums come from SQL: each line's share of the discounted subtotal rounded half-up
+    in minor units, fractional quantities added exactly, a line too large for SQLite's
+    integers left to Decimal."""
+    ok("config", "set", "currency", "CNY")
+    # Q1 (lead 1, CNY): G2 1.5 × 1.00 = 1.50, Cables 1 × 0.50; subtotal 2.00, 95% off = 1.90,
+    # net 0.10. G2: 150 × 10 / 200 = 7.5 fen → 8 (half-up; half-even would say 8 too, so
+    # Cables shows it): Cables 50 × 10 / 200 = 2.5 fen → 3 (half-even: 2).
+    ok("quote", "new", "1", "--item", "G2; 1.5; 1", "--item", "Cables; 1; 0.5",
+       "--discount", "95%")  # fmt: skip
+    ok("quote", "send", "Q-2026-0001")
+    ok("quote", "accept", "Q-2026-0001")
+    # Q2 (lead 1): G3 1 × 20,000,000.00 and INST 2.25 × 1,000 = 2,250.00, 10% off: G3's
+    # 2,000,000,000 fen × 1,800,202,500 passes 2^61, so Decimal works it: 18,000,000.00;
+    # INST 2,250 × 90% = 2,025.00. Sent, not decided.
+    ok("quote", "new", "1", "--item", "G3; 1; 20000000", "--item", "INST; 2.25; 1000",
+       "--discount", "10%")  # fmt: skip
+    ok("quote", "send", "Q-2026-0002")
+    got = {r["sku"]: r for r in json.loads(ok("report", "products", "-f", "json").stdout)}
+    assert (got["G2"]["quoted_value"], got["G2"]["revenue"], got["G2"]["quoted_quantity"]) == (
+        "0.08", "0.08", "1.5",
+    )  # fmt: skip
+    # G2's gross 1.50, value 0.08: discount 1.42 / 1.50
+    assert got["G2"]["avg_discount"] == round(1.42 / 1.5, 6)
+    assert (got[None]["quoted_value"], got[None]["revenue"]) == ("0.03", "0.03")
+    assert (got["G3"]["quoted_value"], got["G3"]["won"], got["G3"]["win_rate"]) == (
+        "18000000.00", 0, None,
+    )  # fmt: skip
+    assert (got["INST"]["quoted_value"], got["INST"]["quoted_quantity"]) == ("2025.00", "2.25")
+    # revenue 0.08 + 0.03: G2's share 8/11
+    assert got["G2"]["revenue_share"] == round(8 / 11, 6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    amount=st.one_of(st.integers(0, 10**6), st.integers(0, 10**15)),
+    subtotal=st.one_of(st.integers(0, 10**6), st.integers(0, 10**15)),
+    off=st.one_of(st.integers(0, 10**5), st.integers(0, 10**15)),
+    whole=st.integers(1, 999_999_999),
+    places=st.integers(0, 6),
+    digits=st.integers(0, 999_999),
+)
+def test_the_sql_line_value_is_line_value(
+    amount: int, subtotal: int, off: int, whole: int, places: int, digits: int
+) -> None:
+    """metrics.products' SQL pieces against line_value (Decimal) and Decimal quantities,
+    including products past 2^61 (which the SQL leaves to line_value)."""
+    from decimal import Decimal
+
+    from salesflow.metrics import products as p
+
+    discount = min(off, subtotal)
+    quantity = f"{whole}.{digits:06d}"[: len(str(whole)) + 1 + places].rstrip(".")
+    conn = sqlite3.connect(":memory:")
+    safe, value, w, m = conn.execute(
+        f"SELECT {p._SAFE}, CASE WHEN {p._SAFE} THEN {p._VALUE} END, {p._WHOLE}, "
+        f"{p._MILLIONTHS} FROM (SELECT ? AS subtotal_minor, ? AS discount_minor) o, "
+        "(SELECT ? AS amount_minor, ? AS quantity) i",
+        (subtotal, discount, amount, quantity),
+    ).fetchone()
+    expected = p.line_value(amount, subtotal, discount)
+    if safe:
+        assert value == expected and isinstance(value, int)
+    else:
+        assert p._rest(f"{amount} {subtotal} {discount}") == expected
+    assert w + Decimal(m) / 1_000_000 == Decimal(quantity)

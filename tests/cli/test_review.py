@@ -13,9 +13,10 @@ import pytest
 @pytest.fixture
 def month(ok, monkeypatch) -> None:
     """All 09:00 UTC. October: #1 Old created 10-05 (4,000), won 10-20.
-    November: #2 Ann created 11-02 (10,000), quoted 11-02 "Gateway G2" 2 × 3,000 and
-    "Install" 1 × 1,000, won 11-12; #3 Bob created 11-03 (5,000), quoted 11-04
-    " gateway g2 " 1 × 2,900, lost 11-06 for "<b>price</b>". Today is 11-23."""
+    November: #2 Ann created 11-02 (10,000), quoted 11-02 the catalogue's G2 2 × 3,000 and
+    a free-text "Install" 1 × 4,000 (no tax), accepted 11-12 (won, 10,000); #3 Bob created
+    11-03 (5,000), quoted 11-04 " gateway g2 " 1 × 2,900, lost 11-06 for "<b>price</b>".
+    Today is 11-23."""
 
     def on(day: str, *args: str) -> None:
         monkeypatch.setenv("SALESFLOW_NOW", f"2026-{day}T09:00:00Z")
@@ -23,14 +24,16 @@ def month(ok, monkeypatch) -> None:
 
     on("10-05", "lead", "add", "Old", "--value", "4000")
     on("10-20", "advance", "1", "won")
+    on("11-01", "product", "add", "Gateway G2", "--sku", "G2", "--price", "3000")
+    on("11-01", "product", "add", "Spare kit", "--price", "500")  # never quoted
     on("11-02", "lead", "add", "Ann", "--value", "10000")
-    on("11-02", "quote", "new", "2", "--item", "Gateway G2; 2; 3000", "--item", "Install; 1; 1000")
+    on("11-02", "quote", "new", "2", "--item", "G2; 2", "--item", "Install; 1; 4000")
     on("11-02", "quote", "send", "Q-2026-0001")
     on("11-03", "lead", "add", "Bob", "--value", "5000")
     on("11-04", "quote", "new", "3", "--item", " gateway g2 ; 1; 2900")
     on("11-04", "quote", "send", "Q-2026-0002")
     on("11-06", "advance", "3", "lost", "--reason", "<b>price</b>")
-    on("11-12", "advance", "2", "won")
+    on("11-12", "quote", "accept", "Q-2026-0001")
     ok("target", "set", "2026-11", "20000")
     monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T09:00:00Z")
 
@@ -61,16 +64,28 @@ def test_the_numbers_of_a_month(ok, month) -> None:
     stages = {f["stage"]: f["reached"] for f in r["funnel"]}
     assert (stages["lead"], stages["won"]) == (2, 1)
     assert [(x["reason"], x["count"], x["share"]) for x in r["lost"]] == [("<b>price</b>", 1, 1.0)]
-    # Quote lines, case and spaces folded: Gateway G2 on both quotes, 2 × 3,000 + 2,900.
-    assert r["quoted"] == [
-        {"description": "Gateway G2", "quotes": 2, "quantity": "3", "amount": "8900.00"},
-        {"description": "Install", "quotes": 1, "quantity": "1", "amount": "1000.00"},
-    ]
+    # Products: G2 on both offers (2 × 3,000 + 2,900 = 8,900), won on Ann's (6,000 of the
+    # 10,000 revenue); the free-text Install won 4,000.
+    got = [
+        (p["sku"], p["quoted"], p["quoted_quantity"], p["quoted_value"], p["won"], p["revenue"],
+         p["revenue_share"])
+        for p in r["products"]
+    ]  # fmt: skip
+    assert got == [
+        ("G2", 2, "3", "8900.00", 1, "6000.00", 0.6), (None, 1, "1", "4000.00", 1, "4000.00", 0.4)
+    ]  # fmt: skip
+    # ... which is report products of the month, row for row, without the idle Spare kit.
+    products = ok(
+        "report", "products", "--since", "2026-11-01", "--until", "2026-11-30", "-f", "json"
+    )
+    every = json.loads(products.stdout)
+    assert [p["product"] for p in every] == ["Gateway G2", "Spare kit", None]
+    assert r["products"] == [p for p in every if p["quoted"] or p["won"]]
 
 
 def test_the_default_month_is_the_last_one_ended(ok, month) -> None:
     r = json.loads(ok("report", "review", "-f", "json").stdout)
-    assert (r["month"], r["kpis"]["won_value"], r["quoted"]) == ("2026-10", "4000.00", [])
+    assert (r["month"], r["kpis"]["won_value"], r["products"]) == ("2026-10", "4000.00", [])
 
 
 def test_the_page_has_its_charts_and_escapes_user_text(ok, month, tmp_path: Path) -> None:
@@ -80,6 +95,7 @@ def test_the_page_has_its_charts_and_escapes_user_text(ok, month, tmp_path: Path
     assert "&lt;b&gt;price&lt;/b&gt;" in page and "<b>price" not in page
     assert "10,000" in page and "▲ 150.0% vs 2026-10 (4,000)" in page  # won value, vs October
     assert "Target 20,000: 50.0% reached." in page
+    assert "Top products" in page and "G2 Gateway G2" in page and "other (free text)" in page
     out = tmp_path / "review.html"
     result = ok("report", "review", "--month", "2026-11", "-o", str(out))
     assert out.read_text(encoding="utf-8") == page
