@@ -42,11 +42,19 @@ def _export_help() -> str:
     # Built when the help is shown (cli/typer_build.py calls it): it lists the tables.
     import textwrap
 
+    from salesflow.i18n import active
+    from salesflow.output.layout import wrap
+
+    def fill(text: str) -> str:
+        if active() == "en":
+            return textwrap.fill(text, 78, subsequent_indent="    ")
+        # Chinese takes two cells a character and breaks between them: wrapped by cells,
+        # every line indented (the table's name stays first on its own line's start).
+        first, *rest = wrap("    " + text, 78)
+        return "\n".join([first.lstrip(" "), *rest])
+
     tables = "\n".join(
-        textwrap.fill(
-            f"{s.name}: {', '.join(s.columns)} — {_(s.about)}", 78, subsequent_indent="    "
-        )
-        for s in SPECS.values()
+        fill(f"{s.name}: {', '.join(s.columns)} — {_(s.about)}") for s in SPECS.values()
     )
     names = list(SPECS)
     parts = [
