@@ -135,10 +135,11 @@ class Batches:
         if self.write and plan.new:
             if self.first is None:
                 self.held.enter_context(roomy_cache(self.conn))
-            if not self.bulk and plan.new_count >= max(self.existing, _BULK_MIN):
-                # As many new leads as there were: building those indexes again at the end
-                # is cheaper than inserting into them row by row. Not the history's index by
-                # lead: each batch's derived facts look leads up in it.
+            if not self.bulk and plan.rows >= max(self.existing, _BULK_MIN):
+                # As many rows as there were leads (plan.rows: the sheet's, until it is all
+                # read): building those indexes again at the end is cheaper than inserting
+                # into them row by row. Not the history's index by lead: each batch's derived
+                # facts look leads up in it.
                 aside = [i for i in _bulk_indexes(self.conn) if i not in _by_lead(self.conn)]
                 self.held.enter_context(set_aside(self.conn, aside))
                 self.bulk = True
