@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from salesflow import sheetrows
 from salesflow.errors import Hint, SalesflowError
@@ -20,7 +21,7 @@ from salesflow.i18n import _
 from salesflow.sheetrows import MAX_CELL, MAX_COLUMNS, Reader, Row, Text
 
 __all__ = ["ENCODINGS", "INVISIBLE", "MAX_CELL", "MAX_COLUMNS", "Rows", "Sheet", "decode",
-           "format_of", "open_file", "read"]  # fmt: skip
+           "format_of", "open_file", "open_stream", "read"]  # fmt: skip
 
 # Invisible characters that cannot be meant where they are: the UTF-8 byte-order mark and the
 # zero-width space/joiners/word joiner. Removed from header cells wherever they are, and from
@@ -40,6 +41,7 @@ class Rows:
 
     def __init__(self, rows: Callable[[], Iterator[Row]], expected: int, invisible: bool) -> None:
         self._rows, self.expected, self._invisible = rows, expected, invisible
+        self.spool: IO[bytes] | None = None  # the copy of standard input the rows are read from
 
     def __iter__(self) -> Iterator[Row]:
         if self._invisible:
@@ -101,6 +103,25 @@ def open_file(path: Path, name: str, encoding: str = "auto") -> Sheet:
     if not count:
         raise _no_rows(name)
     return Sheet(name, fmt, used, header, Rows(rows, count, invisible))
+
+
+def open_stream(stream: IO[bytes], name: str, encoding: str = "auto") -> Sheet:
+    """The sheet on a stream (standard input), copied a chunk at a time to a temporary file
+    (mode 0600, removed when the sheet is let go) and read from there as open_file reads."""
+    import shutil
+    import tempfile
+
+    spool = tempfile.NamedTemporaryFile(prefix="salesflow-import-")  # noqa: SIM115 (the sheet's)
+    try:
+        shutil.copyfileobj(stream, spool, _CHUNK)
+        spool.flush()
+        sheet = open_file(Path(spool.name), name, encoding)
+    except BaseException:
+        spool.close()
+        raise
+    assert isinstance(sheet.rows, Rows)
+    sheet.rows.spool = spool
+    return sheet
 
 
 def _reader(text: Text, name: str, fmt: str, used: str) -> Reader:

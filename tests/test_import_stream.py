@@ -253,3 +253,30 @@ def test_a_big_load_sets_indexes_aside_across_batches(ok, monkeypatch, tmp_path,
     ok("undo")
     assert [r["name"] for r in json.loads(ok("lead", "list", "-f", "json").stdout)] == ["Pre"]
     ok("db", "check")
+
+
+def test_standard_input_is_read_from_a_spooled_copy(ok, fails, monkeypatch, tmp_path) -> None:
+    """`-` is copied a chunk at a time to a 0600 temporary file and read as a file is; the
+    copy is gone when the command ends, refused or not."""
+    import tempfile
+
+    spool = tmp_path / "tmp"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    made = []
+    real = tempfile.NamedTemporaryFile
+
+    def seen(*a, **kw):
+        f = real(*a, **kw)
+        made.append(os.stat(f.name).st_mode & 0o777)
+        return f
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", seen)
+    rows = "".join(json.dumps({"name": f"L{i}", "company": "Co"}) + "\n" for i in range(5))
+    out = ok("import", "leads", "-", input=rows)
+    assert "standard input (NDJSON, UTF-8): 5 row(s)" in out.stdout
+    assert [r["name"] for r in json.loads(ok("lead", "list", "-f", "json").stdout)] == [
+        f"L{i}" for i in range(5)
+    ]
+    fails("import", "leads", "-", input=rows + "{oops}\n", match="line 6")
+    assert made == [0o600, 0o600] and list(spool.iterdir()) == []

@@ -213,15 +213,17 @@ _PROGRESS_ROWS = 5000
 def _read(
     file: str, encoding: str, parse: Callable[[bytes, str, str], Sheet] | None = None
 ) -> Sheet:
-    """The sheet in `file`; a sheet file (no `parse`) is read as its rows are used."""
+    """The sheet in `file`; a sheet (no `parse`) is read as its rows are used."""
     import sys
     from pathlib import Path
 
     from salesflow import sheets
     from salesflow.errors import SalesflowError
 
+    if file == "-" and parse is None:
+        return sheets.open_stream(sys.stdin.buffer, "standard input", encoding)
     if file == "-":
-        return (parse or sheets.read)(sys.stdin.buffer.read(), "standard input", encoding)
+        return parse(sys.stdin.buffer.read(), "standard input", encoding)
     path = Path(file).expanduser()
     try:
         if parse is None:
