@@ -169,12 +169,14 @@ class _Placer:
             plan.new.append(facts)
             return
         target, by = matches[0]
-        what = self.describe(target)
         if self.on_duplicate == "skip":
-            said = _("skipped: same {by} as {what}").format(by=_(by), what=what)
-            plan.note("skipped", RowNote(number, said))
+            said = _("skipped: same {by} as {what}")
+            plan.note(
+                "skipped",
+                lambda: RowNote(number, said.format(by=_(by), what=self.describe(target))),
+            )
         elif self.on_duplicate == "error":
-            said = _("duplicate of {what} (same {by})").format(what=what, by=_(by))
+            said = _("duplicate of {what} (same {by})").format(what=self.describe(target), by=_(by))
             plan.errors.append(RowError(number, None, said))
         elif len(matches) > 1:  # updating one of them would be a guess
             which = _(" and ").join(
@@ -189,8 +191,10 @@ class _Placer:
             elif self.batches is not None:  # a lead already written
                 self.batches.merge(index, partial(_wanted, facts, values))
             plan.row_leads[number] = ("new", index)
-            said = _("merged into {what} (same {by})").format(what=what, by=_(by))
-            plan.note("merged", RowNote(number, said))
+            said = _("merged into {what} (same {by})")
+            plan.note(
+                "merged", lambda: RowNote(number, said.format(what=self.describe(target), by=_(by)))
+            )
         else:
             wanted = self.pending.setdefault(target, {})
             wanted.update(_wanted(facts, values, wanted.get("tags"), wanted.get("notes")))

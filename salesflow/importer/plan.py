@@ -75,11 +75,12 @@ class Plan:
     def new_count(self) -> int:
         return self.written + len(self.new)
 
-    def note(self, kind: str, note: RowNote) -> None:
-        """Add a note to `kind` (skipped, unchanged, merged), kept or only counted."""
+    def note(self, kind: str, note: RowNote | Callable[[], RowNote]) -> None:
+        """Add a note to `kind` (skipped, unchanged, merged), kept or only counted; a note
+        given as a function is only written when it is kept."""
         notes = getattr(self, kind)
         if self.keep_notes is None or len(notes) < self.keep_notes:
-            notes.append(note)
+            notes.append(note if isinstance(note, RowNote) else note())
         else:
             self.dropped[kind] = self.dropped.get(kind, 0) + 1
 
