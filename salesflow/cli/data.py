@@ -213,16 +213,15 @@ _PROGRESS_ROWS = 5000
 def _read(
     file: str, encoding: str, parse: Callable[[bytes, str, str], Sheet] | None = None
 ) -> Sheet:
-    """The sheet in `file`; a sheet (no `parse`) is read as its rows are used."""
     import sys
     from pathlib import Path
 
     from salesflow import sheets
     from salesflow.errors import SalesflowError
 
-    if file == "-" and parse is None:
-        return sheets.open_stream(sys.stdin.buffer, "standard input", encoding)
     if file == "-":
+        if parse is None:
+            return sheets.open_stream(sys.stdin.buffer, "standard input", encoding)
         return parse(sys.stdin.buffer.read(), "standard input", encoding)
     path = Path(file).expanduser()
     try:
@@ -429,8 +428,6 @@ def import_leads(
     s: Session = ctx.obj
     mapped = importer.parse_map(mapping or [])
 
-    batches: list[importer.Batches] = []  # the new leads are written as the rows are read
-
     def plan(conn: sqlite3.Connection, sheet: Sheet, bar: Progress | None) -> Plan:
         options = importer.LeadOptions(
             currency=s.currency,
@@ -440,19 +437,13 @@ def import_leads(
             stage=stage,
             mapping=mapped,
         )
-        writer = importer.Batches(
-            conn, now_iso=s.now_iso, write=not dry_run, keep_going=skip_errors
-        )
-        batches.append(writer)
-        return with_fields.plan(conn, sheet, options, bar, writer)
-
-    def apply(conn: sqlite3.Connection, planned: Plan, **__: object) -> Applied:
-        return batches[0].finish(planned)
+        out = importer.Batches(conn, now_iso=s.now_iso, write=not dry_run, keep_going=skip_errors)
+        return with_fields.plan(conn, sheet, options, bar, out)  # writes as it reads
 
     from salesflow.importer import fields as with_fields
 
     _run(s, file, encoding.value, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
-         apply=apply)  # fmt: skip
+         apply=importer.Batches.finish_plan)  # fmt: skip
 
 
 @import_app.command("activities")

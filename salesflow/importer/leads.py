@@ -96,7 +96,7 @@ def plan_leads(
     default_currency = money.check_currency(options.currency)
     plan = Plan("leads", f"{sheet.name} ({sheet.described})", sheet.size)
     if batches is not None:
-        plan.keep_notes = batches.KEEP_NOTES
+        plan.keep_notes, plan.batches = batches.KEEP_NOTES, batches
     plan.default_source = options.source
     plan.kept = [label for __, label in cols.extra]
     plan.ignored = cols.ignored

@@ -188,6 +188,12 @@ class Batches:
         _join_won(self.conn, added, self.now_iso)
         return Applied(added, len(plan.updates))
 
+    @staticmethod
+    def finish_plan(conn: sqlite3.Connection, plan: Plan, **__: Any) -> Applied:
+        """finish() of the Batches that wrote `plan` (an `apply` for cli/data.py's _run)."""
+        assert plan.batches is not None
+        return plan.batches.finish(plan)
+
     def _id(self, target: Any) -> int:
         if isinstance(target, tuple):
             assert self.first is not None

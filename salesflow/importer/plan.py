@@ -65,6 +65,7 @@ class Plan:
     # the new leads before `new`, and the notes of a kind beyond the first `keep_notes`.
     written: int = 0
     keep_notes: int | None = None
+    batches: Any = None  # the importer/leadwrite.py Batches writing this plan
     dropped: dict[str, int] = field(default_factory=dict)  # kind of note -> notes let go
 
     @property
