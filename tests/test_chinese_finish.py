@@ -233,3 +233,9 @@ def test_digest_changes_read_as_chinese(ok, two_leads) -> None:
     assert "丢单：#2 Jane Roe (Acme Ltd) lead → lost（预算不足）" in zh, zh
     en = ok("digest", "--format", "text", "--since", "2026-11-20").stdout
     assert "lost: #2 Jane Roe (Acme Ltd) lead → lost (预算不足)" in en, en
+
+
+def test_bant_answers_in_chinese_punctuation(ok, two_leads) -> None:
+    ok("lead", "edit", "1", "--bant", "budget=yes")
+    assert "预算：是  决策权：未知" in ok("--lang", "zh_CN", "lead", "show", "1").stdout
+    assert "budget: yes  authority: unknown" in ok("lead", "show", "1").stdout
