@@ -36,13 +36,17 @@ _PRODUCTS = (
 )
 
 
-def check_by(by: str, declared: list[str]) -> str:
-    """`--by`: a built-in grouping or a declared field (any case), as its canonical name."""
+def check_by(by: str, declared: list[str], option: str = "--by") -> str:
+    """`--by` (`report trend --group`): a built-in grouping or a declared field (any case),
+    as its canonical name."""
     text = by.strip()
     for name in (*BUILT_IN, *declared):
         if text.casefold() == name.casefold():
             return name
     shown = ", ".join((*BUILT_IN, *declared))
+    if option == "--group":
+        message = _('--group "{group}" is not something to group by — use one of: {shown}')
+        raise SalesflowError(message.format(group=text, shown=shown))
     raise SalesflowError(
         _('--by "{by}" is not something to group by — use one of: {shown}').format(
             by=text, shown=shown
@@ -50,21 +54,27 @@ def check_by(by: str, declared: list[str]) -> str:
     )
 
 
-def _keyed(by: str) -> tuple[str, str]:
-    """(join, key expression) grouping `t` (a lead's state) by `by`."""
-    if by == "segment":
-        return "", _SEGMENT
-    if by == "product":
-        return _PRODUCTS, "g.product"
-    return "LEFT JOIN lead_fields g ON g.lead_id = t.id AND g.field = :field", "g.value"
+def keyed(by: str) -> tuple[str, str, dict[str, str]]:
+    """(join, key, params) putting `t`, a row of `leads`, in its group of `by` (a name
+    check_by gave): what breakdown and trend both group by. The key is trimmed, '' is none.
+    The join adds `g` (lead_fields, or the leads' products), which shares no column name
+    with leads but `id`: a query may name leads' other columns without `t.`."""
+    if by in ("source", "grade"):
+        join, key = "", f"t.{by}"
+    elif by == "segment":
+        join, key = "", _SEGMENT
+    elif by == "product":
+        join, key = _PRODUCTS, "g.product"
+    else:
+        join, key = "LEFT JOIN lead_fields g ON g.lead_id = t.id AND g.field = :field", "g.value"
+    return join, f"nullif(trim({key}), '')", {"field": by}
 
 
 def group_tallies(scope: Scope, by: str) -> list[Tally]:
     """Tallies (tally.tallies' shape) keyed by segment, product or a custom field: one pass
     over the leads' state, won deals split by cycle length in the same grouping."""
     window, days = scope.window, scope.days
-    join, key = _keyed(by)
-    key = f"nullif(trim({key}), '')"
+    join, key, params = keyed(by)
     cohort = window.within("t.created_at")
     closed = f"t.closed_at IS NOT NULL AND {window.within('t.closed_at')}"
     span = f"{days.day('t.closed_at')} - {days.day('t.created_at')}"
@@ -78,7 +88,7 @@ def group_tallies(scope: Scope, by: str) -> list[Tally]:
     rows = scope.conn.execute(
         f"SELECT {key} AS k, t.stage, t.currency, {cycle} AS cyc, {sums} "
         f"FROM {scope.source} AS t NOT INDEXED {join} GROUP BY k, t.stage, t.currency, cyc",
-        {**scope.params, "field": by},
+        {**scope.params, **params},
     )
     return [Tally(*row) for row in rows]
 
