@@ -150,8 +150,19 @@ def _only(db_path, copy, members: set[int]) -> None:
     dst.close()
 
 
-def test_each_group_of_a_month_is_the_summary_of_its_leads(ok, db_path, tmp_path) -> None:
-    """`report trend --group region`: each group's row for a period equals `report summary
+# Each lead's group: its region, or every product its quotes name.
+MEMBERS = {
+    "REGION": "SELECT l.id, f.value FROM leads l "
+    "LEFT JOIN lead_fields f ON f.lead_id = l.id AND f.field = 'region'",
+    "product": "SELECT l.id, g.sku FROM leads l LEFT JOIN (SELECT DISTINCT q.lead_id, p.sku "
+    "FROM quotes q JOIN quote_items i ON i.quote_id = q.id JOIN products p ON p.id = "
+    "i.product_id) g ON g.lead_id = l.id",
+}
+
+
+@pytest.mark.parametrize("group", ["REGION", "product"])
+def test_each_group_of_a_month_is_the_summary_of_its_leads(ok, db_path, tmp_path, group) -> None:
+    """`report trend --group`: each group's row for a period equals `report summary
     --since/--until` on a database holding that group's leads only."""
     import sqlite3
 
@@ -159,27 +170,24 @@ def test_each_group_of_a_month_is_the_summary_of_its_leads(ok, db_path, tmp_path
     ok("demo", "--leads", "300", "--seed", "3")
     every = ",".join(METRICS)
     rows = json.loads(
-        ok("report", "trend", "-p", "3", "-g", "REGION", "-m", every, "-f", "json").stdout
+        ok("report", "trend", "-p", "3", "-g", group, "-m", every, "-f", "json").stdout
     )
     conn = sqlite3.connect(db_path)
-    regions: dict[str | None, set[int]] = {}
-    for lead_id, value in conn.execute(
-        "SELECT l.id, f.value FROM leads l "
-        "LEFT JOIN lead_fields f ON f.lead_id = l.id AND f.field = 'region'"
-    ):
-        regions.setdefault(value, set()).add(lead_id)
+    groups: dict[str | None, set[int]] = {}
+    for lead_id, value in conn.execute(MEMBERS[group]):
+        groups.setdefault(value, set()).add(lead_id)
     conn.close()
-    assert {r["group"] for r in rows} == set(regions) and len(regions) > 3
+    assert {r["group"] for r in rows} == set(groups) and len(groups) > 3
     assert sum(r["won"] for r in rows) > 10
-    for n, (region, members) in enumerate(regions.items()):
+    for n, (key, members) in enumerate(groups.items()):
         copy = tmp_path / f"group{n}.db"
         _only(db_path, copy, members)
-        for row in (r for r in rows if r["group"] == region):
+        for row in (r for r in rows if r["group"] == key):
             summary = ok("--db", str(copy), "report", "summary", "--since", row["start"],
                          "--until", row["end"], "-f", "json")  # fmt: skip
             expected = json.loads(summary.stdout)
             for metric in METRICS:
-                assert row[metric] == expected[metric], (region, row["period"], metric)
+                assert row[metric] == expected[metric], (key, row["period"], metric)
 
 
 @pytest.mark.parametrize("width", [60, 120])
