@@ -32,8 +32,9 @@ _SEGMENT = (
 _PRODUCTS = (
     "LEFT JOIN (SELECT DISTINCT q.lead_id, coalesce(p.sku, p.name) AS product FROM quotes q "
     "JOIN quote_items i ON i.quote_id = q.id JOIN products p ON p.id = i.product_id) g "
-    "ON g.lead_id = t.id"
+    "ON g.lead_id = {lead}"
 )
+_FIELD = "LEFT JOIN lead_fields g ON g.lead_id = {lead} AND g.field = :field"
 
 
 def check_by(by: str, declared: list[str], option: str = "--by") -> str:
@@ -54,27 +55,26 @@ def check_by(by: str, declared: list[str], option: str = "--by") -> str:
     )
 
 
-def keyed(by: str) -> tuple[str, str, dict[str, str]]:
-    """(join, key, params) putting `t`, a row of `leads`, in its group of `by` (a name
-    check_by gave): what breakdown and trend both group by. The key is trimmed, '' is none.
-    The join adds `g` (lead_fields, or the leads' products), which shares no column name
-    with leads but `id`: a query may name leads' other columns without `t.`."""
+def keyed(by: str, lead: str = "t.id") -> tuple[str, str, dict[str, str], bool]:
+    """(join, key, params, from_row) putting a lead in its group of `by` (a name check_by
+    gave): what breakdown and trend both group by. `t` is the lead's row of `leads` and
+    `lead` its id; from_row says the key reads `t` (source, grade, segment), else the join
+    needs only the id. The key is trimmed, '' is none. The join adds `g` (lead_fields, or
+    the leads' products), which shares no column name with leads but `id`: a query may
+    name leads' other columns without `t.`."""
     if by in ("source", "grade"):
-        join, key = "", f"t.{by}"
-    elif by == "segment":
-        join, key = "", _SEGMENT
-    elif by == "product":
-        join, key = _PRODUCTS, "g.product"
-    else:
-        join, key = "LEFT JOIN lead_fields g ON g.lead_id = t.id AND g.field = :field", "g.value"
-    return join, f"nullif(trim({key}), '')", {"field": by}
+        return "", f"nullif(trim(t.{by}), '')", {}, True
+    if by == "segment":
+        return "", f"nullif(trim({_SEGMENT}), '')", {}, True
+    join, key = (_PRODUCTS, "g.product") if by == "product" else (_FIELD, "g.value")
+    return join.format(lead=lead), f"nullif(trim({key}), '')", {"field": by}, False
 
 
 def group_tallies(scope: Scope, by: str) -> list[Tally]:
     """Tallies (tally.tallies' shape) keyed by segment, product or a custom field: one pass
     over the leads' state, won deals split by cycle length in the same grouping."""
     window, days = scope.window, scope.days
-    join, key, params = keyed(by)
+    join, key, params, _row = keyed(by)
     cohort = window.within("t.created_at")
     closed = f"t.closed_at IS NOT NULL AND {window.within('t.closed_at')}"
     span = f"{days.day('t.closed_at')} - {days.day('t.created_at')}"

@@ -169,10 +169,10 @@ class Trend:
 # ---- one period at a time ------------------------------------------------------------
 
 
-def _grouping(group: str | None) -> tuple[str, str, dict[str, str]]:
-    """(join, key, params) of `group` (metrics.groups.keyed, the breakdown's own), or one
-    group for every lead."""
-    return keyed(group) if group else ("", "NULL", {})
+def _grouping(group: str | None, lead: str = "t.id") -> tuple[str, str, dict[str, str], bool]:
+    """(join, key, params, from_row) of `group` (metrics.groups.keyed, the breakdown's own),
+    or one group for every lead."""
+    return keyed(group, lead) if group else ("", "NULL", {}, False)
 
 
 def trend(
@@ -267,7 +267,7 @@ def _closed(scope: Scope, group: str | None, cell: Any) -> None:
     (the summary's tallies, off the closed deals' index range)."""
     window, days = scope.window, scope.days
     span = f"{days.day('closed_at')} - {days.day('created_at')}"
-    join, key, params = _grouping(group)
+    join, key, params, _row = _grouping(group)
     rows = scope.conn.execute(
         f"SELECT {key} AS k, stage, currency, "
         f"CASE WHEN stage = '{WON}' THEN {span} END AS cyc, count(*), "
@@ -299,7 +299,7 @@ def _created(scope: Scope, group: str | None, won: bool, cell: Any) -> None:
         ).fetchone()[0]
         cell(None)["created"] = n
         return
-    join, key, params = _grouping(group)
+    join, key, params, _row = _grouping(group)
     rows = scope.conn.execute(
         f"SELECT {key} AS k, count(*), sum(stage = '{WON}') FROM leads AS t {join} "
         f"WHERE {within} GROUP BY k",
@@ -319,13 +319,16 @@ def _followups(scope: Scope, group: str | None, cell: Any) -> None:
         c = cell(None)
         c["due"], c["on_time"] = due, on_time
         return
-    join, key, params = _grouping(group)
-    # The follow-ups' own conditions inside, where their column names mean theirs; a
-    # customer's check-in (no lead) is in no group.
+    # Counted per lead first, then each lead looked up once: the follow-ups' own conditions
+    # inside, where their column names mean theirs. A customer's check-in (no lead) is in no
+    # group.
+    join, key, params, from_row = _grouping(group, "f.lid")
+    if from_row:
+        join = f"LEFT JOIN leads t ON t.id = f.lid {join}"
     rows = scope.conn.execute(
-        f"SELECT {key} AS k, count(*), coalesce(sum(f.ok), 0) FROM ("
-        f"SELECT lead_id AS lid, {_on_time(scope)} AS ok FROM followups "
-        f"WHERE {_followups_due(scope)}) f LEFT JOIN leads t ON t.id = f.lid {join} GROUP BY k",
+        f"SELECT {key} AS k, sum(f.n), sum(f.ok) FROM ("
+        f"SELECT lead_id AS lid, count(*) AS n, coalesce(sum({_on_time(scope)}), 0) AS ok "
+        f"FROM followups WHERE {_followups_due(scope)} GROUP BY lead_id) f {join} GROUP BY k",
         {**scope.params, **params},
     )
     for k, n, ok in rows:
@@ -341,7 +344,7 @@ def _first_touch(scope: Scope, group: str | None, cell: Any) -> None:
         n, hours = first_touch_median(scope)
         cell(None)["first_touch"] = hours
         return
-    join, key, params = _grouping(group)
+    join, key, params, _row = _grouping(group)
     rows = scope.conn.execute(
         # Groups differing only in case are one group (SQLite folds ASCII only, as
         # breakdown's spellings mostly are).

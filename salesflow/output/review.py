@@ -232,8 +232,8 @@ def _products(r: dict[str, Any]) -> str:
         )
     out.append("</table>")
     note = _(
-        "report products of the month: quoted = offers sent in it, won = offers accepted in "
-        "it, revenue = their lines after discounts, before tax; share of all revenue."
+        "As report products for the month: quoted = quotes sent in it, won = quotes accepted "
+        "in it, revenue = their lines after discounts, before tax, share = of all revenue."
     )
     out.append(f'<p style="{_NOTE}">{e(note)}</p>')
     return "".join(out)
