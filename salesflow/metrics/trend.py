@@ -15,7 +15,7 @@ from typing import Any
 
 from salesflow.errors import SalesflowError
 from salesflow.i18n import _
-from salesflow.metrics.groups import check_by, keyed
+from salesflow.metrics.groups import check_by, gathered, keyed
 from salesflow.metrics.habits import (
     FIRST_TOUCH_SPAN,
     _followups_due,
@@ -170,9 +170,9 @@ class Trend:
 
 
 def _grouping(group: str | None, lead: str = "t.id") -> tuple[str, str, dict[str, str], bool]:
-    """(join, key, params, from_row) of `group` (metrics.groups.keyed, the breakdown's own),
-    or one group for every lead."""
-    return keyed(group, lead) if group else ("", "NULL", {}, False)
+    """(join, key, params, from_row) of `group` (metrics.groups.keyed, the breakdown's own,
+    inside trend()'s gathered()), or one group for every lead."""
+    return keyed(group, lead, gathered=group == "product") if group else ("", "NULL", {}, False)
 
 
 def trend(
@@ -195,26 +195,27 @@ def trend(
     every = chosen + ([extra] if extra is not None and extra not in chosen else [])
     names: dict[str | None, str | None] = {}
     cells: list[dict[str | None, dict[str, Any]]] = []
-    for span in every:
-        # The summary's own window for the period: the same bounds, the same SQL.
-        period = replace(scope, window=window(scope.window.at, scope.window.tz, span.start,
-                                              span.last_day))  # fmt: skip
-        found: dict[str | None, dict[str, Any]] = {}
+    with gathered(scope.conn, group or ""):  # the leads' products, once
+        for span in every:
+            # The summary's own window for the period: the same bounds, the same SQL.
+            period = replace(scope, window=window(scope.window.at, scope.window.tz, span.start,
+                                                  span.last_day))  # fmt: skip
+            found: dict[str | None, dict[str, Any]] = {}
 
-        def cell(key: str | None, found: dict[str | None, dict[str, Any]] = found) -> dict:
-            fold = key.casefold() if key else None
-            seen = names.get(fold, key)
-            # One spelling whatever order SQLite returns the groups in (as breakdown does).
-            names[fold] = min(seen, key) if seen and key else seen or key
-            return found.setdefault(fold, {})
+            def cell(key: str | None, found: dict[str | None, dict[str, Any]] = found) -> dict:
+                fold = key.casefold() if key else None
+                seen = names.get(fold, key)
+                # One spelling whatever order SQLite returns the groups in (as breakdown does).
+                names[fold] = min(seen, key) if seen and key else seen or key
+                return found.setdefault(fold, {})
 
-        _closed(period, group, cell)
-        _created(period, group, "lead_to_win_rate" in metrics, cell)
-        if "followup_timeliness" in metrics:
-            _followups(period, group, cell)
-        if "first_touch_hours_median" in metrics:
-            _first_touch(period, group, cell)
-        cells.append(found)
+            _closed(period, group, cell)
+            _created(period, group, "lead_to_win_rate" in metrics, cell)
+            if "followup_timeliness" in metrics:
+                _followups(period, group, cell)
+            if "first_touch_hours_median" in metrics:
+                _first_touch(period, group, cell)
+            cells.append(found)
     targets = _targets(scope, every) if by != "week" else {}
     keys: set[str | None] = {k for found in cells for k in found} if group else {None}
     if group == "grade":  # A, B and C always show, as in report grades

@@ -208,3 +208,26 @@ def test_the_group_tables_fit_and_keep_their_figures(ok, width: int) -> None:
         assert "columns hidden at this width: 2025-12" in out
     else:
         assert "2026-10" in out.splitlines()[3]  # the month before has room at 120
+
+
+def test_per_product_on_a_read_only_connection(ok, db_path) -> None:
+    """--group product gathers the leads' products into a temporary table once: that works
+    on a connection that may only read, gives what the command gives, and leaves nothing."""
+    import sqlite3
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from salesflow import fx, metrics
+    from salesflow.metrics import trend as domain
+
+    ok("demo", "--leads", "120", "--seed", "3")
+    shown = json.loads(ok("report", "trend", "-p", "2", "-g", "product", "-m", "won,won_value",
+                          "-f", "json").stdout)  # fmt: skip
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    w = metrics.window(now, ZoneInfo("UTC"), None, None)
+    scope = metrics.scope(conn, w, fx.converter(conn, "USD"))
+    result = domain.trend(scope, "month", 2, ["won", "won_value"], group="product")
+    assert result.records(scope.converter) == shown and {r["group"] for r in shown} > {"G2"}
+    assert conn.execute("SELECT count(*) FROM temp.sqlite_master").fetchone()[0] == 0
+    conn.close()
