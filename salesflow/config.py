@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from salesflow import store
 from salesflow.errors import Hint, SalesflowError
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 # The one default of each setting a rule reads; the typed accessors below apply them.
 DEFAULT_ROUNDING = "half-up"
@@ -265,49 +265,96 @@ CHECKS: dict[str, Callable[[str], str]] = {
 }
 # Never printed by config get/list (nor by replica show); they stay in the database only.
 SECRET = ("replica.sftp_password", "replica.access_key_id", "replica.secret_access_key")
+# What each setting is for (shell completion shows them): marked N_() and shown by describe(),
+# which fills in the defaults.
 DESCRIPTIONS: dict[str, str] = {
-    "currency": "default currency of new leads (ISO 4217), default USD",
-    "timezone": "IANA zone for dates and due days, default the system's",
-    "date_order": "how to read 01/02/2026: DMY, MDY or YMD (unset: refused as ambiguous)",
-    "rounding": f"money rounding: half-up or half-even, default {DEFAULT_ROUNDING}",
-    "money.display": "money on the terminal and in the digest: plain (505,000.00, default) or "
-    "wan (50.5万, 1.2亿); csv/tsv/json always keep the exact amount",
-    "lang": "the language salesflow speaks: zh_CN (简体中文) or en; --lang beats it, it beats "
-    "LANG (zh, zh-Hans, zh_CN.UTF-8 all mean zh_CN)",
-    "first_touch": "how soon a new lead must get its first logged touch: 2h, 24h, 3d, "
-    f"default {DEFAULT_FIRST_TOUCH}",
-    "activity_kinds": "kinds `log --kind` accepts, default call,email,meeting,visit,note",
-    **{f"seller.{k}": f"{about} on quote documents" for k, about in SELLER.items()},
-    "quote.tax_note": 'why the tax rate, beside the tax line of new quotes, e.g. "export"',
-    "quote.amount_in_words": "English quotes write the total in words too: yes or no (default); "
-    "Chinese CNY quotes always carry 金额大写",
-    "quote.chase_days": "days after `quote send` to chase the client (a follow-up), "
-    f"default {DEFAULT_QUOTE_CHASE_DAYS}; 0: none",
-    "digest.unanswered_days": "the digest lists sent quotes unanswered this many days, "
-    f"default {DEFAULT_UNANSWERED_DAYS}",
-    "quote.valid_days": "how long a new quote is valid, in days, "
-    f"default {DEFAULT_QUOTE_VALID_DAYS}",
-    "fields": "custom lead fields, comma-separated, e.g. industry,region: lead edit 12 --set "
-    "region=华南, report breakdown --by region",
-    "workdays": "working days, e.g. mon-fri (default) or sun-thu: the digest covers changes "
-    "since the last one",
-    "lost_reasons": 'lost-reason categories with synonyms, "预算不足=无预算,没预算;价格高=太贵": '
-    "report lost counts a synonym under its category",
-    "quote.tax": "default tax rate of new quotes, e.g. 13%, default 0%",
-    "quote.stage": "the pipeline stage a lead moves to when a quote is sent, "
-    f'default "{DEFAULT_QUOTE_STAGE}"',
-    "me.emails": "your own addresses (a@x.com,b@gmail.com): `import email` tells sent mail "
-    "from received by them",
-    "remind.morning": "when `remind` reminds a date-only follow-up on its day, default 08:00",
-    "fx.": "exchange rate for reports: fx.EUR 7.8 = 1 EUR is worth 7.8 of the base currency",
-    "replica.url": "where salesflow replicate sends the database (use salesflow replica set)",
-    "replica.sftp_key": "SSH private key for an sftp:// replica, default ~/.ssh/id_ed25519 …",
-    "replica.sftp_host_key": "the SFTP server's public key line, default from ~/.ssh/known_hosts",
-    "replica.sftp_password": "SFTP password (hidden; SALESFLOW_REPLICA_SFTP_PASSWORD wins)",
-    "replica.access_key_id": "S3 access key id (hidden; AWS_ACCESS_KEY_ID wins)",
-    "replica.secret_access_key": "S3 secret key (hidden; AWS_SECRET_ACCESS_KEY wins)",
-    "replica.lease_seconds": "how long a machine's write lease lasts unless renewed, default 120",
+    "currency": N_("default currency of new leads (ISO 4217), default USD"),
+    "timezone": N_("IANA zone for dates and due days, default the system's"),
+    "date_order": N_("how to read 01/02/2026: DMY, MDY or YMD (unset: refused as ambiguous)"),
+    "rounding": N_("money rounding: half-up or half-even, default {default}"),
+    "money.display": N_(
+        "money on the terminal and in the digest: plain (505,000.00, default) or "
+        "wan (50.5万, 1.2亿); csv/tsv/json always keep the exact amount"
+    ),
+    "lang": N_(
+        "the language salesflow speaks: zh_CN (简体中文) or en; --lang beats it, it beats "
+        "LANG (zh, zh-Hans, zh_CN.UTF-8 all mean zh_CN)"
+    ),
+    "first_touch": N_(
+        "how soon a new lead must get its first logged touch: 2h, 24h, 3d, default {default}"
+    ),
+    "activity_kinds": N_("kinds `log --kind` accepts, default call,email,meeting,visit,note"),
+    "seller.name": N_("seller name on quote documents"),
+    "seller.address": N_("seller address (\\n starts a new line) on quote documents"),
+    "seller.email": N_("seller e-mail on quote documents"),
+    "seller.phone": N_("seller phone on quote documents"),
+    "seller.tax_id": N_("seller tax ID / VAT number (纳税人识别号) on quote documents"),
+    "seller.bank": N_("seller bank (开户行) on quote documents"),
+    "seller.account": N_("seller bank account number (账号) on quote documents"),
+    "seller.payment_terms": N_("default payment terms (付款方式) of new quotes on quote documents"),
+    "seller.delivery": N_("default delivery terms (交货期) of new quotes on quote documents"),
+    "quote.tax_note": N_('why the tax rate, beside the tax line of new quotes, e.g. "export"'),
+    "quote.amount_in_words": N_(
+        "English quotes write the total in words too: yes or no (default); "
+        "Chinese CNY quotes always carry 金额大写"
+    ),
+    "quote.chase_days": N_(
+        "days after `quote send` to chase the client (a follow-up), default {default}; 0: none"
+    ),
+    "digest.unanswered_days": N_(
+        "the digest lists sent quotes unanswered this many days, default {default}"
+    ),
+    "quote.valid_days": N_("how long a new quote is valid, in days, default {default}"),
+    "fields": N_(
+        "custom lead fields, comma-separated, e.g. industry,region: lead edit 12 --set "
+        "region=华南, report breakdown --by region"
+    ),
+    "workdays": N_(
+        "working days, e.g. mon-fri (default) or sun-thu: the digest covers changes "
+        "since the last one"
+    ),
+    "lost_reasons": N_(
+        'lost-reason categories with synonyms, "预算不足=无预算,没预算;价格高=太贵": '
+        "report lost counts a synonym under its category"
+    ),
+    "quote.tax": N_("default tax rate of new quotes, e.g. 13%, default 0%"),
+    "quote.stage": N_(
+        'the pipeline stage a lead moves to when a quote is sent, default "{default}"'
+    ),
+    "me.emails": N_(
+        "your own addresses (a@x.com,b@gmail.com): `import email` tells sent mail "
+        "from received by them"
+    ),
+    "remind.morning": N_("when `remind` reminds a date-only follow-up on its day, default 08:00"),
+    "fx.": N_("exchange rate for reports: fx.EUR 7.8 = 1 EUR is worth 7.8 of the base currency"),
+    "replica.url": N_("where salesflow replicate sends the database (use salesflow replica set)"),
+    "replica.sftp_key": N_("SSH private key for an sftp:// replica, default ~/.ssh/id_ed25519 …"),
+    "replica.sftp_host_key": N_(
+        "the SFTP server's public key line, default from ~/.ssh/known_hosts"
+    ),
+    "replica.sftp_password": N_("SFTP password (hidden; SALESFLOW_REPLICA_SFTP_PASSWORD wins)"),
+    "replica.access_key_id": N_("S3 access key id (hidden; AWS_ACCESS_KEY_ID wins)"),
+    "replica.secret_access_key": N_("S3 secret key (hidden; AWS_SECRET_ACCESS_KEY wins)"),
+    "replica.lease_seconds": N_(
+        "how long a machine's write lease lasts unless renewed, default 120"
+    ),
 }
+_DESCRIBED_DEFAULTS: dict[str, object] = {
+    "rounding": DEFAULT_ROUNDING,
+    "first_touch": DEFAULT_FIRST_TOUCH,
+    "quote.chase_days": DEFAULT_QUOTE_CHASE_DAYS,
+    "digest.unanswered_days": DEFAULT_UNANSWERED_DAYS,
+    "quote.valid_days": DEFAULT_QUOTE_VALID_DAYS,
+    "quote.stage": DEFAULT_QUOTE_STAGE,
+}
+
+
+def describe(key: str) -> str:
+    """What the setting `key` is for, in the active language."""
+    text = _(DESCRIPTIONS[key])
+    if key in _DESCRIBED_DEFAULTS:
+        return text.format(default=_DESCRIBED_DEFAULTS[key])
+    return text
 
 
 def _fields(value: str) -> str:
@@ -324,7 +371,7 @@ def _replica(name: str, value: str) -> str:
 
 def shown(key: str, value: str) -> str:
     """The value as printed: secrets are never shown."""
-    return "(set, hidden)" if key in SECRET else value
+    return _("(set, hidden)") if key in SECRET else value
 
 
 def check(key: str, value: str) -> tuple[str, str]:

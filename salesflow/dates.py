@@ -88,12 +88,14 @@ def to_utc_iso(dt: datetime) -> str:
 
 
 def from_utc_iso(text: str) -> datetime:
-    bad = f'cannot read timestamp "{_show(text)}" — expected e.g. 2026-11-23T05:23:00Z'
+    bad = _('cannot read timestamp "{text}" — expected e.g. 2026-11-23T05:23:00Z').format(
+        text=_show(text)
+    )
     try:
         dt = datetime.fromisoformat(text.strip())
         # No offset would mean "some zone": guessing one would silently shift the instant.
         if dt.tzinfo is None:
-            raise SalesflowError(bad + " (with its Z or +00:00)")
+            raise SalesflowError(bad + _(" (with its Z or +00:00)"))
         return dt.astimezone(UTC)
     except (ValueError, OverflowError):
         raise SalesflowError(bad) from None
@@ -108,8 +110,10 @@ def local_zone(
         if zone := _zone_or_none(name):
             return zone
         raise SalesflowError(
-            f'unknown time zone "{_show(name)}" — use an IANA name such as '
-            "Asia/Shanghai, America/New_York or UTC"
+            _(
+                'unknown time zone "{name}" — use an IANA name such as Asia/Shanghai, '
+                "America/New_York or UTC"
+            ).format(name=_show(name))
         )
     env = os.environ.get("TZ", "").lstrip(":")  # POSIX allows TZ=":Area/City"
     zone = (_zone_or_none(env) or _posix_zone(env)) if env else None
@@ -208,7 +212,9 @@ def parse_period(text: str) -> tuple[int, str]:
 
 def add_period(start: date, n: int, unit: str) -> date:
     if unit not in ("d", "w", "m", "y"):
-        raise SalesflowError(f'a date moves by d, w, m or y — not by "{n}{unit}"')
+        raise SalesflowError(
+            _('a date moves by d, w, m or y — not by "{period}"').format(period=f"{n}{unit}")
+        )
     try:
         return _shift(start, n, unit)
     except (OverflowError, ValueError):
@@ -224,7 +230,7 @@ def monthly_series(start: date, every_months: int, count: int) -> list[date]:
     any other day keeps its day number, clipped in short months (the 30th -> Feb 28).
     """
     if every_months < 1 or count < 0:
-        raise SalesflowError("a recurring series needs every >= 1 month and count >= 0")
+        raise SalesflowError(_("a recurring series needs every >= 1 month and count >= 0"))
     try:
         if start.day == _month_end(start.year, start.month):
             from dateutil.rrule import MONTHLY, rrule  # slow import; only here
@@ -237,7 +243,7 @@ def monthly_series(start: date, every_months: int, count: int) -> list[date]:
         # every later month onto the 28th.
         return [add_period(start, every_months * k, "m") for k in range(1, count + 1)]
     except (OverflowError, ValueError):
-        raise SalesflowError("the recurring series runs past the year 9999") from None
+        raise SalesflowError(_("the recurring series runs past the year 9999")) from None
 
 
 def series_after(anchor: date, n: int, unit: str, after: date) -> date:
@@ -248,7 +254,9 @@ def series_after(anchor: date, n: int, unit: str, after: date) -> date:
     """
     if n < 1 or unit not in ("d", "w", "m", "y"):
         raise SalesflowError(
-            f'a recurring series moves by 1 or more d, w, m or y — not "{n}{unit}"'
+            _('a recurring series moves by 1 or more d, w, m or y — not "{period}"').format(
+                period=f"{n}{unit}"
+            )
         )
     if after < anchor:
         return anchor

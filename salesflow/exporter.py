@@ -18,14 +18,14 @@ from typing import Any
 
 from salesflow import csvsafe
 from salesflow.errors import SalesflowError
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.money import to_decimal_string
 
 
 @dataclass(frozen=True)
 class ExportSpec:
     name: str  # as typed after `salesflow export`
-    about: str
+    about: str  # marked N_(): export --help shows it in the active language
     columns: tuple[str, ...]
     select: tuple[str, ...]  # one SQL expression per column, in order
     source: str  # FROM … ORDER BY: the rows, in id order
@@ -66,7 +66,7 @@ SPECS: dict[str, ExportSpec] = {
     for spec in (
         _spec(
             "leads",
-            "one row per lead, open and closed",
+            N_("one row per lead, open and closed"),
             "l.id, l.name, l.company, l.email, l.phone, l.source, l.grade, "
             # The stage as the seller calls it (成交), and its kind (open/won/lost): the
             # stable value a script can test whatever the closed stages are called.
@@ -81,19 +81,19 @@ SPECS: dict[str, ExportSpec] = {
         ),
         _spec(
             "activities",
-            "one row per logged touch",
+            N_("one row per logged touch"),
             "id, lead_id, kind, note, happened_at, created_at",
             "activities ORDER BY id",
         ),
         _spec(
             "followups",
-            "one row per follow-up, open and done",
+            N_("one row per follow-up, open and done"),
             "id, lead_id, customer_id, action, due_date, due_time, created_at, done_at, recur",
             "followups ORDER BY id",
         ),
         _spec(
             "stage-changes",
-            "one row per move in a lead's history; its creation has an empty from_stage",
+            N_("one row per move in a lead's history; its creation has an empty from_stage"),
             "c.id, c.lead_id, coalesce(f.label,c.from_stage) AS from_stage, "
             "coalesce(t.label,c.to_stage) AS to_stage, c.changed_at, c.note, c.reason",
             "stage_changes c LEFT JOIN stages f ON f.name = c.from_stage "
@@ -101,8 +101,10 @@ SPECS: dict[str, ExportSpec] = {
         ),
         _spec(
             "quotes",
-            "one row per quote version; status as stored (a sent quote past valid_until is "
-            "expired); money in the quote's currency",
+            N_(
+                "one row per quote version; status as stored (a sent quote past valid_until "
+                "is expired); money in the quote's currency"
+            ),
             "id, number, version, lead_id, status, currency, discount_rate, "
             "discount_fixed_minor AS discount_fixed, tax_rate, subtotal_minor AS subtotal, "
             "discount_minor AS discount, tax_minor AS tax, total_minor AS total, issued_on, "
@@ -117,7 +119,7 @@ SPECS: dict[str, ExportSpec] = {
         ),
         _spec(
             "quote-items",
-            "one row per quote line, linked by quote_id; amount = gross − discount",
+            N_("one row per quote line, linked by quote_id; amount = gross − discount"),
             "i.id, i.quote_id, q.number, i.position, i.description, i.quantity, "
             "i.unit_price_minor AS unit_price, q.currency, i.discount_rate, "
             "i.discount_fixed_minor AS discount_fixed, i.gross_minor AS gross, "
@@ -131,7 +133,7 @@ SPECS: dict[str, ExportSpec] = {
         ),
         _spec(
             "products",
-            "one row per catalogue product; quote lines link it by product_id",
+            N_("one row per catalogue product; quote lines link it by product_id"),
             "id, sku, name, price_minor AS price, currency, unit, tax_rate, created_at, "
             "updated_at",
             "products ORDER BY id",
@@ -139,7 +141,7 @@ SPECS: dict[str, ExportSpec] = {
         ),
         _spec(
             "customers",
-            "one row per customer",
+            N_("one row per customer"),
             "id, name, segment, checkin_every, created_at, address, tax_id, doc_lang",
             "customers ORDER BY id",
         ),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from salesflow.i18n import _
 from salesflow.pipeline import REMAP_NOTE
 
 
@@ -98,9 +99,14 @@ def problems(conn: sqlite3.Connection) -> list[str]:
     for lead_id, stored_touch, touch, stored_idle, idle in rows:
         if stored_touch != touch:
             found.append(
-                f"lead #{lead_id}: touched_at is {stored_touch or 'empty'} but its latest "
-                f"activity is {touch or 'none'}"
+                _("lead #{id}: touched_at is {stored} but its latest activity is {actual}").format(
+                    id=lead_id, stored=stored_touch or _("empty"), actual=touch or _("none")
+                )
             )
         if stored_idle != idle:
-            found.append(f"lead #{lead_id}: idle_since is {stored_idle or 'empty'}, not {idle}")
+            found.append(
+                _("lead #{id}: idle_since is {stored}, not {actual}").format(
+                    id=lead_id, stored=stored_idle or _("empty"), actual=idle
+                )
+            )
     return found

@@ -1,9 +1,10 @@
-"""Build the Chinese catalog: `python tools/i18n.py compile` (or `check`, or `missing`).
+"""Build the Chinese catalog: `python tools/i18n.py compile` (or `check`, `missing`, `stale`).
 
 The translations live in po/zh_CN/*.po, one file per area of the program, so several people
 can translate at once without editing one file. `compile` merges them into the one catalog
 salesflow reads, salesflow/locale/zh_CN/LC_MESSAGES/salesflow.mo (committed: installing
-salesflow needs no Babel). `check` exits 1 when that file is not what the sources compile to.
+salesflow needs no Babel). `check` exits 1 when that file is not what the sources compile to,
+or when a .po still has an entry the code no longer marks (`stale` lists those).
 `missing` prints, as .po entries to translate, every text the code marks that no po/zh_CN/*.po
 has yet: `_("…")`, `N_("…")`, `ngettext("…", "…", n)` anywhere in salesflow/, and the docstrings
 of the command functions in salesflow/cli/ (they are the commands' --help).
@@ -99,9 +100,50 @@ def marked() -> dict[object, str]:
         str(package), method_map=method_map, keywords=KEYWORDS, comment_tags=()
     ):
         found.setdefault(message, f"salesflow/{filename}:{line}")
+    for text, where in formatted_calls():
+        found.setdefault(text, where)
     for text, where in command_docstrings():
         found.setdefault(text, where)
     return found
+
+
+def formatted_calls() -> list[tuple[object, str]]:
+    """The marked texts inside f-strings (`f"<h2>{e(_('Most quoted'))}</h2>"`), which Babel's
+    extractor does not look into on Python < 3.12: read from the syntax tree instead."""
+    import ast
+
+    out: list[tuple[object, str]] = []
+    for path in sorted((ROOT / "salesflow").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for joined in ast.walk(tree):
+            if not isinstance(joined, ast.JoinedStr):
+                continue
+            for node in ast.walk(joined):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                    continue
+                texts = [a.value for a in node.args if isinstance(a, ast.Constant)]
+                if not all(isinstance(t, str) for t in texts):
+                    continue
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                if node.func.id in ("_", "N_") and len(texts) >= 1:
+                    out.append((texts[0], where))
+                elif node.func.id == "ngettext" and len(texts) >= 2:
+                    out.append(((texts[0], texts[1]), where))
+    return out
+
+
+def stale() -> list[str]:
+    """The entries of po/zh_CN/*.po whose text the code no longer marks, as `file: msgid`."""
+    from babel.messages.pofile import read_po
+
+    have = marked()
+    out = []
+    for path in sorted(SOURCES.glob("*.po")):
+        with path.open("rb") as fh:
+            for message in read_po(fh, locale="zh_CN"):
+                if message.id and message.id not in have:
+                    out.append(f"{path.name}: {message.id!r}")
+    return out
 
 
 def command_docstrings() -> list[tuple[str, str]]:
@@ -175,9 +217,16 @@ def main(argv: list[str]) -> int:
         TARGET.write_bytes(compiled())
         print(f"wrote {TARGET.relative_to(ROOT)}")
         return 0
+    if argv[:1] == ["stale"]:
+        print("\n".join(stale()))
+        return 0
     if argv[:1] == ["check"]:
         if not TARGET.exists() or TARGET.read_bytes() != compiled():
             print(f"{TARGET.relative_to(ROOT)} is stale: run python tools/i18n.py compile")
+            return 1
+        old = stale()
+        if old:
+            print("no longer in the code (remove from po/zh_CN/*.po):\n" + "\n".join(old))
             return 1
         return 0
     print(__doc__)

@@ -261,12 +261,15 @@ def config_list(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     """All settings that are set."""
     from salesflow import store
     from salesflow.config import shown
-    from salesflow.output import render
+    from salesflow.output import facts, render
 
     s: Session = ctx.obj
     with s.read() as conn:
         rows = [{"key": k, "value": shown(k, v)} for k, v in store.all_settings(conn).items()]
-    render(rows, fmt.value, s.term, empty=_("No settings set; defaults apply."))
+    render(
+        rows, fmt.value, s.term, columns=facts.setting_columns(),
+        empty=_("No settings set; defaults apply."),
+    )  # fmt: skip
 
 
 @db_app.command("backup")
@@ -366,7 +369,7 @@ def db_restore(
 def db_info(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     """Path, size, schema version, row counts and the latest backup."""
     from salesflow import store
-    from salesflow.output import render
+    from salesflow.output import facts, render
     from salesflow.store import backup, journal
 
     s: Session = ctx.obj
@@ -386,4 +389,4 @@ def db_info(ctx: Context, fmt: FormatOpt = Format.table) -> None:
         {"item": "undoable_commands", "value": undoable},
         *({"item": f"rows.{t}", "value": n} for t, n in counts.items()),
     ]
-    render(rows, fmt.value, s.term)
+    render(rows, fmt.value, s.term, columns=facts.columns())

@@ -94,11 +94,12 @@ def quotes(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 
 
 def config_keys(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
-    from salesflow.config import DESCRIPTIONS
+    from salesflow.config import DESCRIPTIONS, describe
+    from salesflow.i18n import _
 
-    found = {k: v for k, v in DESCRIPTIONS.items() if not k.endswith(".")}
+    found = {k: describe(k) for k in DESCRIPTIONS if not k.endswith(".")}
     for (key,) in _rows(ctx, "SELECT key FROM settings WHERE key LIKE 'fx.%'"):
-        found[key] = "exchange rate for reports"
+        found[key] = _("exchange rate for reports")
     return [(k, v) for k, v in sorted(found.items()) if k.startswith(incomplete)]
 
 

@@ -43,7 +43,9 @@ def _export_help() -> str:
     import textwrap
 
     tables = "\n".join(
-        textwrap.fill(f"{s.name}: {', '.join(s.columns)}", 78, subsequent_indent="    ")
+        textwrap.fill(
+            f"{s.name}: {', '.join(s.columns)} — {_(s.about)}", 78, subsequent_indent="    "
+        )
         for s in SPECS.values()
     )
     names = list(SPECS)

@@ -176,7 +176,7 @@ def stages_set(
     for spec, kind in pipeline.closed_lookalikes(specs_):
         warning = _LOOKALIKE_WON if kind == pipeline.WON else _LOOKALIKE_LOST
         s.term.say(_(warning).format(name=spec.name, probability=spec.probability))
-    _report(s, "your stages", change)
+    _report(s, _("your stages"), change)
 
 
 _LOOKALIKE_WON = N_(

@@ -59,7 +59,7 @@ def replica_set(
 @app.command("show")
 def replica_show(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     """The replica and where each credential comes from (values of secrets are never shown)."""
-    from salesflow.output import render
+    from salesflow.output import facts, render
     from salesflow.replica import target
 
     s: Session = ctx.obj
@@ -72,10 +72,15 @@ def replica_show(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     for key in (*target.PLAIN_KEYS[:2], *target.SECRET_KEYS):
         value, source = target.credential(where.settings, key)
         if key in target.SECRET_KEYS and value:
-            value = "(set, hidden)"
+            value = _("(set, hidden)")
+        if source == "config":
+            source = _("config (where a credential comes from)")
+            source = "config" if source.startswith("config (") else source
+        elif source.startswith("env "):
+            source = _("env {name}").format(name=source[4:])
         rows.append({"item": key, "value": f"{value} ({source})" if value else None})
     rows.append({"item": "lease_seconds", "value": target.lease_seconds(where.settings)})
-    render(rows, fmt.value, s.term)
+    render(rows, fmt.value, s.term, columns=facts.columns())
 
 
 @app.command("unset")
@@ -100,11 +105,11 @@ def replica_unset(ctx: Context) -> None:
 @app.command("status")
 def replica_status(ctx: Context, fmt: FormatOpt = Format.table) -> None:
     """Is replicate running, who holds the lease, the last replicated transaction, lag, size."""
-    from salesflow.output import render
+    from salesflow.output import facts, render
     from salesflow.replica.status import status
 
     s: Session = ctx.obj
-    render(status(_where(s), s.now, s.tz), fmt.value, s.term)
+    render(status(_where(s), s.now, s.tz), fmt.value, s.term, columns=facts.columns())
 
 
 @app.command("restore")

@@ -16,7 +16,7 @@ from functools import cache
 from salesflow.demo import words
 from salesflow.demo.clock import HISTORY_DAYS, Clock
 from salesflow.demo.dice import Rng, weighted
-from salesflow.i18n import N_
+from salesflow.i18n import N_, _
 
 # (step, done, total): long work reports progress; the command decides how to show it.
 Progress = Callable[[str, int, int], None]
@@ -180,7 +180,7 @@ def _creation_day(rng: Rng, clock: Clock) -> int:
 
 def _repeat_of(rng: Rng, winners: list[Deal], created: int) -> Deal | None:
     """An earlier won deal, closed before `created`, whose customer buys again."""
-    for _ in range(5):
+    for _try in range(5):
         if not winners:
             return None
         candidate = winners[rng.randrange(len(winners))]
@@ -263,7 +263,8 @@ def _walk(rng: Rng, world: World, clock: Clock, deal: Deal, profile: GradeProfil
     loss = 1 - profile.win_rate ** (1 / n)
     mean = max(2, profile.cycle_days // n)
     k, t, day = 0, deal.created, deal.created_day
-    deal.moves.append((None, stages[0], t, "created", None))
+    # Notes salesflow itself would write are in the language of the moment (leads.py).
+    deal.moves.append((None, stages[0], t, _("created"), None))
     while True:
         lose = rng.random() < loss
         if lose:
@@ -298,7 +299,7 @@ def _walk(rng: Rng, world: World, clock: Clock, deal: Deal, profile: GradeProfil
             if back > clock.now:
                 return
             t = back
-            deal.moves.append((world.lost, stage, t, "reopened: back in touch", None))
+            deal.moves.append((world.lost, stage, t, _("reopened: back in touch"), None))
             deal.outcome, deal.reopened = "open", True
             continue
         if k == n - 1:
@@ -308,4 +309,4 @@ def _walk(rng: Rng, world: World, clock: Clock, deal: Deal, profile: GradeProfil
             return
         skip = k + 2 < n and rng.random() < _SKIP
         k += 2 if skip else 1
-        deal.moves.append((stage, stages[k], t, "skipped a stage" if skip else None, None))
+        deal.moves.append((stage, stages[k], t, _("skipped a stage") if skip else None, None))

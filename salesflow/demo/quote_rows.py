@@ -12,6 +12,7 @@ from salesflow.demo.clock import Clock
 from salesflow.demo.dice import Rng
 from salesflow.demo.offers import Version
 from salesflow.demo.terms import Terms
+from salesflow.i18n import _
 from salesflow.quotes.math import number_text
 
 
@@ -94,6 +95,7 @@ def _chases(
     if t.chase_days <= 0:
         return
     today = date.fromisoformat(clock.local_date(0))
+    chase = _("Chase quote {number}")  # as `quote send` writes it, in the language of the moment
     for v in ordered:
         if v.sent is None:
             continue
@@ -111,7 +113,7 @@ def _chases(
             counts[2] += due < 0
         number = quotes.format_number(v.year, v.seq, v.version)
         yield (
-            v.lead_id, f"Chase quote {number}", (today + timedelta(days=due)).isoformat(),
+            v.lead_id, chase.format(number=number), (today + timedelta(days=due)).isoformat(),
             clock.iso(v.sent),
             None if done is None else clock.iso(done),
         )  # fmt: skip

@@ -116,9 +116,12 @@ class Terminal:
         """Ask on stderr; None when nobody is there to answer (stdin is not a terminal)."""
         if not self.interactive:
             return None
-        self.err.write(f"{question} [y/N] ")
+        from salesflow.i18n import _
+
+        self.err.write(f"{question} {_('[y/N]')} ")
         self.err.flush()
-        return sys.stdin.readline().strip().lower() in ("y", "yes")
+        # y/yes in every language; 是 (also full-width ｙ from a Chinese input method) too.
+        return sys.stdin.readline().strip().lower() in ("y", "yes", "ｙ", "是", "是的")
 
     def say(self, message: str) -> None:
         """A one-line confirmation for the user, on stderr so stdout stays pipeable."""

@@ -142,6 +142,13 @@ def when(iso: str | None, tz: tzinfo | None = None) -> str:
     return from_utc_iso(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
+def _ref(row: dict[str, Any]) -> str:
+    # A follow-up's ref is `follow-up 7` in machine formats; a table says it in the language.
+    if row.get("kind") == "followup":
+        return _("follow-up {id}").format(id=row["id"])
+    return str(row.get("ref") or "")
+
+
 def search_columns(tz: tzinfo | None = None) -> list[Column]:
     def day(row: dict[str, Any]) -> str:
         value = row.get("when")
@@ -153,7 +160,7 @@ def search_columns(tz: tzinfo | None = None) -> list[Column]:
     # Narrow, the match keeps its room: the lead's name gives way first, then the date.
     return [
         Column("kind", N_("Kind"), get=lambda r: word(r["kind"]), no_wrap=True),
-        Column("ref", N_("Ref"), no_wrap=True),
+        Column("ref", N_("Ref"), get=_ref, no_wrap=True),
         Column("lead", N_("Lead"), hide=1),
         Column("match", N_("Match")),
         Column("when", N_("When"), get=day, no_wrap=True, hide=2),

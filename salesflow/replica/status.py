@@ -8,6 +8,7 @@ from typing import Any
 
 from salesflow import dates
 from salesflow.errors import SalesflowError
+from salesflow.i18n import _
 from salesflow.replica import lease as leases
 from salesflow.replica import litestream
 from salesflow.replica import state as states
@@ -21,12 +22,17 @@ def status(where: Where, now: datetime, tz: tzinfo) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {"item": "replica", "value": redacted(where.target)},
         {"item": "database", "value": where.db},
-        {"item": "replicate", "value": f"running (pid {local.pid})" if running else "not running"},
+        {
+            "item": "replicate",
+            "value": _("running (pid {pid})").format(pid=local.pid)
+            if running
+            else _("not running"),
+        },
     ]
     try:
         rows.append({"item": "lease", "value": _lease_text(remote_lease(where), where.db, tz)})
     except SalesflowError as e:
-        rows.append({"item": "lease", "value": f"unknown: {e.message}"})
+        rows.append({"item": "lease", "value": _("unknown: {reason}").format(reason=e.message)})
     with litestream.configured(where.db, where.target, where.settings) as setup:
         files = litestream.replica_files(setup, where.db)
         local_txid = litestream.local_txid(setup, where.db)
@@ -54,29 +60,31 @@ def _synced(local: states.State, running: bool, db: str) -> str | None:
 
 def _lag(local_txid: int | None, shipped: int | None, synced: str | None, now: datetime) -> str:
     if shipped is None:
-        return "nothing replicated yet"
+        return _("nothing replicated yet")
     if local_txid is None:
-        return "unknown: replicate has not run on this copy yet"
+        return _("unknown: replicate has not run on this copy yet")
     if local_txid <= shipped:
-        return "0 (the replica has every change)"
-    behind = f"{local_txid - shipped} Litestream transaction(s) behind"
+        return _("0 (the replica has every change)")
+    behind = _("{count} Litestream transaction(s) behind").format(count=local_txid - shipped)
     if synced:
         seconds = int((now - dates.from_utc_iso(synced)).total_seconds())
-        behind += f", last sync {seconds} s ago"
+        behind += _(", last sync {seconds} s ago").format(seconds=seconds)
     return behind
 
 
 def _lease_text(lease: leases.Lease | None, db: str, tz: tzinfo) -> str:
     if lease is None:
-        return "none taken yet"
+        return _("none taken yet")
     who = leases.me(db)
-    name = "this copy" if lease.holder == who else leases.holder_text(lease, who)
+    name = _("this copy") if lease.holder == who else leases.holder_text(lease, who)
     if lease.released_at:
-        return f"released by {name} at {_local(lease.released_at, tz)}"
+        return _("released by {name} at {at}").format(name=name, at=_local(lease.released_at, tz))
     since, until = _local(lease.since, tz), _local(lease.expires, tz)
     if until[:10] == since[:10]:
         until = until[11:]  # the same day: the time says it
-    return f"held by {name} since {since}, until {until}"
+    return _("held by {name} since {since}, until {until}").format(
+        name=name, since=since, until=until
+    )
 
 
 def _local(iso: str, tz: tzinfo) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from salesflow.i18n import _
 from salesflow.store import derived
 
 
@@ -15,16 +16,24 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
 def problems(conn: sqlite3.Connection) -> list[str]:
     """Every inconsistency found, one line each; empty when the database is sound."""
     found = integrity_problems(conn)
-    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
-        found.append(f"{table} row {rowid} points to a missing {parent} row")
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+        found.append(
+            _("{table} row {rowid} points to a missing {parent} row").format(
+                table=table, rowid=rowid, parent=parent
+            )
+        )
     found += [
-        f'lead #{i} is in stage "{s}", which the pipeline does not have'
+        _('lead #{id} is in stage "{stage}", which the pipeline does not have').format(
+            id=i, stage=s
+        )
         for i, s in conn.execute(
             "SELECT id, stage FROM leads WHERE stage NOT IN (SELECT name FROM stages)"
         )
     ]
     found += [
-        f'lead #{i} is in stage "{s}" but its history ends in "{h}"'
+        _('lead #{id} is in stage "{stage}" but its history ends in "{last}"').format(
+            id=i, stage=s, last=h
+        )
         for i, s, h in conn.execute(
             "SELECT l.id, l.stage, c.to_stage FROM leads l JOIN stage_changes c ON c.id = "
             "(SELECT id FROM stage_changes WHERE lead_id = l.id ORDER BY changed_at DESC, id DESC "
@@ -32,14 +41,14 @@ def problems(conn: sqlite3.Connection) -> list[str]:
         )
     ]
     found += [
-        f"lead #{i} has no stage history"
+        _("lead #{id} has no stage history").format(id=i)
         for (i,) in conn.execute(
             "SELECT id FROM leads l WHERE NOT EXISTS "
             "(SELECT 1 FROM stage_changes WHERE lead_id = l.id)"
         )
     ]
     found += [
-        f"lead #{i} is {s} but has no closing time"
+        _("lead #{id} is {stage} but has no closing time").format(id=i, stage=s)
         for i, s in conn.execute(
             "SELECT l.id, l.stage FROM leads l JOIN stages s ON s.name = l.stage "
             "WHERE s.kind != 'open' AND l.closed_at IS NULL"
@@ -47,7 +56,7 @@ def problems(conn: sqlite3.Connection) -> list[str]:
     ]
     for kind in ("won", "lost"):
         if not conn.execute("SELECT 1 FROM stages WHERE kind = ?", (kind,)).fetchone():
-            found.append(f'the pipeline has no "{kind}" stage')
+            found.append(_('the pipeline has no "{kind}" stage').format(kind=kind))
     found += derived.problems(conn)
     found += _money_problems(conn)
     found += _quote_problems(conn)
@@ -60,7 +69,10 @@ def problems(conn: sqlite3.Connection) -> list[str]:
 def _quote_problems(conn: sqlite3.Connection) -> list[str]:
     """A quote's stored figures must add up the way the document shows them."""
     found = [
-        f"quote {n}: its lines add up to {lines} (minor units) but its subtotal is {sub}"
+        _(
+            "quote {number}: its lines add up to {lines} (minor units) but its subtotal is "
+            "{subtotal}"
+        ).format(number=n, lines=lines, subtotal=sub)
         for n, sub, lines in conn.execute(
             "SELECT q.number, q.subtotal_minor, coalesce(sum(i.amount_minor), 0) FROM quotes q "
             "LEFT JOIN quote_items i ON i.quote_id = q.id GROUP BY q.id "
@@ -68,14 +80,16 @@ def _quote_problems(conn: sqlite3.Connection) -> list[str]:
         )
     ]
     found += [
-        f"quote {n}: subtotal − discount + tax is not its total"
+        _("quote {number}: subtotal − discount + tax is not its total").format(number=n)
         for (n,) in conn.execute(
             "SELECT number FROM quotes "
             "WHERE subtotal_minor - discount_minor + tax_minor != total_minor"
         )
     ]
     found += [
-        f"quote {n} line {p}: line total − discount is not its amount"
+        _("quote {number} line {position}: line total − discount is not its amount").format(
+            number=n, position=p
+        )
         for n, p in conn.execute(
             "SELECT q.number, i.position FROM quote_items i JOIN quotes q ON q.id = i.quote_id "
             "WHERE i.gross_minor - i.discount_minor != i.amount_minor"
@@ -97,6 +111,9 @@ def _money_problems(conn: sqlite3.Connection) -> list[str]:
             ).fetchone()[0]
             if bad:
                 found.append(
-                    f"{table}.{col} holds {bad} non-integer amount(s); money must be integers"
+                    _(
+                        "{table}.{column} holds {count} non-integer amount(s); money must be "
+                        "integers"
+                    ).format(table=table, column=col, count=bad)
                 )
     return found

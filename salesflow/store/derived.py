@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from salesflow.i18n import _
+
 # The same expression as migration 6's triggers, so a recomputed value compares equal.
 ENTERED = (
     "(SELECT json_group_array(to_stage) FROM (SELECT DISTINCT to_stage FROM stage_changes "
@@ -137,33 +139,50 @@ def problems(conn: sqlite3.Connection, shown: int = 20) -> list[str]:
         "ORDER BY c.id"
     ).fetchall()
     found = [
-        f"stage change #{i} of lead #{lead}: left_at is {stored or 'empty'} but the lead's "
-        f"next change is at {actual or '(none)'}"
+        _(
+            "stage change #{id} of lead #{lead}: left_at is {stored} but the lead's next change "
+            "is at {actual}"
+        ).format(id=i, lead=lead, stored=stored or _("empty"), actual=actual or _("(none)"))
         for i, lead, stored, actual in stale_left[:shown]
     ]
     if len(stale_left) > shown:
-        found.append(f"… and {len(stale_left) - shown} more stage changes with a wrong left_at")
+        found.append(
+            _("… and {count} more stage changes with a wrong left_at").format(
+                count=len(stale_left) - shown
+            )
+        )
     stale_first = conn.execute(
         "SELECT l.id, l.first_touch_at, a.first_at FROM leads l LEFT JOIN "
         "(SELECT lead_id, min(happened_at) AS first_at FROM activities GROUP BY lead_id) a "
         "ON a.lead_id = l.id WHERE l.first_touch_at IS NOT a.first_at ORDER BY l.id"
     ).fetchall()
     found += [
-        f"lead #{i}: first_touch_at is {stored or 'empty'} but its first activity is at "
-        f"{actual or '(none)'}"
+        _("lead #{id}: first_touch_at is {stored} but its first activity is at {actual}").format(
+            id=i, stored=stored or _("empty"), actual=actual or _("(none)")
+        )
         for i, stored, actual in stale_first[:shown]
     ]
     if len(stale_first) > shown:
-        found.append(f"… and {len(stale_first) - shown} more leads with a wrong first_touch_at")
+        found.append(
+            _("… and {count} more leads with a wrong first_touch_at").format(
+                count=len(stale_first) - shown
+            )
+        )
     entered = ENTERED.format(lead="l.id")
     stale_entered = conn.execute(
         f"SELECT id, stages_entered, actual FROM (SELECT l.id, l.stages_entered, {entered} "
         "AS actual FROM leads l) WHERE stages_entered IS NOT actual ORDER BY id"
     ).fetchall()
     found += [
-        f"lead #{i}: stages_entered is {stored or 'empty'} but its history has entered {actual}"
+        _("lead #{id}: stages_entered is {stored} but its history has entered {actual}").format(
+            id=i, stored=stored or _("empty"), actual=actual
+        )
         for i, stored, actual in stale_entered[:shown]
     ]
     if len(stale_entered) > shown:
-        found.append(f"… and {len(stale_entered) - shown} more leads with wrong stages_entered")
+        found.append(
+            _("… and {count} more leads with wrong stages_entered").format(
+                count=len(stale_entered) - shown
+            )
+        )
     return found

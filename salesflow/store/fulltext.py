@@ -10,6 +10,8 @@ import functools
 import re
 import sqlite3
 
+from salesflow.i18n import _
+
 TRIGGERS = ("ai", "ad", "au")
 # The characters whose adjacent pairs are indexed: hiragana to the CJK unified ideographs,
 # Hangul syllables, compatibility ideographs, ideograph extensions B–G (migration 13's view
@@ -91,7 +93,10 @@ def problems(conn: sqlite3.Connection) -> list[str]:
                 raise  # busy, read-only …: not a finding about the index
             except sqlite3.DatabaseError:
                 found.append(
-                    f"the search index of {table} ({fts}) does not match the table — rebuild "
-                    f"it: sqlite3 <db> \"INSERT INTO {fts} ({fts}) VALUES ('rebuild')\""
+                    _(
+                        "the search index of {table} ({index}) does not match the table — "
+                        'rebuild it: sqlite3 <db> "INSERT INTO {index} ({index}) VALUES '
+                        "('rebuild')\""
+                    ).format(table=table, index=fts)
                 )
     return found
