@@ -91,6 +91,8 @@ def record(r: Review, converter: Any) -> dict[str, Any]:
         "month": r.month.label,
         "start": r.month.start.isoformat(),
         "end": r.month.last_day.isoformat(),
+        # False while the month has not ended: its figures are so far (as report trend's)
+        "complete": r.trend.rows[-1].complete,
         "previous": r.previous.label,
         "currency": converter.base,
         "kpis": r.this.record(converter),
