@@ -302,6 +302,35 @@ def test_adds_after_existing_leads_and_joins_existing_customers(tmp_path: Path) 
     assert problems(conn) == []
 
 
+def test_a_large_fill_builds_its_indexes_after_the_load_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    demo_fill = sys.modules["salesflow.demo.fill"]  # the module (the package exports fill())
+
+    def index_pages(path: Path) -> int:
+        with sqlite3.connect(path) as c:
+            return one(c, "SELECT count(*) FROM dbstat d JOIN sqlite_master m ON m.name = d.name "
+                          "AND m.type = 'index' AND m.sql IS NOT NULL")  # fmt: skip
+
+    row_by_row, _ = filled(tmp_path / "rows.db", leads=400, seed=42)
+    row_by_row.close()
+    monkeypatch.setattr(demo_fill, "_BULK_MIN", 400)  # 400 leads: "large", as 10,000 are
+    bulk, _ = filled(tmp_path / "bulk.db", leads=400, seed=42)
+    assert problems(bulk) == []
+    bulk.close()
+    # The same rows and the same index definitions; the indexes, sorted once, on fewer pages.
+    assert dump(tmp_path / "bulk.db") == dump(tmp_path / "rows.db")
+    assert index_pages(tmp_path / "bulk.db") < index_pages(tmp_path / "rows.db")
+    # Fewer than that many leads are already there: the indexes stay, rows go in one by one.
+    conn = store.connect(tmp_path / "bulk.db")
+    with store.transaction(conn, write=True):
+        demo.fill(conn, leads=300, seed=43, now=NOW, tz=UTC, currency="USD")
+    assert problems(conn) == []
+    conn.close()
+
+
 def test_progress_reports_every_step_to_the_end(tmp_path: Path) -> None:
     seen: dict[str, tuple[int, int]] = {}
     conn = store.connect(tmp_path / "sf.db")

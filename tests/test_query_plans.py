@@ -59,7 +59,7 @@ EVERY = {
 }
 USES = {
     "summary": EVERY | {"followups_done", "followups_due_date", "followups_on_time",
-                        "leads_first_touch", "leads_tally", "leads_touched"},
+                        "leads_first_touch", "leads_tally"},
     "funnel": EVERY | {"leads_tally", "stage_changes_changed_at", "stage_changes_open",
                        "stage_changes_visits"},
     "conversion": EVERY | {"leads_tally", "stage_changes_changed_at"},
@@ -67,14 +67,13 @@ USES = {
     "lost": EVERY | {"leads_tally"},
     "sources": EVERY | {"leads_tally"},
     "grades": EVERY | {"leads_tally"},
-    "activity": EVERY | {"followups_done", "followups_due_date", "leads_first_touch",
-                         "leads_touched"},
+    "activity": EVERY | {"followups_done", "followups_due_date", "leads_first_touch"},
     "targets": EVERY | {"leads_tally"},
-    # Each period a range: closed deals of leads_closed, first touches of leads_touched.
+    # Each period a range: closed deals of leads_closed, created and first touched leads of
+    # leads_created_at.
     "trend": EVERY | {"followups_done", "followups_due_date", "followups_on_time",
-                      "leads_closed", "leads_first_touch", "leads_touched"},
-    "trend by source": EVERY | {"followups_done", "followups_due_date", "leads_closed",
-                                "leads_touched"},
+                      "leads_closed", "leads_first_touch"},
+    "trend by source": EVERY | {"followups_done", "followups_due_date", "leads_closed"},
 }  # fmt: skip
 
 

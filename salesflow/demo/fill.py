@@ -42,6 +42,7 @@ from salesflow.demo.offers import Version, plan
 from salesflow.demo.quote_rows import write_quotes
 from salesflow.demo.terms import Terms, read_terms
 from salesflow.store import journal
+from salesflow.store.schema import set_aside
 
 # Parents before children: the order rows are written and the journal's undo order relies on.
 TABLES = (
@@ -49,6 +50,9 @@ TABLES = (
     "quote_items", "lead_fields",
 )  # fmt: skip
 _CACHE_KIB = 64 * 1024
+# From this many leads (and at least as many as are there), the tables' indexes are built
+# after the load, as the import does: sorted once, their pages come out full.
+_BULK_MIN = 10_000
 
 
 @dataclass(frozen=True)
@@ -122,8 +126,10 @@ def fill(
     # nothing). SQLite allocates only what it uses.
     conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
     checkin_rng = world.rng("checkins")
+    existing = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
+    rebuilt, kept = _indexes(conn) if leads >= max(existing, _BULK_MIN) else ([], [])
     try:
-        with journal.compact_inserts(conn, TABLES):
+        with journal.compact_inserts(conn, TABLES), set_aside(conn, rebuilt):
             customers, repeat, checkins = write_customers(conn, world, clock, deals, checkin_rng)
             # Touches first, so each lead is written with its last touch (touches.py); the
             # activities point at leads written just after: foreign keys wait for the commit.
@@ -146,6 +152,10 @@ def fill(
                                   written.overdue_followups)  # fmt: skip
             followups = _plus(followups, *write_checkins(conn, clock, checkins, checkin_rng))
             demo_fields.write_fields(conn, world.rng("fields"), deals)
+            # Filled row by row, these are sorted again too: the pages they leave are reused
+            # by the indexes built next and by the search index, so the file does not keep them.
+            for name in kept:
+                conn.execute(f'REINDEX "{name}"')
     finally:
         conn.execute(f"PRAGMA cache_size = {previous_cache}")
     by_outcome = {"open": 0, "won": 0, "lost": 0}
@@ -171,6 +181,25 @@ def fill(
         currency=world.currency,
         seed=seed,
     )
+
+
+def _indexes(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
+    """The demo tables' indexes: (those built after the load, those filled during it and
+    rebuilt after it). Unique ones stay during the load (they keep rules), and so do those on
+    a foreign key: activities are written before their leads, so each lead written looks its
+    children up through them until the deferred check is settled."""
+    marks = ", ".join("?" for _ in TABLES)
+    after: list[str] = []
+    kept: list[str] = []
+    for name, stays in conn.execute(
+        f"SELECT i.name, i.sql IS NULL OR i.sql LIKE 'CREATE UNIQUE%' OR EXISTS (SELECT 1 "
+        "FROM pragma_index_info(i.name) c JOIN pragma_foreign_key_list(i.tbl_name) k "
+        'ON k."from" = c.name WHERE c.seqno = 0) FROM sqlite_master i '
+        f"WHERE i.type = 'index' AND i.tbl_name IN ({marks}) ORDER BY i.name",
+        TABLES,
+    ):
+        (kept if stays else after).append(name)
+    return after, kept
 
 
 def _plus(counts: tuple[int, int, int], *more: int) -> tuple[int, int, int]:

@@ -86,16 +86,16 @@ def first_touch_median(scope: Scope) -> tuple[int, float | None]:
     before the instant. The median is read from the index, which keeps the hours in order."""
     window = scope.window
     # created_at <= :at, or before the window's end when that comes first (it implies the
-    # other): one upper bound, so the count is a range of leads_touched up to it.
+    # other): one upper bound, so the count is a range of leads_created_at up to it.
     created = "created_at <= :at"
     if window.end is not None and window.end <= window.at_iso:
         created = "created_at < :end"
     since = " AND created_at >= :start" if window.since else ""
     where = f"first_touch_at IS NOT NULL AND first_touch_at <= :at AND {created}{since}"
     source = "leads INDEXED BY leads_first_touch"
-    # Counted off leads_touched, where the window's days are one range (report trend asks
+    # Counted off leads_created_at, where the window's days are one range (report trend asks
     # for many windows); the median then walks leads_first_touch in hours order.
-    count = f"SELECT count(*) FROM leads INDEXED BY leads_touched WHERE {where}"
+    count = f"SELECT count(*) FROM leads INDEXED BY leads_created_at WHERE {where}"
     n = scope.conn.execute(count, scope.params).fetchone()[0]
     if not n:
         return 0, None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from salesflow.store.migrations import (
     buyers,
+    created,
     fields,
     first,
     products,
@@ -27,6 +28,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     *buyers.STEPS,
     *products.STEPS,
     *fields.STEPS,
+    *created.STEPS,
 ]
 
 LATEST = MIGRATIONS[-1][0]
