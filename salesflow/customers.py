@@ -27,6 +27,11 @@ _SEGMENT_WORDS = {
     "smb": "smb",
     "individual": "individual",
     "person": "individual",
+    # As salesflow shows them in Chinese, and as a Chinese seller says them.
+    "大客户": "key",
+    "重点客户": "key",
+    "中小企业": "smb",
+    "个人": "individual",
 }
 _COLUMNS = "id, name, segment, checkin_every, created_at"
 _WON = (

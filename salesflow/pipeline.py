@@ -10,7 +10,8 @@ from salesflow.i18n import N_, _
 
 WON, LOST = "won", "lost"
 # The note on the history rows a pipeline change writes: a remap, not a sign of life.
-REMAP_NOTE = "pipeline changed"
+# Stored as written (queries find the moves by it); shown in the active language.
+REMAP_NOTE = N_("pipeline changed")
 DEFAULT_STALE_DAYS = 14
 PRESETS: dict[str, list[tuple[str, int]]] = {
     "b2b": [

@@ -8,23 +8,20 @@ importer only sees text cells. Anything that cannot be read is refused with what
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
+from salesflow import sheetrows
 from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import _
+from salesflow.sheetrows import MAX_CELL, MAX_COLUMNS, Reader, Row, Text
 
-# A cell longer than this is almost always a quote (") that was never closed, which swallows
-# the rest of the file into one cell; refusing it beats importing one giant note.
-MAX_CELL = 128 * 1024
-# More columns than any contact list has; beyond it a header is a broken or hostile file, and
-# every unknown column would be copied into each lead's notes.
-MAX_COLUMNS = 1000
+__all__ = ["ENCODINGS", "INVISIBLE", "MAX_CELL", "MAX_COLUMNS", "Rows", "Sheet", "decode",
+           "format_of", "open_file", "read"]  # fmt: skip
+
 # Invisible characters that cannot be meant where they are: the UTF-8 byte-order mark and the
 # zero-width space/joiners/word joiner. Removed from header cells wherever they are, and from
 # the start and end of every cell (inside a cell they are left alone: ZWJ joins emoji).
@@ -34,6 +31,20 @@ _SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".ndj
              ".jsonl": "ndjson"}  # fmt: skip
 _NON_SPACE = re.compile(r"\S")
 _FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "ndjson": "NDJSON"}
+_CHUNK = 1 << 20  # bytes a file is checked in
+
+
+class Rows:
+    """A file's rows, read from it again each time they are iterated, never held: a sheet of
+    any size takes the memory of one row. `expected`: how many there are."""
+
+    def __init__(self, rows: Callable[[], Iterator[Row]], expected: int, invisible: bool) -> None:
+        self._rows, self.expected, self._invisible = rows, expected, invisible
+
+    def __iter__(self) -> Iterator[Row]:
+        if self._invisible:
+            return ((n, [_trim_invisible(c) for c in cells]) for n, cells in self._rows())
+        return self._rows()
 
 
 @dataclass(frozen=True)
@@ -44,37 +55,66 @@ class Sheet:
     header: list[str]
     # (row number, cells). Row numbers are what the user finds the row by: the spreadsheet
     # row for CSV/TSV (the header is row 1), the object's position for JSON, the line for NDJSON.
-    rows: list[tuple[int, list[str | None]]]
+    # A list (read()) or a file's Rows (open_file()).
+    rows: list[Row] | Rows
 
     @property
     def described(self) -> str:
         return f"{_FORMAT_NAMES[self.fmt]}, {self.encoding}"
+
+    @property
+    def size(self) -> int:
+        """How many rows (at most, for a file read as it is used)."""
+        return self.rows.expected if isinstance(self.rows, Rows) else len(self.rows)
 
 
 def read(data: bytes, name: str, encoding: str = "auto") -> Sheet:
     """Decode and parse `data` (the bytes of the file called `name`, `-` for stdin)."""
     text, used = decode(data, name, encoding)
     if not text or text.isspace():  # (no .strip(): that copies a 100k-row file)
-        raise SalesflowError(_("{name} is empty — there is nothing to import").format(name=name))
+        raise _empty(name)
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise SalesflowError(
-            _(
-                "{name} line {line} has a NUL character — not text a "
-                "spreadsheet saves; remove it (or save the file again as CSV "
-                "UTF-8)"
-            ).format(name=name, line=line)
-        )
+        raise _nul(name, text.count("\n", 0, text.index("\x00")) + 1)
     fmt = _format(name, text)
+    invisible = any(ch in text for ch in INVISIBLE)
+    header, rows, __ = _reader(Text(text), name, fmt, used)
+    header = _checked_header(header, name, invisible)
+    cells = list(Rows(rows, 0, invisible))
+    if not cells:
+        raise _no_rows(name)
+    return Sheet(name, fmt, used, header, cells)
+
+
+def open_file(path: Path, name: str, encoding: str = "auto") -> Sheet:
+    """The sheet in the file at `path`, its rows read from the file as they are used.
+
+    The file is read through first — its encoding, NUL characters, every record parsed and
+    checked — so it is refused before anything is done, as read() refuses bytes in memory."""
+    codec, used, invisible = _scan(path, name, encoding)
+    text = Text(path=path, codec=codec)
+    with text.lines("") as each:
+        fmt = _format(name, _head(each))
+    header, rows, count = _reader(text, name, fmt, used)
+    header = _checked_header(header, name, invisible)
+    if count is None:  # read through once: every problem is found before the import starts
+        count = sum(1 for __ in rows())
+    if not count:
+        raise _no_rows(name)
+    return Sheet(name, fmt, used, header, Rows(rows, count, invisible))
+
+
+def _reader(text: Text, name: str, fmt: str, used: str) -> Reader:
     if fmt in ("json", "ndjson"):
-        header, rows = _json_rows(text, name, fmt)
-    elif fmt == "tsv" and used != "UTF-16":
-        header, rows = _tsv_rows(text, name)
-    else:  # CSV, and Excel's "Unicode text" (UTF-16 TSV), which quotes cells like CSV
-        header, rows = _delimited_rows(text, name, fmt)
-    if any(ch in text for ch in INVISIBLE):
+        return sheetrows.json_rows(text, name, fmt)
+    if fmt == "tsv" and used != "UTF-16":
+        return sheetrows.tsv(text, name)
+    # CSV, and Excel's "Unicode text" (UTF-16 TSV), which quotes cells like CSV
+    return sheetrows.delimited(text, name, fmt)
+
+
+def _checked_header(header: list[str], name: str, invisible: bool) -> list[str]:
+    if invisible:
         header = [_visible_only(h) for h in header]
-        rows = [(n, [_trim_invisible(c) for c in cells]) for n, cells in rows]
     if len(header) > MAX_COLUMNS:
         raise SalesflowError(
             _(
@@ -83,11 +123,27 @@ def read(data: bytes, name: str, encoding: str = "auto") -> Sheet:
                 "has a few dozen)"
             ).format(name=name, count=len(header), max_columns=MAX_COLUMNS)
         )
-    if not rows:
-        raise SalesflowError(
-            _("{name} has a header but no rows — there is nothing to import").format(name=name)
-        )
-    return Sheet(name, fmt, used, header, rows)
+    return header
+
+
+def _empty(name: str) -> SalesflowError:
+    return SalesflowError(_("{name} is empty — there is nothing to import").format(name=name))
+
+
+def _nul(name: str, line: int) -> SalesflowError:
+    return SalesflowError(
+        _(
+            "{name} line {line} has a NUL character — not text a "
+            "spreadsheet saves; remove it (or save the file again as CSV "
+            "UTF-8)"
+        ).format(name=name, line=line)
+    )
+
+
+def _no_rows(name: str) -> SalesflowError:
+    return SalesflowError(
+        _("{name} has a header but no rows — there is nothing to import").format(name=name)
+    )
 
 
 def _visible_only(cell: str) -> str:
@@ -102,12 +158,7 @@ def _trim_invisible(cell: str | None) -> str | None:
 
 def decode(data: bytes, name: str, encoding: str = "auto") -> tuple[str, str]:
     """The text of `data` and the encoding it was read in."""
-    if encoding not in ENCODINGS:
-        raise SalesflowError(
-            _('encoding "{encoding}" — use one of: {encodings}').format(
-                encoding=encoding, encodings=", ".join(ENCODINGS)
-            )
-        )
+    _check_encoding(encoding)
     if encoding == "auto" and data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode(data, "utf-16", "UTF-16", name), "UTF-16"  # Excel's "Unicode text"
     if encoding in ("auto", "utf-8"):
@@ -126,6 +177,80 @@ def decode(data: bytes, name: str, encoding: str = "auto") -> tuple[str, str]:
         raise _undecodable(data, e, name, label) from None
 
 
+def _check_encoding(encoding: str) -> None:
+    if encoding not in ENCODINGS:
+        raise SalesflowError(
+            _('encoding "{encoding}" — use one of: {encodings}').format(
+                encoding=encoding, encodings=", ".join(ENCODINGS)
+            )
+        )
+
+
+def _scan(path: Path, name: str, encoding: str) -> tuple[str, str, bool]:
+    """Check a file a chunk at a time as decode() and read() check bytes in memory: the codec
+    to read it with, the encoding said, and whether it has invisible marks."""
+    _check_encoding(encoding)
+    with open(path, "rb") as f:
+        start = f.read(3)
+    try:
+        if encoding == "auto" and start.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return ("utf-16", "UTF-16", *_scan_as(path, name, "utf-16", "UTF-16"))
+        if encoding in ("auto", "utf-8"):
+            said = "UTF-8" + (" with BOM" if start == b"\xef\xbb\xbf" else "")
+            try:
+                return ("utf-8-sig", said, *_scan_as(path, name, "utf-8-sig", "UTF-8"))
+            except _Undecodable:
+                if encoding == "utf-8":
+                    raise
+        label = "UTF-8 or GB18030" if encoding == "auto" else "GB18030"
+        return ("gb18030", "GB18030", *_scan_as(path, name, "gb18030", label))
+    except _Undecodable as e:
+        raise e.error from None
+
+
+class _Undecodable(Exception):
+    def __init__(self, error: SalesflowError) -> None:
+        self.error = error
+
+
+def _scan_as(path: Path, name: str, codec: str, label: str) -> tuple[bool]:
+    decoder = codecs.getincrementaldecoder(codec)()
+    lines = newlines = 0  # text lines; \n bytes before the chunk (what decode() counts)
+    invisible, blank = False, True
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(_CHUNK)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as e:
+                held = len(e.object) - len(chunk)  # bytes of the chunk before
+                at = max(0, e.start - held)
+                line = newlines + chunk.count(b"\n", 0, at) + 1
+                byte = e.object[e.start : e.start + 1].hex()
+                raise _Undecodable(_cannot_read(name, label, byte, line)) from None
+            if "\x00" in text:
+                raise _nul(name, lines + text.count("\n", 0, text.index("\x00")) + 1)
+            blank = blank and text.isspace() if text else blank
+            invisible = invisible or any(ch in text for ch in INVISIBLE)
+            lines += text.count("\n")
+            newlines += chunk.count(b"\n")
+            if not chunk:
+                break
+    if blank:
+        raise _empty(name)
+    return (invisible,)
+
+
+def _head(lines: Iterable[str]) -> str:
+    """The text up to the end of its first line with anything on it."""
+    head = []
+    for line in lines:
+        head.append(line)
+        if not line.isspace():
+            break
+    return "".join(head)
+
+
 def _decode(data: bytes, codec: str, label: str, name: str) -> str:
     try:
         return data.decode(codec)
@@ -135,7 +260,10 @@ def _decode(data: bytes, codec: str, label: str, name: str) -> str:
 
 def _undecodable(data: bytes, e: UnicodeDecodeError, name: str, label: str) -> SalesflowError:
     line = data.count(b"\n", 0, e.start) + 1
-    byte = data[e.start : e.start + 1].hex()
+    return _cannot_read(name, label, data[e.start : e.start + 1].hex(), line)
+
+
+def _cannot_read(name: str, label: str, byte: str, line: int) -> SalesflowError:
     return SalesflowError(
         _("cannot read {name} as {label} (byte 0x{byte} on line {line})").format(
             name=name, label=label, byte=byte, line=line
@@ -167,279 +295,3 @@ def _format(name: str, text: str) -> str:
     if by_name is None:
         return "tsv" if header.count("\t") > header.count(",") else "csv"
     return by_name
-
-
-def _delimited_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
-    csv.field_size_limit(MAX_CELL)
-    # strict: a quote still open at the end of the file, or text after a closing quote, is an
-    # error instead of a cell that silently ran on.
-    delimiter = "," if fmt == "csv" else "\t"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[tuple[int, list[str | None]]] = []
-    header: list[str] | None = None
-    try:
-        numbered = enumerate(reader, 1)
-        for __, cells in numbered:
-            if any(c.strip() for c in cells):  # blank lines above the header are skipped
-                header = [c.strip() for c in cells]
-                _check_delimiter(header, name, fmt)
-                if len(header) > MAX_COLUMNS:
-                    return header, []  # read() refuses it; the rows need not be read
-                header_lines = reader.line_num
-                break
-        else:
-            header_lines = reader.line_num
-        # One comprehension rather than a loop body: this runs once per row of a big file.
-        rows = [(number, cells) for number, cells in numbered if any(cells)]
-        if header and reader.line_num - header_lines > len(rows):
-            _check_swallowed(text, name, fmt, len(header), rows)
-    except csv.Error as e:
-        if "field larger" in str(e):
-            raise SalesflowError(
-                _(
-                    "{name} line {text}: a cell is longer than {max_cell:,} "
-                    'characters (it starts on this line) — usually a quote (") '
-                    "that is never closed; fix that row (nothing was imported)"
-                ).format(name=name, text=_long_cell_line(text, fmt), max_cell=MAX_CELL)
-            ) from None
-        if "unexpected end of data" in str(e):
-            raise SalesflowError(
-                _(
-                    '{name} line {text}: a quote (") opened on this line is '
-                    "never closed, so the rest of the file would be one cell — "
-                    "close or remove it (nothing was imported)"
-                ).format(name=name, text=_last_record_line(text, fmt))
-            ) from None
-        raise SalesflowError(
-            _("{name} line {line_num}: {e} — fix that row").format(
-                name=name, line_num=reader.line_num, e=e
-            )
-        ) from None
-    return header or [], rows
-
-
-def _check_swallowed(text: str, name: str, fmt: str, columns: int, rows: list) -> None:
-    """Refuse a quoted cell that runs over lines which look like whole records: a quote (")
-    that is never closed swallows the rest of the file into one cell. Only called when some
-    cell spans lines (the reader read more lines than rows)."""
-    sep = "," if fmt == "csv" else "\t"
-    need = max(1, columns - 1)
-    for number, cells in rows:
-        for cell in cells:
-            if "\n" not in cell:
-                continue
-            inner = cell.rstrip("\r\n").split("\n")[1:]
-            # Lines with exactly a record's separators; a note has them by chance only rarely,
-            # and a two-column file's notes (one comma makes a "record") need more of them.
-            swallowed = sum(1 for line in inner if line.count(sep) == need)
-            if swallowed >= (2 if columns > 2 else 3):
-                line = _record_line(text, fmt, number)
-                raise SalesflowError(
-                    _(
-                        "{name} line {line}: a quoted cell opened on this line runs "
-                        "over {value} lines and takes in what look like {swallowed} "
-                        'more rows — a quote (") is never closed; close or remove it '
-                        "(nothing was imported)"
-                    ).format(name=name, line=line, value=len(inner) + 1, swallowed=swallowed)
-                )
-
-
-def _record_starts(text: str, fmt: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on, read leniently and without the cell limit:
-    only used to say where a problem the strict reader met began."""
-    csv.field_size_limit(len(text) + 1)
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter="," if fmt == "csv" else "\t")
-        start = 1
-        for cells in reader:
-            yield start, cells
-            start = reader.line_num + 1
-    finally:
-        csv.field_size_limit(MAX_CELL)
-
-
-def _long_cell_line(text: str, fmt: str) -> int:
-    """The line the record with the over-long cell starts on."""
-    return next(
-        (
-            line
-            for line, cells in _record_starts(text, fmt)
-            if any(len(c) > MAX_CELL for c in cells)
-        ),
-        1,
-    )
-
-
-def _last_record_line(text: str, fmt: str) -> int:
-    """The line the last record starts on (where a quote left open at the end began)."""
-    last = 1
-    for line, __ in _record_starts(text, fmt):
-        last = line
-    return last
-
-
-def _record_line(text: str, fmt: str, number: int) -> int:
-    """The line the `number`-th record (1 = the first) starts on."""
-    for n, (line, __) in enumerate(_record_starts(text, fmt), 1):
-        if n == number:
-            return line
-    return 1
-
-
-_BACKSLASHED = re.compile(r"\\([\\tnr])")
-_UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
-
-
-def _tsv_rows(text: str, name: str) -> tuple[list[str], list]:
-    """TSV as salesflow (and cut, awk, PostgreSQL) write it: one record per line, no quotes;
-    a tab, line break or backslash inside a cell is written \\t \\n \\r \\\\."""
-    rows: list[tuple[int, list[str | None]]] = []
-    header: list[str] | None = None
-    for number, line in enumerate(text.split("\n"), 1):
-        line = line.removesuffix("\r")
-        if len(line) > MAX_CELL and any(len(c) > MAX_CELL for c in line.split("\t")):
-            raise SalesflowError(
-                _(
-                    "{name} line {number}: a cell is longer than {max_cell:,} "
-                    "characters — shorten it; a lead's notes are not the place "
-                    "for a document"
-                ).format(name=name, number=number, max_cell=MAX_CELL)
-            )
-        cells = line.split("\t")
-        if "\\" in line:
-            cells = [_BACKSLASHED.sub(lambda m: _UNESCAPES[m[1]], c) for c in cells]
-        if header is None:
-            if any(c.strip() for c in cells):
-                header = [c.strip() for c in cells]
-                _check_delimiter(header, name, "tsv")
-        elif any(cells):
-            rows.append((number, cells))
-    return header or [], rows
-
-
-def _check_delimiter(header: list[str], name: str, fmt: str) -> None:
-    if len(header) != 1:
-        return
-    for sep, what in ((";", "semicolons"), ("\t", "tabs"), (",", "commas"), ("|", "bars")):
-        if sep in header[0]:
-            want = "commas" if fmt == "csv" else "tabs"
-            raise SalesflowError(
-                _(
-                    '{name}: the header is one column "{short}" — the file seems '
-                    "separated by {what}, not {want}; save it as CSV (comma) or "
-                    "TSV (tab)"
-                ).format(name=name, short=_short(header[0]), what=what, want=want)
-            )
-
-
-def _json_rows(text: str, name: str, fmt: str) -> tuple[list[str], list]:
-    """Rows of cells, each object turned into cells as soon as it is parsed and then let go:
-    NDJSON is read a line at a time, a JSON array's objects are dropped as they are used."""
-    rows: list[tuple[int, list[str | None]]] = []
-    header: list[str] = []
-    seen: dict[str, int] = {}
-    nul = "\\u0000" in text  # JSON can spell the one character SQLite text cannot hold
-    number = 0
-    try:
-        if fmt == "json":
-            data = json.loads(text)
-            if not isinstance(data, list):
-                raise SalesflowError(
-                    _(
-                        "{name}: JSON must be an array of objects, one per row — "
-                        'e.g. [{{"name": "张伟", "company": "…"}}]'
-                    ).format(name=name)
-                )
-            for i in range(len(data)):
-                obj, data[i] = data[i], None
-                _add_row(rows, header, seen, obj, i + 1, name, nul)
-                if len(header) > MAX_COLUMNS:
-                    return header, []  # read() refuses it
-        else:
-            # Lines end at \n only: JSON text may hold U+2028 and other line separators.
-            for number, line in enumerate(_lines(text), 1):
-                if line.strip():
-                    _add_row(rows, header, seen, json.loads(line), number, name, nul)
-                    if len(header) > MAX_COLUMNS:
-                        return header, []
-    except json.JSONDecodeError as e:
-        where = f"line {e.lineno}" if fmt == "json" else f"line {number}"
-        raise SalesflowError(
-            _("{name} is not valid {upper} ({where}: {msg})").format(
-                name=name, upper=fmt.upper(), where=where, msg=e.msg
-            )
-        ) from None
-    except RecursionError:
-        raise SalesflowError(
-            _(
-                "{name} nests arrays or objects deeper than a row can be — "
-                'each row is one object of values, e.g. {{"name": "张伟", '
-                '"tags": ["vip"]}}'
-            ).format(name=name)
-        ) from None
-    width = len(header)
-    for __, cells in rows:  # keys that first appeared in later rows
-        if len(cells) < width:
-            cells.extend([None] * (width - len(cells)))
-    return header, rows
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The lines of `text`, one at a time (no list of them all, no second copy of the text)."""
-    start, end = 0, len(text)
-    while start < end:
-        stop = text.find("\n", start)
-        stop = end if stop < 0 else stop
-        yield text[start:stop]
-        start = stop + 1
-
-
-def _add_row(
-    rows: list, header: list[str], seen: dict[str, int], obj: Any, number: int, name: str, nul: bool
-) -> None:
-    if not isinstance(obj, dict):
-        raise SalesflowError(
-            _(
-                '{name} row {number} is not an object — each row must be {{"column": value, …}}'
-            ).format(name=name, number=number)
-        )
-    for key in obj:
-        if key not in seen:
-            seen[key] = len(header)
-            header.append(key)
-    cells: list[str | None] = [None] * len(header)
-    for key, value in obj.items():
-        text = cells[seen[key]] = _text(value)
-        if nul and text and "\x00" in text:
-            raise SalesflowError(
-                _("{name} row {number}: {key} has a NUL character (\\u0000) — remove it").format(
-                    name=name, number=number, key=key
-                )
-            )
-        if text is not None and len(text) > MAX_CELL:
-            raise SalesflowError(
-                _(
-                    "{name} row {number}: {key} is longer than {max_cell:,} "
-                    "characters — shorten it; a lead's notes are not the place "
-                    "for a document"
-                ).format(name=name, number=number, key=key, max_cell=MAX_CELL)
-            )
-    if any(cells):
-        rows.append((number, cells))
-
-
-def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return ",".join(str(v) for v in value)  # e.g. tags as ["vip", "hardware"]
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _short(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= 40 else flat[:39] + "…"

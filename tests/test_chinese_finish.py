@@ -103,6 +103,9 @@ def test_setting_descriptions_are_translated_with_their_defaults() -> None:
 def test_export_help_says_what_each_table_holds(ok) -> None:
     zh = ok("--lang", "zh_CN", "export", "--help").stdout
     assert "每条线索一行" in zh and "每个客户一行" in zh
+    from salesflow.output.layout import cells
+
+    assert max(cells(line) for line in zh.splitlines()) <= 80, zh  # CJK counted as two cells
     assert "one row per lead, open and closed" in ok("export", "--help").stdout
 
 
@@ -155,3 +158,62 @@ def test_english_demo_writes_english(ok, db_path: Path) -> None:
     assert any(a.startswith("Chase quote Q-") for a in actions)
     assert "after-sales check-in" in actions and "created" in notes
     assert not {"跟进报价", "售后回访"} & {a[:4] for a in actions}
+
+
+def test_help_names_value_types_in_chinese_and_keeps_its_columns(ok) -> None:
+    from salesflow.output.layout import cells
+
+    zh = ok("--lang", "zh_CN", "lead", "list", "--help").stdout
+    assert "--stage <文本>" in zh and "--limit <整数>" in zh and "<str>" not in zh
+    # Descriptions start in one column, counted in cells (<文本> takes six).
+    starts = {
+        cells(line[: line.index(text)])
+        for line, text in (
+            (next(x for x in zh.splitlines() if "--stage <文本>" in x), "只看这个阶段"),
+            (next(x for x in zh.splitlines() if x.strip().startswith("-a, --all")), "未结和"),
+        )
+    }
+    assert len(starts) == 1, zh
+    en = ok("lead", "list", "--help").stdout
+    assert "--stage <str>" in en and "--limit <int range>" in en
+
+
+def test_undo_list_and_quote_render_speak_chinese(ok, two_leads, tmp_path: Path) -> None:
+    zh = ok("--lang", "zh_CN", "undo", "--list").stdout
+    assert zh.split()[:3] == ["命令", "时间", "改动行数"]
+    assert "2026-11-23 09:00" in zh  # local time, as every table shows it
+    en = ok("undo", "--list").stdout
+    assert en.split()[:3] == ["Command", "When", "Rows"]
+    ok("quote", "new", "1", "--item", "网关; 2; 980")
+    said = ok("--lang", "zh_CN", "quote", "render", "Q-2026-0001", "-o", str(tmp_path / "q.md"))
+    assert said.stderr.strip().endswith("（中文）")
+
+
+def test_segments_read_as_chinese_shows_them(ok, fails, two_leads) -> None:
+    ok("advance", "1", "won")
+    ok("--lang", "zh_CN", "customer", "edit", "1", "--segment", "大客户")
+    assert (
+        json.loads(ok("customer", "show", "1", "-f", "json").stdout)["customer"]["segment"] == "key"
+    )
+    ok("customer", "edit", "1", "--segment", "中小企业")
+    assert (
+        json.loads(ok("customer", "show", "1", "-f", "json").stdout)["customer"]["segment"] == "smb"
+    )
+    fails("--lang", "zh_CN", "customer", "edit", "1", "--segment", "vip", match="大客户")
+
+
+def test_a_pipeline_change_note_is_shown_in_chinese(ok, two_leads, db_path: Path) -> None:
+    ok("advance", "1")  # contacted
+    ok("advance", "2", "qualified")
+    # Two stages into one: not a rename, so the leads are moved, with a note saying why.
+    ok("stages", "set", "lead:10", "talk:30", "--map", "contacted=talk", "--map", "qualified=talk")
+    zh = ok("--lang", "zh_CN", "lead", "show", "1").stdout
+    assert "销售流程已更改" in zh and "pipeline changed" not in zh
+    conn = sqlite3.connect(db_path)
+    try:  # stored as the marker the queries find
+        notes = {
+            n for (n,) in conn.execute("SELECT note FROM stage_changes WHERE to_stage = 'talk'")
+        }
+    finally:
+        conn.close()
+    assert notes == {"pipeline changed"}

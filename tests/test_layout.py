@@ -59,6 +59,21 @@ def test_wrap_by_words_keeps_the_indent() -> None:
     assert layout.wrap("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
 
 
+def test_chinese_wraps_between_characters_not_at_the_only_space() -> None:
+    # Breaking only at spaces left "当前宽度下隐藏了 7" alone on a line at 60 columns.
+    text = "当前宽度下隐藏了 7 列：公司、分级、概率、来源、标签、下一步、到期 — 请加宽终端"
+    lines = layout.wrap(text, 40)
+    assert lines == [
+        "当前宽度下隐藏了 7 列：公司、分级、概",
+        "率、来源、标签、下一步、到期 — 请加宽终",
+        "端",
+    ]
+    assert all(layout.cells(line) <= 40 for line in lines)
+    # Closing marks stay with what precedes them, opening marks with what follows.
+    assert layout.wrap("甲乙丙丁，戊（己）", 10) == ["甲乙丙丁，", "戊（己）"]
+    assert layout.wrap("甲乙丙（丁戊）", 6) == ["甲乙丙", "（丁", "戊）"]
+
+
 COLUMNS = [
     Column("id", "#", justify="right"),
     Column("name", "Name"),

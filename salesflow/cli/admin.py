@@ -146,7 +146,8 @@ def _walking_back(line: str) -> bool:
 
 
 def _undo_list(s: Session, fmt: Format) -> None:
-    from salesflow.output import render
+    from salesflow.output import Column, render
+    from salesflow.output.views import when
     from salesflow.store import redo
 
     with s.read() as conn:
@@ -154,7 +155,15 @@ def _undo_list(s: Session, fmt: Format) -> None:
     rows = [
         {"command": f"salesflow {e.command}", "at": e.created_at, "rows": e.total} for e in entries
     ]
-    render(rows, fmt.value, s.term, empty=_("Nothing to undo."), keys=["command", "at", "rows"])
+    columns = [
+        Column("command", N_("Command")),
+        Column("at", N_("When"), get=lambda r: when(r["at"], s.tz), no_wrap=True),
+        Column("rows", N_("Rows changed"), justify="right"),
+    ]
+    render(
+        rows, fmt.value, s.term, columns=columns, empty=_("Nothing to undo."),
+        keys=["command", "at", "rows"],
+    )  # fmt: skip
 
 
 def _shorten(command: str, limit: int = 120) -> str:

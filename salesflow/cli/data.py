@@ -42,11 +42,19 @@ def _export_help() -> str:
     # Built when the help is shown (cli/typer_build.py calls it): it lists the tables.
     import textwrap
 
+    from salesflow.i18n import active
+    from salesflow.output.layout import wrap
+
+    def fill(text: str) -> str:
+        if active() == "en":
+            return textwrap.fill(text, 78, subsequent_indent="    ")
+        # Chinese takes two cells a character and breaks between them: wrapped by cells,
+        # every line indented (the table's name stays first on its own line's start).
+        first, *rest = wrap("    " + text, 78)
+        return "\n".join([first.lstrip(" "), *rest])
+
     tables = "\n".join(
-        textwrap.fill(
-            f"{s.name}: {', '.join(s.columns)} — {_(s.about)}", 78, subsequent_indent="    "
-        )
-        for s in SPECS.values()
+        fill(f"{s.name}: {', '.join(s.columns)} — {_(s.about)}") for s in SPECS.values()
     )
     names = list(SPECS)
     parts = [
@@ -205,17 +213,19 @@ _PROGRESS_ROWS = 5000
 def _read(
     file: str, encoding: str, parse: Callable[[bytes, str, str], Sheet] | None = None
 ) -> Sheet:
+    """The sheet in `file`; a sheet file (no `parse`) is read as its rows are used."""
     import sys
     from pathlib import Path
 
     from salesflow import sheets
     from salesflow.errors import SalesflowError
 
-    parse = parse or sheets.read
     if file == "-":
-        return parse(sys.stdin.buffer.read(), "standard input", encoding)
+        return (parse or sheets.read)(sys.stdin.buffer.read(), "standard input", encoding)
     path = Path(file).expanduser()
     try:
+        if parse is None:
+            return sheets.open_file(path, path.name, encoding)
         data = path.read_bytes()
     except FileNotFoundError:
         raise SalesflowError(_("no file {file} — check the path").format(file=file)) from None
@@ -325,7 +335,7 @@ def _import(
     from salesflow.output.imports import report_lines
 
     sheet = read(file, encoding)
-    with s.read() if dry_run else s.write() as conn, _Bar(s, len(sheet.rows)) as bar:
+    with s.read() if dry_run else s.write() as conn, _Bar(s, sheet.size) as bar:
         planned = plan(conn, sheet, bar)
         print("\n".join(report_lines(planned, dry_run=dry_run)), file=s.term.out)
         if planned.errors and not dry_run and not skip_errors:
@@ -417,6 +427,8 @@ def import_leads(
     s: Session = ctx.obj
     mapped = importer.parse_map(mapping or [])
 
+    batches: list[importer.Batches] = []  # the new leads are written as the rows are read
+
     def plan(conn: sqlite3.Connection, sheet: Sheet, bar: Progress | None) -> Plan:
         options = importer.LeadOptions(
             currency=s.currency,
@@ -426,12 +438,19 @@ def import_leads(
             stage=stage,
             mapping=mapped,
         )
-        return with_fields.plan(conn, sheet, options, bar)
+        writer = importer.Batches(
+            conn, now_iso=s.now_iso, write=not dry_run, keep_going=skip_errors
+        )
+        batches.append(writer)
+        return with_fields.plan(conn, sheet, options, bar, writer)
+
+    def apply(conn: sqlite3.Connection, planned: Plan, **__: object) -> Applied:
+        return batches[0].finish(planned)
 
     from salesflow.importer import fields as with_fields
 
     _run(s, file, encoding.value, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
-         apply=with_fields.apply)  # fmt: skip
+         apply=apply)  # fmt: skip
 
 
 @import_app.command("activities")

@@ -385,7 +385,8 @@ def render_doc(
             return
         data = text.encode("utf-8")
     write_private(output, data)
-    language = {"zh_CN": "Chinese", "en": "English"}[view["lang"]]
+    names = {"zh_CN": N_("Chinese"), "en": N_("English")}
+    language = _(names[view["lang"]])
     s.term.say(
         _("Wrote {number} as {chosen} to {output} ({language})").format(
             number=quote.number, chosen=chosen, output=output, language=language

@@ -11,8 +11,9 @@ from typing import Any
 
 import typer
 
+from salesflow import i18n
 from salesflow.cli import params
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 
 def to_typer(group: params.Group, name: str | None = None) -> typer.Typer:
@@ -82,13 +83,31 @@ def _annotation(annotation: Any) -> Any:
         return typer.Context
     if typing.get_origin(annotation) is typing.Annotated:
         base, *extras = typing.get_args(annotation)
-        return typing.Annotated[(base, *(_parameter(e) for e in extras))]
+        return typing.Annotated[(base, *(_parameter(e, base) for e in extras))]
     return annotation
 
 
-def _parameter(extra: Any) -> Any:
+# Typer shows an option's value as its type's name (`--company <str>`); in another language
+# the name is said in it (`<文本>`). English keeps Typer's own.
+_TYPE_NAMES = {str: N_("<str>"), int: N_("<int>"), float: N_("<float>")}
+
+
+def _metavar(base: Any) -> str | None:
+    if i18n.active() == "en":
+        return None
+    members = [a for a in typing.get_args(base) if a is not type(None)] or [base]
+    if typing.get_origin(members[0]) is list:
+        members = list(typing.get_args(members[0]))
+    name = _TYPE_NAMES.get(members[0]) if len(members) == 1 else None
+    return _(name) if name else None
+
+
+def _parameter(extra: Any, base: Any = None) -> Any:
     if isinstance(extra, params.Option):
-        return typer.Option(*extra.decls, **_helped(extra.settings))
+        settings = dict(_helped(extra.settings))  # never the declaration's own dict
+        if "metavar" not in settings and (metavar := _metavar(base)) is not None:
+            settings["metavar"] = metavar
+        return typer.Option(*extra.decls, **settings)
     if isinstance(extra, params.Argument):
         return typer.Argument(**_helped(extra.settings))
     return extra

@@ -14,6 +14,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from salesflow.i18n import N_, _, active, ngettext
 
@@ -57,6 +58,12 @@ def install() -> None:
     plain = getattr(module.TextWrapper, "plain", module.TextWrapper)
     # English help stays exactly as Click lays it out.
     module.TextWrapper = plain if active() == "en" else _cell_wrapper(plain)
+    # Click lines up the option column by characters; a Chinese metavar (<文本>) takes cells.
+    formatting = importlib.import_module(
+        "typer._click.formatting" if vendored else "click.formatting"
+    )
+    plain_len = getattr(formatting.term_len, "plain", formatting.term_len)
+    formatting.term_len = plain_len if active() == "en" else _cell_len(plain_len)
     rich_utils = sys.modules.get("typer.rich_utils")
     if rich_utils is not None:
         for attr, text in _RICH.items():
@@ -185,6 +192,15 @@ _OPENING = set("（《「『【〔([{")
 def cells(text: str) -> int:
     """Terminal cells `text` takes: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell_len(plain: Any) -> Any:
+    def term_len(text: str) -> int:
+        # Click's own strips colour codes first; the difference is what wide characters add.
+        return plain(text) + sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+
+    term_len.plain = plain  # type: ignore[attr-defined]
+    return term_len
 
 
 def short_help(text: str, limit: int) -> str:

@@ -3,6 +3,8 @@
 `plan_leads` / `plan_activities` only read the database: they return what an import would
 add, update and skip, and every row error, so `--dry-run` and a refused import show the
 same report. `apply_*` writes a plan inside the caller's (one, journalled) transaction.
+`import leads` writes its new leads in batches while the file is read instead (Batches, in
+the same transaction), so a file of any size takes the memory of a batch.
 
 Rules a user relies on (README "Import and export"):
 - Known English and Chinese headers map by themselves; `--map "header=field"` overrides and
@@ -23,12 +25,13 @@ from salesflow.importer.columns import (
     map_columns,
     parse_map,
 )
-from salesflow.importer.leads import ON_DUPLICATE, LeadOptions, apply_leads, plan_leads
+from salesflow.importer.leads import ON_DUPLICATE, LeadOptions, plan_leads
+from salesflow.importer.leadwrite import Batches, apply_leads
 from salesflow.importer.plan import Applied, Clock, Plan, Progress, RowError, RowNote
 
 __all__ = [
     "ACTIVITY_FIELDS", "LEAD_FIELDS", "LEAD_IGNORED", "ON_DUPLICATE", "ActivityOptions",
-    "Applied", "Clock", "Columns", "LeadOptions", "Plan", "Progress", "RowError", "RowNote",
-    "apply_activities", "apply_leads", "map_columns", "parse_map", "plan_activities",
+    "Applied", "Batches", "Clock", "Columns", "LeadOptions", "Plan", "Progress", "RowError",
+    "RowNote", "apply_activities", "apply_leads", "map_columns", "parse_map", "plan_activities",
     "plan_leads",
 ]  # fmt: skip

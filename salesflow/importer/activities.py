@@ -20,7 +20,16 @@ from salesflow.importer.columns import (
     without_blank_columns,
 )
 from salesflow.importer.leads import Keys
-from salesflow.importer.plan import Applied, Clock, Plan, Progress, RowError, RowNote, ticker
+from salesflow.importer.plan import (
+    Applied,
+    Clock,
+    Plan,
+    Progress,
+    RowError,
+    RowNote,
+    finished,
+    ticker,
+)
 from salesflow.importer.values import Bad, free_text, instant
 from salesflow.sheets import MAX_CELL, Sheet
 
@@ -153,7 +162,7 @@ def plan_activities(
             ).format(name=sheet.name, header=", ".join(sheet.header)),
             hint=Hint("import.map_to", field="happened_at"),
         )
-    plan = Plan("activities", f"{sheet.name} ({sheet.described})", rows=len(sheet.rows))
+    plan = Plan("activities", f"{sheet.name} ({sheet.described})", rows=sheet.size)
     plan.kept = [label for __, label in cols.extra]
     plan.ignored = cols.ignored
     known = activity_kinds(conn)
@@ -165,7 +174,8 @@ def plan_activities(
         for row in conn.execute("SELECT lead_id, kind, happened_at, note FROM activities")
     }
     clock = options.clock
-    tick = ticker(progress, N_("Checking rows"), len(sheet.rows))
+    tick = ticker(progress, N_("Checking rows"), sheet.size)
+    done = 0
     for done, (number, values, extra) in enumerate(row_values(sheet, cols), 1):
         tick(done)
         if "" in values:
@@ -199,6 +209,8 @@ def plan_activities(
             continue
         seen[identity] = _("row {row}").format(row=number)
         plan.new.append(identity)
+    finished(progress, N_("Checking rows"), done, sheet.size)
+    plan.rows = done
     return plan
 
 

@@ -3,7 +3,8 @@ case, or `--map "地区=region"`) fills that field of the row's lead — a new o
 row's lead it merged into, or the existing lead it updates (`--on-duplicate update`).
 
 The columns are taken out before the lead columns are mapped (so they are not kept in the
-notes), and the values written after the leads, in the same transaction and undo.
+notes), and the values written after the leads (after each batch of them), in the same
+transaction and undo.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 
 from salesflow import csvsafe, fields
 from salesflow.importer.columns import key
-from salesflow.importer.leads import LeadOptions, apply_leads, plan_leads
+from salesflow.importer.leads import LeadOptions, plan_leads
+from salesflow.importer.leadwrite import Batches, apply_leads
 from salesflow.importer.plan import Applied, Plan, Progress
 from salesflow.sheets import Sheet
 
@@ -31,20 +33,22 @@ def _columns(conn: sqlite3.Connection, sheet: Sheet, mapping: dict[str, str]) ->
 
 
 def plan(
-    conn: sqlite3.Connection, sheet: Sheet, options: LeadOptions, progress: Progress | None = None
+    conn: sqlite3.Connection,
+    sheet: Sheet,
+    options: LeadOptions,
+    progress: Progress | None = None,
+    batches: Batches | None = None,
 ) -> Plan:
     """plan_leads, with the values of declared fields read from their columns."""
     columns = _columns(conn, sheet, options.mapping)
     if not columns:
-        return plan_leads(conn, sheet, options, progress)
+        return plan_leads(conn, sheet, options, progress, batches=batches)
     headers = {sheet.header[i] for i in columns}
     mapping = {h: t for h, t in options.mapping.items() if h not in headers}
     mapping |= dict.fromkeys(headers, "-")  # the lead mapper leaves these columns alone
-    planned = plan_leads(conn, sheet, replace(options, mapping=mapping), progress)
-    planned.ignored = [h for h in planned.ignored if h not in headers]
     escaped = sheet.fmt in ("csv", "tsv")
-    values: dict[int, dict[str, str]] = {}
-    for number, cells in sheet.rows:
+
+    def values(cells: list[str | None]) -> dict[str, str]:
         row = {}
         for i, name in columns.items():
             text = " ".join(((cells[i] if i < len(cells) else None) or "").split())
@@ -52,9 +56,11 @@ def plan(
                 text = csvsafe.unescape(text)
             if text:
                 row[name] = text
-        if row:
-            values[number] = row
-    planned.field_values = values
+        return row
+
+    options = replace(options, mapping=mapping)
+    planned = plan_leads(conn, sheet, options, progress, fields=values, batches=batches)
+    planned.ignored = [h for h in planned.ignored if h not in headers]
     return planned
 
 

@@ -61,10 +61,31 @@ class Plan:
     # so the custom fields of the row (importer/fields.py) reach that lead.
     row_leads: dict[int, Any] = field(default_factory=dict)
     field_values: dict[int, dict[str, str]] = field(default_factory=dict)  # row -> its fields
+    # An import that writes as it reads (importer/batches.py) lets go of what it has written:
+    # the new leads before `new`, and the notes of a kind beyond the first `keep_notes`.
+    written: int = 0
+    keep_notes: int | None = None
+    dropped: dict[str, int] = field(default_factory=dict)  # kind of note -> notes let go
 
     @property
     def error_rows(self) -> int:
         return len({e.row for e in self.errors})
+
+    @property
+    def new_count(self) -> int:
+        return self.written + len(self.new)
+
+    def note(self, kind: str, note: RowNote) -> None:
+        """Add a note to `kind` (skipped, unchanged, merged), kept or only counted."""
+        notes = getattr(self, kind)
+        if self.keep_notes is None or len(notes) < self.keep_notes:
+            notes.append(note)
+        else:
+            self.dropped[kind] = self.dropped.get(kind, 0) + 1
+
+    def count(self, kind: str) -> int:
+        """How many notes of `kind` there are, kept or not."""
+        return len(getattr(self, kind)) + self.dropped.get(kind, 0)
 
 
 @dataclass(frozen=True)
@@ -96,3 +117,9 @@ def ticker(progress: Progress | None, what: str, total: int) -> Callable[[int], 
             progress(what, done, total)
 
     return tick
+
+
+def finished(progress: Progress | None, what: str, done: int, total: int) -> None:
+    """The last report when `total` was only an estimate (a file's lines) and fell short."""
+    if progress is not None and done != total:
+        progress(what, done, done)

@@ -85,11 +85,12 @@ def plan_products(
     progress: Progress | None = None,
 ) -> Plan:
     """What importing `sheet` would add, update and skip; reads only."""
-    plan = Plan(kind="products", sheet=f"{sheet.name} ({sheet.described})", rows=len(sheet.rows))
+    plan = Plan(kind="products", sheet=f"{sheet.name} ({sheet.described})", rows=0)
     at = _columns(sheet, plan)
     escaped = sheet.fmt in ("csv", "tsv")
     seen: set[str] = set()
     for number, cells in sheet.rows:
+        plan.rows += 1
         try:
             row = _row(cells, at, escaped)
         except SalesflowError as e:

@@ -29,11 +29,11 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
     lines.append(_("{sheet}: {rows} row(s)").format(sheet=plan.sheet, rows=plan.rows))
     new = _NEW.get(noun)
     counts = [
-        (_(new) if new else f"new {noun}", len(plan.new)),
+        (_(new) if new else f"new {noun}", plan.new_count),
         (_("updated"), len(plan.updates)),
-        (_("unchanged"), len(plan.unchanged)),
-        (_("duplicates skipped"), len(plan.skipped)),
-        (_("merged into an earlier row"), len(plan.merged)),
+        (_("unchanged"), plan.count("unchanged")),
+        (_("duplicates skipped"), plan.count("skipped")),
+        (_("merged into an earlier row"), plan.count("merged")),
         (_("rows with errors"), plan.error_rows),
     ]
     lines += _counts([(label, n) for i, (label, n) in enumerate(counts) if n or i == 0])
@@ -61,10 +61,12 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
         )
     lines += [str(e) for e in plan.errors]
     lines += [str(n) for n in plan.notices]
-    for group in (plan.merged, plan.skipped, plan.unchanged):
-        lines += [str(n) for n in group[:SHOWN]]
-        if len(group) > SHOWN:
-            lines.append(_("… and {more} more like these").format(more=len(group) - SHOWN))
+    for kind in ("merged", "skipped", "unchanged"):
+        shown = getattr(plan, kind)[:SHOWN]
+        lines += [str(n) for n in shown]
+        if plan.count(kind) > len(shown):
+            more = plan.count(kind) - len(shown)
+            lines.append(_("… and {more} more like these").format(more=more))
     return lines
 
 

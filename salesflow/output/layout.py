@@ -67,8 +67,9 @@ def shorten(text: str, room: int) -> str:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap by cells, keeping the line's indent; a word wider than the line is
-    broken (a path, a URL)."""
+    """Greedy word wrap by cells, keeping the line's indent; Chinese breaks between any two
+    characters (never before a closing mark such as ，or after an opening one such as （), a
+    word wider than the line is broken (a path, a URL)."""
     if cells(text) <= width:
         return [text]
     indent = text[: len(text) - len(text.lstrip(" "))]
@@ -76,8 +77,8 @@ def wrap(text: str, width: int) -> list[str]:
         indent = ""
     lines: list[str] = []
     line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else indent + word
+    for word, spaced in _pieces(text):
+        candidate = (f"{line} {word}" if spaced else line + word) if line else indent + word
         if cells(candidate) <= width:
             line = candidate
             continue
@@ -91,6 +92,38 @@ def wrap(text: str, width: int) -> list[str]:
     if line:
         lines.append(line)
     return lines
+
+
+# Marks a line must not start with (they close what precedes) or end with (they open).
+_NO_START = frozenset("，。、：；！？）」』》〉】”’…,.;:!?)]}%")
+_NO_END = frozenset("（「『《〈【“‘([{")
+
+
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """`text` cut where a line may break: (piece, whether a space came before it). Spaces
+    separate words; a wide (CJK) character is a piece of its own, closing marks kept with
+    what precedes and opening marks with what follows."""
+    out: list[tuple[str, bool]] = []
+    piece, spaced = "", False
+    for ch in text:
+        if ch.isspace():
+            if piece:
+                out.append((piece, spaced))
+                piece = ""
+            spaced = True
+            continue
+        breaks = piece and ch not in _NO_START and piece[-1] not in _NO_END
+        if breaks and (_wide(ch) or _wide(piece[-1])):
+            out.append((piece, spaced))
+            piece, spaced = "", False
+        piece += ch
+    if piece:
+        out.append((piece, spaced))
+    return out
+
+
+def _wide(ch: str) -> bool:
+    return ch >= "\u2e80" and cells(ch) == 2
 
 
 def prefix(text: str, room: int) -> str:

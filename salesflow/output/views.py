@@ -265,6 +265,8 @@ def _cell(key: str, value: Any, tz: tzinfo | None) -> str:
     is_time = (key == "at" or key.endswith("_at")) and isinstance(value, str)
     if key in _WORD_KEYS:
         return word(value)
+    if key == "note" and value == "pipeline changed":  # pipeline.REMAP_NOTE, a stored marker
+        return _(value)
     return when(value, tz) if is_time else str(value)
 
 

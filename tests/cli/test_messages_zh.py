@@ -65,7 +65,7 @@ def test_merge_with_itself(fails, lead):
 def test_log_and_followups(ok, fails, lead):
     zh = ok(*ZH, "log", "1", "打电话", "--kind", "call", "--next", "发方案", "--due", "fri")
     assert zh.stderr.splitlines()[0] == (
-        "已为 #1 张伟 (深圳某科技) 记录活动 call，时间 2026-11-23 09:00"
+        "已为 #1 张伟 (深圳某科技) 记录活动 电话，时间 2026-11-23 09:00"
     )
     assert said(ok(*ZH, "followup", "done", "1")) == '已完成：#1 张伟 的跟进 #1 "发方案"'
     assert said(fails(*ZH, "followup", "done", "1")) == (
@@ -144,7 +144,7 @@ def test_import_email_needs_my_addresses(fails, empty_db, tmp_path: Path):
 def test_customer_target_config_stage_errors(ok, fails, lead):
     ok("advance", "1", "won")
     assert said(fails(*ZH, "customer", "edit", "1", "--segment", "vip")) == (
-        "错误：客户分类“vip”——请使用 key（重点客户）、smb（中小企业）或 individual（个人）"
+        "错误：客户分类“vip”——请使用 key 或 大客户、smb 或 中小企业、individual 或 个人"
     )
     assert said(fails(*ZH, "target", "set", "2026-13", "100k")) == (
         "错误：期间“2026-13”：月份为 01–12——请写成月份（2026-12）、季度（2026-Q4）或年份（2026）"
