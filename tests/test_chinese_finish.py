@@ -239,3 +239,8 @@ def test_bant_answers_in_chinese_punctuation(ok, two_leads) -> None:
     ok("lead", "edit", "1", "--bant", "budget=yes")
     assert "预算：是  决策权：未知" in ok("--lang", "zh_CN", "lead", "show", "1").stdout
     assert "budget: yes  authority: unknown" in ok("lead", "show", "1").stdout
+
+
+def test_unknown_activity_kind_lists_the_chinese_names(fails, two_leads) -> None:
+    fails("--lang", "zh_CN", "log", "1", "x", "--kind", "fax", match="call/电话, email/邮件")
+    fails("log", "1", "x", "--kind", "fax", match="use one of: call, email, meeting, visit, note")
