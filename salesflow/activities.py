@@ -57,15 +57,27 @@ def check_kind(conn: sqlite3.Connection, kind: str) -> str:
     k = kind.strip().lower()
     k = k if k in known else ALIASES.get(k, k)
     if k not in known:
-        from salesflow.i18n import _
+        from salesflow.i18n import active
 
+        # In Chinese each kind also by the name a Chinese seller types: call/电话.
+        chinese = {} if active() == "en" else _chinese_names()
+        listed = [f"{x}/{chinese[x]}" if x in chinese else x for x in known]
         raise SalesflowError(
             _('unknown activity kind "{kind}" — use one of: {known}').format(
-                kind=kind, known=", ".join(known)
+                kind=kind, known=", ".join(listed)
             ),
             hint=Hint("config.activity_kinds"),
         )
     return k
+
+
+def _chinese_names() -> dict[str, str]:
+    """Each kind's first Chinese alias: call → 电话."""
+    found: dict[str, str] = {}
+    for alias, kind in ALIASES.items():
+        if not alias.isascii():
+            found.setdefault(kind, alias)
+    return found
 
 
 def log(

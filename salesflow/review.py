@@ -87,17 +87,18 @@ def top_products(scope: Scope, limit: int = TOP_PRODUCTS) -> list[ProductRow]:
 def record(r: Review, converter: Any) -> dict[str, Any]:
     """The review as plain values: what `--format json` prints and the HTML page is drawn
     from (money as decimal strings in `currency`, rates as fractions)."""
-    metrics_shown = r.trend.metrics
     return {
         "month": r.month.label,
         "start": r.month.start.isoformat(),
         "end": r.month.last_day.isoformat(),
+        # False while the month has not ended: its figures are so far (as report trend's)
+        "complete": r.trend.rows[-1].complete,
         "previous": r.previous.label,
         "currency": converter.base,
         "kpis": r.this.record(converter),
         "previous_kpis": r.before.record(converter),
         "funnel": [row.record(converter) for row in r.funnel.rows],
-        "trend": [row.record(metrics_shown, None, converter) for row in r.trend.rows],
+        "trend": r.trend.records(converter),
         "lost": [row.record(converter) for row in r.lost],
         "products": [row.record(converter) for row in r.products],
     }

@@ -217,3 +217,30 @@ def test_a_pipeline_change_note_is_shown_in_chinese(ok, two_leads, db_path: Path
     finally:
         conn.close()
     assert notes == {"pipeline changed"}
+
+
+def test_digest_changes_read_as_chinese(ok, two_leads) -> None:
+    # Lost on Friday: the Monday digest's changes run up to the start of today.
+    ok(
+        "advance",
+        "2",
+        "lost",
+        "--reason",
+        "预算不足",
+        env={"SALESFLOW_NOW": "2026-11-20T10:00:00Z"},
+    )
+    zh = ok("--lang", "zh_CN", "digest", "--format", "text", "--since", "2026-11-20").stdout
+    assert "丢单：#2 Jane Roe (Acme Ltd) lead → lost（预算不足）" in zh, zh
+    en = ok("digest", "--format", "text", "--since", "2026-11-20").stdout
+    assert "lost: #2 Jane Roe (Acme Ltd) lead → lost (预算不足)" in en, en
+
+
+def test_bant_answers_in_chinese_punctuation(ok, two_leads) -> None:
+    ok("lead", "edit", "1", "--bant", "budget=yes")
+    assert "预算：是  决策权：未知" in ok("--lang", "zh_CN", "lead", "show", "1").stdout
+    assert "budget: yes  authority: unknown" in ok("lead", "show", "1").stdout
+
+
+def test_unknown_activity_kind_lists_the_chinese_names(fails, two_leads) -> None:
+    fails("--lang", "zh_CN", "log", "1", "x", "--kind", "fax", match="call/电话, email/邮件")
+    fails("log", "1", "x", "--kind", "fax", match="use one of: call, email, meeting, visit, note")

@@ -599,6 +599,52 @@ def test_cny_quotes_carry_13_percent_tax(tmp_path: Path) -> None:
     conn, _ = filled(tmp_path / "sf.db", leads=80, currency="CNY")
     assert {r[0] for r in conn.execute("SELECT DISTINCT tax_rate FROM quotes")} == {"13"}
     assert problems(conn) == []
+    # Its catalogue is named in Chinese, priced in CNY, with the 13% the quotes charge.
+    names = dict(conn.execute("SELECT sku, name FROM products"))
+    assert (names["G2"], names["TRN-D"]) == ("边缘网关 G2", "现场培训（天）")
+    assert one(conn, "SELECT group_concat(DISTINCT currency || tax_rate) FROM products") == "CNY13"
+
+
+# ---- the catalogue -----------------------------------------------------------------------
+
+
+def test_a_catalogue_most_listed_lines_are_made_from(sample) -> None:
+    from salesflow.demo import words
+    from salesflow.demo.products import LISTED
+
+    conn, _ = sample
+    products = {r[0]: r[1:] for r in conn.execute("SELECT id, sku, name, price_minor, currency, "
+                                                   "unit FROM products")}  # fmt: skip
+    assert len(products) == len(LISTED) == 9
+    assert {c for _, _, _, c, _ in products.values()} == {"USD"}
+    listed = {words.QUOTE_ITEMS[i][lang]: sku for i, (sku, _, _) in LISTED.items()
+              for lang in (0, 1)}  # fmt: skip
+    lines = conn.execute(
+        "SELECT i.description, i.product_id, i.unit_price_minor, i.unit FROM quote_items i"
+    ).fetchall()
+    linked = [line for line in lines if line[1] is not None]
+    # Lines of a listed item name its product (its SKU's), mostly; lump sums are free text.
+    for description, product_id, _, _ in linked:
+        assert products[product_id][0] == listed[description]
+    of_listed = [line for line in lines if line[0] in listed]
+    assert 0.75 < len(linked) / len(of_listed) < 0.95
+    assert 0.3 < len(linked) / len(lines) < 0.8
+    assert any(line[1] is None and line[0] in listed for line in lines)  # typed by hand
+    # Most at the list price (the quantity carries the deal), some at a price of their own;
+    # every line made from the catalogue carries its unit.
+    at_list = [line for line in linked if line[2] == products[line[1]][2]]
+    assert 0.6 < len(at_list) / len(linked) < 0.95
+    assert all(line[3] for line in linked)
+    assert not any(line[3] for line in lines if line[1] is None)
+
+
+def test_the_catalogue_is_reused_by_a_second_fill(tmp_path: Path) -> None:
+    conn, _ = filled(tmp_path / "sf.db", leads=60)
+    conn.execute("UPDATE products SET name = 'Gateway' WHERE sku = 'G2'")
+    with store.transaction(conn, write=True):
+        demo.fill(conn, leads=60, seed=8, now=NOW, tz=UTC, currency="USD")
+    assert one(conn, "SELECT count(*) FROM products") == 9
+    assert problems(conn) == []
 
 
 # ---- check-ins ---------------------------------------------------------------------------

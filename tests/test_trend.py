@@ -63,10 +63,13 @@ def test_months_with_a_target(book: Book) -> None:
     # A 10,000 + D 8,000 = 18,000 of 36,000.
     assert november.values["won_value"] == Decimal("18000")
     assert (november.target, november.of_target) == (Decimal("36000"), 0.5)
-    record = november.record(["won_value", "won"], None, book.scope().converter)
+    # November has not ended (today is the 23rd): its figures are so far.
+    assert (october.complete, november.complete) == (True, False)
+    record = november.record(["won_value", "won"], False, book.scope().converter)
     assert record == {
-        "period": "2026-11", "start": "2026-11-01", "end": "2026-11-30", "won_value": "18000.00",
-        "won": 2, "target": "36000.00", "of_target": 0.5, "currency": "USD",
+        "period": "2026-11", "start": "2026-11-01", "end": "2026-11-30", "complete": False,
+        "won_value": "18000.00", "won": 2, "target": "36000.00", "of_target": 0.5,
+        "currency": "USD",
     }  # fmt: skip
 
 
@@ -82,6 +85,50 @@ def test_per_source(book: Book) -> None:
     assert web["followup_timeliness"] == 1.0  # A's and B's follow-ups
     assert rows["trade show"]["followup_timeliness"] == 0.0  # E's open 11-20
     assert rows[None]["leads_created"] == 1  # F
+
+
+def test_per_custom_field(book: Book) -> None:
+    """`--group region`: the breakdown's own grouping (metrics.groups.keyed). Regions: A, B
+    ("south ", the same group), G South; C, D East; E, F none."""
+    from salesflow import store
+
+    store.set_setting(book.conn, "fields", "region")
+    book.conn.executemany(
+        "INSERT INTO lead_fields (lead_id, field, value) VALUES (?, 'region', ?)",
+        [(1, "South"), (2, "south "), (7, "South"), (3, "East"), (4, "East")],
+    )
+    result = t.trend(book.scope(), "month", 1, list(t.METRICS), group="Region")
+    assert result.group == "region"  # as declared, whatever the case typed
+    rows = {r.group: r.values for r in result.rows}
+    assert list(rows) == ["East", "South", None]
+    south, east, none = rows["South"], rows["East"], rows[None]
+    # South: created A, B, G; A won (10,000 in 10 days), B and G lost; A's and B's
+    # follow-ups done on their day; first touches A 6 h, B 24 h (G none) → 15.
+    assert (south["leads_created"], south["won"], south["lost"]) == (3, 1, 2)
+    assert (south["win_rate"], south["lead_to_win_rate"]) == (0.333333, 0.333333)
+    assert (south["won_value"], south["avg_deal_size"]) == (Decimal(10000), Decimal(10000))
+    assert (south["cycle_days_median"], south["followup_timeliness"]) == (10, 1.0)
+    assert south["first_touch_hours_median"] == 15.0
+    # East: created C, D; D won the day it came (8,000, 0 days), C lost; no follow-ups;
+    # C first touched after 12 h.
+    assert (east["leads_created"], east["won"], east["lost"], east["win_rate"]) == (2, 1, 1, 0.5)
+    assert (east["won_value"], east["cycle_days_median"]) == (Decimal(8000), 0)
+    assert (east["followup_timeliness"], east["first_touch_hours_median"]) == (None, 12.0)
+    # None: E and F, open; E's 11-20 follow-up is late (F's 11-23 is not over); E 48 h.
+    assert (none["leads_created"], none["won"], none["win_rate"]) == (2, 0, None)
+    assert (none["lead_to_win_rate"], none["followup_timeliness"]) == (0.0, 0.0)
+    assert none["first_touch_hours_median"] == 48.0
+    # The groups add up to the whole.
+    whole = t.trend(book.scope(), "month", 1, list(t.METRICS)).rows[0].values
+    for name in ("leads_created", "won", "lost", "won_value"):
+        assert sum(r[name] for r in rows.values()) == whole[name], name
+    record = result.rows[1].record(["won"], True, book.scope().converter)
+    assert (record["period"], record["group"], record["won"]) == ("2026-11", "South", 1)
+
+
+def test_an_unknown_group(book: Book) -> None:
+    with pytest.raises(SalesflowError, match='--group "region" is not something to group by'):
+        t.trend(book.scope(), "month", 1, ["won"], group="region")
 
 
 def test_zone_moves_the_week(book: Book) -> None:

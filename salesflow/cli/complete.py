@@ -145,6 +145,6 @@ def trend_metrics(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 
 
 def trend_groups(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
-    from salesflow.metrics.trend import GROUPS
+    from salesflow.metrics.groups import BUILT_IN
 
-    return [(g, "") for g in GROUPS if g.startswith(incomplete)]
+    return [(g, "") for g in BUILT_IN if g.startswith(incomplete)]

@@ -36,7 +36,8 @@ def demo(
     ] = False,
 ) -> None:
     """Fill a NEW database with a year of demo history: leads, stage moves, activities,
-    follow-ups, quotes and customers. `salesflow undo` takes the whole fill back."""
+    follow-ups, a small product catalogue, quotes and customers. `salesflow undo` takes
+    the whole fill back."""
     import time
 
     from salesflow import demo as demo_data

@@ -18,8 +18,11 @@ ItemsOpt = Annotated[
         "--item",
         "-i",
         help=N_(
-            'A line: "description; quantity; unit price[; discount]", e.g. '
-            '"Edge gateway G2; 50; 980" or "Training; 2; 3500; 10%". Repeat for more.'
+            'A line: "description; quantity; unit price[; unit][; discount]", e.g. '
+            '"Training; 2; 3500; days; 10%". A catalogue product by its SKU or unique name '
+            'needs no price: "G2; 50" takes its price, unit and tax from the catalogue '
+            '(product list), and an explicit price overrides the catalogue\'s: "G2; 50; 950". '
+            "Repeat for more."
         ),
     ),
 ]

@@ -136,7 +136,11 @@ def add_item(
         list[str],
         Argument(
             metavar="ITEM...",
-            help=N_('"description; quantity; unit price[; discount]"; one or more.'),
+            help=N_(
+                '"description; quantity; unit price[; unit][; discount]", or a catalogue '
+                "product by its SKU or unique name at the catalogue's price, unit and tax: "
+                '"G2; 50" (an explicit price overrides: "G2; 50; 950"); one or more.'
+            ),
         ),
     ],
     discount: Annotated[

@@ -57,7 +57,10 @@ def trend(
             "--group",
             "-g",
             metavar="FIELD",
-            help=N_("One line per source or grade."),
+            help=N_(
+                "Compare groups period by period: source, grade, segment, product, or a "
+                "custom field (config set fields), as report breakdown --by."
+            ),
             autocompletion=complete.trend_groups,
         ),
     ] = None,
@@ -76,7 +79,12 @@ def trend(
     target set for the month or quarter (salesflow target set), and won value
     ÷ target. On a terminal: a chart per metric with the last value and its
     change vs the previous period and vs the same period a year earlier;
-    machine formats give the numbers only.
+    machine formats give the numbers only. The current period has not ended:
+    "complete": false in machine formats, "so far" on a terminal, and its
+    changes say "(partial)": they set part of a period against whole ones.
+    --group: one row per group and period, each the summary of that group's
+    leads (groups as report breakdown --by makes them); on a terminal a
+    table per metric, a column per period.
     """
     from salesflow.metrics import trend as domain
     from salesflow.output import trend as view
@@ -84,15 +92,16 @@ def trend(
     chosen = domain.parse_metrics(metric)
     report = _report(ctx, lambda scope: domain.trend(scope, by.value, periods, chosen, group))
     result, converter = report.result, report.converter
-    records = [r.record(chosen, group, converter) for r in result.rows]
+    records = result.records(converter)
     if report.machine(records, fmt, raw, keys=result.record_keys()):
         return
+    grouped = result.group is not None
     past: dict[Any, dict[str, Any]] = {
-        key: row.record(chosen, group, converter) for key, row in result.year_ago.items()
+        key: row.record(chosen, grouped, converter) for key, row in result.year_ago.items()
     }
     first, last = result.spans[0].label, result.spans[-1].label
     title = report.title(_(TITLES[by.value]), span=False) + f" · {first} … {last}"
-    view.trend(records, chosen, past, report.term, title=title, group=group)
+    view.trend(records, chosen, past, report.term, title=title, group=result.group)
 
 
 class ReviewFormat(StrEnum):

@@ -61,7 +61,7 @@ GRADE_PROFILES = {
 _SCALE = {"CNY": 7, "HKD": 8, "TWD": 32, "JPY": 150, "KRW": 1400, "INR": 80, "SEK": 10,
           "NOK": 10, "DKK": 7, "CZK": 23, "PLN": 4, "MXN": 18, "BRL": 5, "ZAR": 18,
           "THB": 35, "IDR": 16_000, "VND": 25_000}  # fmt: skip
-_CJK_CURRENCIES = ("CNY", "HKD", "TWD")
+CJK_CURRENCIES = ("CNY", "HKD", "TWD")
 
 _SKIP = 0.08  # a stage is jumped over
 _REOPEN = 0.3  # of losses for a "come back later" reason, when the time allows
@@ -138,7 +138,7 @@ def make_deals(
 ) -> list[Deal]:
     people = world.rng("people")
     rng = world.rng("deals")
-    cjk_share = 0.65 if world.currency in _CJK_CURRENCIES else 0.3
+    cjk_share = 0.65 if world.currency in CJK_CURRENCIES else 0.3
     # Creation days, oldest first, so lead numbers grow with time like a real database's.
     days = sorted(_creation_day(rng, clock) for _ in range(count))
     deals: list[Deal] = []

@@ -19,14 +19,23 @@ per table instead of one per row (`journal.compact_inserts`).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from salesflow import money, pipeline, store
 from salesflow.demo import fields as demo_fields
+from salesflow.demo import products as demo_products
 from salesflow.demo.clock import Clock
 from salesflow.demo.customers import write_checkins, write_customers
-from salesflow.demo.deals import GRADE_PROFILES, STEP, Deal, Progress, World, make_deals
+from salesflow.demo.deals import (
+    CJK_CURRENCIES,
+    GRADE_PROFILES,
+    STEP,
+    Deal,
+    Progress,
+    World,
+    make_deals,
+)
 from salesflow.demo.dice import Rng, weighted
 from salesflow.demo.history import write_activities, write_followups, write_leads
 from salesflow.demo.offers import Version, plan
@@ -37,8 +46,8 @@ from salesflow.store.schema import set_aside
 
 # Parents before children: the order rows are written and the journal's undo order relies on.
 TABLES = (
-    "customers", "leads", "stage_changes", "activities", "followups", "quotes", "quote_items",
-    "lead_fields",
+    "customers", "leads", "stage_changes", "activities", "followups", "products", "quotes",
+    "quote_items", "lead_fields",
 )  # fmt: skip
 _CACHE_KIB = 64 * 1024
 # From this many leads (and at least as many as are there), the tables' indexes are built
@@ -103,6 +112,12 @@ def fill(
     deals = make_deals(world, clock, leads, first_id, report)
     # Quotes are planned before anything is written: a won deal's value is its quote's total.
     terms = read_terms(conn, currency=world.currency, scale=world.scale, open_stages=open_stages)
+    if terms is not None:  # the catalogue the quote lines are made from, listed from day one
+        catalogue = demo_products.plan(
+            conn, world.rng("products"), currency=world.currency, scale=world.scale,
+            chinese=world.currency in CJK_CURRENCIES, now=clock.iso(clock.at(clock.first, 480)),
+        )  # fmt: skip
+        terms = replace(terms, catalogue=catalogue)
     offers = _quotes(world, clock, deals, terms, report)
     counts: dict[str, int] = {}
     previous_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
@@ -129,6 +144,8 @@ def fill(
             )
             followups = write_followups(conn, world, clock, deals, report)
             written = None
+            if terms is not None and terms.catalogue is not None:
+                counts["products"] = demo_products.write(conn, terms.catalogue)
             if terms is not None:
                 written = write_quotes(conn, world.rng("quote chases"), clock, offers, terms)
                 followups = _plus(followups, written.followups, written.open_followups,

@@ -14,6 +14,7 @@ from salesflow import config, money
 from salesflow.demo import words
 from salesflow.demo.deals import Deal
 from salesflow.demo.dice import Rng, weighted
+from salesflow.demo.products import Catalogue
 from salesflow.pipeline import Stage
 from salesflow.quotes.math import Discount, ItemInput
 
@@ -42,6 +43,7 @@ class Terms:
     valid_days: int
     chase_days: int
     stage: int  # index of the quote stage among the open stages
+    catalogue: Catalogue | None = None  # the demo's products (demo/products.py)
 
     @property
     def unit(self) -> int:
@@ -103,7 +105,7 @@ def first_offer(
             discount = Discount(percent=rng.choice(_QUOTE_PERCENTS))
         else:
             # At most 6% of the planned net; the lines add up to well over that.
-            discount = Discount(fixed_minor=_nice(net * rng.randint(2, 6) // 100) * t.unit)
+            discount = Discount(fixed_minor=nice(net * rng.randint(2, 6) // 100) * t.unit)
     note = rng.choice(words.QUOTE_NOTES[d.lang]) if rng.random() < 0.3 else None
     return items, discount, tax, note
 
@@ -121,33 +123,41 @@ def _lines(rng: Rng, net: int, lang: str, t: Terms) -> list[ItemInput]:
         _en, _zh, lo, hi, kind = catalogue[i]
         if kind == "once":
             share = max(1, net * w // sum(weights))
-            prices[i] = _nice(min(share, rng.randint(lo, hi) * t.scale))
+            prices[i] = nice(min(share, rng.randint(lo, hi) * t.scale))
     rest = max(1, net - sum(prices.values()))
     scalable = sum(w for i, w in zip(picks, weights, strict=True) if i not in prices)
     lines = []
     for i, w in zip(picks, weights, strict=True):
         en, zh, lo, hi, kind = catalogue[i]
+        listed = t.catalogue.pick(i) if t.catalogue is not None else None
+        unit = None
         if kind == "once":
             quantity, price = Decimal(1), prices[i]
         else:
             share = max(1, rest * w // scalable)
-            price = _nice(rng.randint(lo, hi) * t.scale)
+            price = nice(rng.randint(lo, hi) * t.scale)
+            if listed is not None and not t.catalogue.own_price():  # type: ignore[union-attr]
+                price = listed.price  # the list price; the quantity carries the deal
             if kind == "unit":
                 count = max(1, (share + price // 2) // price)
                 if count > 500:  # a big order of a cheap part: fewer, dearer pieces read better
-                    count, price = 500, _nice(share // 500)
+                    count, price = 500, nice(share // 500)
                 quantity = Decimal(count)
             else:  # days of work, in half days
                 halves = max(1, (2 * share + price // 2) // price)
                 if halves > 400:
-                    halves, price = 400, _nice(share // 200)
+                    halves, price = 400, nice(share // 200)
                 quantity = Decimal(halves) / 2
+        if listed is not None:
+            unit = listed.units[lang == "zh"]
         lines.append(
             ItemInput(
                 zh if lang == "zh" else en,
                 quantity,
                 price * t.unit,
                 _line_discount(rng, quantity, price, t),
+                unit=unit,
+                product_id=None if listed is None else listed.product_id,
             )
         )
     return lines
@@ -159,11 +169,11 @@ def _line_discount(rng: Rng, quantity: Decimal, price: int, t: Terms) -> Discoun
     if rng.random() < 0.75:
         return Discount(percent=rng.choice(_PERCENTS))
     gross = int(quantity * price)
-    off = _nice(gross * rng.randint(2, 10) // 100)
+    off = nice(gross * rng.randint(2, 10) // 100)
     return Discount(fixed_minor=min(off, gross) * t.unit)
 
 
-def _nice(major: int) -> int:
+def nice(major: int) -> int:
     """Round to two significant digits, as people price: 987 -> 990, 12,345 -> 12,000."""
     major = max(1, major)
     step = 10 ** max(0, len(str(major)) - 2)

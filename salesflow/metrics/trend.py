@@ -15,6 +15,7 @@ from typing import Any
 
 from salesflow.errors import SalesflowError
 from salesflow.i18n import _
+from salesflow.metrics.groups import check_by, gathered, keyed
 from salesflow.metrics.habits import (
     FIRST_TOUCH_SPAN,
     _followups_due,
@@ -27,7 +28,6 @@ from salesflow.metrics.windows import Scope, window
 from salesflow.pipeline import LOST, WON
 
 BY = ("week", "month", "quarter")
-GROUPS = ("source", "grade")
 # The metrics a trend can show, named as in `report summary`'s record (won_value included).
 METRICS = (
     "won_value", "won", "lost", "win_rate", "leads_created", "lead_to_win_rate",
@@ -130,13 +130,15 @@ class TrendRow:
     values: dict[str, Any]  # metric name → int, float, Decimal (base currency) or None
     target: Decimal | None = None  # the period's target in the base currency, if one is set
     of_target: float | None = None  # won value ÷ target
+    complete: bool = True  # False: the period has not ended (today is in it)
 
-    def record(self, metrics: list[str], group: str | None, converter: Any) -> dict[str, Any]:
+    def record(self, metrics: list[str], grouped: bool, converter: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"period": self.span.label}
-        if group:
-            out[group] = self.group
+        if grouped:
+            out["group"] = self.group
         out["start"] = self.span.start.isoformat()
         out["end"] = self.span.last_day.isoformat()
+        out["complete"] = self.complete
         for name in metrics:
             value = self.values.get(name)
             out[name] = converter.text(value) if name in MONEY else value
@@ -150,22 +152,27 @@ class TrendRow:
 class Trend:
     by: str
     metrics: list[str]
-    group: str | None
+    group: str | None  # what the rows are grouped by (report breakdown's --by), None: not
     spans: list[Span]
     rows: list[TrendRow]  # per period (per group), oldest first
     # The year-ago period of the last one, per group: the change vs the same period last year.
     year_ago: dict[str | None, TrendRow] = field(default_factory=dict)
 
     def record_keys(self) -> list[str]:
-        head = ["period", *([self.group] if self.group else []), "start", "end"]
+        head = ["period", *(["group"] if self.group else []), "start", "end", "complete"]
         return [*head, *self.metrics, "target", "of_target", "currency"]
+
+    def records(self, converter: Any) -> list[dict[str, Any]]:
+        return [r.record(self.metrics, self.group is not None, converter) for r in self.rows]
 
 
 # ---- one period at a time ------------------------------------------------------------
 
 
-def _key(group: str | None) -> str:
-    return f"nullif(trim({group}), '')" if group else "NULL"
+def _grouping(group: str | None, lead: str = "t.id") -> tuple[str, str, dict[str, str], bool]:
+    """(join, key, params, from_row) of `group` (metrics.groups.keyed, the breakdown's own,
+    inside trend()'s gathered()), or one group for every lead."""
+    return keyed(group, lead, gathered=group == "product") if group else ("", "NULL", {}, False)
 
 
 def trend(
@@ -177,35 +184,38 @@ def trend(
     last_day: date | None = None,
 ) -> Trend:
     """The figures per period for the `count` periods up to the one holding `last_day`
-    (default: the scope's reference day, today), plus the year-ago period of the last one."""
-    if group is not None and group not in GROUPS:
-        message = _('cannot group by "{field}" — use {choices}')
-        raise SalesflowError(message.format(field=group, choices=" or ".join(GROUPS)))
+    (default: the scope's reference day, today), plus the year-ago period of the last one;
+    per `group` (anything `report breakdown --by` takes) when one is given."""
+    if group is not None:
+        from salesflow import fields
+
+        group = check_by(group, fields.declared(scope.conn), option="--group")
     chosen = spans(by, count, last_day or scope.window.ref_day)
     extra = year_ago(by, chosen[-1])
     every = chosen + ([extra] if extra is not None and extra not in chosen else [])
     names: dict[str | None, str | None] = {}
     cells: list[dict[str | None, dict[str, Any]]] = []
-    for span in every:
-        # The summary's own window for the period: the same bounds, the same SQL.
-        period = replace(scope, window=window(scope.window.at, scope.window.tz, span.start,
-                                              span.last_day))  # fmt: skip
-        found: dict[str | None, dict[str, Any]] = {}
+    with gathered(scope.conn, group or ""):  # the leads' products, once
+        for span in every:
+            # The summary's own window for the period: the same bounds, the same SQL.
+            period = replace(scope, window=window(scope.window.at, scope.window.tz, span.start,
+                                                  span.last_day))  # fmt: skip
+            found: dict[str | None, dict[str, Any]] = {}
 
-        def cell(key: str | None, found: dict[str | None, dict[str, Any]] = found) -> dict:
-            fold = key.casefold() if key else None
-            seen = names.get(fold, key)
-            # One spelling whatever order SQLite returns the groups in (as breakdown does).
-            names[fold] = min(seen, key) if seen and key else seen or key
-            return found.setdefault(fold, {})
+            def cell(key: str | None, found: dict[str | None, dict[str, Any]] = found) -> dict:
+                fold = key.casefold() if key else None
+                seen = names.get(fold, key)
+                # One spelling whatever order SQLite returns the groups in (as breakdown does).
+                names[fold] = min(seen, key) if seen and key else seen or key
+                return found.setdefault(fold, {})
 
-        _closed(period, group, cell)
-        _created(period, group, "lead_to_win_rate" in metrics, cell)
-        if "followup_timeliness" in metrics:
-            _followups(period, group, cell)
-        if "first_touch_hours_median" in metrics:
-            _first_touch(period, group, cell)
-        cells.append(found)
+            _closed(period, group, cell)
+            _created(period, group, "lead_to_win_rate" in metrics, cell)
+            if "followup_timeliness" in metrics:
+                _followups(period, group, cell)
+            if "first_touch_hours_median" in metrics:
+                _first_touch(period, group, cell)
+            cells.append(found)
     targets = _targets(scope, every) if by != "week" else {}
     keys: set[str | None] = {k for found in cells for k in found} if group else {None}
     if group == "grade":  # A, B and C always show, as in report grades
@@ -217,6 +227,7 @@ def trend(
     def row(p: int, fold: str | None) -> TrendRow:
         values = _figures(scope, cells[p].get(fold, {}))
         out = TrendRow(every[p], names.get(fold, fold), values)
+        out.complete = every[p].end <= scope.window.ref_day
         if group is None and (target := targets.get(every[p].label)) is not None:
             out.target = target
             out.of_target = ratio(values["won_value"], target)
@@ -257,13 +268,15 @@ def _closed(scope: Scope, group: str | None, cell: Any) -> None:
     (the summary's tallies, off the closed deals' index range)."""
     window, days = scope.window, scope.days
     span = f"{days.day('closed_at')} - {days.day('created_at')}"
+    join, key, params, _row = _grouping(group)
     rows = scope.conn.execute(
-        f"SELECT {_key(group)} AS g, stage, currency, "
+        f"SELECT {key} AS k, stage, currency, "
         f"CASE WHEN stage = '{WON}' THEN {span} END AS cyc, count(*), "
-        "coalesce(sum(value_minor), 0), count(value_minor) FROM leads INDEXED BY leads_closed "
+        "coalesce(sum(value_minor), 0), count(value_minor) "
+        f"FROM leads AS t INDEXED BY leads_closed {join} "
         f"WHERE closed_at IS NOT NULL AND {window.within('closed_at')} "
-        f"AND stage IN ('{WON}', '{LOST}') GROUP BY g, stage, currency, cyc",
-        scope.params,
+        f"AND stage IN ('{WON}', '{LOST}') GROUP BY k, stage, currency, cyc",
+        {**scope.params, **params},
     )
     for key, stage, currency, cyc, n, minor, valued in rows:
         c = cell(key)
@@ -287,10 +300,11 @@ def _created(scope: Scope, group: str | None, won: bool, cell: Any) -> None:
         ).fetchone()[0]
         cell(None)["created"] = n
         return
+    join, key, params, _row = _grouping(group)
     rows = scope.conn.execute(
-        f"SELECT {_key(group)} AS g, count(*), sum(stage = '{WON}') FROM leads "
-        f"WHERE {within} GROUP BY g",
-        scope.params,
+        f"SELECT {key} AS k, count(*), sum(stage = '{WON}') FROM leads AS t {join} "
+        f"WHERE {within} GROUP BY k",
+        {**scope.params, **params},
     )
     for key, n, n_won in rows:
         c = cell(key)
@@ -306,11 +320,17 @@ def _followups(scope: Scope, group: str | None, cell: Any) -> None:
         c = cell(None)
         c["due"], c["on_time"] = due, on_time
         return
-    key = f"(SELECT {_key(group)} FROM leads WHERE leads.id = followups.lead_id)"
+    # Counted per lead first, then each lead looked up once: the follow-ups' own conditions
+    # inside, where their column names mean theirs. A customer's check-in (no lead) is in no
+    # group.
+    join, key, params, from_row = _grouping(group, "f.lid")
+    if from_row:
+        join = f"LEFT JOIN leads t ON t.id = f.lid {join}"
     rows = scope.conn.execute(
-        f"SELECT {key} AS g, count(*), coalesce(sum({_on_time(scope)}), 0) FROM followups "
-        f"WHERE {_followups_due(scope)} GROUP BY g",
-        scope.params,
+        f"SELECT {key} AS k, sum(f.n), sum(f.ok) FROM ("
+        f"SELECT lead_id AS lid, count(*) AS n, coalesce(sum({_on_time(scope)}), 0) AS ok "
+        f"FROM followups WHERE {_followups_due(scope)} GROUP BY lead_id) f {join} GROUP BY k",
+        {**scope.params, **params},
     )
     for k, n, ok in rows:
         c = cell(k)
@@ -325,18 +345,19 @@ def _first_touch(scope: Scope, group: str | None, cell: Any) -> None:
         n, hours = first_touch_median(scope)
         cell(None)["first_touch"] = hours
         return
+    join, key, params, _row = _grouping(group)
     rows = scope.conn.execute(
         # Groups differing only in case are one group (SQLite folds ASCII only, as
         # breakdown's spellings mostly are).
-        "SELECT min(g), avg(h) FROM (SELECT g, h, "
-        "row_number() OVER (PARTITION BY g COLLATE NOCASE ORDER BY span) AS r, "
-        "count(*) OVER (PARTITION BY g COLLATE NOCASE) AS n FROM ("
-        f"SELECT {_key(group)} AS g, {FIRST_TOUCH_SPAN} AS span, "
-        f"max(0.0, {FIRST_TOUCH_SPAN} * 24) AS h FROM leads "
+        "SELECT min(k), avg(h) FROM (SELECT k, h, "
+        "row_number() OVER (PARTITION BY k COLLATE NOCASE ORDER BY span) AS r, "
+        "count(*) OVER (PARTITION BY k COLLATE NOCASE) AS n FROM ("
+        f"SELECT {key} AS k, {FIRST_TOUCH_SPAN} AS span, "
+        f"max(0.0, {FIRST_TOUCH_SPAN} * 24) AS h FROM leads AS t {join} "
         "WHERE first_touch_at IS NOT NULL AND first_touch_at <= :at AND created_at <= :at "
         f"AND {scope.window.within('created_at')})) "
-        "WHERE r IN ((n + 1) / 2, n / 2 + 1) GROUP BY g COLLATE NOCASE",
-        scope.params,
+        "WHERE r IN ((n + 1) / 2, n / 2 + 1) GROUP BY k COLLATE NOCASE",
+        {**scope.params, **params},
     )
     for key, hours in rows:
         cell(key)["first_touch"] = round(hours, 4)

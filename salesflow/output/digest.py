@@ -71,8 +71,11 @@ def line(key: str, row: dict[str, Any], tz: tzinfo | None) -> str:
     if key == "changes":
         if row["change"] == "new":
             return _("new lead {who} in {stage}").format(who=_who(row), stage=row["to"])
-        reason = f" ({row['reason']})" if row.get("reason") else ""
-        return f"{word(row['change'])}: {_who(row)} {row['from']} → {row['to']}{reason}"
+        reason = _(" ({reason})").format(reason=row["reason"]) if row.get("reason") else ""
+        return _("{change}: {who} {from_stage} → {to_stage}{reason}").format(
+            change=word(row["change"]), who=_who(row), from_stage=row["from"],
+            to_stage=row["to"], reason=reason,
+        )  # fmt: skip
     if key == "targets":
         return pace(row)
     return ", ".join(f"{k}={v}" for k, v in row.items())

@@ -183,7 +183,7 @@ def cells(key: str, row: dict[str, Any], tz: tzinfo | None) -> tuple[str, str, s
     # the changes since the last working day
     move = row["to"] if row["change"] == "new" else f"{row['from']} → {row['to']}"
     change = _(_CHANGES.get(row["change"], row["change"].capitalize()))
-    reason = f" ({row['reason']})" if row.get("reason") else ""
+    reason = _(" ({reason})").format(reason=row["reason"]) if row.get("reason") else ""
     return change + reason, who, move, "", when(row["at"], tz)
 
 

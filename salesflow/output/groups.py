@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from salesflow.i18n import _
@@ -15,14 +16,19 @@ def product_label(row: dict[str, Any]) -> str:
     return f"{row['sku']} {row['product']}" if row["sku"] else row["product"]
 
 
+def _count(value: Any) -> str:
+    """12,500 and 1,234.5: counts and quantities (decimal strings) grouped by thousands."""
+    return f"{Decimal(str(value)):,f}"
+
+
 def product_columns() -> list[Column]:
     return [
         Column("product", _("Product"), style="bold", get=product_label),
-        _num("quoted", _("Quoted")),
-        _num("quoted_quantity", _("Qty"), hide=1),
+        _num("quoted", _("Quoted"), _count),
+        _num("quoted_quantity", _("Qty"), _count, hide=1),
         _money_col("quoted_value", _("Quoted value"), hide=3),
-        _num("won", _("Won")),
-        _num("won_quantity", _("Won qty"), hide=2),
+        _num("won", _("Won"), _count),
+        _num("won_quantity", _("Won qty"), _count, hide=2),
         _money_col("revenue", _("Revenue")),
         _pct_col("win_rate", _("Win")),
         _pct_col("avg_discount", _("Disc"), hide=4),

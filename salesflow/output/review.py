@@ -59,10 +59,14 @@ def _figure(kind: str, value: Any) -> str:
 
 def html_page(r: dict[str, Any], lang: str = "en") -> str:
     e = html.escape
-    title = _("Monthly review · {month}").format(month=r["month"])
+    month = r["month"] if r["complete"] else _("{period} so far").format(period=r["month"])
+    title = _("Monthly review · {month}").format(month=month)
     sub = _("{start} … {end} · compared with {previous} · money in {currency}").format(
         start=r["start"], end=r["end"], previous=r["previous"], currency=r["currency"]
     )
+    if not r["complete"]:  # a month under way read as a whole one looks like a fall
+        note = _("{period} has not ended: its figures are so far, its changes partial.")
+        sub += " · " + note.format(period=r["month"])
     parts = [
         f'<!DOCTYPE html><html lang="{e(lang.replace("_", "-"))}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -232,8 +236,8 @@ def _products(r: dict[str, Any]) -> str:
         )
     out.append("</table>")
     note = _(
-        "report products of the month: quoted = offers sent in it, won = offers accepted in "
-        "it, revenue = their lines after discounts, before tax; share of all revenue."
+        "As report products for the month: quoted = quotes sent in it, won = quotes accepted "
+        "in it, revenue = their lines after discounts, before tax, share = of all revenue."
     )
     out.append(f'<p style="{_NOTE}">{e(note)}</p>')
     return "".join(out)

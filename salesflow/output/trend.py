@@ -1,6 +1,11 @@
 """`report trend` on a terminal: a small bar chart per metric (block characters, the axis
 labelled, the last value printed) with the change against the previous period and the same
-period a year earlier; per group, one line of bars per group.
+period a year earlier; per group, a table per metric: a group a row, a period a column (the
+oldest hidden first when the terminal is narrow), a line of bars and the changes.
+
+A period that has not ended (today is in it) is marked "so far", and its changes say they
+compare a part of a period with a whole one (`(partial)`): the trend never dresses half a
+month up as a fall.
 
 It reads the same records the machine formats print (money as decimal strings in the base
 currency, rates as fractions), so the chart and a script see one set of numbers."""
@@ -11,8 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow.i18n import N_, _
-from salesflow.output.layout import cells, flat, shorten, styled
-from salesflow.output.reports import DASH, amount, days, pct
+from salesflow.output.layout import cells, styled
+from salesflow.output.reports import _BREAKDOWNS, DASH, amount, days, pct
 from salesflow.output.terminal import Terminal
 
 LABELS = {
@@ -79,7 +84,11 @@ def trend(
         if group is None:
             _chart(records, metric, year_ago.get(None), term)
         else:
-            _groups(records, metric, group, year_ago, term)
+            _table(records, metric, group, year_ago, term)
+    last = records[-1]
+    if group is not None and not last["complete"]:
+        note = _("{period} has not ended: its figures are so far, its changes partial.")
+        term.line(note.format(period=last["period"]), style="dim")
 
 
 def _levels(values: list[Decimal | None], rows: int, top: Decimal) -> list[int | None]:
@@ -147,26 +156,28 @@ def _chart(
 def _facts(records: list[dict[str, Any]], metric: str, past: dict[str, Any] | None) -> list[str]:
     """The last value, its target, and its changes, each an unbreakable piece."""
     now = records[-1]
-    items = [f"{now['period']}: {figure(metric, now[metric])}"]
+    items = [f"{label(now)}: {figure(metric, now[metric])}"]
     if metric == "won_value" and now.get("target") is not None:
         target = _("target {amount} ({share})").format(
             amount=amount(now["target"]), share=pct(now["of_target"])
         )
         items.append(target)
-    if len(records) > 1:
-        before = records[-2]
-        items.append(
-            _("{change} vs {period}").format(
-                change=change(now[metric], before[metric]), period=before["period"]
-            )
-        )
-    if past is not None:
-        items.append(
-            _("{change} vs {period}").format(
-                change=change(now[metric], past[metric]), period=past["period"]
-            )
-        )
+    against = [records[-2]] if len(records) > 1 else []
+    for before in [*against, *([past] if past is not None else [])]:
+        moved = change(now[metric], before[metric])
+        if now["complete"]:
+            items.append(_("{change} vs {period}").format(change=moved, period=before["period"]))
+        else:
+            text = _("{change} vs {period} (partial)")
+            items.append(text.format(change=moved, period=before["period"]))
     return items
+
+
+def label(record: dict[str, Any]) -> str:
+    """The period's name, `2026-12 so far` while it has not ended."""
+    if record.get("complete", True):
+        return record["period"]
+    return _("{period} so far").format(period=record["period"])
 
 
 def _say(term: Terminal, items: list[str], indent: str = "") -> None:
@@ -183,61 +194,58 @@ def _say(term: Terminal, items: list[str], indent: str = "") -> None:
         term.line(line)
 
 
-def _groups(
+def _table(
     records: list[dict[str, Any]],
     metric: str,
     group: str,
     year_ago: dict[Any, dict[str, Any]],
     term: Terminal,
 ) -> None:
-    """One line per group: name, a row of bars (one cell a period, scaled across groups),
-    the last value and its changes."""
-    color = term.color
-    keys = list(dict.fromkeys(r[group] for r in records))
-    by_key = {k: [r for r in records if r[group] == k] for k in keys}
+    """One metric per group: a row per group, a column per period (the oldest hide first
+    when the terminal is narrow), a line of bars (one cell a period, scaled across the
+    groups), and the last period's change vs the one before and vs a year earlier."""
+    from salesflow.output import Column, render
+
     periods = list(dict.fromkeys(r["period"] for r in records))
-    names = {k: _("(none)") if k is None else flat(str(k)) for k in keys}
-    width = min(max(cells(n) for n in names.values()), 16)
-    room = term.width - width - 2
-    shown = periods[-max(min(room, len(periods)), 1) :]
-    every = [number(r[metric]) for r in records if r["period"] in shown]
-    top = max((v for v in every if v is not None), default=Decimal(0))
-    head = _("{metric} · per {group}").format(metric=_(LABELS[metric]), group=group)
-    term.line(head, style="bold")
-    term.line(" " * (width + 2) + f"{shown[0]} … {shown[-1]}")
-    lines = []
-    for key in keys:
-        rows = [r for r in by_key[key] if r["period"] in shown]
-        bars = "".join(_spark(number(r[metric]), top) for r in rows)
+    last = next(r for r in reversed(records) if r["period"] == periods[-1])
+    by_key: dict[Any, dict[str, Any]] = {}
+    for r in records:
+        by_key.setdefault(r["group"], {})[r["period"]] = r
+    top = max((v for r in records if (v := number(r[metric])) is not None), default=Decimal(0))
+    previous = periods[-2] if len(periods) > 1 else None
+    past_period = next(iter(year_ago.values()), {}).get("period")
+    rows = []
+    for key, cells_of in by_key.items():
+        row: dict[str, Any] = {
+            "group": _("(none)") if key is None else str(key),
+            "bars": "".join(_spark(number(cells_of[p][metric]), top) for p in periods),
+        }
+        for p in periods:
+            row[p] = figure(metric, cells_of[p][metric])
+        now = cells_of[periods[-1]][metric]
+        row["previous"] = change(now, cells_of[previous][metric]) if previous else DASH
         past = year_ago.get(key)
-        facts = [figure(metric, rows[-1][metric])]
-        if len(rows) > 1:
-            facts.append(change(rows[-1][metric], rows[-2][metric]))
-        if past is not None:
-            facts.append(change(rows[-1][metric], past[metric]))
-        lines.append((key, bars, facts))
-    # Each figure right-aligned in its column, so the groups read down as a table.
-    wide = [max(cells(f[i]) for _, _, f in lines if i < len(f)) for i in range(3)
-            if any(i < len(f) for _, _, f in lines)]  # fmt: skip
-    for key, bars, facts in lines:
-        name = shorten(names[key], width)
-        name += " " * (width - cells(name))
-        first = f"{name}  {styled(bars, 'cyan', color)}"
-        tail = "  ".join(" " * (wide[i] - cells(f)) + f for i, f in enumerate(facts))
-        if cells(name) + 2 + cells(bars) + 2 + cells(tail) <= term.width:
-            _raw(term, f"{first}  {tail}")
-        else:
-            _raw(term, first)
-            _say(term, facts, " " * (width + 2))
-    prev = shown[-2] if len(shown) > 1 else None
-    last_year = next(iter(year_ago.values()), {}).get("period")
-    if prev and last_year:
-        legend = _("{last}, then its change vs {previous} and vs {year_ago}")
-    elif prev:
-        legend = _("{last}, then its change vs {previous}")
-    else:
-        legend = "{last}"
-    term.line(legend.format(last=shown[-1], previous=prev, year_ago=last_year), style="dim")
+        row["year_ago"] = change(now, past[metric]) if past is not None else DASH
+        rows.append(row)
+    n = len(periods)
+    name = _(_BREAKDOWNS[group]) if group in _BREAKDOWNS else group
+    columns = [
+        Column("group", name, style="bold"),
+        Column("bars", "", no_wrap=True, style="cyan", hide=n + 1),
+        # The oldest periods give way first, then the change vs a year ago, then the period
+        # before the last; the last one never.
+        *(Column(p, p, justify="right", hide=i + 1) for i, p in enumerate(periods[:-2])),
+        *(Column(p, p, justify="right", hide=n) for p in periods[-2:-1]),
+        Column(periods[-1], label(last), justify="right"),
+    ]
+    if previous:
+        head = _("vs {period}").format(period=previous)
+        columns.append(Column("previous", head, justify="right", hide=n + 2))
+    if past_period and any(row["year_ago"] != DASH for row in rows):
+        head = _("vs {period}").format(period=past_period)
+        columns.append(Column("year_ago", head, justify="right", hide=max(n - 1, 1)))
+    title = _("{metric} · per {group}").format(metric=_(LABELS[metric]), group=name)
+    render(rows, "table", term, columns=columns, title=title)
 
 
 def _spark(value: Decimal | None, top: Decimal) -> str:

@@ -208,7 +208,7 @@ def _card_parts(
     lead = card["lead"]
     title = (f"#{lead['id']} {lead['name']}", f"  {lead['company']}" if lead["company"] else "")
     bant = "  ".join(
-        f"{_(label)}: {word(lead['bant_' + k])}"
+        _("{part}: {answer}").format(part=_(label), answer=word(lead["bant_" + k]))
         for k, label in (
             ("budget", N_("budget")),
             ("authority", N_("authority")),

@@ -53,14 +53,14 @@ def test_undo_of_a_fill_is_a_handful_of_steps(ok, db_path) -> None:
     rows = sum(
         conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
         for t in (
-            "customers", "leads", "stage_changes", "activities", "followups", "quotes",
-            "quote_items",
+            "customers", "leads", "stage_changes", "activities", "followups", "products",
+            "quotes", "quote_items",
         )
     )  # fmt: skip
     conn.close()
     # The currency setting is untouched without --currency: one DELETE per filled table,
-    # and undo reports the rows those seven steps took back.
-    assert steps == 7
+    # and undo reports the rows those eight steps took back.
+    assert steps == 8
     assert f"{rows} row change(s))" in ok("undo").stderr
     assert leads(ok) == []
 

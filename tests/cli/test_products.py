@@ -344,3 +344,22 @@ def test_the_sql_line_value_is_line_value(
     else:
         assert p._rest(f"{amount} {subtotal} {discount}") == expected
     assert w + Decimal(m) / 1_000_000 == Decimal(quantity)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (None, ('"G2; 50"', "SKU or unique name", "price, unit and tax", "overrides",
+                '"G2; 50; 950"')),
+        ("zh_CN", ('"G2; 50"', "SKU 或唯一名称", "单价、单位和税率", "以所写为准",
+                   '"G2; 50; 950"')),
+    ],
+)  # fmt: skip
+def test_item_help_explains_the_product_syntax(run, lang, words) -> None:
+    head = ("--lang", lang) if lang else ()
+    for command in (("quote", "new"), ("quote", "add-item")):
+        result = run(*head, *command, "--help", env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.stderr
+        shown = "".join(result.stdout.split())  # wrapped anywhere in Chinese
+        for word in words:
+            assert word.replace(" ", "") in shown, (command, word, result.stdout)

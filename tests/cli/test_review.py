@@ -43,6 +43,7 @@ def test_the_numbers_of_a_month(ok, month) -> None:
     assert (r["month"], r["start"], r["end"], r["previous"]) == (
         "2026-11", "2026-11-01", "2026-11-30", "2026-10"
     )  # fmt: skip
+    assert r["complete"] is False  # today is the 23rd: November so far
     kpis, before = r["kpis"], r["previous_kpis"]
     # November: Ann won (10,000, 10 days), Bob lost; both created in November.
     assert (kpis["won"], kpis["lost"], kpis["win_rate"], kpis["won_value"]) == (
@@ -86,6 +87,8 @@ def test_the_numbers_of_a_month(ok, month) -> None:
 def test_the_default_month_is_the_last_one_ended(ok, month) -> None:
     r = json.loads(ok("report", "review", "-f", "json").stdout)
     assert (r["month"], r["kpis"]["won_value"], r["products"]) == ("2026-10", "4000.00", [])
+    assert r["complete"] is True
+    assert "Monthly review · 2026-10</title>" in ok("report", "review").stdout
 
 
 def test_the_page_has_its_charts_and_escapes_user_text(ok, month, tmp_path: Path) -> None:
@@ -94,6 +97,9 @@ def test_the_page_has_its_charts_and_escapes_user_text(ok, month, tmp_path: Path
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
     assert "&lt;b&gt;price&lt;/b&gt;" in page and "<b>price" not in page
     assert "10,000" in page and "▲ 150.0% vs 2026-10 (4,000)" in page  # won value, vs October
+    # November has not ended: the page says its figures are so far
+    assert "Monthly review · 2026-11 so far</title>" in page
+    assert "2026-11 has not ended: its figures are so far, its changes partial." in page
     assert "Target 20,000: 50.0% reached." in page
     assert "Top products" in page and "G2 Gateway G2" in page and "other (free text)" in page
     out = tmp_path / "review.html"

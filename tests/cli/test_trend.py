@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -44,7 +45,7 @@ def test_per_grade_in_csv_has_a_row_per_period_and_grade(ok) -> None:
     ok("demo", "--leads", "100", "--seed", "3")
     out = ok("report", "trend", "-p", "2", "-g", "grade", "-m", "won,won_value", "-f", "csv")
     lines = out.stdout.splitlines()
-    assert lines[0] == "period,grade,start,end,won,won_value,target,of_target,currency"
+    assert lines[0] == "period,group,start,end,complete,won,won_value,target,of_target,currency"
     grades = [line.split(",")[1] for line in lines[1:]]
     assert grades[:3] == ["A", "B", "C"] and len(lines) - 1 == 2 * len(set(grades))
 
@@ -66,8 +67,9 @@ def test_the_terminal_chart_fits_and_shows_the_last_values(ok, width: int) -> No
     out = ok("report", "trend", "--width", str(width)).stdout
     assert all(cells(line) <= width for line in out.splitlines()), out
     last = data[-1]
-    assert f"2026-11: {int(last['won']):,}" in out  # deals won, whole
-    assert "vs 2026-10" in out and "vs 2025-11" in out
+    assert f"2026-11 so far: {int(last['won']):,}" in out  # deals won, whole
+    # November has not ended: its changes say they compare part of it
+    assert "vs 2026-10 (partial)" in out and "vs 2025-11 (partial)" in out
     assert "┤" in out and "┼" in out  # the axis
     grouped = ok("report", "trend", "--by", "week", "-p", "52", "-g", "source", "--width",
                  str(width)).stdout  # fmt: skip
@@ -96,7 +98,8 @@ def test_an_empty_database(empty_db, ok) -> None:
         (("--periods", "twelve"), 2, "twelve"),
         (("--metric", "won,revenue"), 1, 'unknown metric "revenue" — choose from won_value'),
         (("--metric", ","), 1, "unknown metric"),
-        (("--group", "region"), 1, 'cannot group by "region"'),
+        (("--group", "region"), 1, '--group "region" is not something to group by — use one'),
+        (("--group", ""), 1, '--group "" is not something to group by'),
     ],
 )
 def test_bad_input(empty_db, fails, args, code: int, message: str) -> None:
@@ -115,9 +118,8 @@ def test_coloured_charts_keep_their_lines_whole(group: str | None) -> None:
 
     out = io.StringIO()
     term = Terminal(out=out, err=io.StringIO(), is_tty=True, color=True, width=60)
-    key = group or "unused"
     records = [
-        {"period": p, key: "web\x1b[31m", "won": n, "target": None}
+        {"period": p, "group": "web\x1b[31m", "won": n, "target": None, "complete": True}
         for p, n in (("2026-09", 3), ("2026-10", 0), ("2026-11", 4))
     ]
     trend(records, ["won"], {}, term, title="Trend", group=group)
@@ -130,3 +132,102 @@ def test_coloured_charts_keep_their_lines_whole(group: str | None) -> None:
         assert "web\\x1b[31m" in plain
     else:
         assert "2026-11: 4" in plain and "█" in plain
+
+
+def _only(db_path, copy, members: set[int]) -> None:
+    """A copy of the database holding only `members` (and their follow-ups): what report
+    summary of one group's leads reads."""
+    import sqlite3
+
+    src, dst = sqlite3.connect(db_path), sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.execute("CREATE TEMP TABLE keep (id INTEGER PRIMARY KEY)")
+    dst.executemany("INSERT INTO keep VALUES (?)", [(m,) for m in members])
+    dst.execute("DELETE FROM followups WHERE lead_id IS NULL OR lead_id NOT IN keep")
+    dst.execute("DELETE FROM leads WHERE id NOT IN keep")
+    dst.commit()
+    dst.close()
+
+
+# Each lead's group: its region, or every product its quotes name.
+MEMBERS = {
+    "REGION": "SELECT l.id, f.value FROM leads l "
+    "LEFT JOIN lead_fields f ON f.lead_id = l.id AND f.field = 'region'",
+    "product": "SELECT l.id, g.sku FROM leads l LEFT JOIN (SELECT DISTINCT q.lead_id, p.sku "
+    "FROM quotes q JOIN quote_items i ON i.quote_id = q.id JOIN products p ON p.id = "
+    "i.product_id) g ON g.lead_id = l.id",
+}
+
+
+@pytest.mark.parametrize("group", ["REGION", "product"])
+def test_each_group_of_a_month_is_the_summary_of_its_leads(ok, db_path, tmp_path, group) -> None:
+    """`report trend --group`: each group's row for a period equals `report summary
+    --since/--until` on a database holding that group's leads only."""
+    import sqlite3
+
+    ok("config", "set", "fields", "industry,region")
+    ok("demo", "--leads", "300", "--seed", "3")
+    every = ",".join(METRICS)
+    rows = json.loads(
+        ok("report", "trend", "-p", "3", "-g", group, "-m", every, "-f", "json").stdout
+    )
+    conn = sqlite3.connect(db_path)
+    groups: dict[str | None, set[int]] = {}
+    for lead_id, value in conn.execute(MEMBERS[group]):
+        groups.setdefault(value, set()).add(lead_id)
+    conn.close()
+    assert {r["group"] for r in rows} == set(groups) and len(groups) > 3
+    assert sum(r["won"] for r in rows) > 10
+    for n, (key, members) in enumerate(groups.items()):
+        copy = tmp_path / f"group{n}.db"
+        _only(db_path, copy, members)
+        for row in (r for r in rows if r["group"] == key):
+            summary = ok("--db", str(copy), "report", "summary", "--since", row["start"],
+                         "--until", row["end"], "-f", "json")  # fmt: skip
+            expected = json.loads(summary.stdout)
+            for metric in METRICS:
+                assert row[metric] == expected[metric], (key, row["period"], metric)
+
+
+@pytest.mark.parametrize("width", [60, 120])
+def test_the_group_tables_fit_and_keep_their_figures(ok, width: int) -> None:
+    ok("config", "set", "fields", "region")
+    ok("demo", "--leads", "200", "--seed", "3")
+    out = ok("report", "trend", "-g", "region", "-m", "won_value,win_rate", "--width",
+             str(width)).stdout  # fmt: skip
+    assert all(cells(line) <= width for line in out.splitlines()), out
+    data = json.loads(ok("report", "trend", "-g", "region", "-m", "won_value", "-f", "json").stdout)
+    last = [r for r in data if r["period"] == "2026-11"]
+    assert "2026-11 so far" in out and "vs 2026-10" in out
+    said = " ".join(out.split())
+    assert "2026-11 has not ended: its figures are so far, its changes partial." in said
+    for r in last:  # the last period is never hidden, its figures never cut
+        assert f" {int(Decimal(r['won_value']) + Decimal('0.5')):,}" in out, r
+    if width == 60:
+        assert "columns hidden at this width: 2025-12" in out
+    else:
+        assert "2026-10" in out.splitlines()[3]  # the month before has room at 120
+
+
+def test_per_product_on_a_read_only_connection(ok, db_path) -> None:
+    """--group product gathers the leads' products into a temporary table once: that works
+    on a connection that may only read, gives what the command gives, and leaves nothing."""
+    import sqlite3
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from salesflow import fx, metrics
+    from salesflow.metrics import trend as domain
+
+    ok("demo", "--leads", "120", "--seed", "3")
+    shown = json.loads(ok("report", "trend", "-p", "2", "-g", "product", "-m", "won,won_value",
+                          "-f", "json").stdout)  # fmt: skip
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    w = metrics.window(now, ZoneInfo("UTC"), None, None)
+    scope = metrics.scope(conn, w, fx.converter(conn, "USD"))
+    result = domain.trend(scope, "month", 2, ["won", "won_value"], group="product")
+    assert result.records(scope.converter) == shown and {r["group"] for r in shown} > {"G2"}
+    assert conn.execute("SELECT count(*) FROM temp.sqlite_master").fetchone()[0] == 0
+    conn.close()
