@@ -37,7 +37,8 @@ def lead_columns() -> list[Column]:
         ),
         Column("source", N_("Source"), hide=2),
         Column("tags", N_("Tags"), style="magenta", hide=1),
-        Column("next_action", N_("Next step"), hide=2),
+        # A due date without its action says nothing: the date gives way first.
+        Column("next_action", N_("Next step"), hide=3),
         Column("next_due", N_("Due"), no_wrap=True, hide=2),
     ]
 
@@ -186,15 +187,41 @@ def lead_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None) ->
     for label, value in facts:
         grid.add_row(label, Text(value))
     console.print(grid)
-    for name, headers, rows in sections:
-        console.print()
+    from salesflow.output import layout
+
+    for n, ((name, headers, rows), keys) in enumerate(
+        zip(sections, _section_keys(card), strict=True)
+    ):
+        if not (n and term.fit):  # laid out, the table above ends with its blank line
+            console.print()
         console.print(Text(name, style="bold underline"))
+        if term.fit:
+            # Laid out like every table: a date, figure, stage or quote number is never cut.
+            columns = [
+                Column(str(i), header, no_wrap=key not in _FREE_TEXT)
+                for i, (key, header) in enumerate(zip(keys, headers, strict=True))
+            ]
+            layout.table(columns, [{str(i): c for i, c in enumerate(row)} for row in rows], term)
+            continue
         section = Table(box=None, header_style="dim", pad_edge=False)
         for header in headers:
             section.add_column(header)
         for row in rows:
             section.add_row(*(Text(cell) for cell in row))
         console.print(section)
+
+
+# Free text in a card's sections: shortened with an ellipsis when the terminal is narrow.
+_FREE_TEXT = {"note", "action", "description", "name", "company", "reason", "title", "subject"}
+
+
+def _keys(rows: list[dict[str, Any]]) -> list[str]:
+    """A section's columns: its keys, a money's currency written beside it, not apart."""
+    return [k for k in rows[0] if not (k == "currency" and _MONEY & rows[0].keys())]
+
+
+def _section_keys(card: dict[str, Any]) -> list[list[str]]:
+    return [_keys(rows) for name, rows in card.items() if name not in ("lead", "fields") and rows]
 
 
 Section = tuple[str, list[str], list[list[str]]]
@@ -245,7 +272,7 @@ def _card_parts(
         if name in ("lead", "fields") or not rows:
             continue
         # Money reads as everywhere else ("82,080.00 USD"), its currency beside it, not apart.
-        keys = [k for k in rows[0] if not (k == "currency" and _MONEY & rows[0].keys())]
+        keys = _keys(rows)
         headers = [_(_HEADERS.get(key, key.replace("_", " ").capitalize())) for key in keys]
         cells = [
             [
@@ -324,6 +351,30 @@ def quote_columns() -> list[Column]:
     ]
 
 
+def _item_columns(view: dict[str, Any]) -> list[Column]:
+    cols = [
+        Column("no", "#", justify="right", style="dim"),
+        Column("description", N_("Description")),
+        Column("quantity", N_("Qty"), justify="right"),
+    ]
+    if view["has_units"]:
+        cols.append(Column("unit", N_("Unit"), no_wrap=True, hide=2))
+    cols.append(Column("unit_price", N_("Unit price"), justify="right"))
+    if view["has_line_discounts"]:
+        cols.append(Column("gross", N_("Line total"), justify="right", hide=1))
+        cols.append(Column("disc", N_("Discount"), justify="right"))
+    cols.append(Column("amount", N_("Amount"), justify="right"))
+    return cols
+
+
+def _item_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for li in view["lines"]:
+        disc = " ".join(filter(None, (li.get("discount_label"), li.get("discount"))))
+        rows.append({**li, "no": str(li["no"]), "disc": disc})
+    return rows
+
+
 _STATUS_STYLES = {
     "draft": "yellow",
     "sent": "cyan",
@@ -339,9 +390,10 @@ def quote_status_style(row: dict[str, Any]) -> str | None:
 
 def quote_card(view: dict[str, Any], term: Terminal) -> None:
     """`quote show` on a terminal, from the same view model as the documents."""
-    from rich import box
     from rich.table import Table
     from rich.text import Text
+
+    from salesflow.output import layout
 
     console = term.console()
     title = Text(view["number"], style="bold")
@@ -361,27 +413,11 @@ def quote_card(view: dict[str, Any], term: Terminal) -> None:
     ):
         facts.add_row(label, Text(value))
     console.print(facts)
-    items = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    items.add_column("#", justify="right", style="dim")
-    items.add_column(_("Description"), overflow="fold")
-    items.add_column(_("Qty"), justify="right")
-    if view["has_units"]:
-        items.add_column(_("Unit"))
-    items.add_column(_("Unit price"), justify="right")
-    if view["has_line_discounts"]:
-        items.add_column(_("Line total"), justify="right")
-        items.add_column(_("Discount"), justify="right")
-    items.add_column(_("Amount"), justify="right")
-    for li in view["lines"]:
-        cells = [li["no"], Text(li["description"]), li["quantity"]]
-        cells += [Text(li["unit"])] if view["has_units"] else []
-        cells.append(li["unit_price"])
-        if view["has_line_discounts"]:
-            disc = " ".join(filter(None, (li["discount_label"], li["discount"])))
-            cells += [li["gross"], disc]
-        items.add_row(*cells, li["amount"])
     if view["lines"]:
-        console.print(items)
+        # The item table follows every table's layout: figures whole, text shortened, cards
+        # when even the essential columns do not fit.
+        console.file.flush()
+        layout.table(_item_columns(view), _item_rows(view), term)
     else:
         console.print(Text(_("No items yet."), style="italic"))
     totals = Table.grid(padding=(0, 2))

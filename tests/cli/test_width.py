@@ -250,3 +250,22 @@ def test_lead_show_writes_quote_money_like_every_other_view(ok, two_leads) -> No
     assert quotes[0].split() == ["Number", "Status", "Total", "Valid", "until"]
     assert quotes[1].split() == ["Q-2026-0001", "draft", "511,305.00", "CNY", "2026-12-23"]
     assert "511305" not in shown
+
+
+def test_quote_and_lead_cards_keep_every_figure_whole(demo_db: Path) -> None:
+    """`quote show` items and `lead show` sections follow the table layout: at 40 to 140
+    columns every item amount, quote number and date is shown whole (the layout rules)."""
+    quotes = json.loads(invoke(demo_db, "quote", "list", "--format", "json"))
+    big = max(quotes, key=lambda q: Decimal(q["total"]))
+    full = json.loads(invoke(demo_db, "quote", "show", big["number"], "--format", "json"))
+    for width in WIDTHS:
+        shown = invoke(demo_db, "quote", "show", big["number"], "--width", str(width))
+        assert all(cells(line) <= width for line in shown.splitlines()), (width, shown)
+        for item in full["items"]:
+            for key in ("unit_price", "amount"):
+                figure = f"{Decimal(item[key]):,}"
+                assert occurrences(figure, shown) >= 1, (width, key, figure, shown)
+        card = invoke(demo_db, "lead", "show", str(big["lead_id"]), "--width", str(width))
+        assert occurrences(big["number"], card) >= 1, (width, card)
+        assert occurrences(listing_money(big["total"], big), card) >= 1, (width, card)
+        assert all(cells(line) <= width for line in card.splitlines()), (width, card)
