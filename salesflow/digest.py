@@ -66,6 +66,8 @@ class Headline:
     followups_due: int  # this month so far
     followups_on_time: int
     timeliness: float | None
+    # Currencies with no exchange rate: their amounts are left out of the money figures.
+    unconverted: tuple[str, ...] = ()
 
     def record(self) -> dict[str, Any]:
         from salesflow import money
@@ -182,6 +184,7 @@ def headline_figures(conn: sqlite3.Connection, now: datetime, tz: tzinfo, conv: 
         won_deals=won_deals, target=target, done=done, elapsed=round(min(elapsed, 1.0), 6),
         projected=projected if target is not None else None,
         followups_due=due, followups_on_time=on_time, timeliness=metrics.ratio(on_time, due),
+        unconverted=tuple(sorted(conv.missing)),
     )  # fmt: skip
 
 

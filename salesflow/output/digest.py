@@ -205,7 +205,21 @@ def figure_lines(d: Any) -> list[str]:
     if d.headline is None:
         return []
     shape = _("{label}: {figure} ({detail})")
-    return [shape.format(label=x, figure=f, detail=more) for x, f, more in figures(_h(d))]
+    lines = [shape.format(label=x, figure=f, detail=more) for x, f, more in figures(_h(d))]
+    if note := unconverted_note(d):
+        lines.append(note)
+    return lines
+
+
+def unconverted_note(d: Any) -> str | None:
+    """Which currencies the money figures leave out (no exchange rate), or None."""
+    missing = list(d.headline.unconverted) if d.headline is not None else []
+    if not missing:
+        return None
+    return _(
+        "Left out of these money figures: amounts in {missing} (no exchange rate — "
+        "salesflow config set fx.{first} RATE)"
+    ).format(missing=", ".join(missing), first=missing[0])
 
 
 def _h(d: Any) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from salesflow.output.digest import (
     headline_title,
     more_command,
     pace,
+    unconverted_note,
     whole,
 )
 from salesflow.output.views import when, word
@@ -71,6 +72,8 @@ def html_page(d: Any, tz: tzinfo | None, lang: str = "en") -> str:
     ]
     if d.headline is not None:
         parts.append(_strip(figures(d.headline.record())))
+    if note := unconverted_note(d):
+        parts.append(f'<p style="margin:8px 0;font-size:13px;color:#b45309">{e(note)}</p>')
     if d.won_trend:
         parts.append(_won_chart(d.won_trend))
     for s in d.sections:
