@@ -68,6 +68,8 @@ def undo(
         s, yes, _("{why} — take it back?").format(why=why), _("Nothing undone.")
     ):
         return
+    from salesflow.output.views import when
+
     with store.transaction(s.conn, write=True) as conn:
         undone = redo.undo(conn, target.id)
     if target.compact:
@@ -79,7 +81,9 @@ def undo(
         )
     s.term.say(
         said.format(
-            command=_shorten(undone.command), created_at=undone.created_at, rows=undone.rows
+            command=_shorten(undone.command),
+            created_at=when(undone.created_at, s.tz),
+            rows=undone.rows,
         )
     )
 
@@ -101,9 +105,11 @@ def redo_(ctx: Context) -> None:
 
 
 def _described(entry: RedoEntry, s: Session) -> str:
+    from salesflow.output.layout import series
     from salesflow.output.views import when
+    from salesflow.words import table_word
 
-    tables = ", ".join(f"{t} {n}" for t, n in sorted(entry.rows.items()))
+    tables = series([f"{table_word(t)} {n}" for t, n in sorted(entry.rows.items())])
     rows = (
         _("{count} row(s): {tables}").format(count=entry.total, tables=tables)
         if entry.rows

@@ -92,6 +92,8 @@ def breakdown(
     keys = [name, *metrics.GROUP_KEYS, "open_deals", "pipeline", "weighted_pipeline"]
     if report.machine(rows, fmt, raw, keys=keys):
         return
-    render(rows, "table", report.term, columns=breakdown_columns(name),
-           title=report.title(_("Per {group}").format(group=name)),
+    columns = breakdown_columns(name)
+    # The title names the group as its column does (来源 for source; a custom field as is).
+    render(rows, "table", report.term, columns=columns,
+           title=report.title(_("Per {group}").format(group=_(columns[0].header))),
            empty=_("No leads yet."))  # fmt: skip

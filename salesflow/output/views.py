@@ -9,6 +9,7 @@ from salesflow import money
 from salesflow.i18n import N_, _
 from salesflow.output import Column, figures
 from salesflow.output.terminal import Terminal
+from salesflow.words import WORDS, word  # noqa: F401  (the output modules import them here)
 
 
 def _money(row: dict[str, Any], key: str = "value") -> str:
@@ -84,49 +85,7 @@ _TITLES = {
     "activities": N_("Activities"),
     "quotes": N_("Quotes"),
 }
-# Values salesflow itself defines (statuses, kinds of touch, kinds of stage), shown in the
-# active language on a terminal; machine formats keep them as stored. The same English word
-# means different things elsewhere (`email`: a kind of touch here, an address in the import),
-# so each is its own catalog entry with what it is in brackets; English shows the value.
-WORDS = {
-    "open": N_("open (a deal or follow-up)"),
-    "done": N_("done (a follow-up)"),
-    "won": N_("won (a kind of stage)"),
-    "lost": N_("lost (a kind of stage)"),
-    "moved": N_("moved (a stage change)"),
-    "draft": N_("draft (a quote's status)"),
-    "sent": N_("sent (a quote's status)"),
-    "accepted": N_("accepted (a quote's status)"),
-    "rejected": N_("rejected (a quote's status)"),
-    "expired": N_("expired (a quote's status)"),
-    "call": N_("call (a kind of touch)"),
-    "email": N_("email (a kind of touch)"),
-    "meeting": N_("meeting (a kind of touch)"),
-    "visit": N_("visit (a kind of touch)"),
-    "note": N_("note (a kind of touch)"),
-    "unknown": N_("unknown (a BANT answer)"),
-    "yes": N_("yes (a BANT answer)"),
-    "no": N_("no (a BANT answer)"),
-    "lead": N_("lead (a search hit)"),
-    "customer": N_("customer (a search hit)"),
-    "activity": N_("activity (a search hit)"),
-    "followup": N_("followup (a search hit)"),
-    "quote": N_("quote (a search hit)"),
-}
 _WORD_KEYS = {"status", "kind"}
-
-
-def word(value: Any) -> str:
-    """One of salesflow's own values (`sent`, `call`, `won` …) as the user reads it; anything
-    else (a kind of touch a user added, a name) as it is."""
-    if value is None:
-        return ""
-    text = str(value)
-    entry = WORDS.get(text)
-    if entry is None:
-        return text
-    shown = _(entry)
-    return text if shown == entry else shown
 
 
 _MONEY = {"total", "value"}  # money keys of a card's sections, each beside a `currency`

@@ -8,10 +8,19 @@ from datetime import date, timedelta
 from salesflow import activities, leads, money, moves, pipeline
 from salesflow.config import DEFAULT_QUOTE_STAGE
 from salesflow.errors import Hint, SalesflowError
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.leads import Lead
 from salesflow.quotes.drafts import check_validity
 from salesflow.quotes.model import Accepted, Quote, Rejected, Sent, get
+from salesflow.words import word
+
+# What the user tried to do to a quote, as the hint names it (English shows the bare verb).
+_VERBS = {"accept": N_("accept (a quote)"), "reject": N_("reject (a quote)")}
+
+
+def _verb(action: str) -> str:
+    shown = _(_VERBS[action])
+    return action if shown == _VERBS[action] else shown
 
 
 def _require_sent(quote: Quote, action: str) -> None:
@@ -24,8 +33,8 @@ def _require_sent(quote: Quote, action: str) -> None:
             hint=Hint("quote.send_first", number=quote.number),
         )
     raise SalesflowError(
-        _("{number} is already {status}").format(number=quote.number, status=status),
-        hint=Hint("quote.copy_to", number=quote.number, action=action),
+        _("{number} is already {status}").format(number=quote.number, status=word(status)),
+        hint=Hint("quote.copy_to", number=quote.number, action=_verb(action)),
     )
 
 
@@ -44,7 +53,7 @@ def send(
     if quote.status != "draft":
         raise SalesflowError(
             _("{number} is already {status}").format(
-                number=quote.number, status=quote.status_on(today)
+                number=quote.number, status=word(quote.status_on(today))
             ),
             hint=Hint("quote.copy_to_send", number=quote.number),
         )

@@ -169,12 +169,12 @@ def test_undo_and_backup(ok, fails, lead, db_path: Path):
     # The row count is the journal's (the lead, its first stage, derived rows): not this test's.
     assert undone[-1].startswith(
         "已撤销：salesflow lead add '张伟' --company '深圳某科技' --value 50000 --currency CNY"
-        "（2026-11-23T09:00:00Z，"
+        "（2026-11-23 09:00，"
     )
     assert undone[-1].endswith(" 行更改）——salesflow redo 可重新执行")
     assert undone[0] == (
         "撤销：salesflow lead add '张伟' --company '深圳某科技' --value 50000 --currency CNY"
-        "（2026-11-23 09:00；2 行：leads 1, stage_changes 1）"
+        "（2026-11-23 09:00；2 行：线索 1、阶段变更 1）"
     )
     assert said(ok(*ZH, "undo")) == "没有可撤销的操作。"
     assert said(fails(*ZH, "db", "backup", str(db_path))) == (
@@ -218,3 +218,22 @@ def test_import_row_problems_in_chinese(fails, empty_db, tmp_path: Path):
         'row 4, grade: "D" is not a grade — use A, B or C',
         "row 3: skipped: same name and company as row 2",
     ]
+
+
+# found by the new-user trial: a quote's status and the verb in its hint, a breakdown's title
+
+
+def test_quote_already_decided_names_status_and_verb_in_chinese(ok, fails, lead):
+    ok("quote", "new", "1", "--item", "网关; 2; 980")
+    ok("quote", "send", "Q-2026-0001")
+    ok("quote", "accept", "Q-2026-0001")
+    zh = said(fails(*ZH, "quote", "reject", "Q-2026-0001", "--reason", "x"))
+    assert zh.startswith("错误：Q-2026-0001 已是 已接受——如需拒绝新报价，请新建版本")
+    en = said(fails("quote", "reject", "Q-2026-0001", "--reason", "x"))
+    assert en.startswith("Error: Q-2026-0001 is already accepted — to reject a new offer")
+
+
+def test_breakdown_title_names_the_group_as_its_column(ok, lead):
+    shown = ok(*ZH, "report", "breakdown", "--by", "source").stdout
+    assert shown.splitlines()[0].startswith("按 来源 · ")
+    assert ok("report", "breakdown", "--by", "source").stdout.startswith("Per Source · ")
