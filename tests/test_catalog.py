@@ -153,7 +153,7 @@ def test_every_help_text_is_in_the_catalog():
 def test_help_is_chinese_and_english_unchanged(run):
     zh = run("--lang", "zh_CN", "lead", "add", "--help")
     assert zh.exit_code == 0
-    for words in ("用法：salesflow lead add", "选项:", "参数:", "录入一条新线索", "公司名称。",
+    for words in ("用法：salesflow lead add", "选项：", "参数：", "录入一条新线索", "公司名称。",
                   "显示本帮助并退出。", "示例：", "[必填]"):  # fmt: skip
         assert words in zh.stdout, words
     en = run("lead", "add", "--help")

@@ -64,10 +64,22 @@ def install() -> None:
     )
     plain_len = getattr(formatting.term_len, "plain", formatting.term_len)
     formatting.term_len = plain_len if active() == "en" else _cell_len(plain_len)
+    # Click ends a section heading (Options, Arguments) with an ASCII colon; Chinese takes "：".
+    form = formatting.HelpFormatter
+    plain_heading = getattr(form.write_heading, "plain", form.write_heading)
+    form.write_heading = plain_heading if active() == "en" else _heading(plain_heading)
     rich_utils = sys.modules.get("typer.rich_utils")
     if rich_utils is not None:
         for attr, text in _RICH.items():
             setattr(rich_utils, attr, _(text))
+
+
+def _heading(plain: Callable[..., None]) -> Callable[..., None]:
+    def write_heading(self: Any, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}" + _("{heading}:").format(heading=heading) + "\n")
+
+    write_heading.plain = plain  # type: ignore[attr-defined]
+    return write_heading
 
 
 # ---- usage errors: Click's English text -> the catalog's --------------------------------------
