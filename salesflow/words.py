@@ -38,6 +38,14 @@ WORDS = {
 }
 
 
+def translated(entry: str) -> str | None:
+    """The active language's text for a catalog entry that says what it is in brackets
+    (`sent (a quote's status)`), or None when there is none (English): the caller shows the
+    bare value."""
+    shown = _(entry)
+    return None if shown == entry else shown
+
+
 def word(value: Any) -> str:
     """One of salesflow's own values (`sent`, `call`, `won` …) as the user reads it; anything
     else (a kind of touch a user added, a name) as it is."""
@@ -45,10 +53,7 @@ def word(value: Any) -> str:
         return ""
     text = str(value)
     entry = WORDS.get(text)
-    if entry is None:
-        return text
-    shown = _(entry)
-    return text if shown == entry else shown
+    return (translated(entry) or text) if entry else text
 
 
 # The tables an undo or redo names: the schema's own names in English (what a user opening
@@ -73,7 +78,4 @@ TABLES = {
 
 def table_word(name: str) -> str:
     entry = TABLES.get(name)
-    if entry is None:
-        return name
-    shown = _(entry)
-    return name if shown == entry else shown
+    return (translated(entry) or name) if entry else name

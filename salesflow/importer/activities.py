@@ -19,7 +19,7 @@ from salesflow.importer.columns import (
     row_values,
     without_blank_columns,
 )
-from salesflow.importer.leads import Keys
+from salesflow.importer.keys import Keys
 from salesflow.importer.plan import (
     Applied,
     Clock,

@@ -312,9 +312,10 @@ KINDS = {
 
 def kind_name(kind: str) -> str:
     """A kind of touch as a header: `Call` (电话); one a user added, capitalised as typed."""
+    from salesflow.words import translated
+
     entry = KINDS.get(kind)
-    shown = _(entry) if entry else None
-    return shown if shown and shown != entry else kind.capitalize()
+    return (translated(entry) if entry else None) or kind.capitalize()
 
 
 def breakdown_columns(name: str) -> list[Column]:

@@ -12,15 +12,14 @@ from salesflow.i18n import N_, _
 from salesflow.leads import Lead
 from salesflow.quotes.drafts import check_validity
 from salesflow.quotes.model import Accepted, Quote, Rejected, Sent, get
-from salesflow.words import word
+from salesflow.words import translated, word
 
 # What the user tried to do to a quote, as the hint names it (English shows the bare verb).
 _VERBS = {"accept": N_("accept (a quote)"), "reject": N_("reject (a quote)")}
 
 
 def _verb(action: str) -> str:
-    shown = _(_VERBS[action])
-    return action if shown == _VERBS[action] else shown
+    return translated(_VERBS[action]) or action
 
 
 def _require_sent(quote: Quote, action: str) -> None:
