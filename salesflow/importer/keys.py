@@ -1,12 +1,10 @@
 """Who a lead is, for finding duplicates in an import: e-mail, phone digits, name + company
-(rows of the file and leads already in the database alike)."""
+(rows of the file and leads already in the database alike; importer/seen.py looks them up)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
-
-from salesflow.i18n import N_
 
 _NOT_DIGIT = re.compile(r"[^0-9]")
 
@@ -37,16 +35,6 @@ class Keys:
         if person:
             self.person.setdefault(person, target)
 
-    def match(self, keys: tuple) -> list[tuple[Any, str]]:
-        """The distinct leads (or earlier rows) these keys point at, email first."""
-        e, p, person = keys
-        hits = (
-            (self.email.get(e) if e else None, N_("email")),
-            (self.phone.get(p) if p else None, N_("phone")),
-            (self.person.get(person) if person else None, N_("name and company")),
-        )
-        found: list[tuple[Any, str]] = []
-        for target, by in hits:
-            if target is not None and all(t != target for t, __ in found):
-                found.append((target, by))
-        return found
+    def held(self) -> tuple[dict, dict, dict]:
+        """The targets by key: of kind 0 (email), 1 (phone), 2 (name and company)."""
+        return self.email, self.phone, self.person

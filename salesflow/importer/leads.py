@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -31,6 +30,8 @@ from salesflow.importer.plan import (
     finished,
     ticker,
 )
+from salesflow.importer.seen import CHUNK, Seen
+from salesflow.importer.updates import Pending, merge, wanted
 from salesflow.importer.values import (
     Bad,
     stage_finder,
@@ -111,60 +112,77 @@ def plan_leads(
         find_stage, default_stage, default_currency, options.source, options.clock, rating
     )
     rows = _Cells(sheet.rows)  # the cells of the row being read, for the custom fields
+    size = batches.SIZE if batches is not None else CHUNK
+    chunk: list[tuple[int, leads.NewLead, dict[str, str]]] = []
+    since = 0  # the errors of the chunk being read start here
     done = 0
-    for done, (number, values, extra) in enumerate(
-        row_values(replace(sheet, rows=rows) if fields else sheet, cols), 1
-    ):
-        tick(done)
-        if batches is not None and done % batches.SIZE == 0:
-            batches.flush(plan)
-        if fields is not None:
-            got = fields(rows.cells)
-            if got:
-                plan.field_values[number] = got
-        if "" in values:
-            plan.errors.append(RowError(number, None, values[""]))
-            continue
-        try:
-            facts = reader.read(values, extra)
-        except Many as e:
-            plan.errors += [RowError(number, cols.header.get(b.field, b.field), b.message)
-                            for b in e.problems]  # fmt: skip
-            continue
-        plan.own_source += bool(options.source and values.get("source", "").strip())
-        placer.place(number, facts, values)
-    finished(progress, N_("Checking rows"), done, sheet.size)
-    plan.rows = done
-    _resolve_updates(conn, plan, placer.pending)
+    try:
+        for done, (number, values, extra) in enumerate(
+            row_values(replace(sheet, rows=rows) if fields else sheet, cols), 1
+        ):
+            tick(done)
+            if fields is not None:
+                got = fields(rows.cells)
+                if got:
+                    plan.field_values[number] = got
+            if "" in values:
+                plan.errors.append(RowError(number, None, values[""]))
+                continue
+            try:
+                facts = reader.read(values, extra)
+            except Many as e:
+                plan.errors += [RowError(number, cols.header.get(b.field, b.field), b.message)
+                                for b in e.problems]  # fmt: skip
+                continue
+            plan.own_source += bool(options.source and values.get("source", "").strip())
+            chunk.append((number, facts, values))
+            if len(chunk) == size:
+                since = placer.place(chunk, since)
+                chunk = []
+        finished(progress, N_("Checking rows"), done, sheet.size)
+        plan.rows = done
+        placer.place(chunk, since)
+        placer.pending.resolve(plan, placer.changed)
+    finally:
+        placer.seen.close()
     return plan
 
 
 class _Placer:
-    """Where each row's lead goes: a new lead, an earlier row's, or an existing one."""
+    """Where each row's lead goes: a new lead, an earlier row's, or an existing one; a chunk
+    of rows at a time, after looking up who their keys already belong to (importer/seen.py)."""
 
     def __init__(
         self, conn: sqlite3.Connection, plan: Plan, on_duplicate: str, batches: Batches | None
     ) -> None:
         self.conn, self.plan, self.on_duplicate, self.batches = conn, plan, on_duplicate, batches
         self.exported = False
-        # Who each lead and row is, held for the whole import (all else of a row is let go):
-        # an existing lead by its id, the n-th new lead by -(n + 1), its row in `numbers`.
-        self.keys = Keys()
-        for id_, name, company, email, phone in conn.execute(
-            "SELECT id, name, company, email, phone FROM leads ORDER BY id"
-        ):
-            self.keys.add(id_, Keys.of(name, company, email, phone))
-        self.numbers = array("q")  # the row of each new lead
-        self.pending: dict[int, dict[str, Any]] = {}  # existing lead -> wanted facts (update)
+        self.seen = Seen(conn)
+        if batches is not None:
+            batches.before_bulk = self.seen.absorb
+        self.pending = Pending(conn)
 
-    def place(self, number: int, facts: leads.NewLead, values: dict[str, str]) -> None:
+    def place(self, chunk: list[tuple[int, leads.NewLead, dict[str, str]]], since: int) -> int:
+        """Place a chunk's rows, hand its new leads to the Batches; where its errors end."""
+        written = [(f.name, f.company, f.email, f.phone) for __, f, __ in chunk]
+        keys = [Keys.of(*facts) for facts in written]
+        self.seen.look_up(zip(keys, written, strict=True))
+        for (number, facts, values), row_keys in zip(chunk, keys, strict=True):
+            self._place(number, facts, values, row_keys)
+        self.plan.keep_errors(since)
+        self.seen.settle()
+        self.pending.settle()
+        if self.batches is not None:
+            self.batches.flush(self.plan)
+        return len(self.plan.errors)
+
+    def _place(
+        self, number: int, facts: leads.NewLead, values: dict[str, str], keys: tuple
+    ) -> None:
         plan = self.plan
-        row_keys = Keys.of(facts.name, facts.company, facts.email, facts.phone)
-        matches = self.keys.match(row_keys)
+        matches = self.seen.match(keys)
         if not matches:
-            if not self.exported:
-                self.keys.add(-plan.new_count - 1, row_keys)
-            self.numbers.append(number)
+            self.seen.add(plan.new_count, number, None if self.exported else keys)
             plan.row_leads[number] = ("new", plan.new_count)
             plan.new.append(facts)
             return
@@ -187,25 +205,29 @@ class _Placer:
         elif target < 0:  # an earlier row of this file: merge into it
             index = -target - 1
             if index >= plan.written:
-                _merge(plan.new[index - plan.written], facts, values)
+                merge(plan.new[index - plan.written], facts, values)
             elif self.batches is not None:  # a lead already written
-                self.batches.merge(index, partial(_wanted, facts, values))
+                self.batches.merge(index, partial(wanted, facts, values))
             plan.row_leads[number] = ("new", index)
             said = _("merged into {what} (same {by})")
             plan.note(
                 "merged", lambda: RowNote(number, said.format(what=self.describe(target), by=_(by)))
             )
         else:
-            wanted = self.pending.setdefault(target, {})
-            wanted.update(_wanted(facts, values, wanted.get("tags"), wanted.get("notes")))
-            wanted.setdefault("_rows", []).append(number)
+            self.pending.add(target, number, facts, values)
             plan.row_leads[number] = target
-            if "stage" in values:
-                wanted["_stage"] = (number, facts.stage)
+
+    def changed(self, lead_id: int, changes: dict[str, Any]) -> None:
+        """An existing lead the import updates: written now by the Batches, else planned."""
+        if self.batches is None:
+            self.plan.updates[lead_id] = changes
+        else:
+            self.plan.updated += 1
+            self.batches.update(self.plan, lead_id, changes)
 
     def describe(self, target: int) -> str:
         if target < 0:
-            return _("row {row}").format(row=self.numbers[-target - 1])
+            return _("row {row}").format(row=self.seen.row_of(-target - 1))
         name, company = self.conn.execute(
             "SELECT name, company FROM leads WHERE id = ?", (target,)
         ).fetchone()
@@ -222,74 +244,3 @@ class _Cells:
         for number, cells in self.rows:
             self.cells = cells
             yield number, cells
-
-
-# Facts an update may change: everything but stage and history, which `advance` owns.
-_FIELD_OF = {f"bant_{k}": (f"bant_{k}", "bant") for k in leads.BANT_KEYS}
-_UPDATABLE = ("name", "company", "email", "phone", "source", "grade", *_FIELD_OF,
-              "bant_note", "notes", "expected_close", "address", "tax_id", "doc_lang")  # fmt: skip
-
-
-def _given(values: dict[str, str], column: str) -> bool:
-    return any(v in values for v in _FIELD_OF.get(column, (column,)))
-
-
-def _wanted(
-    facts: leads.NewLead, values: dict[str, str], tags: str | None, notes: str | None
-) -> dict[str, Any]:
-    """The facts a duplicate row gives (its non-empty cells) for updating a lead that has
-    `tags` and `notes`: given facts replace, tags and notes add up (so a re-import is a no-op)."""
-    wanted: dict[str, Any] = {}
-    for column in _UPDATABLE:
-        if _given(values, column):
-            wanted[column] = getattr(facts, column)
-    if "value" in values:
-        wanted["value_minor"] = facts.value_minor
-        wanted["currency"] = facts.currency
-    if facts.tags:
-        wanted["tags"] = ",".join(leads.clean_tags([tags or "", facts.tags]))
-    if facts.notes:
-        wanted["notes"] = _add_note(notes, facts.notes)
-    return wanted
-
-
-def _add_note(old: str | None, new: str) -> str:
-    """`old` plus the lines of `new` it does not have yet: importing twice adds nothing."""
-    if not old:
-        return new
-    have = set(old.splitlines())
-    fresh = [line for line in new.splitlines() if line not in have]
-    return "\n".join([old, *fresh]) if fresh else old
-
-
-def _merge(target: leads.NewLead, facts: leads.NewLead, values: dict[str, str]) -> None:
-    """A later row of the file about the same new lead: its given facts win."""
-    for column, value in _wanted(facts, values, target.tags, target.notes).items():
-        setattr(target, column, value)
-
-
-def _resolve_updates(
-    conn: sqlite3.Connection, plan: Plan, pending: dict[int, dict[str, Any]]
-) -> None:
-    """Compare the wanted facts with the stored lead: only real differences are updates."""
-    for lead in leads.get_many(conn, list(pending)):
-        wanted = pending[lead.id]
-        numbers = wanted.pop("_rows")
-        stage_row = wanted.pop("_stage", None)
-        if "tags" in wanted:
-            wanted["tags"] = ",".join(leads.clean_tags([lead.tags, wanted["tags"]]))
-        if "notes" in wanted:
-            wanted["notes"] = _add_note(lead.notes, wanted["notes"])
-        changes = {k: v for k, v in wanted.items() if getattr(lead, k) != v}
-        if stage_row and stage_row[1] != lead.stage:
-            said = _(
-                "{label} stays in stage {stage}: an import updates facts, not stages — "
-                "salesflow advance {id} {to}"
-            ).format(label=lead.label, stage=lead.stage, id=lead.id, to=stage_row[1])
-            plan.notices.append(RowNote(stage_row[0], said))
-        if changes:
-            plan.updates[lead.id] = changes
-        else:
-            said = _("same as {label}").format(label=lead.label)
-            for n in numbers:
-                plan.note("unchanged", RowNote(n, said))

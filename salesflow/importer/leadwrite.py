@@ -107,10 +107,11 @@ def _join_won(conn: sqlite3.Connection, added: range, now_iso: str) -> None:
 class Batches:
     """Writes a plan's new leads every SIZE rows while plan_leads reads on, and lets them go.
 
-    What needs the whole file waits for finish(): updates of existing leads (two rows may
-    update one lead; the report says which changed), the won leads joining their customers
-    (a later row may change one). With `write` false (a dry run) it only lets go. A row
-    error stops the writing unless `keep_going`: the import will be refused and rolled back."""
+    What needs the whole file waits for finish() (and the updates of existing leads, written
+    by update(), for the file's end: two rows may update one lead): the won leads joining
+    their customers (a later row may change one). With `write` false (a dry run) it only
+    lets go. A row error stops the writing unless `keep_going`: the import will be refused
+    and rolled back."""
 
     SIZE = 10_000
     KEEP_NOTES = 100  # skipped/unchanged/merged rows kept for the report (which shows 20)
@@ -123,6 +124,9 @@ class Batches:
         self.existing = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
         self.bulk = False  # the random-order indexes are set aside until finish()
         self.held = ExitStack()
+        # Called before the leads' indexes are set aside: who finds duplicates through them
+        # (importer/seen.py) takes what it needs first.
+        self.before_bulk: Callable[[], None] | None = None
 
     def flush(self, plan: Plan) -> None:
         """Write the new leads planned so far and the custom field values of their rows."""
@@ -141,6 +145,8 @@ class Batches:
                 # into them row by row. Not the history's index by lead: each batch's derived
                 # facts look leads up in it.
                 aside = [i for i in _bulk_indexes(self.conn) if i not in _by_lead(self.conn)]
+                if self.before_bulk is not None:
+                    self.before_bulk()
                 self.held.enter_context(set_aside(self.conn, aside))
                 self.bulk = True
             # The search index holds the last batch's entries in memory until a statement
@@ -175,10 +181,14 @@ class Batches:
                 f"UPDATE leads SET {assignments} WHERE id = ?", (*changes.values(), lead.id)
             )
 
+    def update(self, plan: Plan, lead_id: int, changes: dict[str, Any]) -> None:
+        """Write one existing lead's changes (unless a dry run, or an import to be refused)."""
+        if self.write and not (plan.errors and not self.keep_going):
+            _update(self.conn, {lead_id: changes}, self.now_iso)
+
     def finish(self, plan: Plan) -> Applied:
-        """Write the rest: the last batch, the updates, the set-aside indexes, the wins."""
+        """Write the rest: the last batch, the set-aside indexes, the wins."""
         self.flush(plan)
-        _update(self.conn, plan.updates, self.now_iso)
         self.held.close()
         if self.first is None:
             self.first = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM leads").fetchone()[
@@ -186,7 +196,7 @@ class Batches:
             ]
         added = range(self.first, self.first + plan.written)
         _join_won(self.conn, added, self.now_iso)
-        return Applied(added, len(plan.updates))
+        return Applied(added, plan.update_count)
 
     @staticmethod
     def finish_plan(conn: sqlite3.Connection, plan: Plan, **__: Any) -> Applied:

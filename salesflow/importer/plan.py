@@ -67,10 +67,36 @@ class Plan:
     keep_notes: int | None = None
     batches: Any = None  # the importer/leadwrite.py Batches writing this plan
     dropped: dict[str, int] = field(default_factory=dict)  # kind of note -> notes let go
+    # Existing leads an import that writes as it reads has updated (or, dry, would update)
+    # without holding their changes in `updates`.
+    updated: int = 0
+    dropped_error_rows: int = 0  # rows with errors beyond the errors kept
 
     @property
     def error_rows(self) -> int:
-        return len({e.row for e in self.errors})
+        return len({e.row for e in self.errors}) + self.dropped_error_rows
+
+    @property
+    def update_count(self) -> int:
+        return self.updated + len(self.updates)
+
+    def keep_errors(self, since: int) -> None:
+        """Put the errors found since the `since`-th in row order (a chunk's rows are checked,
+        then placed) and, for an import that lets go, keep the first `keep_notes` × 10."""
+        self.errors[since:] = sorted(self.errors[since:], key=lambda e: e.row)
+        if self.keep_notes is None or len(self.errors) <= self.keep_notes * 10:
+            return
+        keep = self.keep_notes * 10
+        kept_rows = {e.row for e in self.errors[:keep]}
+        gone = self.errors[keep:]
+        self.dropped_error_rows += len({e.row for e in gone} - kept_rows)
+        self.count_more("errors", len(gone))
+        del self.errors[keep:]
+
+    def count_more(self, kind: str, more: int) -> None:
+        """`more` notes of `kind` that are only counted."""
+        if more > 0:
+            self.dropped[kind] = self.dropped.get(kind, 0) + more
 
     @property
     def new_count(self) -> int:

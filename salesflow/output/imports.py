@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from salesflow.importer.mail import MailPlan
 
 # Skipped and unchanged rows are listed up to this many (a re-import skips every row);
-# row errors are always listed in full, since each one needs fixing.
+# row errors are listed in full, since each one needs fixing (a file of leads keeps the first
+# 1,000: past that the cause is the file's layout, not its rows).
 SHOWN = 20
 TOP_UNKNOWN = 10  # unknown addresses an e-mail import names
 
@@ -30,7 +31,7 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
     new = _NEW.get(noun)
     counts = [
         (_(new) if new else f"new {noun}", plan.new_count),
-        (_("updated"), len(plan.updates)),
+        (_("updated"), plan.update_count),
         (_("unchanged"), plan.count("unchanged")),
         (_("duplicates skipped"), plan.count("skipped")),
         (_("merged into an earlier row"), plan.count("merged")),
@@ -60,8 +61,10 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
             ).format(source=plan.default_source, rows=plan.own_source)
         )
     lines += [str(e) for e in plan.errors]
-    lines += [str(n) for n in plan.notices]
-    for kind in ("merged", "skipped", "unchanged"):
+    if plan.count("errors") > len(plan.errors):
+        more = plan.count("errors") - len(plan.errors)
+        lines.append(_("… and {more} more errors").format(more=more))
+    for kind in ("notices", "merged", "skipped", "unchanged"):
         shown = getattr(plan, kind)[:SHOWN]
         lines += [str(n) for n in shown]
         if plan.count(kind) > len(shown):

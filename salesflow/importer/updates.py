@@ -1,0 +1,160 @@
+"""What the rows of `salesflow import leads` want changed on leads already in the database
+(`--on-duplicate update`): gathered a chunk at a time into a temporary table, so a re-import
+of any size holds only one chunk's wishes, then compared with the stored leads once the file
+is read: only real differences are updates. The stored leads do not change while the file is
+read, so every row meets the database as it was (and a dry run says what the import does)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from salesflow import leads
+from salesflow.i18n import _
+from salesflow.importer.plan import Plan, RowNote
+
+# Facts an update may change: everything but stage and history, which `advance` owns.
+_FIELD_OF = {f"bant_{k}": (f"bant_{k}", "bant") for k in leads.BANT_KEYS}
+_UPDATABLE = ("name", "company", "email", "phone", "source", "grade", *_FIELD_OF,
+              "bant_note", "notes", "expected_close", "address", "tax_id", "doc_lang")  # fmt: skip
+_KEEP_ROWS = 100  # rows named per lead for its "unchanged" notes (the report shows 20)
+_PAGE = 500  # leads compared at a time
+
+
+def _given(values: dict[str, str], column: str) -> bool:
+    return any(v in values for v in _FIELD_OF.get(column, (column,)))
+
+
+def wanted(
+    facts: leads.NewLead, values: dict[str, str], tags: str | None, notes: str | None
+) -> dict[str, Any]:
+    """The facts a duplicate row gives (its non-empty cells) for updating a lead that has
+    `tags` and `notes`: given facts replace, tags and notes add up (so a re-import is a no-op)."""
+    wish: dict[str, Any] = {}
+    for column in _UPDATABLE:
+        if _given(values, column):
+            wish[column] = getattr(facts, column)
+    if "value" in values:
+        wish["value_minor"] = facts.value_minor
+        wish["currency"] = facts.currency
+    if facts.tags:
+        wish["tags"] = ",".join(leads.clean_tags([tags or "", facts.tags]))
+    if facts.notes:
+        wish["notes"] = add_note(notes, facts.notes)
+    return wish
+
+
+def add_note(old: str | None, new: str) -> str:
+    """`old` plus the lines of `new` it does not have yet: importing twice adds nothing."""
+    if not old:
+        return new
+    have = set(old.splitlines())
+    fresh = [line for line in new.splitlines() if line not in have]
+    return "\n".join([old, *fresh]) if fresh else old
+
+
+def merge(target: leads.NewLead, facts: leads.NewLead, values: dict[str, str]) -> None:
+    """A later row of the file about the same new lead: its given facts win."""
+    for column, value in wanted(facts, values, target.tags, target.notes).items():
+        setattr(target, column, value)
+
+
+def _combined(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    """Two chunks' wishes for one lead, as if their rows had been read one after the other."""
+    both = {**earlier, **later}
+    if "tags" in earlier and "tags" in later:
+        both["tags"] = ",".join(leads.clean_tags([earlier["tags"], later["tags"]]))
+    if "notes" in earlier and "notes" in later:
+        both["notes"] = add_note(earlier["notes"], later["notes"])
+    both["_rows"] = (earlier["_rows"] + later["_rows"])[:_KEEP_ROWS]
+    both["_n"] = earlier["_n"] + later["_n"]
+    if "_stage" not in later and "_stage" in earlier:
+        both["_stage"] = earlier["_stage"]
+    return both
+
+
+class Pending:
+    """Wishes for existing leads: the chunk's in memory, earlier chunks' in temp.import_wish."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.chunk: dict[int, dict[str, Any]] = {}
+        self.stored = False
+        conn.execute("DROP TABLE IF EXISTS temp.import_wish")
+        conn.execute("CREATE TEMP TABLE import_wish (lead INTEGER PRIMARY KEY, wish TEXT)")
+
+    def add(self, lead_id: int, number: int, facts: leads.NewLead, values: dict[str, str]) -> None:
+        """Row `number` is about existing lead `lead_id`."""
+        wish = self.chunk.setdefault(lead_id, {"_rows": [], "_n": 0})
+        wish.update(wanted(facts, values, wish.get("tags"), wish.get("notes")))
+        if len(wish["_rows"]) < _KEEP_ROWS:
+            wish["_rows"].append(number)
+        wish["_n"] += 1
+        if "stage" in values:
+            wish["_stage"] = (number, facts.stage)
+
+    def settle(self) -> None:
+        """After a chunk: its wishes join the earlier chunks' in the table."""
+        if not self.chunk:
+            return
+        earlier = {}
+        if self.stored:
+            earlier = {
+                lead: json.loads(wish)
+                for lead, wish in self.conn.execute(
+                    "SELECT lead, wish FROM temp.import_wish "
+                    "WHERE lead IN (SELECT value FROM json_each(?))",
+                    (json.dumps(list(self.chunk)),),
+                )
+            }
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO temp.import_wish VALUES (?, ?)",
+            sorted(
+                (lead, json.dumps(_combined(earlier[lead], wish) if lead in earlier else wish))
+                for lead, wish in self.chunk.items()
+            ),
+        )
+        self.stored = True
+        self.chunk = {}
+
+    def resolve(self, plan: Plan, changed: Callable[[int, dict[str, Any]], None]) -> None:
+        """Compare every wish with its stored lead; `changed(id, changes)` for real differences,
+        notes for the rest. A page of leads at a time, in id order."""
+        self.settle()
+        last = 0
+        while page := self.conn.execute(
+            "SELECT lead, wish FROM temp.import_wish WHERE lead > ? ORDER BY lead LIMIT ?",
+            (last, _PAGE),
+        ).fetchall():
+            last = page[-1][0]
+            wishes = {lead: json.loads(wish) for lead, wish in page}
+            for lead in leads.get_many(self.conn, list(wishes)):
+                _resolve(plan, lead, wishes[lead.id], changed)
+        self.conn.execute("DROP TABLE IF EXISTS temp.import_wish")
+
+
+def _resolve(
+    plan: Plan, lead: leads.Lead, wish: dict[str, Any], changed: Callable[[int, dict], None]
+) -> None:
+    numbers, count = wish.pop("_rows"), wish.pop("_n")
+    stage_row = wish.pop("_stage", None)
+    if "tags" in wish:
+        wish["tags"] = ",".join(leads.clean_tags([lead.tags, wish["tags"]]))
+    if "notes" in wish:
+        wish["notes"] = add_note(lead.notes, wish["notes"])
+    changes = {k: v for k, v in wish.items() if getattr(lead, k) != v}
+    if stage_row and stage_row[1] != lead.stage:
+        said = _(
+            "{label} stays in stage {stage}: an import updates facts, not stages — "
+            "salesflow advance {id} {to}"
+        ).format(label=lead.label, stage=lead.stage, id=lead.id, to=stage_row[1])
+        plan.note("notices", RowNote(stage_row[0], said))
+    if changes:
+        changed(lead.id, changes)
+    else:
+        said = _("same as {label}").format(label=lead.label)
+        for n in numbers:
+            plan.note("unchanged", RowNote(n, said))
+        plan.count_more("unchanged", count - len(numbers))
