@@ -24,7 +24,8 @@ WRITES: dict[str, list[list[str]]] = {
     "lead rm": [["lead", "rm", "1", "--yes"]],
     "lead merge": [
         ["lead", "merge", "1", "2", "--yes"],
-        ["lead", "merge", "4", "1", "--stage-from", "other", "--yes"],  # a won deal takes an open one
+        # a won deal takes an open one
+        ["lead", "merge", "4", "1", "--stage-from", "other", "--yes"],
     ],
     "advance": [
         ["advance", "1"],
