@@ -439,10 +439,13 @@ def import_activities(
             on_duplicate=on_duplicate.value,
             mapping=mapped,
         )
-        return importer.plan_activities(conn, sheet, options, bar)
+        out = importer.ActivityBatches(
+            conn, now_iso=s.now_iso, write=not dry_run, keep_going=skip_errors
+        )
+        return importer.plan_activities(conn, sheet, options, bar, batches=out)
 
     _run(s, file, encoding.value, dry_run=dry_run, skip_errors=skip_errors, plan=plan,
-         apply=importer.apply_activities)  # fmt: skip
+         apply=importer.ActivityBatches.finish_plan)  # fmt: skip
 
 
 # The mail, contacts and products importers add their commands to this group.

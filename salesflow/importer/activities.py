@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import Any
 
 from salesflow import touches
 from salesflow.activities import ALIASES
 from salesflow.activities import kinds as activity_kinds
 from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import N_, _
+from salesflow.importer import seen
+from salesflow.importer.activityfind import Earlier, LeadFinder, already_logged, describe
 from salesflow.importer.columns import (
     ACTIVITY_FIELDS,
     ACTIVITY_IGNORED,
+    Columns,
     key,
     map_columns,
     row_values,
     without_blank_columns,
 )
-from salesflow.importer.keys import Keys
 from salesflow.importer.plan import (
     Applied,
     Clock,
@@ -42,59 +46,6 @@ class ActivityOptions:
     clock: Clock
     on_duplicate: str = "skip"  # skip | error: an activity has nothing to update
     mapping: dict[str, str] = field(default_factory=dict)
-
-
-class _Leads:
-    """Finds the lead a row of another tool's history is about."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.ids: set[int] = set()
-        self.email: dict[str, list[int]] = {}
-        self.person: dict[tuple[str, str], list[int]] = {}
-        self.name: dict[str, list[int]] = {}
-        for id_, name, company, email in conn.execute(
-            "SELECT id, name, company, email FROM leads ORDER BY id"
-        ):
-            self.ids.add(id_)
-            e, __, person = Keys.of(name, company, email, None)
-            if e:
-                self.email.setdefault(e, []).append(id_)
-            if person:
-                self.person.setdefault(person, []).append(id_)
-                self.name.setdefault(person[0], []).append(id_)
-
-    def find(self, values: dict[str, str]) -> int:
-        if "lead_id" in values:
-            text = values["lead_id"].strip().lstrip("#")
-            if not text.isdigit() or int(text) not in self.ids:
-                said = _("no lead #{text} — see salesflow lead list --all")
-                raise Bad("lead_id", said.format(text=text))
-            return int(text)
-        e, __, person = Keys.of(values.get("name"), values.get("company"), values.get("email"),
-                                None)  # fmt: skip
-        if e:
-            said = _('no lead has email "{email}"').format(email=e)
-            return self._one(self.email.get(e, []), "email", said)
-        if person:
-            found = self.person.get(person, [])
-            if not found and not person[1]:  # no company given: a unique name will do
-                found = self.name.get(person[0], [])
-            who = values["name"].strip() + (f" ({values['company'].strip()})"
-                                            if person[1] else "")  # fmt: skip
-            return self._one(found, "name", _('no lead is called "{who}"').format(who=who))
-        raise Bad("", _("names no lead — give lead_id, email, or name (+ company)"))
-
-    @staticmethod
-    def _one(found: list[int], field_: str, missing: str) -> int:
-        if not found:
-            raise Bad(
-                field_, _("{missing} — see salesflow lead list --all").format(missing=missing)
-            )
-        if len(found) > 1:
-            shown = ", ".join(f"#{i}" for i in found[:5])
-            said = _("matches {count} leads ({shown}) — give lead_id instead")
-            raise Bad(field_, said.format(count=len(found), shown=shown))
-        return found[0]
 
 
 def _happened(values: dict[str, str], clock: Clock, problems: list[Bad]) -> str | None:
@@ -134,8 +85,11 @@ def plan_activities(
     sheet: Sheet,
     options: ActivityOptions,
     progress: Progress | None = None,
+    *,
+    batches: ActivityBatches | None = None,
 ) -> Plan:
-    """What importing `sheet` as activities would do. Reads the database, writes nothing."""
+    """What importing `sheet` as activities would do. Reads the database, writes nothing —
+    unless `batches` writes the new activities as they come (a big file is then never held)."""
     if options.on_duplicate not in ("skip", "error"):
         raise SalesflowError(
             _(
@@ -163,77 +117,183 @@ def plan_activities(
             hint=Hint("import.map_to", field="happened_at"),
         )
     plan = Plan("activities", f"{sheet.name} ({sheet.described})", rows=sheet.size)
+    if batches is not None:
+        plan.keep_notes, plan.batches = batches.KEEP_NOTES, batches
     plan.kept = [label for __, label in cols.extra]
     plan.ignored = cols.ignored
-    known = activity_kinds(conn)
-    kinds = {key(k): k for k in known}
-    kinds.update({k: v for k, v in _KIND_ALIASES.items() if v in known and k not in kinds})
-    finder = _Leads(conn)
-    seen: dict[tuple, str] = {
-        row: _("an activity already logged")
-        for row in conn.execute("SELECT lead_id, kind, happened_at, note FROM activities")
-    }
-    clock = options.clock
+    placer = _Placer(conn, plan, options, cols, batches)
+    size = batches.SIZE if batches is not None else seen.CHUNK
     tick = ticker(progress, N_("Checking rows"), sheet.size)
-    done = 0
-    for done, (number, values, extra) in enumerate(row_values(sheet, cols), 1):
-        tick(done)
-        if "" in values:
-            plan.errors.append(RowError(number, None, values[""]))
-            continue
+    chunk: list[tuple[int, dict[str, str], list[str]]] = []
+    since = done = 0
+    try:
+        for done, (number, values, extra) in enumerate(row_values(sheet, cols), 1):
+            tick(done)
+            if "" in values:
+                plan.errors.append(RowError(number, None, values[""]))
+                continue
+            chunk.append((number, values, extra))
+            if len(chunk) == size:
+                since = placer.place(chunk, since)
+                chunk = []
+        finished(progress, N_("Checking rows"), done, sheet.size)
+        plan.rows = done
+        placer.place(chunk, since)
+    finally:
+        placer.earlier.close()
+    return plan
+
+
+class _Placer:
+    """Each row a new activity, a duplicate, or an error; a chunk of rows at a time, after
+    looking up the leads they name and the touches they may repeat (importer/activityfind.py)."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        plan: Plan,
+        options: ActivityOptions,
+        cols: Columns,
+        batches: ActivityBatches | None,
+    ) -> None:
+        self.conn, self.plan, self.options, self.cols, self.batches = (
+            conn, plan, options, cols, batches
+        )  # fmt: skip
+        self.known = activity_kinds(conn)
+        self.kinds = {key(k): k for k in self.known}
+        self.kinds.update(
+            {k: v for k, v in _KIND_ALIASES.items() if v in self.known and k not in self.kinds}
+        )
+        self.finder = LeadFinder(conn)
+        self.earlier = Earlier(conn)
+        # Activities numbered up to `last` were there before: the rest are this file's.
+        self.last = conn.execute("SELECT coalesce(max(id), 0) FROM activities").fetchone()[0]
+
+    def place(self, chunk: list[tuple[int, dict[str, str], list[str]]], since: int) -> int:
+        """Place a chunk's rows, hand its new activities to the batches; where its errors end."""
+        plan = self.plan
+        self.finder.look_up([values for __, values, __ in chunk])
+        touches = [t for t in (self._touch(*row) for row in chunk) if t is not None]
+        logged = already_logged(self.conn, {t for __, t in touches}, self.last)
+        self.earlier.look_up({t for __, t in touches} - logged)
+        for number, touch in touches:
+            row = None if touch in logged else self.earlier.row_of(touch)
+            if touch not in logged and row is None:
+                self.earlier.add(touch, number)
+                plan.new.append(touch)
+            elif self.options.on_duplicate == "error":
+                said = _("duplicate of {what}").format(what=describe(row))
+                plan.errors.append(RowError(number, None, said))
+            else:
+                said = _("skipped: same as {what}").format(what=describe(row))
+                plan.note("skipped", RowNote(number, said))
+        plan.keep_errors(since)
+        self.earlier.settle()
+        if self.batches is not None:
+            self.batches.flush(plan)
+        return len(plan.errors)
+
+    def _touch(
+        self, number: int, values: dict[str, str], extra: list[str]
+    ) -> tuple[int, tuple] | None:
+        """The row's (lead_id, kind, happened_at, note), or None after noting its errors."""
         problems: list[Bad] = []
-        lead_id = kind = None
+        lead_id = None
         try:
-            lead_id = finder.find(values)
+            lead_id = self.finder.find(values)
         except Bad as e:
             problems.append(e)
         text = values.get("kind", "note")
-        kind = kinds.get(key(text))
+        kind = self.kinds.get(key(text))
         if kind is None:
             said = _('"{text}" is not an activity kind — use one of: {known}')
-            problems.append(Bad("kind", said.format(text=text, known=", ".join(known))))
-        happened = _happened(values, clock, problems)
+            problems.append(Bad("kind", said.format(text=text, known=", ".join(self.known))))
+        happened = _happened(values, self.options.clock, problems)
         note = _note(values, extra, problems)
         if problems:
-            plan.errors += [RowError(number, cols.header.get(b.field, b.field or None), b.message)
-                            for b in problems]  # fmt: skip
-            continue
-        identity = (lead_id, kind, happened, note)
-        if identity in seen:
-            if options.on_duplicate == "error":
-                said = _("duplicate of {what}").format(what=seen[identity])
-                plan.errors.append(RowError(number, None, said))
-            else:
-                said = _("skipped: same as {what}").format(what=seen[identity])
-                plan.skipped.append(RowNote(number, said))
-            continue
-        seen[identity] = _("row {row}").format(row=number)
-        plan.new.append(identity)
-    finished(progress, N_("Checking rows"), done, sheet.size)
-    plan.rows = done
-    return plan
+            header = self.cols.header
+            self.plan.errors += [RowError(number, header.get(b.field, b.field or None), b.message)
+                                 for b in problems]  # fmt: skip
+            return None
+        return number, (lead_id, kind, happened, note)
+
+
+def _insert(conn: sqlite3.Connection, touches: Iterable[tuple], now_iso: str) -> None:
+    """Append activities, journalled as one step."""
+    from salesflow.store import journal
+
+    with journal.compact_inserts(conn, ("activities",)):
+        conn.executemany(
+            "INSERT INTO activities (lead_id, kind, note, happened_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            ((lead_id, kind, note, happened, now_iso)
+             for lead_id, kind, happened, note in touches),
+        )  # fmt: skip
+
+
+class ActivityBatches:
+    """Writes a plan's new activities every SIZE rows while plan_activities reads on, and
+    lets them go; the leads' derived facts are brought up to date once, by finish(). With
+    `write` false (a dry run, or a row error without `keep_going`) it only lets go."""
+
+    SIZE = 10_000
+    KEEP_NOTES = 100  # skipped rows kept for the report (which shows 20)
+
+    def __init__(
+        self, conn: sqlite3.Connection, *, now_iso: str, write: bool, keep_going: bool
+    ) -> None:
+        self.conn, self.now_iso, self.write, self.keep_going = conn, now_iso, write, keep_going
+        self.first: int | None = None  # the id of the first new activity
+        self.held = ExitStack()
+
+    def flush(self, plan: Plan) -> None:
+        from salesflow.store import fulltext, roomy_cache
+
+        if plan.errors and not self.keep_going:
+            self.write = False
+        if self.write and plan.new:
+            if self.first is None:
+                self.held.enter_context(roomy_cache(self.conn))
+                self.first = self.conn.execute(
+                    "SELECT coalesce(max(id), 0) + 1 FROM activities"
+                ).fetchone()[0]
+            fulltext.write_pending(self.conn)  # the last batch's, before this one
+            _insert(self.conn, plan.new, self.now_iso)
+        plan.written += len(plan.new)
+        plan.new.clear()
+
+    def finish(self, plan: Plan) -> Applied:
+        self.flush(plan)
+        self.held.close()
+        if self.first is None:
+            return Applied(range(0), 0)
+        # After the compact blocks: these updates are journalled row by row like any other.
+        touches.refresh_after_activity(self.conn, self.first)
+        return Applied(range(self.first, self.first + plan.written), 0)
+
+    @staticmethod
+    def finish_plan(conn: sqlite3.Connection, plan: Plan, **__: Any) -> Applied:
+        """finish() of the ActivityBatches that wrote `plan` (an `apply` for cli/data.py)."""
+        assert plan.batches is not None
+        return plan.batches.finish(plan)
 
 
 def apply_activities(
     conn: sqlite3.Connection, plan: Plan, *, now_iso: str, progress: Progress | None = None
 ) -> Applied:
     """Write the planned activities as one bulk insert (one undo step)."""
-    from salesflow.store import journal, roomy_cache
+    from salesflow.store import roomy_cache
 
     tick = ticker(progress, N_("Writing activities"), len(plan.new))
 
     def rows() -> Iterator[tuple]:
-        for done, (lead_id, kind, happened, note) in enumerate(plan.new, 1):
+        for done, touch in enumerate(plan.new, 1):
             tick(done)
-            yield lead_id, kind, note, happened, now_iso
+            yield touch
 
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM activities").fetchone()[0]
-    with roomy_cache(conn), journal.compact_inserts(conn, ("activities",)):
-        conn.executemany(
-            "INSERT INTO activities (lead_id, kind, note, happened_at, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            rows(),
-        )
+    with roomy_cache(conn):
+        _insert(conn, rows(), now_iso)
     # After the compact block: these updates are journalled row by row like any other.
     touches.refresh_after_activity(conn, first)
     return Applied(range(first, first + len(plan.new)), 0)

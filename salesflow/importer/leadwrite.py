@@ -131,7 +131,7 @@ class Batches:
     def flush(self, plan: Plan) -> None:
         """Write the new leads planned so far and the custom field values of their rows."""
         from salesflow import fields
-        from salesflow.store import roomy_cache
+        from salesflow.store import fulltext, roomy_cache
         from salesflow.store.schema import set_aside
 
         if plan.errors and not self.keep_going:
@@ -149,10 +149,7 @@ class Batches:
                     self.before_bulk()
                 self.held.enter_context(set_aside(self.conn, aside))
                 self.bulk = True
-            # The search index holds the last batch's entries in memory until a statement
-            # makes it write them; not inside the next batch, whose rows must be all it changed.
-            self.conn.execute("SAVEPOINT import_batch")
-            self.conn.execute("RELEASE import_batch")
+            fulltext.write_pending(self.conn)  # the last batch's, before this one
             added = _insert(self.conn, plan.new, True)
             if self.first is None:
                 self.first = added.start

@@ -74,6 +74,14 @@ def index_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> No
         )
 
 
+def write_pending(conn: sqlite3.Connection) -> None:
+    """Make FTS5 write the entries it holds in memory for this transaction (a savepoint's
+    release does): a bulk load in batches needs them written before its next batch, whose
+    changed rows must be only the ones it appends (journal.compact_inserts counts them)."""
+    conn.execute("SAVEPOINT fulltext_pending")
+    conn.execute("RELEASE fulltext_pending")
+
+
 def _pairs_index(conn: sqlite3.Connection, table: str) -> bool:
     """Whether `table` has the index of CJK pairs (migration 13)."""
     found = conn.execute(
