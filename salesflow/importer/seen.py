@@ -1,16 +1,16 @@
 """Who the leads are, for the duplicates of `salesflow import leads`, in memory that does not
 grow with the file or the database: the leads already in the database are found through
-their indexes (migration 11's leads_email, leads_name and leads_phone_digits, as `lead add`
-finds them), the file's new leads go into a temporary table, and only the chunk of rows
-being placed is held.
+their indexes (migration 11's leads_email, leads_name and leads_phone_digits), the file's
+new leads are held in memory up to HELD of them and then in a temporary table, and only the
+chunk of rows being placed is held whole.
 
 A key is what keys.Keys.of makes of a lead (e-mail casefolded, phone digits, name and company
 with case and spacing set aside). The indexes compare ASCII letters without case and the
 phone without spaces, dashes, dots, + and brackets: each chunk asks them for its rows' keys
 as written and as Keys.of makes them, and keeps what Keys.of says is the same lead. A stored
 lead whose e-mail or name differs from the row's only in the case of a non-ASCII letter, or
-whose phone has other marks between its digits (/, ext.), is therefore not found — as
-`lead add` does not find it."""
+whose phone has other marks between its digits (/, ext.), is therefore not found (README,
+"Import and export")."""
 
 from __future__ import annotations
 
