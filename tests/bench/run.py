@@ -104,7 +104,20 @@ CASES = (
          needs=("export",)),
     Case("search proposal (index)", ("search", "proposal"), needs=("search",)),
     Case("search 张伟 (2 chars: CJK pairs)", ("search", "张伟"), needs=("search",)),
+    Case("import leads --dry-run (10 rows)", ("import", "leads", "{leads}", "--dry-run"),
+         needs=("import", "leads")),
+    Case("import activities --dry-run (10 rows)",
+         ("import", "activities", "{touches}", "--dry-run"), needs=("import", "activities")),
 )  # fmt: skip
+
+# The small files a seller imports every day ({leads}, {touches} in a case's arguments): the
+# rows' leads are looked up in a database of every size.
+SMALL_LEADS = "name,company,email,phone\n" + "".join(
+    f"Small {i},Small Co {i},small{i}@example.test,+86 139 0000 {i:04d}\n" for i in range(10)
+)
+SMALL_TOUCHES = "lead_id,kind,happened_at,note\n" + "".join(
+    f"{{mid}},call,2026-11-{i + 1:02d} 10:00,small import call {i}\n" for i in range(10)
+)
 
 
 @dataclass
@@ -330,13 +343,17 @@ def bench_size(
         FLOOR_INSERT: ([sys.executable, "-c", INSERT_FLOOR, str(work), NOW], {}),
     }
     copies: dict[tuple[Path, str], Path] = {}
+    mid = str(max(1, size // 2))
+    files = {"{leads}": work.parent / "small-leads.csv", "{touches}": work.parent / "small.csv"}
+    files["{leads}"].write_text(SMALL_LEADS)
+    files["{touches}"].write_text(SMALL_TOUCHES.replace("{mid}", mid))
     for case in CASES:
         for build, db in builds:
             label = case.label + build.suffix
             if label not in skipped and (reason := available(case, db, build)):
                 skipped[label] = reason
             if label not in skipped:
-                args = [arg.replace("{mid}", str(max(1, size // 2))) for arg in case.args]
+                args = [str(files.get(arg, arg)).replace("{mid}", mid) for arg in case.args]
                 target = db if case.lang is None else spoken_copy(db, case.lang, copies)
                 jobs[label] = ([*build.argv, "--db", str(target), *args], build.env)
     timings = {label: Timing() for label in jobs}
