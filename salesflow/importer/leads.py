@@ -145,6 +145,7 @@ def plan_leads(
         placer.pending.resolve(plan, placer.changed)
     finally:
         placer.seen.close()
+        placer.pending.close()
     return plan
 
 

@@ -132,6 +132,8 @@ class Pending:
             wishes = {lead: json.loads(wish) for lead, wish in page}
             for lead in leads.get_many(self.conn, list(wishes)):
                 _resolve(plan, lead, wishes[lead.id], changed)
+
+    def close(self) -> None:
         self.conn.execute("DROP TABLE IF EXISTS temp.import_wish")
 
 
