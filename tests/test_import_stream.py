@@ -214,7 +214,8 @@ def peak_rss_kib(path: Path, db: Path) -> int:
 def test_memory_does_not_grow_with_the_rows_of_the_file(ok, tmp_path, db_path) -> None:
     """Four times the rows take about the same memory: reading the file whole held its text,
     every row's cells and every planned lead (several times the file); now only the keys
-    that find duplicates (email, phone, name + company) grow with the rows."""
+    that find duplicates grow with the rows, up to seen.HELD new leads
+    (test_import_seen.py: past that, not even those)."""
     ok("lead", "add", "Someone")
     sizes = []
     for rows in (4000, 16_000):
