@@ -82,6 +82,9 @@ VIEWS = [
     ["followup", "list"], ["customer", "list"], ["customer", "show", "1"], ["stages"],
     ["quote", "show", "Q-2026-0001"], ["quote", "list"], ["report", "funnel"],
     ["report", "summary"], ["lead", "list", "--search", "Name"],
+    ["report", "forecast"], ["report", "sources"], ["report", "lost"], ["report", "trend"],
+    ["report", "breakdown", "--by", "source"], ["report", "activity"], ["search", "pwned"],
+    ["undo", "--list"], ["lead", "dupes"], ["remind"],
 ]  # fmt: skip
 
 
