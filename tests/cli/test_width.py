@@ -287,3 +287,25 @@ def test_lead_list_at_60_columns_shows_the_company_shortened(demo_db: Path) -> N
     assert re.search(re.escape(start) + r"\S*…", first), (company, first)
     wide = invoke(demo_db, "lead", "list", "--width", "120")
     assert all(r["name"] in wide for r in leads[:20])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_piped_cards_end_no_line_with_a_space(demo_db: Path, lang: str) -> None:
+    """`lead show`, `quote show` and `customer show` in a pipe: Rich pads every cell of its
+    grids, but no line a pipe gets ends with a space."""
+    from salesflow import i18n
+
+    quote = json.loads(invoke(demo_db, "quote", "list", "--format", "json"))[0]
+    customer = json.loads(invoke(demo_db, "customer", "list", "--format", "json"))[0]
+    try:
+        for args in (
+            ("lead", "show", str(quote["lead_id"])),
+            ("quote", "show", quote["number"]),
+            ("customer", "show", str(customer["id"])),
+        ):
+            shown = invoke(demo_db, "--lang", lang, *args)
+            assert len(shown.splitlines()) > 5, (args, shown)
+            padded = [line for line in shown.splitlines() if line.endswith(" ")]
+            assert not padded, (lang, args, padded)
+    finally:
+        i18n.use("en")
