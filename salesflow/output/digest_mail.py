@@ -25,6 +25,7 @@ from salesflow.output.digest import (
     headline_title,
     more_command,
     pace,
+    sentence,
     unconverted_note,
     whole,
 )
@@ -68,7 +69,8 @@ def html_page(d: Any, tz: tzinfo | None, lang: str = "en") -> str:
         'border-radius:6px"><tr><td style="padding:16px 14px">',
         f'<h1 style="margin:0;font-size:18px;line-height:1.35;color:{_INK}">'
         f"{e(headline_title(d))}</h1>",
-        f'<p style="margin:2px 0 12px;font-size:13px;color:{_MUTED}">{e(counts_line(d))}</p>',
+        f'<p style="margin:2px 0 12px;font-size:13px;color:{_MUTED}">'
+        f"{e(sentence(counts_line(d)))}</p>",
     ]
     if d.headline is not None:
         parts.append(_strip(figures(d.headline.record())))
