@@ -35,13 +35,18 @@ class Merged:
     stage: str
 
 
-def merge(
-    conn: sqlite3.Connection, keep: Lead, other: Lead, *, stage_from_other: bool, now_iso: str
-) -> Merged:
+def check_pair(keep: Lead, other: Lead) -> None:
+    """Refuses a pair that cannot be merged, before anyone is asked to confirm it."""
     if keep.id == other.id:
         raise SalesflowError(
             _("cannot merge lead {label} with itself — name two leads").format(label=keep.label)
         )
+
+
+def merge(
+    conn: sqlite3.Connection, keep: Lead, other: Lead, *, stage_from_other: bool, now_iso: str
+) -> Merged:
+    check_pair(keep, other)
     final = other if stage_from_other else keep
     before = pipeline.get_stage(conn, keep.stage)
     after = pipeline.get_stage(conn, final.stage)

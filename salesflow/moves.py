@@ -23,6 +23,9 @@ class Move:
     note: str | None
     reason: str | None
     dropped: tuple[str, ...] = ()  # open next steps a win or loss made moot (#7 chase …)
+    # Quotes still out with the client ('sent') when the deal closed: the seller says what
+    # the client did with them (accepted, rejected) — a win is not always that quote.
+    sent_quotes: tuple[str, ...] = ()
 
     @property
     def dropped_followups(self) -> int:
@@ -99,8 +102,14 @@ def advance(
     touches.refresh(conn, [lead.id])
     # Winning makes the company a customer, reopening a won deal unlinks it: same transaction.
     customers.follow_stage(conn, lead, current, to, now_iso)
-    dropped = followups.drop_open_steps(conn, lead.id) if not to.is_open else []
-    return Move(lead.id, lead.stage, to.name, now_iso, note, reason, tuple(dropped))
+    dropped, sent = [], []
+    if not to.is_open:
+        dropped = followups.drop_open_steps(conn, lead.id)
+        sent = [n for (n,) in conn.execute(
+            "SELECT number FROM quotes WHERE lead_id = ? AND status = 'sent' ORDER BY id",
+            (lead.id,),
+        )]  # fmt: skip
+    return Move(lead.id, lead.stage, to.name, now_iso, note, reason, tuple(dropped), tuple(sent))
 
 
 def _next_open(conn: sqlite3.Connection, current: pipeline.Stage) -> pipeline.Stage:

@@ -62,7 +62,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "salesflow search 张伟 --format json",
     ),
     "lead dupes": ("salesflow lead dupes", "salesflow lead dupes --fuzzy --format csv"),
-    "lead merge": ("salesflow lead merge 12 31", "salesflow lead merge 12 31 --stage-from other"),
+    "lead merge": (
+        "salesflow lead merge 12 31",
+        "salesflow lead merge 12 31 --stage-from other --yes",
+    ),
     "db path": ("salesflow db path",),
     "db backup": ("salesflow db backup", "salesflow db backup ~/backups/sales.db"),
     "db check": ("salesflow db check",),

@@ -398,16 +398,30 @@ def merge_(
         StageFrom,
         Option("--stage-from", help=N_("Whose stage the merged lead keeps."), case_sensitive=False),
     ] = StageFrom.keep,
+    yes: Annotated[bool, Option("--yes", "-y", help=N_("Do not ask for confirmation."))] = False,
 ) -> None:
     """Make one lead of two: OTHER's activities, follow-ups, quotes, stage history and tags
     move to KEEP, KEEP's empty facts are filled from OTHER, the merge is recorded in KEEP's
     history and OTHER is deleted. One command: salesflow undo takes it all back."""
     from salesflow import leads, merge
+    from salesflow.cli.session import confirmed
 
     s: Session = ctx.obj
+    with s.read() as conn:  # ask outside the write lock: a waiting prompt must not block others
+        kept, gone = leads.resolve(conn, keep), leads.resolve(conn, other)
+        merge.check_pair(kept, gone)
+    if not confirmed(
+        s,
+        yes,
+        _("Merge lead {label} into {label2} and delete {label}?").format(
+            label=gone.label, label2=kept.label
+        ),
+        _("Nothing merged."),
+    ):
+        return
     with s.write() as conn:
         merged = merge.merge(
-            conn, leads.resolve(conn, keep), leads.resolve(conn, other),
+            conn, leads.get(conn, kept.id), leads.get(conn, gone.id),
             stage_from_other=stage_from == StageFrom.other, now_iso=s.now_iso,
         )  # fmt: skip
     moved = ", ".join(

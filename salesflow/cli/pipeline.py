@@ -62,6 +62,7 @@ def advance(
             conn, lead, stage, now_iso=s.now_iso, note=note, reason=reason, reopen=reopen
         )
         shown = pipeline.shown_names(conn)
+        won = pipeline.get_stage(conn, move.to_stage).kind == "won"
     s.term.say(
         _("{label}: {from_stage} → {to_stage}{dropped_note}").format(
             label=lead.label,
@@ -70,6 +71,33 @@ def advance(
             dropped_note=move.dropped_note(),
         )
     )
+    if move.sent_quotes:
+        s.term.say(_sent_quotes_hint(move.sent_quotes, won=won))
+
+
+def _sent_quotes_hint(numbers: tuple[str, ...], *, won: bool) -> str:
+    """What to do with the quotes still out when a deal closes: a win is recorded with the
+    quote the client took (its total becomes the deal value), a loss with the client's no."""
+    listed = _(", ").join(numbers)
+    if won and len(numbers) == 1:
+        return _(
+            "Quote {number} is still sent — if the client took it: salesflow quote accept "
+            "{number} (the deal value becomes its total)"
+        ).format(number=listed)
+    if won:
+        return _(
+            "Quotes {numbers} are still sent — accept the one the client took: "
+            "salesflow quote accept NUMBER (the deal value becomes its total)"
+        ).format(numbers=listed)
+    if len(numbers) == 1:
+        return _(
+            "Quote {number} is still sent — record the client's no: salesflow quote reject "
+            '{number} --reason "…"'
+        ).format(number=listed)
+    return _(
+        "Quotes {numbers} are still sent — record the client's no: salesflow quote reject "
+        'NUMBER --reason "…" for each'
+    ).format(numbers=listed)
 
 
 @stages_app.callback()

@@ -114,6 +114,6 @@ def test_merge_fills_the_buyer_facts_keep_lacks(ok) -> None:
     ok("lead", "add", "张伟", "--company", COMPANY, "--doc-lang", "en")
     ok("lead", "add", "张伟", "--company", COMPANY, "--address", ADDRESS, "--tax-id", TAX_ID,
        "--doc-lang", "zh_CN", "--force")  # fmt: skip
-    ok("lead", "merge", "1", "2")
+    ok("lead", "merge", "1", "2", "--yes")
     lead = _lead(ok, "1")
     assert (lead["address"], lead["tax_id"], lead["doc_lang"]) == (ADDRESS, TAX_ID, "en")

@@ -76,7 +76,7 @@ def test_merge_moves_everything_and_reports_count_one_deal(ok, fails, db_path) -
     funnel = json.loads(ok("report", "funnel", "--format", "json").stdout)
     assert funnel[0]["reached"] == 2  # two deals before the merge
     before = dump(db_path)
-    said = ok("lead", "merge", "1", "2").stderr
+    said = ok("lead", "merge", "1", "2", "--yes").stderr
     assert "Merged lead #2 张伟 (深圳某科技) into #1 张伟 (深圳某科技有限公司)" in said
     merged = lead(ok, "1")
     facts = merged["lead"]
@@ -100,9 +100,31 @@ def test_merge_moves_everything_and_reports_count_one_deal(ok, fails, db_path) -
 
 def test_merge_can_take_the_other_stage(ok, two_leads) -> None:
     ok("advance", "2", "quote")
-    ok("lead", "merge", "1", "2", "--stage-from", "other")
+    ok("lead", "merge", "1", "2", "--stage-from", "other", "--yes")
     assert lead(ok, "1")["lead"]["stage"] == "quote"
     ok("db", "check")
+
+
+def test_merge_asks_first_and_needs_yes_without_a_terminal(ok, fails, two_leads) -> None:
+    fails(
+        "lead", "merge", "1", "2",
+        match="Error: Merge lead #2 Jane Roe (Acme Ltd) into #1 张伟 (深圳某科技有限公司) and "
+        "delete #2 Jane Roe (Acme Ltd): pass --yes to confirm (stdin is not a terminal)",
+    )  # fmt: skip
+    fails("--lang", "zh_CN", "lead", "merge", "1", "2", match="请加 --yes 确认")
+    assert [r["id"] for r in json.loads(ok("lead", "list", "--format", "json").stdout)] == [1, 2]
+
+
+def test_merge_at_a_terminal_merges_only_on_yes(ok, db_path, two_leads, at_terminal) -> None:
+    before = dump(db_path)
+    declined = ok("lead", "merge", "1", "2", input="n\n")
+    assert "[y/N]" in declined.stderr and "Nothing merged." in declined.stderr
+    assert dump(db_path) == before
+    assert "未合并任何内容" in ok("--lang", "zh_CN", "lead", "merge", "1", "2", input="\n").stderr
+    assert dump(db_path) == before
+    merged = ok("lead", "merge", "1", "2", input="y\n")
+    assert "Merged lead #2" in merged.stderr
+    assert [r["id"] for r in json.loads(ok("lead", "list", "--format", "json").stdout)] == [1]
 
 
 def test_merge_bad_input(ok, fails, two_leads) -> None:

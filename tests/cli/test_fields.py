@@ -69,7 +69,7 @@ def test_export_import_and_search(ok, declared, tmp_path, db_path) -> None:
 def test_merge_fills_missing_fields(ok, declared) -> None:
     ok("lead", "edit", "1", "--set", "industry=制造业")
     ok("lead", "edit", "2", "--set", "industry=零售", "--set", "region=华北")
-    ok("lead", "merge", "1", "2")
+    ok("lead", "merge", "1", "2", "--yes")
     assert fields_of(ok, "1") == {"industry": "制造业", "region": "华北"}
     ok("undo")
     assert fields_of(ok, "2") == {"industry": "零售", "region": "华北"}

@@ -176,3 +176,45 @@ def test_closing_a_deal_drops_its_open_next_steps(ok, two_leads) -> None:
     assert len(json.loads(ok("lead", "show", "2", "--format", "json").stdout)["followups"]) == 1
     ok("undo")
     assert len(json.loads(ok("lead", "show", "1", "--format", "json").stdout)["followups"]) == 2
+
+
+def test_closing_a_deal_names_its_quotes_still_sent(ok, two_leads) -> None:
+    """A win or loss leaves the quotes as they are (the client may have taken another offer)
+    but says which are still out and how to record what the client did."""
+    ok("quote", "new", "1", "--item", "Gateway; 2; 980")  # Q-2026-0001: sent below
+    ok("quote", "new", "1", "--item", "Cable; 1; 10")  # Q-2026-0002: stays a draft
+    ok("quote", "send", "Q-2026-0001")
+    won = ok("advance", "1", "won").stderr
+    assert (
+        "Quote Q-2026-0001 is still sent — if the client took it: salesflow quote accept "
+        "Q-2026-0001 (the deal value becomes its total)"
+    ) in won
+    assert "Q-2026-0002" not in won  # a draft was never the client's to take
+    quote = json.loads(ok("quote", "show", "Q-2026-0001", "--format", "json").stdout)
+    assert quote["status"] == "sent"  # the hint changes nothing
+    ok("quote", "accept", "Q-2026-0001")
+    assert "still sent" not in ok("advance", "1", "--reopen").stderr
+    ok("quote", "new", "2", "--item", "A; 1; 100")  # Q-2026-0003
+    ok("quote", "new", "2", "--item", "B; 1; 200")  # Q-2026-0004
+    ok("quote", "send", "Q-2026-0003")
+    ok("quote", "send", "Q-2026-0004")
+    lost = ok("advance", "2", "lost", "--reason", "price").stderr
+    assert (
+        "Quotes Q-2026-0003, Q-2026-0004 are still sent — record the client's no: "
+        'salesflow quote reject NUMBER --reason "…" for each'
+    ) in lost
+    ok("undo")
+    zh = ok("--lang", "zh_CN", "advance", "2", "won").stderr
+    assert "报价 Q-2026-0003、Q-2026-0004 仍为已发送" in zh
+    assert "salesflow quote accept 编号" in zh
+    assert "still sent" not in ok("advance", "1", "won").stderr  # no quote left out
+
+
+def test_losing_with_one_sent_quote_says_how_to_reject_it(ok, two_leads) -> None:
+    ok("quote", "new", "2", "--item", "A; 1; 100")
+    ok("quote", "send", "Q-2026-0001")
+    lost = ok("advance", "2", "lost", "--reason", "price").stderr
+    assert (
+        "Quote Q-2026-0001 is still sent — record the client's no: salesflow quote reject "
+        'Q-2026-0001 --reason "…"'
+    ) in lost

@@ -23,8 +23,9 @@ WRITES: dict[str, list[list[str]]] = {
     ],
     "lead rm": [["lead", "rm", "1", "--yes"]],
     "lead merge": [
-        ["lead", "merge", "1", "2"],
-        ["lead", "merge", "4", "1", "--stage-from", "other"],  # a won deal takes an open one
+        ["lead", "merge", "1", "2", "--yes"],
+        # a won deal takes an open one
+        ["lead", "merge", "4", "1", "--stage-from", "other", "--yes"],
     ],
     "advance": [
         ["advance", "1"],
