@@ -23,7 +23,7 @@ RESERVED = frozenset(
     note bant_budget bant_authority bant_need bant_timeline bant_note expected_close
     lost_reason lost_from won_note customer_id created_at updated_at closed_at address tax_id
     doc_lang segment product customer touched_at idle_since first_touch_at stages_entered
-    fields""".split()  # noqa: SIM905 - a word list reads better quoted once
+    fields next_action next_due""".split()  # noqa: SIM905 - a word list reads better quoted once
 )
 _NAME = re.compile(r"[^\W\d]\w{0,39}")
 
@@ -101,6 +101,26 @@ def set_values(conn: sqlite3.Connection, lead_id: int, values: dict[str, str]) -
             )
         changed += max(cur.rowcount, 0)
     return changed
+
+
+def columns_of(
+    conn: sqlite3.Connection, lead_ids: list[int]
+) -> tuple[list[str], dict[int, dict[str, str]]]:
+    """The declared names and, per lead of `lead_ids` that has any, its values: what a
+    listing's machine formats add as a column per field (`export leads` does the same)."""
+    # A name declared before it was reserved (next_due) would overwrite the listing's own.
+    names = [n for n in declared(conn) if n.casefold() not in RESERVED]
+    if not names or not lead_ids:
+        return names, {}
+    wanted = set(lead_ids)
+    found: dict[int, dict[str, str]] = {}
+    marks = ", ".join("?" * len(names))
+    for lead_id, name, value in conn.execute(
+        f"SELECT lead_id, field, value FROM lead_fields WHERE field IN ({marks})", names
+    ):
+        if lead_id in wanted:
+            found.setdefault(lead_id, {})[name] = value
+    return names, found
 
 
 def values_of(conn: sqlite3.Connection, lead_id: int) -> dict[str, str | None]:
