@@ -17,7 +17,7 @@ from salesflow.cli.options import (
 )
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from salesflow.leads import LeadFields
@@ -230,7 +230,14 @@ def list_(
             sort=sort,
             limit=limit,
         )
-        rows = [lead.record(p) for lead, p in leads.search(conn, flt)]
+        unrated: list[str] = []
+        if flt.sort == "value":
+            from salesflow.value_order import leads_by_value
+
+            found, unrated = leads_by_value(conn, flt, s.currency)
+        else:
+            found = leads.search(conn, flt)
+        rows = [lead.record(p) for lead, p in found]
         steps = followups.next_steps(conn, [r["id"] for r in rows])
         shown = pipeline.shown_names(conn)
     for row in rows:
@@ -240,6 +247,18 @@ def list_(
         rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty=_("No leads match."),
         keys=[*leads.RECORD_KEYS, "next_action", "next_due"],
     )  # fmt: skip
+    if unrated and fmt == Format.table:
+        note = ngettext(
+            "Sorted by value in {base}; {currencies} has no exchange rate, so its leads "
+            "come after, by currency then value (salesflow config set fx.{first} RATE)",
+            "Sorted by value in {base}; {currencies} have no exchange rate, so their leads "
+            "come after, by currency then value (salesflow config set fx.{first} RATE)",
+            len(unrated),
+        )
+        s.term.line(
+            note.format(base=s.currency, currencies=_(", ").join(unrated), first=unrated[0]),
+            style="dim",
+        )
 
 
 @app.command("show")
