@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,6 +36,12 @@ RECORD_KEYS = ["keep", "other", "keep_lead", "other_lead", "reason"]
 def plain(text: str | None) -> str:
     """Case, width and spacing set aside: 'ＡＣＭＥ  Ltd' and 'acme ltd' read the same."""
     return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def name_key(text: str | None) -> str:
+    """A person's name as `lead dupes` and `lead add` compare it: case, width and every space
+    set aside ('李 娜', '李娜' and '李　娜' are one name)."""
+    return plain(text).replace(" ", "")
 
 
 def company_key(text: str | None) -> str:
@@ -97,9 +104,7 @@ def find(conn: sqlite3.Connection, *, fuzzy: bool = False) -> list[Pair]:
         if key := phone_key(phone):
             groups[(N_("same phone"), key)].append(id_)
         if company and (ckey := company_key(company)):
-            groups[(N_("same name and company"), f"{plain(name).replace(' ', '')}@{ckey}")].append(
-                id_
-            )
+            groups[(N_("same name and company"), f"{name_key(name)}@{ckey}")].append(id_)
     reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
     for (reason, _), ids in groups.items():
         if len(ids) > MAX_GROUP:
@@ -176,14 +181,28 @@ def existing(
             )
             if phone_key(r[3]) == key
         ]
-    if company and (ckey := company_key(company)):
+    if company and (ckey := company_key(company)) and (nkey := name_key(name)):
         found += [
             (r[0], _label(r), N_("same name and company"))
-            for r in conn.execute(
-                "SELECT id, name, company FROM leads WHERE name = ? COLLATE NOCASE ORDER BY id",
-                (name.strip(),),
-            )
-            if r[2] and company_key(r[2]) == ckey
+            for r in _named_from(conn, nkey[0])
+            if r[2] and company_key(r[2]) == ckey and name_key(r[1]) == nkey
         ]
     seen: set[int] = set()
     return [f for f in found if not (f[0] in seen or seen.add(f[0]))]
+
+
+def _named_from(conn: sqlite3.Connection, first: str) -> list[tuple]:
+    """Leads whose name starts with `first` in any case or width: ranges of the leads_name
+    index (NOCASE), so the names to compare whole by `name_key` are a few, not every lead."""
+    starts = {c for c in (first, first.upper()) if len(c) == 1}  # 'ß'.upper() is 'SS'
+    if "!" <= first <= "~":  # an ASCII character may be stored full-width (Ａ for A)
+        starts |= {chr(ord(c) + 0xFEE0) for c in set(starts)}
+    rows: dict[int, tuple] = {}
+    for start in starts:
+        for r in conn.execute(
+            "SELECT id, name, company FROM leads "
+            "WHERE name >= ? COLLATE NOCASE AND name < ? COLLATE NOCASE",
+            (start, chr(min(ord(start) + 1, sys.maxunicode))),
+        ):
+            rows[r[0]] = r
+    return [rows[i] for i in sorted(rows)]
