@@ -27,6 +27,13 @@ WORDING: dict[str, str] = {
         "give today or an earlier day"
     ),
     "report.since_until": N_("--since {since} is after --until {until} — swap them"),
+    "report.since_future": N_(
+        "--since {since} is in the future — a report counts days up to today ({today}); "
+        "give today or an earlier day"
+    ),
+    "report.since_as_of": N_(
+        "--since {since} is after --as-of {as_of} — give {as_of} or an earlier day"
+    ),
     # search
     "search.in": N_("--in: {message}"),
     "search.word": N_("{message}, e.g. salesflow search 合同"),
