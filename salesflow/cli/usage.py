@@ -4,7 +4,6 @@ or the one a user means by a common synonym (`lead delete` → `lead rm`, `versi
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import typer
@@ -13,6 +12,7 @@ from typer.core import TyperCommand, TyperGroup
 from salesflow.cli.commands import COMMANDS
 from salesflow.cli.typer_text import HELP_OPTION, USAGE, cells, error_text, short_help
 from salesflow.i18n import _
+from salesflow.nearest import nearest
 
 # Typer 0.28 vendors Click while earlier versions import it: found by name.
 _USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
@@ -61,7 +61,7 @@ def suggest_command(path: list[str], word: str, names: list[str]) -> list[str]:
         return [_SYNONYMS[(group, word)]]
     if word in ("help", "--help"):
         return [f"{group} --help".strip()]
-    close = difflib.get_close_matches(word, names, n=3, cutoff=0.6)
+    close = nearest(word, names)
     return [f"{group} {name}".strip() for name in close]
 
 
@@ -69,9 +69,7 @@ def suggest_option(word: str, possibilities: list[str]) -> list[str]:
     name = word.partition("=")[0]
     if name in _OPTION_SYNONYMS:
         return [_OPTION_SYNONYMS[name]]
-    return (
-        difflib.get_close_matches(name, possibilities, n=3, cutoff=0.5) or sorted(possibilities)[:3]
-    )
+    return nearest(name, possibilities, cutoff=0.5) or sorted(possibilities)[:3]
 
 
 def _either(names: list[str]) -> str:
