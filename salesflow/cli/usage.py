@@ -89,11 +89,38 @@ def no_such_command(ctx: Any, word: str, names: list[str]) -> str:
     return message + _(" Did you mean {names}?").format(names=_quoted(found))
 
 
+# The root's options a command does not take: given after it, they are moved, not guessed at.
+_GLOBAL_OPTIONS = ("--db", "--lang")
+
+
+def _moved_before(ctx: Any, name: str) -> str | None:
+    """The command line with the global option `name` (and its value) before the command."""
+    import shlex
+
+    argv = ctx.find_root().meta.get("salesflow.argv") if ctx is not None else None
+    if not argv:
+        return None
+    moved: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == name and i + 1 < len(argv):
+            moved += argv[i : i + 2]
+            i += 2
+            continue
+        (moved if argv[i].startswith(name + "=") else rest).append(argv[i])
+        i += 1
+    return shlex.join(["salesflow", *moved, *rest]) if moved else None
+
+
 def message(e: Any) -> str:
     """The one-line text of a usage error, with a suggestion where there is one."""
     if type(e).__name__ == "NoSuchOption":
-        found = suggest_option(e.option_name, list(e.possibilities or []))
         text = _("No such option: {name}.").format(name=e.option_name)
+        name = e.option_name.partition("=")[0]
+        if name in _GLOBAL_OPTIONS and (line := _moved_before(getattr(e, "ctx", None), name)):
+            return text + _(" Global options go before the command: {line}").format(line=line)
+        found = suggest_option(e.option_name, list(e.possibilities or []))
         return text + (_(" Did you mean {names}?").format(names=_either(found)) if found else "")
     return error_text(e.format_message())
 
