@@ -17,7 +17,7 @@ from salesflow.cli.options import (
 )
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import N_, _, ngettext
+from salesflow.i18n import N_, _
 
 if TYPE_CHECKING:
     from salesflow.leads import LeadFields
@@ -248,12 +248,9 @@ def list_(
         keys=[*leads.RECORD_KEYS, "next_action", "next_due"],
     )  # fmt: skip
     if unrated and fmt == Format.table:
-        note = ngettext(
-            "Sorted by value in {base}; {currencies} has no exchange rate, so its leads "
-            "come after, by currency then value (salesflow config set fx.{first} RATE)",
-            "Sorted by value in {base}; {currencies} have no exchange rate, so their leads "
-            "come after, by currency then value (salesflow config set fx.{first} RATE)",
-            len(unrated),
+        note = _(
+            "Sorted by value in {base}; leads in {currencies} (no exchange rate) come after, "
+            "by currency — salesflow config set fx.{first} RATE"
         )
         s.term.line(
             note.format(base=s.currency, currencies=_(", ").join(unrated), first=unrated[0]),

@@ -318,12 +318,12 @@ def test_sort_by_value_converts_to_the_base_currency(ok) -> None:
     assert listed() == ["B", "C", "A", "H", "I", "F", "E", "D", "G"]
     assert listed("--limit", "3") == ["B", "C", "A"]
     note = (
-        "Sorted by value in CNY; GBP, JPY have no exchange rate, so their leads come after, "
-        "by currency then value (salesflow config set fx.GBP RATE)"
+        "Sorted by value in CNY; leads in GBP, JPY (no exchange rate) come after, by currency "
+        "— salesflow config set fx.GBP RATE"
     )
-    table = ok("lead", "list", "--sort", "value", "--width", "200").stdout
+    table = ok("lead", "list", "--sort", "value", "--width", "120").stdout
     assert table.rstrip().splitlines()[-1] == note  # one line, after the table
     assert "exchange rate" not in ok("lead", "list", "--sort", "value", "--limit", "5").stdout
     assert "exchange rate" not in ok("lead", "list", "--sort", "value", "--format", "csv").stdout
     zh = ok("--lang", "zh_CN", "lead", "list", "--sort", "value").stdout
-    assert "GBP、JPY 没有汇率" in zh
+    assert "GBP、JPY 的线索（没有汇率）排在后面" in zh
