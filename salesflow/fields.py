@@ -14,6 +14,7 @@ import sqlite3
 from salesflow import store
 from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import _
+from salesflow.nearest import nearest
 
 SETTING = "fields"
 # Names a custom field cannot take: the lead's own columns and export headers, and what
@@ -26,6 +27,12 @@ RESERVED = frozenset(
     fields next_action next_due""".split()  # noqa: SIM905 - a word list reads better quoted once
 )
 _NAME = re.compile(r"[^\W\d]\w{0,39}")
+# The lead's own facts `lead add`/`lead edit` set directly: a `--set` naming one of them (or
+# nearly) is pointed at it, since declaring it as a field is refused.
+OWN_FACTS = (
+    "name", "company", "email", "phone", "source", "grade", "value", "currency", "tags",
+    "notes", "expected_close", "address", "tax_id", "doc_lang", "bant_note",
+)  # fmt: skip
 
 
 def check_names(text: str) -> str:
@@ -63,6 +70,20 @@ def canonical(conn: sqlite3.Connection, name: str, *, what: str = "--set") -> st
         if n.casefold() == name.strip().casefold():
             return n
     shown = ", ".join(names) if names else _("none yet")
+    close = nearest(name, [*names, *OWN_FACTS], n=1)
+    if close and close[0] in names:
+        raise SalesflowError(
+            _('{what}: "{name}" is not a declared field — did you mean "{close}"? '
+              "(declared: {shown})").format(
+                what=what, name=name.strip(), close=close[0], shown=shown
+            )
+        )  # fmt: skip
+    if close:
+        raise SalesflowError(
+            _('{what}: "{name}" is not a declared field — "{fact}" is one of the lead\'s own '
+              "facts").format(what=what, name=name.strip(), fact=close[0]),
+            hint=Hint("field.own_fact", fact=close[0]),
+        )  # fmt: skip
     raise SalesflowError(
         _('{what}: "{name}" is not a declared field (declared: {shown})').format(
             what=what, name=name.strip(), shown=shown

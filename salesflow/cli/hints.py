@@ -27,6 +27,13 @@ WORDING: dict[str, str] = {
         "give today or an earlier day"
     ),
     "report.since_until": N_("--since {since} is after --until {until} — swap them"),
+    "report.since_future": N_(
+        "--since {since} is in the future — a report counts days up to today ({today}); "
+        "give today or an earlier day"
+    ),
+    "report.since_as_of": N_(
+        "--since {since} is after --as-of {as_of} — give {as_of} or an earlier day"
+    ),
     # search
     "search.in": N_("--in: {message}"),
     "search.word": N_("{message}, e.g. salesflow search 合同"),
@@ -112,6 +119,7 @@ WORDING: dict[str, str] = {
     "target.set_example": N_("{message} — e.g. salesflow target set {period} 200000"),
     # custom fields
     "config.fields": N_("{message} — declare it: salesflow config set fields {fields}"),
+    "field.own_fact": N_("{message}: set it with {option}"),
     # products
     "product.list": N_("{message} — see salesflow product list"),
     "product.show": N_("{message} — see salesflow product show {ref}"),
@@ -170,4 +178,11 @@ def word(message: str, hint: Hint | None) -> str:
     """A domain sentence and its hint as the command line tells them."""
     if hint is None:
         return message
-    return _(WORDING[hint.action]).format(message=message, **hint.values)
+    values = hint.values
+    if "fact" in values:  # a lead's own fact, as the option lead add/edit sets it with
+        fact = values["fact"]
+        values = {**values, "option": "--" + _FACT_OPTIONS.get(fact, fact).replace("_", "-")}
+    return _(WORDING[hint.action]).format(message=message, **values)
+
+
+_FACT_OPTIONS = {"tags": "tag", "notes": "note"}

@@ -230,7 +230,14 @@ def list_(
             sort=sort,
             limit=limit,
         )
-        rows = [lead.record(p) for lead, p in leads.search(conn, flt)]
+        unrated: list[str] = []
+        if flt.sort == "value":
+            from salesflow.value_order import leads_by_value
+
+            found, unrated = leads_by_value(conn, flt, s.currency)
+        else:
+            found = leads.search(conn, flt)
+        rows = [lead.record(p) for lead, p in found]
         steps = followups.next_steps(conn, [r["id"] for r in rows])
         shown = pipeline.shown_names(conn)
         names: list[str] = []
@@ -247,6 +254,15 @@ def list_(
         rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty=_("No leads match."),
         keys=[*leads.RECORD_KEYS, "next_action", "next_due", *names],
     )  # fmt: skip
+    if unrated and fmt == Format.table:
+        note = _(
+            "Sorted by value in {base}; leads in {currencies} (no exchange rate) come after, "
+            "by currency — salesflow config set fx.{first} RATE"
+        )
+        s.term.line(
+            note.format(base=s.currency, currencies=_(", ").join(unrated), first=unrated[0]),
+            style="dim",
+        )
 
 
 @app.command("show")

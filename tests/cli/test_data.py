@@ -264,6 +264,28 @@ def test_import_activities(ok, two_leads) -> None:
     assert "Nothing to import" in ok("import", "activities", str(source)).stderr
 
 
+def test_more_headers_map_by_themselves(ok, tmp_path) -> None:
+    """单位名称 and 公司名称 are the company, `at` when a touch happened."""
+    sheet = tmp_path / "名单.csv"
+    sheet.write_text("姓名,单位名称\n李娜,苏州某电子有限公司\n", encoding="utf-8")
+    said = ok("import", "leads", str(sheet)).stderr
+    assert "Kept in the notes" not in said
+    sheet.write_text("姓名,公司名称\n王芳,杭州某贸易公司\n", encoding="utf-8")
+    ok("import", "leads", str(sheet))
+    leads = rows(ok("lead", "list", "-f", "json"))
+    assert [(r["name"], r["company"], r["notes"]) for r in leads] == [
+        ("李娜", "苏州某电子有限公司", None),
+        ("王芳", "杭州某贸易公司", None),
+    ]
+    touches = tmp_path / "calls.csv"
+    touches.write_text("lead,kind,at,note\n2,call,2026-11-20 10:00,first call\n")
+    assert "Imported 1 activity" in ok("import", "activities", str(touches)).stderr
+    data = rows(ok("export", "activities", "-f", "json"))
+    assert [(a["lead_id"], a["happened_at"], a["note"]) for a in data] == [
+        (2, "2026-11-20T10:00:00Z", "first call")
+    ]
+
+
 BAD_INPUTS = [
     ("empty.csv", b"", "empty.csv is empty — there is nothing to import"),
     ("header.csv", b"name,company\r\n", "header.csv has a header but no rows"),

@@ -112,3 +112,24 @@ def test_lead_list_machine_formats_carry_the_fields(ok, declared) -> None:
     ok("config", "set", "fields", "region")
     header = ok("lead", "list", "--format", "csv").stdout.splitlines()[0]
     assert header.endswith(",next_due,region")
+
+
+def test_a_field_name_typo_gets_the_nearest_name(ok, fails, declared) -> None:
+    fails(
+        "lead", "edit", "1", "--set", "regoin=华东",
+        match='Error: --set: "regoin" is not a declared field — did you mean "region"? '
+        "(declared: industry, region)",
+    )  # fmt: skip
+    fails("lead", "add", "X", "--set", "Industy=制造业", match='did you mean "industry"?')
+    # The lead's own facts have options of their own (declaring them is refused).
+    fails(
+        "lead", "edit", "1", "--set", "emial=a@b.cn",
+        match='"emial" is not a declared field — "email" is one of the lead\'s own facts: '
+        "set it with --email",
+    )  # fmt: skip
+    fails("lead", "edit", "1", "--set", "expected_clos=fri", match="set it with --expected-close")
+    fails("lead", "edit", "1", "--set", "tags=x", match="set it with --tag")
+    fails(
+        "--lang", "zh_CN", "lead", "edit", "1", "--set", "regoin=华东",
+        match="错误：--set：“regoin”不是已声明的字段——你是不是想用“region”？",
+    )  # fmt: skip
