@@ -46,8 +46,17 @@ class Activity:
 
 
 def kinds(conn: sqlite3.Connection) -> tuple[str, ...]:
-    configured = store.get_setting(conn, "activity_kinds")
-    return tuple(configured.split(",")) if configured else DEFAULT_KINDS
+    return configured_kinds(store.get_setting(conn, "activity_kinds"))
+
+
+def configured_kinds(setting: str | None) -> tuple[str, ...]:
+    """The kinds an `activity_kinds` setting names, note always among them: a setting stored
+    before `config set` required it (or written with sqlite3) still lets a touch without a
+    kind be the note it is."""
+    if not setting:
+        return DEFAULT_KINDS
+    known = tuple(setting.split(","))
+    return known if "note" in known else (*known, "note")
 
 
 def check_kind(conn: sqlite3.Connection, kind: str) -> str:

@@ -76,6 +76,15 @@ def _activity_kinds(value: str) -> str:
         raise SalesflowError(
             _("activity_kinds is a comma-separated list, e.g. call,email,meeting,note")
         )
+    if "note" not in kinds:
+        # A touch logged or imported without a kind is a note; recording it as another kind
+        # (the first, say) would count calls or visits that never happened.
+        raise SalesflowError(
+            _(
+                "activity_kinds must keep note: a touch logged without a kind is a note — "
+                "e.g. {kinds}"
+            ).format(kinds=",".join(dict.fromkeys([*kinds, "note"])))
+        )
     return ",".join(dict.fromkeys(kinds))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,6 +36,12 @@ RECORD_KEYS = ["keep", "other", "keep_lead", "other_lead", "reason"]
 def plain(text: str | None) -> str:
     """Case, width and spacing set aside: 'ＡＣＭＥ  Ltd' and 'acme ltd' read the same."""
     return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def name_key(text: str | None) -> str:
+    """A person's name as `lead dupes` and `lead add` compare it: case, width and every space
+    set aside ('李 娜', '李娜' and '李　娜' are one name)."""
+    return plain(text).replace(" ", "")
 
 
 def company_key(text: str | None) -> str:
@@ -97,9 +104,7 @@ def find(conn: sqlite3.Connection, *, fuzzy: bool = False) -> list[Pair]:
         if key := phone_key(phone):
             groups[(N_("same phone"), key)].append(id_)
         if company and (ckey := company_key(company)):
-            groups[(N_("same name and company"), f"{plain(name).replace(' ', '')}@{ckey}")].append(
-                id_
-            )
+            groups[(N_("same name and company"), f"{name_key(name)}@{ckey}")].append(id_)
     reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
     for (reason, _), ids in groups.items():
         if len(ids) > MAX_GROUP:
@@ -176,14 +181,52 @@ def existing(
             )
             if phone_key(r[3]) == key
         ]
-    if company and (ckey := company_key(company)):
+    if company and (ckey := company_key(company)) and (nkey := name_key(name)):
         found += [
             (r[0], _label(r), N_("same name and company"))
-            for r in conn.execute(
-                "SELECT id, name, company FROM leads WHERE name = ? COLLATE NOCASE ORDER BY id",
-                (name.strip(),),
-            )
-            if r[2] and company_key(r[2]) == ckey
+            for r in _named_from(conn, nkey)
+            if name_key(r[1]) == nkey and r[2] and company_key(r[2]) == ckey
         ]
     seen: set[int] = set()
     return [f for f in found if not (f[0] in seen or seen.add(f[0]))]
+
+
+def _named_from(conn: sqlite3.Connection, key: str) -> list[tuple]:
+    """Leads whose name may read as `key` (a `name_key`), for `name_key` to have the last word:
+    ranges of the leads_name index (NOCASE) by the key's first two characters, each in either
+    width, with or without a space between them ('李娜', '李 娜', '李　娜'; 'Jane', 'Ｊａｎｅ')."""
+    # The index ignores ASCII case but not other cases or width: ß/SS and ｊ/Ｊ are ranges apart.
+    cased = [{c, *(u for u in (c.upper(),) if len(u) == 1)} for c in key[:2]]
+    two = [{_ascii_lower(c) for c in cs | {_wide(c) for c in cs}} for cs in cased]
+    if len(two) == 1:
+        prefixes = two[0]
+    else:
+        prefixes = {a + gap + b for a in two[0] for b in two[1] for gap in ("", " ", "\u3000")}
+    rows: dict[int, tuple] = {}
+    for prefix in prefixes:
+        end = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, sys.maxunicode))
+        for r in conn.execute(
+            "SELECT id, name, company FROM leads "
+            "WHERE name >= ? COLLATE NOCASE AND name < ? COLLATE NOCASE "
+            f"AND length({_BARE_NAME}) = ?",
+            (prefix, end, len(key)),
+        ):
+            rows[r[0]] = r
+    return [rows[i] for i in sorted(rows)]
+
+
+def _ascii_lower(c: str) -> str:
+    return c.lower() if c.isascii() else c
+
+
+def _wide(c: str) -> str:
+    """The full-width form of an ASCII character (Ａ for A), as a Chinese input method types it."""
+    return chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c
+
+
+# A stored name without its spaces (ASCII, ideographic, tab, no-break), as SQL computes it:
+# the names of a range whose length differs from the key's stay in SQLite (a common first
+# name is thousands of leads), and `name_key` confirms the rest.
+_BARE_NAME = (
+    "replace(replace(replace(replace(name, ' ', ''), char(12288), ''), char(9), ''), char(160), '')"
+)

@@ -180,9 +180,12 @@ def records(conn: sqlite3.Connection, table: str) -> Iterator[Sequence[Any]]:
     return _with_money(s, conn.execute(s.sql), None)
 
 
-def cells(conn: sqlite3.Connection, table: str, *, escape: bool = True) -> Iterator[Sequence[Any]]:
+def cells(
+    conn: sqlite3.Connection, table: str, *, escape: bool = True, excel: bool = False
+) -> Iterator[Sequence[Any]]:
     """The table's rows as CSV/TSV cells in `columns` order: text, "" for no value, money as
-    decimal strings and, unless `escape` is False, formula-escaped (csvsafe) by the query.
+    decimal strings and, unless `escape` is False, formula-escaped (csvsafe) by the query
+    (`excel`: phone numbers too).
 
     A 100k-row export runs through here, so SQLite does the per-cell work in C: numbers to
     text, NULL to "", the formula check (`csvsafe.sql_escape`). A value of another type (a
@@ -196,7 +199,7 @@ def cells(conn: sqlite3.Connection, table: str, *, escape: bool = True) -> Itera
         if col in money:
             select.append(expr)  # minor units, formatted below
             continue
-        text = f"coalesce({csvsafe.sql_escape(expr) if escape else expr}, '')"
+        text = f"coalesce({csvsafe.sql_escape(expr, excel=excel) if escape else expr}, '')"
         if col in s.integers:
             text = f"CASE WHEN typeof({expr}) = 'integer' THEN CAST({expr} AS TEXT) ELSE {text} END"
         select.append(text)

@@ -14,6 +14,7 @@ import sqlite3
 from salesflow import store
 from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import _
+from salesflow.nearest import nearest
 
 SETTING = "fields"
 # Names a custom field cannot take: the lead's own columns and export headers, and what
@@ -23,9 +24,15 @@ RESERVED = frozenset(
     note bant_budget bant_authority bant_need bant_timeline bant_note expected_close
     lost_reason lost_from won_note customer_id created_at updated_at closed_at address tax_id
     doc_lang segment product customer touched_at idle_since first_touch_at stages_entered
-    fields""".split()  # noqa: SIM905 - a word list reads better quoted once
+    fields next_action next_due""".split()  # noqa: SIM905 - a word list reads better quoted once
 )
 _NAME = re.compile(r"[^\W\d]\w{0,39}")
+# The lead's own facts `lead add`/`lead edit` set directly: a `--set` naming one of them (or
+# nearly) is pointed at it, since declaring it as a field is refused.
+OWN_FACTS = (
+    "name", "company", "email", "phone", "source", "grade", "value", "currency", "tags",
+    "notes", "expected_close", "address", "tax_id", "doc_lang", "bant_note",
+)  # fmt: skip
 
 
 def check_names(text: str) -> str:
@@ -63,6 +70,20 @@ def canonical(conn: sqlite3.Connection, name: str, *, what: str = "--set") -> st
         if n.casefold() == name.strip().casefold():
             return n
     shown = ", ".join(names) if names else _("none yet")
+    close = nearest(name, [*names, *OWN_FACTS], n=1)
+    if close and close[0] in names:
+        raise SalesflowError(
+            _('{what}: "{name}" is not a declared field — did you mean "{close}"? '
+              "(declared: {shown})").format(
+                what=what, name=name.strip(), close=close[0], shown=shown
+            )
+        )  # fmt: skip
+    if close:
+        raise SalesflowError(
+            _('{what}: "{name}" is not a declared field — "{fact}" is one of the lead\'s own '
+              "facts").format(what=what, name=name.strip(), fact=close[0]),
+            hint=Hint("field.own_fact", fact=close[0]),
+        )  # fmt: skip
     raise SalesflowError(
         _('{what}: "{name}" is not a declared field (declared: {shown})').format(
             what=what, name=name.strip(), shown=shown
@@ -101,6 +122,26 @@ def set_values(conn: sqlite3.Connection, lead_id: int, values: dict[str, str]) -
             )
         changed += max(cur.rowcount, 0)
     return changed
+
+
+def columns_of(
+    conn: sqlite3.Connection, lead_ids: list[int]
+) -> tuple[list[str], dict[int, dict[str, str]]]:
+    """The declared names and, per lead of `lead_ids` that has any, its values: what a
+    listing's machine formats add as a column per field (`export leads` does the same)."""
+    # A name declared before it was reserved (next_due) would overwrite the listing's own.
+    names = [n for n in declared(conn) if n.casefold() not in RESERVED]
+    if not names or not lead_ids:
+        return names, {}
+    wanted = set(lead_ids)
+    found: dict[int, dict[str, str]] = {}
+    marks = ", ".join("?" * len(names))
+    for lead_id, name, value in conn.execute(
+        f"SELECT lead_id, field, value FROM lead_fields WHERE field IN ({marks})", names
+    ):
+        if lead_id in wanted:
+            found.setdefault(lead_id, {})[name] = value
+    return names, found
 
 
 def values_of(conn: sqlite3.Connection, lead_id: int) -> dict[str, str | None]:

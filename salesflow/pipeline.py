@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import N_, _
+from salesflow.nearest import nearest
 
 WON, LOST = "won", "lost"
 # The note on the history rows a pipeline change writes: a remap, not a sign of life.
@@ -102,6 +103,13 @@ def get_stage(conn: sqlite3.Connection, name: str) -> Stage:
     if len(folded) == 1:
         return folded[0]
     names = ", ".join(s.shown for s in all_stages)
+    typed = [s.name for s in all_stages] + [s.label for s in all_stages if s.label]
+    if close := nearest(name, typed, n=1):
+        raise SalesflowError(
+            _('unknown stage "{name}" — did you mean "{close}"? The stages are: {names}').format(
+                name=name, close=close[0], names=names
+            )
+        )
     raise SalesflowError(
         _('unknown stage "{name}" — the stages are: {names}').format(name=name, names=names)
     )

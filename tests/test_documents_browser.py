@@ -95,3 +95,86 @@ def test_digest_and_quotes_screenshot_at_desktop_and_phone_widths(tmp_path: Path
             assert 0.01 < ink < 0.5, (name, width, ink)
             if keep:
                 shutil.copy(shot, Path(keep) / shot.name)
+
+
+LONG_ITEMS = (
+    "控制柜 Control cabinet with integrated PLC, HMI touch panel, safety relays and redundant "
+    "power supply for the assembly line; 9; 62000; 台; 5%",
+    "伺服电机 1.5kW 高精度伺服电机（含编码器、制动器及连接电缆）; 40; 3800; 台; 1200",
+    "Firmware: https://downloads.example.com/firmware/servo/v2.3.1/release-notes.zip; 1; 1200",
+    "PLC programming and operator training (two sessions on site); 1; 80000; 项; 10%",
+    "SparepartsKitForMaintenanceIncludingFiltersSealsAndBearingsXYZ-2000; 3; 12345678.90; 套; 2.5%",
+)
+
+
+def _scroll_widths(pages: dict[str, Path], widths: tuple[int, ...], tmp_path: Path) -> dict:
+    """{(page, width): (scrollWidth, clientWidth)} of each page laid out in a frame `width`
+    px wide (no scroll bar), all measured by one headless Chromium."""
+    import html
+    import json
+    import re
+
+    frames = []
+    for name, page in pages.items():
+        doc = html.escape(page.read_text(encoding="utf-8"), quote=True)
+        for width in widths:
+            frames.append(
+                f"<iframe data-key='{name}@{width}' scrolling='no' "
+                f"style='border:0;width:{width}px;height:4000px' srcdoc=\"{doc}\"></iframe>"
+            )
+    script = (
+        "addEventListener('load',()=>{const out={};"
+        "for(const f of document.querySelectorAll('iframe')){"
+        "const d=f.contentDocument.documentElement;"
+        "out[f.dataset.key]=[d.scrollWidth,d.clientWidth]}"
+        "document.body.setAttribute('data-widths',JSON.stringify(out))})"
+    )
+    wrapper = tmp_path / "frames.html"
+    wrapper.write_text(
+        f"<!DOCTYPE html><html><body>{''.join(frames)}<script>{script}</script></body></html>",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+         "--window-size=1200,1000", "--virtual-time-budget=5000", "--dump-dom",
+         wrapper.as_uri()],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    found = re.search(r"data-widths=\"([^\"]+)\"", proc.stdout)
+    assert found, proc.stderr[-2000:]
+    measured = json.loads(html.unescape(found.group(1)))
+    return {(k.split("@")[0], int(k.split("@")[1])): tuple(v) for k, v in measured.items()}
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed (Debian: apt-get install chromium fonts-noto-cjk)",
+)
+def test_a_long_quote_and_the_digest_never_scroll_sideways_on_a_phone(tmp_path: Path) -> None:
+    """A quote of long lines with line discounts and 8-digit figures, and the digest, in
+    English and Chinese: at 390 px (and 1000 px) the page is no wider than the window."""
+    db = tmp_path / "sf.db"
+    sf("demo", "--leads", "60", "--seed", "3", "--currency", "CNY", db=db)
+    sf("config", "set", "seller.name", "深圳李明智能科技有限公司", db=db)
+    company = "苏州某自动化设备有限公司 Suzhou Automation Equipment Manufacturing Co., Ltd."
+    sf("lead", "add", "Wang Fang", "--company", company, db=db)
+    lead_id = sf("lead", "list", "--search", "Wang Fang", "--format", "csv", db=db)
+    lead_id = lead_id.splitlines()[1].split(",")[0]
+    created = subprocess.run(
+        [sys.executable, "-m", "salesflow", "quote", "new", lead_id,
+         *(a for item in LONG_ITEMS for a in ("--item", item)), "--discount", "3%", "--tax", "13%"],
+        capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "SALESFLOW_DB": str(db), "SALESFLOW_NOW": "2026-12-02T01:00:00Z"},
+    ).stderr  # fmt: skip
+    number = created.split("draft quote ")[1].split()[0]
+    pages = {}
+    for lang in ("en", "zh_CN"):
+        pages[f"quote-{lang}"] = tmp_path / f"quote-{lang}.html"
+        sf("quote", "render", number, "--lang", lang, "-o", str(pages[f"quote-{lang}"]), db=db)
+        pages[f"digest-{lang}"] = tmp_path / f"digest-{lang}.html"
+        sf("--lang", lang, "digest", "-o", str(pages[f"digest-{lang}"]), db=db)
+    measured = _scroll_widths(pages, (390, 1000), tmp_path)
+    assert len(measured) == 8
+    for (name, width), (scroll, client) in measured.items():
+        assert client == width, (name, width, client)
+        assert scroll <= width, (name, width, scroll)

@@ -127,13 +127,20 @@ def test_cells_are_the_records_as_csv_cells(odd) -> None:
         for escape in (True, False):
             want = [[cell(v, escape) for v in r] for r in exporter.records(odd, name)]
             assert [list(r) for r in exporter.cells(odd, name, escape=escape)] == want, name
+        excel = [
+            [csvsafe.escape(v, excel=True) if isinstance(v, str) else cell(v, False) for v in r]
+            for r in exporter.records(odd, name)
+        ]
+        assert [list(r) for r in exporter.cells(odd, name, excel=True)] == excel, name
 
 
 def test_cells_escape_formulas_but_not_amounts(odd) -> None:
     spec = exporter.SPECS["leads"]
     lead = dict(zip(spec.columns, list(exporter.cells(odd, "leads"))[4], strict=True))
     assert (lead["name"], lead["company"], lead["email"]) == ("'=cmd|x", "'@Acme", "''=x")
-    assert (lead["phone"], lead["source"]) == ("'+86 138 0000 0000", "'-")
+    assert (lead["phone"], lead["source"]) == ("+86 138 0000 0000", "'-")  # a phone is data
+    excel = list(exporter.cells(odd, "leads", excel=True))[4]
+    assert excel[spec.columns.index("phone")] == "'+86 138 0000 0000"  # Excel would compute it
     assert lead["notes"] == "'-5 units, +2 spare\nsecond line"
     assert (lead["stage"], lead["probability"]) == ("'=odd", 50.5)  # a fraction stays a float
     assert (lead["lost_reason"], lead["customer_id"]) == ("'\0=x", "'=1")

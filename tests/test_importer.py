@@ -384,7 +384,9 @@ def test_activity_kinds_follow_the_setting(conn) -> None:
         store.set_setting(conn, "activity_kinds", "call,wechat")
     p = plan_activities(conn, "lead,kind,when,note\n1,WeChat,2026-11-20,hi\n1,visit,2026-11-20,x\n")
     assert p.new == [(1, "wechat", "2026-11-20T00:00:00Z", "hi")]
-    assert errors(p) == ['row 3, kind: "visit" is not an activity kind — use one of: call, wechat']
+    assert errors(p) == [
+        'row 3, kind: "visit" is not an activity kind — use one of: call, wechat, note'
+    ]
 
 
 def test_activity_duplicates(conn) -> None:

@@ -69,6 +69,11 @@ def test_chinese_wraps_between_characters_not_at_the_only_space() -> None:
         "端",
     ]
     assert all(layout.cells(line) <= 40 for line in lines)
+    # A number stays with its unit, spaced or not; a name the caller keeps is not split.
+    assert layout.wrap(text, 18)[:2] == ["当前宽度下隐藏了", "7 列：公司、分级、"]
+    assert layout.wrap("共计 12 天后到期", 7) == ["共计", "12 天后", "到期"]
+    assert layout.wrap("共计12天后到期", 6) == ["共计", "12天后", "到期"]
+    assert layout.wrap("来源、下一步、到期", 12, ["下一步"]) == ["来源、", "下一步、到期"]
     # Closing marks stay with what precedes them, opening marks with what follows.
     assert layout.wrap("甲乙丙丁，戊（己）", 10) == ["甲乙丙丁，", "戊（己）"]
     assert layout.wrap("甲乙丙（丁戊）", 6) == ["甲乙丙", "（丁", "戊）"]
@@ -105,22 +110,25 @@ def test_a_pipe_gets_every_cell_whole_without_trailing_spaces() -> None:
 
 def test_optional_columns_go_in_their_order_and_a_note_says_so() -> None:
     # Natural widths #: 2, Name 24, Value 16, Tags 10, Source 10 = 62 + 4 gaps of 3 + 2 edges
-    # = 76. At 60, with free text allowed down to 16 cells, the Tags go (hide=1): 2 + 16 + 16
-    # + 10 + 3 gaps of 3 + 2 = 55, and the 5 cells left go back to the name (21 cells).
+    # = 76. At 60 every text column can keep 8 cells: 2 + 8 + 16 + 8 + 8 + 4 gaps of 3 + 2
+    # = 56, so nothing is hidden; the 4 cells left go to the name (12 cells).
     lines = _draw(_term(60))
-    assert lines[1].split() == ["#", "Name", "Value", "Source"]
-    # 公 would take the 21st and 22nd cells: the name ends at 20 cells, one blank cell after.
-    assert lines[3] == "  7   陈建华 青岛贸易有限…    1,234,567.89 CNY   trade show"
-    assert layout.cells(lines[3]) == 59  # 60 with the right edge, trimmed
-    assert lines[5:7] == [
-        "1 column hidden at this width: Tags — widen the terminal or",
-        "use --format csv",
-    ]
+    assert lines[1].split() == ["#", "Name", "Value", "Tags", "Source"]
+    assert lines[3] == "  7   陈建华 青岛…   1,234,567.89 CNY   vip,exp…   trade s…"
+    assert not any("hidden" in line for line in lines)
     assert max(layout.cells(line) for line in lines) <= 60
-    # At 50 the Source goes too (55 > 50); the name gets 50 - 45 + 16 = 21 cells again.
+    # At 50 the Tags go (56 > 50): 2 + 8 + 16 + 8 + 3 gaps of 3 + 2 = 45, the 5 cells left go
+    # to the name first (8/24 is the largest share lost) and, level with it, the source.
     lines = _draw(_term(50))
+    assert lines[1].split() == ["#", "Name", "Value", "Source"]
+    assert lines[5:7] == [
+        "1 column hidden at this width: Tags — widen the",
+        "terminal or use --format csv",
+    ]
+    # At 40 the Source goes too (45 > 40).
+    lines = _draw(_term(40))
     assert lines[1].split() == ["#", "Name", "Value"]
-    assert lines[5].startswith("2 columns hidden at this width: Tags, Source")
+    assert " ".join(lines[5:]).startswith("2 columns hidden at this width: Tags, Source")
 
 
 def test_text_is_shortened_before_essential_figures_go_and_cards_come_last() -> None:

@@ -56,13 +56,14 @@ def test_rows_of_other_values_and_of_one_empty_cell() -> None:
 
 
 def test_without_raw_every_text_cell_is_formula_escaped() -> None:
-    rows = [["+86 1", "=1+1", "-5.00", "ok"], ["a", "b", "c", "'@x"]]
+    # A phone number is data (csvsafe); a + before anything else is escaped.
+    rows = [["+86 1", "=1+1", "-5.00", "ok"], ["a", "+b", "c", "'@x"]]
     out = io.StringIO()
     write_delimited(rows, out, raw=False, keys=["a", "b", "c", "d"])
-    assert out.getvalue() == "a,b,c,d\r\n'+86 1,'=1+1,-5.00,ok\r\na,b,c,''@x\r\n"
+    assert out.getvalue() == "a,b,c,d\r\n+86 1,'=1+1,-5.00,ok\r\na,'+b,c,''@x\r\n"
     out = io.StringIO()
     write_tsv(rows, out, raw=False, keys=["a", "b", "c", "d"])
-    assert out.getvalue() == "a\tb\tc\td\n'+86 1\t'=1+1\t-5.00\tok\na\tb\tc\t''@x\n"
+    assert out.getvalue() == "a\tb\tc\td\n+86 1\t'=1+1\t-5.00\tok\na\t'+b\tc\t''@x\n"
 
 
 def test_order_is_kept_across_batches_of_joined_lines() -> None:

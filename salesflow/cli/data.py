@@ -89,7 +89,7 @@ def export(
         spec = exporter.spec(table.value, conn)
         if chosen in ("csv", "tsv"):
             # Text cells, formula-escaped by the query unless --raw: written as they are.
-            rows = exporter.cells(conn, spec.name, escape=not raw)
+            rows = exporter.cells(conn, spec.name, escape=not raw, excel=excel)
         else:
             rows = exporter.rows(conn, spec.name)
         if to_file:

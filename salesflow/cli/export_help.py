@@ -48,10 +48,12 @@ def export_help() -> str:
         _(
             "CSV/TSV are UTF-8 without a byte-order mark, RFC 4180, always with a header row; "
             "a text cell that starts with = + - @ tab or CR gets a leading ' so a spreadsheet "
-            "cannot run it (--raw keeps it verbatim; import takes the ' off again). --excel "
-            "starts the output with the UTF-8 byte-order mark that Excel needs to show Chinese "
-            "and accents instead of guessing the local code page; leave it off for other "
-            "tools, which read the mark as part of the first column's name."
+            "cannot run it (--raw keeps it verbatim; import takes the ' off again); a phone "
+            "number (+86 138 0000 0000) is data and stays as it is. --excel starts the output "
+            "with the UTF-8 byte-order mark that Excel needs to show Chinese and accents "
+            "instead of guessing the local code page, and quotes phone numbers too (Excel "
+            "would compute them); leave it off for other tools, which read the mark as part of "
+            "the first column's name."
         ),
         _("A file written with -o is created mode 0600 and appears only once complete."),
     ]

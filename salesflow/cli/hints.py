@@ -27,6 +27,13 @@ WORDING: dict[str, str] = {
         "give today or an earlier day"
     ),
     "report.since_until": N_("--since {since} is after --until {until} — swap them"),
+    "report.since_future": N_(
+        "--since {since} is in the future — a report counts days up to today ({today}); "
+        "give today or an earlier day"
+    ),
+    "report.since_as_of": N_(
+        "--since {since} is after --as-of {as_of} — give {as_of} or an earlier day"
+    ),
     # search
     "search.in": N_("--in: {message}"),
     "search.word": N_("{message}, e.g. salesflow search 合同"),
@@ -112,6 +119,7 @@ WORDING: dict[str, str] = {
     "target.set_example": N_("{message} — e.g. salesflow target set {period} 200000"),
     # custom fields
     "config.fields": N_("{message} — declare it: salesflow config set fields {fields}"),
+    "field.own_fact": N_("{message}: set it with {option}"),
     # products
     "product.list": N_("{message} — see salesflow product list"),
     "product.show": N_("{message} — see salesflow product show {ref}"),
@@ -170,4 +178,36 @@ def word(message: str, hint: Hint | None) -> str:
     """A domain sentence and its hint as the command line tells them."""
     if hint is None:
         return message
-    return _(WORDING[hint.action]).format(message=message, **hint.values)
+    values = hint.values
+    if "fact" in values:  # a lead's own fact, as the option lead add/edit sets it with
+        fact = values["fact"]
+        values = {**values, "option": "--" + _FACT_OPTIONS.get(fact, fact).replace("_", "-")}
+    return _(WORDING[hint.action]).format(message=message, **values)
+
+
+_FACT_OPTIONS = {"tags": "tag", "notes": "note"}
+
+
+def sent_quotes(numbers: tuple[str, ...], *, won: bool) -> str:
+    """What to do with the quotes still out when a deal closes: a win is recorded with the
+    quote the client took (its total becomes the deal value), a loss with the client's no."""
+    listed = _(", ").join(numbers)
+    if won and len(numbers) == 1:
+        return _(
+            "Quote {number} is still sent — if the client took it: salesflow quote accept "
+            "{number} (the deal value becomes its total)"
+        ).format(number=listed)
+    if won:
+        return _(
+            "Quotes {numbers} are still sent — accept the one the client took: "
+            "salesflow quote accept NUMBER (the deal value becomes its total)"
+        ).format(numbers=listed)
+    if len(numbers) == 1:
+        return _(
+            "Quote {number} is still sent — record the client's no: salesflow quote reject "
+            '{number} --reason "…"'
+        ).format(number=listed)
+    return _(
+        "Quotes {numbers} are still sent — record the client's no: salesflow quote reject "
+        'NUMBER --reason "…" for each'
+    ).format(numbers=listed)

@@ -230,16 +230,39 @@ def list_(
             sort=sort,
             limit=limit,
         )
-        rows = [lead.record(p) for lead, p in leads.search(conn, flt)]
+        unrated: list[str] = []
+        if flt.sort == "value":
+            from salesflow.value_order import leads_by_value
+
+            found, unrated = leads_by_value(conn, flt, s.currency)
+        else:
+            found = leads.search(conn, flt)
+        rows = [lead.record(p) for lead, p in found]
         steps = followups.next_steps(conn, [r["id"] for r in rows])
         shown = pipeline.shown_names(conn)
+        names: list[str] = []
+        if fmt != Format.table:  # machine formats carry the custom fields, as export does
+            from salesflow import fields
+
+            names, values = fields.columns_of(conn, [r["id"] for r in rows])
     for row in rows:
         row["stage"] = shown.get(row["stage"], row["stage"])
         row["next_action"], row["next_due"] = steps.get(row["id"], (None, None))
+        for name in names:
+            row[name] = values.get(row["id"], {}).get(name)
     render(
         rows, fmt.value, s.term, columns=lead_columns(), raw=raw, empty=_("No leads match."),
-        keys=[*leads.RECORD_KEYS, "next_action", "next_due"],
+        keys=[*leads.RECORD_KEYS, "next_action", "next_due", *names],
     )  # fmt: skip
+    if unrated and fmt == Format.table:
+        note = _(
+            "Sorted by value in {base}; leads in {currencies} (no exchange rate) come after, "
+            "by currency — salesflow config set fx.{first} RATE"
+        )
+        s.term.line(
+            note.format(base=s.currency, currencies=_(", ").join(unrated), first=unrated[0]),
+            style="dim",
+        )
 
 
 @app.command("show")

@@ -21,9 +21,9 @@ def fill(command: Any, ctx: Any) -> None:
 
 def activity_kinds(configured: str | None) -> str:
     """`call (电话), email (邮件), …, wechat (微信)`: the kinds `log --kind` takes."""
-    from salesflow.activities import ALIASES, DEFAULT_KINDS
+    from salesflow.activities import ALIASES, configured_kinds
 
-    kinds = configured.split(",") if configured else DEFAULT_KINDS
+    kinds = configured_kinds(configured)
     chinese: dict[str, str] = {}
     for name, kind in ALIASES.items():
         if not name.isascii():

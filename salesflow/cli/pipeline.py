@@ -72,32 +72,9 @@ def advance(
         )
     )
     if move.sent_quotes:
-        s.term.say(_sent_quotes_hint(move.sent_quotes, won=won))
+        from salesflow.cli.hints import sent_quotes
 
-
-def _sent_quotes_hint(numbers: tuple[str, ...], *, won: bool) -> str:
-    """What to do with the quotes still out when a deal closes: a win is recorded with the
-    quote the client took (its total becomes the deal value), a loss with the client's no."""
-    listed = _(", ").join(numbers)
-    if won and len(numbers) == 1:
-        return _(
-            "Quote {number} is still sent — if the client took it: salesflow quote accept "
-            "{number} (the deal value becomes its total)"
-        ).format(number=listed)
-    if won:
-        return _(
-            "Quotes {numbers} are still sent — accept the one the client took: "
-            "salesflow quote accept NUMBER (the deal value becomes its total)"
-        ).format(numbers=listed)
-    if len(numbers) == 1:
-        return _(
-            "Quote {number} is still sent — record the client's no: salesflow quote reject "
-            '{number} --reason "…"'
-        ).format(number=listed)
-    return _(
-        "Quotes {numbers} are still sent — record the client's no: salesflow quote reject "
-        'NUMBER --reason "…" for each'
-    ).format(numbers=listed)
+        s.term.say(sent_quotes(move.sent_quotes, won=won))
 
 
 @stages_app.callback()

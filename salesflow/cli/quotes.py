@@ -30,7 +30,7 @@ from salesflow.cli.session import Session
 from salesflow.i18n import N_, _, active
 
 if TYPE_CHECKING:
-    pass
+    from salesflow.moves import Move
 
 app = command_group(
     help=N_(
@@ -423,6 +423,7 @@ def accept(
                 superseded=", ".join(done.superseded)
             )
         )
+    _other_sent(s, done.move, {q.number, *done.superseded})
 
 
 @app.command("reject")
@@ -456,6 +457,16 @@ def reject(
                 lead_id=done.quote.lead_id, from_stage=done.move.from_stage
             )
         )
+    _other_sent(s, done.move, {done.quote.number})
+
+
+def _other_sent(s: Session, move: Move | None, decided: set[str]) -> None:
+    """The deal's other quotes still out once it closed on this one: the client's answer
+    to this quote is a no to those."""
+    from salesflow.cli.hints import sent_quotes
+
+    if move and (others := tuple(n for n in move.sent_quotes if n not in decided)):
+        s.term.say(sent_quotes(others, won=False))
 
 
 @app.command("copy")

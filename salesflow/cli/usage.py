@@ -4,7 +4,6 @@ or the one a user means by a common synonym (`lead delete` → `lead rm`, `versi
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import typer
@@ -13,6 +12,7 @@ from typer.core import TyperCommand, TyperGroup
 from salesflow.cli.commands import COMMANDS
 from salesflow.cli.typer_text import HELP_OPTION, USAGE, cells, error_text, short_help
 from salesflow.i18n import _
+from salesflow.nearest import nearest
 
 # Typer 0.28 vendors Click while earlier versions import it: found by name.
 _USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
@@ -61,7 +61,7 @@ def suggest_command(path: list[str], word: str, names: list[str]) -> list[str]:
         return [_SYNONYMS[(group, word)]]
     if word in ("help", "--help"):
         return [f"{group} --help".strip()]
-    close = difflib.get_close_matches(word, names, n=3, cutoff=0.6)
+    close = nearest(word, names)
     return [f"{group} {name}".strip() for name in close]
 
 
@@ -69,9 +69,7 @@ def suggest_option(word: str, possibilities: list[str]) -> list[str]:
     name = word.partition("=")[0]
     if name in _OPTION_SYNONYMS:
         return [_OPTION_SYNONYMS[name]]
-    return (
-        difflib.get_close_matches(name, possibilities, n=3, cutoff=0.5) or sorted(possibilities)[:3]
-    )
+    return nearest(name, possibilities, cutoff=0.5) or sorted(possibilities)[:3]
 
 
 def _either(names: list[str]) -> str:
@@ -91,11 +89,38 @@ def no_such_command(ctx: Any, word: str, names: list[str]) -> str:
     return message + _(" Did you mean {names}?").format(names=_quoted(found))
 
 
+# The root's options a command does not take: given after it, they are moved, not guessed at.
+_GLOBAL_OPTIONS = ("--db", "--lang")
+
+
+def _moved_before(ctx: Any, name: str) -> str | None:
+    """The command line with the global option `name` (and its value) before the command."""
+    import shlex
+
+    argv = ctx.find_root().meta.get("salesflow.argv") if ctx is not None else None
+    if not argv:
+        return None
+    moved: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == name and i + 1 < len(argv):
+            moved += argv[i : i + 2]
+            i += 2
+            continue
+        (moved if argv[i].startswith(name + "=") else rest).append(argv[i])
+        i += 1
+    return shlex.join(["salesflow", *moved, *rest]) if moved else None
+
+
 def message(e: Any) -> str:
     """The one-line text of a usage error, with a suggestion where there is one."""
     if type(e).__name__ == "NoSuchOption":
-        found = suggest_option(e.option_name, list(e.possibilities or []))
         text = _("No such option: {name}.").format(name=e.option_name)
+        name = e.option_name.partition("=")[0]
+        if name in _GLOBAL_OPTIONS and (line := _moved_before(getattr(e, "ctx", None), name)):
+            return text + _(" Global options go before the command: {line}").format(line=line)
+        found = suggest_option(e.option_name, list(e.possibilities or []))
         return text + (_(" Did you mean {names}?").format(names=_either(found)) if found else "")
     return error_text(e.format_message())
 

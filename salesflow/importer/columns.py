@@ -19,7 +19,7 @@ LEAD_FIELDS: dict[str, tuple[str, ...]] = {
     "name": ("contact", "contact name", "full name", "person", "联系人", "姓名", "联系人姓名",
              "客户姓名"),
     "company": ("company name", "organization", "organisation", "account", "公司", "公司名称",
-                "客户名称", "客户", "单位", "企业名称"),
+                "客户名称", "客户", "单位", "单位名称", "工作单位", "企业名称"),
     "email": ("e-mail", "email address", "mail", "邮箱", "电子邮箱", "电子邮件"),
     "phone": ("telephone", "tel", "phone number", "电话", "联系方式", "联系电话"),
     "source": ("lead source", "channel", "线索来源", "来源", "渠道"),
@@ -57,8 +57,8 @@ ACTIVITY_FIELDS: dict[str, tuple[str, ...]] = {
     "kind": ("type", "activity", "activity type", "类型", "方式", "跟进方式"),
     "note": ("notes", "description", "details", "content", "summary", "内容", "备注", "跟进记录",
              "跟进内容", "记录"),
-    "happened_at": ("happened", "date", "time", "when", "datetime", "时间", "日期", "跟进时间",
-                    "跟进日期"),
+    "happened_at": ("happened", "at", "date", "time", "when", "datetime", "时间", "日期",
+                    "跟进时间", "跟进日期"),
 }  # fmt: skip
 ACTIVITY_IGNORED = ("id", "created_at")
 # salesflow/activities.py owns the kinds (setting `activity_kinds`, else these); the aliases

@@ -100,6 +100,22 @@ def window(
             ),
             hint=Hint("report.since_until", since=since, until=until),
         )
+    # A window that starts after its last day counts nothing: all zeros would read as a
+    # quiet period, not as a typo in the date.
+    if since is not None and as_of is None and since > today:
+        raise SalesflowError(
+            _("{since} is in the future — the history ends today ({today})").format(
+                since=since, today=today
+            ),
+            hint=Hint("report.since_future", since=since, today=today),
+        )
+    if since is not None and as_of is not None and since > as_of:
+        raise SalesflowError(
+            _("the window starts on {since}, after the day it is seen from ({as_of})").format(
+                since=since, as_of=as_of
+            ),
+            hint=Hint("report.since_as_of", since=since, as_of=as_of),
+        )
     if as_of is None:
         return Window(
             since, until, None, tz, now.astimezone(UTC).replace(microsecond=0), today, today

@@ -140,7 +140,7 @@ def counts_line(d: Any) -> str:
             "(or try `salesflow demo`)."
         )
     counts = _(", ").join(
-        _("{section}: {count}").format(section=s.title.lower(), count=s.total)
+        _("{section}: {count}").format(section=_lower_first(s.title), count=s.total)
         for s in d.sections
         if s.key != "targets"
     )
@@ -149,9 +149,23 @@ def counts_line(d: Any) -> str:
     return _("open deals: {n}; {counts}.").format(n=d.open_deals, counts=counts)
 
 
+def _lower_first(title: str) -> str:
+    """A section title inside a sentence: "changes since Wed 2026-12-02", the weekday as the
+    digest writes it everywhere else."""
+    return title[:1].lower() + title[1:]
+
+
+def sentence(text: str) -> str:
+    """The counts line standing as a paragraph of its own: "Open deals: 68; …"."""
+    return text[:1].upper() + text[1:]
+
+
+def _zone(d: Any) -> str:
+    return f" ({d.zone})" if d.leads else ""
+
+
 def header(d: Any) -> str:
-    zone = f" ({d.zone})" if d.leads else ""
-    return f"{headline_title(d)}{zone}: {counts_line(d)}"
+    return f"{headline_title(d)}{_zone(d)}: {counts_line(d)}"
 
 
 def whole(amount: str | None, currency: str) -> str:
@@ -266,7 +280,9 @@ def _md_escape(value: str) -> str:
 
 
 def markdown(d: Any, tz: tzinfo | None) -> str:
-    out = [f"# {_md_escape(header(d))}"]
+    # The title a heading, the counts a paragraph under it (as the HTML page has them).
+    out = [f"# {_md_escape(headline_title(d) + _zone(d))}", ""]
+    out.append(_md_escape(sentence(counts_line(d))))
     if d.headline is not None:
         out += [""] + [f"- {_md_escape(x)}" for x in figure_lines(d)]
     for s in d.sections:

@@ -25,6 +25,7 @@ from salesflow.output.digest import (
     headline_title,
     more_command,
     pace,
+    sentence,
     unconverted_note,
     whole,
 )
@@ -65,10 +66,14 @@ def html_page(d: Any, tz: tzinfo | None, lang: str = "en") -> str:
         'style="background:#f6f8fa"><tr><td align="center" style="padding:12px 8px">',
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         f'style="width:100%;max-width:600px;background:#ffffff;border:1px solid {_LINE};'
-        'border-radius:6px"><tr><td style="padding:16px 14px">',
+        # Long user text (a URL in a follow-up, a long company name) breaks rather than
+        # widening the page past a phone's screen.
+        'border-radius:6px"><tr><td style="padding:16px 14px;overflow-wrap:anywhere;'
+        'word-break:break-word">',
         f'<h1 style="margin:0;font-size:18px;line-height:1.35;color:{_INK}">'
         f"{e(headline_title(d))}</h1>",
-        f'<p style="margin:2px 0 12px;font-size:13px;color:{_MUTED}">{e(counts_line(d))}</p>',
+        f'<p style="margin:2px 0 12px;font-size:13px;color:{_MUTED}">'
+        f"{e(sentence(counts_line(d)))}</p>",
     ]
     if d.headline is not None:
         parts.append(_strip(figures(d.headline.record())))
@@ -101,8 +106,11 @@ def _strip(cells: list[tuple[str, str, str]]) -> str:
                 f'border:4px solid #ffffff;vertical-align:top">'
                 f'<div style="font-size:11px;color:{_MUTED};text-transform:uppercase;'
                 f'letter-spacing:.03em">{e(label)}</div>'
-                f'<div style="font-size:20px;font-weight:700;color:{_ACCENT};line-height:1.3;'
-                f'white-space:nowrap">{e(figure)}</div>'
+                f'<div style="font-size:20px;font-size:clamp(15px,5vw,20px);font-weight:700;'
+                # Never broken inside the number; on a phone the currency may go to the next
+                # line, so two figures side by side fit 320 px.
+                f'color:{_ACCENT};line-height:1.3;word-break:normal;overflow-wrap:normal">'
+                f"{e(figure)}</div>"
                 f'<div style="font-size:12px;color:{_MUTED};line-height:1.35">{e(detail)}</div>'
                 "</td>"
             )
@@ -136,7 +144,8 @@ def _section(s: Any, tz: tzinfo | None) -> str:
             f'<tr><td style="{_CELL}"><span style="font-weight:600">{e(what)}</span><br>'
             f'<span style="color:{_MUTED}">{e(who)}</span></td>'
             f'<td style="{_CELL};color:{_MUTED}">{deal}</td>'
-            f'<td style="{_CELL};text-align:right{late}">{e(due)}</td></tr>'
+            # "逾期18天", "today 15:30": short, and never split from its unit.
+            f'<td style="{_CELL};text-align:right;white-space:nowrap{late}">{e(due)}</td></tr>'
         )
     more = s.total - len(s.rows)
     if more:

@@ -13,7 +13,7 @@ to the same cells, so the terminal path imports no Rich either.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from typing import TYPE_CHECKING, Any
 
 from salesflow.i18n import _, ngettext
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 GAP = "   "  # between columns: one space of padding each side of a blank border
 MIN_TEXT = 8  # free text never narrower than this (nor than its header): "深圳某…"
-COMFORT = 16  # free text this wide before optional columns start giving way
+COMFORT = 16  # free text this wide on a wide terminal before optional columns give way
 
 _BREAKS = {ord("\t"): " ", ord("\n"): " ", ord("\r"): " "}
 _SGR = {
@@ -66,10 +66,11 @@ def shorten(text: str, room: int) -> str:
     return prefix(text, room - 1).rstrip() + "…"
 
 
-def wrap(text: str, width: int) -> list[str]:
+def wrap(text: str, width: int, keep: Sequence[str] = ()) -> list[str]:
     """Greedy word wrap by cells, keeping the line's indent; Chinese breaks between any two
-    characters (never before a closing mark such as ，or after an opening one such as （), a
-    word wider than the line is broken (a path, a URL)."""
+    characters (never before a closing mark such as ，or after an opening one such as （, nor
+    between a number and the unit after it: "7 列"), a word wider than the line is broken (a
+    path, a URL). Each of `keep` (a column name: 下一步) is not broken inside where it fits."""
     if cells(text) <= width:
         return [text]
     indent = text[: len(text) - len(text.lstrip(" "))]
@@ -77,7 +78,7 @@ def wrap(text: str, width: int) -> list[str]:
         indent = ""
     lines: list[str] = []
     line = ""
-    for word, spaced in _pieces(text):
+    for word, spaced in _pieces(text, _glued(text, keep, width)):
         candidate = (f"{line} {word}" if spaced else line + word) if line else indent + word
         if cells(candidate) <= width:
             line = candidate
@@ -99,13 +100,36 @@ _NO_START = frozenset("，。、：；！？）」』》〉】”’…,.;:!?)]}
 _NO_END = frozenset("（「『《〈【“‘([{")
 
 
-def _pieces(text: str) -> list[tuple[str, bool]]:
+def _glued(text: str, keep: Sequence[str], width: int) -> set[int]:
+    """Indexes of `text` a line must not break before: inside a kept name, and a wide
+    character (a unit: 列, 天, 元) after a number, with or without a space between."""
+    glued = set()
+    for name in keep:
+        if not name or cells(name) > width // 2:
+            continue
+        start = text.find(name)
+        while start >= 0:
+            glued.update(range(start + 1, start + len(name)))
+            start = text.find(name, start + len(name))
+    for n, ch in enumerate(text):
+        if not n or not _wide(ch):
+            continue
+        space = text[n - 1] == " "
+        if text[n - 1 - space : n - space].isdigit():
+            glued.update((n - 1, n) if space else (n,))
+    return glued
+
+
+def _pieces(text: str, glued: Set[int] = frozenset()) -> list[tuple[str, bool]]:
     """`text` cut where a line may break: (piece, whether a space came before it). Spaces
     separate words; a wide (CJK) character is a piece of its own, closing marks kept with
-    what precedes and opening marks with what follows."""
+    what precedes and opening marks with what follows; no cut before an index in `glued`."""
     out: list[tuple[str, bool]] = []
     piece, spaced = "", False
-    for ch in text:
+    for n, ch in enumerate(text):
+        if n in glued and piece:
+            piece += ch
+            continue
         if ch.isspace():
             if piece:
                 out.append((piece, spaced))
@@ -175,26 +199,32 @@ def plan(
     def need(widths: list[int]) -> int:
         return sum(widths) + len(GAP) * (len(widths) - 1) + 2
 
-    while need(base(COMFORT)) > width and optional:
+    # On a narrow terminal an optional column gives way only when the text columns could not
+    # all keep MIN_TEXT beside it: "Oakport S…" says more than no company. A wide one keeps
+    # text roomier (names whole) rather than squeezing every column in.
+    comfort = max(MIN_TEXT, min(COMFORT, width // 8))
+    while need(base(comfort)) > width and optional:
         shown.remove(optional.pop(0))
-    for floor in (COMFORT, MIN_TEXT):
-        widths = base(floor)
-        spare = width - need(widths)
-        if spare < 0:
-            continue
-        # Give the room left to the shortened text columns, a cell at a time to the one that
-        # lost the largest share of its natural width.
-        while spare:
-            short = [
-                (widths[n] / natural[i], n) for n, i in enumerate(shown) if widths[n] < natural[i]
-            ]
-            if not short:
-                break
-            widths[min(short)[1]] += 1
-            spare -= 1
-        hidden = [i for i in range(len(columns)) if i not in shown]
-        return shown, widths, hidden
-    return None
+    widths = base(comfort)
+    if need(widths) > width:
+        widths = base(MIN_TEXT)
+    spare = width - need(widths)
+    if spare < 0:
+        return None
+    # Give the room left to the shortened text columns, a cell at a time to the one that
+    # lost the largest share of its natural width, essential ones (a name) before optional.
+    while spare:
+        short = [
+            (bool(columns[i].hide), widths[n] / natural[i], n)
+            for n, i in enumerate(shown)
+            if widths[n] < natural[i]
+        ]
+        if not short:
+            break
+        widths[min(short)[2]] += 1
+        spare -= 1
+    hidden = [i for i in range(len(columns)) if i not in shown]
+    return shown, widths, hidden
 
 
 # ---- drawing ---------------------------------------------------------------------------
@@ -245,8 +275,9 @@ def table(
         shown, widths, hidden = laid
         lines += _grid(columns, headers, header_w, grid, sizes, styles, shown, widths, color)
         if hidden:
-            note = hidden_note([headers[i] for i in hidden])
-            lines += [styled(x, "dim", color) for x in wrap(note, width or len(note))]
+            names = [headers[i] for i in hidden]
+            note = hidden_note(names)
+            lines += [styled(x, "dim", color) for x in wrap(note, width or len(note), names)]
         lines.append("")
     term.out.write("\n".join(line.rstrip(" ") if not color else line for line in lines) + "\n")
 

@@ -15,6 +15,9 @@ from salesflow.i18n import N_, _, ngettext
 from salesflow.output import Column, figures, render
 from salesflow.output.terminal import Terminal
 
+# A board value: its text, or (a figure aligned with the others, the words after it).
+Value = str | tuple[str, str]
+
 DASH = "—"
 
 
@@ -180,8 +183,11 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
     def count(key: str) -> str:
         return f"{record[key]:,}"
 
-    def of(rate: float | None, part: int, whole: int) -> str:
-        return _("{rate} ({part} of {whole})").format(rate=pct(rate), part=part, whole=whole)
+    def of(rate: float | None, part: int, whole: int) -> tuple[str, str]:
+        # The rate lines up with the other rates; the counts follow it: "84.2% (250 of 297)".
+        shown = _("{rate} ({part} of {whole})").format(rate=pct(rate), part=part, whole=whole)
+        figure = pct(rate)
+        return (figure, shown[len(figure) :]) if shown.startswith(figure) else (shown, "")
 
     sections = {
         _("Pipeline"): [
@@ -235,22 +241,27 @@ def kpi_board(record: dict[str, Any], term: Terminal, *, title: str) -> None:
     _board(list(sections.items()), term)
 
 
-def _board(panels: list[tuple[str, list[tuple[str, str]]]], term: Terminal) -> None:
+def _board(panels: list[tuple[str, list[tuple[str, Value]]]], term: Terminal) -> None:
     """Four panels, two by two four cells apart, each its name over label/value rows (values
-    right-aligned two cells from the widest label); one under another when two side by side
-    would not fit the terminal."""
+    right-aligned two cells from the widest label; a value given as (figure, what follows)
+    has its figure aligned with the others and the rest after it); one under another when two
+    side by side would not fit the terminal."""
     from salesflow.output.layout import cells, styled
 
     color = term.color
     drawn = []
     for name, items in panels:
-        left = max(cells(x) for x, _ in [(name, ""), *items])
-        right = max(cells(v) for _, v in items)
-        lines = [styled(name, "bold underline", color) + " " * (left + 2 + right - cells(name))]
-        for label, value in items:
-            gap = " " * (left - cells(label) + 2 + right - cells(value))
-            lines.append(styled(label, "dim", color) + gap + value)
-        drawn.append((left + 2 + right, lines))
+        split = [(label, *((v, "") if isinstance(v, str) else v)) for label, v in items]
+        left = max(cells(x) for x in [name, *(label for label, _f, _t in split)])
+        right = max(cells(figure) for _l, figure, _t in split)
+        tail = max(cells(rest) for _l, _f, rest in split)
+        width = left + 2 + right + tail
+        lines = [styled(name, "bold underline", color) + " " * (width - cells(name))]
+        for label, figure, rest in split:
+            gap = " " * (left - cells(label) + 2 + right - cells(figure))
+            pad = " " * (tail - cells(rest))
+            lines.append(styled(label, "dim", color) + gap + figure + rest + pad)
+        drawn.append((width, lines))
     first = max(drawn[0][0], drawn[2][0])
     second = max(drawn[1][0], drawn[3][0])
     out: list[str] = []

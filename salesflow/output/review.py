@@ -99,7 +99,7 @@ def _kpis(r: dict[str, Any]) -> str:
     for i in range(0, len(KPIS), 2):
         out.append("<tr>")
         for key, label, kind, up_is_good in KPIS[i : i + 2]:
-            moved = change(now[key], before[key])
+            moved = change(now[key], before[key], rate=kind == "rate")
             colour = _MUTED
             if moved.startswith(("▲", "▼")):
                 good = moved.startswith("▲") == up_is_good

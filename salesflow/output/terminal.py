@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from salesflow.output.safe import Visible, console_hooks
 
@@ -75,8 +75,10 @@ class Terminal:
                     self.quiet = True
                     raise BrokenPipeError
 
+            file = self.err.raw if stderr else self.raw  # type: ignore[attr-defined]
             console = QuietConsole(
-                file=self.err.raw if stderr else self.raw,  # type: ignore[attr-defined]
+                # Rich pads every cell; without colour (a pipe) those spaces end lines.
+                file=file if self.color else Trimmed(file),
                 force_terminal=self.color,
                 no_color=not self.color,
                 color_system="auto" if self.color else None,
@@ -126,3 +128,24 @@ class Terminal:
     def say(self, message: str) -> None:
         """A one-line confirmation for the user, on stderr so stdout stays pipeable."""
         print(message, file=self.err)
+
+
+class Trimmed:
+    """A text stream that drops the spaces at the end of each line written through it: a
+    space is held back until something other than a line break follows it."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+        self.held = ""
+
+    def write(self, text: str) -> int:
+        lines = (self.held + text).split("\n")
+        last = lines.pop()
+        body = "".join(line.rstrip(" ") + "\n" for line in lines)
+        kept = last.rstrip(" ")
+        self.held = last[len(kept) :]
+        self.raw.write(body + kept)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding …
+        return getattr(self.raw, name)

@@ -56,14 +56,19 @@ def number(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def change(now: Any, before: Any) -> str:
-    """`▲ 12.5%`, `▼ 3.0%`, `= 0.0%`; `—` when either is missing or the earlier one is 0."""
+def change(now: Any, before: Any, *, rate: bool = False) -> str:
+    """`▲ 12.5%`, `▼ 3.0%`, `= 0.0%`; `—` when either is missing or the earlier one is 0.
+    A `rate` (a fraction: win rate) moves by percentage points, its difference: 40% after
+    35% is `▲ 5.0 pp` (个百分点), not the 14.3% it grew by."""
     a, b = number(now), number(before)
-    if a is None or b is None or b == 0:
+    if a is None or b is None or (b == 0 and not rate):
         return DASH
-    rel = (a - b) / b * 100
-    mark = "▲" if rel > 0 else "▼" if rel < 0 else "="
-    return f"{mark} {abs(rel):.1f}%"
+    moved = (a - b) * 100 if rate else (a - b) / b * 100
+    mark = "▲" if moved > 0 else "▼" if moved < 0 else "="
+    if rate:
+        # TRANSLATORS: a change of a rate in percentage points: "5.0 pp".
+        return f"{mark} " + _("{points} pp").format(points=f"{abs(moved):.1f}")
+    return f"{mark} {abs(moved):.1f}%"
 
 
 def trend(
@@ -164,7 +169,7 @@ def _facts(records: list[dict[str, Any]], metric: str, past: dict[str, Any] | No
         items.append(target)
     against = [records[-2]] if len(records) > 1 else []
     for before in [*against, *([past] if past is not None else [])]:
-        moved = change(now[metric], before[metric])
+        moved = change(now[metric], before[metric], rate=metric in RATES)
         if now["complete"]:
             items.append(_("{change} vs {period}").format(change=moved, period=before["period"]))
         else:
@@ -223,9 +228,10 @@ def _table(
         for p in periods:
             row[p] = figure(metric, cells_of[p][metric])
         now = cells_of[periods[-1]][metric]
-        row["previous"] = change(now, cells_of[previous][metric]) if previous else DASH
+        rate = metric in RATES
+        row["previous"] = change(now, cells_of[previous][metric], rate=rate) if previous else DASH
         past = year_ago.get(key)
-        row["year_ago"] = change(now, past[metric]) if past is not None else DASH
+        row["year_ago"] = change(now, past[metric], rate=rate) if past is not None else DASH
         rows.append(row)
     n = len(periods)
     name = _(_BREAKDOWNS[group]) if group in _BREAKDOWNS else group

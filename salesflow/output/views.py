@@ -294,7 +294,7 @@ def _plain_card(
         if drawn is None or plain.width(name) is None:
             return None
         lines += ["", name, *drawn]
-    return "\n".join(lines) + "\n"
+    return "".join(line.rstrip(" ") + "\n" for line in lines)
 
 
 def quote_columns() -> list[Column]:

@@ -115,7 +115,7 @@ def test_import_activities_under_their_chinese_names(ok, fails, tmp_path) -> Non
     path = tmp_path / "a.csv"
     path.write_text("lead_id,类型,时间,内容\n1,微信,2026-11-20 10:00,发了报价\n", encoding="utf-8")
     fails("import", "activities", str(path), match='"微信" is not an activity kind')
-    ok("config", "set", "activity_kinds", "call,email,wechat")
+    ok("config", "set", "activity_kinds", "call,email,wechat,note")
     assert "Imported 1 activit" in ok("import", "activities", str(path)).stderr
     assert [(a["kind"], a["note"]) for a in card(ok, "1")["activities"]] == [("wechat", "发了报价")]
 
@@ -134,8 +134,8 @@ def test_log_help_lists_the_configured_kinds(ok) -> None:
         return text.split("The kind of touch: ")[1].split(" (more:")[0]
 
     assert kinds_help() == "call (电话), email (邮件), meeting (会议), visit (拜访), note (备注)"
-    ok("config", "set", "activity_kinds", "call,email,wechat,demo")
-    assert kinds_help() == "call (电话), email (邮件), wechat (微信), demo"
+    ok("config", "set", "activity_kinds", "call,email,wechat,demo,note")
+    assert kinds_help() == "call (电话), email (邮件), wechat (微信), demo, note (备注)"
 
 
 def test_input_errors_in_chinese(ok, fails) -> None:

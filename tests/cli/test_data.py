@@ -109,7 +109,9 @@ def test_export_to_a_file(ok, varied, tmp_path) -> None:
     assert data.startswith(b"\xef\xbb\xbfid,name,") and "张伟".encode() in data
     plain = tmp_path / "plain.csv"
     ok("export", "leads", "-o", str(plain))
-    assert plain.read_bytes() == data[3:]  # the BOM is the only difference
+    # The BOM and the quote Excel needs before a phone number are the only differences.
+    assert plain.read_bytes() == data[3:].replace(b"'+86 138", b"+86 138")
+    assert data.count(b"'+86 138") == 1
     ok("export", "activities", "-o", str(plain))  # an existing file is replaced whole
     assert plain.read_text().startswith("id,lead_id,kind")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
@@ -262,6 +264,28 @@ def test_import_activities(ok, two_leads) -> None:
     assert "Nothing to import" in ok("import", "activities", str(source)).stderr
 
 
+def test_more_headers_map_by_themselves(ok, tmp_path) -> None:
+    """单位名称 and 公司名称 are the company, `at` when a touch happened."""
+    sheet = tmp_path / "名单.csv"
+    sheet.write_text("姓名,单位名称\n李娜,苏州某电子有限公司\n", encoding="utf-8")
+    said = ok("import", "leads", str(sheet)).stderr
+    assert "Kept in the notes" not in said
+    sheet.write_text("姓名,公司名称\n王芳,杭州某贸易公司\n", encoding="utf-8")
+    ok("import", "leads", str(sheet))
+    leads = rows(ok("lead", "list", "-f", "json"))
+    assert [(r["name"], r["company"], r["notes"]) for r in leads] == [
+        ("李娜", "苏州某电子有限公司", None),
+        ("王芳", "杭州某贸易公司", None),
+    ]
+    touches = tmp_path / "calls.csv"
+    touches.write_text("lead,kind,at,note\n2,call,2026-11-20 10:00,first call\n")
+    assert "Imported 1 activity" in ok("import", "activities", str(touches)).stderr
+    data = rows(ok("export", "activities", "-f", "json"))
+    assert [(a["lead_id"], a["happened_at"], a["note"]) for a in data] == [
+        (2, "2026-11-20T10:00:00Z", "first call")
+    ]
+
+
 BAD_INPUTS = [
     ("empty.csv", b"", "empty.csv is empty — there is nothing to import"),
     ("header.csv", b"name,company\r\n", "header.csv has a header but no rows"),
@@ -383,7 +407,7 @@ def test_export_csv_and_tsv_carry_the_same_cells(ok, varied, raw: bool) -> None:
     zw, cmd, ken, _, plain = from_csv
     quote = "" if raw else "'"
     assert zw["name"] == "张伟" and zw["company"] == '深圳某科技有限公司, "总部"'
-    assert zw["phone"] == quote + "+86 138 0000 0000"
+    assert zw["phone"] == "+86 138 0000 0000"  # a phone number is data (csvsafe)
     assert zw["notes"] == 'line one, with a comma\nline two "quoted"\n=HYPERLINK("x")'
     assert (zw["value"], zw["currency"]) == ("500000.00", "CNY")
     assert (cmd["name"], cmd["company"]) == (quote + "=cmd|' /c calc'!A0", quote + "@Acme")
@@ -400,7 +424,12 @@ def test_exported_rows_are_exactly_rfc4180(ok, varied) -> None:
     out = ok("export", "leads").stdout_bytes.decode()  # .stdout turns CRLF into LF
     header, zw, cmd, ken, won, end = out.split("\r\n")  # line breaks in a note are LF
     assert header.startswith("id,name,company,") and end == ""
-    assert zw.startswith('1,张伟,"深圳某科技有限公司, ""总部""",zw@example.cn,\'+86 138 0000 0000,')
+    # A phone number is data in a pipe; Excel gets it quoted (it would compute it).
+    assert zw.startswith('1,张伟,"深圳某科技有限公司, ""总部""",zw@example.cn,+86 138 0000 0000,')
+    excel = ok("export", "leads", "--excel").stdout_bytes.decode().split("\r\n")[1]
+    assert excel.startswith(
+        '1,张伟,"深圳某科技有限公司, ""总部""",zw@example.cn,\'+86 138 0000 0000,'
+    )
     assert '"line one, with a comma\nline two ""quoted""\n=HYPERLINK(""x"")"' in zw
     assert cmd.startswith("2,'=cmd|' /c calc'!A0,'@Acme,")
     assert ken == (

@@ -75,7 +75,7 @@ def test_plain_text_is_what_cron_mails(ok, pipeline) -> None:
         "salesflow digest Mon 2026-11-23 (UTC): open deals: 4; overdue follow-ups: 2, "
         "due today: 1, leads with no next step: 1, missed first-touch deadlines: 1, "
         "quotes expiring in the next 7 days: 1, quotes sent with no answer for 7+ days: 1, "
-        "changes since fri 2026-11-20: 3."
+        "changes since Fri 2026-11-20: 3."
     )
     assert "Overdue follow-ups (2)" in lines
     chase = "  - Chase quote Q-2026-0001 — #1 张伟 (深圳某科技有限公司) [quote]"
@@ -85,6 +85,25 @@ def test_plain_text_is_what_cron_mails(ok, pipeline) -> None:
         "  - Q-2026-0001 1,000.00 USD — #1 张伟 (深圳某科技有限公司) expires in 3 days (2026-11-26)"
         in lines
     )
+
+
+def test_markdown_title_is_a_heading_and_the_counts_a_paragraph(ok, pipeline) -> None:
+    from markdown_it import MarkdownIt
+
+    md = ok("digest", "--format", "md").stdout
+    lines = md.splitlines()
+    assert lines[:2] == ["# salesflow digest Mon 2026-11-23 (UTC)", ""]
+    assert lines[2].startswith("Open deals: 4; overdue follow-ups: 2, ")
+    assert lines[2].endswith(", changes since Fri 2026-11-20: 3.")
+    tokens = MarkdownIt().parse(md)
+    assert [t.type for t in tokens[:6]] == [
+        "heading_open", "inline", "heading_close", "paragraph_open", "inline", "paragraph_close"
+    ]  # fmt: skip
+    assert tokens[4].content == lines[2]
+    zh = ok("--lang", "zh_CN", "digest", "--format", "md").stdout.splitlines()
+    assert zh[:2] == ["# salesflow 每日摘要 2026-11-23 周一 (UTC)", ""]
+    assert zh[2].startswith("未结商机 4 个；")
+    assert zh[2].endswith("2026-11-20（周五）以来的变化 3。")
 
 
 def test_markdown_and_html_escape_user_text(ok, pipeline) -> None:

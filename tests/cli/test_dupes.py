@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from salesflow import dupes
 from tests.conftest import dump
 
@@ -44,6 +46,26 @@ def test_dupes_lists_pairs_with_their_reasons(ok, fails) -> None:
     assert "#1 张伟 (深圳某科技有限公司)" in out and "same email" in out
     csv_head = ok("lead", "dupes", "--format", "csv").stdout.splitlines()[0]
     assert csv_head == ",".join(dupes.RECORD_KEYS)
+
+
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        ("李娜", "李 娜"),
+        ("李 娜", "李娜"),
+        ("李娜", "李　娜"),  # a full-width space from a Chinese input method
+        ("Jane Roe", "jane  ROE"),
+        ("Jane Roe", "JaneRoe"),
+        ("Ｊａｎｅ Roe", "jane roe"),  # stored full-width
+        ("jane roe", "Ｊａｎｅ Roe"),
+    ],
+)
+def test_add_and_dupes_read_names_alike(ok, fails, db_path, first, again) -> None:
+    """What `lead dupes` pairs, `lead add` refuses: one name key for both."""
+    ok("lead", "add", first, "--company", "杭州某贸易有限公司")
+    fails("lead", "add", again, "--company", "杭州某贸易", match="#1 ")
+    ok("lead", "add", again, "--company", "杭州某贸易", "--force")
+    assert pairs(ok) == [(1, 2, "same name and company")]
 
 
 def test_no_dupes(ok, two_leads) -> None:

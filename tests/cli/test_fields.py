@@ -83,3 +83,53 @@ def test_bad_input(ok, fails, declared) -> None:
     fails("lead", "edit", "1", "--set", "region", match="write FIELD=VALUE")
     fails("config", "set", "fields", "industry,source", match='"source" is one of the lead')
     fails("config", "set", "fields", "9lives", match='field name "9lives"')
+    # lead list's own machine-format columns are taken too
+    fails("config", "set", "fields", "region,Next_Due", match='"Next_Due" is one of the lead')
+
+
+def test_lead_list_machine_formats_carry_the_fields(ok, declared) -> None:
+    """A column per declared field after the listing's own, in csv, tsv and json (values as
+    stored, none as empty/null); the table shows no field unless a format asks for it."""
+    ok("lead", "edit", "1", "--set", "industry=制造业", "--set", "region=华南")
+    ok("lead", "edit", "2", "--set", "region=EMEA")
+    out = ok("lead", "list", "--format", "csv").stdout
+    header = out.splitlines()[0].split(",")
+    assert header[-4:] == ["next_action", "next_due", "industry", "region"]
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert (rows["1"]["industry"], rows["1"]["region"]) == ("制造业", "华南")
+    assert (rows["2"]["industry"], rows["2"]["region"]) == ("", "EMEA")
+    data = {r["id"]: r for r in json.loads(ok("lead", "list", "--format", "json").stdout)}
+    assert (data[1]["industry"], data[1]["region"]) == ("制造业", "华南")
+    assert (data[2]["industry"], data[2]["region"]) == (None, "EMEA")
+    tsv = ok("lead", "list", "--format", "tsv").stdout.splitlines()
+    assert tsv[0].endswith("\tindustry\tregion") and tsv[1].endswith("\t制造业\t华南")
+    # An empty listing's CSV still names the columns.
+    empty = ok("lead", "list", "--format", "csv", "--search", "nobody-at-all").stdout
+    assert empty.strip().endswith(",industry,region")
+    table = ok("lead", "list").stdout
+    assert "制造业" not in table and "EMEA" not in table
+    # Taken out of the declaration, a field is no longer listed (its values are kept).
+    ok("config", "set", "fields", "region")
+    header = ok("lead", "list", "--format", "csv").stdout.splitlines()[0]
+    assert header.endswith(",next_due,region")
+
+
+def test_a_field_name_typo_gets_the_nearest_name(ok, fails, declared) -> None:
+    fails(
+        "lead", "edit", "1", "--set", "regoin=华东",
+        match='Error: --set: "regoin" is not a declared field — did you mean "region"? '
+        "(declared: industry, region)",
+    )  # fmt: skip
+    fails("lead", "add", "X", "--set", "Industy=制造业", match='did you mean "industry"?')
+    # The lead's own facts have options of their own (declaring them is refused).
+    fails(
+        "lead", "edit", "1", "--set", "emial=a@b.cn",
+        match='"emial" is not a declared field — "email" is one of the lead\'s own facts: '
+        "set it with --email",
+    )  # fmt: skip
+    fails("lead", "edit", "1", "--set", "expected_clos=fri", match="set it with --expected-close")
+    fails("lead", "edit", "1", "--set", "tags=x", match="set it with --tag")
+    fails(
+        "--lang", "zh_CN", "lead", "edit", "1", "--set", "regoin=华东",
+        match="错误：--set：“regoin”不是已声明的字段——你是不是想用“region”？",
+    )  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 
 import pytest
 from icalendar import Calendar
@@ -229,11 +230,35 @@ def test_ics_export(ok, run, two_leads) -> None:
     assert overdue_only.walk("VEVENT") == []
 
 
+def test_activity_kinds_keep_note_for_a_plain_log(ok, fails, two_leads, db_path) -> None:
+    ok("log", "1", "first")
+    for kinds in ("call,wechat", "电话,微信"):
+        fails(
+            "config", "set", "activity_kinds", kinds,
+            match="activity_kinds must keep note: a touch logged without a kind is a note — "
+            f"e.g. {kinds.lower()},note",
+        )  # fmt: skip
+    fails(
+        "--lang", "zh_CN", "config", "set", "activity_kinds", "call,wechat",
+        match="activity_kinds 必须保留 note",
+    )  # fmt: skip
+    # A list stored before the check (or with sqlite3) still logs a plain note as a note.
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('activity_kinds', 'call,wechat')"
+        )
+    ok("log", "1", "second")
+    kinds = [a["kind"] for a in json.loads(ok("lead", "show", "1", "--format", "json").stdout)[
+        "activities"
+    ]]  # fmt: skip
+    assert kinds == ["note", "note"]
+
+
 def test_configurable_activity_kinds(ok, fails, two_leads) -> None:
-    ok("config", "set", "activity_kinds", "Call, WeChat ,call")
-    assert ok("config", "get", "activity_kinds").stdout.strip() == "call,wechat"
+    ok("config", "set", "activity_kinds", "Call, WeChat ,call,note")
+    assert ok("config", "get", "activity_kinds").stdout.strip() == "call,wechat,note"
     ok("log", "1", "sent photos", "--kind", "wechat")
-    fails("log", "1", "x", "--kind", "email", match="use one of: call, wechat")
+    fails("log", "1", "x", "--kind", "email", match="use one of: call, wechat, note")
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ other test."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from salesflow import i18n
 from salesflow.cli import app
 from salesflow.output.layout import cells
+from salesflow.output.views import lead_columns
 from tests.cli import test_width
 from tests.cli.test_reports import pipeline  # noqa: F401 - the fixture the reports use
 from tests.cli.test_width import demo_db  # noqa: F401 - the demo database the width test uses
@@ -332,3 +334,31 @@ def test_quote_screen_in_chinese(zh, ok) -> None:
     assert lines_of(listing)[0].split()[:2] == ["报价单", "线索"] and "草稿" in listing
     english = ok("quote", "show", "Q-2026-0001").stdout
     assert "draft" in english.splitlines()[0] and "Subtotal" in english
+
+
+def test_chinese_hidden_columns_note_keeps_numbers_and_names_whole(demo_db) -> None:  # noqa: F811
+    """The hidden-columns line wraps between the names it lists, never between a number and
+    its unit (7 列) nor inside a name (下一步), at every width from 40 to 80."""
+    i18n.use("zh_CN")
+    try:
+        names = {i18n._(c.header) for c in lead_columns() if c.hide}
+    finally:
+        i18n.use("en")
+    seen = 0
+    for width in range(40, 81, 2):
+        shown = _invoke_zh(demo_db, "lead", "list", "--width", str(width))
+        lines = shown.splitlines()
+        start = next((n for n, x in enumerate(lines) if x.startswith("当前宽度下隐藏了")), None)
+        if start is None:
+            continue
+        seen += 1
+        note = lines[start:]
+        assert all(test_width.cells(x) <= width for x in note), (width, note)
+        assert re.search(r"\d+ 列：", "".join(note)), (width, note)
+        for above, below in itertools.pairwise(note):
+            assert not (above.rstrip()[-1:].isdigit() and below[:1] == "列"), (width, note)
+            for name in names:
+                for cut in range(1, len(name)):
+                    split = above.endswith(name[:cut]) and below.startswith(name[cut:])
+                    assert not split, (width, name, note)
+    assert seen >= 10

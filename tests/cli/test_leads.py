@@ -62,7 +62,7 @@ def test_csv_is_rfc4180_with_formula_escape(ok) -> None:
     record = next(csv.DictReader(io.StringIO(out)))
     assert record["name"] == "'=cmd|calc"
     assert record["company"] == 'Quote "Co", Ltd'
-    assert record["phone"] == "'+1 555"
+    assert record["phone"] == "+1 555"  # a phone number is data, not a formula (csvsafe)
     raw = next(csv.DictReader(io.StringIO(ok("lead", "list", "--format", "csv", "--raw").stdout)))
     assert raw["name"] == "=cmd|calc"
 
@@ -295,3 +295,35 @@ def test_edit_currency_alone_is_a_change(ok) -> None:
 )
 def test_odd_numbers_and_paths(fails, two_leads, args, message) -> None:
     fails(*args, match=message)
+
+
+def test_sort_by_value_converts_to_the_base_currency(ok) -> None:
+    ok("config", "set", "currency", "CNY")
+    ok("config", "set", "fx.USD", "7.10")
+    ok("config", "set", "fx.EUR", "7.80")
+    ok("lead", "add", "A", "--value", "60000", "--currency", "CNY")  # 60 000.00
+    ok("lead", "add", "B", "--value", "9000", "--currency", "USD")  # 9 000 × 7.10 = 63 900.00
+    ok("lead", "add", "C", "--value", "8000", "--currency", "EUR")  # 8 000 × 7.80 = 62 400.00
+    ok("lead", "add", "D", "--value", "1000000", "--currency", "JPY")  # no rate
+    ok("lead", "add", "E", "--value", "100", "--currency", "GBP")  # no rate
+    ok("lead", "add", "F", "--value", "200", "--currency", "GBP")  # no rate
+    ok("lead", "add", "G")  # no value
+    ok("lead", "add", "H", "--value", "7100", "--currency", "CNY")  # 7 100.00
+    ok("lead", "add", "I", "--value", "1000", "--currency", "USD")  # 1 000 × 7.10 = 7 100.00
+    listed = lambda *a: [  # noqa: E731
+        r["name"] for r in rows(ok("lead", "list", "--sort", "value", "--format", "json", *a))
+    ]
+    # Converted largest first (a tie by number), then the unrated by currency and value,
+    # then no value; the old order put CNY first and USD last.
+    assert listed() == ["B", "C", "A", "H", "I", "F", "E", "D", "G"]
+    assert listed("--limit", "3") == ["B", "C", "A"]
+    note = (
+        "Sorted by value in CNY; leads in GBP, JPY (no exchange rate) come after, by currency "
+        "— salesflow config set fx.GBP RATE"
+    )
+    table = ok("lead", "list", "--sort", "value", "--width", "120").stdout
+    assert table.rstrip().splitlines()[-1] == note  # one line, after the table
+    assert "exchange rate" not in ok("lead", "list", "--sort", "value", "--limit", "5").stdout
+    assert "exchange rate" not in ok("lead", "list", "--sort", "value", "--format", "csv").stdout
+    zh = ok("--lang", "zh_CN", "lead", "list", "--sort", "value").stdout
+    assert "GBP、JPY 的线索（没有汇率）排在后面" in zh

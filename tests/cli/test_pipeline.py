@@ -218,3 +218,26 @@ def test_losing_with_one_sent_quote_says_how_to_reject_it(ok, two_leads) -> None
         "Quote Q-2026-0001 is still sent — record the client's no: salesflow quote reject "
         'Q-2026-0001 --reason "…"'
     ) in lost
+
+
+def test_closing_on_one_quote_names_the_others_still_sent(ok, two_leads) -> None:
+    """Accepting or rejecting (--lost) one quote closes the deal: the client's answer is a no
+    to its other quotes still out, and the seller is told which."""
+    for item in ("A; 1; 100", "B; 1; 200", "C; 1; 300"):
+        ok("quote", "new", "1", "--item", item)
+    ok("quote", "copy", "Q-2026-0001")  # Q-2026-0001-v2, superseded by the accept below
+    for number in ("Q-2026-0001", "Q-2026-0002", "Q-2026-0003", "Q-2026-0001-v2"):
+        ok("quote", "send", number)
+    accepted = ok("quote", "accept", "Q-2026-0001").stderr
+    assert "Marked rejected as superseded: Q-2026-0001-v2" in accepted
+    assert (
+        "Quotes Q-2026-0002, Q-2026-0003 are still sent — record the client's no: "
+        'salesflow quote reject NUMBER --reason "…" for each'
+    ) in accepted
+    ok("quote", "new", "2", "--item", "D; 1; 100")  # Q-2026-0004
+    ok("quote", "new", "2", "--item", "E; 1; 100")  # Q-2026-0005
+    ok("quote", "send", "Q-2026-0004")
+    ok("quote", "send", "Q-2026-0005")
+    lost = ok("quote", "reject", "Q-2026-0004", "--lost", "--reason", "price").stderr
+    assert "Quote Q-2026-0005 is still sent — record the client's no" in lost
+    assert "Q-2026-0004 is still sent" not in lost

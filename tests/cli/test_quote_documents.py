@@ -82,6 +82,35 @@ def test_the_chinese_quote_carries_every_block(ok, chinese_quote) -> None:
     assert "金额大写：**人民币捌拾玖万伍仟伍佰壹拾叁元柒角**" in md
 
 
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_markdown_buyer_and_seller_are_blocks_of_their_own(ok, chinese_quote, lang) -> None:
+    """In a Markdown viewer the buyer and the seller are two paragraphs, each line of them
+    kept on its own (a hard break), and the items heading a block after them."""
+    from markdown_it import MarkdownIt
+
+    md = ok("quote", "render", Q1, "--format", "md", "--lang", lang).stdout
+    tokens = MarkdownIt().parse(md)
+    paragraphs = [
+        tokens[n + 1] for n, t in enumerate(tokens) if t.type == "paragraph_open"
+    ]  # each paragraph's inline content follows its opening token
+    buyer_word, seller_word = ("需方", "供方") if lang == "zh_CN" else ("Buyer", "Seller")
+    buyer = next(p for p in paragraphs if buyer_word in p.content)
+    seller = next(p for p in paragraphs if seller_word in p.content)
+    assert buyer is not seller
+    assert "深圳李明智能科技有限公司" not in buyer.content
+    assert "苏州某自动化设备有限公司" not in seller.content
+    for block, lines in ((buyer, 4), (seller, 6)):
+        breaks = [c for c in block.children if c.type == "hardbreak"]
+        assert len(breaks) >= lines - 1, block.content
+    headings = [tokens[n + 1].content for n, t in enumerate(tokens) if t.type == "heading_open"]
+    assert ("报价明细" if lang == "zh_CN" else "Items") in headings
+    # The raw rule a plain Markdown reader follows: a blank line before every heading.
+    lines = md.splitlines()
+    for n, line in enumerate(lines[1:], 1):
+        if line.startswith("#"):
+            assert lines[n - 1] == "", (lines[n - 1], line)
+
+
 def test_english_from_the_same_quote(ok, chinese_quote) -> None:
     html = ok("quote", "render", Q1, "--lang", "en").stdout
     assert '<html lang="en">' in html and "QUOTATION" in html and "报价单" not in html

@@ -296,3 +296,32 @@ def test_an_empty_report_keeps_the_header_of_a_full_one(empty_db, ok, argv, fmt)
     assert len(full.splitlines()) >= 2, full
     # (`report grades` lists A, B and C even with no leads: only the header is compared)
     assert empty.splitlines()[:1] == full.splitlines()[:1]
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        ["summary"], ["funnel"], ["conversion"], ["lost"], ["sources"], ["grades"],
+        ["activity"], ["products"], ["breakdown", "--by", "source"],
+    ],
+)  # fmt: skip
+def test_a_window_that_starts_after_its_last_day_is_refused(fails, two_leads, report) -> None:
+    """Today is 2026-11-23: a later --since would count nothing and print zeros."""
+    run = ("report", *report)
+    fails(
+        *run, "--since", "2026-11-24",
+        match="Error: --since 2026-11-24 is in the future — a report counts days up to today "
+        "(2026-11-23); give today or an earlier day",
+    )  # fmt: skip
+    fails(*run, "--since", "+1w", "--until", "2026-12-31", match="--since 2026-11-30 is in the")
+    fails(
+        *run, "--since", "2026-11-20", "--until", "2026-11-10",
+        match="--since 2026-11-20 is after --until 2026-11-10 — swap them",
+    )  # fmt: skip
+    if report != ["products"]:  # the one without --as-of
+        fails(
+            *run, "--since", "2026-11-20", "--as-of", "2026-11-10",
+            match="--since 2026-11-20 is after --as-of 2026-11-10 — give 2026-11-10 or an "
+            "earlier day",
+        )  # fmt: skip
+    fails("--lang", "zh_CN", *run, "--since", "2026-11-24", match="错误：--since 2026-11-24 在未来")

@@ -97,6 +97,7 @@ def test_the_page_has_its_charts_and_escapes_user_text(ok, month, tmp_path: Path
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
     assert "&lt;b&gt;price&lt;/b&gt;" in page and "<b>price" not in page
     assert "10,000" in page and "▲ 150.0% vs 2026-10 (4,000)" in page  # won value, vs October
+    assert "▼ 50.0 pp vs 2026-10 (100.0%)" in page  # win rate 50% after 100%: points
     # November has not ended: the page says its figures are so far
     assert "Monthly review · 2026-11 so far</title>" in page
     assert "2026-11 has not ended: its figures are so far, its changes partial." in page

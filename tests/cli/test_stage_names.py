@@ -208,3 +208,21 @@ def test_messages_name_the_closed_stage_as_the_seller_does(ok, fails) -> None:
     ok("advance", "1", "won")
     fails("advance", "1", "proposal", match="#1 张伟 is 成交 — reopen it first")
     fails("advance", "1", "--reopen", "成交", match="is already in stage 成交")
+
+
+def test_a_stage_name_typo_gets_the_nearest_name(ok, fails, two_leads) -> None:
+    fails(
+        "advance", "1", "wonn",
+        match='Error: unknown stage "wonn" — did you mean "won"? The stages are: lead, '
+        "contacted, qualified, proposal, quote, negotiation, won, lost",
+    )  # fmt: skip
+    fails("lead", "list", "--stage", "Qualifed", match='did you mean "qualified"?')
+    ok(
+        "stages", "set", "线索:10", "需求分析:35", "报价:65", "--map", "contacted=线索",
+        "--map", "qualified=需求分析", "--map", "proposal=需求分析", "--map", "quote=报价",
+        "--map", "negotiation=报价", "--map", "lead=线索", "--won", "成交", "--lost", "丢单",
+    )  # fmt: skip
+    fails("advance", "1", "需求分折", match='did you mean "需求分析"?')
+    fails("advance", "1", "成交了", match='did you mean "成交"?')
+    fails("--lang", "zh_CN", "advance", "1", "报价单", match="你是不是想用“报价”？")
+    fails("advance", "1", "heaven", match='unknown stage "heaven" — the stages are: 线索')

@@ -29,6 +29,15 @@ from salesflow.cli.commands import COMMANDS, load
         (["today", "--limt", "3"], "Did you mean --limit? — see salesflow today --help"),
         (["lead", "list", "--limit"],
          "Option '--limit' requires an argument. — see salesflow lead list --help"),
+        # the root's own options after the command: where they go, not a guess
+        (["lead", "list", "--db", "x.db"],
+         "Error: No such option: --db. Global options go before the command: "
+         "salesflow --db x.db lead list — see salesflow lead list --help"),
+        (["report", "funnel", "--lang=zh_CN", "-f", "json"],
+         "No such option: --lang. Global options go before the command: "
+         "salesflow --lang=zh_CN report funnel -f json — see"),
+        (["--lang", "zh_CN", "lead", "show", "1", "--db", "my sales.db"],
+         "全局选项要放在命令前面：salesflow --db 'my sales.db' --lang zh_CN lead show 1"),
     ],
 )  # fmt: skip
 def test_unknown_commands_and_options_suggest_what_to_type(fails, argv, says) -> None:

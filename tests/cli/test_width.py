@@ -269,3 +269,43 @@ def test_quote_and_lead_cards_keep_every_figure_whole(demo_db: Path) -> None:
         assert occurrences(big["number"], card) >= 1, (width, card)
         assert occurrences(listing_money(big["total"], big), card) >= 1, (width, card)
         assert all(cells(line) <= width for line in card.splitlines()), (width, card)
+
+
+def test_lead_list_at_60_columns_shows_the_company_shortened(demo_db: Path) -> None:
+    """At 60 columns # (3), Value (16: "1,234,567.00 CNY"), Stage and two text columns at 8
+    cells fit: the company is shortened with … instead of hidden; at 120 names stay whole."""
+    leads = json.loads(invoke(demo_db, "lead", "list", "--format", "json"))
+    shown = invoke(demo_db, "lead", "list", "--width", "60")
+    lines = shown.splitlines()
+    assert lines[0].split()[:4] == ["#", "Name", "Company", "Stage"], shown
+    assert "Company" not in hidden_headers(shown)
+    assert all(cells(line) <= 60 for line in lines)
+    lead = next(r for r in leads if r["company"] and cells(r["company"]) > 10)
+    first = next(line for line in lines[2:] if line.split()[0] == str(lead["id"]))
+    company = lead["company"]
+    start = company[: 2 if cells(company[0]) == 2 else 4]
+    assert re.search(re.escape(start) + r"\S*…", first), (company, first)
+    wide = invoke(demo_db, "lead", "list", "--width", "120")
+    assert all(r["name"] in wide for r in leads[:20])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_piped_cards_end_no_line_with_a_space(demo_db: Path, lang: str) -> None:
+    """`lead show`, `quote show` and `customer show` in a pipe: Rich pads every cell of its
+    grids, but no line a pipe gets ends with a space."""
+    from salesflow import i18n
+
+    quote = json.loads(invoke(demo_db, "quote", "list", "--format", "json"))[0]
+    customer = json.loads(invoke(demo_db, "customer", "list", "--format", "json"))[0]
+    try:
+        for args in (
+            ("lead", "show", str(quote["lead_id"])),
+            ("quote", "show", quote["number"]),
+            ("customer", "show", str(customer["id"])),
+        ):
+            shown = invoke(demo_db, "--lang", lang, *args)
+            assert len(shown.splitlines()) > 5, (args, shown)
+            padded = [line for line in shown.splitlines() if line.endswith(" ")]
+            assert not padded, (lang, args, padded)
+    finally:
+        i18n.use("en")
