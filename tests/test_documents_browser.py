@@ -108,8 +108,9 @@ LONG_ITEMS = (
 
 
 def _scroll_widths(pages: dict[str, Path], widths: tuple[int, ...], tmp_path: Path) -> dict:
-    """{(page, width): (scrollWidth, clientWidth)} of each page laid out in a frame `width`
-    px wide (no scroll bar), all measured by one headless Chromium."""
+    """{(page, width): (scrollWidth, clientWidth, the same of the quote's items box or 0, 0)}
+    of each page laid out in a frame `width` px wide (no scroll bar), all measured by one
+    headless Chromium."""
     import html
     import json
     import re
@@ -126,7 +127,8 @@ def _scroll_widths(pages: dict[str, Path], widths: tuple[int, ...], tmp_path: Pa
         "addEventListener('load',()=>{const out={};"
         "for(const f of document.querySelectorAll('iframe')){"
         "const d=f.contentDocument.documentElement;"
-        "out[f.dataset.key]=[d.scrollWidth,d.clientWidth]}"
+        "const b=f.contentDocument.querySelector('.items-box')||{scrollWidth:0,clientWidth:0};"
+        "out[f.dataset.key]=[d.scrollWidth,d.clientWidth,b.scrollWidth,b.clientWidth]}"
         "document.body.setAttribute('data-widths',JSON.stringify(out))})"
     )
     wrapper = tmp_path / "frames.html"
@@ -175,6 +177,8 @@ def test_a_long_quote_and_the_digest_never_scroll_sideways_on_a_phone(tmp_path: 
         sf("--lang", lang, "digest", "-o", str(pages[f"digest-{lang}"]), db=db)
     measured = _scroll_widths(pages, (390, 1000), tmp_path)
     assert len(measured) == 8
-    for (name, width), (scroll, client) in measured.items():
+    for (name, width), (scroll, client, box, box_client) in measured.items():
         assert client == width, (name, width, client)
         assert scroll <= width, (name, width, scroll)
+        # The items table fits its box too: it could scroll there, but this one need not.
+        assert box <= box_client and (box > 0) == name.startswith("quote"), (name, width, box)
