@@ -80,6 +80,8 @@ class Seen:
     def look_up(self, rows: Iterable[tuple[tuple, tuple]]) -> None:
         """Before a chunk is placed: what its rows' keys already point at. `rows` are each
         row's keys (Keys.of) and its facts as written (name, company, email, phone)."""
+        if not self.last and not self.stored:  # nothing to look up: all held in memory
+            return
         rows = list(rows)
         wanted: list[set] = [{k[i] for k, __ in rows if k[i]} for i in range(3)]
         if self.last:
