@@ -4,11 +4,13 @@ set aside; optionally names that are nearly the same at the same company."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import sys
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,20 +47,42 @@ def name_key(text: str | None) -> str:
 
 
 def company_key(text: str | None) -> str:
+    """A company as `lead dupes`, `lead add` and the imports compare it: as `name_key`, with
+    its legal form set aside ('深圳某科技有限公司' is '深圳某科技', 'Acme Co., Ltd.' is 'acme')."""
     name = plain(text)
-    changed = True
-    while changed and name:
-        changed = False
-        for suffix in SUFFIXES:
-            if name.endswith(suffix) and len(name) > len(suffix):
-                name = name[: -len(suffix)].rstrip(" ,.")
-                changed = True
+    # Matched on the reversed name: the longest suffix at the end, without trying every start.
+    while (m := _SUFFIX_REVERSED.match(name[::-1])) and m.end() < len(name):
+        name = name[: -m.end()].rstrip(" ,.")
     return name.replace(" ", "")
 
 
+# A Latin suffix is a word of its own: 'Punjab' and 'Troy' keep their 'ab' and 'oy'.
+_SUFFIX_REVERSED = re.compile(
+    "|".join(re.escape(s[::-1]) + ("(?![a-z0-9])" if s.isascii() else "") for s in SUFFIXES)
+)
+
+
+# A Chinese mobile number (11 digits, 1 then 3–9) after its country code, 86 or 0086: the same
+# phone as the 11 digits alone. Only this shape: other codes' national numbers vary in length
+# and keep a trunk 0 or not, so their digits stay as written.
+_CN_MOBILE = re.compile(r"(?:00)?86(1[3-9][0-9]{9})")
+
+
 def phone_key(text: str | None) -> str:
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""))
+    """A phone as `lead dupes`, `lead add` and the imports compare it: its digits, at least
+    MIN_PHONE_DIGITS of them (shorter is an extension or a service line, no one's identity),
+    a Chinese mobile without its +86/0086."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""), flags=re.ASCII)
+    if m := _CN_MOBILE.fullmatch(digits):
+        return m[1]
     return digits if len(digits) >= MIN_PHONE_DIGITS else ""
+
+
+def phone_spellings(key: str) -> list[str]:
+    """The digits a phone with this `phone_key` may have in the leads_phone_digits index."""
+    if len(key) == 11 and _CN_MOBILE.fullmatch("86" + key):
+        return [key, "86" + key, "0086" + key]
+    return [key]
 
 
 @dataclass(frozen=True)
@@ -171,48 +195,67 @@ def existing(
             )
         ]
     if key := phone_key(phone):
-        digits = "".join(c for c in (phone or "") if c not in " -+().")
         found += [
             (r[0], _label(r), N_("same phone"))
             for r in conn.execute(
-                f"SELECT id, name, company, phone FROM leads WHERE {PHONE_DIGITS} = ? "
-                "AND phone IS NOT NULL ORDER BY id",
-                (digits,),
+                f"SELECT id, name, company, phone FROM leads WHERE {PHONE_DIGITS} IN "
+                "(SELECT value FROM json_each(?)) AND phone IS NOT NULL ORDER BY id",
+                (json.dumps([as_indexed(phone or ""), *phone_spellings(key)]),),
             )
             if phone_key(r[3]) == key
         ]
     if company and (ckey := company_key(company)) and (nkey := name_key(name)):
         found += [
             (r[0], _label(r), N_("same name and company"))
-            for r in _named_from(conn, nkey)
+            for r in named(conn, {nkey})
             if name_key(r[1]) == nkey and r[2] and company_key(r[2]) == ckey
         ]
     seen: set[int] = set()
     return [f for f in found if not (f[0] in seen or seen.add(f[0]))]
 
 
-def _named_from(conn: sqlite3.Connection, key: str) -> list[tuple]:
-    """Leads whose name may read as `key` (a `name_key`), for `name_key` to have the last word:
-    ranges of the leads_name index (NOCASE) by the key's first two characters, each in either
-    width, with or without a space between them ('李娜', '李 娜', '李　娜'; 'Jane', 'Ｊａｎｅ')."""
+def as_indexed(phone: str) -> str:
+    """A phone as the leads_phone_digits index holds it (PHONE_DIGITS)."""
+    for mark in " -+().":
+        phone = phone.replace(mark, "")
+    return phone
+
+
+def named(conn: sqlite3.Connection, keys: Iterable[str], last: int | None = None) -> list[tuple]:
+    """(id, name, company) of the leads (up to id `last`) whose names may read as one of these
+    `name_key`s, for `name_key` to have the last word, in id order; one query however many keys.
+    Ranges of the leads_name index (NOCASE) by each key's first two characters, each in either
+    case and width, with or without a space between them ('李娜', '李 娜', '李　娜'; 'Jane',
+    'Ｊａｎｅ'), each range read once for all the keys that start so and narrowed in SQL to
+    names of those keys' lengths."""
+    lengths: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for key in keys:
+        for prefix in _prefixes(key):
+            end = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, sys.maxunicode))
+            lengths[prefix, end].add(len(key))
+    if not lengths:
+        return []
+    # Each range's lengths as ",5,7,": instr() is far quicker than a subquery per name.
+    ranges = [[lo, hi, f",{','.join(map(str, sorted(n)))},"] for (lo, hi), n in lengths.items()]
+    rows = conn.execute(
+        "SELECT l.id, l.name, l.company FROM json_each(?) AS r CROSS JOIN leads AS l "
+        "ON l.name >= json_extract(r.value, '$[0]') COLLATE NOCASE "
+        "AND l.name < json_extract(r.value, '$[1]') COLLATE NOCASE "
+        f"WHERE instr(json_extract(r.value, '$[2]'), ',' || length({_BARE_NAME}) || ',') "
+        "AND +l.id <= ?",  # the id on its own: the ranges, not the id, lead the query
+        (json.dumps(ranges), sys.maxsize if last is None else last),
+    )
+    return sorted({r[0]: r for r in rows}.values())
+
+
+def _prefixes(key: str) -> set[str]:
+    """The starts a stored name with this `name_key` may have in the leads_name index."""
     # The index ignores ASCII case but not other cases or width: ß/SS and ｊ/Ｊ are ranges apart.
     cased = [{c, *(u for u in (c.upper(),) if len(u) == 1)} for c in key[:2]]
     two = [{_ascii_lower(c) for c in cs | {_wide(c) for c in cs}} for cs in cased]
     if len(two) == 1:
-        prefixes = two[0]
-    else:
-        prefixes = {a + gap + b for a in two[0] for b in two[1] for gap in ("", " ", "\u3000")}
-    rows: dict[int, tuple] = {}
-    for prefix in prefixes:
-        end = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, sys.maxunicode))
-        for r in conn.execute(
-            "SELECT id, name, company FROM leads "
-            "WHERE name >= ? COLLATE NOCASE AND name < ? COLLATE NOCASE "
-            f"AND length({_BARE_NAME}) = ?",
-            (prefix, end, len(key)),
-        ):
-            rows[r[0]] = r
-    return [rows[i] for i in sorted(rows)]
+        return two[0]
+    return {a + gap + b for a in two[0] for b in two[1] for gap in ("", " ", "\u3000")}
 
 
 def _ascii_lower(c: str) -> str:
@@ -228,5 +271,6 @@ def _wide(c: str) -> str:
 # the names of a range whose length differs from the key's stay in SQLite (a common first
 # name is thousands of leads), and `name_key` confirms the rest.
 _BARE_NAME = (
-    "replace(replace(replace(replace(name, ' ', ''), char(12288), ''), char(9), ''), char(160), '')"
+    "replace(replace(replace(replace(l.name, ' ', ''), char(12288), ''), char(9), ''), "
+    "char(160), '')"
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from salesflow.dupes import named
 from salesflow.i18n import _
 from salesflow.importer import seen
 from salesflow.importer.keys import Keys
@@ -27,7 +28,8 @@ class LeadFinder:
         self.name: dict[str, list[int]] = {}
 
     def look_up(self, rows: list[dict[str, str]]) -> None:
-        """The leads these rows may name: by id, e-mail, or name (with its company)."""
+        """The leads these rows may name: by id, e-mail, or name (with its company), each kind
+        in one query; a name as `lead dupes` reads it (dupes.named, Keys.of)."""
         self.ids, self.email, self.person, self.name = set(), {}, {}, {}
         ids, emails, names = set(), set(), set()
         for values in rows:
@@ -38,16 +40,15 @@ class LeadFinder:
             if e:
                 emails.update((e, values["email"].strip()))
             if person:
-                names.update((person[0], " ".join(values["name"].split())))
+                names.add(person[0])
         if ids:
             self.ids = {r[0] for r in self._in("SELECT id FROM leads WHERE id IN ", ids)}
         sql = "SELECT id, email FROM leads WHERE email IS NOT NULL AND email COLLATE NOCASE IN "
         for id_, email in self._in(sql, emails):
             self.email.setdefault(Keys.of(None, None, email, None)[0], []).append(id_)
-        sql = "SELECT id, name, company FROM leads WHERE name COLLATE NOCASE IN "
-        for id_, name, company in self._in(sql, names):
+        for id_, name, company in named(self.conn, names):
             person = Keys.of(name, company, None, None)[2]
-            if person:
+            if person and person[0] in names:
                 self.person.setdefault(person, []).append(id_)
                 self.name.setdefault(person[0], []).append(id_)
 

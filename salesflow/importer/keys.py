@@ -1,12 +1,13 @@
-"""Who a lead is, for finding duplicates in an import: e-mail, phone digits, name + company
-(rows of the file and leads already in the database alike; importer/seen.py looks them up)."""
+"""Who a lead is, for finding duplicates in an import: e-mail, phone, name + company, each as
+`lead dupes` and `lead add` compare them (salesflow/dupes.py: case, width and spaces set
+aside, a company's legal form too, a phone's digits; rows of the file and leads already in
+the database alike; importer/seen.py looks them up)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-_NOT_DIGIT = re.compile(r"[^0-9]")
+from salesflow.dupes import company_key, name_key, phone_key
 
 
 class Keys:
@@ -20,11 +21,10 @@ class Keys:
     @staticmethod
     def of(name: str | None, company: str | None, email: str | None, phone: str | None):
         e = email.strip().casefold() if email else None
-        digits = _NOT_DIGIT.sub("", phone) if phone else ""
-        p = digits if len(digits) >= 5 else None  # "n/a", "-" and extensions are no identity
-        person = (" ".join((name or "").split()).casefold(),
-                  " ".join((company or "").split()).casefold())  # fmt: skip
-        return e, p, person if person[0] else None
+        # dupes.MIN_PHONE_DIGITS: "n/a", "-", extensions and service lines are no identity.
+        p = phone_key(phone) or None
+        n = name_key(name)
+        return e, p, (n, company_key(company)) if n else None
 
     def add(self, target: Any, keys: tuple) -> None:
         e, p, person = keys

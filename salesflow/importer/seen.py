@@ -4,13 +4,14 @@ their indexes (migration 11's leads_email, leads_name and leads_phone_digits), t
 new leads are held in memory up to HELD of them and then in a temporary table, and only the
 chunk of rows being placed is held whole.
 
-A key is what keys.Keys.of makes of a lead (e-mail casefolded, phone digits, name and company
-with case and spacing set aside). The indexes compare ASCII letters without case and the
-phone without spaces, dashes, dots, + and brackets: each chunk asks them for its rows' keys
-as written and as Keys.of makes them, and keeps what Keys.of says is the same lead. A stored
-lead whose e-mail or name differs from the row's only in the case of a non-ASCII letter, or
-whose phone has other marks between its digits (/, ext.), is therefore not found (README,
-"Import and export")."""
+A key is what keys.Keys.of makes of a lead: who it is as `lead dupes` and `lead add` see it
+(salesflow/dupes.py). The indexes compare ASCII letters without case and the phone without
+spaces, dashes, dots, + and brackets: each chunk asks them, in one query per kind, for its
+rows' e-mails and phones as written and as Keys.of makes them (a Chinese mobile with and
+without its country code) and for the names that may read as its rows' name keys
+(dupes.named), and keeps what Keys.of says is the same lead. A stored lead whose e-mail
+differs from the row's only in the case of a non-ASCII letter, or whose phone has other
+marks between its digits (/, ext.), is therefore not found (README, "Import and export")."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from salesflow.dupes import PHONE_DIGITS
+from salesflow.dupes import PHONE_DIGITS, as_indexed, name_key, named, phone_spellings
 from salesflow.i18n import N_
 from salesflow.importer.keys import Keys
 
@@ -36,22 +37,17 @@ def _text(kind: int, key: Any) -> str:
     return f"{key[0]}{_SEP}{key[1]}" if kind == 2 else key
 
 
-def _phone_as_indexed(phone: str) -> str:
-    for mark in " -+().":
-        phone = phone.replace(mark, "")
-    return phone
-
-
 def _spelt(rows: list[tuple[tuple, tuple]]) -> list[set]:
-    """The spellings to ask the existing leads' indexes for: Keys.of's and the row's own."""
+    """What to ask the existing leads' indexes for: e-mails and phones as Keys.of makes them and
+    as written (a Chinese mobile with and without +86/0086), the name keys (dupes.named)."""
     spelt: list[set] = [set(), set(), set()]
-    for (e, p, person), (name, __, email, phone) in rows:
+    for (e, p, person), (__, __, email, phone) in rows:
         if e:
             spelt[0].update((e, email.strip()))
         if p:
-            spelt[1].update((p, _phone_as_indexed(phone)))
+            spelt[1].update((as_indexed(phone), *phone_spellings(p)))
         if person:
-            spelt[2].update((person[0], " ".join(name.split())))
+            spelt[2].add(person[0])
     return spelt
 
 
@@ -105,14 +101,21 @@ class Seen:
             "(SELECT value FROM json_each(?)) AND email IS NOT NULL AND id <= ?",
             f"SELECT id, NULL, NULL, NULL, phone FROM leads WHERE {PHONE_DIGITS} IN "
             "(SELECT value FROM json_each(?)) AND phone IS NOT NULL AND id <= ?",
-            "SELECT id, name, company, NULL, NULL FROM leads WHERE name COLLATE NOCASE IN "
-            "(SELECT value FROM json_each(?)) AND id <= ?",
         )
-        for kind, sql in enumerate(queries):
+        for kind in range(3):
             if not spelt[kind]:
                 continue
+            if kind == 2:
+                found = named(self.conn, spelt[kind], self.last)
+                rows = ((id_, name, company, None, None) for id_, name, company in found)
+            else:
+                params = (json.dumps(sorted(spelt[kind])), self.last)
+                rows = self.conn.execute(queries[kind], params)
             hits = []
-            for row in self.conn.execute(sql, (json.dumps(sorted(spelt[kind])), self.last)):
+            names = {person[0] for person in wanted[2]}
+            for row in rows:
+                if kind == 2 and name_key(row[1]) not in names:
+                    continue  # a name of the same start and length: no company_key needed
                 key = Keys.of(*row[1:])[kind]
                 if key in wanted[kind]:
                     hits.append((row[0], key))
