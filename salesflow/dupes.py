@@ -10,7 +10,6 @@ import sqlite3
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,7 +207,7 @@ def existing(
         found += [
             (r[0], _label(r), N_("same name and company"))
             for r in named(conn, {nkey})
-            if name_key(r[1]) == nkey and r[2] and company_key(r[2]) == ckey
+            if r[2] and company_key(r[2]) == ckey
         ]
     seen: set[int] = set()
     return [f for f in found if not (f[0] in seen or seen.add(f[0]))]
@@ -221,13 +220,13 @@ def as_indexed(phone: str) -> str:
     return phone
 
 
-def named(conn: sqlite3.Connection, keys: Iterable[str], last: int | None = None) -> list[tuple]:
-    """(id, name, company) of the leads (up to id `last`) whose names may read as one of these
-    `name_key`s, for `name_key` to have the last word, in id order; one query however many keys.
-    Ranges of the leads_name index (NOCASE) by each key's first two characters, each in either
-    case and width, with or without a space between them ('李娜', '李 娜', '李　娜'; 'Jane',
-    'Ｊａｎｅ'), each range read once for all the keys that start so and narrowed in SQL to
-    names of those keys' lengths."""
+def named(conn: sqlite3.Connection, keys: set[str], last: int | None = None) -> list[tuple]:
+    """(id, name, company) of the leads (up to id `last`) whose `name_key` is one of `keys`, in
+    id order; one query however many keys. Ranges of the leads_name index (NOCASE) by each
+    key's first two characters, each in either case and width, with or without a space
+    between them ('李娜', '李 娜', '李　娜'; 'Jane', 'Ｊａｎｅ'), each range read once for all the
+    keys that start so and narrowed in SQL to names of those keys' lengths; `name_key` has the
+    last word as the rows come, so only the leads named so are held."""
     lengths: dict[tuple[str, str], set[int]] = defaultdict(set)
     for key in keys:
         for prefix in _prefixes(key):
@@ -245,7 +244,7 @@ def named(conn: sqlite3.Connection, keys: Iterable[str], last: int | None = None
         "AND +l.id <= ?",  # the id on its own: the ranges, not the id, lead the query
         (json.dumps(ranges), sys.maxsize if last is None else last),
     )
-    return sorted({r[0]: r for r in rows}.values())
+    return sorted({r[0]: r for r in rows if name_key(r[1]) in keys}.values())
 
 
 def _prefixes(key: str) -> set[str]:

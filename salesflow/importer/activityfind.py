@@ -48,7 +48,7 @@ class LeadFinder:
             self.email.setdefault(Keys.of(None, None, email, None)[0], []).append(id_)
         for id_, name, company in named(self.conn, names):
             person = Keys.of(name, company, None, None)[2]
-            if person and person[0] in names:
+            if person:
                 self.person.setdefault(person, []).append(id_)
                 self.name.setdefault(person[0], []).append(id_)
 

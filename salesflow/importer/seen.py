@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from salesflow.dupes import PHONE_DIGITS, as_indexed, name_key, named, phone_spellings
+from salesflow.dupes import PHONE_DIGITS, as_indexed, named, phone_spellings
 from salesflow.i18n import N_
 from salesflow.importer.keys import Keys
 
@@ -106,16 +106,13 @@ class Seen:
             if not spelt[kind]:
                 continue
             if kind == 2:
-                found = named(self.conn, spelt[kind], self.last)
+                found = named(self.conn, spelt[2], self.last)
                 rows = ((id_, name, company, None, None) for id_, name, company in found)
             else:
                 params = (json.dumps(sorted(spelt[kind])), self.last)
                 rows = self.conn.execute(queries[kind], params)
             hits = []
-            names = {person[0] for person in wanted[2]}
             for row in rows:
-                if kind == 2 and name_key(row[1]) not in names:
-                    continue  # a name of the same start and length: no company_key needed
                 key = Keys.of(*row[1:])[kind]
                 if key in wanted[kind]:
                     hits.append((row[0], key))
