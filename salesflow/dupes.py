@@ -11,6 +11,7 @@ import sys
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from salesflow.i18n import N_
@@ -34,17 +35,26 @@ FUZZY_RATIO = 0.85
 RECORD_KEYS = ["keep", "other", "keep_lead", "other_lead", "reason"]
 
 
+def _folded(text: str | None) -> str:
+    if not text:
+        return ""
+    # An import folds every row and every lead it meets: ASCII has nothing for NFKC to fold.
+    return (text if text.isascii() else unicodedata.normalize("NFKC", text)).casefold()
+
+
 def plain(text: str | None) -> str:
     """Case, width and spacing set aside: 'ＡＣＭＥ  Ltd' and 'acme ltd' read the same."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+    return " ".join(_folded(text).split())
 
 
 def name_key(text: str | None) -> str:
     """A person's name as `lead dupes` and `lead add` compare it: case, width and every space
     set aside ('李 娜', '李娜' and '李　娜' are one name)."""
-    return plain(text).replace(" ", "")
+    return "".join(_folded(text).split())
 
 
+# Companies repeat (a lead per buyer, per branch): an import folds each of them once, mostly.
+@lru_cache(maxsize=8192)
 def company_key(text: str | None) -> str:
     """A company as `lead dupes`, `lead add` and the imports compare it: as `name_key`, with
     its legal form set aside ('深圳某科技有限公司' is '深圳某科技', 'Acme Co., Ltd.' is 'acme')."""
@@ -65,13 +75,14 @@ _SUFFIX_REVERSED = re.compile(
 # phone as the 11 digits alone. Only this shape: other codes' national numbers vary in length
 # and keep a trunk 0 or not, so their digits stay as written.
 _CN_MOBILE = re.compile(r"(?:00)?86(1[3-9][0-9]{9})")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 def phone_key(text: str | None) -> str:
     """A phone as `lead dupes`, `lead add` and the imports compare it: its digits, at least
     MIN_PHONE_DIGITS of them (shorter is an extension or a service line, no one's identity),
     a Chinese mobile without its +86/0086."""
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""), flags=re.ASCII)
+    digits = _NOT_DIGIT.sub("", _folded(text))
     if m := _CN_MOBILE.fullmatch(digits):
         return m[1]
     return digits if len(digits) >= MIN_PHONE_DIGITS else ""

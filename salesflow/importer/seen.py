@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from salesflow.dupes import PHONE_DIGITS, as_indexed, named, phone_spellings
+from salesflow.dupes import PHONE_DIGITS, as_indexed, company_key, name_key, named, phone_spellings
 from salesflow.i18n import N_
 from salesflow.importer.keys import Keys
 
@@ -107,16 +107,15 @@ class Seen:
                 continue
             if kind == 2:
                 found = named(self.conn, spelt[2], self.last)
-                rows = ((id_, name, company, None, None) for id_, name, company in found)
+                keyed = (((name_key(n), company_key(c)), id_) for id_, n, c in found)
             else:
                 params = (json.dumps(sorted(spelt[kind])), self.last)
-                rows = self.conn.execute(queries[kind], params)
-            hits = []
-            for row in rows:
-                key = Keys.of(*row[1:])[kind]
-                if key in wanted[kind]:
-                    hits.append((row[0], key))
-            for id_, key in sorted(hits):
+                keyed = (
+                    (Keys.of(*row[1:])[kind], row[0])
+                    for row in self.conn.execute(queries[kind], params)
+                )
+            hits = sorted((id_, key) for key, id_ in keyed if key in wanted[kind])
+            for id_, key in hits:
                 self.found[kind].setdefault(key, id_)
 
     def match(self, keys: tuple) -> list[tuple[int, str]]:
