@@ -17,7 +17,7 @@ from salesflow.cli.options import (
 )
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, join
 
 if TYPE_CHECKING:
     from salesflow.leads import LeadFields
@@ -447,12 +447,12 @@ def merge_(
             conn, leads.get(conn, kept.id), leads.get(conn, gone.id),
             stage_from_other=stage_from == StageFrom.other, now_iso=s.now_iso,
         )  # fmt: skip
-    moved = ", ".join(
+    moved = join(
         _(_MOVED[t]).format(count=n) if t in _MOVED else f"{n} {t.replace('_', ' ')}"
         for t, n in merged.moved.items()
         if n
     )
-    filled = _("; filled {facts}").format(facts=", ".join(merged.filled)) if merged.filled else ""
+    filled = _("; filled {facts}").format(facts=join(merged.filled)) if merged.filled else ""
     s.term.say(
         _(
             "Merged lead {label} into {label2} (moved {value}{filled}); "

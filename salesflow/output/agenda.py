@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, tzinfo
 from typing import Any
 
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, bracketed
 from salesflow.output import Column, render
 from salesflow.output.terminal import Terminal
 from salesflow.output.views import when
@@ -108,7 +108,7 @@ def followup_table(
                 "table",
                 term,
                 columns=followup_columns(),
-                title=f"{_(title).format(days=days)} ({total})",
+                title=bracketed(_(title).format(days=days), total),
                 row_style=_overdue_red,
             )
             if limit is not None and total > limit:
@@ -199,7 +199,7 @@ def agenda_view(
             "table",
             term,
             columns=agenda_columns(s.name, tz),
-            title=f"{_(AGENDA_TITLES[s.name])} ({s.total})",
+            title=bracketed(_(AGENDA_TITLES[s.name]), s.total),
             row_style=_overdue_red,
         )
         if s.total > len(s.items):

@@ -6,7 +6,7 @@ from datetime import tzinfo
 from typing import Any
 
 from salesflow import money
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, bracketed
 from salesflow.output import Column, figures
 from salesflow.output.terminal import Terminal
 from salesflow.words import WORDS, word  # noqa: F401  (the output modules import them here)
@@ -205,7 +205,7 @@ def _card_parts(
     facts = [
         (label, str(value))
         for label, value in (
-            (_("Stage"), f"{lead['stage']} ({lead['probability']}%)"),
+            (_("Stage"), bracketed(lead["stage"], f"{lead['probability']}%")),
             (_("Value"), _money(lead) or "—"),
             (_("Grade"), lead["grade"]),
             (_("Source"), lead["source"]),
