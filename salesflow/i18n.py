@@ -109,7 +109,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def join(items: Iterable[str]) -> str:
     """`items` as a list in running text: `a, b, c` in English, `a、b、c` in Chinese (the
     enumeration comma, 顿号, separates the items of a list)."""
-    return ("、" if _active == "zh_CN" else ", ").join(items)
+    return _(", ").join(items)
 
 
 def bracketed(text: str, inside: object) -> str:

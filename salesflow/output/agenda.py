@@ -10,6 +10,7 @@ from salesflow.i18n import N_, _, bracketed
 from salesflow.output import Column, render
 from salesflow.output.terminal import Terminal
 from salesflow.output.views import when
+from salesflow.words import rhythm
 
 GROUP_TITLES = {
     "overdue": N_("Overdue"),
@@ -57,7 +58,7 @@ def followup_columns() -> list[Column]:
         Column("lead", N_("Lead"), get=_lead),
         Column("company", N_("Company"), hide=2),
         Column("stage", N_("Stage"), style="cyan", no_wrap=True, hide=3),
-        Column("recur", N_("Repeats"), no_wrap=True, hide=1),
+        Column("recur", N_("Repeats"), get=lambda r: rhythm(r.get("recur")), no_wrap=True, hide=1),
     ]
 
 

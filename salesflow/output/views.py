@@ -9,7 +9,7 @@ from salesflow import money
 from salesflow.i18n import N_, _, bracketed
 from salesflow.output import Column, figures
 from salesflow.output.terminal import Terminal
-from salesflow.words import WORDS, word  # noqa: F401  (the output modules import them here)
+from salesflow.words import WORDS, rhythm, word  # noqa: F401  (the output modules import them here)
 
 
 def _money(row: dict[str, Any], key: str = "value") -> str:
@@ -251,6 +251,8 @@ def _cell(key: str, value: Any, tz: tzinfo | None) -> str:
     is_time = (key == "at" or key.endswith("_at")) and isinstance(value, str)
     if key in _WORD_KEYS:
         return word(value)
+    if key == "recur":
+        return rhythm(value)
     if key == "note" and value == "pipeline changed":  # pipeline.REMAP_NOTE, a stored marker
         return _(value)
     return when(value, tz) if is_time else str(value)
