@@ -235,5 +235,5 @@ def test_quote_already_decided_names_status_and_verb_in_chinese(ok, fails, lead)
 
 def test_breakdown_title_names_the_group_as_its_column(ok, lead):
     shown = ok(*ZH, "report", "breakdown", "--by", "source").stdout
-    assert shown.splitlines()[0].startswith("按 来源 · ")
+    assert shown.splitlines()[0].startswith("按来源 · ")
     assert ok("report", "breakdown", "--by", "source").stdout.startswith("Per Source · ")
