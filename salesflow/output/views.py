@@ -365,13 +365,18 @@ def quote_card(view: dict[str, Any], term: Terminal) -> None:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
-    client = " · ".join(view["client_lines"])
-    for label, value in (
-        (_("For"), client),
+    rows = (
+        (_("For"), " · ".join(view["client_lines"])),
         (_("Date"), view["issued_on"]),
         (_("Valid until"), view["valid_until"]),
         (_("Currency"), view["currency"]),
-    ):
+    )
+    # Wrapped here, not by Rich, between the client's lines where they fit and never inside
+    # a phone number.
+    room = term.width - max(layout.cells(label) for label, _v in rows) - 2
+    for label, value in rows:
+        if label == rows[0][0] and term.fit and room > 0:
+            value = "\n".join(layout.wrap_items(view["client_lines"], room))
         facts.add_row(label, Text(value))
     console.print(facts)
     if view["lines"]:
