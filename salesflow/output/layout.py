@@ -276,8 +276,12 @@ def table(
         measured = [cells(v) for v in values]
         sizes.append(measured)
         natural = [max(a, b) for a, b in zip(natural, measured, strict=True)]
-    # A column nothing is written in (not even its header) takes no room.
-    used = [i for i, w in enumerate(natural) if w]
+    # A column nothing is written in (not even its header) takes no room; laid out for a
+    # width, nor does one empty in every row (no one is late among today's follow-ups): its
+    # room goes to the text beside it.
+    width = term.width if term.fit else None
+    filled = [any(measured[i] for measured in sizes) for i in range(len(columns))]
+    used = [i for i, w in enumerate(natural) if w and (filled[i] or width is None or not rows)]
     columns = [columns[i] for i in used]
     headers, header_w, natural = (
         [headers[i] for i in used],
@@ -287,7 +291,6 @@ def table(
     grid = [[values[i] for i in used] for values in grid]
     sizes = [[measured[i] for i in used] for measured in sizes]
     styles = [row_style(row) if row_style else None for row in rows]
-    width = term.width if term.fit else None
     if width is None:
         laid = (list(range(len(columns))), natural, [])
     else:
