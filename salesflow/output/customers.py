@@ -82,7 +82,10 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
         (_("First purchase"), when(c["first_purchase"], tz)),
         (_("Last purchase"), when(c["last_purchase"], tz)),
         (_("Last touch"), when(c["last_touch"], tz)),
-        (_("Check-ins"), rhythm(c["checkin_every"]) or _("none (customer edit --checkin every-3m)")),  # noqa: E501
+        (
+            _("Check-ins"),
+            rhythm(c["checkin_every"]) or _("none (customer edit --checkin every-3m)"),
+        ),  # noqa: E501
         (_("Next check-in"), c["next_checkin"]),
         (_("Address"), c.get("address")),
         (_("Tax ID"), c.get("tax_id")),

@@ -176,8 +176,7 @@ def test_digest_text_and_markdown_in_chinese(zh, overdue_lead) -> None:
     assert "逾期跟进（1）" in text
     assert (
         "  - 发送报价 — #1 张伟（深圳某科技） [lead] A · 50,000.00 CNY"
-        "（到期 2026-11-20，已逾期3天）"
-        in text
+        "（到期 2026-11-20，已逾期3天）" in text
     )
     md = zh("digest", "--format", "md").stdout
     assert md.startswith("# salesflow 每日摘要 2026-11-23 周一（UTC）")
