@@ -220,8 +220,13 @@ def plan(
     optional = sorted((i for i, c in enumerate(columns) if c.hide), key=lambda i: columns[i].hide)
     shown = list(range(len(columns)))
 
-    def base(floor: int) -> list[int]:
-        return [natural[i] if keep[i] else _floor(natural[i], headers[i], floor) for i in shown]
+    def base(floor: int, essential: int | None = None) -> list[int]:
+        return [
+            natural[i]
+            if keep[i]
+            else _floor(natural[i], headers[i], floor if columns[i].hide else essential or floor)
+            for i in shown
+        ]
 
     def need(widths: list[int]) -> int:
         return sum(widths) + len(GAP) * (len(widths) - 1) + 2
@@ -232,6 +237,13 @@ def plan(
     comfort = max(MIN_TEXT, min(COMFORT, width // 8))
     while need(base(comfort)) > width and optional:
         shown.remove(optional.pop(0))
+    # An essential text column (what a row is: a product) keeps COMFORT before an optional
+    # figure stays: "CNS-D Co…" names no product, and a share beside it helps nobody.
+    figures = [i for i in optional if keep[i]]
+    while need(base(comfort, COMFORT)) > width and figures:
+        gone = figures.pop(0)
+        shown.remove(gone)
+        optional.remove(gone)
     widths = base(comfort)
     if need(widths) > width:
         widths = base(MIN_TEXT)
