@@ -230,7 +230,7 @@ def test_digest_changes_read_as_chinese(ok, two_leads) -> None:
         env={"SALESFLOW_NOW": "2026-11-20T10:00:00Z"},
     )
     zh = ok("--lang", "zh_CN", "digest", "--format", "text", "--since", "2026-11-20").stdout
-    assert "丢单：#2 Jane Roe (Acme Ltd) lead → lost（预算不足）" in zh, zh
+    assert "丢单：#2 Jane Roe（Acme Ltd） lead → lost（预算不足）" in zh, zh
     en = ok("digest", "--format", "text", "--since", "2026-11-20").stdout
     assert "lost: #2 Jane Roe (Acme Ltd) lead → lost (预算不足)" in en, en
 
