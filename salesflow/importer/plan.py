@@ -47,6 +47,7 @@ class Plan:
     rows: int = 0
     new: list[Any] = field(default_factory=list)  # NewLead / activity tuples, in file order
     updates: dict[int, dict[str, Any]] = field(default_factory=dict)  # lead id -> changes
+    changed: list[RowNote] = field(default_factory=list)  # existing leads updated, and how
     unchanged: list[RowNote] = field(default_factory=list)
     skipped: list[RowNote] = field(default_factory=list)
     merged: list[RowNote] = field(default_factory=list)  # later rows about a new lead

@@ -64,7 +64,7 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
     if plan.count("errors") > len(plan.errors):
         more = plan.count("errors") - len(plan.errors)
         lines.append(_("… and {more} more errors").format(more=more))
-    for kind in ("notices", "merged", "skipped", "unchanged"):
+    for kind in ("changed", "notices", "merged", "skipped", "unchanged"):
         shown = getattr(plan, kind)[:SHOWN]
         lines += [str(n) for n in shown]
         if plan.count(kind) > len(shown):
