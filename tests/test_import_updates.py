@@ -43,6 +43,19 @@ def test_an_amount_without_currency_keeps_the_leads_currency(ok, tmp_path):
     }
 
 
+def test_an_amount_too_large_in_the_leads_currency_is_a_row_error(ok, fails, tmp_path):
+    """Read in JPY (the default) the amount fits; in the lead's USD cents it does not."""
+    ok("lead", "add", "Ann", "--email", "a@x.test", "--value", "5 USD")
+    ok("config", "set", "currency", "JPY")
+    path = tmp_path / "u.csv"
+    path.write_text("name,email,amount\nAnn,a@x.test,900000000000000\n")
+    result = fails("import", "leads", str(path), "--on-duplicate", "update", match="1 row has")
+    assert 'row 2, amount: amount "900000000000000" is too large' in result.stdout
+    skipped = ok("import", "leads", str(path), "--on-duplicate", "update", "--skip-errors")
+    assert "Nothing to import" in skipped.stderr
+    assert leads_by_id(ok)[1]["value"] == "5.00"
+
+
 def test_custom_fields_alone_are_an_update(ok, tmp_path):
     ok("config", "set", "fields", "region")
     ok("lead", "add", "Ann", "--company", "Acme", "--set", "region=North")

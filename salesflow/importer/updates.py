@@ -147,8 +147,10 @@ class Pending:
         ).fetchall():
             last = page[-1][0]
             wishes = {lead: json.loads(wish) for lead, wish in page}
+            stored = _stored_fields(self.conn, [k for k, w in wishes.items() if w.get("_fields")])
             for lead in leads.get_many(self.conn, list(wishes)):
-                _resolve(self.conn, plan, lead, wishes[lead.id], changed, value_column)
+                fields = stored.get(lead.id, {})
+                _resolve(plan, lead, wishes[lead.id], fields, changed, value_column)
 
     def close(self) -> None:
         self.conn.execute("DROP TABLE IF EXISTS temp.import_wish")
@@ -158,14 +160,28 @@ class Pending:
 Changed = Callable[[int, dict[str, Any], dict[str, str]], None]
 
 
+def _stored_fields(conn: sqlite3.Connection, lead_ids: list[int]) -> dict[int, dict[str, str]]:
+    """The custom field values the leads `lead_ids` have."""
+    found: dict[int, dict[str, str]] = {}
+    if lead_ids:
+        for lead_id, name, value in conn.execute(
+            "SELECT lead_id, field, value FROM lead_fields "
+            "WHERE lead_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(lead_ids),),
+        ):
+            found.setdefault(lead_id, {})[name] = value
+    return found
+
+
 def _resolve(
-    conn: sqlite3.Connection,
     plan: Plan,
     lead: leads.Lead,
     wish: dict[str, Any],
+    stored: dict[str, str],
     changed: Changed,
     value_column: str,
 ) -> None:
+    """Compare one lead's wish with the lead (and `stored`, its custom field values)."""
     numbers, count = wish.pop("_rows"), wish.pop("_n")
     stage_row = wish.pop("_stage", None)
     field_values = wish.pop("_fields", {})
@@ -173,7 +189,7 @@ def _resolve(
     if value is not None:
         try:
             wish["value_minor"], wish["currency"] = amount(value[1], None, lead.currency)
-        except Bad as e:  # e.g. cents in a JPY lead's amount
+        except Bad as e:  # too large in the lead's currency (cents where the default had none)
             plan.errors.append(RowError(value[0], value_column, e.message))
             return
     if "tags" in wish:
@@ -181,12 +197,7 @@ def _resolve(
     if "notes" in wish:
         wish["notes"] = add_note(lead.notes, wish["notes"])
     changes = {k: v for k, v in wish.items() if getattr(lead, k) != v}
-    fresh: dict[str, tuple[str | None, str]] = {}
-    if field_values:
-        from salesflow import fields
-
-        stored = fields.values_of(conn, lead.id)
-        fresh = {k: (stored.get(k), v) for k, v in field_values.items() if stored.get(k) != v}
+    fresh = {k: (stored.get(k), v) for k, v in field_values.items() if stored.get(k) != v}
     if stage_row and stage_row[1] != lead.stage:
         plan.note("notices", RowNote(stage_row[0], _stage_notice(lead, stage_row)))
     if changes or fresh:
