@@ -19,8 +19,7 @@ def test_a_dry_run_never_creates_the_database(fails, tmp_path):
         assert not missing.exists()
 
 
-def test_a_dry_run_with_row_errors_says_the_import_would_stop(ok, tmp_path):
-    ok("lead", "add", "Pre")  # a dry run needs the database
+def test_a_dry_run_with_row_errors_says_the_import_would_stop(ok, empty_db, tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("name,value\nAnn,lots\n,5\nCy,7\nDee,much\n")
     last = ok("import", "leads", str(path), "--dry-run").stdout.splitlines()[-1]
@@ -34,10 +33,9 @@ def test_a_dry_run_with_row_errors_says_the_import_would_stop(ok, tmp_path):
     assert "would stop" not in ok("import", "leads", str(path), "--dry-run").stdout
 
 
-def test_many_bad_rows_are_grouped_by_column_and_message(ok, fails, tmp_path):
+def test_many_bad_rows_are_grouped_by_column_and_message(fails, empty_db, tmp_path):
     """1,500 bad rows: the first 20 errors (all amounts), then the other 1,480 by kind —
     980 amounts, 400 grades, 100 e-mails — though only 1,000 errors are kept."""
-    ok("lead", "add", "Pre")
     rows = [f"V{i},lots{i},," for i in range(1000)]
     rows += [f"G{i},,Z{i}," for i in range(400)]
     rows += [f"E{i},,,bad{i}" for i in range(100)]
@@ -58,8 +56,7 @@ def test_many_bad_rows_are_grouped_by_column_and_message(ok, fails, tmp_path):
     assert Batches.KEEP_NOTES * 10 < 1500  # the counts come from errors let go too
 
 
-def test_one_kind_of_error_past_the_first_fits_one_line(ok, monkeypatch, tmp_path):
-    ok("lead", "add", "Pre")
+def test_one_kind_of_error_past_the_first_fits_one_line(ok, empty_db, monkeypatch, tmp_path):
     monkeypatch.setattr(Batches, "KEEP_NOTES", 2)  # 20 errors kept, the rest counted
     monkeypatch.setattr(Batches, "SIZE", 7)
     path = tmp_path / "bad.csv"
@@ -68,8 +65,7 @@ def test_one_kind_of_error_past_the_first_fits_one_line(ok, monkeypatch, tmp_pat
     assert '… and 25 more errors: value 25 rows ("cannot read amount …")\n' in out
 
 
-def test_a_json_true_is_shown_as_given(ok, tmp_path):
-    ok("lead", "add", "Pre")
+def test_a_json_true_is_shown_as_given(ok, empty_db, tmp_path):
     path = tmp_path / "g.json"
     rows = [
         {"name": "A", "grade": True},
