@@ -186,7 +186,7 @@ def _resolve(
     stage_row = wish.pop("_stage", None)
     field_values = wish.pop("_fields", {})
     value = wish.pop("_value", None)
-    if value is not None:
+    if value is not None and lead.currency != wish["currency"]:  # else read as it should be
         try:
             wish["value_minor"], wish["currency"] = amount(value[1], None, lead.currency)
         except Bad as e:  # too large in the lead's currency (cents where the default had none)
