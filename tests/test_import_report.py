@@ -31,6 +31,9 @@ def test_a_dry_run_with_row_errors_says_the_import_would_stop(ok, empty_db, tmp_
     assert "would stop" not in skipping
     path.write_text("name,value\nAnn,5\n")
     assert "would stop" not in ok("import", "leads", str(path), "--dry-run").stdout
+    path.write_text("lead,type,when,summary\n99,call,2026-11-01,x\n")
+    last = ok("import", "activities", str(path), "--dry-run").stdout.splitlines()[-1]
+    assert last.startswith("The import would stop here: 1 row has errors — fix it, or pass")
 
 
 def test_many_bad_rows_are_grouped_by_column_and_message(fails, empty_db, tmp_path):
