@@ -73,17 +73,22 @@ def undo(
     with store.transaction(s.conn, write=True) as conn:
         undone = redo.undo(conn, target.id)
     if target.compact:
-        said = _("Undid: salesflow {command}  ({created_at}, {rows} row change(s))")
+        said = _(
+            "Undid: salesflow {command}  ({created_at}, {rows} row(s)) — a bulk load is not "
+            "kept for redo: run the command again to redo it"
+        )
     else:
         said = _(
-            "Undid: salesflow {command}  ({created_at}, {rows} row change(s)) — "
+            "Undid: salesflow {command}  ({created_at}, {rows} row(s)) — "
             "salesflow redo re-applies it"
         )
+    # The rows the command changed, as "Undo:" just said (each row once, however many times
+    # the command or its triggers wrote it).
     s.term.say(
         said.format(
             command=_shorten(undone.command),
             created_at=when(undone.created_at, s.tz),
-            rows=undone.rows,
+            rows=target.total,
         )
     )
 

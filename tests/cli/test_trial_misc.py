@@ -48,3 +48,69 @@ def test_the_note_about_closing_at_creation_in_chinese(ok) -> None:
     ok("followup", "add", "1", "demo", "--due", "2026-11-25")
     done = ok("--lang", "zh_CN", "log", "1", "做完了", "--at", "yesterday 15:00", "--done")
     assert '跟进 #1 "demo" 创建于 2026-11-23 09:00，晚于这次接触' in done.stderr
+
+
+def _csv(path: Path, rows: int, start: int = 0) -> str:
+    lines = ["name,company,email"] + [
+        f"Person {i},Firm {i},p{i}@example.com" for i in range(start, start + rows)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_undo_list_counts_what_each_import_changed_however_many_come_after(
+    ok, tmp_path: Path
+) -> None:
+    ok("import", "leads", _csv(tmp_path / "small.csv", 4))
+    # Each new lead is one `leads` row and one `stage_changes` row (its creation): 4 + 4.
+    listed = json.loads(ok("undo", "--list", "--format", "json").stdout)
+    assert [e["rows"] for e in listed] == [8]
+    ok("import", "leads", _csv(tmp_path / "big.csv", 30, start=100))
+    listed = json.loads(ok("undo", "--list", "--format", "json").stdout)
+    # The later import's 30 + 30 rows are its own, not also the first import's.
+    assert [e["rows"] for e in listed] == [60, 8]
+    undone = ok("undo", "--yes").stderr
+    assert "60 row(s): leads 30, stage_changes 30" in undone
+    assert "(2026-11-23 09:00, 60 row(s)) — a bulk load is not kept for redo" in undone
+    assert [e["rows"] for e in json.loads(ok("undo", "--list", "--format", "json").stdout)] == [8]
+
+
+def test_undoing_a_merge_says_one_count_twice(ok) -> None:
+    ok("lead", "add", "Ann", "--company", "Acme")
+    ok("lead", "add", "Ann B", "--company", "Acme", "--value", "40300")
+    ok("log", "2", "called", "--kind", "call")
+    ok("followup", "add", "2", "chase", "--due", "2026-11-25")
+    ok("lead", "merge", "1", "2", "--yes")
+    # Rows the merge changed: the activity and the follow-up moved (1 + 1); lead #1 filled and
+    # #2 deleted (2); #2's creation moved, the closing "merged" row added, and #1's creation
+    # row given its left_at (3) — 7.
+    listed = json.loads(ok("undo", "--list", "--format", "json").stdout)
+    assert listed[0]["rows"] == 7
+    undone = ok("undo", "--yes").stderr
+    assert "7 row(s): activities 1, followups 1, leads 2, stage_changes 3" in undone
+    assert "(2026-11-23 09:00, 7 row(s)) — salesflow redo re-applies it" in undone
+    said = ok("--lang", "zh_CN", "redo").stderr
+    assert "7 行" in said
+    undone = ok("--lang", "zh_CN", "undo", "--yes").stderr
+    assert "（2026-11-23 09:00，7 行）——salesflow redo 可重新执行" in undone
+
+
+def test_an_import_that_added_rows_is_not_redone_one_that_only_updated_is(
+    ok, tmp_path: Path, db_path: Path
+) -> None:
+    ok("import", "leads", _csv(tmp_path / "reg.csv", 2))
+    undone = ok("undo", "--yes").stderr
+    assert "a bulk load is not kept for redo: run the command again to redo it" in undone
+    assert "redo re-applies" not in undone
+    assert "Nothing to redo" in ok("redo").stderr
+    ok("import", "leads", str(tmp_path / "reg.csv"))
+    assert "批量导入不保留重做" in ok("--lang", "zh_CN", "undo", "--yes").stderr
+    ok("import", "leads", str(tmp_path / "reg.csv"))
+    phones = tmp_path / "phones.csv"
+    phones.write_text("name,company,email,phone\nPerson 0,Firm 0,p0@example.com,+1 555 0100\n")
+    ok("import", "leads", str(phones), "--on-duplicate", "update")
+    undone = ok("undo", "--yes").stderr
+    assert "(2026-11-23 09:00, 1 row(s)) — salesflow redo re-applies it" in undone
+    ok("redo")
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT phone FROM leads WHERE id = 1").fetchone() == ("+1 555 0100",)
