@@ -171,7 +171,7 @@ def test_undo_and_backup(ok, fails, lead, db_path: Path):
         "已撤销：salesflow lead add '张伟' --company '深圳某科技' --value 50000 --currency CNY"
         "（2026-11-23 09:00，"
     )
-    assert undone[-1].endswith(" 行更改）——salesflow redo 可重新执行")
+    assert undone[-1].endswith(" 行）——salesflow redo 可重新执行")
     assert undone[0] == (
         "撤销：salesflow lead add '张伟' --company '深圳某科技' --value 50000 --currency CNY"
         "（2026-11-23 09:00；2 行：线索 1、阶段变更 1）"

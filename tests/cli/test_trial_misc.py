@@ -114,3 +114,55 @@ def test_an_import_that_added_rows_is_not_redone_one_that_only_updated_is(
     ok("redo")
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT phone FROM leads WHERE id = 1").fetchone() == ("+1 555 0100",)
+
+
+def _quote_stage_duplicate(ok) -> None:
+    ok("lead", "add", "Wang Fang", "--company", "Acme", "--value", "12000")
+    ok("lead", "add", "Wang F", "--company", "Acme Ltd", "--value", "40300")
+    ok("advance", "2", "quote")
+    ok("quote", "new", "2", "--item", "Router; 2; 20150")
+    ok("followup", "add", "2", "chase", "--due", "2026-11-25")
+
+
+def test_the_merge_question_names_what_the_merged_away_lead_brings(ok, fails) -> None:
+    _quote_stage_duplicate(ok)
+    fails(
+        "lead", "merge", "1", "2",
+        match="Error: Merge lead #2 Wang F (Acme Ltd) into #1 Wang Fang (Acme) and delete "
+        "#2 Wang F (Acme Ltd); its 1 follow-up, 1 quote move to #1; not kept from #2: its open "
+        "stage quote (#1 stays at lead), its value 40,300.00 USD: pass --yes to confirm",
+    )  # fmt: skip
+    fails(
+        "--lang", "zh_CN", "lead", "merge", "1", "2",
+        match="；它的 1 条跟进、1 份报价将移到 #1；#2 不保留的：其进行中的阶段 quote"
+        "（#1 保持在 lead）、其金额 40,300.00 USD：请加 --yes 确认",
+    )  # fmt: skip
+    # Taking OTHER's stage keeps it; KEEP has a value, so OTHER's is still not kept.
+    fails(
+        "lead", "merge", "1", "2", "--stage-from", "other",
+        match="move to #1; not kept from #2: its value 40,300.00 USD: pass --yes",
+    )  # fmt: skip
+    # The other way round #1 has no rows to move, and its (earlier) stage and value are lost.
+    fails(
+        "lead", "merge", "2", "1",
+        match="delete #1 Wang Fang (Acme); not kept from #1: its open stage lead (#2 stays at "
+        "quote), its value 12,000.00 USD: pass --yes",
+    )  # fmt: skip
+
+
+def test_the_merge_question_wraps_between_words_at_60_columns(ok, at_terminal) -> None:
+    _quote_stage_duplicate(ok)
+    asked = ok("--width", "60", "lead", "merge", "1", "2", input="n\n").stderr
+    shown, _, after = asked.partition("[y/N] ")
+    assert after == "Nothing merged.\n"  # the answer typed is not echoed here
+    question = (shown + "[y/N]").splitlines()
+    assert len(question) == 4 and all(len(line) <= 59 for line in question), question
+    words = " ".join(question).split()
+    # Each number, amount and label whole on one line.
+    for whole in ("#1", "#2", "40,300.00", "(Acme", "Ltd);"):
+        assert whole in words, (whole, question)
+    assert " ".join(question) == (
+        "Merge lead #2 Wang F (Acme Ltd) into #1 Wang Fang (Acme) and delete #2 Wang F "
+        "(Acme Ltd); its 1 follow-up, 1 quote move to #1; not kept from #2: its open stage "
+        "quote (#1 stays at lead), its value 40,300.00 USD? [y/N]"
+    )
