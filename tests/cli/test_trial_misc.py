@@ -166,3 +166,38 @@ def test_the_merge_question_wraps_between_words_at_60_columns(ok, at_terminal) -
         "(Acme Ltd); its 1 follow-up, 1 quote move to #1; not kept from #2: its open stage "
         "quote (#1 stays at lead), its value 40,300.00 USD? [y/N]"
     )
+
+
+def test_no_exchange_rate_for_the_base_currency(ok, fails) -> None:
+    ok("lead", "add", "Ann")
+    fails(
+        "config", "set", "fx.USD", "7.1",
+        match="Error: USD is the base currency: reports need no rate for it — fx.XXX rates "
+        "say what other currencies are worth in USD",
+    )  # fmt: skip
+    fails("config", "set", "fx.usd", "7.1", match="USD is the base currency")
+    ok("config", "set", "currency", "CNY")
+    fails("--lang", "zh_CN", "config", "set", "fx.CNY", "2", match="CNY 是本位币")
+    ok("config", "set", "fx.USD", "7.1")
+    assert ok("config", "get", "fx.USD").stdout == "7.1\n"
+
+
+def test_config_get_shows_the_default_in_effect(ok, fails) -> None:
+    ok("lead", "add", "Ann")
+    got = ok("config", "get", "currency")
+    assert (got.stdout, got.stderr) == ("USD\n", "currency is not set: USD is its default\n")
+    assert ok("config", "get", "quote.valid_days").stdout == "30\n"
+    assert ok("config", "get", "workdays").stdout == "mon,tue,wed,thu,fri\n"
+    assert ok("config", "get", "activity_kinds").stdout == "call,email,meeting,visit,note\n"
+    got = ok("--lang", "zh_CN", "config", "get", "rounding")
+    assert (got.stdout, got.stderr) == ("half-up\n", "rounding 未设置：默认值为 half-up\n")
+    got = ok("config", "get", "timezone")  # the tests' TZ=UTC
+    assert (got.stdout, got.stderr) == (
+        "UTC\n",
+        "timezone is not set: UTC (the system's) is in effect\n",
+    )
+    ok("config", "set", "currency", "EUR")
+    got = ok("config", "get", "currency")
+    assert (got.stdout, got.stderr) == ("EUR\n", "")
+    # No default: still an error.
+    fails("config", "get", "seller.name", match='setting "seller.name" is not set')
