@@ -257,9 +257,8 @@ def add(
 
 
 def closing_time(followup: Followup, done_at: str) -> str:
-    """When a follow-up closed by a touch at `done_at` (UTC ISO) is done: a follow-up cannot
-    be done before it existed, so a touch logged earlier closes it at its creation. Timeliness
-    (done on or before the due date) then counts it no better than closing it right away."""
+    """When a touch at `done_at` (UTC ISO) closes it: never before it existed, so timeliness
+    (done by the due date) counts an earlier touch no better than closing it at creation."""
     created = followup.created_at
     return created if dates.from_utc_iso(done_at) < dates.from_utc_iso(created) else done_at
 
@@ -267,10 +266,9 @@ def closing_time(followup: Followup, done_at: str) -> str:
 def complete(
     conn: sqlite3.Connection, followup: Followup, *, done_at: str, now: datetime, tz: tzinfo
 ) -> Followup | None:
-    """Mark done at `done_at` (UTC ISO), or at its creation when `done_at` is earlier (see
-    `closing_time`). A recurring one plans its next occurrence, which is returned: the first
-    date of its series after both its due day and today, so finishing a late check-in does not
-    create one that is overdue at once."""
+    """Mark done at `done_at` (UTC ISO; see closing_time). A recurring one plans its next
+    occurrence, which is returned: the first date of its series after both its due day and
+    today, so finishing a late check-in does not create one that is overdue at once."""
     if followup.done_at is not None:
         raise SalesflowError(
             _("follow-up {label} was already done on {done_at}").format(
