@@ -108,6 +108,8 @@ def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> 
 def delete_appended(
     conn: sqlite3.Connection, journal_id: int, table: str, mark: int, leads_gone: int | None
 ) -> int:
+    from salesflow.store import fulltext
+
     """Undo's compact step `DELETE FROM table WHERE rowid > mark` with the facts' triggers
     paused (one by one they would redo each lead's facts for every row), then the facts of
     the leads that keep existing set in one pass. `leads_gone`: the same undo deletes the
@@ -121,7 +123,7 @@ def delete_appended(
     )
     conn.execute("UPDATE journal SET open = 2 WHERE id = ?", (journal_id,))
     try:
-        deleted = conn.execute(f'DELETE FROM "{table}" WHERE rowid > ?', (mark,)).rowcount
+        deleted = fulltext.delete_appended(conn, table, mark)
     finally:
         conn.execute("UPDATE journal SET open = 0 WHERE id = ?", (journal_id,))
     refresh_leads(conn, table, "SELECT lead_id FROM temp.derived_leads", {})

@@ -154,11 +154,20 @@ def undo_last(conn: sqlite3.Connection) -> Undone | None:
     # Rows, not steps: one compact step (see compact_inserts) can take back thousands.
     # rowcount leaves out what triggers change (derived facts set right as rows come back).
     rows = 0
-    compact = {m[1]: int(m[2]) for (sql,) in steps if (m := _COMPACT.fullmatch(sql))}
+    # A load in batches leaves one compact step per batch and table: the first batch's (the
+    # lowest mark, replayed last) deletes what the others would, in one statement.
+    compact: dict[str, int] = {}
+    for (sql,) in steps:
+        if m := _COMPACT.fullmatch(sql):
+            compact[m[1]] = min(compact.get(m[1], int(m[2])), int(m[2]))
     for (sql,) in steps:
         m = _COMPACT.fullmatch(sql)
+        if m and int(m[2]) != compact[m[1]]:
+            continue
         if m and m[1] in derived.SOURCES:
             rows += derived.delete_appended(conn, journal_id, m[1], int(m[2]), compact.get("leads"))
+        elif m:
+            rows += fulltext.delete_appended(conn, m[1], int(m[2]))
         else:
             rows += max(conn.execute(sql).rowcount, 0)
     conn.execute("DELETE FROM journal_steps WHERE journal_id = ?", (journal_id,))
