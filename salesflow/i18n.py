@@ -103,3 +103,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
         if found is not None:  # Chinese has one plural form
             return found
     return singular if n == 1 else plural
+
+
+def in_language(message: str, lang: str) -> str:
+    """`message` in `lang` (one of LANGUAGES) whatever the active language: text written for
+    one record in that record's language (the demo's Chinese leads)."""
+    if lang == "en":
+        return message
+    catalog = _catalog if lang == _active and _catalog is not None else _load(lang)
+    return catalog.get(message) or message

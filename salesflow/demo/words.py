@@ -372,6 +372,20 @@ ACTIVITY_NOTES = {
         ),
     },
 }
+
+
+def in_lang(message: str, lang: str) -> str:
+    """A text salesflow itself writes (a quote's chase, a check-in), in a demo lead's language
+    (en | zh), like the rest of that lead's made-up history."""
+    from salesflow.i18n import in_language
+
+    return in_language(message, "zh_CN" if lang == "zh" else "en")
+
+
+WON_NOTES = {
+    "en": ("PO received", "signed annual contract", "deposit paid", "signed after pilot"),
+    "zh": ("已收到采购订单", "签了年度合同", "定金已付", "试点后签约"),
+}
 FOLLOWUPS = {
     "en": (
         "Call to confirm the budget",

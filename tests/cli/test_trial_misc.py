@@ -201,3 +201,52 @@ def test_config_get_shows_the_default_in_effect(ok, fails) -> None:
     assert (got.stdout, got.stderr) == ("EUR\n", "")
     # No default: still an error.
     fails("config", "get", "seller.name", match='setting "seller.name" is not set')
+
+
+def test_a_fresh_demo_has_no_leads_sharing_a_phone_by_chance(ok, db_path: Path) -> None:
+    ok("demo")
+    pairs = json.loads(ok("lead", "dupes", "--format", "json").stdout)
+    assert [p for p in pairs if "same phone" in p["reason"]] == []
+    with sqlite3.connect(db_path) as conn:
+        # Only a returning customer's contact keeps the phone of the deal before.
+        shared = conn.execute(
+            "SELECT count(*) FROM leads a JOIN leads b ON a.phone = b.phone AND a.id < b.id "
+            "WHERE a.name != b.name"
+        ).fetchone()[0]
+    assert shared == 0
+
+
+def _han(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+WON_EN = ("PO received", "signed annual contract", "deposit paid", "signed after pilot")
+
+
+def test_demo_writes_follow_ups_and_won_notes_in_each_lead_language(ok, db_path: Path) -> None:
+    ok("--lang", "zh_CN", "demo", "--currency", "CNY")
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT l.name, l.won_note, f.action FROM leads l LEFT JOIN followups f "
+            "ON f.lead_id = l.id"
+        ).fetchall()
+    chinese = [r for r in rows if _han(r[0])]
+    assert len({r[0] for r in chinese}) > 100
+    # What salesflow itself writes — quote chases, check-ins, won notes — is Chinese for a
+    # Chinese lead.
+    assert not [r for r in chinese if r[2] and r[2].startswith(("Chase quote", "after-sales"))]
+    assert not [r for r in chinese if r[1] in WON_EN]
+    assert any(r[2] and r[2].startswith("跟进报价 Q-") for r in chinese)
+    assert any(r[2] == "售后回访" for r in chinese)
+    assert any(r[1] == "定金已付" for r in chinese)
+
+
+def test_an_english_demo_chases_its_chinese_leads_in_chinese(ok, db_path: Path) -> None:
+    ok("demo")
+    with sqlite3.connect(db_path) as conn:
+        chases = conn.execute(
+            "SELECT l.name, f.action FROM followups f JOIN leads l ON l.id = f.lead_id "
+            "WHERE f.action LIKE 'Chase quote %' OR f.action LIKE '跟进报价 %'"
+        ).fetchall()
+    assert {_han(name) for name, _ in chases} == {True, False}
+    assert all(action.startswith("跟进报价") == _han(name) for name, action in chases)
