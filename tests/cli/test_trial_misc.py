@@ -250,3 +250,34 @@ def test_an_english_demo_chases_its_chinese_leads_in_chinese(ok, db_path: Path) 
         ).fetchall()
     assert {_han(name) for name, _ in chases} == {True, False}
     assert all(action.startswith("跟进报价") == _han(name) for name, action in chases)
+
+
+def test_a_global_option_given_before_and_after_the_command_is_given_twice(
+    run, empty_db: Path, tmp_path: Path
+) -> None:
+    result = run("--db", str(empty_db), "lead", "list", "--db", "x.db")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"Error: No such option: --db. --db is given twice ({empty_db} before the command, "
+        "x.db after it): give it once, before the command"
+    )
+    assert "--db x.db lead list" not in result.stderr
+    assert not (tmp_path / "x.db").exists()
+    zh = run("--lang", "zh_CN", "lead", "list", "--lang=en")
+    assert zh.exit_code == 2
+    assert "--lang 给了两次（命令前为 zh_CN，命令后为 en）：只给一次，放在命令前面" in zh.stderr
+    # Given once, after the command: moved before it, as before.
+    once = run("lead", "list", "--db", "x.db")
+    assert "Global options go before the command: salesflow --db x.db lead list" in once.stderr
+
+
+def test_digest_since_a_future_day_says_it_is_in_the_future(ok, fails) -> None:
+    ok("lead", "add", "Ann")
+    fails(
+        "digest", "--since", "2027-01-01",
+        match="Error: --since 2027-01-01 is in the future (today is 2026-11-23): the digest "
+        "lists changes up to where today begins — give an earlier day",
+    )  # fmt: skip
+    fails("digest", "--since", "today", match="Error: --since today is today: the digest")
+    fails("--lang", "zh_CN", "digest", "--since", "2027-01-01", match="在未来（今天是 2026-11-23）")
+    ok("digest", "--since", "yesterday")
