@@ -108,7 +108,7 @@ def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> 
 def delete_appended(
     conn: sqlite3.Connection, journal_id: int, table: str, mark: int, leads_gone: int | None
 ) -> int:
-    from salesflow.store import fulltext
+    from salesflow.store import appended
 
     """Undo's compact step `DELETE FROM table WHERE rowid > mark` with the facts' triggers
     paused (one by one they would redo each lead's facts for every row), then the facts of
@@ -123,7 +123,7 @@ def delete_appended(
     )
     conn.execute("UPDATE journal SET open = 2 WHERE id = ?", (journal_id,))
     try:
-        deleted = fulltext.delete_appended(conn, table, mark)
+        deleted = appended.delete_appended(conn, table, mark)
     finally:
         conn.execute("UPDATE journal SET open = 0 WHERE id = ?", (journal_id,))
     refresh_leads(conn, table, "SELECT lead_id FROM temp.derived_leads", {})

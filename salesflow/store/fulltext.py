@@ -74,33 +74,6 @@ def index_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> No
         )
 
 
-def delete_appended(conn: sqlite3.Connection, table: str, mark: int) -> int:
-    """`DELETE FROM table WHERE rowid > mark` (undo of a bulk load), the search index kept
-    right. When the load is more than the rows it leaves, the index is emptied and those rows
-    indexed again (index_appended) instead of each deleted row being taken out of it one by
-    one through `<table>_ad`, which costs several times the delete itself. Returns the rows
-    deleted."""
-    from salesflow.store.schema import set_aside
-
-    delete = f'DELETE FROM "{table}" WHERE rowid > ?'
-    if table not in indexed_tables(conn):
-        return conn.execute(delete, (mark,)).rowcount
-    gone, kept = conn.execute(
-        f"SELECT count(*) FILTER (WHERE rowid > :m), count(*) FILTER (WHERE rowid <= :m) "
-        f'FROM "{table}"',
-        {"m": mark},
-    ).fetchone()
-    if gone <= kept:
-        return conn.execute(delete, (mark,)).rowcount
-    with set_aside(conn, [f"{table}_ad"]):
-        deleted = conn.execute(delete, (mark,)).rowcount
-    for fts in (f"{table}_fts", f"{table}_cjk_fts"):
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (fts,)).fetchone():
-            conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')")
-    index_appended(conn, table, 0)
-    return deleted
-
-
 def write_pending(conn: sqlite3.Connection) -> None:
     """Make FTS5 write the entries it holds in memory for this transaction (a savepoint's
     release does): a bulk load in batches needs them written before its next batch, whose

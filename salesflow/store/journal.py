@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from salesflow.store import derived, fulltext
+from salesflow.store import appended, derived, fulltext
 from salesflow.store.schema import set_aside
 
 SCHEMA = (
@@ -167,7 +167,7 @@ def undo_last(conn: sqlite3.Connection) -> Undone | None:
         if m and m[1] in derived.SOURCES:
             rows += derived.delete_appended(conn, journal_id, m[1], int(m[2]), compact.get("leads"))
         elif m:
-            rows += fulltext.delete_appended(conn, m[1], int(m[2]))
+            rows += appended.delete_appended(conn, m[1], int(m[2]))
         else:
             rows += max(conn.execute(sql).rowcount, 0)
     conn.execute("DELETE FROM journal_steps WHERE journal_id = ?", (journal_id,))
