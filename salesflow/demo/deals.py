@@ -309,7 +309,11 @@ def _walk(rng: Rng, world: World, clock: Clock, deal: Deal, profile: GradeProfil
             deal.outcome, deal.reopened = "open", True
             continue
         if k == n - 1:
-            note = rng.choice(words.WON_NOTES[deal.lang]) if rng.random() < 0.6 else None
+            note = (
+                rng.choice(words.WON_NOTES[words.own_lang(deal.lang)])
+                if rng.random() < 0.6
+                else None
+            )
             deal.moves.append((stage, world.won, t, note, None))
             deal.outcome = "won"
             return

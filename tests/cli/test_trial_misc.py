@@ -236,6 +236,8 @@ def test_demo_writes_follow_ups_and_won_notes_in_each_lead_language(ok, db_path:
     # Chinese lead.
     assert not [r for r in chinese if r[2] and r[2].startswith(("Chase quote", "after-sales"))]
     assert not [r for r in chinese if r[1] in WON_EN]
+    # A Chinese demo writes its own text in Chinese for its English-named leads too.
+    assert not [r for r in rows if r[1] in WON_EN or (r[2] or "").startswith("Chase quote")]
     assert any(r[2] and r[2].startswith("跟进报价 Q-") for r in chinese)
     assert any(r[2] == "售后回访" for r in chinese)
     assert any(r[1] == "定金已付" for r in chinese)
