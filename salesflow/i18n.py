@@ -106,6 +106,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
+def in_language(message: str, lang: str) -> str:
+    """`message` in `lang` (one of LANGUAGES) whatever the active language: text written for
+    one record in that record's language (the demo's Chinese leads)."""
+    if lang == "en":
+        return message
+    catalog = _catalog if lang == _active and _catalog is not None else _load(lang)
+    return catalog.get(message) or message
+
+
 def join(items: Iterable[str]) -> str:
     """`items` as a list in running text: `a, b, c` in English, `a、b、c` in Chinese (the
     enumeration comma, 顿号, separates the items of a list)."""

@@ -13,14 +13,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from salesflow import dates, store
+from salesflow.config import DEFAULT_CURRENCY
 from salesflow.errors import SalesflowError
 from salesflow.i18n import _
 from salesflow.output.terminal import Terminal
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-DEFAULT_CURRENCY = "USD"
 
 
 class Session:

@@ -85,7 +85,7 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
         (
             _("Check-ins"),
             rhythm(c["checkin_every"]) or _("none (customer edit --checkin every-3m)"),
-        ),  # noqa: E501
+        ),
         (_("Next check-in"), c["next_checkin"]),
         (_("Address"), c.get("address")),
         (_("Tax ID"), c.get("tax_id")),
