@@ -13,7 +13,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from salesflow import dates, store
-from salesflow.config import DEFAULT_CURRENCY
 from salesflow.errors import SalesflowError
 from salesflow.i18n import _
 from salesflow.output.terminal import Terminal
@@ -129,6 +128,8 @@ class Session:
 
     @property
     def currency(self) -> str:
+        from salesflow.config import DEFAULT_CURRENCY  # not on every command's path
+
         return store.get_setting(self.conn, "currency") or DEFAULT_CURRENCY
 
     def parse_date(self, text: str) -> date:
