@@ -78,3 +78,11 @@ def test_language_aware_list_join_and_phrase():
     assert i18n.bracketed("Overdue", 19) == "Overdue (19)"
     assert i18n.labelled("2026-12 so far", "50.0%") == "2026-12 so far: 50.0%"
     assert i18n.phrase("leads created", "all time") == "leads created all time"
+
+
+def test_the_import_report_lists_columns_with_the_enumeration_comma(ok, tmp_path):
+    ok("lead", "add", "王五")
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("联系人,职务,省份,序号\n张三,经理,广东,1\n")
+    out = ok("--lang", "zh_CN", "import", "leads", str(sheet), "--dry-run").stdout
+    assert "（没有对应字段）：职务、省份、序号" in out and not HALF_WIDTH.search(out), out

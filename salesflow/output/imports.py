@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from salesflow.i18n import N_, _, ngettext
+from salesflow.i18n import N_, _, bracketed, join, ngettext
 from salesflow.output.layout import cells
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def report_lines(plan: Plan, *, dry_run: bool, skip_errors: bool = False) -> lis
     ]
     lines += _counts([(label, n) for i, (label, n) in enumerate(counts) if n or i == 0])
     if plan.kept:
-        named = ", ".join(plan.kept[:SHOWN])
+        named = join(plan.kept[:SHOWN])
         more = (
             _(" … and {more} more").format(more=len(plan.kept) - SHOWN)
             if len(plan.kept) > SHOWN
@@ -52,7 +52,7 @@ def report_lines(plan: Plan, *, dry_run: bool, skip_errors: bool = False) -> lis
         )
         lines.append(kept.format(named=named, more=more))
     if plan.ignored:
-        lines.append(_("Not imported: {fields}").format(fields=", ".join(plan.ignored)))
+        lines.append(_("Not imported: {fields}").format(fields=join(plan.ignored)))
     if plan.own_source:
         lines.append(
             _(
@@ -131,7 +131,7 @@ def mail_report_lines(plan: MailPlan, *, dry_run: bool) -> list[str]:
             _("Addresses that match no lead ({n}; --new-leads makes leads of them): ").format(
                 n=len(plan.unknown)
             )
-            + ", ".join(f"{a} ({n})" for a, n in top)
+            + join(bracketed(a, n) for a, n in top)
             + (" …" if len(plan.unknown) > TOP_UNKNOWN else "")
         )
     for lead in plan.new_leads[:SHOWN]:
