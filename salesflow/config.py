@@ -12,6 +12,7 @@ from salesflow.errors import Hint, SalesflowError
 from salesflow.i18n import N_, _
 
 # The one default of each setting a rule reads; the typed accessors below apply them.
+DEFAULT_CURRENCY = "USD"
 DEFAULT_ROUNDING = "half-up"
 DEFAULT_FIRST_TOUCH = "24h"
 DEFAULT_QUOTE_VALID_DAYS = 30
@@ -403,8 +404,42 @@ def check(key: str, value: str) -> tuple[str, str]:
 
 def set_value(conn: sqlite3.Connection, key: str, value: str) -> tuple[str, str]:
     key, value = check(key, value)
+    base = store.get_setting(conn, "currency") or DEFAULT_CURRENCY
+    if key == f"fx.{base}":
+        # 1 base unit is worth 1 base unit: any other rate would silently be ignored.
+        raise SalesflowError(
+            _(
+                "{currency} is the base currency: reports need no rate for it — "
+                "fx.XXX rates say what other currencies are worth in {currency}"
+            ).format(currency=base)
+        )
     store.set_setting(conn, key, value)
     return key, value
+
+
+def default(key: str) -> str | None:
+    """The value a setting has while it is not set, as `config get` prints it; None when it
+    has none (unset means off or empty, or depends on the machine: timezone, lang)."""
+    from salesflow.activities import DEFAULT_KINDS
+    from salesflow.reminders import DEFAULT_MORNING
+    from salesflow.replica.target import DEFAULT_LEASE_SECONDS
+
+    return {
+        "currency": DEFAULT_CURRENCY,
+        "rounding": DEFAULT_ROUNDING,
+        "money.display": "plain",
+        "first_touch": DEFAULT_FIRST_TOUCH,
+        "activity_kinds": ",".join(DEFAULT_KINDS),
+        "quote.chase_days": str(DEFAULT_QUOTE_CHASE_DAYS),
+        "digest.unanswered_days": str(DEFAULT_UNANSWERED_DAYS),
+        "workdays": DEFAULT_WORKDAYS,
+        "quote.valid_days": str(DEFAULT_QUOTE_VALID_DAYS),
+        "quote.tax": "0",
+        "quote.amount_in_words": "no",
+        "quote.stage": DEFAULT_QUOTE_STAGE,
+        "remind.morning": DEFAULT_MORNING,
+        "replica.lease_seconds": str(DEFAULT_LEASE_SECONDS),
+    }.get(key)
 
 
 def unset(conn: sqlite3.Connection, key: str) -> None:

@@ -13,7 +13,7 @@ import sqlite3
 
 from salesflow import store
 from salesflow.errors import Hint, SalesflowError
-from salesflow.i18n import _
+from salesflow.i18n import _, join
 from salesflow.nearest import nearest
 
 SETTING = "fields"
@@ -69,7 +69,7 @@ def canonical(conn: sqlite3.Connection, name: str, *, what: str = "--set") -> st
     for n in names:
         if n.casefold() == name.strip().casefold():
             return n
-    shown = ", ".join(names) if names else _("none yet")
+    shown = join(names) if names else _("none yet")
     close = nearest(name, [*names, *OWN_FACTS], n=1)
     if close and close[0] in names:
         raise SalesflowError(

@@ -256,12 +256,19 @@ def add(
     return get(conn, int(cur.lastrowid))
 
 
+def closing_time(followup: Followup, done_at: str) -> str:
+    """When a touch at `done_at` (UTC ISO) closes it: never before it existed, so timeliness
+    (done by the due date) counts an earlier touch no better than closing it at creation."""
+    created = followup.created_at
+    return created if dates.from_utc_iso(done_at) < dates.from_utc_iso(created) else done_at
+
+
 def complete(
     conn: sqlite3.Connection, followup: Followup, *, done_at: str, now: datetime, tz: tzinfo
 ) -> Followup | None:
-    """Mark done at `done_at` (UTC ISO). A recurring one plans its next occurrence, which is
-    returned: the first date of its series after both its due day and today, so finishing a
-    late check-in does not create one that is overdue at once."""
+    """Mark done at `done_at` (UTC ISO; see closing_time). A recurring one plans its next
+    occurrence, which is returned: the first date of its series after both its due day and
+    today, so finishing a late check-in does not create one that is overdue at once."""
     if followup.done_at is not None:
         raise SalesflowError(
             _("follow-up {label} was already done on {done_at}").format(
@@ -270,6 +277,7 @@ def complete(
             hint=Hint("followup.list"),
         )
     series = Recurrence.parse(followup.recur, followup.due.day) if followup.recur else None
+    done_at = closing_time(followup, done_at)
     conn.execute("UPDATE followups SET done_at = ? WHERE id = ?", (done_at, followup.id))
     if series is None:
         return None

@@ -15,6 +15,7 @@ those (the command line) calls `use()`; everything else only calls `_()`.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 LANGUAGES = ("en", "zh_CN")
@@ -103,3 +104,44 @@ def ngettext(singular: str, plural: str, n: int) -> str:
         if found is not None:  # Chinese has one plural form
             return found
     return singular if n == 1 else plural
+
+
+def in_language(message: str, lang: str) -> str:
+    """`message` in `lang` (one of LANGUAGES) whatever the active language: text written for
+    one record in that record's language (the demo's Chinese leads)."""
+    if lang == "en":
+        return message
+    catalog = _catalog if lang == _active and _catalog is not None else _load(lang)
+    return catalog.get(message) or message
+
+
+def join(items: Iterable[str]) -> str:
+    """`items` as a list in running text: `a, b, c` in English, `a、b、c` in Chinese (the
+    enumeration comma, 顿号, separates the items of a list)."""
+    return _(", ").join(items)
+
+
+def bracketed(text: str, inside: object) -> str:
+    """`text (inside)`, as a heading with its count: `Overdue (3)`; `逾期跟进（3）` with the
+    full-width brackets of the rest of the Chinese text."""
+    return _("{text} ({inside})").format(text=text, inside=inside)
+
+
+def labelled(label: str, value: object) -> str:
+    """`label: value`; `标签：值` with the full-width colon in Chinese."""
+    return _("{label}: {value}").format(label=label, value=value)
+
+
+def phrase(*parts: str) -> str:
+    """The non-empty `parts` as one phrase: a space between them, except between two Chinese
+    characters, which Chinese writes together (`线索创建于全部时间`, `线索创建于 2026-01-01`)."""
+    out = ""
+    for part in filter(None, parts):
+        if out and not (_cjk(out[-1]) and _cjk(part[0])):
+            out += " "
+        out += part
+    return out
+
+
+def _cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"

@@ -35,6 +35,38 @@ class Merged:
     stage: str
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What OTHER brings to a merge, for the question before it: its rows that move to KEEP,
+    and what of it the merge does not keep."""
+
+    moving: dict[str, int]  # OTHER's rows per table (MOVED) that move to KEEP
+    stage_lost: str | None  # OTHER's open stage, given up for KEEP's
+    value_lost: tuple[int, str] | None  # OTHER's value (minor units, currency), not taken
+
+
+def preview(
+    conn: sqlite3.Connection, keep: Lead, other: Lead, *, stage_from_other: bool
+) -> Preview:
+    """What `merge` with these arguments would move and drop of OTHER (same rules as merge)."""
+    moving = {
+        t: conn.execute(f"SELECT count(*) FROM {t} WHERE lead_id = ?", (other.id,)).fetchone()[0]
+        for t in MOVED
+    }
+    stage_lost = None
+    if not stage_from_other and other.stage != keep.stage:
+        stage = pipeline.get_stage(conn, other.stage)
+        stage_lost = stage.shown if stage.is_open else None
+    final = other if stage_from_other else keep
+    taken = keep.value_minor is None or (
+        stage_from_other and pipeline.get_stage(conn, final.stage).kind == "won"
+    )
+    value_lost = None
+    if other.value_minor is not None and not taken:
+        value_lost = (other.value_minor, other.currency)
+    return Preview(moving, stage_lost, value_lost)
+
+
 def check_pair(keep: Lead, other: Lead) -> None:
     """Refuses a pair that cannot be merged, before anyone is asked to confirm it."""
     if keep.id == other.id:

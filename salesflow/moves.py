@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from salesflow import customers, followups, pipeline, touches
 from salesflow.errors import Hint, SalesflowError
-from salesflow.i18n import _
+from salesflow.i18n import _, join
 from salesflow.leads import Lead
 
 
@@ -35,9 +35,7 @@ class Move:
         """` (dropped open follow-ups: #7 chase Q-…, #9 call)`, or "" when none were."""
         if not self.dropped:
             return ""
-        return _(" (dropped open follow-ups: {followups})").format(
-            followups=", ".join(self.dropped)
-        )
+        return _(" (dropped open follow-ups: {followups})").format(followups=join(self.dropped))
 
 
 def advance(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow import money
 from salesflow.errors import Ambiguous, Hint, NotFound, SalesflowError
-from salesflow.i18n import _
+from salesflow.i18n import _, join
 
 if TYPE_CHECKING:
     from salesflow.quotes.parse import ItemText
@@ -259,7 +259,7 @@ def remove(conn: sqlite3.Connection, product: Product, *, force: bool) -> int:
     used = quotes_naming(conn, product.id)
     lines = sum(c for _n, c in used)
     if used and not force:
-        numbers = ", ".join(n for n, _c in used[:3]) + (" …" if len(used) > 3 else "")
+        numbers = join(n for n, _c in used[:3]) + (" …" if len(used) > 3 else "")
         raise SalesflowError(
             _("{product} is on {lines} quote line(s) ({numbers})").format(
                 product=product.label, lines=lines, numbers=numbers
@@ -276,7 +276,7 @@ def catalogue_tax(products: list[Product | None]) -> Decimal | None:
     (a quote has one tax rate); None when none names one."""
     rates = {p.tax_rate: p for p in products if p is not None and p.tax_rate is not None}
     if len(rates) > 1:
-        shown = ", ".join(f"{p.label} {r}%" for r, p in rates.items())
+        shown = join(f"{p.label} {r}%" for r, p in rates.items())
         raise SalesflowError(
             _("these products have different tax rates ({shown}) and a quote has one").format(
                 shown=shown

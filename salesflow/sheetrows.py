@@ -457,11 +457,26 @@ class _Buffer:
         return self.buf
 
 
+class JsonBool(str):
+    """A JSON true/false as a cell: "yes"/"no" for whoever reads it as a yes/no answer, but
+    still the JSON the file said (`given`) for a message that refuses it."""
+
+    given: str
+
+    def __new__(cls, text: str, given: str) -> JsonBool:
+        cell = super().__new__(cls, text)
+        cell.given = given
+        return cell
+
+
+_TRUE, _FALSE = JsonBool("yes", "true"), JsonBool("no", "false")
+
+
 def _text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _TRUE if value else _FALSE
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):

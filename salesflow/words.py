@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, ngettext
 
 # Values salesflow itself defines (statuses, kinds of touch, kinds of stage), shown in the
 # active language on a terminal; machine formats keep them as stored. The same English word
@@ -79,3 +79,26 @@ TABLES = {
 def table_word(name: str) -> str:
     entry = TABLES.get(name)
     return (translated(entry) or name) if entry else name
+
+
+_EVERY = {
+    "d": lambda n: ngettext("every {n} day", "every {n} days", n),
+    "w": lambda n: ngettext("every {n} week", "every {n} weeks", n),
+    "m": lambda n: ngettext("every {n} month", "every {n} months", n),
+    "y": lambda n: ngettext("every {n} year", "every {n} years", n),
+}
+
+
+def rhythm(value: Any) -> str:
+    """A stored rhythm (`every-3m`, `every-3m@2026-01-15`, a check-in's `every-2w`) in words:
+    `every 3 months`, `每 3 个月`; anything it cannot read as it is (machine formats keep the
+    stored value)."""
+    import re
+
+    if not value:
+        return ""
+    m = re.fullmatch(r"every-([1-9][0-9]*)([dwmy])(?:@.*)?", str(value))
+    if m is None:
+        return str(value)
+    n = int(m.group(1))
+    return _EVERY[m.group(2)](n).format(n=n)

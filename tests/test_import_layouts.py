@@ -173,7 +173,7 @@ def test_zoho_crm_leads_export(conn) -> None:
     )
 
 
-def test_a_hubspot_file_imports_end_to_end(ok, tmp_path: Path) -> None:
+def test_a_hubspot_file_imports_end_to_end(ok, empty_db, tmp_path: Path) -> None:
     path = tmp_path / "hubspot.csv"
     rows = [HUBSPOT, ["1", "Jane", "Roe", "jane@acme.com", "", "Acme Inc", "", "", "", ""],
             ["2", "伟", "张", "zw@example.cn", "", "某公司", "", "", "", ""]]  # fmt: skip

@@ -172,7 +172,7 @@ def test_a_row_error_after_written_batches_changes_nothing(ok, fails, monkeypatc
     ]
 
 
-def test_a_dry_run_reports_what_the_import_does(ok, monkeypatch, tmp_path) -> None:
+def test_a_dry_run_reports_what_the_import_does(ok, empty_db, monkeypatch, tmp_path) -> None:
     path = tmp_path / "s.csv"
     path.write_text(SHEET)
     monkeypatch.setattr(Batches, "SIZE", 2)

@@ -70,7 +70,7 @@ def test_ics_parses_back_with_all_day_and_timed_events() -> None:
     # 14:30 EST (UTC-5) = 19:30 UTC.
     assert events[1].decoded("dtstart") == datetime(2026, 12, 1, 19, 30, tzinfo=UTC)
     assert events[1].decoded("dtend") == datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
-    assert "repeats every-3m" in str(events[1]["description"])
+    assert "repeats every 3 months" in str(events[1]["description"])
     assert events[2].decoded("dtstart") == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
     assert events[3].decoded("dtstart") == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 01:30 EDT
     assert events[0].decoded("dtstamp") == NOW

@@ -152,8 +152,8 @@ def test_compact_inserts_journal_one_step_per_table_and_undo_exactly(tmp_path: P
     )]  # fmt: skip
     # 1 settings row + 1 step per table that got rows (customers got none): 3, not 1,001.
     assert steps[1:] == [
-        'DELETE FROM "leads" WHERE rowid > 2',
-        'DELETE FROM "stage_changes" WHERE rowid > 2',
+        'DELETE FROM "leads" WHERE rowid > 2 AND rowid <= 502 /* 500 */',
+        'DELETE FROM "stage_changes" WHERE rowid > 2 AND rowid <= 502 /* 500 */',
     ]
     assert len(steps) == 3
     with store.transaction(conn, write=True):

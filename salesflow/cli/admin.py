@@ -73,17 +73,22 @@ def undo(
     with store.transaction(s.conn, write=True) as conn:
         undone = redo.undo(conn, target.id)
     if target.compact:
-        said = _("Undid: salesflow {command}  ({created_at}, {rows} row change(s))")
+        said = _(
+            "Undid: salesflow {command}  ({created_at}, {rows} row(s)) — a bulk load is not "
+            "kept for redo: run the command again to redo it"
+        )
     else:
         said = _(
-            "Undid: salesflow {command}  ({created_at}, {rows} row change(s)) — "
+            "Undid: salesflow {command}  ({created_at}, {rows} row(s)) — "
             "salesflow redo re-applies it"
         )
+    # The rows the command changed, as "Undo:" just said (each row once, however many times
+    # the command or its triggers wrote it).
     s.term.say(
         said.format(
             command=_shorten(undone.command),
             created_at=when(undone.created_at, s.tz),
-            rows=undone.rows,
+            rows=target.total,
         )
     )
 
@@ -245,18 +250,27 @@ def config_set(
 
 @config_app.command("get")
 def config_get(ctx: Context, key: ConfigKey) -> None:
-    """Print one setting's value (exit 1 when unset)."""
+    """Print one setting's value: its default when it is not set and has one (saying so on
+    stderr); exit 1 when it is not set and has none."""
     from salesflow import store
-    from salesflow.config import shown
+    from salesflow.config import default, shown
     from salesflow.errors import SalesflowError
 
     s: Session = ctx.obj
     with s.read() as conn:
         value = store.get_setting(conn, key)
-    if value is None:
-        raise SalesflowError(
-            _('setting "{key}" is not set — see salesflow config list').format(key=key)
+    if value is None and key == "timezone":  # the machine's: $TZ, else the system's
+        value = getattr(s.tz, "key", None) or str(s.tz)
+        s.term.say(
+            _("timezone is not set: {value} (the system's) is in effect").format(value=value)
         )
+    elif value is None:
+        value = default(key)
+        if value is None:
+            raise SalesflowError(
+                _('setting "{key}" is not set — see salesflow config list').format(key=key)
+            )
+        s.term.say(_("{key} is not set: {value} is its default").format(key=key, value=value))
     print(shown(key, value), file=s.term.raw)  # for scripts: the exact value
 
 

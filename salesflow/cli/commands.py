@@ -39,7 +39,8 @@ COMMANDS: dict[str, str] = {
 
 # Commands that only read. On a missing database file they stop with an error that names the
 # path, instead of creating an empty database: a cron digest pointed at the wrong path must
-# say so, not mail an empty digest. A whole group reads when listed alone ("report").
+# say so, not mail an empty digest. A whole group reads when listed alone ("report"); an
+# `import <kind> … --dry-run` only reads too.
 READ_ONLY = frozenset({
     "report", "export", "digest", "today", "search", "undo", "redo",
     "lead list", "lead show", "lead dupes", "stages", "stages list", "db path", "db check",
@@ -62,6 +63,8 @@ def reads_only(argv: list[str]) -> bool:
     if words[0] in _WHOLE:
         return True
     if words[0] == "stages" and len(words) == 1:
+        return True
+    if words[0] == "import" and "--dry-run" in argv:  # a preview changes nothing
         return True
     return " ".join(words) in READ_ONLY
 

@@ -17,6 +17,7 @@ from salesflow.cli.options import (
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.i18n import N_, _
+from salesflow.words import rhythm
 
 app = command_group(
     help=N_("Customers (made when a deal is won): purchases, segments, check-ins."),
@@ -116,7 +117,9 @@ def edit(
     if planned:
         s.term.say(
             _("Check-in {label} due {due_text}, then {checkin_every}").format(
-                label=planned.label, due_text=planned.due_text, checkin_every=updated.checkin_every
+                label=planned.label,
+                due_text=planned.due_text,
+                checkin_every=rhythm(updated.checkin_every),
             )
         )
     elif checkin is not None and updated.checkin_every is None:

@@ -288,7 +288,10 @@ def _import(
     sheet = read(file, encoding)
     with s.read() if dry_run else s.write() as conn, _Bar(s, sheet.size) as bar:
         planned = plan(conn, sheet, bar)
-        print("\n".join(report_lines(planned, dry_run=dry_run)), file=s.term.out)
+        print(
+            "\n".join(report_lines(planned, dry_run=dry_run, skip_errors=skip_errors)),
+            file=s.term.out,
+        )
         if planned.errors and not dry_run and not skip_errors:
             raise SalesflowError(
                 ngettext(

@@ -80,12 +80,19 @@ def digest(
         chosen = _file_format(output, chosen)
     with s.read() as conn:
         start = s.parse_date(since) if since is not None else None
-        if start is not None and start >= s.today:
+        if start is not None and start > s.today:
             raise SalesflowError(
                 _(
-                    "--since {since} is {start}: the changes end where today "
+                    "--since {since} is in the future (today is {today}): the digest lists "
+                    "changes up to where today begins — give an earlier day"
+                ).format(since=since, today=s.today)
+            )
+        if start is not None and start == s.today:
+            raise SalesflowError(
+                _(
+                    "--since {since} is today: the digest lists changes up to where today "
                     "begins — give an earlier day"
-                ).format(since=since, start=start)
+                ).format(since=since)
             )
         # Without --since: from the last working day, or from the last digest when mornings
         # were missed (remembered outside the database: a digest only reads it).

@@ -177,6 +177,15 @@ def log(
         )
     elif closed:
         s.term.say(_("Done: follow-up {label}").format(label=closed.label))
+    if closed and (done_at := followups.closing_time(closed, activity.happened_at)) != (
+        activity.happened_at
+    ):
+        s.term.say(
+            _(
+                "Follow-up {label} was created at {created:%Y-%m-%d %H:%M}, after this touch: "
+                "it counts as done then, not before it existed"
+            ).format(label=closed.label, created=dates.from_utc_iso(done_at).astimezone(s.tz))
+        )
     if recurring:
         s.term.say(
             _("Next check-in {label} due {recurring}").format(

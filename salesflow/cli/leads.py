@@ -17,10 +17,11 @@ from salesflow.cli.options import (
 )
 from salesflow.cli.params import Argument, Context, Option, command_group
 from salesflow.cli.session import Session
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, join, ngettext
 
 if TYPE_CHECKING:
     from salesflow.leads import LeadFields
+    from salesflow.merge import Preview
 
 app = command_group(help=N_("Capture, find and change leads."), no_args_is_help=True)
 
@@ -116,6 +117,34 @@ def _fields(
 
 
 # What a merge moved, per table: "3 activities" (the count leads, as the English said).
+def _merge_details(brings: Preview, other: int, keep: int, keep_stage: str) -> str:
+    """What the merge question adds: OTHER's rows that move, and what of OTHER is not kept."""
+    from salesflow import money
+    from salesflow.output.layout import series
+
+    words = {
+        "quotes": lambda n: ngettext("{count} quote", "{count} quotes", n),
+        "followups": lambda n: ngettext("{count} follow-up", "{count} follow-ups", n),
+        "activities": lambda n: ngettext("{count} activity", "{count} activities", n),
+    }
+    moving = [words[t](n).format(count=n) for t, n in brings.moving.items() if n]
+    said = ""
+    if moving:
+        said += _("; its {rows} move to #{keep}").format(rows=series(moving), keep=keep)
+    lost = []
+    if brings.stage_lost is not None:
+        lost.append(
+            _("its open stage {stage} (#{keep} stays at {keep_stage})").format(
+                stage=brings.stage_lost, keep=keep, keep_stage=keep_stage
+            )
+        )
+    if brings.value_lost is not None:
+        lost.append(_("its value {value}").format(value=money.display(*brings.value_lost)))
+    if lost:
+        said += _("; not kept from #{other}: {lost}").format(other=other, lost=series(lost))
+    return said
+
+
 _MOVED = {
     "activities": N_("{count} activities"),
     "followups": N_("{count} followups"),
@@ -426,18 +455,22 @@ def merge_(
     """Make one lead of two: OTHER's activities, follow-ups, quotes, stage history and tags
     move to KEEP, KEEP's empty facts are filled from OTHER, the merge is recorded in KEEP's
     history and OTHER is deleted. One command: salesflow undo takes it all back."""
-    from salesflow import leads, merge
+    from salesflow import leads, merge, pipeline
     from salesflow.cli.session import confirmed
 
     s: Session = ctx.obj
     with s.read() as conn:  # ask outside the write lock: a waiting prompt must not block others
         kept, gone = leads.resolve(conn, keep), leads.resolve(conn, other)
         merge.check_pair(kept, gone)
+        brings = merge.preview(conn, kept, gone, stage_from_other=stage_from == StageFrom.other)
+        keep_stage = pipeline.get_stage(conn, kept.stage).shown
     if not confirmed(
         s,
         yes,
-        _("Merge lead {label} into {label2} and delete {label}?").format(
-            label=gone.label, label2=kept.label
+        _("Merge lead {label} into {label2} and delete {label}{details}?").format(
+            label=gone.label,
+            label2=kept.label,
+            details=_merge_details(brings, gone.id, kept.id, keep_stage),
         ),
         _("Nothing merged."),
     ):
@@ -447,12 +480,12 @@ def merge_(
             conn, leads.get(conn, kept.id), leads.get(conn, gone.id),
             stage_from_other=stage_from == StageFrom.other, now_iso=s.now_iso,
         )  # fmt: skip
-    moved = ", ".join(
+    moved = join(
         _(_MOVED[t]).format(count=n) if t in _MOVED else f"{n} {t.replace('_', ' ')}"
         for t, n in merged.moved.items()
         if n
     )
-    filled = _("; filled {facts}").format(facts=", ".join(merged.filled)) if merged.filled else ""
+    filled = _("; filled {facts}").format(facts=join(merged.filled)) if merged.filled else ""
     s.term.say(
         _(
             "Merged lead {label} into {label2} (moved {value}{filled}); "

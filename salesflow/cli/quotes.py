@@ -27,7 +27,7 @@ from salesflow.cli.quote_views import (
     write_private,
 )
 from salesflow.cli.session import Session
-from salesflow.i18n import N_, _, active
+from salesflow.i18n import N_, _, active, join
 
 if TYPE_CHECKING:
     from salesflow.moves import Move
@@ -420,7 +420,7 @@ def accept(
     if done.superseded:
         s.term.say(
             _("Marked rejected as superseded: {superseded}").format(
-                superseded=", ".join(done.superseded)
+                superseded=join(done.superseded)
             )
         )
     _other_sent(s, done.move, {q.number, *done.superseded})

@@ -13,7 +13,7 @@ from salesflow.cli.options import AsOfOpt, Format, FormatOpt, RawOpt, SinceOpt, 
 from salesflow.cli.params import Context, Option, command_group
 from salesflow.cli.session import Session
 from salesflow.definitions import DEFINITIONS
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, join
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -93,7 +93,7 @@ def _report(
                 "left out of the money figures — e.g. salesflow config set "
                 "fx.{missing2} RATE (what 1 {missing2} is worth in "
                 "{currency})"
-            ).format(missing=", ".join(missing), missing2=missing[0], currency=s.currency)
+            ).format(missing=join(missing), missing2=missing[0], currency=s.currency)
         )
     return Report(s.term, scope, scope.converter, result)
 

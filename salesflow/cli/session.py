@@ -20,8 +20,6 @@ from salesflow.output.terminal import Terminal
 if TYPE_CHECKING:
     from pathlib import Path
 
-DEFAULT_CURRENCY = "USD"
-
 
 class Session:
     def __init__(
@@ -130,6 +128,8 @@ class Session:
 
     @property
     def currency(self) -> str:
+        from salesflow.config import DEFAULT_CURRENCY  # not on every command's path
+
         return store.get_setting(self.conn, "currency") or DEFAULT_CURRENCY
 
     def parse_date(self, text: str) -> date:

@@ -93,13 +93,30 @@ def no_such_command(ctx: Any, word: str, names: list[str]) -> str:
 _GLOBAL_OPTIONS = ("--db", "--lang")
 
 
+def _given(argv: list[str], name: str) -> list[str]:
+    """The values the option `name` is given on the command line, in order."""
+    values = []
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            values.append(argv[i + 1])
+        elif arg.startswith(name + "="):
+            values.append(arg[len(name) + 1 :])
+    return values
+
+
 def _moved_before(ctx: Any, name: str) -> str | None:
-    """The command line with the global option `name` (and its value) before the command."""
+    """The command line with the global option `name` (and its value) before the command;
+    when it is given there already, the sentence that says it is given twice."""
     import shlex
 
     argv = ctx.find_root().meta.get("salesflow.argv") if ctx is not None else None
     if not argv:
         return None
+    if len(values := _given(argv, name)) > 1:
+        return _(
+            " {name} is given twice ({first} before the command, {second} after it): "
+            "give it once, before the command"
+        ).format(name=name, first=shlex.quote(values[0]), second=shlex.quote(values[-1]))
     moved: list[str] = []
     rest: list[str] = []
     i = 0
@@ -110,7 +127,11 @@ def _moved_before(ctx: Any, name: str) -> str | None:
             continue
         (moved if argv[i].startswith(name + "=") else rest).append(argv[i])
         i += 1
-    return shlex.join(["salesflow", *moved, *rest]) if moved else None
+    if not moved:
+        return None
+    return _(" Global options go before the command: {line}").format(
+        line=shlex.join(["salesflow", *moved, *rest])
+    )
 
 
 def message(e: Any) -> str:
@@ -118,8 +139,8 @@ def message(e: Any) -> str:
     if type(e).__name__ == "NoSuchOption":
         text = _("No such option: {name}.").format(name=e.option_name)
         name = e.option_name.partition("=")[0]
-        if name in _GLOBAL_OPTIONS and (line := _moved_before(getattr(e, "ctx", None), name)):
-            return text + _(" Global options go before the command: {line}").format(line=line)
+        if name in _GLOBAL_OPTIONS and (said := _moved_before(getattr(e, "ctx", None), name)):
+            return text + said
         found = suggest_option(e.option_name, list(e.possibilities or []))
         return text + (_(" Did you mean {names}?").format(names=_either(found)) if found else "")
     return error_text(e.format_message())

@@ -12,7 +12,7 @@ from salesflow import dates, money
 from salesflow.demo.clock import Clock
 from salesflow.demo.deals import Deal, World
 from salesflow.demo.dice import Rng, weighted
-from salesflow.i18n import _
+from salesflow.demo.words import in_lang
 
 _KEY_ACCOUNT = 150_000  # won value (same units) that makes a company a key account
 _CHECKINS = 0.3  # new customers on a recurring after-sales check-in
@@ -69,7 +69,8 @@ def write_checkins(
     open — upcoming, or now and then overdue. Returns (all, open, overdue)."""
     today = date.fromisoformat(clock.local_date(0))
     counts = [0, 0, 0]
-    action = _(customer_rules.CHECKIN_ACTION)  # as customer edit writes it, in the language now
+    # As customer edit writes it, in the language of the customer's lead.
+    action = {lang: in_lang(customer_rules.CHECKIN_ACTION, lang) for lang in ("en", "zh")}
 
     def rows() -> Iterator[tuple]:
         for cid, deal, every in checkins:
@@ -94,13 +95,13 @@ def write_checkins(
                     counts[1] += 1
                     counts[2] += due_day < 0
                     yield (
-                        deal.id, cid, action, due.isoformat(),
+                        deal.id, cid, action[deal.lang], due.isoformat(),
                         clock.iso(made), None, recur,
                     )  # fmt: skip
                     break
                 done = min(clock.now, max(clock.at(done_day, rng.randrange(540, 1080)), made))
                 yield (
-                    deal.id, cid, action, due.isoformat(), clock.iso(made),
+                    deal.id, cid, action[deal.lang], due.isoformat(), clock.iso(made),
                     clock.iso(done), recur,
                 )  # fmt: skip
                 # What `followup done` plans: the next date after the due day or the done day.

@@ -75,7 +75,8 @@ _LATE_LOSSES = (
     ("price", 30), ("competitor", 25), ("no decision", 20), ("timing", 15), ("no budget", 10),
 )  # fmt: skip
 _REOPENABLE = ("timing", "no decision", "no response")
-_WON_NOTES = ("PO received", "signed annual contract", "deposit paid", "signed after pilot")
+# Prime (neither 2 nor 5), so coprime with 10**8: distinct lead numbers, distinct endings.
+_SCRAMBLE = 7_919
 
 
 @dataclass
@@ -208,9 +209,11 @@ def _newcomer(rng: Rng, lang: str, lead_id: int, source: str, created: int, day:
                 brand, brand_py = head + tail, head_py + tail_py
             company = f"{city}{brand}{trade}{rng.choice(words.ZH_SUFFIXES)}"
             domain = f"{city_py}-{brand_py}-{trade_py}.example"
-        phone = (
-            f"+86 1{rng.randrange(30, 90)} {rng.randrange(10_000):04d} {rng.randrange(10_000):04d}"
-        )
+        # The last eight digits come from the lead's number, so no two demo leads share a
+        # phone (`lead dupes` would pair them); the draws stay, so the rest of the demo does too.
+        prefix, _high, _low = rng.randrange(30, 90), rng.randrange(10_000), rng.randrange(10_000)
+        n = (lead_id * _SCRAMBLE) % 10**8  # a bijection: _SCRAMBLE is coprime with 10
+        phone = f"+86 1{prefix} {n // 10_000:04d} {n % 10_000:04d}"
     else:
         first, last = rng.choice(words.EN_FIRST), rng.choice(words.EN_LAST)
         name, local = f"{first} {last}", f"{_ascii(first)}.{_ascii(last)}"
@@ -223,11 +226,14 @@ def _newcomer(rng: Rng, lang: str, lead_id: int, source: str, created: int, day:
             company = " ".join(p for p in (prefix, trade, rng.choice(words.EN_SUFFIXES)) if p)
             domain = "-".join(_ascii(p) for p in (prefix, trade) if p and p != "& Sons")
             domain += ".example"
-        phone = (
-            f"+1 555 01{rng.randrange(100):02d}"
-            if rng.random() < 0.5
-            else f"+44 20 7946 0{rng.randrange(1000):03d}"
-        )
+        # Fictional ranges (555, Ofcom's 020 7946), told apart by the lead's number.
+        high, low = divmod(lead_id, 10_000)
+        if rng.random() < 0.5:
+            rng.randrange(100)
+            phone = f"+1 {201 + high} 555 {low:04d}"
+        else:
+            rng.randrange(1000)
+            phone = f"+44 {20 + high} 7946 {low:04d}"
     if not has_company:
         company, domain = None, "mail.example"
     email = f"{local}@{domain}" if rng.random() < 0.85 else None
@@ -303,7 +309,11 @@ def _walk(rng: Rng, world: World, clock: Clock, deal: Deal, profile: GradeProfil
             deal.outcome, deal.reopened = "open", True
             continue
         if k == n - 1:
-            note = rng.choice(_WON_NOTES) if rng.random() < 0.6 else None
+            note = (
+                rng.choice(words.WON_NOTES[words.own_lang(deal.lang)])
+                if rng.random() < 0.6
+                else None
+            )
             deal.moves.append((stage, world.won, t, note, None))
             deal.outcome = "won"
             return

@@ -147,7 +147,10 @@ def fill(
             if terms is not None and terms.catalogue is not None:
                 counts["products"] = demo_products.write(conn, terms.catalogue)
             if terms is not None:
-                written = write_quotes(conn, world.rng("quote chases"), clock, offers, terms)
+                written = write_quotes(
+                    conn, world.rng("quote chases"), clock, offers, terms,
+                    {d.id: d.lang for d in deals},
+                )  # fmt: skip
                 followups = _plus(followups, written.followups, written.open_followups,
                                   written.overdue_followups)  # fmt: skip
             followups = _plus(followups, *write_checkins(conn, clock, checkins, checkin_rng))

@@ -12,7 +12,8 @@ from salesflow.demo.clock import Clock
 from salesflow.demo.dice import Rng
 from salesflow.demo.offers import Version
 from salesflow.demo.terms import Terms
-from salesflow.i18n import _
+from salesflow.demo.words import in_lang
+from salesflow.i18n import N_
 from salesflow.quotes.math import number_text
 
 
@@ -27,11 +28,17 @@ class Written:
 
 
 def write_quotes(
-    conn: sqlite3.Connection, rng: Rng, clock: Clock, offers: list[list[Version]], t: Terms
+    conn: sqlite3.Connection,
+    rng: Rng,
+    clock: Clock,
+    offers: list[list[Version]],
+    t: Terms,
+    langs: dict[int, str],
 ) -> Written:
     """Number the offers (per local year of their first draft, in the order they were
     written, after the numbers already used), then append quotes, their lines and the chase
-    follow-ups `quote send` would have planned, inside the caller's transaction."""
+    follow-ups `quote send` would have planned (in each lead's language, `langs` by lead id),
+    inside the caller's transaction."""
     used = dict(conn.execute("SELECT year, max(seq) FROM quotes GROUP BY year").fetchall())
     for offer in sorted(offers, key=lambda o: (o[0].created, o[0].lead_id)):
         year = int(_local(clock, offer[0].created)[:4])
@@ -62,7 +69,7 @@ def write_quotes(
     conn.executemany(
         "INSERT INTO followups (lead_id, customer_id, action, due_date, due_time, created_at, "
         "done_at, recur) VALUES (?, NULL, ?, ?, NULL, ?, ?, NULL)",
-        _chases(rng, clock, ordered, t, counts),
+        _chases(rng, clock, ordered, t, counts, langs),
     )
     return Written(len(ordered), len(items), by_status, *counts)
 
@@ -88,14 +95,16 @@ def _quote_row(clock: Clock, t: Terms, qid: int, v: Version) -> tuple:
 
 
 def _chases(
-    rng: Rng, clock: Clock, ordered: list[Version], t: Terms, counts: list[int]
-) -> Iterator[tuple]:
+    rng: Rng, clock: Clock, ordered: list[Version], t: Terms, counts: list[int],
+    langs: dict[int, str],
+) -> Iterator[tuple]:  # fmt: skip
     """`Chase quote …` follow-ups, due `quote.chase_days` after sending: done when chased
     (or when the answer came first), still open when not yet due or forgotten."""
     if t.chase_days <= 0:
         return
     today = date.fromisoformat(clock.local_date(0))
-    chase = _("Chase quote {number}")  # as `quote send` writes it, in the language of the moment
+    # As `quote send` writes it, in the lead's language.
+    chase = {lang: in_lang(N_("Chase quote {number}"), lang) for lang in ("en", "zh")}
     for v in ordered:
         if v.sent is None:
             continue
@@ -113,7 +122,8 @@ def _chases(
             counts[2] += due < 0
         number = quotes.format_number(v.year, v.seq, v.version)
         yield (
-            v.lead_id, chase.format(number=number), (today + timedelta(days=due)).isoformat(),
+            v.lead_id, chase[langs[v.lead_id]].format(number=number),
+            (today + timedelta(days=due)).isoformat(),
             clock.iso(v.sent),
             None if done is None else clock.iso(done),
         )  # fmt: skip

@@ -372,6 +372,28 @@ ACTIVITY_NOTES = {
         ),
     },
 }
+
+
+def own_lang(lang: str) -> str:
+    """The language (en | zh) of the text salesflow itself writes for a demo lead whose
+    people speak `lang` (a quote's chase, a check-in, a won note): the language of the moment,
+    as a command writes it, but a Chinese lead's history is Chinese in an English demo too."""
+    from salesflow.i18n import active
+
+    return "zh" if lang == "zh" or active() == "zh_CN" else "en"
+
+
+def in_lang(message: str, lang: str) -> str:
+    """`message` (marked for the catalog) as written for a demo lead of language `lang`."""
+    from salesflow.i18n import in_language
+
+    return in_language(message, "zh_CN" if own_lang(lang) == "zh" else "en")
+
+
+WON_NOTES = {
+    "en": ("PO received", "signed annual contract", "deposit paid", "signed after pilot"),
+    "zh": ("已收到采购订单", "签了年度合同", "定金已付", "试点后签约"),
+}
 FOLLOWUPS = {
     "en": (
         "Call to confirm the budget",

@@ -87,8 +87,7 @@ class LeadReader:
             if grade is None and self.rating:  # another CRM's rating word: kept, not refused
                 extra = [*extra, f"{self.rating}: {text}"]
             elif grade is None:
-                said = _('"{grade}" is not a grade — use A, B or C').format(grade=values["grade"])
-                problems.append(Bad("grade", said))
+                problems.append(Bad("grade", _not_a_grade(values["grade"])))
         bant = self.bant_value(values, problems) if "bant" in values or "bant_need" in values or (
             "bant_budget" in values or "bant_authority" in values or "bant_timeline" in values
         ) else _NO_BANT  # fmt: skip
@@ -209,6 +208,13 @@ class LeadReader:
 
 
 _NO_BANT = dict.fromkeys(leads.BANT_KEYS, "unknown")
+
+
+def _not_a_grade(text: str) -> str:
+    given = getattr(text, "given", None)  # a JSON true/false (sheetrows.JsonBool)
+    if given is not None:
+        return _("{value} is not a grade — use A, B or C").format(value=given)
+    return _('"{grade}" is not a grade — use A, B or C').format(grade=text)
 
 
 def _notes_too_long(kept: int) -> Bad:

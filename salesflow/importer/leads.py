@@ -142,7 +142,7 @@ def plan_leads(
         finished(progress, N_("Checking rows"), done, sheet.size)
         plan.rows = done
         placer.place(chunk, since)
-        placer.pending.resolve(plan, placer.changed)
+        placer.pending.resolve(plan, placer.changed, cols.header.get("value", "value"))
     finally:
         placer.seen.close()
         placer.pending.close()
@@ -215,16 +215,17 @@ class _Placer:
                 "merged", lambda: RowNote(number, said.format(what=self.describe(target), by=_(by)))
             )
         else:
-            self.pending.add(target, number, facts, values)
+            self.pending.add(target, number, facts, values, plan.field_values.get(number))
             plan.row_leads[number] = target
 
-    def changed(self, lead_id: int, changes: dict[str, Any]) -> None:
-        """An existing lead the import updates: written now by the Batches, else planned."""
+    def changed(self, lead_id: int, changes: dict[str, Any], fields: dict[str, str]) -> None:
+        """An existing lead the import updates: written now by the Batches, else planned
+        (its custom `fields` are then written from the plan's field_values)."""
         if self.batches is None:
             self.plan.updates[lead_id] = changes
         else:
             self.plan.updated += 1
-            self.batches.update(self.plan, lead_id, changes)
+            self.batches.update(self.plan, lead_id, changes, fields)
 
     def describe(self, target: int) -> str:
         if target < 0:

@@ -158,7 +158,9 @@ class Batches:
         if self.write:
             for number, values in plan.field_values.items():
                 target = plan.row_leads.get(number)
-                if target is not None:  # else skipped, or a row error left out
+                # Not an existing lead's (an int): update() writes those once the file is
+                # read, as only then are they compared with what the lead has.
+                if isinstance(target, tuple):  # else skipped, or a row error left out
                     fields.set_values(self.conn, self._id(target), values)
         plan.written += len(plan.new)
         plan.new.clear()
@@ -178,10 +180,16 @@ class Batches:
                 f"UPDATE leads SET {assignments} WHERE id = ?", (*changes.values(), lead.id)
             )
 
-    def update(self, plan: Plan, lead_id: int, changes: dict[str, Any]) -> None:
-        """Write one existing lead's changes (unless a dry run, or an import to be refused)."""
+    def update(
+        self, plan: Plan, lead_id: int, changes: dict[str, Any], values: dict[str, str]
+    ) -> None:
+        """Write one existing lead's changes and custom field values (unless a dry run, or
+        an import to be refused)."""
+        from salesflow import fields
+
         if self.write and not (plan.errors and not self.keep_going):
             _update(self.conn, {lead_id: changes}, self.now_iso)
+            fields.set_values(self.conn, lead_id, values)
 
     def finish(self, plan: Plan) -> Applied:
         """Write the rest: the last batch, the set-aside indexes, the wins."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -13,6 +14,16 @@ from salesflow.i18n import _
 # progress(what, done, total): the command draws it; the domain only reports.
 Progress = Callable[[str, int, int], None]
 _EVERY = 2000  # rows between progress reports
+_SHAPES = 50  # kinds of error counted apart; the rest are counted together
+# A quoted value in a message ("abc", “abc”, 「abc」), and the hint after a dash.
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|「[^」]*」')
+_HINT = re.compile(r" ?— .*| ?——.*", re.S)
+
+
+def shape(message: str) -> str:
+    """A row error's message without its value or its hint: what the errors of many rows
+    have in common (`"abc" is not a grade — use A, B or C` -> `… is not a grade`)."""
+    return _QUOTED.sub("…", _HINT.sub("", message)).strip()
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class Plan:
     rows: int = 0
     new: list[Any] = field(default_factory=list)  # NewLead / activity tuples, in file order
     updates: dict[int, dict[str, Any]] = field(default_factory=dict)  # lead id -> changes
+    changed: list[RowNote] = field(default_factory=list)  # existing leads updated, and how
     unchanged: list[RowNote] = field(default_factory=list)
     skipped: list[RowNote] = field(default_factory=list)
     merged: list[RowNote] = field(default_factory=list)  # later rows about a new lead
@@ -71,6 +83,8 @@ class Plan:
     # without holding their changes in `updates`.
     updated: int = 0
     dropped_error_rows: int = 0  # rows with errors beyond the errors kept
+    # The errors let go, counted by (column, shape of the message): what the report groups.
+    error_shapes: dict[tuple[str | None, str], int] = field(default_factory=dict)
 
     @property
     def error_rows(self) -> int:
@@ -91,7 +105,21 @@ class Plan:
         gone = self.errors[keep:]
         self.dropped_error_rows += len({e.row for e in gone} - kept_rows)
         self.count_more("errors", len(gone))
+        self.count_shapes(gone, self.error_shapes)
         del self.errors[keep:]
+
+    @staticmethod
+    def count_shapes(
+        errors: list[RowError], counts: dict[tuple[str | None, str], int]
+    ) -> dict[tuple[str | None, str], int]:
+        """Add `errors` to `counts` by column and shape (at most _SHAPES kinds, then the
+        rest as one, with neither column nor message)."""
+        for e in errors:
+            kind = (e.column, shape(e.message))
+            if kind not in counts and len(counts) >= _SHAPES:
+                kind = (None, "")
+            counts[kind] = counts.get(kind, 0) + 1
+        return counts
 
     def count_more(self, kind: str, more: int) -> None:
         """`more` notes of `kind` that are only counted."""

@@ -11,9 +11,10 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from salesflow import leads
+from salesflow import leads, money
 from salesflow.i18n import _
-from salesflow.importer.plan import Plan, RowNote
+from salesflow.importer.plan import Plan, RowError, RowNote
+from salesflow.importer.values import Bad, amount
 
 # Facts an update may change: everything but stage and history, which `advance` owns.
 _FIELD_OF = {f"bant_{k}": (f"bant_{k}", "bant") for k in leads.BANT_KEYS}
@@ -21,6 +22,8 @@ _UPDATABLE = ("name", "company", "email", "phone", "source", "grade", *_FIELD_OF
               "bant_note", "notes", "expected_close", "address", "tax_id", "doc_lang")  # fmt: skip
 _KEEP_ROWS = 100  # rows named per lead for its "unchanged" notes (the report shows 20)
 _PAGE = 500  # leads compared at a time
+_SHORT = 40  # a changed value longer than this is named, not shown
+_NAMED_ONLY = frozenset({"notes", "tags", "address", "bant_note"})
 
 
 def _given(values: dict[str, str], column: str) -> bool:
@@ -70,6 +73,7 @@ def _combined(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
         both["notes"] = add_note(earlier["notes"], later["notes"])
     both["_rows"] = (earlier["_rows"] + later["_rows"])[:_KEEP_ROWS]
     both["_n"] = earlier["_n"] + later["_n"]
+    both["_fields"] = {**earlier.get("_fields", {}), **later.get("_fields", {})}
     if "_stage" not in later and "_stage" in earlier:
         both["_stage"] = earlier["_stage"]
     return both
@@ -85,15 +89,28 @@ class Pending:
         conn.execute("DROP TABLE IF EXISTS temp.import_wish")
         conn.execute("CREATE TEMP TABLE import_wish (lead INTEGER PRIMARY KEY, wish TEXT)")
 
-    def add(self, lead_id: int, number: int, facts: leads.NewLead, values: dict[str, str]) -> None:
-        """Row `number` is about existing lead `lead_id`."""
-        wish = self.chunk.setdefault(lead_id, {"_rows": [], "_n": 0})
+    def add(
+        self,
+        lead_id: int,
+        number: int,
+        facts: leads.NewLead,
+        values: dict[str, str],
+        field_values: dict[str, str] | None = None,
+    ) -> None:
+        """Row `number` is about existing lead `lead_id`; `field_values` are its custom
+        fields' (importer/fields.py)."""
+        wish = self.chunk.setdefault(lead_id, {"_rows": [], "_n": 0, "_fields": {}})
         wish.update(wanted(facts, values, wish.get("tags"), wish.get("notes")))
+        if "value" in values:
+            # An amount that names no currency is in the lead's own currency, not the
+            # default the row was read in: only _resolve, with the stored lead, can read it.
+            wish["_value"] = None if "currency" in values else [number, values["value"]]
+        wish["_fields"].update(field_values or {})
         if len(wish["_rows"]) < _KEEP_ROWS:
             wish["_rows"].append(number)
         wish["_n"] += 1
         if "stage" in values:
-            wish["_stage"] = (number, facts.stage)
+            wish["_stage"] = (number, facts.stage, facts.lost_reason)
 
     def settle(self) -> None:
         """After a chunk: its wishes join the earlier chunks' in the table."""
@@ -119,9 +136,9 @@ class Pending:
         self.stored = True
         self.chunk = {}
 
-    def resolve(self, plan: Plan, changed: Callable[[int, dict[str, Any]], None]) -> None:
-        """Compare every wish with its stored lead; `changed(id, changes)` for real differences,
-        notes for the rest. A page of leads at a time, in id order."""
+    def resolve(self, plan: Plan, changed: Changed, value_column: str = "value") -> None:
+        """Compare every wish with its stored lead; `changed(id, changes, field values)` for
+        real differences, notes for the rest. A page of leads at a time, in id order."""
         self.settle()
         last = 0
         while page := self.conn.execute(
@@ -130,33 +147,100 @@ class Pending:
         ).fetchall():
             last = page[-1][0]
             wishes = {lead: json.loads(wish) for lead, wish in page}
+            stored = _stored_fields(self.conn, [k for k, w in wishes.items() if w.get("_fields")])
             for lead in leads.get_many(self.conn, list(wishes)):
-                _resolve(plan, lead, wishes[lead.id], changed)
+                fields = stored.get(lead.id, {})
+                _resolve(plan, lead, wishes[lead.id], fields, changed, value_column)
 
     def close(self) -> None:
         self.conn.execute("DROP TABLE IF EXISTS temp.import_wish")
 
 
+# changed(lead id, its changes, the custom field values that differ)
+Changed = Callable[[int, dict[str, Any], dict[str, str]], None]
+
+
+def _stored_fields(conn: sqlite3.Connection, lead_ids: list[int]) -> dict[int, dict[str, str]]:
+    """The custom field values the leads `lead_ids` have."""
+    found: dict[int, dict[str, str]] = {}
+    if lead_ids:
+        for lead_id, name, value in conn.execute(
+            "SELECT lead_id, field, value FROM lead_fields "
+            "WHERE lead_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(lead_ids),),
+        ):
+            found.setdefault(lead_id, {})[name] = value
+    return found
+
+
 def _resolve(
-    plan: Plan, lead: leads.Lead, wish: dict[str, Any], changed: Callable[[int, dict], None]
+    plan: Plan,
+    lead: leads.Lead,
+    wish: dict[str, Any],
+    stored: dict[str, str],
+    changed: Changed,
+    value_column: str,
 ) -> None:
+    """Compare one lead's wish with the lead (and `stored`, its custom field values)."""
     numbers, count = wish.pop("_rows"), wish.pop("_n")
     stage_row = wish.pop("_stage", None)
+    field_values = wish.pop("_fields", {})
+    value = wish.pop("_value", None)
+    if value is not None and lead.currency != wish["currency"]:  # else read as it should be
+        try:
+            wish["value_minor"], wish["currency"] = amount(value[1], None, lead.currency)
+        except Bad as e:  # too large in the lead's currency (cents where the default had none)
+            plan.errors.append(RowError(value[0], value_column, e.message))
+            return
     if "tags" in wish:
         wish["tags"] = ",".join(leads.clean_tags([lead.tags, wish["tags"]]))
     if "notes" in wish:
         wish["notes"] = add_note(lead.notes, wish["notes"])
     changes = {k: v for k, v in wish.items() if getattr(lead, k) != v}
+    fresh = {k: (stored.get(k), v) for k, v in field_values.items() if stored.get(k) != v}
     if stage_row and stage_row[1] != lead.stage:
-        said = _(
-            "{label} stays in stage {stage}: an import updates facts, not stages — "
-            "salesflow advance {id} {to}"
-        ).format(label=lead.label, stage=lead.stage, id=lead.id, to=stage_row[1])
-        plan.note("notices", RowNote(stage_row[0], said))
-    if changes:
-        changed(lead.id, changes)
+        plan.note("notices", RowNote(stage_row[0], _stage_notice(lead, stage_row)))
+    if changes or fresh:
+        changed(lead.id, changes, {k: new for k, (__, new) in fresh.items()})
+        plan.note("changed", lambda: RowNote(numbers[0], _described(lead, changes, fresh)))
     else:
         said = _("same as {label}").format(label=lead.label)
         for n in numbers:
             plan.note("unchanged", RowNote(n, said))
         plan.count_more("unchanged", count - len(numbers))
+
+
+def _stage_notice(lead: leads.Lead, stage_row: list[Any]) -> str:
+    """The notice of a row whose stage differs, with the `advance` that moves the lead (a
+    lost stage needs its reason, which the row gave)."""
+    import shlex
+
+    command = ["salesflow", "advance", str(lead.id), stage_row[1]]
+    if stage_row[2]:
+        command += ["--reason", stage_row[2]]
+    said = _("{label} stays in stage {stage}: an import updates facts, not stages — {command}")
+    return said.format(label=lead.label, stage=lead.stage, command=shlex.join(command))
+
+
+def _described(
+    lead: leads.Lead, changes: dict[str, Any], fresh: dict[str, tuple[str | None, str]]
+) -> str:
+    """`#1 Jane Roe: name → Reception Desk, source web → referral`: old → new where short."""
+    parts = []
+    shown = {
+        k: (getattr(lead, k), v) for k, v in changes.items() if k not in ("value_minor", "currency")
+    }
+    if "value_minor" in changes or "currency" in changes:
+        new = (changes.get("value_minor", lead.value_minor), changes.get("currency", lead.currency))
+        shown["value"] = (
+            money.display(lead.value_minor, lead.currency) or None,
+            money.display(*new),
+        )
+    for name, (old, new) in [*shown.items(), *fresh.items()]:
+        if name in _NAMED_ONLY or len(str(new or "")) > _SHORT or len(str(old or "")) > _SHORT:
+            parts.append(name)
+        elif name == "name" or old in (None, ""):
+            parts.append(f"{name} → {new}")
+        else:
+            parts.append(f"{name} {old} → {new}")
+    return _("{label}: {changes}").format(label=lead.label, changes=", ".join(parts))

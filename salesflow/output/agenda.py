@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from datetime import date, tzinfo
 from typing import Any
 
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, bracketed
 from salesflow.output import Column, render
 from salesflow.output.terminal import Terminal
 from salesflow.output.views import when
+from salesflow.words import rhythm
 
 GROUP_TITLES = {
     "overdue": N_("Overdue"),
@@ -57,7 +58,7 @@ def followup_columns() -> list[Column]:
         Column("lead", N_("Lead"), get=_lead),
         Column("company", N_("Company"), hide=2),
         Column("stage", N_("Stage"), style="cyan", no_wrap=True, hide=3),
-        Column("recur", N_("Repeats"), no_wrap=True, hide=1),
+        Column("recur", N_("Repeats"), get=lambda r: rhythm(r.get("recur")), no_wrap=True, hide=1),
     ]
 
 
@@ -108,7 +109,7 @@ def followup_table(
                 "table",
                 term,
                 columns=followup_columns(),
-                title=f"{_(title).format(days=days)} ({total})",
+                title=bracketed(_(title).format(days=days), total),
                 row_style=_overdue_red,
             )
             if limit is not None and total > limit:
@@ -199,7 +200,7 @@ def agenda_view(
             "table",
             term,
             columns=agenda_columns(s.name, tz),
-            title=f"{_(AGENDA_TITLES[s.name])} ({s.total})",
+            title=bracketed(_(AGENDA_TITLES[s.name]), s.total),
             row_style=_overdue_red,
         )
         if s.total > len(s.items):

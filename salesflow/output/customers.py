@@ -12,6 +12,7 @@ from salesflow.output import Column, figures, render
 from salesflow.output.agenda import due
 from salesflow.output.terminal import Terminal
 from salesflow.output.views import when, word
+from salesflow.words import rhythm
 
 SEGMENT_NAMES = {"key": N_("key account"), "smb": N_("SMB"), "individual": N_("individual")}
 
@@ -56,7 +57,7 @@ def customer_columns(tz: tzinfo | None = None) -> list[Column]:
         Column(
             "checkin_every",
             N_("Check-ins"),
-            get=lambda r: r["checkin_every"] or "",
+            get=lambda r: rhythm(r["checkin_every"]),
             no_wrap=True,
             hide=2,
         ),
@@ -81,7 +82,10 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
         (_("First purchase"), when(c["first_purchase"], tz)),
         (_("Last purchase"), when(c["last_purchase"], tz)),
         (_("Last touch"), when(c["last_touch"], tz)),
-        (_("Check-ins"), c["checkin_every"] or _("none (customer edit --checkin every-3m)")),
+        (
+            _("Check-ins"),
+            rhythm(c["checkin_every"]) or _("none (customer edit --checkin every-3m)"),
+        ),
         (_("Next check-in"), c["next_checkin"]),
         (_("Address"), c.get("address")),
         (_("Tax ID"), c.get("tax_id")),
@@ -112,7 +116,7 @@ def customer_card(card: dict[str, Any], term: Terminal, tz: tzinfo | None = None
             Column("id", "#", justify="right", style="dim"),
             Column("due_date", N_("Due"), get=due, no_wrap=True),
             Column("action", N_("Action")),
-            Column("recur", N_("Repeats")),
+            Column("recur", N_("Repeats"), get=lambda r: rhythm(r.get("recur"))),
         ]),
         (_("Recent activity"), card["activities"], [
             Column(

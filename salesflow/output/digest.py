@@ -7,7 +7,7 @@ import json
 from datetime import tzinfo
 from typing import Any
 
-from salesflow.i18n import _, ngettext
+from salesflow.i18n import _, bracketed, join, labelled, ngettext
 from salesflow.output.terminal import Terminal
 from salesflow.output.views import when, word
 
@@ -17,8 +17,8 @@ def days_text(n: int | None) -> str:
 
 
 def _who(row: dict[str, Any]) -> str:
-    company = f" ({row['company']})" if row.get("company") else ""
-    return f"#{row['lead_id']} {row['lead']}{company}"
+    who = f"#{row['lead_id']} {row['lead']}"
+    return bracketed(who, row["company"]) if row.get("company") else who
 
 
 def worth(row: dict[str, Any]) -> str:
@@ -160,12 +160,12 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _zone(d: Any) -> str:
-    return f" ({d.zone})" if d.leads else ""
+def _zoned(d: Any) -> str:
+    return bracketed(headline_title(d), d.zone) if d.leads else headline_title(d)
 
 
 def header(d: Any) -> str:
-    return f"{headline_title(d)}{_zone(d)}: {counts_line(d)}"
+    return labelled(_zoned(d), counts_line(d))
 
 
 def whole(amount: str | None, currency: str) -> str:
@@ -233,7 +233,7 @@ def unconverted_note(d: Any) -> str | None:
     return _(
         "Left out of these money figures: amounts in {missing} (no exchange rate — "
         "salesflow config set fx.{first} RATE)"
-    ).format(missing=", ".join(missing), first=missing[0])
+    ).format(missing=join(missing), first=missing[0])
 
 
 def _h(d: Any) -> dict[str, Any]:
@@ -268,7 +268,7 @@ def _more_line(section: Any) -> str:
 def text(d: Any, tz: tzinfo | None) -> str:
     out = [header(d), *figure_lines(d)]
     for s in d.sections:
-        out += ["", f"{s.title} ({s.total})"]
+        out += ["", bracketed(s.title, s.total)]
         out += [f"  - {line(s.key, r, tz)}" for r in s.rows]
         if _more(s):
             out.append(_more_line(s))
@@ -281,12 +281,12 @@ def _md_escape(value: str) -> str:
 
 def markdown(d: Any, tz: tzinfo | None) -> str:
     # The title a heading, the counts a paragraph under it (as the HTML page has them).
-    out = [f"# {_md_escape(headline_title(d) + _zone(d))}", ""]
+    out = [f"# {_md_escape(_zoned(d))}", ""]
     out.append(_md_escape(sentence(counts_line(d))))
     if d.headline is not None:
         out += [""] + [f"- {_md_escape(x)}" for x in figure_lines(d)]
     for s in d.sections:
-        out += ["", f"## {_md_escape(s.title)} ({s.total})", ""]
+        out += ["", f"## {_md_escape(bracketed(s.title, s.total))}", ""]
         out += [f"- {_md_escape(line(s.key, r, tz))}" for r in s.rows]
         if _more(s):
             where = _md_escape(more_command(s))
@@ -327,7 +327,7 @@ def _rich(d: Any, term: Terminal, tz: tzinfo | None) -> None:
     for s in d.sections:
         console.print()
         style = "bold red" if s.key == "overdue" else "bold"
-        console.print(Text(f"{s.title} ({s.total})", style=style))
+        console.print(Text(bracketed(s.title, s.total), style=style))
         for r in s.rows:
             console.print(Text(f"  • {line(s.key, r, tz)}"))
         if _more(s):

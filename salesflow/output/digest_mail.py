@@ -14,7 +14,7 @@ import html
 from datetime import tzinfo
 from typing import Any
 
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, bracketed
 from salesflow.output.digest import (
     amount,
     counts_line,
@@ -122,9 +122,11 @@ def _strip(cells: list[tuple[str, str, str]]) -> str:
 def _section(s: Any, tz: tzinfo | None) -> str:
     e = html.escape
     colour = _RED if s.key == "overdue" else _INK
+    count = bracketed(s.title, s.total)[len(s.title) :]  # " (3)", or "（3）" in Chinese
     out = [
-        f'<h2 style="margin:18px 0 4px;font-size:15px;color:{colour}">{e(s.title)} '
-        f'<span style="color:{_MUTED};font-weight:400">({s.total})</span></h2>'
+        f'<h2 style="margin:18px 0 4px;font-size:15px;color:{colour}">{e(s.title)}'
+        f"{' ' if count.startswith(' ') else ''}"
+        f'<span style="color:{_MUTED};font-weight:400">{e(count.strip())}</span></h2>'
     ]
     if s.key == "targets":
         out += [f'<p style="margin:2px 0;font-size:13px">{e(pace(r))}</p>' for r in s.rows]

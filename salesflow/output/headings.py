@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from salesflow.i18n import _
+from salesflow.i18n import _, phrase
 
 
 def title(
@@ -18,7 +18,7 @@ def title(
             days = _("all time")
         else:
             days = f"{window.since or _('start')} … {window.until or window.ref_day}"
-        parts.append(f"{_(what) if what else ''} {days}".strip())
+        parts.append(phrase(_(what) if what else "", days))
     if window.as_of:
         parts.append(_("as of the end of {day}").format(day=window.as_of))
     if money:

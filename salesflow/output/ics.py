@@ -14,6 +14,7 @@ from typing import Any
 
 from salesflow.i18n import _
 from salesflow.output.terminal import Terminal
+from salesflow.words import rhythm
 
 PRODID = "-//salesflow//follow-ups//EN"
 TIMED_LENGTH = timedelta(minutes=30)
@@ -60,7 +61,7 @@ def calendar(rows: Iterable[dict[str, Any]], *, tz: tzinfo, now: datetime) -> by
             _("stage {stage}").format(stage=row["stage"]),
         ]
         if row.get("recur"):
-            details.append(_("repeats {every}").format(every=row["recur"]))
+            details.append(_("repeats {every}").format(every=rhythm(row["recur"])))
         event.add("description", " · ".join(details))
         event.add("categories", ["salesflow"])
         cal.add_component(event)

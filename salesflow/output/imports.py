@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, bracketed, join, ngettext
 from salesflow.output.layout import cells
 
 if TYPE_CHECKING:
     from salesflow.importer import Plan
     from salesflow.importer.mail import MailPlan
 
-# Skipped and unchanged rows are listed up to this many (a re-import skips every row);
-# row errors are listed in full, since each one needs fixing (a file of leads keeps the first
-# 1,000: past that the cause is the file's layout, not its rows).
+# Row notes and errors are listed up to this many (a re-import skips every row); the errors
+# past them are counted by column and message, the TOP_ERRORS commonest named.
 SHOWN = 20
+TOP_ERRORS = 10
 TOP_UNKNOWN = 10  # unknown addresses an e-mail import names
 
 
@@ -24,7 +24,7 @@ def _counts(counts: list[tuple[str, int]]) -> list[str]:
     return [f"  {label}{' ' * (width - cells(label))}  {n}" for label, n in counts]
 
 
-def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
+def report_lines(plan: Plan, *, dry_run: bool, skip_errors: bool = False) -> list[str]:
     noun = plan.kind
     lines = [_("Dry run — nothing was changed.")] if dry_run else []
     lines.append(_("{sheet}: {rows} row(s)").format(sheet=plan.sheet, rows=plan.rows))
@@ -39,7 +39,7 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
     ]
     lines += _counts([(label, n) for i, (label, n) in enumerate(counts) if n or i == 0])
     if plan.kept:
-        named = ", ".join(plan.kept[:SHOWN])
+        named = join(plan.kept[:SHOWN])
         more = (
             _(" … and {more} more").format(more=len(plan.kept) - SHOWN)
             if len(plan.kept) > SHOWN
@@ -52,7 +52,7 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
         )
         lines.append(kept.format(named=named, more=more))
     if plan.ignored:
-        lines.append(_("Not imported: {fields}").format(fields=", ".join(plan.ignored)))
+        lines.append(_("Not imported: {fields}").format(fields=join(plan.ignored)))
     if plan.own_source:
         lines.append(
             _(
@@ -60,17 +60,44 @@ def report_lines(plan: Plan, *, dry_run: bool) -> list[str]:
                 "(it fills in rows without one)"
             ).format(source=plan.default_source, rows=plan.own_source)
         )
-    lines += [str(e) for e in plan.errors]
-    if plan.count("errors") > len(plan.errors):
-        more = plan.count("errors") - len(plan.errors)
-        lines.append(_("… and {more} more errors").format(more=more))
-    for kind in ("notices", "merged", "skipped", "unchanged"):
+    lines += [str(e) for e in plan.errors[:SHOWN]]
+    lines += _more_errors(plan)
+    for kind in ("changed", "notices", "merged", "skipped", "unchanged"):
         shown = getattr(plan, kind)[:SHOWN]
         lines += [str(n) for n in shown]
         if plan.count(kind) > len(shown):
             more = plan.count(kind) - len(shown)
             lines.append(_("… and {more} more like these").format(more=more))
+    if dry_run and plan.errors and not skip_errors:
+        lines.append(
+            ngettext(
+                "The import would stop here: {count:,} row has errors — fix it, or pass "
+                "--skip-errors to import the other rows",
+                "The import would stop here: {count:,} rows have errors — fix them, or pass "
+                "--skip-errors to import the other rows",
+                plan.error_rows,
+            ).format(count=plan.error_rows)
+        )
     return lines
+
+
+def _more_errors(plan: Plan) -> list[str]:
+    """The errors past the first SHOWN, grouped by column and message (most first): a file
+    of bad rows repeats one mistake, and its hint, a thousand times."""
+    more = plan.count("errors") - min(len(plan.errors), SHOWN)
+    if more <= 0:
+        return []
+    counts = plan.count_shapes(plan.errors[SHOWN:], dict(plan.error_shapes))
+    groups = []
+    for (column, said), n in sorted(counts.items(), key=lambda kv: -kv[1])[:TOP_ERRORS]:
+        rows = ngettext("{count:,} row", "{count:,} rows", n).format(count=n)
+        if said:
+            rows = _('{rows} ("{message}")').format(rows=rows, message=said)
+        groups.append(f"{column} {rows}" if column else rows)
+    head = _("… and {more:,} more errors:").format(more=more)
+    if len(groups) == 1:
+        return [f"{head} {groups[0]}"]
+    return [head, *(f"  {g}" for g in groups)]
 
 
 # What a sheet of each kind adds; another kind is named as the importer calls it.
@@ -104,7 +131,7 @@ def mail_report_lines(plan: MailPlan, *, dry_run: bool) -> list[str]:
             _("Addresses that match no lead ({n}; --new-leads makes leads of them): ").format(
                 n=len(plan.unknown)
             )
-            + ", ".join(f"{a} ({n})" for a, n in top)
+            + join(bracketed(a, n) for a, n in top)
             + (" …" if len(plan.unknown) > TOP_UNKNOWN else "")
         )
     for lead in plan.new_leads[:SHOWN]:

@@ -13,10 +13,11 @@ to the same cells, so the terminal path imports no Rich either.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence, Set
 from typing import TYPE_CHECKING, Any
 
-from salesflow.i18n import _, ngettext
+from salesflow.i18n import _, labelled, ngettext
 from salesflow.output import plain
 from salesflow.output.safe import visible
 
@@ -70,7 +71,9 @@ def wrap(text: str, width: int, keep: Sequence[str] = ()) -> list[str]:
     """Greedy word wrap by cells, keeping the line's indent; Chinese breaks between any two
     characters (never before a closing mark such as ，or after an opening one such as （, nor
     between a number and the unit after it: "7 列"), a word wider than the line is broken (a
-    path, a URL). Each of `keep` (a column name: 下一步) is not broken inside where it fits."""
+    path, a URL). Each of `keep` (a column name: 下一步) is not broken inside where it fits,
+    nor is a phone number written in groups (`+86 139 8855 8674`): like a figure, it is read
+    whole."""
     if cells(text) <= width:
         return [text]
     indent = text[: len(text) - len(text.lstrip(" "))]
@@ -95,6 +98,27 @@ def wrap(text: str, width: int, keep: Sequence[str] = ()) -> list[str]:
     return lines
 
 
+def wrap_items(items: Sequence[str], width: int, sep: str = " ·") -> list[str]:
+    """`items` in a row `a · b · c`, wrapped to `width` between items where they fit (the
+    separator ends a line, never starts one); an item wider than the line is wrapped itself."""
+    lines: list[str] = []
+    line = ""
+    for n, item in enumerate(items):
+        item += sep if n < len(items) - 1 else ""
+        candidate = f"{line} {item}" if line else item
+        if cells(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        *full, line = wrap(item, width)
+        lines += full
+    return [*lines, line] if line else lines
+
+
+# Digit groups a single space (or a hyphen, brackets) apart: +86 139 8855 8674, (021) 6234-5678.
+_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d()\-]*\d\)?(?: \(?\d[\d()\-]*\d\)?)+(?!\w)")
+
 # Marks a line must not start with (they close what precedes) or end with (they open).
 _NO_START = frozenset("，。、：；！？）」』》〉】”’…,.;:!?)]}%")
 _NO_END = frozenset("（「『《〈【“‘([{")
@@ -104,6 +128,9 @@ def _glued(text: str, keep: Sequence[str], width: int) -> set[int]:
     """Indexes of `text` a line must not break before: inside a kept name, and a wide
     character (a unit: 列, 天, 元) after a number, with or without a space between."""
     glued = set()
+    for m in _PHONE.finditer(text):
+        if 7 <= sum(c.isdigit() for c in m.group()) <= 15 and cells(m.group()) <= width:
+            glued.update(range(m.start() + 1, m.end()))
     for name in keep:
         if not name or cells(name) > width // 2:
             continue
@@ -193,8 +220,13 @@ def plan(
     optional = sorted((i for i, c in enumerate(columns) if c.hide), key=lambda i: columns[i].hide)
     shown = list(range(len(columns)))
 
-    def base(floor: int) -> list[int]:
-        return [natural[i] if keep[i] else _floor(natural[i], headers[i], floor) for i in shown]
+    def base(floor: int, essential: int | None = None) -> list[int]:
+        return [
+            natural[i]
+            if keep[i]
+            else _floor(natural[i], headers[i], floor if columns[i].hide else essential or floor)
+            for i in shown
+        ]
 
     def need(widths: list[int]) -> int:
         return sum(widths) + len(GAP) * (len(widths) - 1) + 2
@@ -205,6 +237,13 @@ def plan(
     comfort = max(MIN_TEXT, min(COMFORT, width // 8))
     while need(base(comfort)) > width and optional:
         shown.remove(optional.pop(0))
+    # An essential text column (what a row is: a product) keeps COMFORT before an optional
+    # figure stays: "CNS-D Co…" names no product, and a share beside it helps nobody.
+    figures = [i for i in optional if keep[i]]
+    while need(base(comfort, COMFORT)) > width and figures:
+        gone = figures.pop(0)
+        shown.remove(gone)
+        optional.remove(gone)
     widths = base(comfort)
     if need(widths) > width:
         widths = base(MIN_TEXT)
@@ -249,8 +288,12 @@ def table(
         measured = [cells(v) for v in values]
         sizes.append(measured)
         natural = [max(a, b) for a, b in zip(natural, measured, strict=True)]
-    # A column nothing is written in (not even its header) takes no room.
-    used = [i for i, w in enumerate(natural) if w]
+    # A column nothing is written in (not even its header) takes no room; laid out for a
+    # width, nor does one empty in every row (no one is late among today's follow-ups): its
+    # room goes to the text beside it.
+    width = term.width if term.fit else None
+    filled = [any(measured[i] for measured in sizes) for i in range(len(columns))]
+    used = [i for i, w in enumerate(natural) if w and (filled[i] or width is None or not rows)]
     columns = [columns[i] for i in used]
     headers, header_w, natural = (
         [headers[i] for i in used],
@@ -260,7 +303,6 @@ def table(
     grid = [[values[i] for i in used] for values in grid]
     sizes = [[measured[i] for i in used] for measured in sizes]
     styles = [row_style(row) if row_style else None for row in rows]
-    width = term.width if term.fit else None
     if width is None:
         laid = (list(range(len(columns))), natural, [])
     else:
@@ -337,8 +379,9 @@ def _cards(
     columns: Sequence[Column], headers: list[str], grid: list[list[str]],
     styles: list[str | None], width: int, color: bool,
 ) -> list[str]:  # fmt: skip
-    labels = [h or "" for h in headers]
-    label_w = max(cells(x) for x in labels) + 1
+    # `Label:`, `标签：` with the full-width colon in Chinese.
+    labels = [labelled(h or "", "").rstrip() for h in headers]
+    label_w = max(cells(x) for x in labels)
     room = max(width - label_w - 1, MIN_TEXT)
     lines = [""]
     for values, style in zip(grid, styles, strict=True):
@@ -347,8 +390,8 @@ def _cards(
                 continue
             if not whole(column):
                 value = shorten(value, room)
-            pad = " " * (label_w - cells(label) - 1)
+            pad = " " * (label_w - cells(label))
             text = styled(value, join_styles(style, column.style), color)
-            lines.append(f"{styled(label + ':', 'dim', color)}{pad} {text}")
+            lines.append(f"{styled(label, 'dim', color)}{pad} {text}")
         lines.append("")
     return lines

@@ -119,8 +119,18 @@ class Terminal:
         if not self.interactive:
             return None
         from salesflow.i18n import _
+        from salesflow.output import layout
 
-        self.err.write(f"{question} {_('[y/N]')} ")
+        asked = layout.flat(f"{question} {_('[y/N]')}")
+        width = self.width if self.fit else None
+        if width is None and getattr(self.err, "isatty", lambda: False)():
+            import shutil
+
+            width = max(shutil.get_terminal_size((120, 24)).columns, MIN_WIDTH)
+        # Wrapped between words here: the terminal would break a line inside a lead's number
+        # or an amount. One cell is left for the cursor after the question.
+        lines = layout.wrap(asked, width - 1) if width else [asked]
+        self.err.write("\n".join(line.rstrip(" ") for line in lines) + " ")
         self.err.flush()
         # y/yes in every language; 是 (also full-width ｙ from a Chinese input method) too.
         return sys.stdin.readline().strip().lower() in ("y", "yes", "ｙ", "是", "是的")

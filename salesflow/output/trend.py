@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, labelled
 from salesflow.output.layout import cells, styled
 from salesflow.output.reports import _BREAKDOWNS, DASH, amount, days, pct
 from salesflow.output.terminal import Terminal
@@ -161,7 +161,7 @@ def _chart(
 def _facts(records: list[dict[str, Any]], metric: str, past: dict[str, Any] | None) -> list[str]:
     """The last value, its target, and its changes, each an unbreakable piece."""
     now = records[-1]
-    items = [f"{label(now)}: {figure(metric, now[metric])}"]
+    items = [labelled(label(now), figure(metric, now[metric]))]
     if metric == "won_value" and now.get("target") is not None:
         target = _("target {amount} ({share})").format(
             amount=amount(now["target"]), share=pct(now["of_target"])

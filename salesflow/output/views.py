@@ -6,10 +6,10 @@ from datetime import tzinfo
 from typing import Any
 
 from salesflow import money
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, bracketed
 from salesflow.output import Column, figures
 from salesflow.output.terminal import Terminal
-from salesflow.words import WORDS, word  # noqa: F401  (the output modules import them here)
+from salesflow.words import WORDS, rhythm, word  # noqa: F401  (the output modules import them here)
 
 
 def _money(row: dict[str, Any], key: str = "value") -> str:
@@ -205,7 +205,7 @@ def _card_parts(
     facts = [
         (label, str(value))
         for label, value in (
-            (_("Stage"), f"{lead['stage']} ({lead['probability']}%)"),
+            (_("Stage"), bracketed(lead["stage"], f"{lead['probability']}%")),
             (_("Value"), _money(lead) or "—"),
             (_("Grade"), lead["grade"]),
             (_("Source"), lead["source"]),
@@ -251,6 +251,8 @@ def _cell(key: str, value: Any, tz: tzinfo | None) -> str:
     is_time = (key == "at" or key.endswith("_at")) and isinstance(value, str)
     if key in _WORD_KEYS:
         return word(value)
+    if key == "recur":
+        return rhythm(value)
     if key == "note" and value == "pipeline changed":  # pipeline.REMAP_NOTE, a stored marker
         return _(value)
     return when(value, tz) if is_time else str(value)
@@ -363,13 +365,18 @@ def quote_card(view: dict[str, Any], term: Terminal) -> None:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
-    client = " · ".join(view["client_lines"])
-    for label, value in (
-        (_("For"), client),
+    rows = (
+        (_("For"), " · ".join(view["client_lines"])),
         (_("Date"), view["issued_on"]),
         (_("Valid until"), view["valid_until"]),
         (_("Currency"), view["currency"]),
-    ):
+    )
+    # Wrapped here, not by Rich, between the client's lines where they fit and never inside
+    # a phone number.
+    room = term.width - max(layout.cells(label) for label, _v in rows) - 2
+    for label, value in rows:
+        if label == rows[0][0] and term.fit and room > 0:
+            value = "\n".join(layout.wrap_items(view["client_lines"], room))
         facts.add_row(label, Text(value))
     console.print(facts)
     if view["lines"]:

@@ -33,8 +33,13 @@ _CURRENT = "(SELECT id FROM journal ORDER BY id DESC LIMIT 1)"
 # `journal.open` 3: a `db restore`; its one step is the path of the safety copy of the database
 # it replaced, so `undo` can swap that back (see restore_mark).
 _RESTORED = 3
-# The step compact_inserts writes for a bulk load.
-_COMPACT = re.compile(r'DELETE FROM "(\w+)" WHERE rowid > (\d+)')
+# The step compact_inserts writes for a bulk load: the rows it appended, bounded above so a
+# later load's rows are not counted as this one's, and how many they were (what `undo --list`
+# says the command changed, whatever happens to the table later). Steps journalled before the
+# bound was written have only the mark.
+_COMPACT = re.compile(
+    r'DELETE FROM "(\w+)" WHERE rowid > (\d+)(?: AND rowid <= \d+ /\* (\d+) \*/)?'
+)
 
 
 @dataclass(frozen=True)
@@ -247,14 +252,17 @@ def compact_inserts(
     appended = 0
     for table in tables:
         mark = marks[table]
-        count = conn.execute(f'SELECT count(*) FROM "{table}" WHERE rowid > ?', (mark,)).fetchone()[
-            0
-        ]
+        count, end = conn.execute(
+            f'SELECT count(*), max(rowid) FROM "{table}" WHERE rowid > ?', (mark,)
+        ).fetchone()
         if count:
             appended += count
             conn.execute(
                 "INSERT INTO journal_steps (journal_id, sql) VALUES (?, ?)",
-                (journal_id, f'DELETE FROM "{table}" WHERE rowid > {mark}'),
+                (
+                    journal_id,
+                    f'DELETE FROM "{table}" WHERE rowid > {mark} AND rowid <= {end} /* {count} */',
+                ),
             )
     if changed != appended:
         raise RuntimeError(

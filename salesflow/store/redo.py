@@ -46,8 +46,12 @@ def _entry(conn: sqlite3.Connection, row: tuple) -> Entry:
     for (sql,) in conn.execute("SELECT sql FROM journal_steps WHERE journal_id = ?", (row[0],)):
         if m := journal._COMPACT.fullmatch(sql):
             compact = True
-            n = conn.execute(f'SELECT count(*) FROM "{m[1]}" WHERE rowid > ?', (int(m[2]),))
-            rows[m[1]] = rows.get(m[1], 0) + n.fetchone()[0]
+            if m[3] is not None:  # the rows it appended, counted when it ran
+                n = int(m[3])
+            else:  # an older step: the rows above its mark now
+                q = f'SELECT count(*) FROM "{m[1]}" WHERE rowid > ?'
+                n = conn.execute(q, (int(m[2]),)).fetchone()[0]
+            rows[m[1]] = rows.get(m[1], 0) + n
         elif (m := _TABLE.match(sql)) and (r := _ROWID.search(sql)):
             key = (m[1], r[1] or r[2])
             rows[m[1]] = rows.get(m[1], 0) + (key not in touched)

@@ -205,6 +205,9 @@ def test_dry_run_reports_and_changes_nothing(ok, two_leads, db_path, tmp_path) -
         "  updated           1",
         "  rows with errors  1",
         'row 4, 分级: "Z" is not a grade — use A, B or C',
+        "row 3: #2 Jane Roe (Acme Ltd): grade B → A",
+        "The import would stop here: 1 row has errors — fix it, or pass --skip-errors to "
+        "import the other rows",
     ]
     assert dump(db_path) == before
 

@@ -61,7 +61,7 @@ def test_undo_of_a_fill_is_a_handful_of_steps(ok, db_path) -> None:
     # The currency setting is untouched without --currency: one DELETE per filled table,
     # and undo reports the rows those eight steps took back.
     assert steps == 8
-    assert f"{rows} row change(s))" in ok("undo").stderr
+    assert f"{rows} row(s)) — a bulk load is not kept for redo" in ok("undo").stderr
     assert leads(ok) == []
 
 

@@ -101,7 +101,7 @@ def test_markdown_title_is_a_heading_and_the_counts_a_paragraph(ok, pipeline) ->
     ]  # fmt: skip
     assert tokens[4].content == lines[2]
     zh = ok("--lang", "zh_CN", "digest", "--format", "md").stdout.splitlines()
-    assert zh[:2] == ["# salesflow 每日摘要 2026-11-23 周一 (UTC)", ""]
+    assert zh[:2] == ["# salesflow 每日摘要 2026-11-23 周一（UTC）", ""]
     assert zh[2].startswith("未结商机 4 个；")
     assert zh[2].endswith("2026-11-20（周五）以来的变化 3。")
 

@@ -21,7 +21,7 @@ def test_digest_names_the_currencies_it_leaves_out(ok) -> None:
     md = ok("digest", "--format", "md").stdout
     assert "amounts in CNY, EUR" in md
     zh = ok("--lang", "zh_CN", "digest", "--format", "text").stdout
-    assert "以上金额未计入以 CNY, EUR 计价的款项" in zh
+    assert "以上金额未计入以 CNY、EUR 计价的款项" in zh
 
 
 def test_digest_with_every_rate_known_says_nothing_of_it(ok) -> None:

@@ -131,7 +131,8 @@ def test_merge_asks_first_and_needs_yes_without_a_terminal(ok, fails, two_leads)
     fails(
         "lead", "merge", "1", "2",
         match="Error: Merge lead #2 Jane Roe (Acme Ltd) into #1 张伟 (深圳某科技有限公司) and "
-        "delete #2 Jane Roe (Acme Ltd): pass --yes to confirm (stdin is not a terminal)",
+        "delete #2 Jane Roe (Acme Ltd); not kept from #2: its value 12,500.00 USD: pass --yes "
+        "to confirm (stdin is not a terminal)",
     )  # fmt: skip
     fails("--lang", "zh_CN", "lead", "merge", "1", "2", match="请加 --yes 确认")
     assert [r["id"] for r in json.loads(ok("lead", "list", "--format", "json").stdout)] == [1, 2]

@@ -40,10 +40,11 @@ def test_the_issue_walkthrough(ok, two_leads) -> None:
         ("call", "call: wants 50 units, budget approved", "2026-11-23T09:00:00Z"),
         ("meeting", "demo done", "2026-11-22T15:00:00Z"),
     ]
-    # Done when the meeting happened, not when it was typed in.
+    # Done when the meeting happened — but the follow-up was only planned today (09:00), after
+    # the meeting: it cannot be done before it existed (tests/cli/test_trial_misc.py).
     assert zw["followups"] == [
         {"id": 1, "status": "done", "due": "2026-11-27", "action": "send proposal",
-         "recur": None, "done_at": "2026-11-22T15:00:00Z"},
+         "recur": None, "done_at": "2026-11-23T09:00:00Z"},
     ]  # fmt: skip
     jane = card(ok, "2")
     assert [a["note"] for a in jane["activities"]] == ["sent brochure"]

@@ -41,7 +41,7 @@ def lines_of(text: str) -> list[str]:
 def test_funnel_in_chinese(zh, pipeline) -> None:  # noqa: F811
     out = zh("report", "funnel").stdout
     lines = lines_of(out)
-    assert lines[0] == "销售漏斗 · 线索创建于 全部时间 · 本位币 USD"
+    assert lines[0] == "销售漏斗 · 线索创建于全部时间 · 本位币 USD"
     head = next(x for x in lines if x.lstrip().startswith("阶段"))
     assert head.split() == [
         "阶段",
@@ -84,7 +84,7 @@ def test_targets_and_lost_in_chinese(zh, ok, pipeline) -> None:  # noqa: F811
     assert row.split()[1:4] == ["40,000", "10,000", "25.0%"]
     assert "预计：按当前速度到期间结束时的成交额。" in out
     lost = zh("report", "lost").stdout
-    assert lost.startswith("丢单原因 · 丢单于 全部时间 · 本位币 USD\n")
+    assert lost.startswith("丢单原因 · 丢单于全部时间 · 本位币 USD\n")
     assert lines_of(lost)[1].split()[:3] == ["原因", "商机", "占比"]
 
 
@@ -95,7 +95,7 @@ def test_agenda_in_chinese(zh, ok) -> None:
     lines = lines_of(out)
     # The clock is Monday 2026-11-23; the follow-up was due Friday, three days ago.
     assert lines[0] == "今日待办 11月23日 周一（UTC）"
-    assert lines[1] == "逾期跟进 (1)"
+    assert lines[1] == "逾期跟进（1）"
     assert lines[2].split() == ["跟进#", "到期", "逾期", "行动", "线索", "公司"]
     assert lines[4].split() == [
         "1",
@@ -108,7 +108,7 @@ def test_agenda_in_chinese(zh, ok) -> None:
         "深圳某科技有限公司",
     ]
     listing = zh("followup", "list").stdout
-    assert lines_of(listing)[0] == "已逾期 (1)"
+    assert lines_of(listing)[0] == "已逾期（1）"
     assert "2026-11-20 周五" in listing
 
 
@@ -159,7 +159,7 @@ def test_text_written_in_english_stays_english(zh, ok) -> None:
     ok("quote", "send", "Q-2026-0001")
     out = zh("followup", "list").stdout
     assert "Chase quote Q-2026-0001" in out and "已逾期" not in out
-    assert "未来 7 天 (1)" in out or "以后 (1)" in out
+    assert "未来 7 天（1）" in out or "以后（1）" in out
 
 
 @pytest.fixture
@@ -172,15 +172,15 @@ def overdue_lead(ok) -> None:
 
 def test_digest_text_and_markdown_in_chinese(zh, overdue_lead) -> None:
     text = zh("digest", "--format", "text").stdout.splitlines()
-    assert text[0] == "salesflow 每日摘要 2026-11-23 周一 (UTC): 未结商机 1 个；逾期跟进 1。"
-    assert "逾期跟进 (1)" in text
+    assert text[0] == "salesflow 每日摘要 2026-11-23 周一（UTC）：未结商机 1 个；逾期跟进 1。"
+    assert "逾期跟进（1）" in text
     assert (
-        "  - 发送报价 — #1 张伟 (深圳某科技) [lead] A · 50,000.00 CNY（到期 2026-11-20，已逾期3天）"
-        in text
+        "  - 发送报价 — #1 张伟（深圳某科技） [lead] A · 50,000.00 CNY"
+        "（到期 2026-11-20，已逾期3天）" in text
     )
     md = zh("digest", "--format", "md").stdout
-    assert md.startswith("# salesflow 每日摘要 2026-11-23 周一 (UTC)")
-    assert "\n## 逾期跟进 (1)\n" in md
+    assert md.startswith("# salesflow 每日摘要 2026-11-23 周一（UTC）")
+    assert "\n## 逾期跟进（1）\n" in md
 
 
 def test_digest_html_speaks_the_active_language(zh, ok, overdue_lead) -> None:

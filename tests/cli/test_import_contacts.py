@@ -56,7 +56,7 @@ def leads(ok) -> dict[str, dict]:
     return {r["name"]: r for r in json.loads(ok("lead", "list", "--format", "json").stdout)}
 
 
-def test_android_ios_and_v4_cards(ok, tmp_path: Path) -> None:
+def test_android_ios_and_v4_cards(ok, empty_db, tmp_path: Path) -> None:
     path = tmp_path / "contacts.vcf"
     path.write_text(ANDROID + IOS + V4, encoding="utf-8", newline="")
     out = ok("import", "contacts", str(path), "--dry-run").stdout

@@ -153,11 +153,11 @@ def test_customer_target_config_stage_errors(ok, fails, lead):
     assert said(fails(*ZH, "stages", "set", "lead:10", "won:100")) == (
         "错误：“won”是始终存在的成交阶段——只列出进行中的阶段（用 --won 为成交阶段命名）"
     )
-    assert said(fails(*ZH, "config", "get", "quote.tax")) == (
-        "错误：设置“quote.tax”尚未设定——请查看 salesflow config list"
+    assert said(fails(*ZH, "config", "get", "seller.bank")) == (
+        "错误：设置“seller.bank”尚未设定——请查看 salesflow config list"
     )
-    assert said(fails("config", "get", "quote.tax")) == (
-        'Error: setting "quote.tax" is not set — see salesflow config list'
+    assert said(fails("config", "get", "seller.bank")) == (
+        'Error: setting "seller.bank" is not set — see salesflow config list'
     )
 
 
@@ -171,7 +171,7 @@ def test_undo_and_backup(ok, fails, lead, db_path: Path):
         "已撤销：salesflow lead add '张伟' --company '深圳某科技' --value 50000 --currency CNY"
         "（2026-11-23 09:00，"
     )
-    assert undone[-1].endswith(" 行更改）——salesflow redo 可重新执行")
+    assert undone[-1].endswith(" 行）——salesflow redo 可重新执行")
     assert undone[0] == (
         "撤销：salesflow lead add '张伟' --company '深圳某科技' --value 50000 --currency CNY"
         "（2026-11-23 09:00；2 行：线索 1、阶段变更 1）"
@@ -235,5 +235,5 @@ def test_quote_already_decided_names_status_and_verb_in_chinese(ok, fails, lead)
 
 def test_breakdown_title_names_the_group_as_its_column(ok, lead):
     shown = ok(*ZH, "report", "breakdown", "--by", "source").stdout
-    assert shown.splitlines()[0].startswith("按 来源 · ")
+    assert shown.splitlines()[0].startswith("按来源 · ")
     assert ok("report", "breakdown", "--by", "source").stdout.startswith("Per Source · ")

@@ -231,9 +231,9 @@ def test_help_states_the_definitions(ok) -> None:
 
 
 def test_fx_setting_is_normalised(ok) -> None:
-    assert "fx.USD = 7.10" in ok("config", "set", "fx.usd", "7.10").stderr
-    assert ok("config", "get", "fx.USD").stdout.strip() == "7.10"
-    ok("config", "unset", "fx.usd")
+    assert "fx.EUR = 7.10" in ok("config", "set", "fx.eur", "7.10").stderr
+    assert ok("config", "get", "fx.EUR").stdout.strip() == "7.10"
+    ok("config", "unset", "fx.eur")
 
 
 def test_piped_funnel_has_no_ansi(tmp_path: Path) -> None:
