@@ -108,12 +108,12 @@ def refresh_appended(conn: sqlite3.Connection, table: str, after_rowid: int) -> 
 def delete_appended(
     conn: sqlite3.Connection, journal_id: int, table: str, mark: int, leads_gone: int | None
 ) -> int:
-    from salesflow.store import appended
-
     """Undo's compact step `DELETE FROM table WHERE rowid > mark` with the facts' triggers
     paused (one by one they would redo each lead's facts for every row), then the facts of
     the leads that keep existing set in one pass. `leads_gone`: the same undo deletes the
     leads above this id, so theirs are not worth setting. Returns the rows deleted."""
+    from salesflow.store import appended  # imports fulltext and schema: not for every command
+
     keep = "" if leads_gone is None else " AND lead_id <= :gone"
     conn.execute("DROP TABLE IF EXISTS temp.derived_leads")
     conn.execute(
