@@ -6,15 +6,13 @@ way a key is found, and however the rows fall into chunks, the import is the sam
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from salesflow.importer import Batches, seen
+from tests import test_import_stream as stream
 
 EXISTING = [
     ("Ann Lee", "--company", "Acme Ltd", "--email", "Ann.Lee@Acme.test",
@@ -143,26 +141,12 @@ def test_row_errors_past_those_kept_are_counted(ok, fails, monkeypatch, tmp_path
 
 
 def peak_rss_kib(path: Path, db: Path, held: int) -> int:
-    """The peak memory of a `--dry-run` import of `path` in its own process, with chunks of
-    500 rows and at most `held` new leads' keys in memory."""
-    code = (
-        "import resource, sys\n"
-        "from salesflow.importer import Batches, seen\n"
-        f"seen.HELD = {held}\n"
-        "Batches.SIZE = 500\n"
-        "from salesflow.cli import main\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as e:\n"
-        "    assert not e.code, e.code\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    """test_import_stream's measure, with chunks of 500 rows and at most `held` new leads'
+    keys in memory."""
+    setup = (
+        f"from salesflow.importer import Batches, seen\nseen.HELD = {held}\nBatches.SIZE = 500\n"
     )
-    env = {**os.environ, "SALESFLOW_DB": str(db)}
-    out = subprocess.run(
-        [sys.executable, "-c", code, "import", "leads", str(path), "--dry-run"],
-        env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return int(out.stdout.strip().splitlines()[-1])
+    return stream.peak_rss_kib(path, db, setup)
 
 
 def test_memory_stops_growing_past_the_keys_held(ok, tmp_path, db_path) -> None:
